@@ -1,0 +1,33 @@
+"""The FastAPI application factory."""
+
+from __future__ import annotations
+
+import importlib
+
+from fastapi import FastAPI
+
+from creditline import __version__
+from creditline.api import errors
+from creditline.bootstrap import Container, bootstrap
+from creditline.settings import Settings
+
+# One router module per resource; each defines ``router`` (prefixed ``/v1/...``).
+ROUTERS: list[str] = [
+    "creditline.api.routers.system",
+    "creditline.api.routers.audit",
+]
+
+
+def create_app(container: Container | None = None, settings: Settings | None = None) -> FastAPI:
+    container = container or bootstrap(settings)
+    app = FastAPI(
+        title="Creditline",
+        version=__version__,
+        description="Consumer BNPL and SME credit lines with their risk management. "
+                    "Every /v1 route needs `Authorization: Bearer <token>`.",
+    )
+    app.state.container = container
+    errors.install(app)
+    for name in ROUTERS:
+        app.include_router(importlib.import_module(name).router)
+    return app

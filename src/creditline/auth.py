@@ -1,0 +1,98 @@
+"""Roles, permissions and principals.  The permission table lives here, in one place, and
+is tested as a table (tests/unit/test_permissions.py).  No I/O."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from enum import StrEnum
+
+from creditline.errors import Forbidden, ValidationError
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    RISK_OFFICER = "risk_officer"
+    REVIEWER = "reviewer"
+    COLLECTOR = "collector"
+    AUDITOR = "auditor"
+    SERVICE = "service"  # a merchant checkout integration
+
+
+A, RO, RV, CO, AU, SV = (Role.ADMIN, Role.RISK_OFFICER, Role.REVIEWER, Role.COLLECTOR,
+                         Role.AUDITOR, Role.SERVICE)
+
+# permission -> roles that hold it.  Add a row when you add a route; never check roles inline.
+PERMISSIONS: dict[str, frozenset[Role]] = {
+    "customers:create": frozenset({A, RO, SV}),
+    "customers:read": frozenset({A, RO, RV, CO, AU, SV}),
+    "customers:read_pii": frozenset({A, RO}),  # identity numbers and phones unmasked
+    "contacts:create": frozenset({A, RO, SV}),
+    "contacts:read": frozenset({A, RO, RV, CO, AU}),
+    "contacts:read_pii": frozenset({A, RO}),
+    "audit:read": frozenset({A, AU}),
+    "users:create": frozenset({A}),
+    "lines:open": frozenset({A, RO}),
+    "lines:read": frozenset({A, RO, RV, CO, AU, SV}),
+    "lines:manage": frozenset({A, RO}),  # freeze, unfreeze, limit changes
+    "purchases:create": frozenset({A, RO, SV}),
+    "purchases:read": frozenset({A, RO, RV, CO, AU, SV}),
+    "returns:create": frozenset({A, RO, SV}),
+    "repayments:create": frozenset({A, RO, SV, CO}),
+    "statements:read": frozenset({A, RO, RV, CO, AU, SV}),
+    "ledger:read": frozenset({A, RO, AU}),
+    "eod:run": frozenset({A}),
+    "models:read": frozenset({A, RO, AU}),
+    "models:register": frozenset({A, RO}),
+    "models:promote": frozenset({A, RO}),
+    "applications:create": frozenset({A, RO, SV}),
+    "applications:read": frozenset({A, RO, RV, AU, SV}),
+    "reviews:read": frozenset({A, RO, RV}),
+    "reviews:decide": frozenset({A, RO, RV}),
+    "blacklist:manage": frozenset({A, RO}),
+    "blacklist:read": frozenset({A, RO, RV, AU}),
+    "special_terms:propose": frozenset({A, RO}),
+    "special_terms:approve": frozenset({A, RO}),
+}
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is acting: a user (or the environment admin token, or the system itself)."""
+
+    user_id: str
+    name: str
+    role: Role
+
+    def can(self, permission: str) -> bool:
+        roles = PERMISSIONS.get(permission)
+        if roles is None:
+            raise KeyError(f"unknown permission {permission!r}")
+        return self.role in roles
+
+    def require(self, permission: str) -> None:
+        if not self.can(permission):
+            raise Forbidden(f"role {self.role.value!r} lacks permission {permission!r}")
+
+
+SYSTEM = Principal(user_id="system", name="system", role=Role.ADMIN)
+
+
+def parse_role(value: str, field: str = "role") -> Role:
+    try:
+        return Role(value)
+    except ValueError:
+        allowed = ", ".join(r.value for r in Role)
+        raise ValidationError(field, f"must be one of: {allowed}") from None
+
+
+def new_token() -> str:
+    """A bearer token with 256 bits of entropy, shown once to the user."""
+    return "cl_" + secrets.token_urlsafe(32)
+
+
+def hash_token(token: str) -> str:
+    """Tokens are random 256-bit secrets, so one SHA-256 is enough (no password stretching
+    needed); only this hash is stored."""
+    return hashlib.sha256(token.encode()).hexdigest()

@@ -1,0 +1,48 @@
+"""The ``creditline`` command line (Typer + Rich).
+
+Each bounded context contributes one Typer sub-app in its own module here and is
+registered below; bad input exits with code 2 and a message naming the field and rule.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from creditline.errors import CreditlineError
+
+app = typer.Typer(
+    name="creditline",
+    help="Creditline: consumer BNPL and SME credit lines with their risk management.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def _register() -> None:
+    """Import the command modules; each adds its commands or sub-app to ``app``."""
+    from creditline.cli import commands  # noqa: F401
+
+
+def main() -> None:
+    """Console-script entry point: domain errors become exit code 2 with a clear message."""
+    _register()
+    try:
+        app(standalone_mode=False)
+    except CreditlineError as exc:
+        typer.echo(f"error: {exc.message}", err=True)
+        sys.exit(2)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        typer.echo("aborted", err=True)
+        sys.exit(1)
+    except Exception as exc:  # click usage errors carry their own exit code (2)
+        import click
+
+        if isinstance(exc, click.exceptions.ClickException):
+            exc.show()
+            sys.exit(exc.exit_code)
+        raise

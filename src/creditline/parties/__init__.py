@@ -1,0 +1,1 @@
+"""Parties: persons and enterprises, their identities, consents and emergency contacts."""

@@ -1,0 +1,40 @@
+"""Idempotency keys: a retry with the same key and body gets the stored answer; the same
+key with a different body is a conflict.  The key row is inserted in the command's own
+transaction, so a concurrent duplicate waits on (or fails against) the primary key."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+
+from creditline.errors import Conflict
+from creditline.store.tables.foundation import idempotency_keys
+
+
+def request_fingerprint(body: Any) -> str:
+    return hashlib.sha256(json.dumps(body, sort_keys=True, default=str).encode()).hexdigest()
+
+
+class SqlIdempotencyStore:
+    def __init__(self, session: Session, uow: Any) -> None:
+        self.s = session
+        self.uow = uow
+
+    def lookup(self, scope: str, key: str, body: Any) -> dict[str, Any] | None:
+        """The stored answer for a replay, ``None`` for a new key; 409 if the body differs."""
+        row = self.s.execute(select(idempotency_keys).where(
+            idempotency_keys.c.scope == scope, idempotency_keys.c.key == key)).first()
+        if row is None:
+            return None
+        if row.request_hash != request_fingerprint(body):
+            raise Conflict(f"Idempotency-Key {key!r} was already used with a different request body")
+        return dict(row.response)
+
+    def save(self, scope: str, key: str, body: Any, response: dict[str, Any]) -> None:
+        self.s.execute(insert(idempotency_keys).values(
+            scope=scope, key=key, request_hash=request_fingerprint(body), response=response,
+            created_at=self.uow.now()))

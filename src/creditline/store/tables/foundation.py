@@ -1,0 +1,111 @@
+"""Foundation tables: users, audit chain, outbox, idempotency keys, customers, contacts.
+
+Identity numbers and phones are stored only encrypted (``*_enc``) with a keyed hash
+(``*_hash``, HMAC-SHA256) for look-ups and duplicate checks."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+from creditline.store.tables.base import metadata
+from creditline.store.types import Money
+
+users = Table(
+    "users", metadata,
+    Column("id", String(36), primary_key=True),
+    Column("name", String(100), nullable=False, unique=True),
+    Column("role", String(20), nullable=False),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("active", Boolean, nullable=False, default=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+audit_head = Table(
+    "audit_head", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("seq", BigInteger, nullable=False),
+    Column("hash", String(64), nullable=False),
+)
+
+audit_log = Table(
+    "audit_log", metadata,
+    Column("seq", BigInteger, primary_key=True, autoincrement=False),
+    Column("at", String(40), nullable=False),  # ISO-8601 UTC text: hashed byte for byte
+    Column("actor", String(100), nullable=False),
+    Column("action", String(60), nullable=False),
+    Column("entity", String(60), nullable=False),
+    Column("entity_id", String(64), nullable=False, index=True),
+    Column("details", Text, nullable=False),  # canonical JSON, as hashed
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
+)
+
+outbox = Table(
+    "outbox", metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+    Column("topic", String(80), nullable=False, index=True),
+    Column("payload", JSON, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("delivered_at", DateTime(timezone=True), nullable=True),
+)
+
+idempotency_keys = Table(
+    "idempotency_keys", metadata,
+    Column("scope", String(80), primary_key=True),
+    Column("key", String(200), primary_key=True),
+    Column("request_hash", String(64), nullable=False),
+    Column("response", JSON, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+customers = Table(
+    "customers", metadata,
+    Column("id", String(36), primary_key=True),
+    Column("kind", String(12), nullable=False),  # person | enterprise
+    Column("name", String(200), nullable=False),
+    Column("id_number_enc", Text, nullable=True),
+    Column("id_number_hash", String(64), nullable=True, unique=True),
+    Column("phone_enc", Text, nullable=True),
+    Column("phone_hash", String(64), nullable=True, index=True),
+    Column("uscc", String(18), nullable=True, unique=True),
+    Column("email", String(200), nullable=True),
+    Column("birth_date", Date, nullable=True),
+    Column("monthly_income", Money, nullable=True),
+    Column("employment", String(40), nullable=True),
+    Column("region", String(60), nullable=True),
+    Column("industry", String(1), nullable=True),
+    Column("registered_on", Date, nullable=True),
+    Column("legal_representative", String(200), nullable=True),
+    Column("attributes", JSON, nullable=False, default=dict),
+    Column("consents", JSON, nullable=False, default=dict),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("version", Integer, nullable=False, default=1),
+)
+
+emergency_contacts = Table(
+    "emergency_contacts", metadata,
+    Column("id", String(36), primary_key=True),
+    Column("customer_id", String(36), ForeignKey("customers.id"), nullable=False, index=True),
+    Column("name", String(200), nullable=False),
+    Column("relation", String(40), nullable=False),
+    Column("phone_enc", Text, nullable=False),
+    Column("phone_hash", String(64), nullable=False, index=True),
+    Column("consent", String(40), nullable=False),
+    Column("consented_at", DateTime(timezone=True), nullable=False),
+    Column("verification", String(20), nullable=False),  # unverified | verified | failed
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("customer_id", "phone_hash", name="uq_emergency_contacts_customer_phone"),
+)

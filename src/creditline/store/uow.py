@@ -1,0 +1,136 @@
+"""The SQLAlchemy unit of work: one transaction per command, audit entries and outbox
+events written in that same transaction, repositories created on first use."""
+
+from __future__ import annotations
+
+import importlib
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from creditline.audit import GENESIS, canonical, entry_hash
+from creditline.auth import Principal
+from creditline.clock import Clock
+from creditline.crypto import FieldCipher
+from creditline.store.tables.foundation import audit_head, audit_log, outbox
+
+# attribute name on the unit of work -> "module:RepositoryClass".  Each repository is built
+# as ``Class(session, uow)``.  One line per repository; add yours here.
+REPOSITORIES: dict[str, str] = {
+    "users": "creditline.store.users:SqlUserRepository",
+    "audit_log": "creditline.store.audit_repo:SqlAuditRepository",
+    "idempotency": "creditline.store.idempotency:SqlIdempotencyStore",
+}
+
+
+class SqlUnitOfWork:
+    """``with uow: ...; uow.commit()``; leaving the block without commit rolls back."""
+
+    def __init__(self, sessions: sessionmaker[Session], clock: Clock, cipher: FieldCipher,
+                 dialect: str) -> None:
+        self._sessions = sessions
+        self.clock = clock
+        self.cipher = cipher
+        self.dialect = dialect
+        self.session: Session | None = None
+        self._repos: dict[str, Any] = {}
+        self._depth = 0
+
+    def __enter__(self) -> SqlUnitOfWork:
+        if self._depth == 0:
+            self.session = self._sessions()
+            self.session.begin()
+            self._repos = {}
+        self._depth += 1
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._depth -= 1
+        if self._depth == 0:
+            assert self.session is not None
+            try:
+                if self.session.in_transaction():
+                    self.session.rollback()
+            finally:
+                self.session.close()
+                self.session = None
+                self._repos = {}
+
+    def commit(self) -> None:
+        """Commit at the outermost level only, so services can nest ``with uow``."""
+        if self._depth <= 1:
+            assert self.session is not None
+            self.session.commit()
+
+    def rollback(self) -> None:
+        assert self.session is not None
+        self.session.rollback()
+
+    @property
+    def is_postgres(self) -> bool:
+        return self.dialect == "postgresql"
+
+    def now(self) -> datetime:
+        return self.clock.now()
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_") or name not in REPOSITORIES:
+            raise AttributeError(name)
+        if self.session is None:
+            raise RuntimeError(f"uow.{name} used outside 'with uow:'")
+        repo = self._repos.get(name)
+        if repo is None:
+            module, cls = REPOSITORIES[name].split(":")
+            repo = getattr(importlib.import_module(module), cls)(self.session, self)
+            self._repos[name] = repo
+        return repo
+
+    def audit(self, actor: Principal, action: str, entity: str, entity_id: str,
+              details: dict[str, Any] | None = None) -> None:
+        """Append to the audit chain.  The single ``audit_head`` row is updated first, which
+        takes its row lock, so concurrent transactions extend the chain one at a time."""
+        assert self.session is not None
+        s = self.session
+        details = _plain(details or {})
+        row = s.execute(
+            update(audit_head).where(audit_head.c.id == 1).values(seq=audit_head.c.seq + 1)
+            .returning(audit_head.c.seq, audit_head.c.hash)
+        ).first()
+        if row is None:
+            s.execute(insert(audit_head).values(id=1, seq=1, hash=GENESIS))
+            seq, prev = 1, GENESIS
+        else:
+            seq, prev = int(row.seq), row.hash
+        at = self.clock.now()
+        h = entry_hash(prev, seq, at, actor.name, action, entity, entity_id, details)
+        s.execute(insert(audit_log).values(
+            seq=seq, at=at.isoformat(), actor=actor.name, action=action, entity=entity,
+            entity_id=entity_id, details=canonical(details), prev_hash=prev, hash=h))
+        s.execute(update(audit_head).where(audit_head.c.id == 1).values(hash=h))
+
+    def emit(self, topic: str, payload: dict[str, Any]) -> None:
+        assert self.session is not None
+        self.session.execute(insert(outbox).values(
+            topic=topic, payload=_plain(payload), created_at=self.clock.now()))
+
+    def head_seq(self) -> int:
+        assert self.session is not None
+        return int(self.session.execute(select(audit_head.c.seq)).scalar() or 0)
+
+
+def _plain(obj: Any) -> Any:
+    """JSON-safe copy: Decimals and dates become strings."""
+    from datetime import date
+    from decimal import Decimal
+
+    if isinstance(obj, dict):
+        return {str(k): _plain(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_plain(v) for v in obj]
+    if isinstance(obj, Decimal):
+        return f"{obj:f}"
+    if isinstance(obj, (datetime, date)):
+        return obj.isoformat()
+    return obj

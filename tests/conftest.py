@@ -1,0 +1,155 @@
+"""Shared fixtures.  Storage tests run against SQLite and PostgreSQL: the ``store_url``
+fixture is parametrised over both; each test gets a fresh database (a new SQLite file, or a
+new PostgreSQL database created from the server in ``CREDITLINE_TEST_PG_URL``, default
+``postgresql+psycopg://postgres@127.0.0.1:5432/test``).  Where PostgreSQL is unreachable
+the PostgreSQL cases are skipped locally but fail in CI (``CI`` set), so CI proves both."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from creditline.auth import Role, hash_token
+from creditline.bootstrap import Container, bootstrap
+from creditline.clock import FixedClock
+from creditline.settings import Settings
+
+PG_URL = os.environ.get("CREDITLINE_TEST_PG_URL",
+                        "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+ADMIN_TOKEN = "test-admin-token-0123456789"
+SECRET = "test-secret-key-for-field-encryption"
+
+
+def _pg_available() -> bool:
+    try:
+        eng = create_engine(PG_URL)
+        with eng.connect() as c:
+            c.execute(text("SELECT 1"))
+        eng.dispose()
+        return True
+    except Exception:
+        return False
+
+
+_PG_OK: bool | None = None
+
+
+def pg_ok() -> bool:
+    global _PG_OK
+    if _PG_OK is None:
+        _PG_OK = _pg_available()
+    return _PG_OK
+
+
+@pytest.fixture
+def pg_database() -> Iterator[str]:
+    """A fresh, empty PostgreSQL database for one test; dropped afterwards."""
+    if not pg_ok():
+        if os.environ.get("CI"):
+            pytest.fail(f"PostgreSQL not reachable at {PG_URL} (required in CI)")
+        pytest.skip("PostgreSQL not reachable")
+    name = "cl_" + uuid.uuid4().hex[:16]
+    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as c:
+        c.execute(text(f'CREATE DATABASE "{name}"'))
+    url = make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+    try:
+        yield url
+    finally:
+        with admin.connect() as c:
+            c.execute(text(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"), {"n": name})
+            c.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A database URL for each store in turn."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'creditline.db'}"
+    return request.getfixturevalue("pg_database")
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'creditline.db'}"
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(datetime(2026, 3, 2, 2, 0, tzinfo=UTC))
+
+
+def make_container(url: str, tmp_path: Path, clock: FixedClock) -> Container:
+    settings = Settings(database_url=url, admin_token=ADMIN_TOKEN, secret_key=SECRET,
+                        data_dir=tmp_path)
+    return bootstrap(settings, clock=clock)
+
+
+@pytest.fixture
+def container(store_url: str, tmp_path: Path, clock: FixedClock) -> Iterator[Container]:
+    """A migrated container on each store (SQLite and PostgreSQL)."""
+    c = make_container(store_url, tmp_path, clock)
+    yield c
+    c.dispose()
+
+
+@pytest.fixture
+def sqlite_container(sqlite_url: str, tmp_path: Path, clock: FixedClock) -> Iterator[Container]:
+    c = make_container(sqlite_url, tmp_path, clock)
+    yield c
+    c.dispose()
+
+
+def _client(container: Container) -> TestClient:
+    from creditline.api.app import create_app
+
+    return TestClient(create_app(container))
+
+
+@pytest.fixture
+def api(container: Container) -> Iterator[TestClient]:
+    """An HTTP client (no credentials) on each store."""
+    with _client(container) as c:
+        yield c
+
+
+@pytest.fixture
+def sqlite_api(sqlite_container: Container) -> Iterator[TestClient]:
+    """An HTTP client on SQLite only, for API behaviour that does not depend on the store."""
+    with _client(sqlite_container) as c:
+        yield c
+
+
+def auth(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+ADMIN = auth(ADMIN_TOKEN)
+
+
+def create_user(container: Container, name: str, role: Role | str) -> dict[str, str]:
+    """Create a user directly in the store and return its auth header."""
+    token = f"tok-{name}-{uuid.uuid4().hex}"
+    with container.uow() as uow:
+        uow.users.add(name, Role(role), hash_token(token))
+        uow.commit()
+    return auth(token)
+
+
+@pytest.fixture
+def role_headers(request: pytest.FixtureRequest) -> dict[str, dict[str, str]]:
+    """Auth headers for one user of every role, in whichever container the test uses."""
+    names = request.fixturenames
+    c: Container = request.getfixturevalue(
+        "container" if "container" in names or "api" in names else "sqlite_container")
+    return {r.value: create_user(c, f"user-{r.value}", r) for r in Role}
