@@ -46,6 +46,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "models:read": frozenset({A, RO, AU}),
     "models:register": frozenset({A, RO}),
     "models:promote": frozenset({A, RO}),
+    "models:score": frozenset({A, RO, SV}),  # champion score of one application
     "applications:create": frozenset({A, RO, SV}),
     "applications:read": frozenset({A, RO, RV, AU, SV}),
     "reviews:read": frozenset({A, RO, RV}),

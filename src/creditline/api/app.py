@@ -15,6 +15,8 @@ from creditline.settings import Settings
 ROUTERS: list[str] = [
     "creditline.api.routers.system",
     "creditline.api.routers.audit",
+    "creditline.api.routers.customers",
+    "creditline.api.routers.models",
 ]
 
 

@@ -30,7 +30,11 @@ def main() -> None:
     """Console-script entry point: domain errors become exit code 2 with a clear message."""
     _register()
     try:
-        app(standalone_mode=False)
+        code = app(standalone_mode=False)
+        # Without standalone mode click *returns* the code of ``typer.Exit(n)`` instead of
+        # exiting with it, so a failing ``audit verify`` would otherwise exit 0.
+        if isinstance(code, int) and code:
+            sys.exit(code)
     except CreditlineError as exc:
         typer.echo(f"error: {exc.message}", err=True)
         sys.exit(2)
@@ -40,9 +44,10 @@ def main() -> None:
         typer.echo("aborted", err=True)
         sys.exit(1)
     except Exception as exc:  # click usage errors carry their own exit code (2)
-        import click
-
-        if isinstance(exc, click.exceptions.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
+        # Typer >= 0.16 vendors click (``typer._click``), so match the exception by shape
+        # rather than by click's class.
+        show, exit_code = getattr(exc, "show", None), getattr(exc, "exit_code", None)
+        if callable(show) and isinstance(exit_code, int):
+            show()
+            sys.exit(exit_code)
         raise

@@ -59,8 +59,11 @@ def id_check_char(first17: str) -> str:
     return _ID_CHECK[total % 11]
 
 
-def check_id_number(value: str, field: str = "id_number") -> str:
-    """Validate an 18-character resident identity number; returns it upper-cased."""
+def check_id_number(value: str, field: str = "id_number", *, today: date | None = None) -> str:
+    """Validate an 18-character resident identity number; returns it upper-cased.
+
+    ``today`` is the business date a birth date may not come after (services pass the
+    clock's date; the wall-clock date is only a fallback for ad-hoc checks)."""
     if not isinstance(value, str):
         raise ValidationError(field, "must be a string of 18 characters")
     v = value.strip().upper()
@@ -69,7 +72,7 @@ def check_id_number(value: str, field: str = "id_number") -> str:
     if v[:2] not in PROVINCE_CODES or v[2:4] == "00" or v[4:6] == "00":
         raise ValidationError(field, "region code (first 6 digits) is not a valid GB/T 2260 code")
     birth = id_birth_date(v, field)
-    if birth.year < 1900 or birth > date.today():
+    if birth.year < 1900 or birth > (today or date.today()):
         raise ValidationError(field, "birth date (digits 7-14) is out of range")
     if id_check_char(v[:17]) != v[17]:
         raise ValidationError(field, "check character does not match (ISO 7064 MOD 11-2)")
@@ -148,6 +151,12 @@ def mask_id_number(v: str) -> str:
 def mask_phone(v: str) -> str:
     """``138****1234``."""
     return v[:3] + "*" * (len(v) - 7) + v[-4:]
+
+
+def mask_email(v: str) -> str:
+    """``z***@example.com``: the first character of the local part and the domain."""
+    local, _, domain = v.partition("@")
+    return (local[:1] + "***@" + domain) if domain else "***"
 
 
 def mask_uscc(v: str) -> str:

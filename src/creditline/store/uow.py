@@ -22,6 +22,8 @@ REPOSITORIES: dict[str, str] = {
     "users": "creditline.store.users:SqlUserRepository",
     "audit_log": "creditline.store.audit_repo:SqlAuditRepository",
     "idempotency": "creditline.store.idempotency:SqlIdempotencyStore",
+    "customers": "creditline.store.parties:SqlCustomerRepository",
+    "models": "creditline.store.models:SqlModelRepository",
 }
 
 

@@ -1,7 +1,9 @@
 """Foundation tables: users, audit chain, outbox, idempotency keys, customers, contacts.
 
-Identity numbers and phones are stored only encrypted (``*_enc``) with a keyed hash
-(``*_hash``, HMAC-SHA256) for look-ups and duplicate checks."""
+Identity numbers, phones and e-mail addresses are stored only encrypted (``*_enc``);
+identity numbers and phones also keep a keyed hash (``*_hash``, HMAC-SHA256) for look-ups
+and duplicate checks.  No birth date column: it is digits 7-14 of the identity number and
+is derived from the decrypted number when needed."""
 
 from __future__ import annotations
 
@@ -81,8 +83,7 @@ customers = Table(
     Column("phone_enc", Text, nullable=True),
     Column("phone_hash", String(64), nullable=True, index=True),
     Column("uscc", String(18), nullable=True, unique=True),
-    Column("email", String(200), nullable=True),
-    Column("birth_date", Date, nullable=True),
+    Column("email_enc", Text, nullable=True),
     Column("monthly_income", Money, nullable=True),
     Column("employment", String(40), nullable=True),
     Column("region", String(60), nullable=True),

@@ -1,0 +1,261 @@
+"""Customers (persons and enterprises) and their emergency contacts.
+
+Pydantic checks the shape of a request (types, required fields); the domain
+(``creditline.parties``) checks the rules (check characters, age, consents ...), so a rule
+lives in one place and the CLI or a batch import gets the same answers.  Identity numbers,
+phones and e-mail addresses are masked in answers unless the caller's role holds
+``customers:read_pii`` (``contacts:read_pii`` for contacts' phones).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Coroutine
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Body, Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.routing import APIRoute
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt
+
+from creditline.api.deps import Allowed, ContainerDep
+from creditline.auth import Principal
+from creditline.money import money_str
+from creditline.parties import services
+from creditline.parties.contacts import EmergencyContact
+from creditline.parties.customers import Customer, Person
+from creditline.parties.identity import mask_email, mask_id_number, mask_phone
+
+KINDS = ("person", "enterprise")
+
+
+class _FieldPathRoute(APIRoute):
+    """Pydantic puts the union tag into error locations (``["person", "name"]``); drop it so
+    a 422 names the field as the client wrote it (``["name"]``), like the domain errors do."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def route(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except RequestValidationError as exc:
+                raise RequestValidationError([_untag(e) for e in exc.errors()],
+                                             body=exc.body) from None
+
+        return route
+
+
+def _untag(error: Any) -> Any:
+    e = dict(error)
+    loc = tuple(e.get("loc", ()))
+    if e.get("type") in ("union_tag_invalid", "union_tag_not_found"):
+        e["loc"] = ("body", "kind")
+    elif len(loc) > 1 and loc[0] == "body" and loc[1] in KINDS:
+        e["loc"] = ("body", *loc[2:])
+    return e
+
+
+router = APIRouter(prefix="/v1/customers", tags=["customers"], route_class=_FieldPathRoute)
+
+
+# -- request schemas -------------------------------------------------------------------------
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ConsentsIn(_Strict):
+    """Each purpose the customer agreed to; persons must agree to credit_check and
+    data_processing; emergency_contact is needed before contacts can be added."""
+
+    credit_check: StrictBool = False
+    data_processing: StrictBool = False
+    emergency_contact: StrictBool = False
+
+
+class PersonCreate(_Strict):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
+        "kind": "person", "name": "张三", "id_number": "11010519491231002X",
+        "phone": "13812345678", "monthly_income": "12000.00", "employment": "employed",
+        "region": "Beijing",
+        "consents": {"credit_check": True, "data_processing": True, "emergency_contact": True}}]})
+
+    kind: Literal["person"]
+    name: str
+    id_number: str = Field(description="18-character resident identity number (GB 11643)")
+    phone: str = Field(description="mainland mobile number, e.g. 13812345678")
+    monthly_income: str = Field(description="decimal string, e.g. \"12000.00\"")
+    email: str | None = None
+    employment: str | None = Field(None, description="employed, self_employed, business_owner, "
+                                   "freelancer, student, retired, unemployed or other")
+    region: str | None = None
+    consents: ConsentsIn = Field(default_factory=ConsentsIn)
+
+
+class EnterpriseCreate(_Strict):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
+        "kind": "enterprise", "name": "Example Trading Co., Ltd.", "uscc": "91110000600037341L",
+        "industry": "F", "registered_on": "2012-05-08", "legal_representative": "李四",
+        "registered_capital": "5000000.00", "employees": 35}]})
+
+    kind: Literal["enterprise"]
+    name: str
+    uscc: str = Field(description="18-character Unified Social Credit Code (GB 32100)")
+    industry: str = Field(description="GB/T 4754 section letter A-T")
+    registered_on: date
+    legal_representative: str
+    phone: str | None = Field(None, description="contact mobile number")
+    registered_capital: str | None = Field(None, description="decimal string")
+    annual_revenue: str | None = Field(None, description="decimal string")
+    employees: StrictInt | None = None
+    address: str | None = None
+    consents: ConsentsIn = Field(default_factory=ConsentsIn)
+
+
+CustomerCreate = Annotated[PersonCreate | EnterpriseCreate, Body(discriminator="kind")]
+
+
+class ContactCreate(_Strict):
+    name: str
+    relation: str = Field(description="spouse, parent, child, sibling, relative, friend or colleague")
+    phone: str
+
+
+# -- answer schemas --------------------------------------------------------------------------
+class ConsentsPublic(BaseModel):
+    credit_check: bool
+    data_processing: bool
+    emergency_contact: bool
+    version: str
+    given_at: datetime | None
+
+
+class _CustomerPublic(BaseModel):
+    id: str
+    name: str
+    consents: ConsentsPublic
+    created_at: datetime
+    version: int
+    pii: Literal["full", "masked"] = Field(description="whether personal data is shown in full")
+
+
+class PersonPublic(_CustomerPublic):
+    kind: Literal["person"] = "person"
+    id_number: str
+    phone: str
+    email: str | None
+    monthly_income: str
+    employment: str | None
+    region: str | None
+
+
+class EnterprisePublic(_CustomerPublic):
+    kind: Literal["enterprise"] = "enterprise"
+    uscc: str
+    industry: str
+    industry_name: str
+    registered_on: date
+    legal_representative: str
+    phone: str | None
+    registered_capital: str | None
+    annual_revenue: str | None
+    employees: int | None
+    address: str | None
+
+
+CustomerPublic = Annotated[PersonPublic | EnterprisePublic, Field(discriminator="kind")]
+
+
+class ContactPublic(BaseModel):
+    id: str
+    customer_id: str
+    name: str
+    relation: str
+    phone: str
+    consent: str = Field(description="the consent it was added under, e.g. emergency_contact:v1")
+    consented_at: datetime
+    verification: str = Field(description="unverified, verified or failed")
+    created_at: datetime
+    pii: Literal["full", "masked"]
+
+
+class ContactList(BaseModel):
+    customer_id: str
+    contacts: list[ContactPublic]
+
+
+def _shown(value: str | None, full: bool, mask: Callable[[str], str]) -> str | None:
+    return value if value is None or full else mask(value)
+
+
+def customer_public(c: Customer, actor: Principal) -> PersonPublic | EnterprisePublic:
+    """The answer for ``actor``: personal data in full only with ``customers:read_pii``."""
+    full = actor.can("customers:read_pii")
+    base: dict[str, Any] = {
+        "id": c.id, "name": c.name, "consents": ConsentsPublic.model_validate(c.consents.as_dict()),
+        "created_at": c.created_at, "version": c.version, "pii": "full" if full else "masked"}
+    if isinstance(c, Person):
+        return PersonPublic(
+            **base, id_number=_shown(c.id_number, full, mask_id_number),
+            phone=_shown(c.phone, full, mask_phone), email=_shown(c.email, full, mask_email),
+            monthly_income=money_str(c.monthly_income), employment=c.employment, region=c.region)
+    return EnterprisePublic(
+        **base, uscc=c.uscc, industry=c.industry, industry_name=c.industry_name,
+        registered_on=c.registered_on, legal_representative=c.legal_representative,
+        phone=_shown(c.phone, full, mask_phone),
+        registered_capital=None if c.registered_capital is None else money_str(c.registered_capital),
+        annual_revenue=None if c.annual_revenue is None else money_str(c.annual_revenue),
+        employees=c.employees, address=c.address)
+
+
+def contact_public(c: EmergencyContact, actor: Principal) -> ContactPublic:
+    full = actor.can("contacts:read_pii")
+    return ContactPublic(id=c.id, customer_id=c.customer_id, name=c.name, relation=c.relation,
+                         phone=c.phone if full else mask_phone(c.phone), consent=c.consent,
+                         consented_at=c.consented_at, verification=c.verification,
+                         created_at=c.created_at, pii="full" if full else "masked")
+
+
+# -- routes ----------------------------------------------------------------------------------
+@router.post("", status_code=201, response_model=CustomerPublic,
+             responses={409: {"description": "identity number or USCC already registered"},
+                        422: {"description": "a field broke a rule; detail names each field"}})
+def register(body: CustomerCreate, container: ContainerDep,
+             actor: Annotated[Principal, Allowed("customers:create")]) -> Any:
+    """Register a person or an enterprise (``kind`` decides which)."""
+    data = body.model_dump(exclude={"kind"})
+    cmd: services.RegisterPerson | services.RegisterEnterprise
+    if isinstance(body, PersonCreate):
+        cmd = services.RegisterPerson(**data)
+    else:
+        cmd = services.RegisterEnterprise(**data)
+    customer = services.register_customer(cmd, container.uow(), actor)
+    return customer_public(customer, actor)
+
+
+@router.get("/{customer_id}", response_model=CustomerPublic,
+            responses={404: {"description": "no such customer"}})
+def read(customer_id: str, container: ContainerDep,
+         actor: Annotated[Principal, Allowed("customers:read")]) -> Any:
+    return customer_public(services.get_customer(customer_id, container.uow()), actor)
+
+
+@router.post("/{customer_id}/emergency-contacts", status_code=201, response_model=ContactPublic,
+             responses={404: {"description": "no such customer"},
+                        409: {"description": "the customer already lists this phone"},
+                        422: {"description": "a field broke a rule, consent missing, or the "
+                                             "customer already has three contacts"}})
+def add_contact(customer_id: str, body: ContactCreate, container: ContainerDep,
+                actor: Annotated[Principal, Allowed("contacts:create")]) -> Any:
+    """Add an emergency contact (persons only, under their emergency_contact consent)."""
+    cmd = services.AddEmergencyContact(customer_id=customer_id, **body.model_dump())
+    return contact_public(services.add_emergency_contact(cmd, container.uow(), actor), actor)
+
+
+@router.get("/{customer_id}/emergency-contacts", response_model=ContactList,
+            responses={404: {"description": "no such customer"}})
+def read_contacts(customer_id: str, container: ContainerDep,
+                  actor: Annotated[Principal, Allowed("contacts:read")]) -> Any:
+    contacts = services.list_contacts(customer_id, container.uow())
+    return ContactList(customer_id=customer_id,
+                       contacts=[contact_public(c, actor) for c in contacts])

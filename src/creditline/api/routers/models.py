@@ -1,0 +1,144 @@
+"""The model registry over HTTP: register a model JSON as a candidate, promote it (risk officer
+or admin), run a challenger in shadow, and score an application with the champion."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel, Field
+
+from creditline.api.deps import Allowed, ContainerDep
+from creditline.auth import Principal
+from creditline.errors import ValidationError
+from creditline.scoring import services
+from creditline.scoring.registry import ModelRecord, ModelStatus, Serving
+
+router = APIRouter(prefix="/v1/models", tags=["models"])
+
+
+class ModelCreate(BaseModel):
+    name: str = Field(description="Model family, e.g. bnpl_a_card; versions count up within it.")
+    model: dict[str, Any] = Field(description="The model JSON written by `Scorecard.to_json()` "
+                                              "or `creditline model train`.")
+    data_fingerprint: str | None = Field(
+        default=None, description="SHA-256 of the training data; taken from the model's "
+                                  "training record when omitted.")
+    metrics: dict[str, float] | None = None
+
+
+class ModelPublic(BaseModel):
+    id: str
+    name: str
+    version: int
+    card_type: str
+    kind: str
+    status: str
+    data_fingerprint: str
+    metrics: dict[str, float]
+    created_at: datetime
+    created_by: str
+    promoted_at: datetime | None
+    promoted_by: str | None
+    retired_at: datetime | None
+    shadow_share: float
+    model: dict[str, Any] | None = None
+
+
+class ChallengerSet(BaseModel):
+    share: float = Field(ge=0.0, le=1.0, description="Share of applications scored in shadow.")
+
+
+class ScoreRequest(BaseModel):
+    key: str = Field(description="Routing key (e.g. application id): same key, same route.")
+    application: dict[str, Any]
+    reasons: int = Field(default=4, ge=0, le=20)
+
+
+def _public(r: ModelRecord, include_model: bool = False) -> ModelPublic:
+    return ModelPublic(
+        id=r.id, name=r.name, version=r.version, card_type=r.card_type, kind=r.kind,
+        status=r.status.value, data_fingerprint=r.data_fingerprint, metrics=r.metrics,
+        created_at=r.created_at, created_by=r.created_by, promoted_at=r.promoted_at,
+        promoted_by=r.promoted_by, retired_at=r.retired_at, shadow_share=r.shadow_share,
+        model=json.loads(r.model_json) if include_model else None)
+
+
+@router.get("", response_model=list[ModelPublic])
+def list_models(container: ContainerDep, actor: Annotated[Principal, Allowed("models:read")],
+                name: str | None = None,
+                status: Annotated[ModelStatus | None, Query()] = None) -> list[ModelPublic]:
+    return [_public(r) for r in services.list_models(container.uow(), actor, name, status)]
+
+
+@router.post("", status_code=201, response_model=ModelPublic)
+def register(body: ModelCreate, container: ContainerDep,
+             actor: Annotated[Principal, Allowed("models:register")]) -> ModelPublic:
+    training = body.model.get("training") or {}
+    fingerprint = body.data_fingerprint or training.get("data_fingerprint")
+    if not fingerprint:
+        raise ValidationError("data_fingerprint", "required: the model has no training record")
+    metrics = body.metrics if body.metrics is not None else {
+        k: float(v) for k, v in (training.get("holdout") or {}).items()}
+    cmd = services.RegisterModel(name=body.name, model_json=json.dumps(body.model),
+                                 data_fingerprint=fingerprint, metrics=metrics)
+    return _public(services.register_model(cmd, container.uow(), actor))
+
+
+@router.get("/{model_id}", response_model=ModelPublic)
+def get_model(model_id: str, container: ContainerDep,
+              _: Annotated[Principal, Allowed("models:read")],
+              include_model: bool = False) -> ModelPublic:
+    with container.uow() as uow:
+        record = uow.models.get(model_id)
+    return _public(record, include_model)
+
+
+@router.post("/{model_id}/promote", response_model=ModelPublic)
+def promote(model_id: str, container: ContainerDep,
+            actor: Annotated[Principal, Allowed("models:promote")]) -> ModelPublic:
+    return _public(services.promote_model(services.ModelRef(model_id=model_id),
+                                          container.uow(), actor))
+
+
+@router.post("/{model_id}/challenger", response_model=ModelPublic)
+def challenger(model_id: str, body: ChallengerSet, container: ContainerDep,
+               actor: Annotated[Principal, Allowed("models:promote")]) -> ModelPublic:
+    return _public(services.set_challenger(services.ModelRef(model_id=model_id), body.share,
+                                           container.uow(), actor))
+
+
+def _serving(container: Any, name: str) -> Serving:
+    """Champion/challenger for ``name``, with parsed models cached by record id."""
+    fresh = services.serving(container.uow(), name)
+    cache: dict[str, Any] = container.services.setdefault("scoring.models", {})
+    fresh._models = cache
+    return fresh
+
+
+@router.post("/by-name/{name}/score")
+def score(name: str, body: ScoreRequest, container: ContainerDep,
+          _: Annotated[Principal, Allowed("models:score")]) -> dict[str, Any]:
+    """Score one application with the champion of ``name``; a routed challenger scores it in
+    shadow (reported, never used to decide)."""
+    serving = _serving(container, name)
+    result = services.score_application(serving, body.key, body.application)
+    reasons = []
+    if body.reasons:
+        model = serving._model(serving.champion)
+        import pandas as pd
+
+        row = pd.DataFrame([body.application])
+        reasons = [{"code": r.code, "variable": r.variable, "text": r.text,
+                    "text_zh": r.text_zh, "points_lost": round(r.points_lost, 2)}
+                   for r in model.reasons(row, n=body.reasons)[0]]
+    return {
+        "model": {"id": serving.champion.id, "name": serving.champion.name,
+                  "version": serving.champion.version},
+        "score": result.score, "probability_bad": result.probability_bad, "reasons": reasons,
+        "shadow": None if result.challenger_id is None else {
+            "model_id": result.challenger_id, "score": result.challenger_score,
+            "probability_bad": result.challenger_probability_bad},
+    }

@@ -1,0 +1,309 @@
+"""``creditline model``: train, report, monitor, register, promote scorecards.
+
+Data files are CSV or Parquet, read with polars.  Bad input (missing file or column, a target
+that is not binary, ...) exits with code 2 and a message naming the option and the rule.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import numpy as np
+import typer
+from rich.table import Table
+
+from creditline.cli.common import DbOption, console, container_for
+from creditline.errors import Unauthorized, ValidationError
+
+sub = typer.Typer(help="Scorecards: train, report, monitor drift, register and promote.",
+                  no_args_is_help=True)
+
+DataOption = Annotated[Path, typer.Option("--data", help="Training/validation data (.csv or .parquet).")]
+TargetOption = Annotated[str, typer.Option("--target", help="Name of the outcome column.")]
+BadOption = Annotated[str, typer.Option("--bad", help="Value of the target that means *bad* (e.g. 1).")]
+ModelOption = Annotated[Path, typer.Option("--model", help="A model JSON written by `model train`.")]
+TokenOption = Annotated[str | None, typer.Option(
+    "--token", envvar="CREDITLINE_TOKEN", show_default=False,
+    help="Your API bearer token (or $CREDITLINE_TOKEN); promotion needs a risk officer or admin.")]
+
+
+def read_frame(path: Path, option: str = "--data") -> Any:
+    """A polars frame from CSV or Parquet."""
+    import polars as pl
+
+    if not path.exists():
+        raise ValidationError(option, f"file not found: {path}")
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        return pl.read_csv(path, infer_schema_length=10_000, null_values=["", "NA", "NaN", "null"])
+    if suffix in (".parquet", ".pq"):
+        return pl.read_parquet(path)
+    raise ValidationError(option, "must be a .csv or .parquet file")
+
+
+def split_target(df: Any, target: str, bad: str) -> tuple[Any, np.ndarray]:
+    """Features and a 0/1 target (1 where the target equals ``bad``); the target must be
+    binary and contain ``bad``."""
+    import polars as pl
+
+    if target not in df.columns:
+        raise ValidationError("--target", f"column {target!r} not in the data")
+    col = df.get_column(target)
+    if col.null_count():
+        raise ValidationError(target, "target column has missing values")
+    text = col.cast(pl.String)
+    values = sorted(text.unique().to_list())
+    if len(values) != 2:
+        raise ValidationError(target, f"target must be binary; found {len(values)} distinct "
+                                      f"value(s): {values[:5]}")
+    if bad not in values:
+        raise ValidationError("--bad", f"value {bad!r} not found in {target!r} (values: {values})")
+    y = (text == bad).to_numpy().astype(np.int64)
+    return df.drop(target), y
+
+
+def _load_model(path: Path) -> tuple[Any, dict[str, Any]]:
+    from creditline.scoring.model_file import load_model
+
+    if not path.exists():
+        raise ValidationError("--model", f"file not found: {path}")
+    text = path.read_text(encoding="utf-8")
+    model = load_model(text)
+    return model, json.loads(text)
+
+
+def _metrics_table(title: str, metrics: dict[str, float]) -> Table:
+    t = Table(title=title)
+    for k in metrics:
+        t.add_column(k.upper(), justify="right")
+    t.add_row(*(f"{v:.4f}" for v in metrics.values()))
+    return t
+
+
+@sub.command("train")
+def train(
+    data: DataOption,
+    target: TargetOption,
+    bad: BadOption,
+    out: Annotated[Path, typer.Option("--out", help="Where to write the model JSON.")],
+    card: Annotated[str, typer.Option("--card", help="Card type: A (application), B (behaviour) or C (collection).")] = "A",
+    kind: Annotated[str, typer.Option("--kind", help="scorecard (WOE logistic) or gbm (LightGBM challenger).")] = "scorecard",
+    holdout: Annotated[float, typer.Option("--holdout", help="Share of rows held out for validation.", min=0.05, max=0.9)] = 0.3,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the stratified holdout split.")] = 42,
+    categorical: Annotated[str, typer.Option("--categorical", help="Comma-separated columns to treat as categories.")] = "",
+    drop: Annotated[str, typer.Option("--drop", help="Comma-separated columns to leave out (ids, dates).")] = "",
+) -> None:
+    """Fit a scorecard (or GBM) on a stratified split and print holdout AUC / KS / Gini."""
+    from sklearn.model_selection import train_test_split
+
+    from creditline.scoring import GBMScorecard, Scorecard, metrics
+    from creditline.scoring.registry import data_fingerprint
+
+    card = card.upper()
+    if card not in ("A", "B", "C"):
+        raise ValidationError("--card", "must be A, B or C")
+    if kind not in ("scorecard", "gbm"):
+        raise ValidationError("--kind", "must be scorecard or gbm")
+    df = read_frame(data)
+    X, y = split_target(df, target, bad)
+    dropped = [c.strip() for c in drop.split(",") if c.strip()]
+    for c in dropped:
+        if c not in X.columns:
+            raise ValidationError("--drop", f"column {c!r} not in the data")
+    X = X.drop(dropped)
+    cats = [c.strip() for c in categorical.split(",") if c.strip()]
+    for c in cats:
+        if c not in X.columns:
+            raise ValidationError("--categorical", f"column {c!r} not in the data")
+    idx = np.arange(len(y))
+    tr, te = train_test_split(idx, test_size=holdout, random_state=seed, stratify=y)
+    X_tr, X_te = X[np.sort(tr)], X[np.sort(te)]
+    y_tr, y_te = y[np.sort(tr)], y[np.sort(te)]
+    model: Any = (Scorecard(card_type=card, categorical=cats or None) if kind == "scorecard"
+                  else GBMScorecard(card_type=card, categorical=cats or None))
+    with console.status(f"fitting {kind} on {len(y_tr):,} rows"):
+        model.fit(X_tr, y_tr)
+    m_tr = metrics.discrimination(y_tr, model.predict_proba(X_tr)[:, 1])
+    m_te = metrics.discrimination(y_te, model.predict_proba(X_te)[:, 1])
+    d = model.to_dict()
+    d["training"] = {
+        "data_file": data.name, "target": target, "bad": bad, "rows": len(y),
+        "train_rows": len(y_tr), "holdout_rows": len(y_te), "seed": seed,
+        "data_fingerprint": data_fingerprint(X, y),
+        "holdout": m_te, "train": m_tr,
+    }
+    out.write_text(json.dumps(d, indent=2, ensure_ascii=False), encoding="utf-8")
+    console.print(_metrics_table(f"Holdout ({len(y_te):,} rows)", m_te))
+    console.print(f"train AUC {m_tr['auc']:.4f}; variables used: "
+                  f"{len(getattr(model, 'variables_', []))}; model written to {out}")
+
+
+@sub.command("report")
+def report(
+    model: ModelOption,
+    data: DataOption,
+    target: TargetOption,
+    bad: BadOption,
+    out: Annotated[Path, typer.Option("--out", help="Where to write the HTML report.")],
+    title: Annotated[str, typer.Option("--title", help="Report title.")] = "Model report",
+) -> None:
+    """Write a self-contained HTML model report (ROC, KS, score distribution, calibration,
+    WOE bars, gains and calibration tables) for a labelled sample."""
+    from creditline.scoring.report import build_report
+
+    fitted, _ = _load_model(model)
+    X, y = split_target(read_frame(data), target, bad)
+    html = build_report(fitted, X, y, title=title)
+    out.write_text(html, encoding="utf-8")
+    console.print(f"report written to {out} ({len(html) // 1024} KiB)")
+
+
+@sub.command("monitor")
+def monitor(
+    model: ModelOption,
+    baseline: Annotated[Path, typer.Option("--baseline", help="Reference sample (.csv/.parquet), e.g. the development data.")],
+    current: Annotated[Path, typer.Option("--current", help="Recent sample to compare (.csv/.parquet).")],
+    psi_limit: Annotated[float, typer.Option("--psi-limit", help="PSI above this is drift.", min=0.0)] = 0.25,
+    warn_limit: Annotated[float, typer.Option("--warn-limit", help="PSI above this is a warning.", min=0.0)] = 0.10,
+) -> None:
+    """PSI of the score and of every model variable between two samples.
+
+    Exit code: 0 when nothing drifted, 1 when any PSI exceeds --psi-limit (so a scheduler can
+    alert), 2 on bad input.
+    """
+    from creditline.scoring.monitor import monitor as run_monitor
+
+    if warn_limit > psi_limit:
+        raise ValidationError("--warn-limit", "must not exceed --psi-limit")
+    fitted, _ = _load_model(model)
+    rep = run_monitor(fitted, read_frame(baseline, "--baseline"), read_frame(current, "--current"),
+                      psi_limit=psi_limit, warn_limit=warn_limit)
+    t = Table(title=f"Stability: {rep.baseline_rows:,} baseline vs {rep.current_rows:,} current rows")
+    t.add_column("item")
+    t.add_column("PSI", justify="right")
+    t.add_column("status")
+    colour = {"ok": "green", "warn": "yellow", "drift": "bold red"}
+    for r in rep.rows:
+        t.add_row(r.item, f"{r.psi:.4f}", f"[{colour[r.status]}]{r.status}[/]")
+    console.print(t)
+    if rep.flagged:
+        console.print(f"drift: {', '.join(r.item for r in rep.drifted)} above PSI {psi_limit}")
+        raise typer.Exit(1)
+
+
+def _actor(container: Any, token: str | None) -> Any:
+    from creditline.auth import Principal, Role, hash_token
+
+    if not token:
+        raise Unauthorized("--token: a bearer token is required (or set $CREDITLINE_TOKEN)")
+    admin = container.settings.admin_token
+    if admin and hmac.compare_digest(token.encode(), admin.encode()):
+        return Principal(user_id="env-admin", name="admin-token", role=Role.ADMIN)
+    with container.uow() as uow:
+        principal = uow.users.by_token_hash(hash_token(token))
+    if principal is None:
+        raise Unauthorized("--token: invalid or revoked token")
+    return principal
+
+
+def _record_table(records: list[Any]) -> Table:
+    t = Table(title="Models")
+    for c in ("id", "name", "version", "card", "kind", "status", "shadow", "AUC", "created"):
+        t.add_column(c)
+    for r in records:
+        t.add_row(r.id, r.name, str(r.version), r.card_type, r.kind, r.status.value,
+                  f"{r.shadow_share:.0%}" if r.shadow_share else "",
+                  f"{r.metrics['auc']:.4f}" if "auc" in r.metrics else "",
+                  r.created_at.strftime("%Y-%m-%d %H:%M"))
+    return t
+
+
+@sub.command("register")
+def register(
+    model: ModelOption,
+    name: Annotated[str, typer.Option("--name", help="Model family, e.g. bnpl_a_card; versions count up within it.")],
+    fingerprint: Annotated[str | None, typer.Option("--fingerprint", help="Training data SHA-256, if the JSON has no training record.", show_default=False)] = None,
+    token: TokenOption = None,
+    db: DbOption = None,
+) -> None:
+    """Store a model JSON in the registry as a candidate (next version of --name)."""
+    from creditline.scoring.services import RegisterModel, register_model
+
+    _, d = _load_model(model)
+    training = d.get("training") or {}
+    fp = fingerprint or training.get("data_fingerprint")
+    if not fp:
+        raise ValidationError("--fingerprint", "required: the model JSON has no training record")
+    metrics = {k: float(v) for k, v in (training.get("holdout") or {}).items()}
+    container = container_for(db)
+    actor = _actor(container, token)
+    record = register_model(RegisterModel(name=name, model_json=model.read_text(encoding="utf-8"),
+                                          data_fingerprint=fp, metrics=metrics),
+                            container.uow(), actor)
+    console.print(f"registered {record.label} ({record.kind}, card {record.card_type}) "
+                  f"as candidate; id {record.id}")
+
+
+def _ref(model_id: str | None, name: str | None, version: int | None) -> Any:
+    from creditline.scoring.services import ModelRef
+
+    if not model_id and not (name and version):
+        raise ValidationError("--id", "give --id, or --name with --version")
+    return ModelRef(model_id=model_id, name=name, version=version)
+
+
+IdOption = Annotated[str | None, typer.Option("--id", help="Model id.", show_default=False)]
+NameOption = Annotated[str | None, typer.Option("--name", help="Model name (with --version).", show_default=False)]
+VersionOption = Annotated[int | None, typer.Option("--version", help="Model version (with --name).", show_default=False)]
+
+
+@sub.command("promote")
+def promote(
+    model_id: IdOption = None,
+    name: NameOption = None,
+    version: VersionOption = None,
+    token: TokenOption = None,
+    db: DbOption = None,
+) -> None:
+    """Make a model the champion of its name (risk officer or admin); the old champion is
+    retired.  Serving uses the champion."""
+    from creditline.scoring.services import promote_model
+
+    ref = _ref(model_id, name, version)
+    container = container_for(db)
+    record = promote_model(ref, container.uow(), _actor(container, token))
+    console.print(f"{record.label} is now champion (promoted by {record.promoted_by})")
+
+
+@sub.command("challenger")
+def challenger(
+    share: Annotated[float, typer.Option("--share", help="Share of applications scored in shadow (0 stops).", min=0.0, max=1.0)],
+    model_id: IdOption = None,
+    name: NameOption = None,
+    version: VersionOption = None,
+    token: TokenOption = None,
+    db: DbOption = None,
+) -> None:
+    """Run a candidate in shadow beside the champion on a share of traffic."""
+    from creditline.scoring.services import set_challenger
+
+    ref = _ref(model_id, name, version)
+    container = container_for(db)
+    record = set_challenger(ref, share, container.uow(), _actor(container, token))
+    console.print(f"{record.label} challenges in shadow on {record.shadow_share:.0%} of traffic")
+
+
+@sub.command("list")
+def list_models(
+    name: Annotated[str | None, typer.Option("--name", help="Only this model name.", show_default=False)] = None,
+    token: TokenOption = None,
+    db: DbOption = None,
+) -> None:
+    """Show registered models with status and holdout AUC."""
+    from creditline.scoring.services import list_models as run_list
+
+    container = container_for(db)
+    console.print(_record_table(run_list(container.uow(), _actor(container, token), name=name)))

@@ -1,0 +1,174 @@
+"""Use cases for customers and their emergency contacts.  Each change is written, audited
+and announced (outbox) in one transaction; a failed command writes nothing."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+
+from creditline.auth import Principal
+from creditline.errors import Conflict, NotFound
+from creditline.parties.contacts import EmergencyContact, new_contact
+from creditline.parties.customers import (
+    Customer,
+    Enterprise,
+    Person,
+    register_enterprise,
+    register_person,
+)
+from creditline.uow import UnitOfWork
+
+
+@dataclass(frozen=True)
+class RegisterPerson:
+    """Raw input as the caller sent it; the domain checks every field."""
+
+    name: object
+    id_number: object
+    phone: object
+    monthly_income: object
+    consents: Mapping[str, object] | None = None
+    email: object = None
+    employment: object = None
+    region: object = None
+
+
+@dataclass(frozen=True)
+class RegisterEnterprise:
+    name: object
+    uscc: object
+    industry: object
+    registered_on: object
+    legal_representative: object
+    consents: Mapping[str, object] | None = None
+    phone: object = None
+    registered_capital: object = None
+    annual_revenue: object = None
+    employees: object = None
+    address: object = None
+
+
+@dataclass(frozen=True)
+class AddEmergencyContact:
+    customer_id: str
+    name: object
+    relation: object
+    phone: object
+
+
+@dataclass(frozen=True)
+class PhoneLinks:
+    """Other customers tied to one through a phone number — what the fraud screen looks at
+    when applicants share a phone or list the same emergency contact."""
+
+    customer_id: str
+    same_phone: list[str] = field(default_factory=list)
+    listed_as_contact_by: list[str] = field(default_factory=list)
+    shared_contact: list[str] = field(default_factory=list)
+
+    @property
+    def all(self) -> list[str]:
+        return sorted(set(self.same_phone) | set(self.listed_as_contact_by) | set(self.shared_contact))
+
+
+def business_date(uow: UnitOfWork) -> date:
+    """The business date of the injected clock (China Standard Time)."""
+    return uow.clock.today()  # type: ignore[no-any-return]
+
+
+def register_customer(cmd: RegisterPerson | RegisterEnterprise, uow: UnitOfWork,
+                      actor: Principal) -> Customer:
+    """Register a person or an enterprise; 422 for a broken field, 409 for a duplicate
+    identity number or USCC (checked here, and by a unique index for concurrent requests)."""
+    with uow:
+        customer = _build(cmd, str(uuid.uuid4()), uow)
+        repo = uow.customers
+        if isinstance(customer, Person) and repo.id_number_taken(customer.id_number):
+            raise Conflict("id_number: a customer with this identity number is already registered",
+                           details=[{"loc": ["id_number"], "msg": "already registered"}])
+        if isinstance(customer, Enterprise) and repo.uscc_taken(customer.uscc):
+            raise Conflict("uscc: an enterprise with this Unified Social Credit Code is already "
+                           "registered", details=[{"loc": ["uscc"], "msg": "already registered"}])
+        repo.add(customer)
+        details: dict[str, object] = {"kind": customer.kind,
+                                      "consents": customer.consents.as_dict()}
+        if isinstance(customer, Enterprise):
+            details["uscc"] = customer.uscc  # public register data; persons' ids never go here
+        uow.audit(actor, "customer.registered", "customer", customer.id, details)
+        uow.emit("customer.registered", {"customer_id": customer.id, "kind": customer.kind})
+        uow.commit()
+    return customer
+
+
+def _build(cmd: RegisterPerson | RegisterEnterprise, customer_id: str, uow: UnitOfWork) -> Customer:
+    today, now = business_date(uow), uow.now()
+    if isinstance(cmd, RegisterPerson):
+        return register_person(
+            customer_id=customer_id, name=cmd.name, id_number=cmd.id_number, phone=cmd.phone,
+            monthly_income=cmd.monthly_income, consents=cmd.consents, email=cmd.email,
+            employment=cmd.employment, region=cmd.region, today=today, now=now)
+    return register_enterprise(
+        customer_id=customer_id, name=cmd.name, uscc=cmd.uscc, industry=cmd.industry,
+        registered_on=cmd.registered_on, legal_representative=cmd.legal_representative,
+        consents=cmd.consents, phone=cmd.phone, registered_capital=cmd.registered_capital,
+        annual_revenue=cmd.annual_revenue, employees=cmd.employees, address=cmd.address,
+        today=today, now=now)
+
+
+def get_customer(customer_id: str, uow: UnitOfWork) -> Customer:
+    with uow:
+        customer: Customer | None = uow.customers.get(customer_id)
+    if customer is None:
+        raise NotFound(f"customer {customer_id!r} not found")
+    return customer
+
+
+def add_emergency_contact(cmd: AddEmergencyContact, uow: UnitOfWork,
+                          actor: Principal) -> EmergencyContact:
+    """Add a contact.  The customer row is locked first, so two concurrent additions cannot
+    both see two contacts and make it four (SQLite serialises writers anyway)."""
+    with uow:
+        repo = uow.customers
+        customer = repo.get(cmd.customer_id, for_update=True)
+        if customer is None:
+            raise NotFound(f"customer {cmd.customer_id!r} not found")
+        contact = new_contact(contact_id=str(uuid.uuid4()), customer=customer,
+                              existing=repo.contacts(customer.id), name=cmd.name,
+                              relation=cmd.relation, phone=cmd.phone, now=uow.now())
+        repo.add_contact(contact)
+        uow.audit(actor, "customer.emergency_contact_added", "customer", customer.id,
+                  {"contact_id": contact.id, "relation": contact.relation,
+                   "consent": contact.consent, "verification": contact.verification})
+        uow.commit()
+    return contact
+
+
+def list_contacts(customer_id: str, uow: UnitOfWork) -> list[EmergencyContact]:
+    with uow:
+        if uow.customers.get(customer_id) is None:
+            raise NotFound(f"customer {customer_id!r} not found")
+        contacts: list[EmergencyContact] = uow.customers.contacts(customer_id)
+    return contacts
+
+
+def phone_links(customer_id: str, uow: UnitOfWork) -> PhoneLinks:
+    """Customers sharing this customer's phone, listing it as a contact, or sharing one of
+    its contacts' phones (by keyed hash: nothing is decrypted to find them)."""
+    with uow:
+        repo = uow.customers
+        customer = repo.get(customer_id)
+        if customer is None:
+            raise NotFound(f"customer {customer_id!r} not found")
+        links = PhoneLinks(customer_id)
+        if customer.phone:
+            h = repo.phone_hash(customer.phone)
+            links.same_phone.extend(repo.ids_by_phone_hash(h))
+            links.listed_as_contact_by.extend(repo.ids_by_contact_phone_hash(h))
+        for c in repo.contacts(customer_id):
+            links.shared_contact.extend(repo.ids_by_contact_phone_hash(repo.phone_hash(c.phone)))
+    for bucket in (links.same_phone, links.listed_as_contact_by, links.shared_contact):
+        kept = sorted(set(bucket) - {customer_id})
+        bucket[:] = kept
+    return links

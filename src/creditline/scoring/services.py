@@ -1,0 +1,100 @@
+"""Use cases of the model registry: register, promote, set a challenger, score with the
+champion.  Each change is written and audited in one transaction; a failed command writes
+nothing.  The rules themselves live in ``creditline.scoring.registry``."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from creditline.auth import Principal
+from creditline.errors import ValidationError
+from creditline.scoring import registry
+from creditline.scoring.registry import ModelRecord, ModelStatus, Serving, ShadowResult
+from creditline.uow import UnitOfWork
+
+
+@dataclass(frozen=True)
+class RegisterModel:
+    name: str
+    model_json: str
+    data_fingerprint: str
+    metrics: Mapping[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ModelRef:
+    """A model by id, or by name and version."""
+
+    model_id: str | None = None
+    name: str | None = None
+    version: int | None = None
+
+    def resolve(self, uow: UnitOfWork) -> ModelRecord:
+        if self.model_id:
+            return uow.models.get(self.model_id)  # type: ignore[no-any-return]
+        if self.name and self.version is not None:
+            return uow.models.find(self.name, self.version)  # type: ignore[no-any-return]
+        raise ValidationError("model", "give an id, or a name and a version")
+
+
+def register_model(cmd: RegisterModel, uow: UnitOfWork, actor: Principal) -> ModelRecord:
+    """Store a model JSON as the next candidate version of its name."""
+    if len(cmd.data_fingerprint) != 64:
+        raise ValidationError("data_fingerprint", "must be a SHA-256 hex digest (64 characters)")
+    with uow:
+        record = registry.register(uow.models, name=cmd.name, model_json=cmd.model_json,
+                                   metrics=cmd.metrics, data_fingerprint=cmd.data_fingerprint,
+                                   actor=actor, at=uow.now(), model_id=str(uuid.uuid4()))
+        uow.audit(actor, "model.registered", "model", record.id,
+                  {"name": record.name, "version": record.version, "kind": record.kind,
+                   "card_type": record.card_type, "data_fingerprint": record.data_fingerprint,
+                   "metrics": record.metrics})
+        uow.commit()
+    return record
+
+
+def promote_model(ref: ModelRef, uow: UnitOfWork, actor: Principal) -> ModelRecord:
+    """Make a model the champion of its name; the previous champion is retired."""
+    with uow:
+        target = ref.resolve(uow)
+        before = registry.champion_or_none(uow.models, target.name)
+        promoted = registry.promote(uow.models, target.id, actor, uow.now())
+        uow.audit(actor, "model.promoted", "model", promoted.id,
+                  {"name": promoted.name, "version": promoted.version,
+                   "retired": before.id if before else None,
+                   "retired_version": before.version if before else None})
+        uow.commit()
+    return promoted
+
+
+def set_challenger(ref: ModelRef, share: float, uow: UnitOfWork,
+                   actor: Principal) -> ModelRecord:
+    """Run a candidate in shadow on ``share`` of applications (0 stops it)."""
+    with uow:
+        target = ref.resolve(uow)
+        record = registry.set_challenger(uow.models, target.id, share, actor)
+        uow.audit(actor, "model.challenger_set", "model", record.id,
+                  {"name": record.name, "version": record.version, "share": share})
+        uow.commit()
+    return record
+
+
+def list_models(uow: UnitOfWork, actor: Principal, name: str | None = None,
+                status: ModelStatus | None = None) -> list[ModelRecord]:
+    actor.require("models:read")
+    with uow:
+        return uow.models.list(name=name, status=status)  # type: ignore[no-any-return]
+
+
+def serving(uow: UnitOfWork, name: str) -> Serving:
+    """The champion (and challenger) of ``name``, loaded for scoring."""
+    with uow:
+        return Serving.from_registry(uow.models, name)
+
+
+def score_application(serving_set: Serving, key: str,
+                      application: Mapping[str, object]) -> ShadowResult:
+    """Decision score from the champion; the challenger scores in shadow when routed."""
+    return serving_set.score(key, application)

@@ -1,0 +1,229 @@
+"""Credit products are data: ``data/products.json`` is a versioned file the risk team edits
+(DESIGN principle 6).  It is loaded and checked once; a line copies the terms of the product
+version it is opened under (``Terms``), so editing the file never rewrites an existing line.
+
+Rates keep at most 8 decimals so that every daily accrual is an exact integer count of
+hundred-millionths of a cent (``RATE_SCALE``) in both the Decimal and the vectorized path.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from creditline.errors import ValidationError
+from creditline.money import to_money, to_rate
+
+RATE_DECIMALS = 8
+RATE_SCALE = 10**RATE_DECIMALS
+MAX_DAILY_RATE = Decimal("0.001")  # 36.5 % a year: above any lawful consumer rate in China
+KINDS = ("penalty", "fee", "interest", "principal")
+METHODS = ("single", "even", "annuity", "interest_only")
+EXCESS = ("prepay", "credit")
+FEE_REFUND = ("pro_rata", "unbilled_only")
+
+
+@dataclass(frozen=True)
+class Waterfall:
+    """How a payment is spread: ``order`` of kinds, ``by`` = "kind" (all penalties, oldest
+    first, then all fees ...) or "due" (the oldest installment in full, then the next),
+    and what ``excess`` does: "prepay" unbilled interest then principal, or "credit"."""
+
+    order: tuple[str, ...] = KINDS
+    by: str = "kind"
+    excess: str = "prepay"
+
+    def code(self) -> str:
+        return f"{','.join(self.order)};{self.by};{self.excess}"
+
+    @classmethod
+    def parse(cls, code: str) -> Waterfall:
+        order, by, excess = code.split(";")
+        return cls(tuple(order.split(",")), by, excess)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """One installment offer: how many periods, how principal is split, the fee per period."""
+
+    periods: int
+    method: str
+    methods: tuple[str, ...]
+    fee_rate: Decimal
+
+
+@dataclass(frozen=True)
+class Product:
+    code: str
+    name: str
+    kind: str
+    currency: str
+    statement_day: int
+    grace_days: int
+    limit_min: Decimal
+    limit_max: Decimal
+    plans: dict[int, Plan]
+    interest_daily_rate: Decimal
+    penalty_daily_rate: Decimal
+    min_principal_share: Decimal
+    min_floor: Decimal
+    waterfall: Waterfall
+    fee_refund: str
+    block_when_past_due: bool
+
+    def plan(self, periods: object, method: object = None) -> Plan:
+        """The plan for a requested installment count (and method), or a 422 naming it."""
+        offered = ", ".join(str(p) for p in sorted(self.plans))
+        if isinstance(periods, bool) or not isinstance(periods, int) or periods not in self.plans:
+            raise ValidationError("installments", f"must be one of {offered} for {self.code}")
+        plan = self.plans[periods]
+        if method is None:
+            return plan
+        if method not in plan.methods:
+            raise ValidationError("method", f"must be one of {', '.join(plan.methods)} for "
+                                            f"{periods} installments of {self.code}")
+        return Plan(plan.periods, str(method), plan.methods, plan.fee_rate)
+
+
+@dataclass(frozen=True)
+class Catalog:
+    version: str
+    products: dict[str, Product]
+
+    def get(self, code: object) -> Product:
+        if not isinstance(code, str) or code not in self.products:
+            raise ValidationError("product", f"must be one of {', '.join(sorted(self.products))}")
+        return self.products[code]
+
+
+def _rate(value: object, field: str, ceiling: Decimal | None = None) -> Decimal:
+    if not isinstance(value, str):
+        raise ValidationError(field, "must be a decimal string")
+    r = to_rate(value, field)
+    exp = r.as_tuple().exponent
+    assert isinstance(exp, int)
+    if -exp > RATE_DECIMALS:
+        raise ValidationError(field, f"must have at most {RATE_DECIMALS} decimal places")
+    if ceiling is not None and r > ceiling:
+        raise ValidationError(field, f"must not exceed {ceiling} per day")
+    return r
+
+
+def _int(value: object, field: str, lo: int, hi: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
+        raise ValidationError(field, f"must be an integer from {lo} to {hi}")
+    return value
+
+
+def _product(code: str, raw: dict[str, Any]) -> Product:
+    f = f"products.{code}"
+    kind = raw.get("kind")
+    if kind not in ("bnpl", "sme"):
+        raise ValidationError(f"{f}.kind", "must be bnpl or sme")
+    plans: dict[int, Plan] = {}
+    raw_plans = raw.get("plans")
+    if not isinstance(raw_plans, dict) or not raw_plans:
+        raise ValidationError(f"{f}.plans", "must map installment counts to plans")
+    for key, p in raw_plans.items():
+        pf = f"{f}.plans.{key}"
+        if not key.isdigit() or not 1 <= int(key) <= 60:
+            raise ValidationError(pf, "key must be an installment count from 1 to 60")
+        n = int(key)
+        method = p.get("method")
+        methods = tuple(p.get("methods", [method]))
+        if method not in METHODS or any(m not in METHODS for m in methods) or method not in methods:
+            raise ValidationError(f"{pf}.method", f"must be one of {', '.join(METHODS)}")
+        if (method == "single") != (n == 1):
+            raise ValidationError(f"{pf}.method", "single is the method of 1 installment only")
+        plans[n] = Plan(n, method, methods, _rate(p.get("fee_rate", "0"), f"{pf}.fee_rate",
+                                                   Decimal("0.05")))
+    lim = raw.get("limit", {})
+    limit_min = to_money(lim.get("min"), f"{f}.limit.min")
+    limit_max = to_money(lim.get("max"), f"{f}.limit.max")
+    if limit_max < limit_min or limit_max > Decimal("100000000"):
+        raise ValidationError(f"{f}.limit.max", "must be at least limit.min and at most 100000000")
+    mp = raw.get("minimum_payment", {})
+    share = _rate(mp.get("principal_share"), f"{f}.minimum_payment.principal_share")
+    if share > 1:
+        raise ValidationError(f"{f}.minimum_payment.principal_share", "must be at most 1")
+    wf = raw.get("waterfall", {})
+    order = tuple(wf.get("order", KINDS))
+    if sorted(order) != sorted(KINDS):
+        raise ValidationError(f"{f}.waterfall.order", f"must order each of {', '.join(KINDS)} once")
+    if wf.get("by", "kind") not in ("kind", "due"):
+        raise ValidationError(f"{f}.waterfall.by", "must be kind or due")
+    if wf.get("excess", "prepay") not in EXCESS:
+        raise ValidationError(f"{f}.waterfall.excess", f"must be one of {', '.join(EXCESS)}")
+    fee_refund = raw.get("returns", {}).get("fee_refund", "pro_rata")
+    if fee_refund not in FEE_REFUND:
+        raise ValidationError(f"{f}.returns.fee_refund", f"must be one of {', '.join(FEE_REFUND)}")
+    return Product(
+        code=code, name=str(raw.get("name", code)), kind=kind,
+        currency=str(raw.get("currency", "CNY")),
+        statement_day=_int(raw.get("statement_day"), f"{f}.statement_day", 1, 28),
+        grace_days=_int(raw.get("grace_days"), f"{f}.grace_days", 0, 25),
+        limit_min=limit_min, limit_max=limit_max, plans=plans,
+        interest_daily_rate=_rate(raw.get("interest_daily_rate", "0"), f"{f}.interest_daily_rate",
+                                  MAX_DAILY_RATE),
+        penalty_daily_rate=_rate(raw.get("penalty_daily_rate", "0"), f"{f}.penalty_daily_rate",
+                                 MAX_DAILY_RATE),
+        min_principal_share=share,
+        min_floor=to_money(mp.get("floor", "0"), f"{f}.minimum_payment.floor", allow_zero=True),
+        waterfall=Waterfall(order, wf.get("by", "kind"), wf.get("excess", "prepay")),
+        fee_refund=fee_refund,
+        block_when_past_due=bool(raw.get("block_purchases_when_past_due", True)),
+    )
+
+
+def parse_catalog(raw: dict[str, Any]) -> Catalog:
+    """Check a products document and build the catalogue; errors name the bad field."""
+    version = raw.get("version")
+    if not isinstance(version, str) or not version.strip():
+        raise ValidationError("version", "must be a non-empty string")
+    products = raw.get("products")
+    if not isinstance(products, dict) or not products:
+        raise ValidationError("products", "must name at least one product")
+    return Catalog(version, {code: _product(code, p) for code, p in products.items()})
+
+
+def load_catalog(path: Path | None = None) -> Catalog:
+    """The catalogue from ``path`` or the packaged ``data/products.json``."""
+    if path is None:
+        text = resources.files("creditline.servicing").joinpath("data/products.json").read_text()
+    else:
+        text = Path(path).read_text()
+    return parse_catalog(json.loads(text))
+
+
+@lru_cache(maxsize=1)
+def default_catalog() -> Catalog:
+    return load_catalog()
+
+
+def product_terms(p: Product) -> dict[str, Any]:
+    """The product as a JSON document in the file's own shape: the terms a line copies when it
+    is opened, parsed back with ``terms_product``."""
+    return {
+        "name": p.name, "kind": p.kind, "currency": p.currency,
+        "statement_day": p.statement_day, "grace_days": p.grace_days,
+        "limit": {"min": f"{p.limit_min:.2f}", "max": f"{p.limit_max:.2f}"},
+        "plans": {str(n): {"method": pl.method, "methods": list(pl.methods),
+                           "fee_rate": str(pl.fee_rate)} for n, pl in sorted(p.plans.items())},
+        "interest_daily_rate": str(p.interest_daily_rate),
+        "penalty_daily_rate": str(p.penalty_daily_rate),
+        "minimum_payment": {"principal_share": str(p.min_principal_share),
+                            "floor": f"{p.min_floor:.2f}"},
+        "waterfall": {"order": list(p.waterfall.order), "by": p.waterfall.by,
+                      "excess": p.waterfall.excess},
+        "returns": {"fee_refund": p.fee_refund},
+        "block_purchases_when_past_due": p.block_when_past_due,
+    }
+
+
+def terms_product(code: str, terms: dict[str, Any]) -> Product:
+    return _product(code, terms)

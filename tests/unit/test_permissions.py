@@ -1,0 +1,104 @@
+"""The permission table, tested as a table: who may do what, row by row.
+
+``GRID`` is the expected table (Y = allowed).  Changing ``creditline.auth.PERMISSIONS``
+means changing this grid too, on purpose.  Every permission named in the code
+(``Allowed("...")``, ``.require("...")``, ``.can("...")``) must be a row of the table, so a
+typo cannot silently deny (or, worse, skip) a check."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+import creditline
+from creditline.auth import PERMISSIONS, Principal, Role, parse_role
+from creditline.errors import Forbidden, ValidationError
+
+GRID = """
+permission              admin risk_officer reviewer collector auditor service
+customers:create          Y        Y          .        .        .       Y
+customers:read            Y        Y          Y        Y        Y       Y
+customers:read_pii        Y        Y          .        .        .       .
+contacts:create           Y        Y          .        .        .       Y
+contacts:read             Y        Y          Y        Y        Y       .
+contacts:read_pii         Y        Y          .        .        .       .
+audit:read                Y        .          .        .        Y       .
+users:create              Y        .          .        .        .       .
+lines:open                Y        Y          .        .        .       .
+lines:read                Y        Y          Y        Y        Y       Y
+lines:manage              Y        Y          .        .        .       .
+purchases:create          Y        Y          .        .        .       Y
+purchases:read            Y        Y          Y        Y        Y       Y
+returns:create            Y        Y          .        .        .       Y
+repayments:create         Y        Y          .        Y        .       Y
+statements:read           Y        Y          Y        Y        Y       Y
+ledger:read               Y        Y          .        .        Y       .
+eod:run                   Y        .          .        .        .       .
+models:read               Y        Y          .        .        Y       .
+models:register           Y        Y          .        .        .       .
+models:promote            Y        Y          .        .        .       .
+models:score              Y        Y          .        .        .       Y
+applications:create       Y        Y          .        .        .       Y
+applications:read         Y        Y          Y        .        Y       Y
+reviews:read              Y        Y          Y        .        .       .
+reviews:decide            Y        Y          Y        .        .       .
+blacklist:manage          Y        Y          .        .        .       .
+blacklist:read            Y        Y          Y        .        Y       .
+special_terms:propose     Y        Y          .        .        .       .
+special_terms:approve     Y        Y          .        .        .       .
+"""
+
+
+def grid_rows() -> list[tuple[Role, str, bool]]:
+    lines = [ln.split() for ln in GRID.strip().splitlines()]
+    roles = [Role(r) for r in lines[0][1:]]
+    return [(role, cells[0], mark == "Y")
+            for cells in lines[1:] for role, mark in zip(roles, cells[1:], strict=True)]
+
+
+ROWS = grid_rows()
+GRID_PERMISSIONS = {p for _, p, _ in ROWS}
+
+
+@pytest.mark.parametrize(("role", "permission", "allowed"), ROWS,
+                         ids=[f"{r.value}-{p}" for r, p, _ in ROWS])
+def test_role_permission_row(role: Role, permission: str, allowed: bool) -> None:
+    assert Principal("u", "u", role).can(permission) is allowed
+
+
+def test_the_grid_and_the_table_list_the_same_permissions() -> None:
+    missing = sorted(set(PERMISSIONS) - GRID_PERMISSIONS)
+    assert not missing, f"add rows for {missing} to GRID in tests/unit/test_permissions.py"
+    assert sorted(GRID_PERMISSIONS - set(PERMISSIONS)) == []
+
+
+def test_every_permission_named_in_the_code_is_in_the_table() -> None:
+    src = Path(creditline.__file__).parent
+    pattern = re.compile(r"""(?:Allowed|\.require|\.can)\(\s*["']([a-z_]+:[a-z_]+)["']""")
+    used = {(m.group(1), str(path.relative_to(src)))
+            for path in src.rglob("*.py") for m in pattern.finditer(path.read_text())}
+    routers = {p for p, where in used if where.startswith("api/routers/")}
+    assert {"customers:create", "customers:read", "contacts:create", "audit:read"} <= routers
+    unknown = sorted((p, where) for p, where in used if p not in PERMISSIONS)
+    assert unknown == [], f"permissions used but not in creditline.auth.PERMISSIONS: {unknown}"
+
+
+def test_admin_holds_every_permission() -> None:
+    assert all(Role.ADMIN in roles for roles in PERMISSIONS.values())
+
+
+def test_unknown_permission_and_missing_right() -> None:
+    reviewer = Principal("u", "rita", Role.REVIEWER)
+    with pytest.raises(KeyError):
+        reviewer.can("customers:delete")
+    with pytest.raises(Forbidden, match="'reviewer' lacks permission 'customers:create'"):
+        reviewer.require("customers:create")
+
+
+def test_unknown_role_names_the_field() -> None:
+    assert parse_role("auditor") is Role.AUDITOR
+    with pytest.raises(ValidationError, match="must be one of: admin, risk_officer") as err:
+        parse_role("superuser", "--role")
+    assert err.value.field == "--role"
