@@ -29,6 +29,7 @@ def test_contacts_carry_consent_and_verification_and_are_listed(
     assert added[1]["relation"] == "spouse" and added[1]["phone"] == "13900000002"
     listed = api.get(contacts_url(cid), headers=officer).json()
     assert listed["customer_id"] == cid and listed["contacts"] == added
+    assert [c["position"] for c in added] == [1, 2, 3]
     for c in listed["contacts"]:
         assert c["consent"] == "emergency_contact:v1"
         assert c["consented_at"] == "2026-03-02T02:00:00Z"

@@ -17,6 +17,14 @@ ROUTERS: list[str] = [
     "creditline.api.routers.audit",
     "creditline.api.routers.customers",
     "creditline.api.routers.models",
+    "creditline.api.routers.applications",
+    "creditline.api.routers.reviews",
+    "creditline.api.routers.blacklist",
+    "creditline.api.routers.special_terms",
+    "creditline.api.routers.credit_lines",
+    "creditline.api.routers.purchases",
+    "creditline.api.routers.ledger",
+    "creditline.api.routers.eod",
 ]
 
 

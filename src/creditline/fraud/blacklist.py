@@ -4,6 +4,8 @@ holding anyone's identity number in clear."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 
 from creditline.errors import ValidationError
@@ -63,3 +65,23 @@ def mask(kind: BlacklistKind, normalised: str) -> str:
     if kind is BlacklistKind.PHONE:
         return mask_phone(normalised)
     return normalised[:4] + "*" * max(0, len(normalised) - 4)
+
+
+@dataclass(frozen=True)
+class BlacklistEntry:
+    id: str
+    kind: str
+    value_hash: str
+    masked: str
+    reason: str
+    active: bool
+    created_by: str
+    created_at: datetime
+    removed_by: str | None = None
+    removed_at: datetime | None = None
+
+    def as_json(self) -> dict[str, object]:
+        return {"id": self.id, "kind": self.kind, "value": self.masked, "reason": self.reason,
+                "active": self.active, "created_by": self.created_by,
+                "created_at": self.created_at.isoformat(), "removed_by": self.removed_by,
+                "removed_at": None if self.removed_at is None else self.removed_at.isoformat()}

@@ -35,6 +35,7 @@ VERIFICATION_STATUSES = (UNVERIFIED, VERIFIED, FAILED)
 class EmergencyContact:
     id: str
     customer_id: str
+    position: int  # 1..MAX_CONTACTS, the order collections calls them in
     name: str
     relation: str
     phone: str
@@ -71,7 +72,8 @@ def new_contact(*, contact_id: str, customer: Customer, existing: Sequence[Emerg
             reason="contact_limit",
             details=[{"loc": ["emergency_contacts"], "msg": f"at most {MAX_CONTACTS}"}])
     consents = customer.consents
-    return EmergencyContact(id=contact_id, customer_id=customer.id, name=name_v,
+    return EmergencyContact(id=contact_id, customer_id=customer.id,
+                            position=max((c.position for c in existing), default=0) + 1, name=name_v,
                             relation=relation_v, phone=phone_v,
                             consent=consents.reference("emergency_contact"),
                             consented_at=consents.given_at or now, verification=UNVERIFIED,

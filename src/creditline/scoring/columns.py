@@ -14,13 +14,19 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from creditline.errors import ValidationError
+from sklearn.exceptions import NotFittedError as SklearnNotFittedError
+
+from creditline.errors import NotFittedError, ValidationError
 
 Kind = Literal["numeric", "categorical"]
 
 
 class InputError(ValidationError, ValueError):
     """Bad model input; also a ``ValueError`` so scikit-learn tooling recognises it."""
+
+
+class ModelNotFitted(NotFittedError, SklearnNotFittedError):
+    """Creditline's ``NotFittedError`` that scikit-learn also recognises as its own."""
 
 
 @dataclass(frozen=True)
@@ -114,7 +120,10 @@ def _from_polars(df: Any, force_categorical: set[str]) -> Columns:
 def _from_array(X: Any, force_categorical: set[str]) -> Columns:
     arr = np.asarray(X)
     if arr.ndim != 2:
-        raise InputError("X", f"must be a 2-D table, got an array with {arr.ndim} dimension(s)")
+        raise InputError("X", f"must be a 2-D table, got an array with {arr.ndim} dimension(s). "
+                              "Reshape your data (one row per application, one column each).")
+    if arr.dtype.kind == "c":
+        raise InputError("X", "Complex data not supported")
     names = [f"x{i}" for i in range(arr.shape[1])]
     data: dict[str, np.ndarray] = {}
     kinds: dict[str, Kind] = {}
@@ -140,13 +149,20 @@ def to_columns(X: Any, categorical: Sequence[str] = ()) -> Columns:
     """Convert ``X`` once.  ``categorical`` forces named columns (e.g. integer region codes) to be
     treated as categories rather than numbers."""
     force = {str(c) for c in categorical}
+    if hasattr(X, "tocsr") or type(X).__module__.startswith("scipy.sparse"):
+        raise InputError("X", "sparse input is not supported; pass a dense frame or array")
     if isinstance(X, pd.DataFrame):
-        return _from_pandas(X, force)
-    if _is_polars(X):
-        return _from_polars(X, force)
-    if isinstance(X, Mapping):
+        cols = _from_pandas(X, force)
+    elif _is_polars(X):
+        cols = _from_polars(X, force)
+    elif isinstance(X, Mapping):
         raise InputError("X", "a mapping is one application: use score_one / proba_one")
-    return _from_array(X, force)
+    else:
+        cols = _from_array(X, force)
+    if not cols.names:
+        raise InputError("X", f"0 feature(s) (shape=({cols.n_rows}, 0)) while a minimum of 1 "
+                              "is required.")
+    return cols
 
 
 def as_numeric(name: str, values: np.ndarray) -> np.ndarray:

@@ -17,9 +17,9 @@ import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator
 
-from creditline.errors import NotFittedError
 from creditline.scoring.columns import (
     InputError,
+    ModelNotFitted,
     as_categorical,
     as_numeric,
     to_columns,
@@ -76,7 +76,7 @@ class GBMScorecard(BaseEstimator):
 
     def _check_fitted(self) -> None:
         if not hasattr(self, "booster_"):
-            raise NotFittedError(
+            raise ModelNotFitted(
                 f"This {type(self).__name__} instance is not fitted yet: call fit(X, y) first")
 
     def _lgb_params(self) -> dict[str, Any]:
@@ -124,7 +124,8 @@ class GBMScorecard(BaseEstimator):
         params = self._lgb_params()
         if constraints:
             params["monotone_constraints"] = [int(constraints.get(v, 0)) for v in self.variables_]
-            params["monotone_constraints_method"] = "advanced"
+            # "basic" is exact; "advanced" let small violations through in our tests
+            params["monotone_constraints_method"] = "basic"
         matrix = self._matrix(cols.data)
         cat_idx = [i for i, v in enumerate(self.variables_) if v in self.categories_]
         data = lgb.Dataset(matrix, label=y01, feature_name=self.variables_,
@@ -156,16 +157,20 @@ class GBMScorecard(BaseEstimator):
                 raise InputError(missing[0], "missing from the application; the model needs it")
             data = {v: np.asarray([X[v]], dtype=object) for v in self.variables_}
         elif isinstance(X, pd.DataFrame) or type(X).__module__.startswith("polars"):
-            present = {str(c) for c in X.columns}
+            label = {str(c): c for c in X.columns}
             for v in self.variables_:
-                if v not in present:
+                if v not in label:
                     raise InputError(v, "column is missing from X; the model needs it")
-            sub = X[self.variables_] if isinstance(X, pd.DataFrame) else X.select(self.variables_)
+            sub = (X[[label[v] for v in self.variables_]].set_axis(self.variables_, axis=1)
+                   if isinstance(X, pd.DataFrame) else X.select(self.variables_))
             data = to_columns(sub, list(self.categories_)).data
         else:
             arr = np.asarray(X)
-            if arr.ndim != 2 or arr.shape[1] != self.n_features_in_:
-                raise InputError("X", f"has {arr.shape[-1] if arr.ndim else 0} features, but "
+            if arr.ndim != 2:
+                raise InputError("X", f"must be a 2-D table, got {arr.ndim} dimension(s). "
+                                      "Reshape your data (one row per application).")
+            if arr.shape[1] != self.n_features_in_:
+                raise InputError("X", f"X has {arr.shape[-1] if arr.ndim else 0} features, but "
                                       f"{type(self).__name__} is expecting "
                                       f"{self.n_features_in_} features as input")
             data = {v: arr[:, i] for i, v in enumerate(self.variables_)}
@@ -178,18 +183,22 @@ class GBMScorecard(BaseEstimator):
 
     def decision_log_odds(self, X: Any) -> np.ndarray:
         """ln(p_bad / p_good) per row."""
+        self._check_fitted()
         return np.asarray(self.booster_.predict(self._prepared(X), raw_score=True))
 
     def predict_proba(self, X: Any) -> np.ndarray:
+        self._check_fitted()
         z = self.decision_log_odds(X)
         p_bad = 1.0 / (1.0 + np.exp(-z))
         return np.column_stack([1.0 - p_bad, p_bad])
 
     def predict(self, X: Any) -> np.ndarray:
+        self._check_fitted()
         return self.classes_[(self.predict_proba(X)[:, 1] >= 0.5).astype(int)]
 
     def score(self, X: Any) -> np.ndarray:
         """Points on the same scale as the scorecard, so champion and challenger compare."""
+        self._check_fitted()
         return self.scaling_.offset - self.scaling_.factor * self.decision_log_odds(X)
 
     def score_one(self, row: Mapping[str, object]) -> float:
@@ -206,6 +215,7 @@ class GBMScorecard(BaseEstimator):
     def reasons(self, X: Any, n: int = 4) -> list[list[Reason]]:
         """Top ``n`` variables pushing each row toward *bad* (positive SHAP contribution),
         expressed in points lost."""
+        self._check_fitted()
         from creditline.scoring.scorecard import _rank_reasons
 
         contrib = np.asarray(self.booster_.predict(self._prepared(X), pred_contrib=True))

@@ -19,7 +19,6 @@ import pandas as pd
 from sklearn.base import BaseEstimator
 from sklearn.linear_model import LogisticRegression
 
-from creditline.errors import NotFittedError
 from creditline.scoring import selection
 from creditline.scoring.binning import (
     TRENDS,
@@ -31,6 +30,7 @@ from creditline.scoring.binning import (
 from creditline.scoring.columns import (
     Columns,
     InputError,
+    ModelNotFitted,
     as_categorical,
     as_numeric,
     to_columns,
@@ -50,21 +50,30 @@ class ConstantColumnWarning(UserWarning):
 
 def binary_target(y: Any, n_rows: int | None = None) -> tuple[np.ndarray, np.ndarray]:
     """``(classes, y01)``: exactly two classes; the larger label (1 for 0/1 data) is *bad*."""
+    if y is None:
+        raise InputError("y", "requires y to be passed, but the target y is None")
     if hasattr(y, "to_numpy"):
         y = y.to_numpy()
     arr = np.asarray(y)
     if arr.ndim == 2 and arr.shape[1] == 1:
+        from sklearn.exceptions import DataConversionWarning
+
+        warnings.warn("A column-vector y was passed when a 1d array was expected; "
+                      "it is used as one column", DataConversionWarning, stacklevel=3)
         arr = arr.ravel()
     if arr.ndim != 1:
-        raise InputError("y", "must be one column of labels")
+        raise InputError("y", "y should be a 1d array of labels")
     if n_rows is not None and len(arr) != n_rows:
         raise InputError("y", f"has {len(arr)} labels but X has {n_rows} rows")
     if len(arr) and pd.isna(arr).any():
         raise InputError("y", "target has missing values")
     classes = np.unique(arr)
     if len(classes) != 2:
-        raise InputError("y", f"target must be binary (1 = bad, 0 = good); found {len(classes)} "
-                              f"class(es): {classes[:5].tolist()}")
+        continuous = arr.dtype.kind == "f" and not np.all(np.mod(classes, 1) == 0)
+        kind = ("Unknown label type: continuous" if continuous
+                else "Only binary classification is supported")
+        raise InputError("y", f"{kind}. The target must be binary (1 = bad, 0 = good); found "
+                              f"{len(classes)} class(es): {classes[:5].tolist()}")
     return classes, (arr == classes[1]).astype(np.float64)
 
 
@@ -160,7 +169,7 @@ class Scorecard(BaseEstimator):
 
     def _check_fitted(self) -> None:
         if not hasattr(self, "points_"):
-            raise NotFittedError(
+            raise ModelNotFitted(
                 f"This {type(self).__name__} instance is not fitted yet: call fit(X, y) first")
 
     # ------------------------------------------------------------------ fitting
@@ -244,6 +253,7 @@ class Scorecard(BaseEstimator):
                 warnings.simplefilter("ignore", category=UserWarning)
                 lr.fit(woe[:, cols], y01)
             coef = lr.coef_[0].astype(np.float64)
+            self.n_iter_ = int(np.max(lr.n_iter_))
             wrong = [k for k, c in enumerate(coef) if c > 0]
             if not self.enforce_sign or not wrong:
                 return coef, float(lr.intercept_[0]), [names[c] for c in cols], dropped
@@ -251,6 +261,7 @@ class Scorecard(BaseEstimator):
             dropped[names[cols[weakest]]] = "coefficient sign reversed (collinear with others)"
             del cols[weakest]
         rate = float(np.clip(y01.mean(), 1e-9, 1 - 1e-9))
+        self.n_iter_ = 0
         return np.empty(0), math.log(rate / (1 - rate)), [], dropped
 
     def _set_points(self, coef: np.ndarray, intercept: float) -> None:
@@ -262,7 +273,7 @@ class Scorecard(BaseEstimator):
             base = float(np.round(base))
         self.points_ = points
         self.base_points_ = float(base)
-        self._compiled: CompiledScorecard | None = None
+        self._compile()
 
     def calibrate(self, X: Any, y: Any) -> Scorecard:
         """Refit the card's log-odds to a fresh labelled sample (Platt: ``a + b·z``) without
@@ -277,26 +288,26 @@ class Scorecard(BaseEstimator):
         self.points_ = {v: b * p for v, p in self.points_.items()}
         self.base_points_ = (1 - b) * offset - factor * a + b * self.base_points_
         self.calibration_ = {"a": a, "b": b, "n": int(len(y01))}
-        self._compiled = None
+        self._compile()
         return self
 
     # ------------------------------------------------------------------ scoring
 
     def compile(self) -> CompiledScorecard:
-        """The serving form (cached): plain lists for one application, numpy for batches."""
+        """The serving form: plain lists for one application, numpy for batches."""
         self._check_fitted()
-        compiled = getattr(self, "_compiled", None)
-        if compiled is None:
-            variables = []
-            for v in self.variables_:
-                vb = self.bins_[v]
-                variables.append(CompiledVariable(
-                    name=v, kind=vb.kind, points=self.points_[v], edges=vb.edges,
-                    categories={c: i for i, g in enumerate(vb.groups) for c in g},
-                    other_slot=vb.other_bin))
-            compiled = CompiledScorecard(variables, self.base_points_, self.scaling_)
-            self._compiled = compiled
-        return compiled
+        return self._compiled
+
+    def _compile(self) -> None:
+        """Rebuilt whenever the points change, so scoring never mutates the estimator."""
+        variables = []
+        for v in self.variables_:
+            vb = self.bins_[v]
+            variables.append(CompiledVariable(
+                name=v, kind=vb.kind, points=self.points_[v], edges=vb.edges,
+                categories={c: i for i, g in enumerate(vb.groups) for c in g},
+                other_slot=vb.other_bin))
+        self._compiled = CompiledScorecard(variables, self.base_points_, self.scaling_)
 
     def _columns_for(self, X: Any, needed: Sequence[str],
                      cols_kinds: Mapping[str, str] | None = None) -> Columns:
@@ -304,18 +315,22 @@ class Scorecard(BaseEstimator):
         kinds = cols_kinds if cols_kinds is not None else self.input_kinds_
         needed = list(needed)
         if isinstance(X, pd.DataFrame) or _is_polars_frame(X):
-            present = {str(c) for c in X.columns}
+            label = {str(c): c for c in X.columns}
             for v in needed:
-                if v not in present:
+                if v not in label:
                     raise InputError(v, "column is missing from X; the card needs it")
-            sub = X[needed] if isinstance(X, pd.DataFrame) else X.select(needed)
+            if isinstance(X, pd.DataFrame):
+                sub = X[[label[v] for v in needed]].set_axis(needed, axis=1)
+            else:
+                sub = X.select(needed)
             cols = to_columns(sub, [v for v in needed if kinds.get(v) == "categorical"])
         else:
             arr = np.asarray(X)
             if arr.ndim != 2:
-                raise InputError("X", f"must be a 2-D table, got {arr.ndim} dimension(s)")
+                raise InputError("X", f"must be a 2-D table, got {arr.ndim} dimension(s). "
+                                      "Reshape your data (one row per application).")
             if arr.shape[1] != self.n_features_in_:
-                raise InputError("X", f"has {arr.shape[1]} features, but {type(self).__name__} "
+                raise InputError("X", f"X has {arr.shape[1]} features, but {type(self).__name__} "
                                       f"is expecting {self.n_features_in_} features as input")
             names = (list(self.feature_names_in_) if hasattr(self, "feature_names_in_")
                      else [f"x{i}" for i in range(arr.shape[1])])
@@ -340,11 +355,13 @@ class Scorecard(BaseEstimator):
 
     def predict_proba(self, X: Any) -> np.ndarray:
         """``[:, 1]`` is the probability of bad (``classes_[1]``), read off the points."""
+        self._check_fitted()
         p_bad = self.scaling_.probability_bad(self.score(X))
         return np.column_stack([1.0 - p_bad, p_bad])
 
     def predict(self, X: Any) -> np.ndarray:
         """Label at the 0.5 threshold; real cut-offs belong to policy, not to the model."""
+        self._check_fitted()
         return self.classes_[(self.predict_proba(X)[:, 1] >= 0.5).astype(int)]
 
     def score_one(self, row: Mapping[str, object]) -> float:
@@ -486,7 +503,7 @@ class Scorecard(BaseEstimator):
         card.dropped_ = dict(d.get("dropped") or {})
         if d.get("calibration"):
             card.calibration_ = dict(d["calibration"])
-        card._compiled = None
+        card._compile()
         return card
 
     @classmethod

@@ -71,6 +71,11 @@ RETURN_FACTOR = np.array([c.return_factor for c in CATEGORIES], dtype=np.float64
 RESELLABLE = np.array([CATEGORY_INDEX[c] for c in ("electronics", "luxury", "home_appliances")])
 
 
+def ticket_scale(monthly_income: np.ndarray) -> np.ndarray:
+    """How much bigger than the catalogue median a person's tickets run (income**0.4)."""
+    return np.clip((np.asarray(monthly_income, dtype=np.float64) / REFERENCE_INCOME) ** 0.4, 0.3, 3.0)
+
+
 def category(code: str) -> MerchantCategory:
     """Look a category up by code; unknown codes are a programming error."""
     return CATEGORIES[CATEGORY_INDEX[code]]

@@ -48,8 +48,8 @@ from creditline.simulate.merchants import (
     CATEGORY_INDEX,
     MEDIAN_TICKET,
     POPULARITY,
-    REFERENCE_INCOME,
     TICKET_SIGMA,
+    ticket_scale,
 )
 from creditline.simulate.names import draw_names, draw_surnames
 from creditline.simulate.propensity import calibrate_intercept, sigmoid
@@ -203,7 +203,7 @@ def build_persons(seed: np.random.SeedSequence, n: int, as_of: date, *, fraud_sh
 
     # --- credit file -------------------------------------------------------------
     g = np.random.default_rng(s_file)
-    ntc_p = np.where(age < 23, 0.4, 0.1)
+    ntc_p = np.select([age < 19, age < 23], [1.0, 0.4], 0.1)  # no file before a year of adulthood
     ntc_p[synthetic], ntc_p[ring] = 1.0, 0.7
     new_to_credit = (g.random(n) < ntc_p) & (housing != MORTGAGE)
     history = np.where(new_to_credit, g.integers(0, 12, size=n),
@@ -263,15 +263,15 @@ def build_persons(seed: np.random.SeedSequence, n: int, as_of: date, *, fraud_sh
         for code, shift in shifts.items():
             logits[rows, c[code]] += shift
     preferred = np.argsort(-(logits + g.gumbel(size=logits.shape)), axis=1)[:, :3]
-    ticket_scale = np.clip((income / REFERENCE_INCOME) ** 0.4, 0.3, 3.0)
+    scale = ticket_scale(income)
     mean_ticket = MEDIAN_TICKET * np.exp(TICKET_SIGMA ** 2 / 2)
-    expected_ticket = ticket_scale * (mean_ticket[preferred] @ PREFERENCE_WEIGHTS
+    expected_ticket = scale * (mean_ticket[preferred] @ PREFERENCE_WEIGHTS
                                       + OTHER_CATEGORY_WEIGHT * (POPULARITY @ mean_ticket))
     purchases_per_month = np.clip(monthly_spend_cents / 100 / expected_ticket, 0.3, 30.0).round(3)
     installment_propensity = np.clip(g.beta(2, 3, size=n) + 0.1 * (age < 30) + 0.1 * (income < 5000),
                                      0, 1).round(3)
     return_propensity = np.clip(g.beta(1.3, 12, size=n) * np.where(male, 1.0, 1.3), 0, 0.8).round(3)
-    pay_lead_days = np.minimum(g.geometric(0.35, size=n) - 1, 10)
+    pay_lead_days = np.minimum(g.geometric(0.35, size=n) - 1, 7)
     late_propensity = np.clip(sigmoid(latent - 0.8 + 0.3 * g.standard_normal(n)) * 0.8,
                               0.005, 0.6).round(4)
     min_pay_propensity = np.clip(sigmoid(-1.6 + 0.7 * discipline + 1.2 * dti_true), 0.02, 0.9).round(4)
@@ -397,6 +397,7 @@ def build_persons(seed: np.random.SeedSequence, n: int, as_of: date, *, fraud_sh
         pl.Series("device_id", device.tolist()),
         pl.Series("ip", ip.tolist()),
         pl.Series("consent_credit_check", np.ones(n, dtype=bool)),
+        pl.Series("consent_data_processing", np.ones(n, dtype=bool)),
         pl.Series("consent_emergency_contact", g.random(n) < 0.96),
         pl.Series("consent_marketing", g.random(n) < 0.55),
         pl.lit(as_of).alias("application_date"),

@@ -27,8 +27,9 @@ only inside a model.  Ratios are floats.  Missing values are nulls.
     monthly_income (declared; some overstate it), existing_debt_monthly (repayments on
     other debts, from the bureau), credit_history_months, num_credit_accounts,
     revolving_utilization (0-1), inquiries_6m, delinquencies_24m, phone_tenure_months,
-    num_contacts, device_id, ip, consent_credit_check, consent_emergency_contact,
-    consent_marketing, application_date.
+    num_contacts, device_id, ip, consent_credit_check and consent_data_processing (always
+    true: an application needs them), consent_emergency_contact, consent_marketing,
+    application_date.
 
 ``contacts`` (1-3 per applicant)
     person_id, rank (1 = first listed), name, relation

@@ -18,7 +18,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from creditline.errors import Conflict
+from creditline.errors import ConcurrencyError, Conflict
 from creditline.parties.contacts import EmergencyContact
 from creditline.parties.customers import Consents, Customer, Enterprise, Person
 from creditline.store.tables.foundation import customers, emergency_contacts
@@ -79,20 +79,24 @@ class SqlCustomerRepository:
         try:
             with self.s.begin_nested():
                 self.s.execute(insert(emergency_contacts).values(
-                    id=c.id, customer_id=c.customer_id, name=c.name, relation=c.relation,
+                    id=c.id, customer_id=c.customer_id, position=c.position, name=c.name,
+                    relation=c.relation,
                     phone_enc=self._enc(c.phone), phone_hash=self._hash(c.phone),
                     consent=c.consent, consented_at=c.consented_at,
                     verification=c.verification, created_at=c.created_at))
-        except IntegrityError:
-            raise Conflict("phone: this customer already has an emergency contact with that "
-                           "phone", details=[{"loc": ["phone"], "msg": "already listed"}]) from None
+        except IntegrityError as exc:
+            if "phone" in str(exc.orig):
+                raise Conflict("phone: this customer already has an emergency contact with that "
+                               "phone", details=[{"loc": ["phone"], "msg": "already listed"}],
+                               ) from None
+            raise ConcurrencyError("emergency contacts changed concurrently; retry") from None
 
     def contacts(self, customer_id: str) -> list[EmergencyContact]:
         rows = self.s.execute(select(emergency_contacts)
                               .where(emergency_contacts.c.customer_id == customer_id)
-                              .order_by(emergency_contacts.c.created_at, emergency_contacts.c.id))
+                              .order_by(emergency_contacts.c.position))
         return [EmergencyContact(
-            id=r.id, customer_id=r.customer_id, name=r.name, relation=r.relation,
+            id=r.id, customer_id=r.customer_id, position=r.position, name=r.name, relation=r.relation,
             phone=self.cipher.decrypt(r.phone_enc), consent=r.consent,
             consented_at=_aware(r.consented_at), verification=r.verification,
             created_at=_aware(r.created_at)) for r in rows]

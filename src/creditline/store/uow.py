@@ -24,6 +24,12 @@ REPOSITORIES: dict[str, str] = {
     "idempotency": "creditline.store.idempotency:SqlIdempotencyStore",
     "customers": "creditline.store.parties:SqlCustomerRepository",
     "models": "creditline.store.models:SqlModelRepository",
+    "applications": "creditline.store.origination:SqlApplicationRepository",
+    "reviews": "creditline.store.origination:SqlReviewRepository",
+    "blacklist": "creditline.store.origination:SqlBlacklistRepository",
+    "special_terms": "creditline.store.origination:SqlSpecialTermsRepository",
+    "servicing": "creditline.store.servicing:SqlServicingRepository",
+    "ledger": "creditline.store.ledger:SqlLedgerRepository",
 }
 
 

@@ -38,7 +38,7 @@ def test_a_contact_records_the_consent_it_was_given_under_and_starts_unverified(
     c = add(borrower(), [], "+86 139 0000 0001", relation="Spouse")
     assert (c.phone, c.relation, c.verification) == ("13900000001", "spouse", "unverified")
     assert c.consent == "emergency_contact:v1" and c.consented_at == REGISTERED
-    assert c.created_at == LATER
+    assert c.created_at == LATER and c.position == 1
 
 
 def test_no_contacts_without_the_emergency_contact_consent() -> None:
@@ -58,6 +58,7 @@ def test_at_most_three_contacts_and_no_phone_twice() -> None:
     contacts: list[EmergencyContact] = []
     for i in range(MAX_CONTACTS):
         contacts.append(add(p, contacts, f"1390000000{i}"))
+    assert [c.position for c in contacts] == [1, 2, 3]
     with pytest.raises(Conflict, match="phone"):
         add(p, contacts[:2], "13900000000")
     with pytest.raises(BusinessRuleViolation) as err:

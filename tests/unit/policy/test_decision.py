@@ -31,7 +31,7 @@ STATEMENTS = FinancialStatements(
 
 def test_bands_approve_refer_and_decline() -> None:
     assert decide(RS, person(650)).decision == "approved"
-    referred = decide(RS, person(580))
+    referred = decide(RS, person(560))
     assert referred.decision == "referred" and referred.limit == D("6000.00")
     declined = decide(RS, person(540))
     assert declined.decision == "declined" and declined.limit == D("0.00")
@@ -80,7 +80,7 @@ def test_wrong_kind_for_product_is_bad_input_naming_the_product() -> None:
 
 def test_facts_survive_their_stored_form_so_replays_are_exact() -> None:
     e = Enterprise("C", D(5), STATEMENTS, (Collateral("property", D("1000000")),))
-    facts = [person(580), PolicyFacts(product="sme_line", kind="enterprise", score=620, pd=0.02,
+    facts = [person(560), PolicyFacts(product="sme_line", kind="enterprise", score=620, pd=0.02,
                                       enterprise=e, requested_limit=D("400000.00"))]
     again = [PolicyFacts.from_json(f.as_json()) for f in facts]
     assert again == facts

@@ -169,6 +169,7 @@ CustomerPublic = Annotated[PersonPublic | EnterprisePublic, Field(discriminator=
 class ContactPublic(BaseModel):
     id: str
     customer_id: str
+    position: int = Field(description="1-3: the order to call contacts in")
     name: str
     relation: str
     phone: str
@@ -210,7 +211,8 @@ def customer_public(c: Customer, actor: Principal) -> PersonPublic | EnterpriseP
 
 def contact_public(c: EmergencyContact, actor: Principal) -> ContactPublic:
     full = actor.can("contacts:read_pii")
-    return ContactPublic(id=c.id, customer_id=c.customer_id, name=c.name, relation=c.relation,
+    return ContactPublic(id=c.id, customer_id=c.customer_id, position=c.position, name=c.name,
+                         relation=c.relation,
                          phone=c.phone if full else mask_phone(c.phone), consent=c.consent,
                          consented_at=c.consented_at, verification=c.verification,
                          created_at=c.created_at, pii="full" if full else "masked")

@@ -11,6 +11,7 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    CheckConstraint,
     Column,
     Date,
     DateTime,
@@ -100,6 +101,7 @@ emergency_contacts = Table(
     "emergency_contacts", metadata,
     Column("id", String(36), primary_key=True),
     Column("customer_id", String(36), ForeignKey("customers.id"), nullable=False, index=True),
+    Column("position", Integer, nullable=False),  # 1..3: the order to call them in
     Column("name", String(200), nullable=False),
     Column("relation", String(40), nullable=False),
     Column("phone_enc", Text, nullable=False),
@@ -109,4 +111,6 @@ emergency_contacts = Table(
     Column("verification", String(20), nullable=False),  # unverified | verified | failed
     Column("created_at", DateTime(timezone=True), nullable=False),
     UniqueConstraint("customer_id", "phone_hash", name="uq_emergency_contacts_customer_phone"),
+    UniqueConstraint("customer_id", "position", name="uq_emergency_contacts_customer_position"),
+    CheckConstraint("position BETWEEN 1 AND 3", name="position_1_to_3"),
 )

@@ -1,7 +1,7 @@
 """foundation: users, audit chain, outbox, idempotency, customers, contacts
 
 Revision ID: 0001_foundation
-Revises: 
+Revises:
 """
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ import sqlalchemy as sa
 from alembic import op
 
 import creditline.store.types
-
 
 revision: str = '0001_foundation'
 down_revision: str | Sequence[str] | None = None
@@ -102,6 +101,7 @@ def upgrade() -> None:
     op.create_table('emergency_contacts',
     sa.Column('id', sa.String(length=36), nullable=False),
     sa.Column('customer_id', sa.String(length=36), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=False),
     sa.Column('name', sa.String(length=200), nullable=False),
     sa.Column('relation', sa.String(length=40), nullable=False),
     sa.Column('phone_enc', sa.Text(), nullable=False),
@@ -112,7 +112,9 @@ def upgrade() -> None:
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['customer_id'], ['customers.id'], name=op.f('fk_emergency_contacts_customer_id_customers')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_emergency_contacts')),
-    sa.UniqueConstraint('customer_id', 'phone_hash', name='uq_emergency_contacts_customer_phone')
+    sa.UniqueConstraint('customer_id', 'phone_hash', name='uq_emergency_contacts_customer_phone'),
+    sa.UniqueConstraint('customer_id', 'position', name='uq_emergency_contacts_customer_position'),
+    sa.CheckConstraint('position BETWEEN 1 AND 3', name=op.f('ck_emergency_contacts_position_1_to_3'))
     )
     with op.batch_alter_table('emergency_contacts', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_emergency_contacts_customer_id'), ['customer_id'], unique=False)

@@ -1,0 +1,170 @@
+"""Credit applications: apply and get a decision (approved / declined / referred) within
+milliseconds, with the limit, PD and score, up to four ranked reasons in English and
+Chinese, the model and ruleset versions that decided, and the time taken."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel, ConfigDict, Field
+
+from creditline.api.deps import Allowed, ContainerDep
+from creditline.auth import Principal
+from creditline.money import money_str
+from creditline.origination import services
+from creditline.origination.application import Application
+
+router = APIRouter(prefix="/v1/applications", tags=["applications"])
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class BureauIn(_Strict):
+    """The credit-bureau file pulled under the applicant's credit-check consent (persons)."""
+
+    existing_debt_monthly: str | None = Field(default=None, description="decimal string, CNY")
+    credit_history_months: int | None = None
+    num_credit_accounts: int | None = None
+    revolving_utilization: float | None = Field(default=None, description="0-1 (1 = fully used)")
+    inquiries_6m: int | None = None
+    delinquencies_24m: int | None = None
+
+
+class FinancialsIn(_Strict):
+    """One year's statements (enterprises), decimal strings in CNY."""
+
+    revenue: str
+    net_profit: str
+    current_assets: str
+    current_liabilities: str
+    total_assets: str
+    total_liabilities: str
+    operating_cash_flow: str
+    debt_service: str = Field(description="principal and interest due on existing debt in a year")
+
+
+class CollateralIn(_Strict):
+    kind: str = Field(description="deposit, property, receivables, equipment, inventory or "
+                                  "guarantee")
+    appraised_value: str
+
+
+class ApplicationCreate(_Strict):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
+        "customer_id": "3f2c...", "product": "consumer_bnpl", "requested_limit": "10000.00",
+        "channel": "app", "device_id": "dev-8c1f", "ip": "203.0.113.7",
+        "bureau": {"existing_debt_monthly": "800.00", "credit_history_months": 48,
+                   "inquiries_6m": 1, "delinquencies_24m": 0}}]})
+
+    customer_id: str
+    product: str = Field(description="consumer_bnpl (persons) or sme_line (enterprises)")
+    channel: str = Field(description="where the application came from, e.g. app, web, checkout")
+    requested_limit: str | None = None
+    device_id: str | None = None
+    ip: str | None = None
+    bureau: BureauIn | None = None
+    financials: FinancialsIn | None = None
+    collateral: list[CollateralIn] | None = None
+
+
+class Reason(BaseModel):
+    code: str
+    en: str
+    zh: str
+    source: str
+
+
+class ModelRef(BaseModel):
+    id: str | None
+    name: str | None
+    version: int | None
+
+
+class RulesRef(BaseModel):
+    version: str
+    hash: str
+
+
+class ApplicationPublic(BaseModel):
+    id: str
+    customer_id: str
+    product: str
+    channel: str
+    decision: str = Field(description="approved, declined or referred (waiting for review)")
+    policy_decision: str = Field(description="what the automated policy decided")
+    limit: str = Field(description="granted; proposed while referred; 0.00 if declined")
+    requested_limit: str | None
+    score: float | None
+    pd: float | None
+    band: str | None
+    reasons: list[Reason]
+    model: ModelRef
+    rules: RulesRef
+    elapsed_ms: float
+    review_id: str | None
+    line_id: str | None
+    created_at: datetime
+    decided_at: datetime | None
+
+
+def application_public(app: Application, review_id: str | None) -> ApplicationPublic:
+    return ApplicationPublic(
+        id=app.id, customer_id=app.customer_id, product=app.product, channel=app.channel,
+        decision=app.status, policy_decision=app.policy_decision,
+        limit=money_str(app.granted_limit),
+        requested_limit=None if app.requested_limit is None else money_str(app.requested_limit),
+        score=None if app.score is None else round(app.score, 2),
+        pd=None if app.pd is None else round(app.pd, 6), band=app.band,
+        reasons=[Reason(**r) for r in app.reasons],
+        model=ModelRef(id=app.model_id, name=app.model_name, version=app.model_version),
+        rules=RulesRef(version=app.rules_version, hash=app.rules_hash),
+        elapsed_ms=app.elapsed_ms, review_id=review_id, line_id=app.line_id,
+        created_at=app.created_at, decided_at=app.decided_at)
+
+
+class ApplicationDetail(ApplicationPublic):
+    checks: dict[str, Any]
+    features: dict[str, Any]
+    ring: dict[str, Any] | None
+    shadow: dict[str, Any] | None
+    policy: dict[str, Any]
+
+
+@router.post("", status_code=201, response_model=ApplicationPublic)
+def apply(body: ApplicationCreate, container: ContainerDep,
+          actor: Annotated[Principal, Allowed("applications:create")]) -> ApplicationPublic:
+    """Screen, score and decide.  Approval opens the credit line; a referral puts the
+    application in the reviewers' queue.  404 unknown customer, 422 missing consent or a
+    product the customer's kind cannot take, 409 while another application is in review."""
+    cmd = services.Apply(
+        customer_id=body.customer_id, product=body.product, channel=body.channel,
+        requested_limit=body.requested_limit, device_id=body.device_id, ip=body.ip,
+        bureau=None if body.bureau is None else body.bureau.model_dump(exclude_none=True),
+        financials=None if body.financials is None else body.financials.model_dump(),
+        collateral=None if body.collateral is None else [c.model_dump() for c in body.collateral])
+    outcome = services.apply(cmd, container.uow(), actor)
+    return application_public(outcome.application, outcome.review_id)
+
+
+@router.get("/{application_id}", response_model=ApplicationDetail)
+def get(application_id: str, container: ContainerDep,
+        _: Annotated[Principal, Allowed("applications:read")]) -> ApplicationDetail:
+    """The application with what decided it: checks, features, ring, policy answer."""
+    app, review = services.get_application(container.uow(), application_id)
+    base = application_public(app, None if review is None else review.id)
+    return ApplicationDetail(**base.model_dump(), checks=app.checks, features=app.features,
+                             ring=app.ring, shadow=app.shadow, policy=app.policy)
+
+
+@router.get("", response_model=list[ApplicationPublic])
+def list_for_customer(container: ContainerDep,
+                      _: Annotated[Principal, Allowed("applications:read")],
+                      customer_id: Annotated[str, Query(description="whose applications")],
+                      limit: Annotated[int, Query(ge=1, le=200)] = 50) -> list[ApplicationPublic]:
+    """A customer's applications, newest first."""
+    apps = services.list_applications(container.uow(), customer_id, limit)
+    return [application_public(a, None) for a in apps]

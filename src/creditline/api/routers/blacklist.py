@@ -1,0 +1,67 @@
+"""Blacklists of identity numbers (or USCCs), phones and devices.  Values are stored only as
+keyed hashes with a masked form for reading; every change is audited."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel, ConfigDict, Field
+
+from creditline.api.deps import Allowed, ContainerDep
+from creditline.auth import Principal
+from creditline.fraud.blacklist import BlacklistEntry
+from creditline.origination import services
+
+router = APIRouter(prefix="/v1/blacklist", tags=["blacklist"])
+
+
+class BlacklistCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    kind: str = Field(description="id_number, phone or device")
+    value: str = Field(description="the identity number / USCC, mobile number or device id")
+    reason: str
+
+
+class BlacklistPublic(BaseModel):
+    id: str
+    kind: str
+    value: str = Field(description="masked")
+    reason: str
+    active: bool
+    created_by: str
+    created_at: datetime
+    removed_by: str | None
+    removed_at: datetime | None
+
+
+def _public(e: BlacklistEntry) -> BlacklistPublic:
+    return BlacklistPublic(id=e.id, kind=e.kind, value=e.masked, reason=e.reason,
+                           active=e.active, created_by=e.created_by, created_at=e.created_at,
+                           removed_by=e.removed_by, removed_at=e.removed_at)
+
+
+@router.post("", status_code=201, response_model=BlacklistPublic)
+def add(body: BlacklistCreate, container: ContainerDep,
+        actor: Annotated[Principal, Allowed("blacklist:manage")]) -> BlacklistPublic:
+    """Add a value; applications carrying it are declined (409 if already listed)."""
+    return _public(services.add_to_blacklist(container.uow(), actor, body.kind, body.value,
+                                             body.reason))
+
+
+@router.get("", response_model=list[BlacklistPublic])
+def list_entries(container: ContainerDep, _: Annotated[Principal, Allowed("blacklist:read")],
+                 kind: str | None = None, active: bool = True,
+                 limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+                 offset: Annotated[int, Query(ge=0)] = 0) -> list[BlacklistPublic]:
+    return [_public(e) for e in services.list_blacklist(container.uow(), kind, active, limit,
+                                                        offset)]
+
+
+@router.delete("/{entry_id}", response_model=BlacklistPublic)
+def remove(entry_id: str, container: ContainerDep,
+           actor: Annotated[Principal, Allowed("blacklist:manage")]) -> BlacklistPublic:
+    """Take a value off the list (the entry is kept, marked removed)."""
+    return _public(services.remove_from_blacklist(container.uow(), actor, entry_id))

@@ -1,0 +1,223 @@
+"""Credit lines: open, read, purchase, repay, statements, limit and status changes."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel, ConfigDict, Field
+
+from creditline.api.deps import Allowed, ContainerDep
+from creditline.api.routers.purchases import AMOUNT_HELP, IdempotencyKey, PurchasePublic
+from creditline.auth import Principal
+from creditline.errors import ValidationError
+from creditline.money import money_str
+from creditline.servicing import services
+from creditline.servicing.products import default_catalog
+from creditline.servicing.statements import Statement
+from creditline.servicing.views import LineView, RepaymentView
+
+router = APIRouter(prefix="/v1/credit-lines", tags=["credit lines"])
+default_catalog()  # load and check the products file when the API starts
+
+
+class LineCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    customer_id: str
+    product: str = Field(description="A product code from the products file, e.g. consumer_bnpl")
+    limit: str = Field(description=AMOUNT_HELP)
+    statement_day: int | None = Field(None, ge=1, le=28)
+
+
+class LinePublic(BaseModel):
+    id: str
+    customer_id: str
+    product: str
+    product_version: str
+    status: str
+    currency: str
+    limit: str
+    used: str
+    available: str
+    balances: dict[str, str]
+    amount_due: str
+    minimum_due: str
+    past_due: str
+    days_past_due: int
+    due_date: str | None
+    statement_day: int
+    next_statement_date: str
+    opened_on: str
+    as_of: str = Field(description="the last business day closed by end of day")
+    payoff_amount: str
+    version: int
+
+    @classmethod
+    def of(cls, v: LineView) -> LinePublic:
+        return cls(
+            id=v.id, customer_id=v.customer_id, product=v.product,
+            product_version=v.product_version, status=v.status, currency=v.currency,
+            limit=money_str(v.limit), used=money_str(v.used), available=money_str(v.available),
+            balances={
+                "principal_billed": money_str(v.principal_billed),
+                "principal_unbilled": money_str(v.principal_unbilled),
+                "fees": money_str(v.fees), "interest_accrued": money_str(v.interest_accrued),
+                "interest_billed": money_str(v.interest_billed),
+                "penalties": money_str(v.penalties), "credit_balance": money_str(v.credit_balance),
+                "total_owed": money_str(v.total_owed)},
+            amount_due=money_str(v.amount_due), minimum_due=money_str(v.minimum_due),
+            past_due=money_str(v.past_due), days_past_due=v.days_past_due,
+            due_date=v.due_date.isoformat() if v.due_date else None,
+            statement_day=v.statement_day, next_statement_date=v.next_statement_date.isoformat(),
+            opened_on=v.opened_on.isoformat(), as_of=v.as_of.isoformat(),
+            payoff_amount=money_str(v.payoff_amount), version=v.version)
+
+
+class PurchaseCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    amount: str = Field(description=AMOUNT_HELP)
+    merchant: str = Field(min_length=1, max_length=200)
+    merchant_category: str = Field(min_length=1, max_length=60)
+    installments: int = Field(1, description="1 = single payment; else a count the product offers")
+    method: str | None = Field(None, description="sme_line: annuity (default) or interest_only")
+
+
+class RepaymentCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    amount: str = Field(description=AMOUNT_HELP)
+
+
+class RepaymentPublic(BaseModel):
+    id: str
+    line_id: str
+    amount: str
+    business_date: str
+    allocation: dict[str, str]
+    items: list[dict[str, object]]
+    replayed: bool
+
+    @classmethod
+    def of(cls, v: RepaymentView) -> RepaymentPublic:
+        return cls(id=v.id, line_id=v.line_id, amount=money_str(v.amount),
+                   business_date=v.business_date.isoformat(),
+                   allocation={k: money_str(x) for k, x in v.allocation.items()},
+                   items=[dict(i) for i in v.items], replayed=v.replayed)
+
+
+class StatementPublic(BaseModel):
+    statement_date: str
+    period_start: str
+    due_date: str
+    opening_balance: str
+    purchases: str
+    returns: str
+    repayments: str
+    fees: str
+    interest: str
+    penalties: str
+    closing_balance: str
+    amount_due: str
+    minimum_payment: str
+    past_due: str
+
+    @classmethod
+    def of(cls, s: Statement) -> StatementPublic:
+        return cls(statement_date=s.statement_date.isoformat(),
+                   period_start=s.period_start.isoformat(), due_date=s.due_date.isoformat(),
+                   opening_balance=money_str(s.opening), purchases=money_str(s.purchases),
+                   returns=money_str(s.returns), repayments=money_str(s.repayments),
+                   fees=money_str(s.fees), interest=money_str(s.interest),
+                   penalties=money_str(s.penalties), closing_balance=money_str(s.closing),
+                   amount_due=money_str(s.amount_due),
+                   minimum_payment=money_str(s.minimum_payment), past_due=money_str(s.past_due))
+
+
+class LimitChange(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    limit: str = Field(description=AMOUNT_HELP)
+    reason: str = Field(min_length=1, max_length=200)
+
+
+class StatusChange(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    status: str = Field(description="active, frozen, suspended, closing or closed")
+    reason: str = Field(min_length=1, max_length=200)
+
+
+def _required(key: str | None, what: str) -> str:
+    if not key:
+        raise ValidationError("Idempotency-Key", f"header is required for {what}")
+    return key
+
+
+@router.post("", response_model=LinePublic, status_code=201)
+def open_line(body: LineCreate, container: ContainerDep,
+              actor: Annotated[Principal, Allowed("lines:open")]) -> LinePublic:
+    """Open a credit line for a customer (normally origination does this on approval)."""
+    cmd = services.OpenLine(body.customer_id, body.product, body.limit, body.statement_day)
+    return LinePublic.of(services.open_line(cmd, container.uow(), actor))
+
+
+@router.get("", response_model=list[LinePublic])
+def lines_of_customer(container: ContainerDep, _: Annotated[Principal, Allowed("lines:read")],
+                      customer_id: Annotated[str, Query(min_length=1)]) -> list[LinePublic]:
+    """The lines of one customer."""
+    return [LinePublic.of(v) for v in services.lines_of_customer(customer_id, container.uow())]
+
+
+@router.get("/{line_id}", response_model=LinePublic)
+def get_line(line_id: str, container: ContainerDep,
+             _: Annotated[Principal, Allowed("lines:read")]) -> LinePublic:
+    """Status, limit, used, available, balances by kind and days past due."""
+    return LinePublic.of(services.get_line(line_id, container.uow()))
+
+
+@router.post("/{line_id}/purchases", response_model=PurchasePublic, status_code=201)
+def purchase(line_id: str, body: PurchaseCreate, container: ContainerDep,
+             actor: Annotated[Principal, Allowed("purchases:create")],
+             idempotency_key: IdempotencyKey = None) -> PurchasePublic:
+    """Buy on the line (needs an Idempotency-Key).  Refused with a reason, posting nothing,
+    beyond the available credit (422), on a line that is not active (409) or past due
+    (422), or for an installment count the product does not offer (422)."""
+    cmd = services.Purchase(line_id, body.amount, body.merchant, body.merchant_category,
+                            body.installments, body.method,
+                            idempotency_key=_required(idempotency_key, "purchases"))
+    return PurchasePublic.of(services.purchase(cmd, container.uow(), actor))
+
+
+@router.get("/{line_id}/purchases", response_model=list[PurchasePublic])
+def purchases(line_id: str, container: ContainerDep,
+              _: Annotated[Principal, Allowed("purchases:read")]) -> list[PurchasePublic]:
+    services.get_line(line_id, container.uow())
+    return [PurchasePublic.of(v) for v in services.purchases_of_line(line_id, container.uow())]
+
+
+@router.post("/{line_id}/repayments", response_model=RepaymentPublic, status_code=201)
+def repay(line_id: str, body: RepaymentCreate, container: ContainerDep,
+          actor: Annotated[Principal, Allowed("repayments:create")],
+          idempotency_key: IdempotencyKey = None) -> RepaymentPublic:
+    """Repay (needs an Idempotency-Key); the answer shows how the waterfall allocated it."""
+    cmd = services.Repay(line_id, body.amount,
+                         idempotency_key=_required(idempotency_key, "repayments"))
+    return RepaymentPublic.of(services.repay(cmd, container.uow(), actor))
+
+
+@router.get("/{line_id}/statements", response_model=list[StatementPublic])
+def statements(line_id: str, container: ContainerDep,
+               _: Annotated[Principal, Allowed("statements:read")]) -> list[StatementPublic]:
+    """Every statement of the line, oldest first."""
+    return [StatementPublic.of(s) for s in services.list_statements(line_id, container.uow())]
+
+
+@router.post("/{line_id}/limit", response_model=LinePublic)
+def change_limit(line_id: str, body: LimitChange, container: ContainerDep,
+                 actor: Annotated[Principal, Allowed("lines:manage")]) -> LinePublic:
+    cmd = services.ChangeLimit(line_id, body.limit, body.reason)
+    return LinePublic.of(services.change_limit(cmd, container.uow(), actor))
+
+
+@router.post("/{line_id}/status", response_model=LinePublic)
+def set_status(line_id: str, body: StatusChange, container: ContainerDep,
+               actor: Annotated[Principal, Allowed("lines:manage")]) -> LinePublic:
+    cmd = services.SetStatus(line_id, body.status, body.reason)
+    return LinePublic.of(services.set_status(cmd, container.uow(), actor))

@@ -1,0 +1,94 @@
+"""The manual review queue: referred applications with everything a reviewer needs — the
+application, the checks that fired, the score with its reasons, and any ring — and the
+decision (approve with a limit, or decline), four eyes above the product's threshold."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel, ConfigDict, Field
+
+from creditline.api.deps import Allowed, ContainerDep
+from creditline.api.routers.applications import ApplicationPublic, application_public
+from creditline.auth import Principal
+from creditline.money import money_str
+from creditline.origination import services
+
+router = APIRouter(prefix="/v1/reviews", tags=["reviews"])
+
+
+class ReviewDecisionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    decision: str = Field(description="approve or decline")
+    limit: str | None = Field(default=None, description="approve only; default: the proposed "
+                                                         "limit (second reviewer: the first's)")
+    comment: str
+
+
+class ReviewerDecision(BaseModel):
+    reviewer: str
+    decision: str
+    limit: str | None
+    comment: str
+    at: datetime
+
+
+class ReviewPublic(BaseModel):
+    id: str
+    status: str = Field(description="pending, second_review (an approval above the threshold "
+                                    "waits for another reviewer) or decided")
+    outcome: str | None
+    proposed_limit: str
+    second_review_above: str
+    decisions: list[ReviewerDecision]
+    created_at: datetime
+    application: ApplicationPublic
+    checks: dict[str, Any]
+    score: dict[str, Any]
+    ring: dict[str, Any] | None
+
+
+def review_public(item: services.ReviewItem) -> ReviewPublic:
+    r, app = item.review, item.application
+    return ReviewPublic(
+        id=r.id, status=r.status, outcome=r.outcome, proposed_limit=money_str(r.proposed_limit),
+        second_review_above=money_str(r.second_review_above),
+        decisions=[ReviewerDecision(reviewer=d.reviewer, decision=d.decision,
+                                    limit=None if d.limit is None else money_str(d.limit),
+                                    comment=d.comment, at=d.at) for d in r.decisions],
+        created_at=r.created_at, application=application_public(app, r.id), checks=app.checks,
+        score={"score": app.score, "pd": app.pd, "band": app.band, "model_id": app.model_id,
+               "model": app.model_name, "model_version": app.model_version,
+               "reasons": [x for x in app.reasons if x.get("source") == "score"],
+               "features": app.features},
+        ring=app.ring)
+
+
+@router.get("", response_model=list[ReviewPublic])
+def list_reviews(container: ContainerDep, _: Annotated[Principal, Allowed("reviews:read")],
+                 status: Annotated[str | None, Query(
+                     description="pending, second_review or decided")] = "pending",
+                 limit: Annotated[int, Query(ge=1, le=200)] = 50,
+                 offset: Annotated[int, Query(ge=0)] = 0) -> list[ReviewPublic]:
+    """Review items, oldest first."""
+    return [review_public(i) for i in services.list_reviews(container.uow(), status, limit, offset)]
+
+
+@router.get("/{review_id}", response_model=ReviewPublic)
+def get_review(review_id: str, container: ContainerDep,
+               _: Annotated[Principal, Allowed("reviews:read")]) -> ReviewPublic:
+    return review_public(services.get_review(container.uow(), review_id))
+
+
+@router.post("/{review_id}/decision", response_model=ReviewPublic)
+def decide(review_id: str, body: ReviewDecisionIn, container: ContainerDep,
+           actor: Annotated[Principal, Allowed("reviews:decide")]) -> ReviewPublic:
+    """Approve (opening the line) or decline; above the product's threshold an approval
+    needs a second, different reviewer (403 if the same reviewer tries)."""
+    item = services.decide_review(services.ReviewDecisionCmd(
+        review_id=review_id, decision=body.decision, comment=body.comment, limit=body.limit),
+        container.uow(), actor)
+    return review_public(item)

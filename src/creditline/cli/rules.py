@@ -1,0 +1,111 @@
+"""``creditline rules``: check the policy tables against example cases, and replay a changed
+ruleset over past applications before it goes live."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from creditline.cli.common import DbOption, console, container_for, err_console
+from creditline.errors import ValidationError
+from creditline.money import money_str
+from creditline.origination.services import replay
+from creditline.policy.cases import CASES_DIR, run_cases
+from creditline.policy.ruleset import load_ruleset
+
+sub = typer.Typer(help="Policy decision tables: version, example cases, replays.",
+                  no_args_is_help=True)
+
+RulesOption = Annotated[
+    Path | None,
+    typer.Option("--rules", help="A ruleset folder (manifest.json + JDM tables); default: the "
+                                 "one shipped in the package.", show_default=False),
+]
+
+
+def _date(value: str, option: str) -> datetime:
+    try:
+        d = date.fromisoformat(value)
+    except ValueError:
+        raise ValidationError(option, "must be a date YYYY-MM-DD") from None
+    return datetime.combine(d, time.min, tzinfo=UTC)
+
+
+@sub.command("show")
+def show(rules: RulesOption = None) -> None:
+    """Print the ruleset's version, content hash and tables."""
+    rs = load_ruleset(rules)
+    console.print(f"ruleset {rs.version}  hash {rs.hash}")
+    console.print(f"folder  {rs.folder}")
+    for name in rs.tables:
+        console.print(f"  {name}")
+
+
+@sub.command("test")
+def test(
+    cases: Annotated[Path | None, typer.Argument(
+        help="Folder of example-case JSON files (default: the shipped examples).",
+        show_default=False)] = None,
+    rules: RulesOption = None,
+) -> None:
+    """Run every example case in a folder against the tables; exit 1 if any case fails."""
+    rs = load_ruleset(rules)
+    results = run_cases(rs, cases or CASES_DIR)
+    failed = [r for r in results if not r.ok]
+    for r in results:
+        mark = "[green]pass[/green]" if r.ok else "[red]FAIL[/red]"
+        console.print(f"{mark}  {r.case.source}: {r.case.name}")
+        for p in r.problems:
+            console.print(f"        {p}")
+    console.print(f"ruleset {rs.label}: {len(results) - len(failed)} passed, {len(failed)} failed")
+    if failed:
+        raise typer.Exit(1)
+
+
+@sub.command("replay")
+def replay_cmd(
+    since: Annotated[str, typer.Option("--since", help="First day of applications to replay "
+                                                       "(YYYY-MM-DD, UTC).")],
+    until: Annotated[str | None, typer.Option("--until", help="Day after the last one "
+                                                              "(YYYY-MM-DD); default: now.",
+                                              show_default=False)] = None,
+    rules: RulesOption = None,
+    show: Annotated[int, typer.Option("--show", min=0,
+                                      help="List this many changed applications.")] = 10,
+    db: DbOption = None,
+) -> None:
+    """Re-decide past applications with a (changed) ruleset, using the facts and scores they
+    were decided on, and report how many decisions and limits would change."""
+    start = _date(since, "--since")
+    end = None if until is None else _date(until, "--until")
+    if end is not None and end <= start:
+        raise ValidationError("--until", "must be after --since")
+    rs = load_ruleset(rules)
+    container = container_for(db)
+    report = replay(container.uow(), rs, start, end)
+    before = ", ".join(f"{k} ({v})" for k, v in report.rules_before.most_common()) or "none"
+    console.print(f"replayed {report.total} applications decided by {before}")
+    console.print(f"with ruleset {report.rules_after}"
+                  f"{'' if rules is None else f' from {rules}'}")
+    console.print(f"decisions changed: {report.changed}")
+    console.print(f"limits changed (same decision): {report.limit_changed}")
+    if report.transitions:
+        t = Table("from", "to", "applications")
+        for (a, b), n in sorted(report.transitions.items()):
+            t.add_row(a, b, str(n))
+        console.print(t)
+    if show and report.changes:
+        t = Table("application", "created", "decision", "limit")
+        for c in report.changes[:show]:
+            t.add_row(c.application_id, c.created_at.isoformat(timespec="seconds"),
+                      f"{c.before} -> {c.after}",
+                      f"{money_str(c.limit_before)} -> {money_str(c.limit_after)}")
+        console.print(t)
+    for app_id, problem in report.errors[:show]:
+        err_console.print(f"could not replay {app_id}: {problem}")
+
+

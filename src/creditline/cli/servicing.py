@@ -1,0 +1,113 @@
+"""Servicing commands: ``creditline eod`` (close business days for every line),
+``creditline ledger check|trial-balance`` and ``creditline lines show``."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from creditline.auth import SYSTEM
+from creditline.cli.common import DbOption, console, container_for, err_console
+from creditline.errors import ValidationError
+from creditline.money import ZERO, money_str
+from creditline.servicing import services
+from creditline.servicing.eod import DEFAULT_PARTITION, RunEod, run_eod
+
+sub = typer.Typer(help="The double-entry ledger: reconcile and report.", no_args_is_help=True)
+lines_app = typer.Typer(help="Credit lines: inspect one line.", no_args_is_help=True)
+
+
+def _date(value: str | None, option: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return datetime.strptime(value, "%Y-%m-%d").date()
+    except ValueError:
+        raise ValidationError(option, "must be a date as YYYY-MM-DD") from None
+
+
+def eod(
+    business_date: Annotated[str | None, typer.Option(
+        "--date", help="Close every pending business day up to this one (YYYY-MM-DD); "
+                       "default: today's business date.", show_default=False)] = None,
+    partition_size: Annotated[int, typer.Option(
+        help="Lines per partition (one transaction each).", min=1)] = DEFAULT_PARTITION,
+    db: DbOption = None,
+) -> None:
+    """End of day for every line: accrue interest and penalties, bill installments, cut
+    statements, age overdue lines.  Days already closed are not run again; skipped days
+    are caught up one by one."""
+    container = container_for(db)
+    target = _date(business_date, "--date") or container.clock.today()
+    with Progress(TextColumn("[bold]end of day[/] {task.description}"), BarColumn(),
+                  TextColumn("{task.completed} lines"), TimeElapsedColumn(),
+                  console=err_console, transient=True) as progress:
+        task = progress.add_task("", total=None)
+
+        def tick(day: date, lines: int) -> None:
+            progress.update(task, description=day.isoformat(), advance=lines)
+
+        report = run_eod(RunEod(target, partition_size), container.uow(), SYSTEM, tick)
+    if not report.days:
+        console.print(f"nothing to do: every line is closed through {target.isoformat()}")
+        return
+    table = Table("business date", "lines", "changed", "statements", "postings")
+    for d in report.days:
+        table.add_row(d.business_date.isoformat(), str(d.lines), str(d.changed),
+                      str(d.statements), str(d.postings))
+    console.print(table)
+    console.print(f"closed {len(report.days)} day(s) through {target.isoformat()} "
+                  f"in {report.seconds:.2f} s")
+
+
+@sub.command("check")
+def ledger_check(db: DbOption = None) -> None:
+    """Verify every line's balances equal what its installments and postings say, the
+    trial balance sums to zero and every entry balances; exit 1 naming what is off."""
+    r = services.check_ledger(container_for(db).uow())
+    if r.ok:
+        console.print(f"ledger sound: {r.lines_checked} lines reconciled, trial balance "
+                      f"{money_str(r.trial_balance_total)}")
+        return
+    err_console.print(f"ledger NOT sound: trial balance {money_str(r.trial_balance_total)}, "
+                      f"{len(r.unbalanced_entries)} unbalanced entries, "
+                      f"{len(r.mismatches)} line balance mismatches")
+    for m in r.mismatches[:20]:
+        err_console.print(f"  line {m.line_id} {m.balance}: cached {money_str(m.cached)}, "
+                          f"installments {'-' if m.installments is None else money_str(m.installments)}, "
+                          f"postings {money_str(m.postings)}")
+    for e in r.unbalanced_entries[:20]:
+        err_console.print(f"  entry {e} does not balance")
+    raise typer.Exit(1)
+
+
+@sub.command("trial-balance")
+def ledger_trial_balance(db: DbOption = None) -> None:
+    """Signed sums per account (debit positive); they add up to zero."""
+    with container_for(db).uow() as uow:
+        rows = uow.ledger.trial_balance()
+    table = Table("account", "currency", "debit", "credit")
+    total = sum((t for _, _, t in rows), ZERO)
+    for code, currency, t in rows:
+        table.add_row(code, currency, money_str(t) if t > 0 else "", money_str(-t) if t < 0 else "")
+    console.print(table)
+    console.print(f"total {money_str(total)}")
+
+
+@lines_app.command("show")
+def lines_show(line_id: Annotated[str, typer.Argument(help="The credit line id.")],
+               db: DbOption = None) -> None:
+    """A line's status, limit, balances and days past due."""
+    v = services.get_line(line_id, container_for(db).uow())
+    table = Table("field", "value")
+    for name in ("status", "product", "limit", "used", "available", "principal_billed",
+                 "principal_unbilled", "fees", "interest_accrued", "interest_billed",
+                 "penalties", "credit_balance", "amount_due", "minimum_due", "past_due",
+                 "days_past_due", "due_date", "as_of"):
+        value = getattr(v, name)
+        table.add_row(name, money_str(value) if hasattr(value, "quantize") else str(value))
+    console.print(table)

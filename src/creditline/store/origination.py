@@ -1,0 +1,392 @@
+"""Applications, review items, blacklists and special terms in SQL.
+
+Locking: applications, reviews and special terms carry an integer ``version`` and are
+updated with ``WHERE version = :seen`` (optimistic); a lost race raises
+``ConcurrencyError`` (409) and changes nothing.  Review decisions also read the row with
+``SELECT ... FOR UPDATE`` on PostgreSQL, so two reviewers queue rather than race (SQLite
+writers are serialised by ``BEGIN IMMEDIATE``).
+
+Velocity and ring look-ups read only keyed hashes, through the ``(hash, created_at)``
+indexes, and stop at the window the policy gives.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import insert, or_, select, update
+from sqlalchemy.orm import Session
+
+from creditline.errors import ConcurrencyError
+from creditline.fraud.blacklist import BlacklistEntry
+from creditline.fraud.rings import Link
+from creditline.fraud.velocity import ApplicationKeys, PastApplication
+from creditline.origination.application import DECLINED, REFERRED, Application
+from creditline.origination.review import Review, ReviewDecision
+from creditline.origination.special_terms import APPROVED, SpecialTerms
+from creditline.store.tables.foundation import emergency_contacts
+from creditline.store.tables.origination import applications, blacklist, reviews, special_terms
+from creditline.store.tables.scoring import models
+
+_BATCH = 500
+
+
+def _aware(ts: datetime | None) -> datetime | None:
+    """SQLite hands back naive datetimes for ``DateTime(timezone=True)``; they were UTC."""
+    if ts is None:
+        return None
+    return ts.replace(tzinfo=UTC) if ts.tzinfo is None else ts
+
+
+def _app_values(a: Application) -> dict[str, Any]:
+    return {
+        "id": a.id, "customer_id": a.customer_id, "kind": a.kind, "product": a.product,
+        "channel": a.channel, "status": a.status, "policy_decision": a.policy_decision,
+        "requested_limit": a.requested_limit, "granted_limit": a.granted_limit,
+        "score": a.score, "pd": a.pd, "band": a.band, "id_hash": a.keys.id,
+        "phone_hash": a.keys.phone, "device_hash": a.keys.device, "ip_hash": a.keys.ip,
+        "inputs": a.inputs, "checks": a.checks, "features": a.features, "facts": a.facts,
+        "policy": a.policy, "reasons": a.reasons, "ring": a.ring, "model_id": a.model_id,
+        "model_name": a.model_name, "model_version": a.model_version, "shadow": a.shadow,
+        "rules_version": a.rules_version, "rules_hash": a.rules_hash,
+        "elapsed_ms": a.elapsed_ms, "line_id": a.line_id, "created_at": a.created_at,
+        "decided_at": a.decided_at, "version": a.version,
+    }
+
+
+def _app(r: Any) -> Application:
+    created = _aware(r.created_at)
+    assert created is not None
+    return Application(
+        id=r.id, customer_id=r.customer_id, kind=r.kind, product=r.product, channel=r.channel,
+        status=r.status, policy_decision=r.policy_decision, requested_limit=r.requested_limit,
+        granted_limit=r.granted_limit, score=r.score, pd=r.pd, band=r.band,
+        keys=ApplicationKeys(r.id_hash, r.phone_hash, r.device_hash, r.ip_hash),
+        inputs=r.inputs, checks=r.checks, features=r.features, facts=r.facts, policy=r.policy,
+        reasons=r.reasons, ring=r.ring, model_id=r.model_id, model_name=r.model_name,
+        model_version=r.model_version, shadow=r.shadow, rules_version=r.rules_version,
+        rules_hash=r.rules_hash, elapsed_ms=r.elapsed_ms, line_id=r.line_id,
+        created_at=created, decided_at=_aware(r.decided_at), version=r.version)
+
+
+class SqlApplicationRepository:
+    def __init__(self, session: Session, uow: Any) -> None:
+        self.s = session
+        self.uow = uow
+
+    def add(self, app: Application) -> None:
+        self.s.execute(insert(applications).values(**_app_values(app)))
+
+    def get(self, app_id: str, *, for_update: bool = False) -> Application | None:
+        q = select(applications).where(applications.c.id == app_id)
+        if for_update:
+            q = q.with_for_update()
+        row = self.s.execute(q).first()
+        return None if row is None else _app(row)
+
+    def update(self, app: Application) -> Application:
+        values = _app_values(app)
+        values["version"] = app.version + 1
+        result = self.s.execute(update(applications).where(
+            applications.c.id == app.id, applications.c.version == app.version).values(
+            **{k: v for k, v in values.items() if k != "id"}))
+        if result.rowcount != 1:  # type: ignore[attr-defined]
+            raise ConcurrencyError(f"application {app.id} changed since it was read; retry")
+        return _app_row_version(app, app.version + 1)
+
+    def open_for_customer(self, customer_id: str) -> Application | None:
+        row = self.s.execute(select(applications).where(
+            applications.c.customer_id == customer_id, applications.c.status == REFERRED)
+            .limit(1)).first()
+        return None if row is None else _app(row)
+
+    def last_decline_at(self, customer_id: str) -> datetime | None:
+        row = self.s.execute(
+            select(applications.c.decided_at, applications.c.created_at)
+            .where(applications.c.customer_id == customer_id,
+                   applications.c.status == DECLINED)
+            .order_by(applications.c.created_at.desc()).limit(1)).first()
+        if row is None:
+            return None
+        return _aware(row.decided_at or row.created_at)
+
+    def recent_sharing(self, keys: ApplicationKeys, since: datetime) -> list[PastApplication]:
+        cond = []
+        for col, value in ((applications.c.id_hash, keys.id),
+                           (applications.c.phone_hash, keys.phone),
+                           (applications.c.device_hash, keys.device),
+                           (applications.c.ip_hash, keys.ip)):
+            if value is not None:
+                cond.append(col == value)
+        if not cond:
+            return []
+        rows = self.s.execute(select(
+            applications.c.id_hash, applications.c.phone_hash, applications.c.device_hash,
+            applications.c.ip_hash, applications.c.created_at)
+            .where(or_(*cond), applications.c.created_at >= since))
+        out = []
+        for r in rows:
+            at = _aware(r.created_at)
+            assert at is not None
+            out.append(PastApplication(
+                ApplicationKeys(r.id_hash, r.phone_hash, r.device_hash, r.ip_hash), at))
+        return out
+
+    # -- ring links ------------------------------------------------------------------------
+    def contact_links(self, customer_ids: Iterable[str]) -> list[Link]:
+        ids = sorted(set(customer_ids))
+        out: list[Link] = []
+        for i in range(0, len(ids), _BATCH):
+            rows = self.s.execute(select(emergency_contacts.c.customer_id,
+                                         emergency_contacts.c.phone_hash)
+                                  .where(emergency_contacts.c.customer_id.in_(ids[i:i + _BATCH])))
+            out.extend(Link(r.customer_id, "contact_phone", r.phone_hash) for r in rows)
+        return out
+
+    def links_of(self, customer_ids: set[str], since: datetime) -> list[Link]:
+        out = self.contact_links(customer_ids)
+        ids = sorted(customer_ids)
+        for i in range(0, len(ids), _BATCH):
+            rows = self.s.execute(select(applications.c.customer_id, applications.c.device_hash,
+                                         applications.c.ip_hash)
+                                  .where(applications.c.customer_id.in_(ids[i:i + _BATCH]),
+                                         applications.c.created_at >= since))
+            for r in rows:
+                if r.device_hash:
+                    out.append(Link(r.customer_id, "device", r.device_hash))
+                if r.ip_hash:
+                    out.append(Link(r.customer_id, "ip", r.ip_hash))
+        return out
+
+    def sharing(self, values: set[tuple[str, str]], since: datetime) -> list[Link]:
+        by_kind: dict[str, list[str]] = {}
+        for kind, value in values:
+            by_kind.setdefault(kind, []).append(value)
+        out: list[Link] = []
+        phones = sorted(by_kind.get("contact_phone", []))
+        for i in range(0, len(phones), _BATCH):
+            rows = self.s.execute(select(emergency_contacts.c.customer_id,
+                                         emergency_contacts.c.phone_hash)
+                                  .where(emergency_contacts.c.phone_hash.in_(phones[i:i + _BATCH])))
+            out.extend(Link(r.customer_id, "contact_phone", r.phone_hash) for r in rows)
+        for kind, col in (("device", applications.c.device_hash), ("ip", applications.c.ip_hash)):
+            vals = sorted(by_kind.get(kind, []))
+            for i in range(0, len(vals), _BATCH):
+                rows = self.s.execute(select(applications.c.customer_id, col.label("v"))
+                                      .where(col.in_(vals[i:i + _BATCH]),
+                                             applications.c.created_at >= since).distinct())
+                out.extend(Link(r.customer_id, kind, r.v) for r in rows)
+        return out
+
+    # -- reading ---------------------------------------------------------------------------
+    def since(self, start: datetime, end: datetime | None = None) -> Iterator[Application]:
+        """Applications created at or after ``start`` (and before ``end``), oldest first,
+        read in pages so a long replay does not hold the whole table in memory."""
+        last: tuple[datetime, str] | None = None
+        while True:
+            q = select(applications).where(applications.c.created_at >= start)
+            if end is not None:
+                q = q.where(applications.c.created_at < end)
+            if last is not None:
+                q = q.where(or_(applications.c.created_at > last[0],
+                                (applications.c.created_at == last[0])
+                                & (applications.c.id > last[1])))
+            rows = self.s.execute(q.order_by(applications.c.created_at, applications.c.id)
+                                  .limit(_BATCH)).all()
+            if not rows:
+                return
+            for r in rows:
+                yield _app(r)
+            last = (rows[-1].created_at, rows[-1].id)
+
+    def for_customer(self, customer_id: str, limit: int = 50) -> list[Application]:
+        rows = self.s.execute(select(applications)
+                              .where(applications.c.customer_id == customer_id)
+                              .order_by(applications.c.created_at.desc()).limit(limit))
+        return [_app(r) for r in rows]
+
+    def serving_ids(self, model_name: str) -> tuple[str | None, str | None, float]:
+        rows = self.s.execute(select(models.c.id, models.c.status, models.c.shadow_share)
+                              .where(models.c.name == model_name,
+                                     or_(models.c.status == "champion",
+                                         models.c.shadow_share > 0))).all()
+        champ = next((r.id for r in rows if r.status == "champion"), None)
+        ch = next(((r.id, float(r.shadow_share)) for r in rows
+                   if r.status == "candidate" and r.shadow_share > 0), (None, 0.0))
+        return champ, ch[0], ch[1]
+
+
+def _app_row_version(app: Application, version: int) -> Application:
+    from dataclasses import replace
+
+    return replace(app, version=version)
+
+
+# -- reviews -------------------------------------------------------------------------------
+def _review(r: Any) -> Review:
+    created = _aware(r.created_at)
+    assert created is not None
+    return Review(id=r.id, application_id=r.application_id, status=r.status,
+                  proposed_limit=r.proposed_limit, min_limit=r.min_limit, max_limit=r.max_limit,
+                  second_review_above=r.second_review_above,
+                  decisions=tuple(ReviewDecision.from_json(d) for d in r.decisions or ()),
+                  created_at=created, version=r.version)
+
+
+class SqlReviewRepository:
+    def __init__(self, session: Session, uow: Any) -> None:
+        self.s = session
+        self.uow = uow
+
+    def add(self, review: Review) -> None:
+        self.s.execute(insert(reviews).values(
+            id=review.id, application_id=review.application_id, status=review.status,
+            proposed_limit=review.proposed_limit, min_limit=review.min_limit,
+            max_limit=review.max_limit, second_review_above=review.second_review_above,
+            decisions=[d.as_json() for d in review.decisions], created_at=review.created_at,
+            version=review.version))
+
+    def get(self, review_id: str, *, for_update: bool = False) -> Review | None:
+        q = select(reviews).where(reviews.c.id == review_id)
+        if for_update:
+            q = q.with_for_update()
+        row = self.s.execute(q).first()
+        return None if row is None else _review(row)
+
+    def for_application(self, app_id: str) -> Review | None:
+        row = self.s.execute(select(reviews).where(reviews.c.application_id == app_id)).first()
+        return None if row is None else _review(row)
+
+    def update(self, review: Review) -> Review:
+        from dataclasses import replace
+
+        result = self.s.execute(update(reviews).where(
+            reviews.c.id == review.id, reviews.c.version == review.version).values(
+            status=review.status, decisions=[d.as_json() for d in review.decisions],
+            decided_at=review.decisions[-1].at if review.status == "decided" else None,
+            version=review.version + 1))
+        if result.rowcount != 1:  # type: ignore[attr-defined]
+            raise ConcurrencyError(f"review {review.id} changed since it was read; retry")
+        return replace(review, version=review.version + 1)
+
+    def list(self, status: str | None, limit: int, offset: int) -> list[Review]:
+        q = select(reviews).order_by(reviews.c.created_at, reviews.c.id).limit(limit).offset(offset)
+        if status is not None:
+            q = q.where(reviews.c.status == status)
+        return [_review(r) for r in self.s.execute(q)]
+
+
+# -- blacklist -----------------------------------------------------------------------------
+def _entry(r: Any) -> BlacklistEntry:
+    created = _aware(r.created_at)
+    assert created is not None
+    return BlacklistEntry(id=r.id, kind=r.kind, value_hash=r.value_hash, masked=r.masked,
+                          reason=r.reason, active=r.active, created_by=r.created_by,
+                          created_at=created, removed_by=r.removed_by,
+                          removed_at=_aware(r.removed_at))
+
+
+class SqlBlacklistRepository:
+    def __init__(self, session: Session, uow: Any) -> None:
+        self.s = session
+
+    def add(self, entry: BlacklistEntry) -> None:
+        self.s.execute(insert(blacklist).values(
+            id=entry.id, kind=entry.kind, value_hash=entry.value_hash, masked=entry.masked,
+            reason=entry.reason, active=entry.active, created_by=entry.created_by,
+            created_at=entry.created_at))
+
+    def get(self, entry_id: str) -> BlacklistEntry | None:
+        row = self.s.execute(select(blacklist).where(blacklist.c.id == entry_id)).first()
+        return None if row is None else _entry(row)
+
+    def active(self, kind: str, value_hash: str) -> BlacklistEntry | None:
+        row = self.s.execute(select(blacklist).where(
+            blacklist.c.kind == kind, blacklist.c.value_hash == value_hash,
+            blacklist.c.active.is_(True))).first()
+        return None if row is None else _entry(row)
+
+    def hits(self, hashes: dict[str, str | None]) -> set[str]:
+        cond = [(blacklist.c.kind == k) & (blacklist.c.value_hash == v)
+                for k, v in hashes.items() if v is not None]
+        if not cond:
+            return set()
+        rows = self.s.execute(select(blacklist.c.kind).where(
+            or_(*cond), blacklist.c.active.is_(True)))
+        return {r.kind for r in rows}
+
+    def update(self, entry: BlacklistEntry) -> None:
+        self.s.execute(update(blacklist).where(blacklist.c.id == entry.id).values(
+            active=entry.active, removed_by=entry.removed_by, removed_at=entry.removed_at))
+
+    def list(self, kind: str | None, active_only: bool, limit: int, offset: int
+             ) -> list[BlacklistEntry]:
+        q = select(blacklist).order_by(blacklist.c.created_at.desc(), blacklist.c.id)
+        if kind is not None:
+            q = q.where(blacklist.c.kind == kind)
+        if active_only:
+            q = q.where(blacklist.c.active.is_(True))
+        return [_entry(r) for r in self.s.execute(q.limit(limit).offset(offset))]
+
+
+# -- special terms -------------------------------------------------------------------------
+def _terms(r: Any) -> SpecialTerms:
+    proposed = _aware(r.proposed_at)
+    assert proposed is not None
+    return SpecialTerms(
+        id=r.id, customer_id=r.customer_id, product=r.product, limit=Decimal(r.limit_amount),
+        terms=r.terms, valid_until=r.valid_until, status=r.status, proposed_by=r.proposed_by,
+        proposed_by_name=r.proposed_by_name, proposed_at=proposed, decided_by=r.decided_by,
+        decided_by_name=r.decided_by_name, decided_at=_aware(r.decided_at), comment=r.comment,
+        version=r.version)
+
+
+class SqlSpecialTermsRepository:
+    def __init__(self, session: Session, uow: Any) -> None:
+        self.s = session
+
+    def add(self, st: SpecialTerms) -> None:
+        self.s.execute(insert(special_terms).values(
+            id=st.id, customer_id=st.customer_id, product=st.product, limit_amount=st.limit,
+            terms=st.terms, valid_until=st.valid_until, status=st.status,
+            proposed_by=st.proposed_by, proposed_by_name=st.proposed_by_name,
+            proposed_at=st.proposed_at, version=st.version))
+
+    def get(self, terms_id: str, *, for_update: bool = False) -> SpecialTerms | None:
+        q = select(special_terms).where(special_terms.c.id == terms_id)
+        if for_update:
+            q = q.with_for_update()
+        row = self.s.execute(q).first()
+        return None if row is None else _terms(row)
+
+    def update(self, st: SpecialTerms) -> SpecialTerms:
+        from dataclasses import replace
+
+        result = self.s.execute(update(special_terms).where(
+            special_terms.c.id == st.id, special_terms.c.version == st.version).values(
+            status=st.status, decided_by=st.decided_by, decided_by_name=st.decided_by_name,
+            decided_at=st.decided_at, comment=st.comment, version=st.version + 1))
+        if result.rowcount != 1:  # type: ignore[attr-defined]
+            raise ConcurrencyError(f"special terms {st.id} changed since they were read; retry")
+        return replace(st, version=st.version + 1)
+
+    def in_force(self, customer_id: str, product: str, on: date) -> SpecialTerms | None:
+        rows = self.s.execute(select(special_terms).where(
+            special_terms.c.customer_id == customer_id, special_terms.c.product == product,
+            special_terms.c.status == APPROVED).order_by(special_terms.c.decided_at.desc()))
+        for r in rows:
+            st = _terms(r)
+            if st.in_force(on):
+                return st
+        return None
+
+    def list(self, customer_id: str | None, status: str | None) -> list[SpecialTerms]:
+        q = select(special_terms).order_by(special_terms.c.proposed_at.desc())
+        if customer_id is not None:
+            q = q.where(special_terms.c.customer_id == customer_id)
+        if status is not None:
+            q = q.where(special_terms.c.status == status)
+        return [_terms(r) for r in self.s.execute(q)]
