@@ -12,6 +12,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from creditline.bootstrap import Container
+from creditline.errors import Conflict
+from creditline.parties.customers import Person, register_person
 from creditline.parties.identity import id_check_char
 from creditline.store.tables.foundation import audit_log, customers, outbox
 from tests.conftest import ADMIN, auth
@@ -223,3 +225,20 @@ def test_registrations_are_audited_without_personal_data(
     assert "11010519491231002X" not in text and "13812341234" not in text
     assert api.get("/v1/audit/verify", headers=auditor).json() == {
         "ok": True, "checked": 2, "first_bad_seq": None, "problem": None}
+
+
+def test_the_unique_index_catches_a_duplicate_the_service_check_missed(
+        container: Container) -> None:
+    """Two concurrent registrations can both pass the look-up; the index stops the second."""
+    def zhang(customer_id: str) -> Person:
+        return register_person(customer_id=customer_id, name="Zhang San",
+                               id_number=ZHANG["id_number"], phone=ZHANG["phone"],
+                               monthly_income="1", consents=ZHANG["consents"],
+                               today=container.clock.today(), now=container.clock.now())
+
+    with container.uow() as uow:
+        uow.customers.add(zhang("first"))
+        uow.commit()
+    with container.uow() as uow, pytest.raises(Conflict, match="id_number"):
+        uow.customers.add(zhang("second"))
+    assert counts(container)[0] == 1

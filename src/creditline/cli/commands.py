@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from creditline.cli import app, foundation
 from creditline.cli import model as model_cli
-from creditline.cli import simulate as simulate_cli
 from creditline.cli import rules as rules_cli
 from creditline.cli import servicing as servicing_cli
+from creditline.cli import simulate as simulate_cli
 
 app.command("serve")(foundation.serve)
 app.add_typer(foundation.db_app, name="db")

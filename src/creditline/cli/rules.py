@@ -99,12 +99,11 @@ def replay_cmd(
             t.add_row(a, b, str(n))
         console.print(t)
     if show and report.changes:
-        t = Table("application", "created", "decision", "limit")
+        console.print(f"first {min(show, len(report.changes))} changed applications:")
         for c in report.changes[:show]:
-            t.add_row(c.application_id, c.created_at.isoformat(timespec="seconds"),
-                      f"{c.before} -> {c.after}",
-                      f"{money_str(c.limit_before)} -> {money_str(c.limit_after)}")
-        console.print(t)
+            typer.echo(f"  {c.application_id}  {c.created_at.isoformat(timespec='seconds')}  "
+                       f"{c.before} -> {c.after}  "
+                       f"limit {money_str(c.limit_before)} -> {money_str(c.limit_after)}")
     for app_id, problem in report.errors[:show]:
         err_console.print(f"could not replay {app_id}: {problem}")
 

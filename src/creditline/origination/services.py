@@ -198,6 +198,10 @@ def apply(cmd: Apply, uow: UnitOfWork, actor: Principal, *,
         if pending is not None:
             raise Conflict(f"customer {customer.id} already has application {pending.id} "
                            "waiting for review; wait for its decision")
+        for line in uow.servicing.lines_of_customer(customer.id):
+            if line.product == cmd.product and str(line.status) != "closed":
+                raise Conflict(f"customer {customer.id} already has an open {cmd.product} line "
+                               f"({line.id}); ask for a limit review instead")
         app_id = str(uuid.uuid4())
         facts_kw: dict[str, Any] = {}
         if customer.kind == "person":

@@ -82,8 +82,8 @@ def register_customer(cmd: RegisterPerson | RegisterEnterprise, uow: UnitOfWork,
                       actor: Principal) -> Customer:
     """Register a person or an enterprise; 422 for a broken field, 409 for a duplicate
     identity number or USCC (checked here, and by a unique index for concurrent requests)."""
+    customer = _build(cmd, str(uuid.uuid4()), uow)  # validate before taking any lock
     with uow:
-        customer = _build(cmd, str(uuid.uuid4()), uow)
         repo = uow.customers
         if isinstance(customer, Person) and repo.id_number_taken(customer.id_number):
             raise Conflict("id_number: a customer with this identity number is already registered",

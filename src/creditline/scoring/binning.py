@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Literal
 
 import numpy as np
@@ -113,7 +114,7 @@ class VariableBins:
         """Human-readable bin names, missing last."""
         if self.kind == "numeric":
             bounds = [-math.inf, *self.edges.tolist(), math.inf]
-            out = [f"[{_num(lo)}, {_num(hi)})" for lo, hi in zip(bounds[:-1], bounds[1:])]
+            out = [f"[{_num(lo)}, {_num(hi)})" for lo, hi in pairwise(bounds)]
         else:
             out = []
             for i, g in enumerate(self.groups):
@@ -249,17 +250,24 @@ def _log_likelihood(good: np.ndarray, bad: np.ndarray) -> float:
 
 
 def prebin_edges(x: np.ndarray, max_n_prebins: int, seed: int = 0) -> np.ndarray:
-    """Quantile cut points, deduplicated; few distinct values get one pre-bin each."""
+    """Quantile cut points placed midway between neighbouring distinct values, so no observed
+    value sits on an edge (integer data gets edges like 2.5); few distinct values get one
+    pre-bin each."""
     present = x[~np.isnan(x)]
     if present.size == 0:
         return np.empty(0)
     if present.size > _PREBIN_SAMPLE:
         rng = np.random.default_rng(seed)
         present = present[rng.integers(0, present.size, _PREBIN_SAMPLE)]
+    values = np.unique(present)
+    if values.size <= 1:
+        return np.empty(0)
     qs = np.linspace(0.0, 1.0, max_n_prebins + 1)[1:-1]
-    edges = np.unique(np.quantile(present, qs, method="inverted_cdf"))
-    lo = present.min()
-    return edges[edges > lo]  # an edge at the minimum would leave an empty first pre-bin
+    cut = np.unique(np.quantile(present, qs, method="inverted_cdf"))
+    pos = np.searchsorted(values, cut, side="left")  # cut == values[pos]
+    pos = np.unique(pos[pos > 0])  # a cut at the minimum would leave an empty first pre-bin
+    mid = values[pos - 1] + (values[pos] - values[pos - 1]) / 2.0
+    return np.unique(mid)
 
 
 def bin_numeric(name: str, x: np.ndarray, y: np.ndarray, options: BinningOptions
@@ -360,7 +368,7 @@ def bin_categorical(name: str, values: np.ndarray, y: np.ndarray,
     groups: list[list[str]] = []
     other_bin = -1
     bounds = [*starts, len(members)]
-    for gi, (s, e) in enumerate(zip(bounds[:-1], bounds[1:])):
+    for gi, (s, e) in enumerate(pairwise(bounds)):
         grp: list[str] = []
         for k in range(s, e):
             grp.extend(members[k])

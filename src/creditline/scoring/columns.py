@@ -13,7 +13,6 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-
 from sklearn.exceptions import NotFittedError as SklearnNotFittedError
 
 from creditline.errors import NotFittedError, ValidationError

@@ -4,11 +4,17 @@ Two paths share one points table:
 
 * ``score_one`` scores one application from a plain mapping with ``bisect`` over Python lists
   (no numpy call overhead; a checkout decision is a few microseconds).
-* ``score_columns`` scores a batch with one ``searchsorted`` + ``take`` per variable over numpy
-  columns, in chunks that stay in cache, spread over threads (numpy releases the GIL).
+* ``score_columns`` scores a batch over numpy columns, in chunks that stay in cache, spread
+  over threads (numpy releases the GIL).
 
-The missing slot costs nothing in the batch path: ``NaN`` is appended to each edge list, and
-numpy sorts NaN last, so ``searchsorted(..., side="right")`` sends NaN straight to it.
+Why a grid and not ``searchsorted``: a binary search over a handful of edges mispredicts a
+branch at every level (~20 ns a value).  Instead each numeric variable gets a uniform grid of
+cells over its edges; a cell holding no edge (nor next to one) maps straight to its points, so
+most values cost a multiply, a clip and one ``take``.  Cells near an edge hold NaN and the few
+values landing there (plus missing values, sent to cell 0) are finished exactly with
+``searchsorted``, so the grid is an accelerator, never an approximation.  In that exact path
+``NaN`` is appended to each edge list; numpy sorts NaN last, so ``searchsorted(...,
+side="right")`` sends a missing value straight to the missing slot.
 """
 
 from __future__ import annotations
@@ -26,7 +32,49 @@ import pandas as pd
 from creditline.scoring.columns import InputError
 from creditline.scoring.scaling import Scaling
 
-CHUNK_ROWS = 1 << 16  # rows per chunk: 25 float64 columns of this size stay within L2/L3
+CHUNK_ROWS = 1 << 14  # rows per chunk: the temporaries of one column stay in L1/L2
+GRID_MIN_CELLS = 1 << 10
+GRID_MAX_CELLS = 1 << 16
+GRID_MARGIN = 2  # clean cells kept below the first and above the last edge
+
+
+@dataclass(frozen=True)
+class Grid:
+    """Uniform cells over a variable's edges; ``cells[c]`` is the points of cell c, or NaN
+    where the exact path must decide.  Cell 0 holds the missing points (NaN values land there)."""
+
+    offset: float
+    scale: float
+    cells: np.ndarray
+
+    @classmethod
+    def build(cls, edges: np.ndarray, points: np.ndarray) -> Grid | None:
+        if len(edges) == 0:
+            return None
+        lo, hi = float(edges[0]), float(edges[-1])
+        gaps = np.diff(edges)
+        span = hi - lo
+        want = 16.0 * span / float(gaps.min()) if len(gaps) else 0.0
+        m = int(np.clip(2 ** math.ceil(math.log2(max(want, 1.0))), GRID_MIN_CELLS,
+                        GRID_MAX_CELLS))
+        inner = m - 2 * GRID_MARGIN - 1
+        width = span / inner if span > 0 else max(abs(lo), 1.0) * 1e-3
+        start = lo - GRID_MARGIN * width  # left end of cell 1
+        scale = 1.0 / width
+        offset = 1.0 - start / width
+        # how far (in cells) rounding can move a value: generous multiple of machine epsilon
+        slack = max(1e-6, 256 * np.finfo(np.float64).eps * (max(abs(lo), abs(hi)) * scale
+                                                            + abs(offset) + m))
+        if not (math.isfinite(width) and width > 0 and slack < 0.01):
+            return None
+        left = start + (np.arange(m) - 1) * width
+        edges_nan = np.append(edges, np.nan)
+        slot_lo = np.searchsorted(edges_nan, left - slack * width, side="right")
+        slot_hi = np.searchsorted(edges_nan, left + (1 + slack) * width, side="right")
+        cells = np.where(slot_lo == slot_hi, points.take(np.minimum(slot_lo, len(points) - 1)),
+                         np.nan)
+        cells[0] = points[-1]  # missing
+        return cls(offset=offset, scale=scale, cells=cells)
 
 
 @dataclass
@@ -44,6 +92,8 @@ class CompiledVariable:
         self.points = np.ascontiguousarray(self.points, dtype=np.float64)
         self.missing_slot = len(self.points) - 1
         self.edges_nan = np.append(np.asarray(self.edges, dtype=np.float64), np.nan)
+        self.grid = Grid.build(np.asarray(self.edges, dtype=np.float64), self.points) \
+            if self.kind == "numeric" else None
         self.edges_list = [float(e) for e in self.edges]
         self.points_list = [float(p) for p in self.points]
         self.missing_points = self.points_list[-1]
@@ -69,13 +119,30 @@ class CompiledVariable:
     def add_points(self, values: np.ndarray, out: np.ndarray) -> None:
         """``out += points of each row`` without building a slot array for categoricals."""
         if self.kind == "numeric":
-            out += self.points.take(np.searchsorted(self.edges_nan, values, side="right"))
+            if self.grid is None:
+                out += self.points.take(np.searchsorted(self.edges_nan, values, side="right"))
+            else:
+                out += self._grid_points(values)
             return
         pts = self._by_pos.take(self._index.get_indexer(values))
         missing = pd.isna(values)
         if missing.any():
             pts[missing] = self.missing_points
         out += pts
+
+    def _grid_points(self, values: np.ndarray) -> np.ndarray:
+        g = self.grid
+        assert g is not None
+        t = np.multiply(values, g.scale)
+        t += g.offset
+        np.clip(t, 1.0, len(g.cells) - 1.0, out=t)  # keeps NaN
+        np.fmax(t, 0.0, out=t)  # NaN -> cell 0, the missing points
+        pts = g.cells.take(t.astype(np.intp))
+        exact = np.flatnonzero(np.isnan(pts))
+        if exact.size:
+            pts[exact] = self.points.take(
+                np.searchsorted(self.edges_nan, values[exact], side="right"))
+        return pts
 
     def points_one(self, value: object) -> float:
         if self.kind == "numeric":

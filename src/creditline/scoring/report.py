@@ -13,8 +13,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from jinja2 import Environment, FileSystemLoader, select_autoescape
-from matplotlib.figure import Figure
 from markupsafe import Markup
+from matplotlib.figure import Figure
 from sklearn.metrics import roc_curve
 
 from creditline.scoring import metrics

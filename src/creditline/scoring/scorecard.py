@@ -287,7 +287,7 @@ class Scorecard(BaseEstimator):
         factor, offset = self.scaling_.factor, self.scaling_.offset
         self.points_ = {v: b * p for v, p in self.points_.items()}
         self.base_points_ = (1 - b) * offset - factor * a + b * self.base_points_
-        self.calibration_ = {"a": a, "b": b, "n": int(len(y01))}
+        self.calibration_ = {"a": a, "b": b, "n": len(y01)}
         self._compile()
         return self
 

@@ -82,9 +82,10 @@ def run_eod(cmd: RunEod, uow: UnitOfWork, actor: Principal,
         while True:
             with uow:
                 part = close_partition(uow, day, after=after, limit=cmd.partition_size)
-                if part.lines == 0:
-                    break
-                uow.commit()
+                if part.lines:
+                    uow.commit()
+            if part.lines == 0:
+                break
             dr.lines += part.lines
             dr.changed += part.changed
             dr.statements += part.statements
@@ -93,6 +94,8 @@ def run_eod(cmd: RunEod, uow: UnitOfWork, actor: Principal,
             after = part.last_line_id
             if progress is not None:
                 progress(day, part.lines)
+            if part.lines < cmd.partition_size:
+                break
         with uow:
             uow.audit(actor, "eod.closed", "business_date", day.isoformat(),
                       {"lines": dr.lines, "changed": dr.changed, "statements": dr.statements,

@@ -12,11 +12,10 @@ End of day locks the lines of each partition it loads, in id order.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-import polars as pl
 from sqlalchemy import bindparam, insert, select, text, update
 from sqlalchemy.orm import Session
 
@@ -217,8 +216,9 @@ class SqlServicingRepository:
         return v if isinstance(v, date) else date.fromisoformat(str(v))
 
     def eod_lines(self, day: date, *, after: str | None = None, limit: int | None = None,
-                  line_ids: Sequence[str] | None = None, lock: bool = True) -> pl.DataFrame:
-        """The lines whose last closed day is ``day - 1``, as kernel columns, in id order."""
+                  line_ids: Sequence[str] | None = None, lock: bool = True) -> dict[str, list[Any]]:
+        """The lines whose last closed day is ``day - 1``, as columns (money in cents, dates
+        as day numbers, -1 for none), in id order."""
         d = self._day
         cols = (f"id AS line_id, status, statement_day AS stmt_day, grace_days AS grace, "
                 f"penalty_rate, min_share, min_floor, waterfall, {d('opened_on')} AS opened, "
@@ -229,7 +229,7 @@ class SqlServicingRepository:
                 f"{d('last_eod')} AS last_eod, principal_unbilled, principal_billed, fee, "
                 f"interest_accrued, interest_billed, penalty")
         where = "status <> 'closed' AND last_eod = :prev"
-        params: dict[str, Any] = {"prev": date.fromordinal(day.toordinal() - 1)}
+        params: dict[str, Any] = {"prev": day - timedelta(days=1)}
         if after is not None:
             where += " AND id > :after"
             params["after"] = after
@@ -244,12 +244,12 @@ class SqlServicingRepository:
         stmt = text(sql)
         if line_ids is not None:
             stmt = stmt.bindparams(bindparam("ids", expanding=True))
-        return self._frame(stmt, params)
+        return self._columns(stmt, params)
 
     def eod_installments(self, first_id: str, last_id: str,
-                         line_ids: Sequence[str] | None = None) -> pl.DataFrame:
+                         line_ids: Sequence[str] | None = None) -> dict[str, list[Any]]:
         """Unsettled installments of the lines with ids in [first_id, last_id], with their
-        purchase's daily interest rate."""
+        purchase's daily interest rate, as columns."""
         d = self._day
         sql = (f"SELECT i.purchase_id, i.seq, i.line_id, {d('i.bill_date')} AS bill, "
                f"{d('i.due_date')} AS due, i.billed, p.interest_rate AS interest_rate, "
@@ -262,47 +262,50 @@ class SqlServicingRepository:
         if line_ids is not None:
             stmt = text(sql + " AND i.line_id IN :ids").bindparams(bindparam("ids", expanding=True))
             params["ids"] = list(line_ids)
-        return self._frame(stmt, params)
+        return self._columns(stmt, params)
 
-    def _frame(self, stmt: Any, params: dict[str, Any]) -> pl.DataFrame:
+    def _columns(self, stmt: Any, params: dict[str, Any]) -> dict[str, list[Any]]:
         result = self.s.execute(stmt, params)
         names = list(result.keys())
         rows = result.fetchall()
-        return pl.DataFrame([tuple(r) for r in rows], schema=names, orient="row",
-                            infer_schema_length=None)
+        if not rows:
+            return {n: [] for n in names}
+        return dict(zip(names, map(list, zip(*rows))))
 
-    def eod_write(self, day: date, *, line_updates: pl.DataFrame, advanced: list[str],
-                  inst_updates: pl.DataFrame, statement_rows: pl.DataFrame) -> None:
-        """Write back one partition's end of day (postings go through the ledger).  Frames
-        carry database column names with money in cents and dates as ``pl.Date``."""
-        if line_updates.height:
+    def eod_write(self, day: date, *, line_updates: list[dict[str, Any]], advanced: list[str],
+                  inst_updates: list[dict[str, Any]], statement_rows: list[dict[str, Any]]) -> None:
+        """Write back one partition's end of day (postings go through the ledger).  Rows
+        carry database column names, money in cents and dates as ``date``."""
+        if line_updates:
             self._executemany("credit_lines", line_updates, ("line_id",), ("id",),
                               extra="version = version + 1")
         for k in range(0, len(advanced), 500):
             self.s.execute(update(credit_lines).where(credit_lines.c.id.in_(advanced[k:k + 500]))
                            .values(last_eod=day))
-        if inst_updates.height:
+        if inst_updates:
             self._executemany("installments", inst_updates, ("purchase_id", "seq"),
                               ("purchase_id", "seq"))
-        if statement_rows.height:
-            frame = self._dates_for_driver(statement_rows)
-            cols = frame.columns
+        if statement_rows:
+            rows = self._for_driver(statement_rows)
+            cols = list(rows[0])
             self.s.execute(text(f"INSERT INTO statements ({', '.join(cols)}) VALUES "
-                                f"({', '.join(':' + c for c in cols)})"), frame.to_dicts())
+                                f"({', '.join(':' + c for c in cols)})"), rows)
 
-    def _dates_for_driver(self, frame: pl.DataFrame) -> pl.DataFrame:
-        """SQLite takes ISO text for dates; psycopg takes ``date`` objects."""
+    def _for_driver(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """SQLite takes ISO text for dates (its default adapter is deprecated); psycopg
+        takes ``date`` objects."""
         if self.dialect == "postgresql":
-            return frame
-        return frame.with_columns(pl.col(pl.Date).dt.strftime("%Y-%m-%d"))
+            return rows
+        return [{k: v.isoformat() if isinstance(v, date) else v for k, v in r.items()}
+                for r in rows]
 
-    def _executemany(self, table: str, frame: pl.DataFrame, keys: tuple[str, ...],
+    def _executemany(self, table: str, rows: list[dict[str, Any]], keys: tuple[str, ...],
                      key_columns: tuple[str, ...], extra: str = "") -> None:
-        frame = self._dates_for_driver(frame)
-        cols = [c for c in frame.columns if c not in keys]
+        rows = self._for_driver(rows)
+        cols = [c for c in rows[0] if c not in keys]
         sets = ", ".join(f"{c} = :{c}" for c in cols) + (f", {extra}" if extra else "")
         where = " AND ".join(f"{kc} = :{k}" for k, kc in zip(keys, key_columns))
-        self.s.execute(text(f"UPDATE {table} SET {sets} WHERE {where}"), frame.to_dicts())
+        self.s.execute(text(f"UPDATE {table} SET {sets} WHERE {where}"), rows)
 
     # ----- reconciliation (ledger check)
     def cached_balances(self) -> dict[str, dict[str, Decimal]]:

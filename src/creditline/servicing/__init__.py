@@ -1,0 +1,1 @@
+"""Servicing: products, installment schedules, purchases, returns, repayments, statements, end of day."""
