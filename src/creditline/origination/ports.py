@@ -28,6 +28,9 @@ class ApplicationRepository(Protocol):
 
     def last_decline_at(self, customer_id: str) -> datetime | None: ...
 
+    def last_open_or_declined(self, customer_id: str) -> tuple[str, str, datetime] | None:
+        """The latest referred or declined application as (id, status, when)."""
+
     def recent_sharing(self, keys: ApplicationKeys, since: datetime) -> list[PastApplication]: ...
 
     def contact_links(self, customer_ids: Iterable[str]) -> list[Link]: ...

@@ -112,7 +112,8 @@ class _Screened:
 
 
 def _screen(uow: UnitOfWork, customer: Any, ruleset: Ruleset, device: str | None,
-            ip: str | None, today: date, now: datetime) -> _Screened:
+            ip: str | None, today: date, now: datetime, contacts: list[Link],
+            last_decline: datetime | None) -> _Screened:
     cipher = uow.cipher
     is_person = customer.kind == "person"
     id_value = customer.id_number if is_person else customer.uscc
@@ -138,10 +139,9 @@ def _screen(uow: UnitOfWork, customer: Any, ruleset: Ruleset, device: str | None
                                bl.BlacklistKind.PHONE.value: keys.phone,
                                bl.BlacklistKind.DEVICE.value: keys.device})
     velocity = velocity_counts(keys, now, uow.applications.recent_sharing(keys, now - LONGEST))
-    last_decline = uow.applications.last_decline_at(customer.id)
     params = ruleset.parameters
     window = now - timedelta(days=int(params.get("ring_link_window_days", 90)))
-    seed_links: list[Link] = list(uow.applications.contact_links([customer.id]))
+    seed_links: list[Link] = list(contacts)
     if keys.device:
         seed_links.append(Link(customer.id, "device", keys.device))
     if keys.ip:
@@ -194,22 +194,23 @@ def apply(cmd: Apply, uow: UnitOfWork, actor: Principal, *,
             raise ValidationError("consents.credit_check",
                                   "the customer has not consented to a credit check "
                                   f"(reason {catalogue.lookup('NO_CREDIT_CONSENT').code})")
-        pending = uow.applications.open_for_customer(customer.id)
-        if pending is not None:
-            raise Conflict(f"customer {customer.id} already has application {pending.id} "
+        latest = uow.applications.last_open_or_declined(customer.id)
+        if latest is not None and latest[1] == REFERRED:
+            raise Conflict(f"customer {customer.id} already has application {latest[0]} "
                            "waiting for review; wait for its decision")
+        last_decline = None if latest is None else latest[2]
         for line in uow.servicing.lines_of_customer(customer.id):
             if line.product == cmd.product and str(line.status) != "closed":
                 raise Conflict(f"customer {customer.id} already has an open {cmd.product} line "
                                f"({line.id}); ask for a limit review instead")
         app_id = str(uuid.uuid4())
+        contacts = uow.applications.contact_links([customer.id])
         facts_kw: dict[str, Any] = {}
         if customer.kind == "person":
             if cmd.financials is not None or cmd.collateral:
                 raise ValidationError("financials", "financial statements and collateral are "
                                                     "for enterprise applications")
             bureau = Bureau.from_mapping(cmd.bureau)
-            contacts = uow.applications.contact_links([customer.id])
             features = person_features(age=customer.age_on(today),
                                        employment=customer.employment,
                                        monthly_income=customer.monthly_income,
@@ -241,7 +242,8 @@ def apply(cmd: Apply, uow: UnitOfWork, actor: Principal, *,
             extra_inputs = {"financials": statements.as_json(),
                             "collateral": [c.as_json() for c in collateral],
                             "special_terms_id": None if terms is None else terms.id}
-        screened = _screen(uow, customer, ruleset, device, ip, today, now)
+        screened = _screen(uow, customer, ruleset, device, ip, today, now, contacts,
+                           last_decline)
         scored = scorer.score(uow, customer.kind, app_id, features)
         facts = PolicyFacts(product=cmd.product, kind=customer.kind, score=scored.score,
                             pd=scored.pd, screening=screened.screening,
@@ -269,12 +271,11 @@ def apply(cmd: Apply, uow: UnitOfWork, actor: Principal, *,
             shadow=scored.shadow, rules_version=ruleset.version, rules_hash=ruleset.hash,
             elapsed_ms=round(elapsed, 3), created_at=now,
             decided_at=None if decision.decision == REFERRED else now)
-        uow.applications.add(app)
         review_id = None
-        if decision.decision == APPROVED:
-            line_id = (open_line or _open_line)(uow, app)
-            app = uow.applications.update(replace(app, line_id=line_id))
-        elif decision.decision == REFERRED:
+        if decision.decision == APPROVED:  # the line first, so the row is written once
+            app = replace(app, line_id=(open_line or _open_line)(uow, app))
+        uow.applications.add(app)
+        if decision.decision == REFERRED:
             review_id = str(uuid.uuid4())
             uow.reviews.add(rv.Review(
                 id=review_id, application_id=app.id, status=rv.PENDING,

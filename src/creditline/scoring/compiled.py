@@ -156,7 +156,7 @@ class CompiledVariable:
             if v != v:  # NaN
                 return self.missing_points
             return self.points_list[bisect_right(self.edges_list, v)]
-        if value is None or (isinstance(value, float) and math.isnan(value)):
+        if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
             return self.missing_points
         text = str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
         return self.category_points.get(text, self.other_points)
@@ -171,25 +171,25 @@ class CompiledScorecard:
         self.base_points = float(base_points)
         self.scaling = scaling
         self.names = [v.name for v in variables]
-        self._numeric = [(v.name, v.edges_list, v.points_list, v.missing_points)
-                         for v in variables if v.kind == "numeric"]
-        self._categorical = [(v.name, v) for v in variables if v.kind == "categorical"]
+        # one plan in variable order, so a single application sums exactly like the batch
+        self._plan = [(v.name, v.kind == "numeric", v.edges_list, v.points_list,
+                       v.missing_points, v) for v in variables]
 
     def score_one(self, row: Mapping[str, object]) -> float:
         """Score of one application given as ``{variable: value}``; absent keys are an error
         naming the variable, ``None``/NaN take the missing bin."""
         total = self.base_points
         try:
-            for name, edges, points, missing_points in self._numeric:
+            for name, numeric, edges, points, missing_points, var in self._plan:
                 v = row[name]
-                if v is None:
+                if not numeric:
+                    total += var.points_one(v)
+                elif v is None:
                     total += missing_points
-                    continue
-                if type(v) is not float and type(v) is not int:
-                    v = _as_float(name, v)
-                total += missing_points if v != v else points[bisect_right(edges, v)]
-            for name, var in self._categorical:
-                total += var.points_one(row[name])
+                else:
+                    if type(v) is not float and type(v) is not int:
+                        v = _as_float(name, v)
+                    total += missing_points if v != v else points[bisect_right(edges, v)]
         except KeyError as exc:
             raise InputError(str(exc.args[0]), "missing from the application; the card needs it"
                              ) from None
@@ -233,6 +233,8 @@ class CompiledScorecard:
 
 
 def _as_float(name: str, v: object) -> float:
+    if v is pd.NA or v is pd.NaT:
+        return math.nan
     try:
         return float(v)  # type: ignore[arg-type]
     except (TypeError, ValueError):

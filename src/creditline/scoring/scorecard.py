@@ -69,7 +69,8 @@ def binary_target(y: Any, n_rows: int | None = None) -> tuple[np.ndarray, np.nda
         raise InputError("y", "target has missing values")
     classes = np.unique(arr)
     if len(classes) != 2:
-        continuous = arr.dtype.kind == "f" and not np.all(np.mod(classes, 1) == 0)
+        with np.errstate(invalid="ignore"):
+            continuous = arr.dtype.kind == "f" and not np.all(np.mod(classes, 1) == 0)
         kind = ("Unknown label type: continuous" if continuous
                 else "Only binary classification is supported")
         raise InputError("y", f"{kind}. The target must be binary (1 = bad, 0 = good); found "
@@ -350,6 +351,10 @@ class Scorecard(BaseEstimator):
     def score(self, X: Any) -> np.ndarray:
         """Points per row; higher is safer (``base_score`` at ``base_odds`` good:bad)."""
         self._check_fitted()
+        rows = _small_frame_rows(X, self.variables_)
+        if rows is not None:  # a checkout scores one row: skip the columnar conversion
+            compiled = self._compiled
+            return np.array([compiled.score_one(r) for r in rows], dtype=np.float64)
         cols = self._columns_for(X, self.variables_)
         return self.compile().score_columns(cols.data, cols.n_rows)
 
@@ -518,6 +523,28 @@ def _n_distinct(values: np.ndarray, kind: str) -> int:
     if kind == "numeric":
         return 1 if values.min() == values.max() else 2
     return min(int(pd.unique(values).size), 2)
+
+
+SMALL_FRAME_ROWS = 64
+
+
+def _small_frame_rows(X: Any, needed: Sequence[str]) -> list[dict[str, Any]] | None:
+    """Rows of a small pandas/polars frame as plain dicts (None for missing), or None when the
+    columnar path is the faster one.  Missing columns are reported by the columnar path."""
+    if isinstance(X, pd.DataFrame):
+        if len(X) > SMALL_FRAME_ROWS:
+            return None
+        label = {str(c): i for i, c in enumerate(X.columns)}
+        if any(v not in label for v in needed):
+            return None
+        arr = X.to_numpy(dtype=object)
+        idx = [(v, label[v]) for v in needed]
+        return [{v: row[i] for v, i in idx} for row in arr]
+    if _is_polars_frame(X):
+        if X.height > SMALL_FRAME_ROWS or any(v not in X.columns for v in needed):
+            return None
+        return list(X.select(list(needed)).iter_rows(named=True))
+    return None
 
 
 def _is_polars_frame(X: object) -> bool:

@@ -17,7 +17,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import insert, or_, select, update
+from sqlalchemy import and_, bindparam, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from creditline.errors import ConcurrencyError
@@ -32,6 +32,47 @@ from creditline.store.tables.origination import applications, blacklist, reviews
 from creditline.store.tables.scoring import models
 
 _BATCH = 500
+_KEY_COLUMNS = {"id": applications.c.id_hash, "phone": applications.c.phone_hash,
+                "device": applications.c.device_hash, "ip": applications.c.ip_hash}
+
+# Hot-path statements are built once: SQLAlchemy then reuses their cache key and compiled
+# form, which saves most of its per-statement overhead on the checkout path.
+_INSERT_APPLICATION = insert(applications)
+_LAST_OPEN_OR_DECLINED = (
+    select(applications.c.id, applications.c.status, applications.c.created_at,
+           applications.c.decided_at)
+    .where(applications.c.customer_id == bindparam("cid"),
+           applications.c.status.in_((REFERRED, DECLINED)))
+    .order_by(applications.c.created_at.desc()).limit(1))
+_CONTACTS_OF = (select(emergency_contacts.c.customer_id, emergency_contacts.c.phone_hash)
+                .where(emergency_contacts.c.customer_id.in_(bindparam("ids", expanding=True))))
+_CONTACTS_WITH = (select(emergency_contacts.c.customer_id, emergency_contacts.c.phone_hash)
+                  .where(emergency_contacts.c.phone_hash.in_(bindparam("vals", expanding=True))))
+_DEVICES_IPS_OF = (select(applications.c.customer_id, applications.c.device_hash,
+                          applications.c.ip_hash)
+                   .where(applications.c.customer_id.in_(bindparam("ids", expanding=True)),
+                          applications.c.created_at >= bindparam("since")))
+_SHARING = {kind: select(applications.c.customer_id, col.label("v"))
+            .where(col.in_(bindparam("vals", expanding=True)),
+                   applications.c.created_at >= bindparam("since")).distinct()
+            for kind, col in (("device", applications.c.device_hash),
+                              ("ip", applications.c.ip_hash))}
+_SERVING = (select(models.c.id, models.c.status, models.c.shadow_share)
+            .where(models.c.name == bindparam("name"),
+                   or_(models.c.status == "champion", models.c.shadow_share > 0)))
+_recent_by_keys: dict[tuple[str, ...], Any] = {}
+
+
+def _recent_statement(present: tuple[str, ...]) -> Any:
+    stmt = _recent_by_keys.get(present)
+    if stmt is None:
+        stmt = (select(applications.c.id_hash, applications.c.phone_hash,
+                       applications.c.device_hash, applications.c.ip_hash,
+                       applications.c.created_at)
+                .where(or_(*(_KEY_COLUMNS[k] == bindparam(k) for k in present)),
+                       applications.c.created_at >= bindparam("since")))
+        _recent_by_keys[present] = stmt
+    return stmt
 
 
 def _aware(ts: datetime | None) -> datetime | None:
@@ -78,7 +119,7 @@ class SqlApplicationRepository:
         self.uow = uow
 
     def add(self, app: Application) -> None:
-        self.s.execute(insert(applications).values(**_app_values(app)))
+        self.s.execute(_INSERT_APPLICATION, _app_values(app))
 
     def get(self, app_id: str, *, for_update: bool = False) -> Application | None:
         q = select(applications).where(applications.c.id == app_id)
@@ -103,6 +144,17 @@ class SqlApplicationRepository:
             .limit(1)).first()
         return None if row is None else _app(row)
 
+    def last_open_or_declined(self, customer_id: str) -> tuple[str, str, datetime] | None:
+        """The customer's latest referred or declined application as (id, status, when):
+        a referred one is always the latest (nothing can be filed while it waits), so one
+        indexed read answers both "is one pending?" and "when was the last decline?"."""
+        row = self.s.execute(_LAST_OPEN_OR_DECLINED, {"cid": customer_id}).first()
+        if row is None:
+            return None
+        at = _aware(row.decided_at or row.created_at)
+        assert at is not None
+        return row.id, row.status, at
+
     def last_decline_at(self, customer_id: str) -> datetime | None:
         row = self.s.execute(
             select(applications.c.decided_at, applications.c.created_at)
@@ -114,21 +166,13 @@ class SqlApplicationRepository:
         return _aware(row.decided_at or row.created_at)
 
     def recent_sharing(self, keys: ApplicationKeys, since: datetime) -> list[PastApplication]:
-        cond = []
-        for col, value in ((applications.c.id_hash, keys.id),
-                           (applications.c.phone_hash, keys.phone),
-                           (applications.c.device_hash, keys.device),
-                           (applications.c.ip_hash, keys.ip)):
-            if value is not None:
-                cond.append(col == value)
-        if not cond:
+        present = tuple(k for k in _KEY_COLUMNS if keys.get(k) is not None)
+        if not present:
             return []
-        rows = self.s.execute(select(
-            applications.c.id_hash, applications.c.phone_hash, applications.c.device_hash,
-            applications.c.ip_hash, applications.c.created_at)
-            .where(or_(*cond), applications.c.created_at >= since))
+        params: dict[str, Any] = {k: keys.get(k) for k in present}
+        params["since"] = since
         out = []
-        for r in rows:
+        for r in self.s.execute(_recent_statement(present), params):
             at = _aware(r.created_at)
             assert at is not None
             out.append(PastApplication(
@@ -140,9 +184,7 @@ class SqlApplicationRepository:
         ids = sorted(set(customer_ids))
         out: list[Link] = []
         for i in range(0, len(ids), _BATCH):
-            rows = self.s.execute(select(emergency_contacts.c.customer_id,
-                                         emergency_contacts.c.phone_hash)
-                                  .where(emergency_contacts.c.customer_id.in_(ids[i:i + _BATCH])))
+            rows = self.s.execute(_CONTACTS_OF, {"ids": ids[i:i + _BATCH]})
             out.extend(Link(r.customer_id, "contact_phone", r.phone_hash) for r in rows)
         return out
 
@@ -150,11 +192,7 @@ class SqlApplicationRepository:
         out = self.contact_links(customer_ids)
         ids = sorted(customer_ids)
         for i in range(0, len(ids), _BATCH):
-            rows = self.s.execute(select(applications.c.customer_id, applications.c.device_hash,
-                                         applications.c.ip_hash)
-                                  .where(applications.c.customer_id.in_(ids[i:i + _BATCH]),
-                                         applications.c.created_at >= since))
-            for r in rows:
+            for r in self.s.execute(_DEVICES_IPS_OF, {"ids": ids[i:i + _BATCH], "since": since}):
                 if r.device_hash:
                     out.append(Link(r.customer_id, "device", r.device_hash))
                 if r.ip_hash:
@@ -168,16 +206,12 @@ class SqlApplicationRepository:
         out: list[Link] = []
         phones = sorted(by_kind.get("contact_phone", []))
         for i in range(0, len(phones), _BATCH):
-            rows = self.s.execute(select(emergency_contacts.c.customer_id,
-                                         emergency_contacts.c.phone_hash)
-                                  .where(emergency_contacts.c.phone_hash.in_(phones[i:i + _BATCH])))
+            rows = self.s.execute(_CONTACTS_WITH, {"vals": phones[i:i + _BATCH]})
             out.extend(Link(r.customer_id, "contact_phone", r.phone_hash) for r in rows)
-        for kind, col in (("device", applications.c.device_hash), ("ip", applications.c.ip_hash)):
+        for kind, stmt in _SHARING.items():
             vals = sorted(by_kind.get(kind, []))
             for i in range(0, len(vals), _BATCH):
-                rows = self.s.execute(select(applications.c.customer_id, col.label("v"))
-                                      .where(col.in_(vals[i:i + _BATCH]),
-                                             applications.c.created_at >= since).distinct())
+                rows = self.s.execute(stmt, {"vals": vals[i:i + _BATCH], "since": since})
                 out.extend(Link(r.customer_id, kind, r.v) for r in rows)
         return out
 
@@ -209,10 +243,7 @@ class SqlApplicationRepository:
         return [_app(r) for r in rows]
 
     def serving_ids(self, model_name: str) -> tuple[str | None, str | None, float]:
-        rows = self.s.execute(select(models.c.id, models.c.status, models.c.shadow_share)
-                              .where(models.c.name == model_name,
-                                     or_(models.c.status == "champion",
-                                         models.c.shadow_share > 0))).all()
+        rows = self.s.execute(_SERVING, {"name": model_name}).all()
         champ = next((r.id for r in rows if r.status == "champion"), None)
         ch = next(((r.id, float(r.shadow_share)) for r in rows
                    if r.status == "candidate" and r.shadow_share > 0), (None, 0.0))
@@ -279,6 +310,9 @@ class SqlReviewRepository:
         return [_review(r) for r in self.s.execute(q)]
 
 
+_hits_by_kinds: dict[tuple[str, ...], Any] = {}
+
+
 # -- blacklist -----------------------------------------------------------------------------
 def _entry(r: Any) -> BlacklistEntry:
     created = _aware(r.created_at)
@@ -310,12 +344,16 @@ class SqlBlacklistRepository:
         return None if row is None else _entry(row)
 
     def hits(self, hashes: dict[str, str | None]) -> set[str]:
-        cond = [(blacklist.c.kind == k) & (blacklist.c.value_hash == v)
-                for k, v in hashes.items() if v is not None]
-        if not cond:
+        present = tuple(sorted(k for k, v in hashes.items() if v is not None))
+        if not present:
             return set()
-        rows = self.s.execute(select(blacklist.c.kind).where(
-            or_(*cond), blacklist.c.active.is_(True)))
+        stmt = _hits_by_kinds.get(present)
+        if stmt is None:
+            stmt = select(blacklist.c.kind).where(
+                or_(*(and_(blacklist.c.kind == k, blacklist.c.value_hash == bindparam(f"h_{k}"))
+                      for k in present)), blacklist.c.active.is_(True))
+            _hits_by_kinds[present] = stmt
+        rows = self.s.execute(stmt, {f"h_{k}": hashes[k] for k in present})
         return {r.kind for r in rows}
 
     def update(self, entry: BlacklistEntry) -> None:

@@ -39,3 +39,28 @@ def test_an_empty_batch_scores_to_nothing(card: Scorecard) -> None:
     empty = pd.DataFrame({c: pd.Series([], dtype=float) for c in card.variables_}).astype(
         {"region": object})
     assert card.score(empty).shape == (0,)
+
+
+@pytest.mark.parametrize("edges", [
+    [-1.5, -0.2, 0.0, 0.3, 2.0],
+    [1000.5, 1001.5, 250_000.5],  # skewed: tiny gaps beside a huge one
+    [1e9, 1e9 + 1e-3, 1e9 + 2e-3],  # large magnitude, small width: the grid must step aside
+    [0.5],
+])
+def test_the_grid_is_exact_even_at_and_beside_every_edge(edges: list[float]) -> None:
+    from creditline.scoring.compiled import CompiledVariable
+
+    e = np.asarray(edges)
+    points = np.arange(len(e) + 2, dtype=float) * 7.0 + 0.25  # + missing slot
+    var = CompiledVariable(name="x", kind="numeric", points=points, edges=e)
+    rng = np.random.default_rng(0)
+    near = np.concatenate([e, np.nextafter(e, -np.inf), np.nextafter(e, np.inf)])
+    values = np.concatenate([
+        near, rng.uniform(e.min() - 10, e.max() + 10, 50_000),
+        [np.nan, np.inf, -np.inf, 1e300, -1e300, 0.0, -0.0]])
+    out = np.zeros(len(values))
+    var.add_points(values, out)
+    expected = points.take(np.searchsorted(np.append(e, np.nan), values, side="right"))
+    np.testing.assert_array_equal(out, expected)
+    for v, want in zip(values[:200], expected[:200]):
+        assert var.points_one(float(v)) == want
