@@ -209,11 +209,12 @@ async def _load(url: str, method: str, bodies: list[Any], headers: dict[str, str
     statuses: dict[str, int] = {}
     it = iter(bodies)
     deadline = time.perf_counter() + seconds
+    done = object()
 
     async def worker(client: httpx.AsyncClient) -> None:
         while time.perf_counter() < deadline:
-            body = next(it, None)
-            if body is None:
+            body = next(it, done)
+            if body is done:
                 return
             t = time.perf_counter()
             if method == "GET":
@@ -259,7 +260,7 @@ def http(args: argparse.Namespace) -> None:
         with container.uow() as uow:
             uow.users.add("bench-checkout", Role.SERVICE, hash_token(token))
             uow.commit()
-        n = int(args.seconds * 1500) + 500
+        n = args.applicants or int(args.seconds * 400) + 200
         t = time.perf_counter()
         people = applicants(container, n)
         print(f"registered {n} applicants in {time.perf_counter() - t:.1f} s ({args.db})")
@@ -312,6 +313,8 @@ def main() -> None:
     p.add_argument("--concurrency", type=int, default=32)
     p.add_argument("--workers", type=int, default=2)
     p.add_argument("--port", type=int, default=8765)
+    p.add_argument("--applicants", type=int, default=0,
+                   help="customers to register first (default: 400 per second of load)")
     p.add_argument("--db", choices=("sqlite", "postgres"), default="sqlite")
     p = sub.add_parser("serve")
     p.add_argument("--port", type=int, required=True)

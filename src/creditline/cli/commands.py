@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from creditline.cli import app, foundation
+from creditline.cli import demo as demo_cli
 from creditline.cli import model as model_cli
 from creditline.cli import rules as rules_cli
 from creditline.cli import servicing as servicing_cli
@@ -18,3 +19,4 @@ app.add_typer(rules_cli.sub, name="rules")
 app.command("eod")(servicing_cli.eod)
 app.add_typer(servicing_cli.sub, name="ledger")
 app.add_typer(servicing_cli.lines_app, name="lines")
+app.command("demo")(demo_cli.demo)

@@ -187,7 +187,9 @@ def apply(cmd: Apply, uow: UnitOfWork, actor: Principal, *,
     with uow:
         now = uow.now()
         today = business_date(uow)
-        customer = uow.customers.get(cmd.customer_id)
+        # the customer's row lock (PostgreSQL) queues a second concurrent application of the
+        # same customer behind this one, so the pending check below cannot be raced
+        customer = uow.customers.get(cmd.customer_id, for_update=True)
         if customer is None:
             raise NotFound(f"customer {cmd.customer_id} not found")
         if not customer.consents.credit_check:

@@ -35,6 +35,7 @@ _SHAPES: dict[str, tuple[str, ...]] = {
     "none": ("free",),
 }
 _PREBIN_SAMPLE = 200_000  # quantiles of a large column are estimated on a seeded sample
+_FINE_BINS = 100  # histogram resolution the CART pre-binning splits
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,7 @@ class BinningOptions:
 
     max_n_prebins: int = 20
     min_bin_size: float = 0.05
+    prebinning: str = "cart"  # "cart": supervised splits of a fine histogram; or "quantile"
     max_n_bins: int | None = None
     trend: str = "auto"
     min_category_size: float = 0.01
@@ -270,11 +272,52 @@ def prebin_edges(x: np.ndarray, max_n_prebins: int, seed: int = 0) -> np.ndarray
     return np.unique(mid)
 
 
+def cart_groups(good: np.ndarray, bad: np.ndarray, max_leaves: int, min_count: float
+                ) -> list[int]:
+    """Best-first CART on a histogram: split the segment whose best Gini split gains most,
+    until ``max_leaves`` segments; every segment keeps at least ``min_count`` rows.  Works on
+    aggregated counts, so its cost does not grow with the number of rows."""
+    cg = np.concatenate([[0.0], np.cumsum(good)])
+    cb = np.concatenate([[0.0], np.cumsum(bad)])
+
+    def best_split(a: int, b: int) -> tuple[float, int]:
+        if b - a < 2:
+            return 0.0, -1
+        k = np.arange(a + 1, b)
+        gl, bl = cg[k] - cg[a], cb[k] - cb[a]
+        gr, br = cg[b] - cg[k], cb[b] - cb[k]
+        nl, nr = gl + bl, gr + br
+        ok = (nl >= min_count) & (nr >= min_count)
+        if not ok.any():
+            return 0.0, -1
+        with np.errstate(invalid="ignore", divide="ignore"):
+            # sum of n * gini over children; the parent term is constant within a segment
+            child = np.where(nl > 0, 2 * gl * bl / nl, 0) + np.where(nr > 0, 2 * gr * br / nr, 0)
+        n = (cg[b] - cg[a]) + (cb[b] - cb[a])
+        parent = 2 * (cg[b] - cg[a]) * (cb[b] - cb[a]) / n if n else 0.0
+        gain = np.where(ok, parent - child, -np.inf)
+        j = int(np.argmax(gain))
+        return float(gain[j]), int(k[j])
+
+    segments = {0: len(good)}
+    candidates = {0: best_split(0, len(good))}
+    while len(segments) < max_leaves:
+        a = max(candidates, key=lambda s: candidates[s][0])
+        gain, cut = candidates[a]
+        if cut < 0 or gain <= 1e-12:
+            break
+        b = segments[a]
+        segments[a], segments[cut] = cut, b
+        candidates[a], candidates[cut] = best_split(a, cut), best_split(cut, b)
+    return sorted(segments)
+
+
 def bin_numeric(name: str, x: np.ndarray, y: np.ndarray, options: BinningOptions
                 ) -> tuple[VariableBins, np.ndarray]:
     """Pre-bin by quantiles, then merge adjacent pre-bins optimally under the trend.  Returns
     the bins and each row's slot (reusing the one pass over the data)."""
-    edges = prebin_edges(x, options.max_n_prebins)
+    cart = options.prebinning == "cart"
+    edges = prebin_edges(x, _FINE_BINS if cart else options.max_n_prebins)
     idx = np.searchsorted(edges, x, side="right")
     missing = np.isnan(x)
     n_pre = len(edges) + 1
@@ -287,6 +330,14 @@ def bin_numeric(name: str, x: np.ndarray, y: np.ndarray, options: BinningOptions
     g_reg, b_reg = good[:n_pre][keep], bad[:n_pre][keep]
     edges = edges[kept[1:] - 1]
     min_count = options.min_bin_size * float((g_reg + b_reg).sum())
+    if cart and len(g_reg) > options.max_n_prebins:
+        # regroup the fine histogram into supervised pre-bins, then optimise those
+        pre = cart_groups(g_reg, b_reg, options.max_n_prebins, min_count)
+        fine_to_pre = np.searchsorted(np.asarray(pre), np.arange(len(g_reg)), side="right") - 1
+        g_reg, b_reg = _merge(g_reg, pre), _merge(b_reg, pre)
+        edges = edges[np.asarray(pre[1:], dtype=np.intp) - 1]
+    else:
+        fine_to_pre = np.arange(len(g_reg))
     shape, starts = choose_shape(g_reg, b_reg, min_count, options)
     start_arr = np.asarray(starts, dtype=np.intp)
     new_edges = edges[start_arr[1:] - 1] if len(starts) > 1 else np.empty(0)
@@ -294,7 +345,7 @@ def bin_numeric(name: str, x: np.ndarray, y: np.ndarray, options: BinningOptions
     b_final = np.append(_merge(b_reg, starts), bad[n_pre])
     # original pre-bin -> final slot; empty pre-bins hold no rows, so their entry is unused
     slot_of_pre = np.zeros(n_pre + 1, dtype=np.intp)
-    slot_of_pre[kept] = np.searchsorted(start_arr, np.arange(len(kept)), side="right") - 1
+    slot_of_pre[kept] = np.searchsorted(start_arr, fine_to_pre, side="right") - 1
     slot_of_pre[n_pre] = len(starts)
     vb = VariableBins(name, "numeric", g_final, b_final, edges=new_edges, trend=shape)
     return vb, slot_of_pre.take(idx)

@@ -89,8 +89,10 @@ class Scorecard(BaseEstimator):
     ----------
     card_type : {"A", "B", "C"}
         Application, behaviour or collection card; prefixes derived reason codes.
-    max_n_prebins, min_bin_size, max_n_bins :
-        Quantile pre-bins per numeric variable; smallest bin as a share of rows; optional cap.
+    max_n_prebins, prebinning, min_bin_size, max_n_bins :
+        Pre-bins per numeric variable, found by ``cart`` (best-first Gini splits of a
+        100-quantile histogram, as optbinning's CART pre-binning) or plain ``quantile``;
+        smallest bin as a share of rows; optional cap on bins.
     monotonic_trend : {"auto", "auto_asc_desc", "ascending", "descending", "peak", "valley", "none"}
         Shape of the bad rate across a numeric variable's bins.  ``auto`` picks the shape with
         the best BIC.  ``trends`` overrides it per variable, e.g. ``{"dpd": "ascending"}``.
@@ -109,7 +111,7 @@ class Scorecard(BaseEstimator):
     """
 
     def __init__(self, *, card_type: str = "A", max_n_prebins: int = 20,
-                 min_bin_size: float = 0.05, max_n_bins: int | None = None,
+                 prebinning: str = "cart", min_bin_size: float = 0.05, max_n_bins: int | None = None,
                  monotonic_trend: str = "auto", trends: Mapping[str, str] | None = None,
                  categorical: Sequence[str] | None = None, min_category_size: float = 0.01,
                  min_iv: float = 0.02, max_corr: float = 0.8, max_csi: float = 0.25,
@@ -119,6 +121,7 @@ class Scorecard(BaseEstimator):
                  reason_texts: Mapping[str, Mapping[str, str]] | None = None) -> None:
         self.card_type = card_type
         self.max_n_prebins = max_n_prebins
+        self.prebinning = prebinning
         self.min_bin_size = min_bin_size
         self.max_n_bins = max_n_bins
         self.monotonic_trend = monotonic_trend
@@ -157,6 +160,8 @@ class Scorecard(BaseEstimator):
             raise InputError("card_type", f"must be one of {', '.join(CARD_TYPES)}")
         if not 0.0 <= self.min_bin_size < 0.5:
             raise InputError("min_bin_size", "must be in [0, 0.5)")
+        if self.prebinning not in ("cart", "quantile"):
+            raise InputError("prebinning", "must be cart or quantile")
         if self.max_n_prebins < 2:
             raise InputError("max_n_prebins", "must be at least 2")
         if self.max_n_bins is not None and self.max_n_bins < 1:
@@ -204,7 +209,8 @@ class Scorecard(BaseEstimator):
                 dropped[name] = "constant column"
                 continue
             options = BinningOptions(
-                max_n_prebins=self.max_n_prebins, min_bin_size=self.min_bin_size,
+                max_n_prebins=self.max_n_prebins, prebinning=self.prebinning,
+                min_bin_size=self.min_bin_size,
                 max_n_bins=self.max_n_bins,
                 trend=(self.trends or {}).get(name, self.monotonic_trend),
                 min_category_size=self.min_category_size)

@@ -5,6 +5,7 @@ columns by the kernel).  Every entry balances by construction and is checked aga
 - purchase: Dr principal unbilled / Cr merchant settlement payable
 - repayment: Dr repayment clearing (cash) / Cr each receivable paid, Cr customer credit
   for what is left over
+- credit applied: Dr customer credit / Cr each receivable it paid
 - return: Dr merchant settlement payable / Cr principal (unbilled, billed) and Cr customer
   credit for principal already paid; fees reversed: Dr fee income / Cr fee receivable, or
   Cr customer credit where the fee was already paid
@@ -41,6 +42,17 @@ def repayment_entry(line_id: str, repayment_id: str, result: AllocationResult,
     b.credit(acc.PRINCIPAL_UNBILLED, result.ahead("principal"), "prepay")
     b.credit(acc.CUSTOMER_CREDIT, result.to_credit, "overpayment")
     return b.build(new_entry_id(), on, "repayment", ref=repayment_id, memo="repayment")
+
+
+def credit_applied_entry(line_id: str, result: AllocationResult, on: date) -> JournalEntry:
+    """A credit balance spent on the line's debts: Dr customer credit / Cr receivables."""
+    spent = result.amount - result.to_credit
+    b = EntryBuilder(line_id).debit(acc.CUSTOMER_CREDIT, spent, "credit_applied")
+    for kind, account in acc.BILLED_ACCOUNT.items():
+        b.credit(account, result.billed(kind), kind)
+    b.credit(acc.INTEREST_ACCRUED, result.ahead("interest"), "prepay")
+    b.credit(acc.PRINCIPAL_UNBILLED, result.ahead("principal"), "prepay")
+    return b.build(new_entry_id(), on, "credit_applied", memo="credit balance applied")
 
 
 def return_entry(line_id: str, return_id: str, effect: ReturnEffect, on: date) -> JournalEntry:

@@ -96,13 +96,15 @@ def run_eod(cmd: RunEod, uow: UnitOfWork, actor: Principal,
                 progress(day, part.lines)
             if part.lines < cmd.partition_size:
                 break
-        with uow:
-            uow.audit(actor, "eod.closed", "business_date", day.isoformat(),
-                      {"lines": dr.lines, "changed": dr.changed, "statements": dr.statements,
-                       "postings": dr.postings})
-            uow.commit()
         report.days.append(dr)
         day += timedelta(days=1)
+    with uow:  # one audit entry per run (the batch), not one per line or posting
+        uow.audit(actor, "eod.closed", "business_date", target.isoformat(), {
+            "from": report.days[0].business_date, "through": target,
+            "lines": report.lines, "changed": sum(d.changed for d in report.days),
+            "statements": sum(d.statements for d in report.days),
+            "postings": sum(d.postings for d in report.days)})
+        uow.commit()
     report.seconds = time.perf_counter() - started
     return report
 

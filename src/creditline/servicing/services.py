@@ -133,6 +133,22 @@ def _locked_line(uow: UnitOfWork, line_id: str, on: date | None) -> tuple[Line, 
     return line, day
 
 
+def _apply_credit(uow: UnitOfWork, line: Line, installments: list[Installment], day: date) -> None:
+    """On a line whose waterfall pays ahead, a credit balance never sits beside debt: it is
+    spent at once, as a repayment would be (billed debts first, then ahead)."""
+    if line.credit_balance <= 0 or line.waterfall.excess != "prepay":
+        return
+    result = allocate(line.credit_balance, installments, line.waterfall)
+    if not result.items:
+        return
+    apply_allocation(installments, result)
+    uow.ledger.post([entries.credit_applied_entry(line.id, result, day)])
+    uow.servicing.save_installments(installments)
+    spent = result.amount - result.to_credit
+    line.credit_balance -= spent
+    line.record_payment(spent)
+
+
 def _refresh(line: Line, installments: list[Installment]) -> None:
     """Cached balances from every open installment of the line (settled ones owe nothing)."""
     line.set_balances(Balances.of(installments))
@@ -284,6 +300,10 @@ def purchase(cmd: Purchase, uow: UnitOfWork, actor: Principal) -> PurchaseView:
         uow.ledger.post([entries.purchase_entry(line.id, record.id, amount, day, merchant)])
         line.principal_unbilled += amount
         line.cyc_purchases += amount
+        if line.credit_balance > 0:
+            open_ = uow.servicing.open_installments(line.id)
+            _apply_credit(uow, line, open_, day)
+            _refresh(line, open_)
         uow.servicing.save_line(line)
         details = {"line_id": line.id, "amount": amount, "merchant": merchant,
                    "merchant_category": category, "installments": plan.periods,
@@ -345,10 +365,11 @@ def return_goods(cmd: ReturnGoods, uow: UnitOfWork, actor: Principal) -> ReturnV
         return_id = str(uuid.uuid4())
         uow.ledger.post([entries.return_entry(line.id, return_id, effect, day)])
         uow.servicing.save_installments(own)
-        _refresh(line, own + others)
         line.credit_balance += effect.to_credit
         line.cyc_returns += amount
         line.cyc_fees -= effect.fee_reversed_unpaid + effect.fee_reversed_paid
+        _apply_credit(uow, line, own + others, day)
+        _refresh(line, own + others)
         line.clamp_past_due()
         uow.servicing.save_line(line)
         record.returned += amount

@@ -47,9 +47,9 @@ class LineSpec:
     status: LineStatus = LineStatus.ACTIVE
     stmt_day: int = 1
     grace: int = 9
-    pen_rate: Decimal = D("0.0005")
-    min_share: Decimal = D("0.10")
-    min_floor: Decimal = D("50.00")
+    pen_rate: Decimal = Decimal("0.0005")
+    min_share: Decimal = Decimal("0.10")
+    min_floor: Decimal = Decimal("50.00")
     waterfall: Waterfall = field(default_factory=Waterfall)
     opened: date = date(2026, 1, 1)
     credit: Decimal = ZERO

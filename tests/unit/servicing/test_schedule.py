@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from itertools import pairwise
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -41,7 +42,7 @@ def test_an_uneven_amount_puts_the_remainder_on_the_last_period() -> None:
 def test_an_annuity_repays_principal_in_rising_parts() -> None:
     parts = principal_parts(D("120000.00"), 12, "annuity", D("0.0004"))
     assert sum(parts) == D("120000.00")
-    assert all(a < b for a, b in zip(parts, parts[1:-1]))
+    assert all(a < b for a, b in pairwise(parts[:-1]))
 
 
 def test_interest_only_repays_all_principal_with_the_last_period() -> None:
@@ -63,4 +64,4 @@ def test_every_schedule_sums_to_its_principal_and_fees_to_the_cent(
     assert sum(i.fee for i in s) == (amount * fee_rate * n).quantize(D("0.01"), "ROUND_HALF_UP")
     assert all(i.principal.as_tuple().exponent >= -2 for i in s)
     assert [i.seq for i in s] == list(range(1, n + 1))
-    assert all(a.bill_date < b.bill_date for a, b in zip(s, s[1:]))
+    assert all(a.bill_date < b.bill_date for a, b in pairwise(s))

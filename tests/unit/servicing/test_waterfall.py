@@ -14,7 +14,7 @@ from creditline.servicing.kernel import KIND_INDEX, apply_credit
 from creditline.servicing.model import Installment
 from creditline.servicing.products import KINDS, Waterfall
 from creditline.servicing.waterfall import allocate, apply_allocation
-from tests.unit.servicing.factories import cents, columns, inst, LineSpec
+from tests.unit.servicing.factories import LineSpec, cents, columns, inst
 
 D = Decimal
 APR10, MAY10 = date(2026, 4, 10), date(2026, 5, 10)

@@ -19,7 +19,6 @@ from alembic import op
 
 import creditline.store.types
 
-
 revision: str = '0002_servicing'
 down_revision: str | Sequence[str] | None = '0001_foundation'
 branch_labels: str | Sequence[str] | None = None

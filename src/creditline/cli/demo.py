@@ -1,0 +1,126 @@
+"""``creditline demo``: the main job — a simulated market run through the real services."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from creditline.cli.common import console
+from creditline.errors import ValidationError
+from creditline.simulate.demo import MAX_MONTHS, MIN_CUSTOMERS, DemoConfig, DemoResult, DemoRun
+
+_OPTION = {"customers": "--customers", "months": "--months", "seed": "--seed",
+           "enterprises": "--enterprises", "activity": "--activity", "db": "--db"}
+
+
+class RichProgress:
+    """One bar that restarts for each phase of the run."""
+
+    def __init__(self, progress: Progress) -> None:
+        self._p = progress
+        self._task: Any = None
+
+    def phase(self, name: str, total: int) -> None:
+        if self._task is None:
+            self._task = self._p.add_task(name, total=total)
+        else:
+            self._p.update(self._task, description=name, total=total, completed=0)
+
+    def advance(self, n: int = 1) -> None:
+        self._p.advance(self._task, n)
+
+
+def demo(
+    customers: Annotated[int, typer.Option(
+        "--customers", help=f"Simulated consumer applicants (at least {MIN_CUSTOMERS}).")] = 2_000,
+    months: Annotated[int, typer.Option(
+        "--months", help=f"Months of business days to run (1-{MAX_MONTHS}).")] = 12,
+    seed: Annotated[int, typer.Option(
+        "--seed", help="Random seed: the same seed gives the same summary.")] = 42,
+    db: Annotated[str | None, typer.Option(
+        "--db", help="Database URL; it must be empty (default: a fresh SQLite file "
+                     "creditline.db under --out).", show_default=False)] = None,
+    out: Annotated[Path, typer.Option(
+        "--out", help="Folder for report.html, summary.json and the SQLite database.")
+    ] = Path("demo-out"),
+    enterprises: Annotated[int, typer.Option(
+        "--enterprises", help="Also simulate this many SME applicants (sme_line).")] = 0,
+    activity: Annotated[float, typer.Option(
+        "--activity", help="Scale of the customers' purchase habits (1.0 = as simulated, "
+                           "about 1.2 purchases a month).")] = 1.0,
+) -> None:
+    """Run the demo: register simulated customers, decide their applications, run the months
+    day by day (purchases, returns, repayments, end of day) through the real services, then
+    print a summary and write report.html."""
+    if out.exists() and not out.is_dir():
+        raise ValidationError("--out", "is a file; give a folder")
+    try:
+        config = DemoConfig(customers=customers, months=months, seed=seed, out=out, db_url=db,
+                            enterprises=enterprises, activity=activity)
+    except ValidationError as exc:  # name the option, not the Python field
+        raise ValidationError(_OPTION.get(exc.field, exc.field), exc.rule) from None
+    columns = (TextColumn("[bold]{task.description:<24}"), BarColumn(), MofNCompleteColumn(),
+               TimeElapsedColumn())
+    with Progress(*columns, console=console, transient=False) as bar:
+        result = DemoRun(config).run(RichProgress(bar))
+    print_summary(result)
+
+
+def _pct(x: float) -> str:
+    return f"{100 * x:.1f}%"
+
+
+def print_summary(result: DemoResult) -> None:
+    s = result.summary
+    a, act, end, fraud, truth = (s["applications"], s["activity"], s["end"], s["fraud"],
+                                 s["truth"])
+    head = Table(title=f"Creditline demo - {s['run']['customers']:,} customers, "
+                       f"{s['run']['months']} months, seed {s['run']['seed']}")
+    head.add_column("measure")
+    head.add_column("value", justify="right")
+    rows = [
+        ("applications", f"{a['applied']:,}"),
+        ("  screened out (knock-outs)", f"{a['screened_out']:,}"),
+        ("  approved / referred / declined",
+         f"{a['approved']:,} / {a['referred']:,} / {a['declined']:,}"),
+        ("approval rate", _pct(a["approval_rate"])),
+        ("lines opened", f"{s['lines']['opened']:,}"),
+        ("total limit (CNY)", s["lines"]["total_limit"]),
+        ("utilisation at the end", _pct(end["utilisation"])),
+        ("purchases", f"{act['purchases']['count']:,} for {act['purchases']['amount']}"),
+        ("returns", f"{act['returns']['count']:,} for {act['returns']['amount']}"),
+        ("repayments", f"{act['repayments']['count']:,} for {act['repayments']['amount']}"),
+        ("losses: balance 90+ days past due", end["losses_90_plus"]),
+        ("fraud caught / missed (hidden truth)", f"{fraud['caught']} / {fraud['missed']}"),
+        ("bad rate approved / referred / declined",
+         " / ".join(_pct(truth[g]["bad_rate"]) for g in ("approved", "referred", "declined"))),
+        ("ledger", "balanced" if s["ledger"].get("ok") else "NOT BALANCED"),
+    ]
+    for k, v in rows:
+        head.add_row(k, v)
+    console.print(head)
+    if s["months"]:
+        buckets = list(s["months"][0]["buckets"])
+        table = Table(title="Balances by days past due at month ends (CNY)")
+        for col in ("month", "utilisation", *buckets, "31+ DPD share"):
+            table.add_column(col, justify="right")
+        for m in s["months"]:
+            table.add_row(m["month"], _pct(m["utilisation"]), *m["buckets"].values(),
+                          _pct(m["share_30_plus"]))
+        console.print(table)
+    ctx = result.context
+    console.print(f"summary: {result.summary_path}")
+    if result.report_path is not None:
+        console.print(f"report:  {result.report_path}")
+    console.print(f"finished in {result.seconds:.0f} s")
+    url = ctx.config.database_url
+    env = "" if url.startswith("sqlite:///") else f"CREDITLINE_DATA_DIR={ctx.config.out} "
+    console.print("browse the result:")
+    typer.echo(f"  {env}creditline serve --db {url}")
+    if ctx.admin_token:
+        console.print("  as user demo-admin (admin) with the bearer token (shown once):")
+        typer.echo(f"  {ctx.admin_token}")

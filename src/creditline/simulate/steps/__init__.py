@@ -1,0 +1,2 @@
+"""The steps of the demo (``creditline.simulate.demo``).  Each is a small class with a
+``name`` and a ``run`` method; adding a stage of the product to the demo is adding one."""

@@ -1,0 +1,62 @@
+"""What the customers do each business day: the behaviour model plans it from the morning
+book (``plan_day``) and every intent goes to the servicing services in the order planned —
+repayment, returns, then the purchase.  The services may refuse (a line frozen overnight,
+credit used up by an earlier purchase); a refusal is counted by its reason and the
+customer simply does without.
+
+Purchases and repayments carry an Idempotency-Key, as the API requires of a checkout."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from creditline.errors import BusinessRuleViolation, Conflict
+from creditline.servicing import services as servicing
+from creditline.simulate.behaviour import Purchase, Repay, Return, plan_day
+from creditline.simulate.demo import DemoContext
+
+
+def _cents(amount: object) -> int:
+    return int(amount * 100)  # type: ignore[operator]
+
+
+class CustomerActivity:
+    name = "customer activity"
+
+    def run(self, ctx: DemoContext, day: date) -> None:
+        if ctx.customers is None or not len(ctx.customers):
+            return
+        book = ctx.book()
+        rows = book.rows(ctx.holder_lines)
+        intents = plan_day(ctx.customers, book.line_book(rows), day, ctx.memory.recent(day))
+        if not intents:
+            return
+        stamp = day.isoformat()
+        for intent in intents:
+            line_id = ctx.holder_lines[intent.customer]
+            action = intent.action
+            try:
+                if isinstance(action, Purchase):
+                    view = servicing.purchase(servicing.Purchase(
+                        line_id, action.amount, action.merchant, action.merchant_category,
+                        action.installments, idempotency_key=action.ref), ctx.uow(), ctx.channel)
+                    ctx.memory.record(intent.customer, action, day)
+                    ctx.purchase_ids[action.ref] = view.id
+                    ctx.activity.record("purchases", day, _cents(action.amount))
+                    if action.installments > 1:
+                        ctx.activity.installment_purchases += 1
+                elif isinstance(action, Return):
+                    servicing.return_goods(servicing.ReturnGoods(
+                        ctx.purchase_ids[action.purchase_ref], action.amount), ctx.uow(),
+                        ctx.channel)
+                    ctx.memory.forget(action.purchase_ref)
+                    ctx.activity.record("returns", day, _cents(action.amount))
+                elif isinstance(action, Repay):
+                    servicing.repay(servicing.Repay(
+                        line_id, action.amount, idempotency_key=f"{intent.person_id}-{stamp}"),
+                        ctx.uow(), ctx.channel)
+                    ctx.activity.record("repayments", day, _cents(action.amount))
+            except (BusinessRuleViolation, Conflict) as exc:
+                reason = getattr(exc, "reason", None) or type(exc).__name__
+                ctx.activity.refused[f"{type(action).__name__.lower()}: {reason}"] += 1
+        ctx.changed()

@@ -1,0 +1,17 @@
+"""Close the business day for the whole book with the batch end-of-day engine (accrue,
+bill statements, age past-due amounts), as the system."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from creditline.servicing.eod import RunEod, run_eod
+from creditline.simulate.demo import DemoContext
+
+
+class EndOfDay:
+    name = "end of day"
+
+    def run(self, ctx: DemoContext, day: date) -> None:
+        run_eod(RunEod(day), ctx.uow(), ctx.system)
+        ctx.changed()

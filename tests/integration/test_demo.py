@@ -1,0 +1,202 @@
+"""The demo as its audience meets it: a short simulated market run through the real services
+leaves a balanced ledger, a summary whose numbers add up (and match what the database and
+the audit log hold), a report with charts, and a database the API can browse."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections import Counter
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import text
+
+from creditline.bootstrap import bootstrap
+from creditline.cli import main
+from creditline.servicing import services as sv
+from creditline.settings import Settings
+from creditline.simulate.book import read_book
+from creditline.simulate.demo import DemoConfig, DemoResult, DemoRun
+from tests.conftest import SECRET, auth
+
+SHORT = {"customers": 200, "months": 2, "seed": 7}
+
+
+@pytest.fixture(scope="module")
+def short_demo(tmp_path_factory: pytest.TempPathFactory) -> DemoResult:
+    out = tmp_path_factory.mktemp("demo")
+    return DemoRun(DemoConfig(out=out, **SHORT), secret_key=SECRET).run()
+
+
+def _container(result: DemoResult) -> Any:
+    cfg = result.context.config
+    return bootstrap(Settings(database_url=cfg.database_url, secret_key=SECRET,
+                              data_dir=cfg.out), migrate=False)
+
+
+def _count(container: Any, sql: str) -> int:
+    with container.uow() as uow:
+        return int(uow.session.execute(text(sql)).scalar_one())
+
+
+@pytest.mark.slow
+def test_a_short_demo_leaves_a_balanced_ledger(short_demo: DemoResult) -> None:
+    s = short_demo.summary
+    assert s["ledger"]["ok"] and s["ledger"]["trial_balance_total"] == "0.00"
+    assert s["ledger"]["lines_checked"] == s["lines"]["opened"] > 0
+    container = _container(short_demo)
+    try:
+        check = sv.check_ledger(container.uow())  # again, independently of the demo
+    finally:
+        container.dispose()
+    assert check.ok, check
+    assert s["activity"]["purchases"]["count"] > 0 and s["activity"]["repayments"]["count"] > 0
+
+
+@pytest.mark.slow
+def test_the_summary_adds_up(short_demo: DemoResult) -> None:
+    s = short_demo.summary
+    a = s["applications"]
+    assert a["applied"] == SHORT["customers"] == s["customers"]["registered"]
+    assert a["approved"] + a["referred"] + a["declined"] == a["applied"]
+    assert a["screened_out"] + a["scored"] == a["applied"]
+    assert a["declined"] == a["screened_out"] + a["declined_after_scoring"]
+    assert a["approval_rate"] == round(a["approved"] / a["applied"], 6)
+    assert s["lines"]["opened"] == a["approved"]
+    assert [m["month"] for m in s["months"]] == ["2026-01", "2026-02"]
+    for m in s["months"]:
+        assert sum(Decimal(v) for v in m["buckets"].values()) == Decimal(m["balance"])
+    assert s["months"][-1]["balance"] == s["end"]["balance"]
+    monthly = Counter()
+    for m in s["months"]:
+        for kind in ("purchases", "returns", "repayments"):
+            monthly[kind] += m[kind]["count"]
+    assert all(monthly[k] == s["activity"][k]["count"] for k in monthly)
+    truth = s["truth"]
+    assert sum(truth[g]["applicants"] for g in ("approved", "referred", "declined")) == a["applied"]
+    # The score ranks the hidden truth: the declined were far worse than the approved.
+    assert truth["declined"]["bad_rate"] > truth["approved"]["bad_rate"]
+    fraud = s["fraud"]
+    assert fraud["caught"] + fraud["missed"] == fraud["fraudsters"]
+
+
+@pytest.mark.slow
+def test_every_action_went_through_the_services(short_demo: DemoResult) -> None:
+    """What the summary counts is what the database and the audit log hold: nothing was
+    posted beside the services."""
+    s = short_demo.summary
+    container = _container(short_demo)
+    try:
+        counts = {sql: _count(container, sql) for sql in (
+            "SELECT COUNT(*) FROM customers", "SELECT COUNT(*) FROM applications",
+            "SELECT COUNT(*) FROM credit_lines", "SELECT COUNT(*) FROM purchases",
+            "SELECT COUNT(*) FROM goods_returns", "SELECT COUNT(*) FROM repayments")}
+        with container.uow() as uow:
+            audited = Counter(dict(uow.session.execute(text(
+                "SELECT action, COUNT(*) FROM audit_log GROUP BY action")).all()))
+    finally:
+        container.dispose()
+    act = s["activity"]
+    assert list(counts.values()) == [
+        s["customers"]["registered"], s["applications"]["applied"], s["lines"]["opened"],
+        act["purchases"]["count"], act["returns"]["count"], act["repayments"]["count"]]
+    assert audited["customer.registered"] == s["customers"]["registered"]
+    assert audited["customer.emergency_contact_added"] == s["customers"]["contacts"]
+    assert sum(audited[f"application.{d}"] for d in ("approved", "referred", "declined")) \
+        == s["applications"]["applied"]
+    assert audited["purchase.created"] == act["purchases"]["count"]
+    assert audited["purchase.returned"] == act["returns"]["count"]
+    assert audited["repayment.received"] == act["repayments"]["count"]
+    assert audited["eod.closed"] == s["run"]["business_days"]
+
+
+@pytest.mark.slow
+def test_the_morning_book_reads_what_the_line_service_answers(short_demo: DemoResult) -> None:
+    """The demo reads all lines in one query; its derived fields must mean what
+    ``LineView`` means, line by line."""
+    container = _container(short_demo)
+    try:
+        book = read_book(container.uow())
+        views = [sv.get_line(lid, container.uow()) for lid in book.line_id]
+    finally:
+        container.dispose()
+
+    def cents(d: Decimal) -> int:
+        return int(d * 100)
+
+    for i, v in enumerate(views):
+        assert (int(book.limit[i]), int(book.available[i]), int(book.amount_due[i]),
+                int(book.minimum_due[i]), int(book.total_owed[i]), int(book.dpd[i])) == (
+            cents(v.limit), cents(v.available), cents(v.amount_due), cents(v.minimum_due),
+            cents(v.total_owed), v.days_past_due), v.id
+        assert book.due[i] == (v.due_date.toordinal() if v.due_date else 0)
+        assert bool(book.can_purchase[i]) == (v.status == "active" and v.past_due == 0)
+
+
+@pytest.mark.slow
+def test_the_report_shows_the_charts(short_demo: DemoResult) -> None:
+    assert short_demo.report_path is not None
+    html = short_demo.report_path.read_text(encoding="utf-8")
+    assert html.count("data:image/png;base64,") == 7
+    for title in ("Application funnel", "Score distribution by true outcome",
+                  "Utilisation and delinquency over time", "Balances by days past due",
+                  "Fraud caught vs missed", "Decisions against the hidden truth"):
+        assert title in html
+    assert "http://" not in html and "https://" not in html  # self-contained
+    on_disk = json.loads(short_demo.summary_path.read_text(encoding="utf-8"))
+    assert on_disk == short_demo.summary
+
+
+@pytest.mark.slow
+def test_the_api_can_browse_the_demo_database(short_demo: DemoResult) -> None:
+    from creditline.api.app import create_app
+
+    container = _container(short_demo)
+    token = short_demo.context.admin_token
+    assert token
+    line_id = short_demo.context.holder_lines[0]
+    try:
+        with TestClient(create_app(container)) as api:
+            line = api.get(f"/v1/credit-lines/{line_id}", headers=auth(token))
+            assert line.status_code == 200, line.text
+            customer = api.get(f"/v1/customers/{line.json()['customer_id']}",
+                               headers=auth(token))
+            assert customer.status_code == 200 and customer.json()["name"]
+    finally:
+        container.dispose()
+
+
+def test_the_same_seed_gives_the_same_summary(tmp_path: Path) -> None:
+    def run(folder: str, seed: int) -> dict[str, Any]:
+        cfg = DemoConfig(customers=40, months=1, seed=seed, out=tmp_path / folder)
+        return DemoRun(cfg, secret_key=SECRET).run(report=False).summary
+
+    first, second = run("a", 3), run("b", 3)
+    assert first == second
+    assert first["activity"]["purchases"]["count"] > 0
+    assert run("c", 4) != first
+
+
+def _cli(monkeypatch: pytest.MonkeyPatch, *args: str) -> int:
+    monkeypatch.setattr(sys, "argv", ["creditline", "demo", *args])
+    try:
+        main()
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    return 0
+
+
+@pytest.mark.parametrize(("args", "option"), [
+    (["--customers", "5"], "--customers"), (["--months", "0"], "--months"),
+    (["--months", "37"], "--months"), (["--seed", "-1"], "--seed"),
+    (["--activity", "0"], "--activity")])
+def test_bad_options_exit_2_naming_the_option(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+                                              capsys: pytest.CaptureFixture[str],
+                                              args: list[str], option: str) -> None:
+    assert _cli(monkeypatch, *args, "--out", str(tmp_path / "o")) == 2
+    assert option in capsys.readouterr().err
+    assert not (tmp_path / "o").exists()  # nothing was started
