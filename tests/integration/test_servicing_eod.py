@@ -180,3 +180,17 @@ def test_limit_changes_and_freezes_are_events_and_refuse_purchases(
         actions = [e.action for e in uow.audit_log.page(entity_id=line.id)]
     assert actions == ["line.opened", "line.limit_changed", "line.status_changed"]
     assert clock.today() + timedelta(days=0) == date(2026, 3, 2)
+
+
+def test_collections_can_page_through_the_lines_past_due(container: Container, clock: FixedClock) -> None:
+    clock.set_date(date(2026, 3, 2))
+    late = open_line(container, "1000.00")
+    open_line(container, "1000.00")
+    sv.purchase(sv.Purchase(late.id, "200.00", "JD", "tv"), container.uow(), SYSTEM)
+    eod_through(container, clock, date(2026, 4, 25))  # due 10 April, unpaid
+    [v] = sv.list_lines(container.uow(), min_dpd=1)
+    assert (v.id, v.days_past_due, v.past_due) == (late.id, 15, D("50.00"))
+    assert len(sv.list_lines(container.uow(), status="active")) == 2
+    assert sv.list_lines(container.uow(), min_dpd=16) == []
+    with pytest.raises(ValidationError):
+        sv.list_lines(container.uow(), status="asleep")

@@ -17,8 +17,9 @@ runs over small books; numpy conversions cost microseconds and the kernel is num
 from __future__ import annotations
 
 import os
+import time
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -28,7 +29,6 @@ import pyarrow as pa
 from creditline.ledger.accounts import ACCOUNT_CODES
 from creditline.lines.status import CODE_STATUS, STATUS_CODE
 from creditline.servicing import kernel as k
-from creditline.servicing.calendar import EPOCH
 from creditline.servicing.products import RATE_SCALE
 
 STATUS_TO_CODE = {s.value: c for s, c in STATUS_CODE.items()}
@@ -64,10 +64,10 @@ class KernelInput:
 
 @dataclass
 class PartitionOutput:
-    line_updates: list[dict[str, Any]]
-    advanced: list[str]
-    inst_updates: list[dict[str, Any]]
-    statements: list[dict[str, Any]]
+    lines: dict[str, list[Any]]  # changed lines: id + new state
+    advanced: list[str]  # lines whose only change is the day closed
+    inst: dict[str, list[Any]]  # changed installments
+    statements: dict[str, list[Any]]
     entry_line_ids: list[str]
     entry_index: np.ndarray
     posting_line_ids: list[str]
@@ -93,78 +93,92 @@ def rate_e8(text: str) -> int:
     return v
 
 
-def prepare(lines: dict[str, list[Any]], inst: dict[str, list[Any]]) -> KernelInput:
+def _codes(values: Any, mapping: dict[str, int]) -> np.ndarray:
+    """Map a text column through a small dictionary (few distinct values)."""
+    arr = np.asarray(values, dtype=object)
+    if not len(arr):
+        return np.zeros(0, dtype=np.int64)
+    uniq, inverse = np.unique(arr.astype(str), return_inverse=True)
+    return np.array([mapping[u] for u in uniq.tolist()], dtype=np.int64)[inverse]
+
+
+def prepare(lines: dict[str, Any], inst: dict[str, Any]) -> KernelInput:
     """Columns from the store to kernel columns.  Installments of lines outside the
-    partition (the store reads an id range) are dropped."""
+    partition (the store reads an id range) are dropped.  Ids are matched and ranked as
+    numpy unicode arrays (C comparisons; their order is Python's string order)."""
     codes = sorted(set(lines["waterfall"]))
     table = k.WaterfallTable.of(codes)
-    wf_index = {c: i for i, c in enumerate(codes)}
-    line_cols = {c: np.array(lines[c], dtype=np.int64) for c in _INT_LINE}
-    line_cols["status"] = np.array([STATUS_TO_CODE[s] for s in lines["status"]], dtype=np.int64)
-    line_cols["pen_rate"] = np.array([rate_e8(r) for r in lines["penalty_rate"]], dtype=np.int64)
-    line_cols["min_share"] = np.array([rate_e8(r) for r in lines["min_share"]], dtype=np.int64)
-    line_cols["wf"] = np.array([wf_index[w] for w in lines["waterfall"]], dtype=np.int64)
-    position = {lid: i for i, lid in enumerate(lines["line_id"])}
-    idx = np.array([position.get(lid, -1) for lid in inst["line_id"]], dtype=np.int64)
-    keep = idx >= 0
-    pids = np.array(inst["purchase_id"], dtype=object)[keep]
-    inst_cols: k.Columns = {c: np.array(inst[c], dtype=np.int64)[keep] for c in _INT_INST}
-    inst_cols["line_idx"] = idx[keep]
-    inst_cols["billed"] = np.array(inst["billed"], dtype=bool)[keep]
-    inst_cols["i_rate"] = np.array([rate_e8(r) for r in inst["interest_rate"]], dtype=np.int64)[keep]
+    line_cols = {c: np.asarray(lines[c], dtype=np.int64) for c in _INT_LINE}
+    line_cols["status"] = _codes(lines["status"], STATUS_TO_CODE)
+    line_cols["pen_rate"] = _codes(lines["penalty_rate"], {r: rate_e8(r) for r in set(lines["penalty_rate"])})
+    line_cols["min_share"] = _codes(lines["min_share"], {r: rate_e8(r) for r in set(lines["min_share"])})
+    line_cols["wf"] = _codes(lines["waterfall"], {c: i for i, c in enumerate(codes)})
+    line_ids = np.asarray(lines["line_id"], dtype=str)
+    inst_lines = np.asarray(inst["line_id"], dtype=str)
+    if len(inst_lines):
+        by_id = np.argsort(line_ids)
+        at = np.searchsorted(line_ids, inst_lines, sorter=by_id)
+        at = np.minimum(at, len(line_ids) - 1)
+        idx = by_id[at]
+        keep = line_ids[idx] == inst_lines
+    else:
+        idx = np.zeros(0, dtype=np.int64)
+        keep = np.zeros(0, dtype=bool)
+    pids = np.asarray(inst["purchase_id"], dtype=str)[keep]
+    inst_cols: k.Columns = {c: np.asarray(inst[c], dtype=np.int64)[keep] for c in _INT_INST}
+    inst_cols["line_idx"] = idx[keep].astype(np.int64)
+    inst_cols["billed"] = np.asarray(inst["billed"], dtype=bool)[keep]
+    rates = inst["interest_rate"]
+    inst_cols["i_rate"] = _codes(rates, {r: rate_e8(r) for r in set(rates)})[keep]
     inst_cols["rid"] = np.arange(len(pids), dtype=np.int64)
     if len(pids):
         _, prank = np.unique(pids, return_inverse=True)  # lexicographic, as the scalar path sorts
         inst_cols["prank"] = prank.astype(np.int64)
     else:
         inst_cols["prank"] = np.zeros(0, dtype=np.int64)
-    return KernelInput(list(lines["line_id"]), line_cols, inst_cols, pids.tolist(), table)
+    return KernelInput(line_ids.tolist(), line_cols, inst_cols, pids.tolist(), table)
 
 
-def _day(n: int) -> date | None:
-    return None if n < 0 else EPOCH + timedelta(days=int(n))
+def iso_days(days: np.ndarray) -> list[str | None]:
+    """Day numbers to ISO dates (vectorized); -1 means none."""
+    text = np.datetime_as_string(days.astype("datetime64[D]"), unit="D").astype(object)
+    text[days < 0] = None
+    return text.tolist()  # type: ignore[no-any-return]
 
 
 def outputs(res: k.DayResult, kin: KernelInput) -> PartitionOutput:
-    """Kernel results to the rows and columns the store writes."""
-    ids = kin.line_ids
-    changed = np.nonzero(res.line_changed)[0]
-    cols = {LINE_OUT[c]: res.lines[c][changed].tolist() for c in LINE_OUT}
-    for c in LINE_OUT:
-        if c in DATE_COLUMNS:
-            cols[LINE_OUT[c]] = [_day(v) for v in cols[LINE_OUT[c]]]
-    cols["status"] = [CODE_TO_STATUS[v] for v in cols["status"]]
-    names = list(cols)
-    line_updates = [{"line_id": ids[i], **dict(zip(names, vals))}
-                    for i, vals in zip(changed.tolist(), zip(*cols.values()))]
-    advanced = [ids[i] for i in np.nonzero(~res.line_changed)[0].tolist()]
+    """Kernel results to the columns the store writes (money in cents, ISO dates)."""
+    ids = np.asarray(kin.line_ids, dtype=object)
+    changed = res.line_changed
+    lines: dict[str, list[Any]] = {"id": ids[changed].tolist()}
+    for c, col in LINE_OUT.items():
+        values = res.lines[c][changed]
+        lines[col] = iso_days(values) if c in DATE_COLUMNS else values.tolist()
+    lines["status"] = [CODE_TO_STATUS[v] for v in lines["status"]]
+    advanced = ids[~changed].tolist()
 
-    ic = np.nonzero(res.inst_changed)[0]
-    icols = {c: res.inst[c][ic].tolist() for c in INST_OUT}
-    icols["billed"] = [bool(b) for b in icols["billed"]]
-    icols["settled"] = [bool(b) for b in res.settled[ic].tolist()]
-    seqs = res.inst["seq"][ic].tolist()
-    inames = list(icols)
-    inst_updates = [{"purchase_id": kin.purchase_ids[i], "seq": s, **dict(zip(inames, vals))}
-                    for i, s, vals in zip(ic.tolist(), seqs, zip(*icols.values()))]
+    ic = res.inst_changed
+    inst: dict[str, list[Any]] = {
+        "purchase_id": np.asarray(kin.purchase_ids, dtype=object)[ic].tolist(),
+        "seq": res.inst["seq"][ic].tolist()}
+    for c in INST_OUT:
+        inst[c] = res.inst[c][ic].tolist()
+    inst["billed"] = [bool(b) for b in inst["billed"]]
+    inst["settled"] = [bool(b) for b in res.settled[ic].tolist()]
 
     st = res.statements
-    scols = {c: st[c].tolist() for c in k.STATEMENT_COLUMNS if c != "line_idx"}
-    for c in ("statement_date", "period_start", "due_date"):
-        scols[c] = [_day(v) for v in scols[c]]
-    snames = list(scols)
-    statements = [{"line_id": ids[i], **dict(zip(snames, vals))}
-                  for i, vals in zip(st["line_idx"].tolist(), zip(*scols.values()))]
+    statements: dict[str, list[Any]] = {"line_id": ids[st["line_idx"]].tolist()}
+    for c in k.STATEMENT_COLUMNS[1:]:
+        statements[c] = iso_days(st[c]) if c in DATE_COLUMNS else st[c].tolist()
 
     p = res.postings
     entry_lines, entry_index = np.unique(p["line_idx"], return_inverse=True)
     return PartitionOutput(
-        line_updates=line_updates, advanced=advanced, inst_updates=inst_updates,
-        statements=statements, entry_line_ids=[ids[i] for i in entry_lines.tolist()],
-        entry_index=entry_index.astype(np.int64),
-        posting_line_ids=[ids[i] for i in p["line_idx"].tolist()],
-        accounts=[ACCOUNT_CODES[a] for a in p["account"].tolist()],
-        amounts=p["amount"], memos=[k.MEMOS[m] for m in p["memo"].tolist()])
+        lines=lines, advanced=advanced, inst=inst, statements=statements,
+        entry_line_ids=ids[entry_lines].tolist(), entry_index=entry_index.astype(np.int64),
+        posting_line_ids=ids[p["line_idx"]].tolist(),
+        accounts=np.asarray(ACCOUNT_CODES, dtype=object)[p["account"]].tolist(),
+        amounts=p["amount"], memos=np.asarray(k.MEMOS, dtype=object)[p["memo"]].tolist())
 
 
 def to_arrow(kin: KernelInput) -> tuple[pa.Table, pa.Table]:
@@ -181,18 +195,24 @@ def new_entry_ids(n: int) -> list[str]:
 
 
 def close_partition(uow: Any, day: date, *, after: str | None = None, limit: int | None = None,
-                    line_ids: list[str] | None = None) -> PartitionReport:
-    """Close ``day`` for one partition of lines, inside the caller's transaction."""
+                    line_ids: list[str] | None = None,
+                    timings: dict[str, float] | None = None) -> PartitionReport:
+    """Close ``day`` for one partition of lines, inside the caller's transaction.
+    ``timings``, if given, accumulates seconds per phase (load, kernel, write, ledger)."""
+    clock = _Phases(timings)
     lines = uow.servicing.eod_lines(day, after=after, limit=limit, line_ids=line_ids)
     if not lines["line_id"]:
         return PartitionReport(0, 0, 0, 0, None)
     ids = lines["line_id"]
     inst = uow.servicing.eod_installments(ids[0], ids[-1], line_ids=line_ids)
+    clock.lap("load")
     kin = prepare(lines, inst)
     res = k.close_day(kin.lines, kin.inst, day, kin.table)
     out = outputs(res, kin)
-    uow.servicing.eod_write(day, line_updates=out.line_updates, advanced=out.advanced,
-                            inst_updates=out.inst_updates, statement_rows=out.statements)
+    clock.lap("kernel")
+    uow.servicing.eod_write(day, lines=out.lines, advanced=out.advanced, inst=out.inst,
+                            statement_rows=out.statements)
+    clock.lap("write")
     n_postings = 0
     if out.entry_line_ids:
         n_postings = uow.ledger.post_columns(
@@ -200,5 +220,18 @@ def close_partition(uow: Any, day: date, *, after: str | None = None, limit: int
             entry_line_ids=out.entry_line_ids, memo=f"end of day {day.isoformat()}",
             entry_index=out.entry_index, line_ids=out.posting_line_ids, accounts=out.accounts,
             amount_cents=out.amounts, memos=out.memos)
-    return PartitionReport(len(ids), int(res.line_changed.sum()), len(out.statements),
+    clock.lap("ledger")
+    return PartitionReport(len(ids), int(res.line_changed.sum()), len(out.statements["line_id"]),
                            n_postings, ids[-1])
+
+
+class _Phases:
+    def __init__(self, into: dict[str, float] | None) -> None:
+        self.into = into
+        self.t = time.perf_counter()
+
+    def lap(self, name: str) -> None:
+        if self.into is not None:
+            now = time.perf_counter()
+            self.into[name] = self.into.get(name, 0.0) + now - self.t
+            self.t = now

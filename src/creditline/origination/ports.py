@@ -24,10 +24,6 @@ class ApplicationRepository(Protocol):
     def update(self, app: Application) -> Application:
         """Save a changed application; a stale ``version`` raises ``ConcurrencyError``."""
 
-    def open_for_customer(self, customer_id: str) -> Application | None: ...
-
-    def last_decline_at(self, customer_id: str) -> datetime | None: ...
-
     def last_open_or_declined(self, customer_id: str) -> tuple[str, str, datetime] | None:
         """The latest referred or declined application as (id, status, when)."""
 

@@ -391,8 +391,9 @@ def decide_review(cmd: ReviewDecisionCmd, uow: UnitOfWork, actor: Principal, *,
             assert outcome is not None
             limit_final = updated.final_limit or ZERO
             manual = catalogue.lookup("MANUAL_REVIEW").as_dict()
+            kept = [r for r in app.reasons if r["code"] != "MANUAL_REVIEW"]
             app = replace(app, status=outcome, granted_limit=limit_final, decided_at=now,
-                          reasons=[manual, *[r for r in app.reasons if r["code"] != "MANUAL_REVIEW"]][:catalogue.MAX_REASONS])
+                          reasons=[manual, *kept][:catalogue.MAX_REASONS])
             app = uow.applications.update(app)
             if outcome == APPROVED:
                 line_id = (open_line or _open_line)(uow, app)
@@ -582,7 +583,3 @@ def _safe_decide(ruleset: Ruleset, facts: PolicyFacts) -> PolicyDecision | Excep
         return decide(ruleset, facts)
     except ValidationError as exc:
         return exc
-
-
-def limit_str(value: Decimal | None) -> str | None:
-    return None if value is None else money_str(value)

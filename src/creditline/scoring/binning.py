@@ -44,7 +44,7 @@ class BinningOptions:
 
     max_n_prebins: int = 20
     min_bin_size: float = 0.05
-    prebinning: str = "cart"  # "cart": supervised splits of a fine histogram; or "quantile"
+    prebinning: str = "quantile"  # or "cart": supervised splits of a fine histogram
     max_n_bins: int | None = None
     trend: str = "auto"
     min_category_size: float = 0.01

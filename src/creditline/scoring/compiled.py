@@ -25,6 +25,7 @@ from bisect import bisect_right
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -116,6 +117,14 @@ class CompiledVariable:
         idx[pd.isna(values)] = self.missing_slot
         return idx.astype(np.intp, copy=False)
 
+    def category_codes(self, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """One hash pass per batch: ``(codes, points_by_code)`` with code -1 (missing) picking
+        the last entry, so chunks then need only a ``take``."""
+        codes, uniques = pd.factorize(values, use_na_sentinel=True)
+        pos = self._index.get_indexer(uniques)
+        by_code = np.append(self._by_pos.take(pos), self.missing_points)
+        return codes, by_code
+
     def add_points(self, values: np.ndarray, out: np.ndarray) -> None:
         """``out += points of each row`` without building a slot array for categoricals."""
         if self.kind == "numeric":
@@ -206,14 +215,30 @@ class CompiledScorecard:
         out = np.full(n_rows, self.base_points)
         if n_rows == 0 or not self.variables:
             return out
-        cols = [(var, columns[var.name]) for var in self.variables]
+        numeric = [(var, columns[var.name]) for var in self.variables if var.kind == "numeric"]
+        categorical = [var.category_codes(columns[var.name]) for var in self.variables
+                       if var.kind != "numeric"]
+        order = [("n", i) if v.kind == "numeric" else ("c", 0) for i, v in enumerate(
+            self.variables)]
+        plan: list[tuple[Any, ...]] = []
+        ni = ci = 0
+        for kind, _ in order:
+            if kind == "n":
+                plan.append(("n", *numeric[ni]))
+                ni += 1
+            else:
+                plan.append(("c", *categorical[ci]))
+                ci += 1
         spans = [(s, min(s + CHUNK_ROWS, n_rows)) for s in range(0, n_rows, CHUNK_ROWS)]
 
         def run(span: tuple[int, int]) -> None:
             s, e = span
             acc = out[s:e]
-            for var, values in cols:
-                var.add_points(values[s:e], acc)
+            for kind, a, b in plan:  # variable order kept: sums match score_one exactly
+                if kind == "n":
+                    a.add_points(b[s:e], acc)
+                else:
+                    acc += b.take(a[s:e])
 
         threads = n_threads or min(os.cpu_count() or 1, 8)
         if threads <= 1 or len(spans) <= 1:

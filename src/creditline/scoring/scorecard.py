@@ -111,7 +111,7 @@ class Scorecard(BaseEstimator):
     """
 
     def __init__(self, *, card_type: str = "A", max_n_prebins: int = 20,
-                 prebinning: str = "cart", min_bin_size: float = 0.05, max_n_bins: int | None = None,
+                 prebinning: str = "quantile", min_bin_size: float = 0.05, max_n_bins: int | None = None,
                  monotonic_trend: str = "auto", trends: Mapping[str, str] | None = None,
                  categorical: Sequence[str] | None = None, min_category_size: float = 0.01,
                  min_iv: float = 0.02, max_corr: float = 0.8, max_csi: float = 0.25,

@@ -31,6 +31,7 @@ DEFAULT_PARTITION = 20_000
 class RunEod:
     business_date: date
     partition_size: int = DEFAULT_PARTITION
+    timings: dict[str, float] | None = None  # seconds per phase, filled in if given
 
 
 @dataclass
@@ -81,9 +82,14 @@ def run_eod(cmd: RunEod, uow: UnitOfWork, actor: Principal,
         after: str | None = None
         while True:
             with uow:
-                part = close_partition(uow, day, after=after, limit=cmd.partition_size)
+                part = close_partition(uow, day, after=after, limit=cmd.partition_size,
+                                       timings=cmd.timings)
                 if part.lines:
+                    committing = time.perf_counter()
                     uow.commit()
+                    if cmd.timings is not None:
+                        cmd.timings["commit"] = (cmd.timings.get("commit", 0.0)
+                                                 + time.perf_counter() - committing)
             if part.lines == 0:
                 break
             dr.lines += part.lines

@@ -209,6 +209,21 @@ def lines_of_customer(customer_id: str, uow: UnitOfWork) -> list[LineView]:
         return [LineView.of(line) for line in uow.servicing.lines_of_customer(customer_id)]
 
 
+def list_lines(uow: UnitOfWork, *, min_dpd: int | None = None, status: object = None,
+               after: str | None = None, limit: int = 1000) -> list[LineView]:
+    """A page of lines in id order: e.g. every line at least 1 day past due (collections),
+    or every frozen line.  Page on with ``after`` = the last id seen."""
+    if min_dpd is not None and (isinstance(min_dpd, bool) or not isinstance(min_dpd, int)
+                                or min_dpd < 0):
+        raise ValidationError("min_dpd", "must be a non-negative integer")
+    if not 1 <= limit <= 10_000:
+        raise ValidationError("limit", "must be from 1 to 10000")
+    wanted = None if status is None else parse_status(status).value
+    with uow:
+        return [LineView.of(line) for line in uow.servicing.lines_where(
+            min_dpd=min_dpd, status=wanted, after=after, limit=limit)]
+
+
 def change_limit(cmd: ChangeLimit, uow: UnitOfWork, actor: Principal) -> LineView:
     """A new limit (an event with its reason).  Lowering it below what is used is allowed:
     available credit is then zero until the balance runs down."""

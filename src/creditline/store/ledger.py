@@ -64,18 +64,22 @@ class SqlLedgerRepository:
         if self._pg:
             self._copy_pg(ids, business_date, kind, entry_line_ids, memo, now, entry_index,
                           line_ids, accounts, amount_cents, memos)
-        else:
-            self.s.execute(insert(journal_entries), [
-                {"id": i, "business_date": business_date, "kind": kind, "line_id": li,
-                 "ref": None, "memo": memo, "reverses": None, "created_at": now}
-                for i, li in zip(entry_ids, entry_line_ids)])
-            conn = self.s.connection()
-            conn.exec_driver_sql(
-                "INSERT INTO postings (entry_id, line_id, account, amount, currency, memo) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
-                list(zip(ids[np.asarray(entry_index)].tolist(), list(line_ids), list(accounts),
-                         np.asarray(amount_cents, dtype=np.int64).tolist(),
-                         [CURRENCY] * len(accounts), list(memos))))
+        else:  # the driver's executemany: no per-row SQLAlchemy parameter handling
+            cur = self.s.connection().connection.cursor()
+            try:
+                d, ts = business_date.isoformat(), now.strftime("%Y-%m-%d %H:%M:%S.%f")
+                cur.executemany(
+                    "INSERT INTO journal_entries (id, business_date, kind, line_id, memo, "
+                    "created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                    [(i, d, kind, li, memo, ts) for i, li in zip(entry_ids, entry_line_ids)])
+                cur.executemany(
+                    "INSERT INTO postings (entry_id, line_id, account, amount, currency, memo) "
+                    "VALUES (?, ?, ?, ?, ?, ?)",
+                    list(zip(ids[np.asarray(entry_index)].tolist(), list(line_ids),
+                             list(accounts), np.asarray(amount_cents, dtype=np.int64).tolist(),
+                             [CURRENCY] * len(accounts), list(memos))))
+            finally:
+                cur.close()
         return len(amount_cents)
 
     def _copy_pg(self, ids: np.ndarray, business_date: date, kind: str,

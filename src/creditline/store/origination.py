@@ -138,12 +138,6 @@ class SqlApplicationRepository:
             raise ConcurrencyError(f"application {app.id} changed since it was read; retry")
         return _app_row_version(app, app.version + 1)
 
-    def open_for_customer(self, customer_id: str) -> Application | None:
-        row = self.s.execute(select(applications).where(
-            applications.c.customer_id == customer_id, applications.c.status == REFERRED)
-            .limit(1)).first()
-        return None if row is None else _app(row)
-
     def last_open_or_declined(self, customer_id: str) -> tuple[str, str, datetime] | None:
         """The customer's latest referred or declined application as (id, status, when):
         a referred one is always the latest (nothing can be filed while it waits), so one
@@ -154,16 +148,6 @@ class SqlApplicationRepository:
         at = _aware(row.decided_at or row.created_at)
         assert at is not None
         return row.id, row.status, at
-
-    def last_decline_at(self, customer_id: str) -> datetime | None:
-        row = self.s.execute(
-            select(applications.c.decided_at, applications.c.created_at)
-            .where(applications.c.customer_id == customer_id,
-                   applications.c.status == DECLINED)
-            .order_by(applications.c.created_at.desc()).limit(1)).first()
-        if row is None:
-            return None
-        return _aware(row.decided_at or row.created_at)
 
     def recent_sharing(self, keys: ApplicationKeys, since: datetime) -> list[PastApplication]:
         present = tuple(k for k in _KEY_COLUMNS if keys.get(k) is not None)

@@ -11,11 +11,14 @@ End of day locks the lines of each partition it loads, in id order.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Sequence
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
+import pyarrow as pa
+import pyarrow.csv as pacsv
 from sqlalchemy import bindparam, insert, select, text, update
 from sqlalchemy.orm import Session
 
@@ -44,6 +47,20 @@ INST_STATE = ("p_sched", "f_sched", "p_paid", "f_paid", "i_amt", "i_paid", "i_ca
               "pen_paid", "pen_carry", "billed", "settled")
 
 
+# Hot statements are built once, with bind parameters, so a command does not pay for
+# constructing and cache-keying a 40-column statement every time.
+_SAVE_LINE = (update(credit_lines)
+              .where(credit_lines.c.id == bindparam("k_id"),
+                     credit_lines.c.version == bindparam("k_version"))
+              .values({c: bindparam(c) for c in (*LINE_FIELDS, "status", "credit_limit", "version")}))
+_ADD_PURCHASE = insert(purchases)
+_ADD_INSTALLMENTS = insert(installments)
+_SAVE_INSTALLMENTS = (update(installments)
+                      .where(installments.c.purchase_id == bindparam("k_pid"),
+                             installments.c.seq == bindparam("k_seq"))
+                      .values({f: bindparam(f) for f in INST_STATE}))
+
+
 def _line(r: Any) -> Line:
     return Line(
         id=r.id, customer_id=r.customer_id, product=r.product, product_version=r.product_version,
@@ -66,6 +83,25 @@ def _purchase(r: Any) -> PurchaseRecord:
                     merchant_category=r.merchant_category, periods=r.periods, method=r.method,
                     fee_rate=r.fee_rate, interest_rate=r.interest_rate, made_on=r.made_on,
                     returned=r.returned)
+
+
+_TEXT_COLUMNS = ("line_id", "status", "penalty_rate", "min_share", "waterfall", "purchase_id",
+                 "interest_rate")
+
+
+def _csv_columns(data: bytes) -> dict[str, Any]:
+    """PostgreSQL CSV (with a header) to columns: text as Python lists, the rest numpy."""
+    table = pacsv.read_csv(io.BytesIO(data), convert_options=pacsv.ConvertOptions(
+        column_types={c: pa.string() for c in _TEXT_COLUMNS},
+        true_values=["t"], false_values=["f"]))
+    out: dict[str, Any] = {}
+    for name in table.column_names:
+        col = table.column(name)
+        if name in _TEXT_COLUMNS:
+            out[name] = col.to_pylist()
+        else:
+            out[name] = col.to_numpy()
+    return out
 
 
 class SqlServicingRepository:
@@ -106,22 +142,21 @@ class SqlServicingRepository:
 
     def save_line(self, line: Line) -> None:
         """Write the line back if nobody changed it since it was read (version check)."""
-        res = self.s.execute(
-            update(credit_lines)
-            .where(credit_lines.c.id == line.id, credit_lines.c.version == line.version)
-            .values(status=line.status.value, credit_limit=line.limit, version=line.version + 1,
-                    **{f: getattr(line, f) for f in LINE_FIELDS}))
+        res = self.s.execute(_SAVE_LINE, {
+            "k_id": line.id, "k_version": line.version, "status": line.status.value,
+            "credit_limit": line.limit, "version": line.version + 1,
+            **{f: getattr(line, f) for f in LINE_FIELDS}})
         if res.rowcount != 1:  # type: ignore[attr-defined]
             raise ConcurrencyError(f"credit line {line.id} was changed by someone else; retry")
         line.version += 1
 
     # ----- purchases and installments
     def add_purchase(self, p: PurchaseRecord, created_by: str) -> None:
-        self.s.execute(insert(purchases).values(
-            id=p.id, line_id=p.line_id, amount=p.amount, merchant=p.merchant,
-            merchant_category=p.merchant_category, periods=p.periods, method=p.method,
-            fee_rate=p.fee_rate, interest_rate=p.interest_rate, made_on=p.made_on,
-            returned=p.returned, created_at=self.uow.now(), created_by=created_by))
+        self.s.execute(_ADD_PURCHASE, {
+            "id": p.id, "line_id": p.line_id, "amount": p.amount, "merchant": p.merchant,
+            "merchant_category": p.merchant_category, "periods": p.periods, "method": p.method,
+            "fee_rate": p.fee_rate, "interest_rate": p.interest_rate, "made_on": p.made_on,
+            "returned": p.returned, "created_at": self.uow.now(), "created_by": created_by})
 
     def get_purchase(self, purchase_id: str) -> PurchaseRecord | None:
         row = self.s.execute(select(purchases).where(purchases.c.id == purchase_id)).first()
@@ -136,7 +171,7 @@ class SqlServicingRepository:
         return [_purchase(r) for r in rows]
 
     def add_installments(self, line_id: str, items: Sequence[Installment]) -> None:
-        self.s.execute(insert(installments), [
+        self.s.execute(_ADD_INSTALLMENTS, [
             {"purchase_id": i.purchase_id, "seq": i.seq, "line_id": line_id,
              "bill_date": i.bill_date, "due_date": i.due_date, "p_orig": i.p_orig,
              "f_orig": i.f_orig, **{f: getattr(i, f) for f in INST_STATE}} for i in items])
@@ -157,9 +192,7 @@ class SqlServicingRepository:
         if not changed:
             return
         self.s.execute(
-            update(installments).where(installments.c.purchase_id == bindparam("k_pid"),
-                                       installments.c.seq == bindparam("k_seq"))
-            .values({f: bindparam(f) for f in INST_STATE}),
+            _SAVE_INSTALLMENTS,
             [{"k_pid": i.purchase_id, "k_seq": i.seq, **{f: getattr(i, f) for f in INST_STATE}}
              for i in changed])
         for i in changed:
@@ -215,11 +248,20 @@ class SqlServicingRepository:
         v = row[0]
         return v if isinstance(v, date) else date.fromisoformat(str(v))
 
+    def _p(self, name: str) -> str:
+        """A named placeholder in the driver's own style."""
+        return f"%({name})s" if self.dialect == "postgresql" else f":{name}"
+
+    def _in(self, column: str, values: Sequence[str], params: dict[str, Any]) -> str:
+        names = [f"in{i}" for i in range(len(values))]
+        params.update(zip(names, values))
+        return f"{column} IN ({', '.join(self._p(n) for n in names)})"
+
     def eod_lines(self, day: date, *, after: str | None = None, limit: int | None = None,
                   line_ids: Sequence[str] | None = None, lock: bool = True) -> dict[str, list[Any]]:
         """The lines whose last closed day is ``day - 1``, as columns (money in cents, dates
         as day numbers, -1 for none), in id order."""
-        d = self._day
+        d, p = self._day, self._p
         cols = (f"id AS line_id, status, statement_day AS stmt_day, grace_days AS grace, "
                 f"penalty_rate, min_share, min_floor, waterfall, {d('opened_on')} AS opened, "
                 f"credit_balance AS credit, min_remaining, {d('min_due_date')} AS min_due, "
@@ -228,84 +270,148 @@ class SqlServicingRepository:
                 f"cyc_returns, cyc_repayments, cyc_fees, cyc_interest, cyc_penalties, "
                 f"{d('last_eod')} AS last_eod, principal_unbilled, principal_billed, fee, "
                 f"interest_accrued, interest_billed, penalty")
-        where = "status <> 'closed' AND last_eod = :prev"
-        params: dict[str, Any] = {"prev": day - timedelta(days=1)}
+        params: dict[str, Any] = {"prev": self._date(day - timedelta(days=1))}
+        where = f"status <> 'closed' AND last_eod = {p('prev')}"
         if after is not None:
-            where += " AND id > :after"
+            where += f" AND id > {p('after')}"
             params["after"] = after
         if line_ids is not None:
-            where += " AND id IN :ids"
-            params["ids"] = list(line_ids)
+            where += " AND " + self._in("id", line_ids, params)
         sql = f"SELECT {cols} FROM credit_lines WHERE {where} ORDER BY id"
         if limit is not None:
             sql += f" LIMIT {int(limit)}"
         if lock and self.dialect == "postgresql":
             sql += " FOR UPDATE"
-        stmt = text(sql)
-        if line_ids is not None:
-            stmt = stmt.bindparams(bindparam("ids", expanding=True))
-        return self._columns(stmt, params)
+        return self._columns(sql, params)
 
     def eod_installments(self, first_id: str, last_id: str,
                          line_ids: Sequence[str] | None = None) -> dict[str, list[Any]]:
         """Unsettled installments of the lines with ids in [first_id, last_id], with their
         purchase's daily interest rate, as columns."""
-        d = self._day
+        d, p = self._day, self._p
+        params: dict[str, Any] = {"lo": first_id, "hi": last_id}
         sql = (f"SELECT i.purchase_id, i.seq, i.line_id, {d('i.bill_date')} AS bill, "
                f"{d('i.due_date')} AS due, i.billed, p.interest_rate AS interest_rate, "
                f"i.p_sched, i.p_paid, i.f_sched, i.f_paid, i.i_amt, i.i_paid, i.i_carry, "
                f"i.pen_amt, i.pen_paid, i.pen_carry "
                f"FROM installments i JOIN purchases p ON p.id = i.purchase_id "
-               f"WHERE i.settled = :f AND i.line_id >= :lo AND i.line_id <= :hi")
-        params: dict[str, Any] = {"f": False, "lo": first_id, "hi": last_id}
-        stmt = text(sql)
+               f"WHERE NOT i.settled AND i.line_id >= {p('lo')} AND i.line_id <= {p('hi')}")
         if line_ids is not None:
-            stmt = text(sql + " AND i.line_id IN :ids").bindparams(bindparam("ids", expanding=True))
-            params["ids"] = list(line_ids)
-        return self._columns(stmt, params)
+            sql += " AND " + self._in("i.line_id", line_ids, params)
+        return self._columns(sql, params)
 
-    def _columns(self, stmt: Any, params: dict[str, Any]) -> dict[str, list[Any]]:
-        result = self.s.execute(stmt, params)
-        names = list(result.keys())
-        rows = result.fetchall()
+    def _date(self, d: date) -> Any:
+        return d if self.dialect == "postgresql" else d.isoformat()
+
+    def _columns(self, sql: str, params: dict[str, Any]) -> dict[str, Any]:
+        """Run a read and hand back columns.  PostgreSQL streams it with ``COPY ... TO
+        STDOUT`` and Arrow parses the CSV (no Python object per value); SQLite fetches
+        tuples on the driver's own cursor (no SQLAlchemy Row objects)."""
+        cur = self._cursor()
+        try:
+            if self.dialect == "postgresql":
+                with cur.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv, HEADER true)",
+                              params) as cp:
+                    data = b"".join(bytes(chunk) for chunk in cp)
+                return _csv_columns(data)
+            cur.execute(sql, params)
+            names = [d[0] for d in cur.description]
+            rows = cur.fetchall()
+        finally:
+            cur.close()
         if not rows:
             return {n: [] for n in names}
         return dict(zip(names, map(list, zip(*rows))))
 
-    def eod_write(self, day: date, *, line_updates: list[dict[str, Any]], advanced: list[str],
-                  inst_updates: list[dict[str, Any]], statement_rows: list[dict[str, Any]]) -> None:
-        """Write back one partition's end of day (postings go through the ledger).  Rows
-        carry database column names, money in cents and dates as ``date``."""
-        if line_updates:
-            self._executemany("credit_lines", line_updates, ("line_id",), ("id",),
-                              extra="version = version + 1")
-        for k in range(0, len(advanced), 500):
-            self.s.execute(update(credit_lines).where(credit_lines.c.id.in_(advanced[k:k + 500]))
-                           .values(last_eod=day))
-        if inst_updates:
-            self._executemany("installments", inst_updates, ("purchase_id", "seq"),
-                              ("purchase_id", "seq"))
-        if statement_rows:
-            rows = self._for_driver(statement_rows)
-            cols = list(rows[0])
-            self.s.execute(text(f"INSERT INTO statements ({', '.join(cols)}) VALUES "
-                                f"({', '.join(':' + c for c in cols)})"), rows)
+    def _cursor(self) -> Any:
+        """A cursor of this session's own DBAPI connection, inside its transaction."""
+        return self.s.connection().connection.cursor()
 
-    def _for_driver(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        """SQLite takes ISO text for dates (its default adapter is deprecated); psycopg
-        takes ``date`` objects."""
-        if self.dialect == "postgresql":
-            return rows
-        return [{k: v.isoformat() if isinstance(v, date) else v for k, v in r.items()}
-                for r in rows]
+    def eod_write(self, day: date, *, lines: dict[str, list[Any]], advanced: list[str],
+                  inst: dict[str, list[Any]], statement_rows: dict[str, list[Any]]) -> None:
+        """Write back one partition's end of day (postings go through the ledger).  Columns
+        carry database column names, money in cents and dates as ISO text (None = null).
+        PostgreSQL: COPY into temporary tables and one ``UPDATE ... FROM`` per table;
+        SQLite: one ``executemany`` per table."""
+        pg = self.dialect == "postgresql"
+        if lines["id"]:
+            self._update_many("credit_lines", lines, ("id",), "version = version + 1", pg)
+        if advanced:
+            cur = self._cursor()
+            try:
+                if pg:
+                    cur.execute("UPDATE credit_lines SET last_eod = %s WHERE id = ANY(%s)",
+                                (day, advanced))
+                elif len(advanced) <= 500:
+                    cur.execute(f"UPDATE credit_lines SET last_eod = ? WHERE id IN "
+                                f"({', '.join('?' * len(advanced))})", [day.isoformat(), *advanced])
+                else:
+                    # SQLite serialises writers, so the lines of the partition's id range still
+                    # at the day before are exactly the ones loaded and left unchanged.
+                    cur.execute("UPDATE credit_lines SET last_eod = ? WHERE id >= ? AND id <= ? "
+                                "AND last_eod = ? AND status <> 'closed'",
+                                (day.isoformat(), advanced[0], advanced[-1],
+                                 (day - timedelta(days=1)).isoformat()))
+            finally:
+                cur.close()
+        if inst["purchase_id"]:
+            self._update_many("installments", inst, ("purchase_id", "seq"), "", pg)
+        if statement_rows["line_id"]:
+            cols = list(statement_rows)
+            if pg:
+                self._copy("statements", cols, statement_rows)
+            else:
+                cur = self._cursor()
+                try:
+                    cur.executemany(f"INSERT INTO statements ({', '.join(cols)}) VALUES "
+                                    f"({', '.join('?' * len(cols))})",
+                                    list(zip(*(statement_rows[c] for c in cols))))
+                finally:
+                    cur.close()
 
-    def _executemany(self, table: str, rows: list[dict[str, Any]], keys: tuple[str, ...],
-                     key_columns: tuple[str, ...], extra: str = "") -> None:
-        rows = self._for_driver(rows)
-        cols = [c for c in rows[0] if c not in keys]
-        sets = ", ".join(f"{c} = :{c}" for c in cols) + (f", {extra}" if extra else "")
-        where = " AND ".join(f"{kc} = :{k}" for k, kc in zip(keys, key_columns))
-        self.s.execute(text(f"UPDATE {table} SET {sets} WHERE {where}"), rows)
+    def _update_many(self, table: str, data: dict[str, list[Any]], keys: tuple[str, ...],
+                     extra: str, pg: bool) -> None:
+        cols = [c for c in data if c not in keys]
+        cur = self._cursor()
+        try:
+            if pg:
+                types = {c.name: c.type.compile(dialect=self.s.get_bind().dialect)
+                         for c in (credit_lines if table == "credit_lines" else installments).columns}
+                temp = f"_eod_{table}"
+                cur.execute(f"CREATE TEMP TABLE IF NOT EXISTS {temp} "
+                            f"({', '.join(f'{c} {types[c]}' for c in (*keys, *cols))}) "
+                            f"ON COMMIT DELETE ROWS")
+                cur.execute(f"TRUNCATE {temp}")
+                self._copy(temp, [*keys, *cols], data)
+                sets = ", ".join(f"{c} = u.{c}" for c in cols)
+                where = " AND ".join(f"t.{k} = u.{k}" for k in keys)
+                cur.execute(f"UPDATE {table} t SET {sets}{', ' + extra if extra else ''} "
+                            f"FROM {temp} u WHERE {where}")
+            else:
+                sets = ", ".join(f"{c} = ?" for c in cols) + (f", {extra}" if extra else "")
+                where = " AND ".join(f"{k} = ?" for k in keys)
+                cur.executemany(f"UPDATE {table} SET {sets} WHERE {where}",
+                                list(zip(*(data[c] for c in (*cols, *keys)))))
+        finally:
+            cur.close()
+
+    def _copy(self, table: str, cols: list[str], data: dict[str, list[Any]]) -> None:
+        """PostgreSQL COPY of columns (text format; None is NULL, booleans t/f)."""
+        def text_of(v: Any) -> str:
+            if v is None:
+                return "\\N"
+            if isinstance(v, bool):
+                return "t" if v else "f"
+            return str(v)
+
+        buf = "".join("\t".join(map(text_of, row)) + "\n"
+                      for row in zip(*(data[c] for c in cols)))
+        cur = self._cursor()
+        try:
+            with cur.copy(f"COPY {table} ({', '.join(cols)}) FROM STDIN") as cp:
+                cp.write(buf)
+        finally:
+            cur.close()
 
     # ----- reconciliation (ledger check)
     def cached_balances(self) -> dict[str, dict[str, Decimal]]:
@@ -329,3 +435,16 @@ class SqlServicingRepository:
                  "interest_billed", "penalty")
         return {r[0]: {n: from_cents(v) for n, v in zip(names, r[1:])}
                 for r in self.s.execute(sql, {"f": False})}
+
+    def lines_where(self, *, min_dpd: int | None = None, status: str | None = None,
+                    after: str | None = None, limit: int = 1000) -> list[Line]:
+        """Lines in id order, optionally only those at least ``min_dpd`` days past due or in
+        one status (collections and limit reviews page through the book with ``after``)."""
+        q = select(credit_lines)
+        if min_dpd is not None:
+            q = q.where(credit_lines.c.dpd >= min_dpd)
+        if status is not None:
+            q = q.where(credit_lines.c.status == status)
+        if after is not None:
+            q = q.where(credit_lines.c.id > after)
+        return [_line(r) for r in self.s.execute(q.order_by(credit_lines.c.id).limit(limit))]

@@ -165,3 +165,20 @@ def test_without_rare_categories_unseen_ones_are_treated_as_missing() -> None:
 def test_information_value_of_a_useless_split_is_zero() -> None:
     assert information_value(np.array([50.0, 50.0, 0.0]), np.array([10.0, 10.0, 0.0])) == \
         pytest.approx(0.0, abs=1e-12)
+
+
+def test_cart_prebinning_keeps_the_rules_and_the_slots_consistent() -> None:
+    from creditline.scoring.binning import cart_groups
+
+    rng = np.random.default_rng(9)
+    x = rng.lognormal(8, 1, 20_000)
+    y = _risk_rising_with(np.log(x) / 16, rng)
+    vb, slots = bin_numeric("x", x, y, BinningOptions(prebinning="cart", trend="ascending"))
+    regular = (vb.good + vb.bad)[:-1]
+    assert np.all(np.diff(vb.bad[:-1] / regular) > 0)
+    assert np.all(regular >= 0.05 * len(x))
+    np.testing.assert_array_equal(slots, vb.bin_index(x))
+    good, bad = rng.integers(50, 100, 40).astype(float), rng.integers(5, 50, 40).astype(float)
+    starts = cart_groups(good, bad, max_leaves=6, min_count=300)
+    assert starts[0] == 0 and len(starts) <= 6
+    assert np.all(np.add.reduceat(good + bad, starts) >= 300)

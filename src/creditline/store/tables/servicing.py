@@ -54,7 +54,9 @@ credit_lines = Table(
     Column("block_when_past_due", Boolean, nullable=False),
     Column("terms", JSON, nullable=False),
     Column("opened_on", Date, nullable=False),
-    Column("last_eod", Date, nullable=False, index=True),
+    # not indexed: end of day rewrites it on every line every day, and without an index on
+    # it PostgreSQL can do those updates in place (HOT); reads page by id instead
+    Column("last_eod", Date, nullable=False),
     Column("last_statement_date", Date, nullable=True),
     *(Column(name, Money, nullable=False) for name in _BALANCES),
     Column("min_remaining", Money, nullable=False),

@@ -1,0 +1,274 @@
+"""End-of-day speed: lines per second over a book of ``--lines`` lines (default 100,000).
+
+    python bench/eod_bench.py [--lines 100000] [--store sqlite|postgres|both]
+                              [--partition 20000] [--kernel-lines 1000000]
+
+1. ``kernel``: the pure kernel (``servicing.kernel.close_day``) on synthetic columns of
+   ``--kernel-lines`` lines with 3 open installments each, in memory -- the ceiling.
+2. For each store: a fresh database seeded in bulk with ``--lines`` lines (90 % consumer
+   BNPL, 10 % SME; one purchase each on 10 Feb 2026, 1-12 installments; statement day 1)
+   and their purchase postings, then ``creditline eod`` day by day:
+   - 28 Feb, a quiet day (only SME interest accrues),
+   - 1 Mar, statement day for every line (worst case: every line bills and gets a statement),
+   - 2-10 Mar, quiet days,
+   - 11 Mar, the first day past due for every line (penalties on all of them).
+   Each day reports lines/s and seconds per phase (load, kernel, write, ledger, commit).
+   The ledger is checked (``ledger check``) at the end.
+
+Seeding writes rows directly (the bench's own bulk loader, built from the domain's
+schedules) because opening 100k lines through the services would take minutes of
+per-command overhead that is not what this measures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import random
+import tempfile
+import time
+import uuid
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from sqlalchemy import create_engine, insert, text
+from sqlalchemy.engine import make_url
+
+from creditline.auth import SYSTEM
+from creditline.bootstrap import Container, bootstrap
+from creditline.clock import FixedClock
+from creditline.ledger import accounts as acc
+from creditline.servicing import services as sv
+from creditline.servicing.calendar import day_number
+from creditline.servicing.eod import RunEod, run_eod
+from creditline.servicing.kernel import WaterfallTable, close_day
+from creditline.servicing.products import default_catalog, product_terms
+from creditline.servicing.schedule import build_schedule
+from creditline.settings import Settings
+from creditline.store.tables.foundation import customers
+from creditline.store.tables.servicing import credit_lines, installments, purchases
+
+PG_URL = os.environ.get("CREDITLINE_BENCH_PG_URL",
+                        "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+SECRET = "bench-secret-key-0123456789abcdef"
+OPENED, BOUGHT = date(2026, 1, 5), date(2026, 2, 10)
+NOW = datetime(2026, 2, 10, 2, 0, tzinfo=UTC)
+
+
+# ----------------------------------------------------------------- kernel ceiling
+def kernel_only(n_lines: int) -> None:
+    rng = np.random.default_rng(1)
+    per = 3
+    n = n_lines * per
+    d = day_number(date(2026, 3, 1))
+    lines = {k: np.zeros(n_lines, dtype=np.int64) for k in (
+        "status", "credit", "min_remaining", "past_due", "dpd", "stmt_opening", "cyc_purchases",
+        "cyc_returns", "cyc_repayments", "cyc_fees", "cyc_interest", "cyc_penalties", "wf",
+        "principal_unbilled", "principal_billed", "fee", "interest_accrued", "interest_billed",
+        "penalty")}
+    lines |= {"stmt_day": np.ones(n_lines, dtype=np.int64), "grace": np.full(n_lines, 9),
+              "pen_rate": np.full(n_lines, 50_000), "min_share": np.full(n_lines, 10_000_000),
+              "min_floor": np.full(n_lines, 5000), "opened": np.full(n_lines, d - 60),
+              "min_due": np.full(n_lines, -1), "past_due_since": np.full(n_lines, -1),
+              "last_stmt": np.full(n_lines, -1), "last_eod": np.full(n_lines, d - 1)}
+    lines["cyc_purchases"] = rng.integers(10_000, 500_000, n_lines)
+    p = np.repeat(rng.integers(3_000, 100_000, n_lines), per)
+    inst = {"rid": np.arange(n), "line_idx": np.repeat(np.arange(n_lines), per),
+            "prank": np.repeat(np.arange(n_lines), per), "seq": np.tile(np.arange(1, per + 1), n_lines),
+            "bill": np.tile(d + 31 * np.arange(per), n_lines), "billed": np.zeros(n, dtype=bool),
+            "i_rate": np.repeat(np.where(rng.random(n_lines) < 0.1, 40_000, 0), per)}
+    inst["due"] = inst["bill"] + 9
+    for col in ("p_paid", "f_paid", "i_amt", "i_paid", "i_carry", "pen_amt", "pen_paid", "pen_carry"):
+        inst[col] = np.zeros(n, dtype=np.int64)
+    inst["p_sched"], inst["f_sched"] = p, p // 200
+    table = WaterfallTable.of([default_catalog().get("consumer_bnpl").waterfall.code()])
+    t = time.perf_counter()
+    res = close_day(lines, inst, date(2026, 3, 1), table)
+    s = time.perf_counter() - t
+    print(f"kernel    {n_lines:,} lines, {n:,} installments, statement day: {s:.2f} s = "
+          f"{n_lines / s:,.0f} lines/s ({len(res.statements['line_idx']):,} statements, "
+          f"{len(res.postings['amount']):,} postings)", flush=True)
+
+
+# ----------------------------------------------------------------- seeding
+def fresh(store: str, folder: Path, clock: FixedClock) -> tuple[Container, str | None]:
+    if store == "sqlite":
+        url = f"sqlite:///{folder / 'eod.db'}"
+        name = None
+    else:
+        name = "bench_eod_" + uuid.uuid4().hex[:8]
+        admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+        with admin.connect() as c:
+            c.execute(text(f'CREATE DATABASE "{name}"'))
+        admin.dispose()
+        url = make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+    return bootstrap(Settings(database_url=url, secret_key=SECRET, data_dir=folder), clock=clock), name
+
+
+def drop(name: str | None) -> None:
+    if name is None:
+        return
+    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as c:
+        c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def _bulk(c: Container, table: Any, rows: list[dict[str, Any]]) -> None:
+    if c.engine.dialect.name == "postgresql":  # COPY, through the table's own types
+        cols = list(rows[0])
+        types = {col.name: col.type for col in table.columns}
+        dialect = c.engine.dialect
+        procs = {k: types[k].bind_processor(dialect) for k in cols}
+        buf = io.StringIO()
+        for r in rows:
+            vals = []
+            for k in cols:
+                v = r[k]
+                if isinstance(v, (dict, list)):
+                    v = json.dumps(v)
+                elif procs[k] is not None:
+                    v = procs[k](v)
+                vals.append("\\N" if v is None else (
+                    v if isinstance(v, str) else (str(v).lower() if isinstance(v, bool) else str(v))))
+            buf.write("\t".join(vals) + "\n")
+        raw = c.engine.raw_connection()
+        try:
+            with raw.cursor() as cur, cur.copy(f"COPY {table.name} ({', '.join(cols)}) FROM STDIN") as cp:
+                cp.write(buf.getvalue())
+            raw.commit()
+        finally:
+            raw.close()
+    else:
+        with c.engine.begin() as conn:
+            conn.execute(insert(table), rows)
+
+
+def seed(c: Container, n: int) -> None:
+    rng = random.Random(7)
+    cat = default_catalog()
+    bnpl, sme = cat.get("consumer_bnpl"), cat.get("sme_line")
+    cust, lines, purch, inst = [], [], [], []
+    entry_lines, amounts = [], []
+    schedules: dict[tuple[str, Decimal, int, str], list[Any]] = {}
+    for i in range(n):
+        product = sme if i % 10 == 0 else bnpl
+        cid, lid, pid = str(uuid.uuid4()), str(uuid.uuid4()), str(uuid.uuid4())
+        periods = rng.choice([3, 6, 12]) if product is sme else rng.choice([1, 1, 3, 6, 12])
+        plan = product.plan(periods)
+        amount = Decimal(rng.randrange(100, 5000) * 10) if product is sme else Decimal(rng.randrange(1000, 500000)) / 100
+        key = (product.code, amount, periods, plan.method)
+        if key not in schedules:
+            schedules[key] = build_schedule(
+                amount, periods, plan.method, purchase_date=BOUGHT, statement_day=1,
+                grace_days=product.grace_days, fee_rate=plan.fee_rate,
+                daily_rate=product.interest_daily_rate)
+        cust.append({"id": cid, "kind": "person", "name": f"bench {i}", "attributes": {},
+                     "consents": {}, "created_at": NOW, "version": 1})
+        zero = {f: Decimal(0) for f in ("principal_billed", "fee", "interest_accrued",
+                                        "interest_billed", "penalty", "credit_balance",
+                                        "min_remaining", "past_due", "stmt_opening",
+                                        "cyc_returns", "cyc_repayments", "cyc_fees",
+                                        "cyc_interest", "cyc_penalties")}
+        lines.append({
+            "id": lid, "customer_id": cid, "product": product.code, "product_version": cat.version,
+            "kind": product.kind, "currency": "CNY", "status": "active",
+            "credit_limit": product.limit_max, "statement_day": 1, "grace_days": product.grace_days,
+            "penalty_rate": product.penalty_daily_rate, "min_share": product.min_principal_share,
+            "min_floor": product.min_floor, "waterfall": product.waterfall.code(),
+            "fee_refund": product.fee_refund, "block_when_past_due": True,
+            "terms": product_terms(product), "opened_on": OPENED, "last_eod": date(2026, 2, 27),
+            "last_statement_date": None, "min_due_date": None, "past_due_since": None, "dpd": 0,
+            "principal_unbilled": amount, "cyc_purchases": amount, "created_at": NOW,
+            "version": 1, **zero})
+        purch.append({"id": pid, "line_id": lid, "amount": amount, "merchant": "bench",
+                      "merchant_category": "general", "periods": periods, "method": plan.method,
+                      "fee_rate": plan.fee_rate, "interest_rate": product.interest_daily_rate,
+                      "made_on": BOUGHT, "returned": Decimal(0), "created_at": NOW,
+                      "created_by": "bench"})
+        for r in schedules[key]:
+            inst.append({"purchase_id": pid, "seq": r.seq, "line_id": lid, "bill_date": r.bill_date,
+                         "due_date": r.due_date, "p_orig": r.principal, "f_orig": r.fee,
+                         "p_sched": r.principal, "f_sched": r.fee, "p_paid": Decimal(0),
+                         "f_paid": Decimal(0), "i_amt": Decimal(0), "i_paid": Decimal(0),
+                         "i_carry": 0, "pen_amt": Decimal(0), "pen_paid": Decimal(0),
+                         "pen_carry": 0, "billed": False, "settled": False})
+        entry_lines.append(lid)
+        amounts.append(int(amount * 100))
+    for table, rows in ((customers, cust), (credit_lines, lines), (purchases, purch),
+                        (installments, inst)):
+        for k in range(0, len(rows), 50_000):
+            _bulk(c, table, rows[k:k + 50_000])
+    with c.uow() as uow:  # the purchases' own postings, so the ledger reconciles
+        a = np.array(amounts, dtype=np.int64)
+        uow.ledger.post_columns(
+            entry_ids=[uuid.uuid4().hex for _ in range(n)], business_date=BOUGHT, kind="purchase",
+            entry_line_ids=entry_lines, memo="seed", entry_index=np.repeat(np.arange(n), 2),
+            line_ids=[li for li in entry_lines for _ in range(2)],
+            accounts=[acc.PRINCIPAL_UNBILLED, acc.MERCHANT_PAYABLE] * n,
+            amount_cents=np.stack([a, -a], axis=1).reshape(-1), memos=["purchase"] * (2 * n))
+        uow.commit()
+    if c.engine.dialect.name == "postgresql":
+        with c.engine.connect() as conn:
+            conn.execute(text("ANALYZE"))
+            conn.commit()
+    print(f"          seeded {n:,} lines, {len(inst):,} installments", flush=True)
+
+
+def one_day(c: Container, clock: FixedClock, day: date, partition: int, label: str) -> float:
+    clock.set_date(day)
+    timings: dict[str, float] = {}
+    t = time.perf_counter()
+    report = run_eod(RunEod(day, partition, timings), c.uow(), SYSTEM)
+    s = time.perf_counter() - t
+    d = report.days[-1]
+    phases = "  ".join(f"{k} {v:.2f}" for k, v in timings.items())
+    print(f"          {day} {label:14s} {d.lines:,} lines in {s:.2f} s = {d.lines / s:>9,.0f} lines/s "
+          f"({d.changed:,} changed, {d.statements:,} statements, {d.postings:,} postings) "
+          f"[{phases}]", flush=True)
+    return d.lines / s
+
+
+def run(store: str, n: int, partition: int) -> None:
+    clock = FixedClock()
+    clock.set_date(BOUGHT)
+    with tempfile.TemporaryDirectory() as tmp:
+        c, name = fresh(store, Path(tmp), clock)
+        try:
+            t = time.perf_counter()
+            seed(c, n)
+            print(f"{store:9s} seeding took {time.perf_counter() - t:.1f} s", flush=True)
+            one_day(c, clock, date(2026, 2, 28), partition, "quiet")
+            one_day(c, clock, date(2026, 3, 1), partition, "statement day")
+            quiet = [one_day(c, clock, date(2026, 3, k), partition, "quiet") for k in range(2, 11)]
+            one_day(c, clock, date(2026, 3, 11), partition, "first past due")
+            t = time.perf_counter()
+            report = sv.check_ledger(c.uow())
+            print(f"{store:9s} quiet days average {sum(quiet) / len(quiet):,.0f} lines/s; "
+                  f"ledger check {'sound' if report.ok else 'NOT SOUND'} over "
+                  f"{report.lines_checked:,} lines in {time.perf_counter() - t:.1f} s", flush=True)
+        finally:
+            c.dispose()
+            drop(name)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--lines", type=int, default=100_000)
+    ap.add_argument("--store", choices=["sqlite", "postgres", "both"], default="both")
+    ap.add_argument("--partition", type=int, default=20_000)
+    ap.add_argument("--kernel-lines", type=int, default=1_000_000)
+    a = ap.parse_args()
+    if a.kernel_lines:
+        kernel_only(a.kernel_lines)
+    for store in (["sqlite", "postgres"] if a.store == "both" else [a.store]):
+        run(store, a.lines, a.partition)
+
+
+if __name__ == "__main__":
+    main()
