@@ -183,11 +183,16 @@ def inproc(args: argparse.Namespace) -> None:
 
 # ------------------------------------------------------------------------------ HTTP
 def serve(args: argparse.Namespace) -> None:
-    """The server process: the real app plus a no-op route (the ceiling)."""
+    """One server process: the real app plus a no-op route (the ceiling).
+
+    ``http`` starts one such process per worker, each on its own port, instead of uvicorn's
+    ``--workers``: uvicorn's multi-worker mode hands each worker a socket whose ``proto`` is
+    0, so asyncio never sets TCP_NODELAY on accepted connections and every response that is
+    written in two parts waits ~40 ms for the client's delayed ACK (Nagle)."""
     import uvicorn
 
     uvicorn.run("bench.origination_bench:make_app", factory=True, host="127.0.0.1",
-                port=args.port, workers=args.workers, log_level="warning", access_log=False)
+                port=args.port, log_level="warning", access_log=False)
 
 
 def make_app() -> Any:
@@ -224,7 +229,7 @@ class _Conn:
         return status, await self.reader.readexactly(length)
 
 
-async def _load(port: int, path: str, bodies: list[Any], token: str | None,
+async def _load(ports: list[int], path: str, bodies: list[Any], token: str | None,
                 concurrency: int, seconds: float) -> tuple[list[float], float, dict[str, int]]:
     lat: list[float] = []
     statuses: dict[str, int] = {}
@@ -233,7 +238,7 @@ async def _load(port: int, path: str, bodies: list[Any], token: str | None,
     done = object()
     auth = b"" if token is None else f"Authorization: Bearer {token}\r\n".encode()
 
-    async def worker() -> None:
+    async def worker(port: int) -> None:
         conn = _Conn(*await asyncio.open_connection("127.0.0.1", port))
         while time.perf_counter() < deadline:
             body = next(it, done)
@@ -258,19 +263,20 @@ async def _load(port: int, path: str, bodies: list[Any], token: str | None,
         conn.writer.close()
 
     t0 = time.perf_counter()
-    await asyncio.gather(*(worker() for _ in range(concurrency)))
+    await asyncio.gather(*(worker(ports[i % len(ports)]) for i in range(concurrency)))
     return lat, time.perf_counter() - t0, statuses
 
 
 def load(args: argparse.Namespace) -> None:
     """The load process: reads the customer ids from a file, reports JSON on stdout."""
     people = json.loads(Path(args.people).read_text())
-    noop_lat, noop_s, _ = asyncio.run(_load(args.port, "/bench/noop", [None] * 10**7, None,
+    ports = [args.port + i for i in range(args.workers)]
+    noop_lat, noop_s, _ = asyncio.run(_load(ports, "/bench/noop", [None] * 10**7, None,
                                             args.concurrency, args.seconds / 2))
     bodies = [{"customer_id": cid, "product": "consumer_bnpl", "channel": "app",
                "device_id": f"dev-{i}", "ip": f"10.1.{i // 250 % 250}.{i % 250}", "bureau": b}
               for i, (cid, b) in enumerate(people)]
-    lat, secs, statuses = asyncio.run(_load(args.port, "/v1/applications", bodies,
+    lat, secs, statuses = asyncio.run(_load(ports, "/v1/applications", bodies,
                                             args.token, args.concurrency, args.seconds))
     print(json.dumps({"noop": [noop_lat, noop_s], "apply": [lat, secs, statuses]}))
 
@@ -278,7 +284,7 @@ def load(args: argparse.Namespace) -> None:
 def http(args: argparse.Namespace) -> None:
     folder = Path(tempfile.mkdtemp(prefix="origination-bench-"))
     url = database_url(args.db, folder)
-    server = None
+    servers: list[subprocess.Popen[bytes]] = []
     try:
         container = container_for(url, folder)
         from creditline.auth import Role, hash_token
@@ -297,17 +303,20 @@ def http(args: argparse.Namespace) -> None:
         env = {**os.environ, "CREDITLINE_DATABASE_URL": url, "CREDITLINE_SECRET_KEY": SECRET,
                "CREDITLINE_ADMIN_TOKEN": ADMIN, "CREDITLINE_DATA_DIR": str(folder),
                "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
-        server = subprocess.Popen([sys.executable, __file__, "serve", "--port", str(args.port),
-                                   "--workers", str(args.workers)], env=env)
-        import httpx
+        servers = [subprocess.Popen([sys.executable, __file__, "serve", "--port",
+                                     str(args.port + i)], env=env)
+                   for i in range(args.workers)]
+        import socket
 
-        for _ in range(200):
-            try:
-                if httpx.get(f"http://127.0.0.1:{args.port}/bench/noop").status_code == 200:
+        for i in range(args.workers):
+            for _ in range(600):
+                try:
+                    socket.create_connection(("127.0.0.1", args.port + i)).close()
                     break
-            except httpx.HTTPError:
-                time.sleep(0.1)
+                except OSError:
+                    time.sleep(0.1)
         out = subprocess.run([sys.executable, __file__, "load", "--port", str(args.port),
+                              "--workers", str(args.workers),
                               "--people", str(people_file), "--token", token,
                               "--concurrency", str(args.concurrency),
                               "--seconds", str(args.seconds)],
@@ -322,8 +331,9 @@ def http(args: argparse.Namespace) -> None:
         print(f"  answers: {json.dumps(statuses)}")
         print(f"  mean {statistics.mean(al):.2f} ms")
     finally:
-        if server is not None:
+        for server in servers:
             server.terminate()
+        for server in servers:
             server.wait(timeout=30)
         drop_database(url)
 
@@ -338,16 +348,17 @@ def main() -> None:
     p = sub.add_parser("http", help="a real server and a separate load process")
     p.add_argument("--seconds", type=float, default=20.0)
     p.add_argument("--concurrency", type=int, default=32)
-    p.add_argument("--workers", type=int, default=2)
+    p.add_argument("--workers", type=int, default=2,
+                   help="server processes, one port each (see serve)")
     p.add_argument("--port", type=int, default=8765)
     p.add_argument("--applicants", type=int, default=0,
                    help="customers to register first (default: 400 per second of load)")
     p.add_argument("--db", choices=("sqlite", "postgres"), default="sqlite")
     p = sub.add_parser("serve")
     p.add_argument("--port", type=int, required=True)
-    p.add_argument("--workers", type=int, default=2)
     p = sub.add_parser("load")
     p.add_argument("--port", type=int, required=True)
+    p.add_argument("--workers", type=int, default=2)
     p.add_argument("--people", required=True)
     p.add_argument("--token", required=True)
     p.add_argument("--concurrency", type=int, default=32)

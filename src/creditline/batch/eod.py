@@ -16,7 +16,6 @@ runs over small books; numpy conversions cost microseconds and the kernel is num
 
 from __future__ import annotations
 
-import os
 import time
 from dataclasses import dataclass
 from datetime import date
@@ -27,6 +26,7 @@ import numpy as np
 import pyarrow as pa
 
 from creditline.ledger.accounts import ACCOUNT_CODES
+from creditline.ledger.ids import new_entry_ids
 from creditline.lines.status import CODE_STATUS, STATUS_CODE
 from creditline.servicing import kernel as k
 from creditline.servicing.products import RATE_SCALE
@@ -187,11 +187,6 @@ def to_arrow(kin: KernelInput) -> tuple[pa.Table, pa.Table]:
     lines = pa.table({"line_id": kin.line_ids, **kin.lines})
     inst = pa.table({"purchase_id": kin.purchase_ids, **kin.inst})
     return lines, inst
-
-
-def new_entry_ids(n: int) -> list[str]:
-    raw = os.urandom(16 * n).hex()
-    return [raw[i * 32:(i + 1) * 32] for i in range(n)]
 
 
 def close_partition(uow: Any, day: date, *, after: str | None = None, limit: int | None = None,

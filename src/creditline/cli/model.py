@@ -211,7 +211,8 @@ def _actor(container: Any, token: str | None) -> Any:
 
 def _record_table(records: list[Any]) -> Table:
     t = Table(title="Models")
-    for c in ("id", "name", "version", "card", "kind", "status", "shadow", "AUC", "created"):
+    t.add_column("id", no_wrap=True, min_width=36)  # ids are copied into `model promote`
+    for c in ("name", "version", "card", "kind", "status", "shadow", "AUC", "created"):
         t.add_column(c)
     for r in records:
         t.add_row(r.id, r.name, str(r.version), r.card_type, r.kind, r.status.value,

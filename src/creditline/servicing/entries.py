@@ -13,18 +13,14 @@ columns by the kernel).  Every entry balances by construction and is checked aga
 
 from __future__ import annotations
 
-import uuid
 from datetime import date
 from decimal import Decimal
 
 from creditline.ledger import accounts as acc
+from creditline.ledger.ids import new_entry_id
 from creditline.ledger.journal import EntryBuilder, JournalEntry
 from creditline.servicing.returns import ReturnEffect
 from creditline.servicing.waterfall import AllocationResult
-
-
-def new_entry_id() -> str:
-    return uuid.uuid4().hex
 
 
 def purchase_entry(line_id: str, purchase_id: str, amount: Decimal, on: date,

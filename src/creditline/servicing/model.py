@@ -92,11 +92,15 @@ class Installment:
 
     @property
     def status(self) -> str:
+        """cancelled (its principal was all returned), billed, paid, prepaid or scheduled.
+        An interest-only period has no principal by design and is never "cancelled"."""
+        if self.p_orig > 0 and self.p_sched == 0 and self.p_paid == 0:
+            return "cancelled"
         if self.billed:
             return "paid" if self.owed() == 0 else "billed"
-        if self.p_sched == 0 and self.f_sched == 0 and self.i_out == 0:
-            return "cancelled" if self.p_paid == 0 else "prepaid"
-        return "prepaid" if self.p_out == 0 and self.i_out == 0 else "scheduled"
+        if self.p_orig > 0 and self.p_out == 0 and self.i_out == 0:
+            return "prepaid"
+        return "scheduled"
 
 
 @dataclass

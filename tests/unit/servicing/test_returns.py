@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 
+from creditline.servicing.model import Installment
 from creditline.servicing.returns import apply_return
 from tests.unit.servicing.factories import inst
 
@@ -50,3 +51,14 @@ def test_with_unbilled_only_the_billed_fees_stay() -> None:
 def test_returning_more_than_the_purchase_is_a_programming_error() -> None:
     with pytest.raises(ValueError):
         apply_return(plan(billed=0), D("600.01"), "pro_rata")
+
+
+def test_installment_status_reads_like_the_schedule() -> None:
+    interest_only = Installment("d", 1, date(2026, 3, 15), date(2026, 3, 20), D("0"), D("0"),
+                                D("0"), D("0"))
+    assert interest_only.status == "scheduled"
+    items = plan(billed=1)
+    apply_return(items, D("100.00"), "pro_rata")
+    assert items[-1].status == "cancelled" and items[0].status == "billed"
+    items[1].p_paid = D("100.00")
+    assert items[1].status == "prepaid"

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-
 from creditline.simulate.book import DPD_BUCKETS
 from creditline.simulate.demo import DemoContext, MonthSnapshot
 

@@ -106,7 +106,6 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('postings', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_postings_entry_id'), ['entry_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_postings_line_id'), ['line_id'], unique=False)
 
     op.create_table('purchases',
     sa.Column('id', sa.String(length=36), nullable=False),
@@ -234,7 +233,6 @@ def downgrade() -> None:
 
     op.drop_table('purchases')
     with op.batch_alter_table('postings', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_postings_line_id'))
         batch_op.drop_index(batch_op.f('ix_postings_entry_id'))
 
     op.drop_table('postings')
