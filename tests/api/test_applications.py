@@ -51,9 +51,9 @@ def test_a_good_applicant_is_approved_with_a_line_and_a_full_answer(
     assert detail["policy"]["basis"]["binding"] == "REQUESTED_LIMIT"
 
 
-def test_a_poor_file_is_declined_with_the_score_reasons_first(api: TestClient) -> None:
-    cid = register(api, person(2, income="3000.00", employment="unemployed"))
-    a = applied(api, cid, bureau=POOR_BUREAU)
+def test_a_poor_file_is_declined_with_the_score_reasons_first(sqlite_api: TestClient) -> None:
+    cid = register(sqlite_api, person(2, income="3000.00", employment="unemployed"))
+    a = applied(sqlite_api, cid, bureau=POOR_BUREAU)
     assert a["decision"] == "declined" and a["limit"] == "0.00" and a["line_id"] is None
     assert codes(a)[0] == "SCORE_BELOW_CUTOFF"
     assert set(codes(a)[1:]) <= {"A_INQUIRIES_6M", "A_DELINQUENCIES_24M", "A_EMPLOYMENT",
@@ -101,15 +101,15 @@ def test_blacklisted_identity_phone_and_device_are_declined(
 
 
 def test_removing_a_blacklist_entry_lets_the_next_application_through(
-        api: TestClient, clock: FixedClock) -> None:
-    cid = register(api, person(13))
-    entry = api.post("/v1/blacklist", headers=ADMIN, json={
+        sqlite_api: TestClient, clock: FixedClock) -> None:
+    cid = register(sqlite_api, person(13))
+    entry = sqlite_api.post("/v1/blacklist", headers=ADMIN, json={
         "kind": "device", "value": "dev-x", "reason": "test"}).json()
-    assert applied(api, cid, device_id="dev-x", bureau=GOOD_BUREAU)["decision"] == "declined"
-    removed = api.delete(f"/v1/blacklist/{entry['id']}", headers=ADMIN).json()
+    assert applied(sqlite_api, cid, device_id="dev-x", bureau=GOOD_BUREAU)["decision"] == "declined"
+    removed = sqlite_api.delete(f"/v1/blacklist/{entry['id']}", headers=ADMIN).json()
     assert removed["active"] is False and removed["removed_by"] == "admin-token"
     clock.advance(days=31)  # past the cool-down
-    assert applied(api, cid, device_id="dev-x", bureau=GOOD_BUREAU)["decision"] == "approved"
+    assert applied(sqlite_api, cid, device_id="dev-x", bureau=GOOD_BUREAU)["decision"] == "approved"
 
 
 def test_a_fourth_application_from_one_device_in_a_day_is_declined(
@@ -161,15 +161,15 @@ def test_four_applicants_sharing_a_contact_stay_under_the_ring_size(api: TestCli
     assert [applied(api, cid, bureau=GOOD_BUREAU)["decision"] for cid in ids] == ["approved"] * 4
 
 
-def test_bad_input_answers_404_422_and_409(api: TestClient) -> None:
-    assert apply(api, "no-such-customer").status_code == 404
-    pid = register(api, person(60))
-    wrong = apply(api, pid, product="sme_line")
+def test_bad_input_answers_404_422_and_409(sqlite_api: TestClient) -> None:
+    assert apply(sqlite_api, "no-such-customer").status_code == 404
+    pid = register(sqlite_api, person(60))
+    wrong = apply(sqlite_api, pid, product="sme_line")
     assert wrong.status_code == 422 and wrong.json()["detail"][0]["loc"] == ["product"]
-    unknown = apply(api, pid, product="mortgage")
+    unknown = apply(sqlite_api, pid, product="mortgage")
     assert unknown.status_code == 422 and "unknown product" in unknown.json()["message"]
-    eid = register(api, enterprise(61, credit_check=False))
-    no_consent = apply(api, eid, product="sme_line", financials={
+    eid = register(sqlite_api, enterprise(61, credit_check=False))
+    no_consent = apply(sqlite_api, eid, product="sme_line", financials={
         "revenue": "1.00", "net_profit": "1.00", "current_assets": "1.00",
         "current_liabilities": "1.00", "total_assets": "1.00", "total_liabilities": "0.00",
         "operating_cash_flow": "1.00", "debt_service": "0.00"})
@@ -178,9 +178,9 @@ def test_bad_input_answers_404_422_and_409(api: TestClient) -> None:
     for body, field in (({"requested_limit": "12.345"}, "requested_limit"),
                         ({"ip": "999.1.1.1"}, "ip"), ({"channel": "Mobile App!"}, "channel"),
                         ({"bureau": {"inquiries_6m": -1}}, "bureau")):
-        r = apply(api, pid, **body)
+        r = apply(sqlite_api, pid, **body)
         assert r.status_code == 422 and r.json()["detail"][0]["loc"][0] == field, r.text
-    with_statements = apply(api, pid, financials={"revenue": "1.00"})
+    with_statements = apply(sqlite_api, pid, financials={"revenue": "1.00"})
     assert with_statements.status_code == 422
 
 
@@ -237,21 +237,37 @@ def test_special_terms_need_a_second_officer_and_then_set_the_limit(
 
 
 def test_scores_are_shadowed_by_a_challenger_when_one_is_set(
-        api: TestClient, container: Container, role_headers: dict[str, dict[str, str]]) -> None:
+        sqlite_api: TestClient, sqlite_container: Container, role_headers: dict[str, dict[str, str]]) -> None:
     import json
 
     from creditline.origination.scorer import shipped_card
 
-    cid = register(api, person(80))
-    applied(api, cid, bureau=GOOD_BUREAU)  # installs the default champion
+    cid = register(sqlite_api, person(80))
+    applied(sqlite_api, cid, bureau=GOOD_BUREAU)  # installs the default champion
     officer = role_headers["risk_officer"]
-    r = api.post("/v1/models", headers=officer, json={
+    r = sqlite_api.post("/v1/models", headers=officer, json={
         "name": "bnpl_a_card", "model": json.loads(shipped_card("bnpl_a_card"))})
     assert r.status_code == 201, r.text
-    assert api.post(f"/v1/models/{r.json()['id']}/challenger", headers=officer,
+    assert sqlite_api.post(f"/v1/models/{r.json()['id']}/challenger", headers=officer,
                     json={"share": 1.0}).status_code == 200
-    cid2 = register(api, person(81))
-    a = applied(api, cid2, bureau=GOOD_BUREAU)
-    detail = api.get(f"/v1/applications/{a['id']}", headers=ADMIN).json()
+    cid2 = register(sqlite_api, person(81))
+    a = applied(sqlite_api, cid2, bureau=GOOD_BUREAU)
+    detail = sqlite_api.get(f"/v1/applications/{a['id']}", headers=ADMIN).json()
     assert detail["shadow"]["model_id"] == r.json()["id"]
     assert abs(detail["shadow"]["score"] - a["score"]) < 0.01
+
+
+def test_an_identity_that_no_longer_passes_its_check_is_declined(
+        sqlite_api: TestClient, sqlite_container: Container) -> None:
+    """Registration refuses bad identity numbers, so this can only come from data changed
+    behind the platform's back (an import, a manual fix): screening checks again."""
+    from sqlalchemy import update
+
+    from creditline.store.tables.foundation import customers
+
+    cid = register(sqlite_api, person(90))
+    with sqlite_container.engine.begin() as c:
+        c.execute(update(customers).where(customers.c.id == cid).values(
+            id_number_enc=sqlite_container.cipher.encrypt("110105198501010001")))  # wrong check char
+    a = applied(sqlite_api, cid, bureau=GOOD_BUREAU)
+    assert a["decision"] == "declined" and codes(a)[0] == "ID_INVALID"

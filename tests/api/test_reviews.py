@@ -27,17 +27,17 @@ def decide(api: TestClient, review_id: str, headers: dict[str, str], **body: Any
 
 
 def test_the_reviewer_sees_the_application_checks_and_score_reasons(
-        api: TestClient, role_headers: dict[str, dict[str, str]]) -> None:
-    a = referred(api, 100)
-    item = api.get(f"/v1/reviews/{a['review_id']}", headers=role_headers["reviewer"]).json()
+        sqlite_api: TestClient, role_headers: dict[str, dict[str, str]]) -> None:
+    a = referred(sqlite_api, 100)
+    item = sqlite_api.get(f"/v1/reviews/{a['review_id']}", headers=role_headers["reviewer"]).json()
     assert item["status"] == "pending" and item["proposed_limit"] == "3000.00"
     assert item["application"]["id"] == a["id"]
     assert item["checks"]["screening"]["velocity"]["device_24h"] == 1
     assert item["score"]["score"] == a["score"] and item["score"]["reasons"]
     assert all(r["source"] == "score" for r in item["score"]["reasons"])
     assert item["ring"] is None
-    assert api.get("/v1/reviews", headers=role_headers["service"]).status_code == 403
-    assert api.get("/v1/reviews?status=later",
+    assert sqlite_api.get("/v1/reviews", headers=role_headers["service"]).status_code == 403
+    assert sqlite_api.get("/v1/reviews?status=later",
                    headers=role_headers["reviewer"]).status_code == 422
 
 
@@ -85,17 +85,17 @@ def test_a_large_approval_needs_a_second_different_reviewer(
 
 
 def test_a_decline_is_final_and_the_customer_may_apply_again_after_the_cool_down(
-        api: TestClient, role_headers: dict[str, dict[str, str]]) -> None:
-    a = referred(api, 103)
-    r = decide(api, a["review_id"], role_headers["reviewer"], decision="decline",
+        sqlite_api: TestClient, role_headers: dict[str, dict[str, str]]) -> None:
+    a = referred(sqlite_api, 103)
+    r = decide(sqlite_api, a["review_id"], role_headers["reviewer"], decision="decline",
                comment="income not verified")
     assert r.json()["outcome"] == "declined" and r.json()["application"]["limit"] == "0.00"
-    bad = decide(api, a["review_id"], role_headers["reviewer"], decision="approve")
+    bad = decide(sqlite_api, a["review_id"], role_headers["reviewer"], decision="approve")
     assert bad.status_code == 409
-    no_comment = api.post(f"/v1/reviews/{a['review_id']}/decision",
+    no_comment = sqlite_api.post(f"/v1/reviews/{a['review_id']}/decision",
                           headers=role_headers["reviewer"], json={"decision": "approve",
                                                                    "comment": " "})
     assert no_comment.status_code == 422
     # the decision ends the pending application: a new one is decided (cool-down applies)
-    again = applied(api, a["customer_id"], bureau=REFER_BUREAU)
+    again = applied(sqlite_api, a["customer_id"], bureau=REFER_BUREAU)
     assert again["decision"] == "declined" and again["reasons"][0]["code"] == "COOLDOWN"

@@ -15,8 +15,12 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
+from creditline.auth import SYSTEM
 from creditline.bootstrap import bootstrap
 from creditline.cli import main
+from creditline.errors import ValidationError
+from creditline.parties.identity import id_check_char
+from creditline.parties.services import RegisterPerson, register_customer
 from creditline.servicing import services as sv
 from creditline.settings import Settings
 from creditline.simulate.book import read_book
@@ -172,7 +176,8 @@ def test_the_api_can_browse_the_demo_database(short_demo: DemoResult) -> None:
 
 def test_the_same_seed_gives_the_same_summary(tmp_path: Path) -> None:
     def run(folder: str) -> dict[str, Any]:
-        cfg = DemoConfig(customers=30, months=2, seed=3, activity=1.0, out=tmp_path / folder)
+        cfg = DemoConfig(customers=30, enterprises=6, months=2, seed=3, activity=1.0,
+                         out=tmp_path / folder)
         return DemoRun(cfg, secret_key=SECRET).run(report=False).summary
 
     first, second = run("a"), run("b")
@@ -180,6 +185,33 @@ def test_the_same_seed_gives_the_same_summary(tmp_path: Path) -> None:
     assert first["lines"]["opened"] > 0
     assert first["activity"]["purchases"]["count"] > 0
     assert first["activity"]["repayments"]["count"] > 0
+    assert first["applications"]["applied"] == 36  # the enterprises applied for sme_line too
+
+
+def test_the_demo_never_touches_a_database_it_did_not_write(tmp_path: Path) -> None:
+    foreign = tmp_path / "creditline.db"
+    foreign.write_bytes(b"someone's book")
+    with pytest.raises(ValidationError) as err:
+        DemoRun(DemoConfig(customers=10, months=1, out=tmp_path), secret_key=SECRET).run()
+    assert err.value.field == "out"
+    assert foreign.read_bytes() == b"someone's book"
+
+
+def test_the_demo_needs_an_empty_database(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'busy.db'}"
+    container = bootstrap(Settings(database_url=url, secret_key=SECRET, data_dir=tmp_path))
+    first17 = "11010519850101001"
+    try:
+        register_customer(RegisterPerson(
+            name="Li Lei", id_number=first17 + id_check_char(first17), phone="13800000001",
+            monthly_income="9000.00", consents={"credit_check": True, "data_processing": True}),
+            container.uow(), SYSTEM)
+    finally:
+        container.dispose()
+    with pytest.raises(ValidationError) as err:
+        DemoRun(DemoConfig(customers=10, months=1, out=tmp_path / "o", db_url=url),
+                secret_key=SECRET).run()
+    assert err.value.field == "db" and "empty" in err.value.rule
 
 
 def _cli(monkeypatch: pytest.MonkeyPatch, *args: str) -> int:

@@ -22,7 +22,8 @@ from creditline.simulate.demo import (
 )
 
 _OPTION = {"customers": "--customers", "months": "--months", "seed": "--seed",
-           "enterprises": "--enterprises", "activity": "--activity", "db": "--db"}
+           "enterprises": "--enterprises", "activity": "--activity", "db": "--db",
+           "out": "--out"}
 
 
 class RichProgress:
@@ -74,8 +75,11 @@ def demo(
         raise ValidationError(_OPTION.get(exc.field, exc.field), exc.rule) from None
     columns = (TextColumn("[bold]{task.description:<24}"), BarColumn(), MofNCompleteColumn(),
                TimeElapsedColumn())
-    with Progress(*columns, console=console, transient=False) as bar:
-        result = DemoRun(config).run(RichProgress(bar))
+    try:
+        with Progress(*columns, console=console, transient=False) as bar:
+            result = DemoRun(config).run(RichProgress(bar))
+    except ValidationError as exc:
+        raise ValidationError(_OPTION.get(exc.field, exc.field), exc.rule) from None
     print_summary(result)
 
 

@@ -46,6 +46,7 @@ MIN_CUSTOMERS = 10
 MAX_CUSTOMERS = 1_000_000
 MAX_MONTHS = 36
 DB_FILE = "creditline.db"
+MARKER_FILE = ".creditline-demo"
 # The customers' purchase habits are scaled to 30% by default (about 0.35 purchases a
 # month instead of 1.2) so that the default demo (2,000 customers, 12 months) finishes in
 # under two minutes on a 2-core machine: each purchase, return or repayment costs ~3.6 ms
@@ -315,12 +316,18 @@ def seeded_uuids(seed: int) -> Iterator[None]:
 
 
 def prepare_store(config: DemoConfig) -> None:
-    """A fresh SQLite file under ``out`` (the demo's own earlier database is replaced);
-    any other database must be empty."""
+    """A fresh SQLite file under ``out``: a database an earlier demo wrote there (it left
+    its marker file) is replaced; any other database must be empty (``_check_empty``), and
+    a ``creditline.db`` the demo did not write is never deleted."""
     config.out.mkdir(parents=True, exist_ok=True)
-    if config.db_url is None:
-        for suffix in ("", "-wal", "-shm", "-journal"):
-            (config.out / f"{DB_FILE}{suffix}").unlink(missing_ok=True)
+    if config.db_url is not None:
+        return
+    db, marker = config.out / DB_FILE, config.out / MARKER_FILE
+    if db.exists() and not marker.exists():
+        raise ValidationError("out", f"{db} was not written by the demo; choose another folder")
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        (config.out / f"{DB_FILE}{suffix}").unlink(missing_ok=True)
+    marker.write_text("creditline.db here was written by `creditline demo`; a rerun replaces it.\n")
 
 
 def _check_empty(container: Container) -> None:

@@ -34,11 +34,16 @@ def _png(fig: Figure) -> str:
     return base64.b64encode(buf.getvalue()).decode("ascii")
 
 
-def _figure(width: float = 6.0, height: float = 3.6) -> tuple[Figure, Any]:
+def _figure(width: float = 5.2, height: float = 3.4) -> tuple[Figure, Any]:
     fig = Figure(figsize=(width, height))
     ax = fig.subplots()
     ax.spines[["top", "right"]].set_visible(False)
     return fig, ax
+
+
+def _legend(ax: Any) -> None:
+    """Legends sit to the right of the plot, never over the bars."""
+    ax.legend(fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
 
 
 def _amount(text: str) -> float:
@@ -93,7 +98,7 @@ def score_chart(scores: dict[str, Any]) -> Chart:
                            label=f"{label} ({scores[key]:.0f})")
     ax.set_xlabel("A-card score")
     ax.set_ylabel("share of group")
-    ax.legend(fontsize=8, frameon=False)
+    _legend(ax)
     return Chart("Score distribution by true outcome",
                  "Scores of the applicants who were really bad (defaulted within 12 months, "
                  "hidden truth) against those who were good; the further apart, the better "
@@ -113,7 +118,7 @@ def trend_chart(months: list[dict[str, Any]]) -> Chart:
     ax.set_xticks(x, labels, rotation=45, ha="right", fontsize=8)
     ax.set_ylabel("% at month end")
     ax.set_ylim(bottom=0)
-    ax.legend(fontsize=8, frameon=False)
+    _legend(ax)
     return Chart("Utilisation and delinquency over time",
                  "At each month end, after end of day.", _png(fig))
 
@@ -132,7 +137,7 @@ def bucket_chart(months: list[dict[str, Any]]) -> Chart:
     ax.set_xticks(x, labels, rotation=45, ha="right", fontsize=8)
     ax.yaxis.set_major_formatter(_thousands)
     ax.set_ylabel("balance (CNY)")
-    ax.legend(fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    _legend(ax)
     return Chart("Balances by days past due",
                  "Everything owed (principal, fees, interest, penalties) by the line's days "
                  "past due at month end.", _png(fig))
@@ -149,7 +154,7 @@ def activity_chart(months: list[dict[str, Any]]) -> Chart:
     ax.set_xticks(x, labels, rotation=45, ha="right", fontsize=8)
     ax.yaxis.set_major_formatter(_thousands)
     ax.set_ylabel("CNY in the month")
-    ax.legend(fontsize=8, frameon=False)
+    _legend(ax)
     return Chart("Purchases, repayments and returns", "Amounts the services accepted.",
                  _png(fig))
 
@@ -162,7 +167,7 @@ def fraud_chart(fraud: dict[str, Any]) -> Chart:
     ax.bar(kinds, caught, color=ACCENT, label="caught (declined or referred)")
     ax.bar(kinds, missed, bottom=caught, color=BAD, label="missed (line opened)")
     ax.set_ylabel("fraudulent applicants (hidden truth)")
-    ax.legend(fontsize=8, frameon=False)
+    _legend(ax)
     return Chart("Fraud caught vs missed",
                  f"{fraud['caught']} of {fraud['fraudsters']} fraudsters stopped at "
                  f"application; missed ones owed {fraud['missed_balance_end']} at the end.",
@@ -181,7 +186,7 @@ def truth_chart(truth: dict[str, Any]) -> Chart:
         ax.text(xi - 0.2, v, f"{v:.1f}%\nn={n:,}", ha="center", va="bottom", fontsize=8)
     ax.set_xticks(x, groups)
     ax.set_ylabel("%")
-    ax.legend(fontsize=8, frameon=False)
+    _legend(ax)
     return Chart("Decisions against the hidden truth",
                  "How bad the applicants in each decision really were: a good policy "
                  "approves the low bad rates and declines the high ones.", _png(fig))
