@@ -174,18 +174,27 @@ def test_the_api_can_browse_the_demo_database(short_demo: DemoResult) -> None:
         container.dispose()
 
 
-def test_the_same_seed_gives_the_same_summary(tmp_path: Path) -> None:
-    def run(folder: str) -> dict[str, Any]:
-        cfg = DemoConfig(customers=30, enterprises=6, months=2, seed=3, activity=1.0,
-                         out=tmp_path / folder)
-        return DemoRun(cfg, secret_key=SECRET).run(report=False).summary
+def _tiny(out: Path, db_url: str | None = None) -> dict[str, Any]:
+    cfg = DemoConfig(customers=30, enterprises=6, months=2, seed=3, activity=1.0, out=out,
+                     db_url=db_url)
+    return DemoRun(cfg, secret_key=SECRET).run(report=False).summary
 
-    first, second = run("a"), run("b")
+
+def test_the_same_seed_gives_the_same_summary(tmp_path: Path) -> None:
+    first, second = _tiny(tmp_path / "a"), _tiny(tmp_path / "b")
     assert first == second
     assert first["lines"]["opened"] > 0
     assert first["activity"]["purchases"]["count"] > 0
     assert first["activity"]["repayments"]["count"] > 0
     assert first["applications"]["applied"] == 36  # the enterprises applied for sme_line too
+
+
+@pytest.mark.slow
+@pytest.mark.postgres
+def test_postgresql_books_the_same_market_as_sqlite(tmp_path: Path, pg_database: str) -> None:
+    on_postgres = _tiny(tmp_path / "pg", pg_database)
+    assert on_postgres["ledger"]["ok"]
+    assert on_postgres == _tiny(tmp_path / "sqlite")
 
 
 def test_the_demo_never_touches_a_database_it_did_not_write(tmp_path: Path) -> None:
@@ -233,3 +242,19 @@ def test_bad_options_exit_2_naming_the_option(monkeypatch: pytest.MonkeyPatch, t
     assert _cli(monkeypatch, *args, "--out", str(tmp_path / "o")) == 2
     assert option in capsys.readouterr().err
     assert not (tmp_path / "o").exists()  # nothing was started
+
+
+@pytest.mark.slow
+def test_the_command_prints_the_summary_and_how_to_browse(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("CREDITLINE_SECRET_KEY", SECRET)
+    out = tmp_path / "demo-out"
+    assert _cli(monkeypatch, "--customers", "10", "--months", "1", "--out", str(out)) == 0
+    printed = capsys.readouterr().out
+    assert "approval rate" in printed and "Balances by days past due" in printed
+    assert f"creditline serve --db sqlite:///{(out / 'creditline.db').resolve()}" in printed
+    assert any(line.strip().startswith("cl_") for line in printed.splitlines())  # the token
+    assert (out / "report.html").exists() and (out / "summary.json").exists()
+    # A rerun into the same folder replaces the demo's own database.
+    assert _cli(monkeypatch, "--customers", "10", "--months", "1", "--out", str(out)) == 0

@@ -54,6 +54,6 @@ def require(permission: str) -> Callable[[Principal], Principal]:
     return _check
 
 
-def Allowed(permission: str) -> object:  # noqa: N802  (reads like a type in signatures)
+def Allowed(permission: str) -> object:
     """``actor: Annotated[Principal, Allowed("customers:create")]``."""
     return Depends(require(permission))

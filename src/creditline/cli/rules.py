@@ -13,7 +13,6 @@ from rich.table import Table
 from creditline.cli.common import DbOption, console, container_for, err_console
 from creditline.errors import ValidationError
 from creditline.money import money_str
-from creditline.origination.services import replay
 from creditline.policy.cases import CASES_DIR, run_cases
 from creditline.policy.ruleset import load_ruleset
 
@@ -86,6 +85,8 @@ def replay_cmd(
         raise ValidationError("--until", "must be after --since")
     rs = load_ruleset(rules)
     container = container_for(db)
+    from creditline.origination.services import replay  # scoring stack: load only when used
+
     report = replay(container.uow(), rs, start, end)
     before = ", ".join(f"{k} ({v})" for k, v in report.rules_before.most_common()) or "none"
     console.print(f"replayed {report.total} applications decided by {before}")

@@ -170,7 +170,8 @@ def fraud_chart(fraud: dict[str, Any]) -> Chart:
     _legend(ax)
     return Chart("Fraud caught vs missed",
                  f"{fraud['caught']} of {fraud['fraudsters']} fraudsters stopped at "
-                 f"application; missed ones owed {fraud['missed_balance_end']} at the end.",
+                 f"application; the missed ones owed {Decimal(fraud['missed_balance_end']):,.2f}"
+                 " CNY at the end.",
                  _png(fig))
 
 
@@ -203,6 +204,7 @@ def charts(summary: dict[str, Any]) -> list[Chart]:
 
 def render_report(summary: dict[str, Any], *, seconds: float | None = None) -> str:
     env = Environment(loader=FileSystemLoader(_TEMPLATES), autoescape=select_autoescape(["j2"]))
+    env.filters["money"] = lambda text: f"{Decimal(text):,.2f}"
     return env.get_template("report.html.j2").render(s=summary, charts=charts(summary),
                                                      seconds=seconds)
 

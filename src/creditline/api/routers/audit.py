@@ -6,9 +6,9 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
+from creditline.api.deps import Allowed, ContainerDep
 from creditline.audit import verify_chain
 from creditline.auth import Principal
-from creditline.api.deps import Allowed, ContainerDep
 
 router = APIRouter(prefix="/v1/audit", tags=["audit"])
 
