@@ -33,8 +33,14 @@ def canonical(details: dict[str, Any]) -> str:
 
 def entry_hash(prev_hash: str, seq: int, at: datetime, actor: str, action: str, entity: str,
                entity_id: str, details: dict[str, Any]) -> str:
-    body = "|".join([prev_hash, str(seq), at.isoformat(), actor, action, entity, entity_id,
-                     canonical(details)])
+    return chain_hash(prev_hash, seq, at.isoformat(), actor, action, entity, entity_id,
+                      canonical(details))
+
+
+def chain_hash(prev_hash: str, seq: int, at: str, actor: str, action: str, entity: str,
+               entity_id: str, details: str) -> str:
+    """``entry_hash`` over values already in their stored form (ISO time, canonical JSON)."""
+    body = "|".join([prev_hash, str(seq), at, actor, action, entity, entity_id, details])
     return hashlib.sha256(body.encode()).hexdigest()
 
 

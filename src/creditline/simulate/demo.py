@@ -352,13 +352,14 @@ class DemoRun:
         from creditline.simulate.report import write_report
         from creditline.simulate.summary import build_summary, write_summary
 
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         cfg = self.config
         progress = progress or NoProgress()
         prepare_store(cfg)
         with seeded_uuids(cfg.seed):
             ctx = self._context(progress)
             ctx.timings["population and store"] = time.perf_counter() - started
+            ctx.cpu["population and store"] = time.process_time() - cpu
             try:
                 self._run_steps(ctx)
                 summary = build_summary(ctx)
@@ -368,9 +369,10 @@ class DemoRun:
         report_path = None
         if report:
             progress.phase("report", 1)
-            t = time.perf_counter()
+            t, c = time.perf_counter(), time.process_time()
             report_path = write_report(summary, cfg.out, seconds=t - started)
             ctx.timings["report"] = time.perf_counter() - t
+            ctx.cpu["report"] = time.process_time() - c
             progress.advance()
         return DemoResult(summary, ctx, time.perf_counter() - started, summary_path, report_path)
 

@@ -8,7 +8,7 @@ import hashlib
 import json
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import bindparam, insert, select
 from sqlalchemy.orm import Session
 
 from creditline.errors import Conflict
@@ -18,6 +18,10 @@ from creditline.store.tables.foundation import idempotency_keys
 def request_fingerprint(body: Any) -> str:
     return hashlib.sha256(json.dumps(body, sort_keys=True, default=str).encode()).hexdigest()
 
+_LOOKUP = select(idempotency_keys).where(idempotency_keys.c.scope == bindparam("scope"),
+                                         idempotency_keys.c.key == bindparam("key"))
+_SAVE = insert(idempotency_keys)
+
 
 class SqlIdempotencyStore:
     def __init__(self, session: Session, uow: Any) -> None:
@@ -26,8 +30,7 @@ class SqlIdempotencyStore:
 
     def lookup(self, scope: str, key: str, body: Any) -> dict[str, Any] | None:
         """The stored answer for a replay, ``None`` for a new key; 409 if the body differs."""
-        row = self.s.execute(select(idempotency_keys).where(
-            idempotency_keys.c.scope == scope, idempotency_keys.c.key == key)).first()
+        row = self.s.execute(_LOOKUP, {"scope": scope, "key": key}).first()
         if row is None:
             return None
         if row.request_hash != request_fingerprint(body):
@@ -35,6 +38,5 @@ class SqlIdempotencyStore:
         return dict(row.response)
 
     def save(self, scope: str, key: str, body: Any, response: dict[str, Any]) -> None:
-        self.s.execute(insert(idempotency_keys).values(
-            scope=scope, key=key, request_hash=request_fingerprint(body), response=response,
-            created_at=self.uow.now()))
+        self.s.execute(_SAVE, {"scope": scope, "key": key, "request_hash": request_fingerprint(body),
+                               "response": response, "created_at": self.uow.now()})

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import bindparam, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -22,6 +22,14 @@ from creditline.errors import ConcurrencyError, Conflict
 from creditline.parties.contacts import EmergencyContact
 from creditline.parties.customers import Consents, Customer, Enterprise, Person
 from creditline.store.tables.foundation import customers, emergency_contacts
+
+# Built once with bind parameters (registration and every decision run these).
+_GET = select(customers).where(customers.c.id == bindparam("id"))
+_GET_LOCKED = _GET.with_for_update()
+_ID_BY_ID_HASH = select(customers.c.id).where(customers.c.id_number_hash == bindparam("h"))
+_CONTACTS = (select(emergency_contacts)
+             .where(emergency_contacts.c.customer_id == bindparam("customer_id"))
+             .order_by(emergency_contacts.c.position))
 
 
 class SqlCustomerRepository:
@@ -50,7 +58,7 @@ class SqlCustomerRepository:
                        attributes=customer.attributes)
         try:
             with self.s.begin_nested():
-                self.s.execute(insert(customers).values(**row))
+                self.s.execute(insert(customers), row)
         except IntegrityError as exc:
             what = "uscc" if "uscc" in str(exc.orig) else "id_number"
             raise Conflict(f"{what}: a customer with this {what.replace('_', ' ')} is already "
@@ -58,18 +66,14 @@ class SqlCustomerRepository:
                            ) from None
 
     def get(self, customer_id: str, *, for_update: bool = False) -> Customer | None:
-        q = select(customers).where(customers.c.id == customer_id)
-        if for_update:
-            q = q.with_for_update()
-        row = self.s.execute(q).first()
+        row = self.s.execute(_GET_LOCKED if for_update else _GET, {"id": customer_id}).first()
         return None if row is None else self._customer(row)
 
     def id_number_taken(self, id_number: str) -> bool:
         return self.id_by_id_number(id_number) is not None
 
     def id_by_id_number(self, id_number: str) -> str | None:
-        return self.s.execute(select(customers.c.id).where(
-            customers.c.id_number_hash == self._hash(id_number))).scalar()
+        return self.s.execute(_ID_BY_ID_HASH, {"h": self._hash(id_number)}).scalar()
 
     def uscc_taken(self, uscc: str) -> bool:
         return self.s.execute(select(customers.c.id).where(customers.c.uscc == uscc)).first() is not None
@@ -78,12 +82,12 @@ class SqlCustomerRepository:
     def add_contact(self, c: EmergencyContact) -> None:
         try:
             with self.s.begin_nested():
-                self.s.execute(insert(emergency_contacts).values(
-                    id=c.id, customer_id=c.customer_id, position=c.position, name=c.name,
-                    relation=c.relation,
-                    phone_enc=self._enc(c.phone), phone_hash=self._hash(c.phone),
-                    consent=c.consent, consented_at=c.consented_at,
-                    verification=c.verification, created_at=c.created_at))
+                self.s.execute(insert(emergency_contacts), {
+                    "id": c.id, "customer_id": c.customer_id, "position": c.position,
+                    "name": c.name, "relation": c.relation, "phone_enc": self._enc(c.phone),
+                    "phone_hash": self._hash(c.phone), "consent": c.consent,
+                    "consented_at": c.consented_at, "verification": c.verification,
+                    "created_at": c.created_at})
         except IntegrityError as exc:
             if "phone" in str(exc.orig):
                 raise Conflict("phone: this customer already has an emergency contact with that "
@@ -92,9 +96,7 @@ class SqlCustomerRepository:
             raise ConcurrencyError("emergency contacts changed concurrently; retry") from None
 
     def contacts(self, customer_id: str) -> list[EmergencyContact]:
-        rows = self.s.execute(select(emergency_contacts)
-                              .where(emergency_contacts.c.customer_id == customer_id)
-                              .order_by(emergency_contacts.c.position))
+        rows = self.s.execute(_CONTACTS, {"customer_id": customer_id})
         return [EmergencyContact(
             id=r.id, customer_id=r.customer_id, position=r.position, name=r.name, relation=r.relation,
             phone=self.cipher.decrypt(r.phone_enc), consent=r.consent,

@@ -53,6 +53,12 @@ _SAVE_LINE = (update(credit_lines)
               .where(credit_lines.c.id == bindparam("k_id"),
                      credit_lines.c.version == bindparam("k_version"))
               .values({c: bindparam(c) for c in (*LINE_FIELDS, "status", "credit_limit", "version")}))
+_GET_LINE = select(credit_lines).where(credit_lines.c.id == bindparam("id"))
+_GET_LINE_LOCKED = _GET_LINE.with_for_update()
+_OPEN_INSTALLMENTS = select(installments).where(installments.c.line_id == bindparam("line_id"),
+                                                installments.c.settled.is_(False))
+_ADD_REPAYMENT = insert(repayments)
+_ADD_RETURN = insert(goods_returns)
 _ADD_PURCHASE = insert(purchases)
 _ADD_INSTALLMENTS = insert(installments)
 _SAVE_INSTALLMENTS = (update(installments)
@@ -129,10 +135,7 @@ class SqlServicingRepository:
             **{f: getattr(line, f) for f in LINE_FIELDS}))
 
     def get_line(self, line_id: str, *, lock: bool = False) -> Line | None:
-        q = select(credit_lines).where(credit_lines.c.id == line_id)
-        if lock:
-            q = q.with_for_update()
-        row = self.s.execute(q).first()
+        row = self.s.execute(_GET_LINE_LOCKED if lock else _GET_LINE, {"id": line_id}).first()
         return None if row is None else _line(row)
 
     def lines_of_customer(self, customer_id: str) -> list[Line]:
@@ -178,8 +181,7 @@ class SqlServicingRepository:
 
     def open_installments(self, line_id: str) -> list[Installment]:
         """Every installment of the line with anything left to bill or pay."""
-        rows = self.s.execute(select(installments).where(
-            installments.c.line_id == line_id, installments.c.settled.is_(False))).all()
+        rows = self.s.execute(_OPEN_INSTALLMENTS, {"line_id": line_id}).all()
         return [_installment(r) for r in rows]
 
     def purchase_installments(self, purchase_id: str) -> list[Installment]:
@@ -201,9 +203,9 @@ class SqlServicingRepository:
     # ----- repayments, returns, statements
     def add_repayment(self, repayment_id: str, line_id: str, amount: Decimal, on: date,
                       allocation: dict[str, Any], created_by: str) -> None:
-        self.s.execute(insert(repayments).values(
-            id=repayment_id, line_id=line_id, amount=amount, business_date=on,
-            allocation=allocation, created_at=self.uow.now(), created_by=created_by))
+        self.s.execute(_ADD_REPAYMENT, {
+            "id": repayment_id, "line_id": line_id, "amount": amount, "business_date": on,
+            "allocation": allocation, "created_at": self.uow.now(), "created_by": created_by})
 
     def get_repayment(self, repayment_id: str) -> dict[str, Any] | None:
         row = self.s.execute(select(repayments).where(repayments.c.id == repayment_id)).first()
@@ -214,9 +216,10 @@ class SqlServicingRepository:
 
     def add_return(self, return_id: str, purchase_id: str, line_id: str, amount: Decimal,
                    on: date, effect: dict[str, Any], created_by: str) -> None:
-        self.s.execute(insert(goods_returns).values(
-            id=return_id, purchase_id=purchase_id, line_id=line_id, amount=amount,
-            business_date=on, effect=effect, created_at=self.uow.now(), created_by=created_by))
+        self.s.execute(_ADD_RETURN, {
+            "id": return_id, "purchase_id": purchase_id, "line_id": line_id, "amount": amount,
+            "business_date": on, "effect": effect, "created_at": self.uow.now(),
+            "created_by": created_by})
 
     def get_return(self, return_id: str) -> dict[str, Any] | None:
         row = self.s.execute(select(goods_returns).where(goods_returns.c.id == return_id)).first()
