@@ -8,8 +8,8 @@ from creditline.audit import verify_chain
 from creditline.auth import SYSTEM
 from creditline.bootstrap import Container
 from creditline.parties import services
-from tests.integration.test_concurrency_servicing import hammer
 from tests.api.test_applications_support import id_number
+from tests.integration.test_concurrency_servicing import hammer
 
 
 def test_entries_of_one_transaction_are_chained_in_the_order_made(container: Container) -> None:
