@@ -50,9 +50,10 @@ MARKER_FILE = ".creditline-demo"
 # The customers' purchase habits are scaled to 30% by default (about 0.35 purchases a
 # month instead of 1.2) so that the default demo (2,000 customers, 12 months) finishes in
 # under two minutes on a 2-core machine: each purchase, return or repayment costs ~3.6 ms
-# of CPU in the services, registration ~8 ms a customer and an application ~8 ms, and
-# that budget does not stretch to the ~30,000 actions of the unscaled habits
-# (bench/RESULTS.md, "Demo").  Bust-out fraud is not scaled: fraudsters still max out.
+# of CPU in the services, registration ~4 ms a customer, an application ~4.5 ms and end of
+# day ~60 ms a day, and that budget does not stretch to the ~30,000 actions of the
+# unscaled habits (bench/RESULTS.md, "Demo").  Bust-out fraud is not scaled: fraudsters
+# still max out.
 DEFAULT_ACTIVITY = 0.3
 
 

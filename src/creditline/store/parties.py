@@ -56,9 +56,9 @@ class SqlCustomerRepository:
                        registered_on=customer.registered_on,
                        legal_representative=customer.legal_representative,
                        attributes=customer.attributes)
+        # No savepoint: a duplicate ends the command (the caller's transaction rolls back).
         try:
-            with self.s.begin_nested():
-                self.s.execute(insert(customers), row)
+            self.s.execute(insert(customers), row)
         except IntegrityError as exc:
             what = "uscc" if "uscc" in str(exc.orig) else "id_number"
             raise Conflict(f"{what}: a customer with this {what.replace('_', ' ')} is already "
@@ -81,13 +81,12 @@ class SqlCustomerRepository:
     # -- emergency contacts ----------------------------------------------------------------
     def add_contact(self, c: EmergencyContact) -> None:
         try:
-            with self.s.begin_nested():
-                self.s.execute(insert(emergency_contacts), {
-                    "id": c.id, "customer_id": c.customer_id, "position": c.position,
-                    "name": c.name, "relation": c.relation, "phone_enc": self._enc(c.phone),
-                    "phone_hash": self._hash(c.phone), "consent": c.consent,
-                    "consented_at": c.consented_at, "verification": c.verification,
-                    "created_at": c.created_at})
+            self.s.execute(insert(emergency_contacts), {
+                "id": c.id, "customer_id": c.customer_id, "position": c.position,
+                "name": c.name, "relation": c.relation, "phone_enc": self._enc(c.phone),
+                "phone_hash": self._hash(c.phone), "consent": c.consent,
+                "consented_at": c.consented_at, "verification": c.verification,
+                "created_at": c.created_at})
         except IntegrityError as exc:
             if "phone" in str(exc.orig):
                 raise Conflict("phone: this customer already has an emergency contact with that "

@@ -53,6 +53,11 @@ _SAVE_LINE = (update(credit_lines)
               .where(credit_lines.c.id == bindparam("k_id"),
                      credit_lines.c.version == bindparam("k_version"))
               .values({c: bindparam(c) for c in (*LINE_FIELDS, "status", "credit_limit", "version")}))
+_ADD_LINE = insert(credit_lines)
+_CUSTOMER_EXISTS = select(customers.c.id).where(customers.c.id == bindparam("id"))
+_LINES_OF_CUSTOMER = (select(credit_lines)
+                      .where(credit_lines.c.customer_id == bindparam("customer_id"))
+                      .order_by(credit_lines.c.opened_on, credit_lines.c.id))
 _GET_LINE = select(credit_lines).where(credit_lines.c.id == bindparam("id"))
 _GET_LINE_LOCKED = _GET_LINE.with_for_update()
 _OPEN_INSTALLMENTS = select(installments).where(installments.c.line_id == bindparam("line_id"),
@@ -121,26 +126,26 @@ class SqlServicingRepository:
 
     # ----- lines
     def customer_exists(self, customer_id: str) -> bool:
-        return self.s.execute(select(customers.c.id).where(customers.c.id == customer_id)).first() is not None
+        return self.s.execute(_CUSTOMER_EXISTS, {"id": customer_id}).first() is not None
 
     def add_line(self, line: Line) -> None:
-        self.s.execute(insert(credit_lines).values(
-            id=line.id, customer_id=line.customer_id, product=line.product,
-            product_version=line.product_version, kind=line.kind, currency=line.currency,
-            status=line.status.value, credit_limit=line.limit, statement_day=line.statement_day,
-            grace_days=line.grace_days, penalty_rate=line.penalty_rate, min_share=line.min_share,
-            min_floor=line.min_floor, waterfall=line.waterfall.code(), fee_refund=line.fee_refund,
-            block_when_past_due=line.block_when_past_due, terms=line.terms,
-            opened_on=line.opened_on, created_at=self.uow.now(), version=line.version,
-            **{f: getattr(line, f) for f in LINE_FIELDS}))
+        self.s.execute(_ADD_LINE, {
+            "id": line.id, "customer_id": line.customer_id, "product": line.product,
+            "product_version": line.product_version, "kind": line.kind,
+            "currency": line.currency, "status": line.status.value, "credit_limit": line.limit,
+            "statement_day": line.statement_day, "grace_days": line.grace_days,
+            "penalty_rate": line.penalty_rate, "min_share": line.min_share,
+            "min_floor": line.min_floor, "waterfall": line.waterfall.code(),
+            "fee_refund": line.fee_refund, "block_when_past_due": line.block_when_past_due,
+            "terms": line.terms, "opened_on": line.opened_on, "created_at": self.uow.now(),
+            "version": line.version, **{f: getattr(line, f) for f in LINE_FIELDS}})
 
     def get_line(self, line_id: str, *, lock: bool = False) -> Line | None:
         row = self.s.execute(_GET_LINE_LOCKED if lock else _GET_LINE, {"id": line_id}).first()
         return None if row is None else _line(row)
 
     def lines_of_customer(self, customer_id: str) -> list[Line]:
-        rows = self.s.execute(select(credit_lines).where(credit_lines.c.customer_id == customer_id)
-                              .order_by(credit_lines.c.opened_on, credit_lines.c.id)).all()
+        rows = self.s.execute(_LINES_OF_CUSTOMER, {"customer_id": customer_id}).all()
         return [_line(r) for r in rows]
 
     def save_line(self, line: Line) -> None:
