@@ -185,14 +185,15 @@ def inproc(args: argparse.Namespace) -> None:
 def serve(args: argparse.Namespace) -> None:
     """One server process: the real app plus a no-op route (the ceiling).
 
-    ``http`` starts one such process per worker, each on its own port, instead of uvicorn's
-    ``--workers``: uvicorn's multi-worker mode hands each worker a socket whose ``proto`` is
-    0, so asyncio never sets TCP_NODELAY on accepted connections and every response that is
-    written in two parts waits ~40 ms for the client's delayed ACK (Nagle)."""
+    ``http`` starts one such process per worker, each on its own port (the load spreads
+    evenly and each process is measured alone).  Each runs the same HTTP protocol as
+    ``creditline serve`` (``creditline.api.transport``: TCP_NODELAY on every connection)."""
     import uvicorn
 
+    from creditline.api.transport import PROTOCOL_PATH
+
     uvicorn.run("bench.origination_bench:make_app", factory=True, host="127.0.0.1",
-                port=args.port, log_level="warning", access_log=False)
+                port=args.port, log_level="warning", access_log=False, http=PROTOCOL_PATH)
 
 
 def make_app() -> Any:

@@ -29,12 +29,14 @@ def serve(
 
     import uvicorn
 
+    from creditline.api.transport import PROTOCOL_PATH
+
     settings = settings_for(db)
     container_for(db).dispose()  # migrate once, before workers start
     os.environ["CREDITLINE_DATABASE_URL"] = settings.database_url
     console.print(f"Creditline API on http://{host}:{port}  (database: {settings.database_url})")
     uvicorn.run("creditline.api.main:app", host=host, port=port, workers=workers,
-                log_level="warning")
+                http=PROTOCOL_PATH, log_level="warning")
 
 
 @db_app.command("upgrade")

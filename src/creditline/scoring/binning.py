@@ -22,6 +22,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from creditline.scoring.columns import category_text
 from creditline.scoring.woe import SMOOTHING, information_value, woe_values
 
 Trend = Literal["auto", "auto_asc_desc", "ascending", "descending", "peak", "valley", "none"]
@@ -110,7 +111,7 @@ class VariableBins:
             from bisect import bisect_right
 
             return bisect_right(self.edges.tolist(), float(value))  # type: ignore[arg-type]
-        return self._lookup.get(_text(value), self.other_bin)
+        return self._lookup.get(category_text(value), self.other_bin)
 
     def labels(self) -> list[str]:
         """Human-readable bin names, missing last."""
@@ -125,12 +126,6 @@ class VariableBins:
                     label += " + other"
                 out.append(label)
         return [*out, "Missing"]
-
-
-def _text(value: object) -> str:
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
 
 
 def _num(v: float) -> str:

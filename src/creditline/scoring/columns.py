@@ -61,12 +61,13 @@ def _categorical_from_objects(values: np.ndarray) -> np.ndarray:
     if present.any():
         # factorize first: str() runs once per distinct value, not once per row
         codes, uniques = pd.factorize(values[present])
-        text = np.array([_text(u) for u in uniques], dtype=object)
+        text = np.array([category_text(u) for u in uniques], dtype=object)
         out[present] = text[codes]
     return out
 
 
-def _text(value: object) -> str:
+def category_text(value: object) -> str:
+    """A category as the text it is compared by (``3.0`` and ``3`` are both ``"3"``)."""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)

@@ -117,10 +117,14 @@ class CompiledVariable:
         idx[pd.isna(values)] = self.missing_slot
         return idx.astype(np.intp, copy=False)
 
-    def category_codes(self, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def category_codes(self, values: np.ndarray | pd.Categorical) -> tuple[np.ndarray, np.ndarray]:
         """One hash pass per batch: ``(codes, points_by_code)`` with code -1 (missing) picking
-        the last entry, so chunks then need only a ``take``."""
-        codes, uniques = pd.factorize(values, use_na_sentinel=True)
+        the last entry, so chunks then need only a ``take``.  A ``pd.Categorical`` already
+        carries its codes: only its (few) categories are looked up, no row is hashed."""
+        if isinstance(values, pd.Categorical):
+            codes, uniques = values.codes, values.categories
+        else:
+            codes, uniques = pd.factorize(values, use_na_sentinel=True)
         pos = self._index.get_indexer(uniques)
         by_code = np.append(self._by_pos.take(pos), self.missing_points)
         return codes, by_code
@@ -211,7 +215,8 @@ class CompiledScorecard:
 
     def score_columns(self, columns: Mapping[str, np.ndarray], n_rows: int,
                       n_threads: int | None = None) -> np.ndarray:
-        """Scores of a batch given numpy columns (numeric float64, categorical object)."""
+        """Scores of a batch given numpy columns (numeric float64; categorical as an object
+        array of text, or a ``pd.Categorical`` with text categories)."""
         out = np.full(n_rows, self.base_points)
         if n_rows == 0 or not self.variables:
             return out

@@ -33,6 +33,7 @@ from creditline.scoring.columns import (
     ModelNotFitted,
     as_categorical,
     as_numeric,
+    category_text,
     to_columns,
 )
 from creditline.scoring.compiled import CompiledScorecard, CompiledVariable
@@ -361,8 +362,12 @@ class Scorecard(BaseEstimator):
         if rows is not None:  # a checkout scores one row: skip the columnar conversion
             compiled = self._compiled
             return np.array([compiled.score_one(r) for r in rows], dtype=np.float64)
-        cols = self._columns_for(X, self.variables_)
-        return self.compile().score_columns(cols.data, cols.n_rows)
+        codes = _category_codes(X, self.variables_, self.input_kinds_)
+        rest = [v for v in self.variables_ if v not in codes]
+        if not rest:
+            return self.compile().score_columns(codes, len(X))
+        cols = self._columns_for(X, rest)
+        return self.compile().score_columns({**cols.data, **codes}, cols.n_rows)
 
     def predict_proba(self, X: Any) -> np.ndarray:
         """``[:, 1]`` is the probability of bad (``classes_[1]``), read off the points."""
@@ -532,6 +537,29 @@ def _n_distinct(values: np.ndarray, kind: str) -> int:
 
 
 SMALL_FRAME_ROWS = 64
+
+
+def _category_codes(X: Any, needed: Sequence[str],
+                    kinds: Mapping[str, str]) -> dict[str, pd.Categorical]:
+    """Categorical-dtype columns of a pandas frame, kept as codes with text categories, so
+    batch scoring looks up each category once instead of hashing every row (the text
+    conversion ``to_columns`` does is then not used for them).  Columns whose categories
+    would collide as text (``3`` and ``"3"``) keep the general path."""
+    if not isinstance(X, pd.DataFrame):
+        return {}
+    label = {str(c): c for c in X.columns}
+    out: dict[str, pd.Categorical] = {}
+    for v in needed:
+        if kinds.get(v) != "categorical" or v not in label:
+            continue
+        s = X[label[v]]
+        if not isinstance(s.dtype, pd.CategoricalDtype):
+            continue
+        cat = s.array
+        text = [category_text(c) for c in cat.categories]
+        if len(set(text)) == len(text):
+            out[v] = pd.Categorical.from_codes(cat.codes, categories=text)
+    return out
 
 
 def _small_frame_rows(X: Any, needed: Sequence[str]) -> list[dict[str, Any]] | None:

@@ -109,6 +109,30 @@ def test_pandas_polars_and_numpy_input_score_alike(card: Scorecard,
     np.testing.assert_array_equal(card.score(test.X.to_numpy(dtype=object)), expected)
 
 
+def test_a_category_dtype_column_scores_like_its_text(card: Scorecard,
+                                                      train_test: tuple[Book, Book]) -> None:
+    """Batch scoring takes a pandas ``category`` column by its codes (no per-row hashing);
+    missing values, a category never seen in training and unused categories score exactly
+    as the same values given as text."""
+    _, test = train_test
+    X = test.X.head(500).copy()
+    X.loc[X.index[:7], "region"] = None
+    X.loc[X.index[7:11], "region"] = "Atlantis"  # unseen: the card's "other" bin
+    expected = card.score(X)
+    as_category = X.assign(region=pd.Categorical(X["region"],
+                                                 categories=[*sorted(set(X["region"].dropna())),
+                                                             "never used"]))
+    np.testing.assert_array_equal(card.score(as_category), expected)
+    # categories that are numbers compare as their text, as they do from an object column
+    codes = {r: float(i) for i, r in enumerate(sorted(set(X["region"].dropna())))}
+    numbered = X.assign(region=X["region"].map(codes))
+    card_n = Scorecard(categorical=["region"]).fit(
+        train_test[0].X.assign(region=train_test[0].X["region"].map(codes)), train_test[0].y)
+    np.testing.assert_array_equal(
+        card_n.score(numbered.assign(region=numbered["region"].astype("category"))),
+        card_n.score(numbered.assign(region=numbered["region"].astype(object))))
+
+
 def test_a_polars_fit_equals_a_pandas_fit(train_test: tuple[Book, Book]) -> None:
     train, test = train_test
     a = Scorecard().fit(train.X, train.y)
