@@ -19,15 +19,21 @@ CURRENCY = "CNY"
 MINOR_UNITS = {"CNY": 2, "USD": 2, "JPY": 0}
 
 
+_UNITS = {code: Decimal(1).scaleb(-digits) for code, digits in MINOR_UNITS.items()}
+
+
 def _unit(currency: str = CURRENCY) -> Decimal:
-    return Decimal(1).scaleb(-MINOR_UNITS.get(currency, 2))
+    unit = _UNITS.get(currency)
+    return unit if unit is not None else Decimal(1).scaleb(-2)
 
 
 def quantize(value: Decimal, currency: str = CURRENCY) -> Decimal:
     """Round a Decimal to the currency's minor unit with the one rounding rule."""
-    if isinstance(value, float):
-        raise TypeError("float is not money; pass a Decimal or a decimal string")
-    return Decimal(value).quantize(_unit(currency), rounding=ROUND_HALF_UP)
+    if type(value) is not Decimal:
+        if isinstance(value, float):
+            raise TypeError("float is not money; pass a Decimal or a decimal string")
+        value = Decimal(value)
+    return value.quantize(_unit(currency), rounding=ROUND_HALF_UP)
 
 
 def to_money(value: object, field: str = "amount", *, allow_zero: bool = False,

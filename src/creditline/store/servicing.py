@@ -20,15 +20,17 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.csv as pacsv
 from sqlalchemy import bindparam, insert, select, text, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from creditline.errors import ConcurrencyError
+from creditline.errors import ConcurrencyError, Conflict
 from creditline.lines.status import LineStatus
 from creditline.servicing.model import Installment, Line, PurchaseRecord
 from creditline.servicing.products import Waterfall
 from creditline.servicing.statements import Statement
 from creditline.store.tables.foundation import customers
 from creditline.store.tables.servicing import (
+    OPEN_LINE_PER_PRODUCT,
     credit_lines,
     goods_returns,
     installments,
@@ -129,16 +131,23 @@ class SqlServicingRepository:
         return self.s.execute(_CUSTOMER_EXISTS, {"id": customer_id}).first() is not None
 
     def add_line(self, line: Line) -> None:
-        self.s.execute(_ADD_LINE, {
-            "id": line.id, "customer_id": line.customer_id, "product": line.product,
-            "product_version": line.product_version, "kind": line.kind,
-            "currency": line.currency, "status": line.status.value, "credit_limit": line.limit,
-            "statement_day": line.statement_day, "grace_days": line.grace_days,
-            "penalty_rate": line.penalty_rate, "min_share": line.min_share,
-            "min_floor": line.min_floor, "waterfall": line.waterfall.code(),
-            "fee_refund": line.fee_refund, "block_when_past_due": line.block_when_past_due,
-            "terms": line.terms, "opened_on": line.opened_on, "created_at": self.uow.now(),
-            "version": line.version, **{f: getattr(line, f) for f in LINE_FIELDS}})
+        try:
+            self.s.execute(_ADD_LINE, {
+                "id": line.id, "customer_id": line.customer_id, "product": line.product,
+                "product_version": line.product_version, "kind": line.kind,
+                "currency": line.currency, "status": line.status.value, "credit_limit": line.limit,
+                "statement_day": line.statement_day, "grace_days": line.grace_days,
+                "penalty_rate": line.penalty_rate, "min_share": line.min_share,
+                "min_floor": line.min_floor, "waterfall": line.waterfall.code(),
+                "fee_refund": line.fee_refund, "block_when_past_due": line.block_when_past_due,
+                "terms": line.terms, "opened_on": line.opened_on, "created_at": self.uow.now(),
+                "version": line.version, **{f: getattr(line, f) for f in LINE_FIELDS}})
+        except IntegrityError as exc:
+            if OPEN_LINE_PER_PRODUCT not in str(exc.orig) and "credit_lines.customer_id, " \
+                    "credit_lines.product" not in str(exc.orig):
+                raise
+            raise Conflict(f"customer {line.customer_id} already has an open {line.product} "
+                           "line") from None
 
     def get_line(self, line_id: str, *, lock: bool = False) -> Line | None:
         row = self.s.execute(_GET_LINE_LOCKED if lock else _GET_LINE, {"id": line_id}).first()

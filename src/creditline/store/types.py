@@ -25,9 +25,8 @@ class Money(TypeDecorator[Decimal]):
         return int(quantize(Decimal(value)) / CENT)
 
     def process_result_value(self, value: Any, dialect: Any) -> Decimal | None:
-        if value is None:
-            return None
-        return quantize(Decimal(int(value)) * CENT)
+        # integer cents shifted two places: exact, and already at the cent (no rounding)
+        return None if value is None else Decimal(int(value)).scaleb(-2)
 
 
 class Rate(TypeDecorator[Decimal]):
@@ -52,4 +51,4 @@ def cents(value: Decimal) -> int:
 
 def from_cents(value: int | None) -> Decimal:
     """Integer cents from a raw SQL aggregate back to Decimal money."""
-    return quantize(Decimal(int(value or 0)) * CENT)
+    return Decimal(int(value or 0)).scaleb(-2)

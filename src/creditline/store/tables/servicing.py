@@ -24,6 +24,7 @@ from sqlalchemy import (
     String,
     Table,
     UniqueConstraint,
+    text,
 )
 
 from creditline.store.tables.base import metadata
@@ -72,6 +73,11 @@ credit_lines = Table(
                     "AND interest_accrued >= 0 AND interest_billed >= 0 AND penalty >= 0 "
                     "AND credit_balance >= 0", name="balances_not_negative"),
 )
+# One line per customer and product that is not closed: the service checks it first (and
+# names the open line); the partial unique index is what holds under concurrent requests.
+OPEN_LINE_PER_PRODUCT = "uq_credit_lines_open_product"
+Index(OPEN_LINE_PER_PRODUCT, credit_lines.c.customer_id, credit_lines.c.product, unique=True,
+      sqlite_where=text("status <> 'closed'"), postgresql_where=text("status <> 'closed'"))
 
 purchases = Table(
     "purchases", metadata,
