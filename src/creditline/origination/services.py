@@ -27,6 +27,7 @@ from creditline.fraud import blacklist as bl
 from creditline.fraud.cooldown import days_since
 from creditline.fraud.rings import Link, Ring, explore
 from creditline.fraud.velocity import LONGEST, ApplicationKeys, velocity_counts
+from creditline.idempotency import check_key
 from creditline.money import ZERO, money_str, to_money
 from creditline.origination import reasons as catalogue
 from creditline.origination import review as rv
@@ -66,12 +67,14 @@ class Apply:
     bureau: Mapping[str, Any] | None = None
     financials: Mapping[str, Any] | None = None
     collateral: Sequence[Mapping[str, Any]] | None = None
+    idempotency_key: str | None = None
 
 
 @dataclass(frozen=True)
 class Outcome:
     application: Application
     review_id: str | None = None
+    replayed: bool = False
 
 
 def _check_request(cmd: Apply) -> tuple[Decimal | None, str | None, str | None]:
@@ -184,6 +187,7 @@ def apply(cmd: Apply, uow: UnitOfWork, actor: Principal, *,
     started = time.perf_counter()
     ruleset = ruleset or default_ruleset()
     requested, device, ip = _check_request(cmd)
+    key = check_key(cmd.idempotency_key)
     with uow:
         now = uow.now()
         today = business_date(uow)
@@ -192,6 +196,13 @@ def apply(cmd: Apply, uow: UnitOfWork, actor: Principal, *,
         customer = uow.customers.get(cmd.customer_id, for_update=True)
         if customer is None:
             raise NotFound(f"customer {cmd.customer_id} not found")
+        scope, body = f"application:{customer.id}", _request_body(cmd)
+        if key is not None:
+            stored = uow.idempotency.lookup(scope, key, body)
+            if stored is not None:  # a retry: the first decision, nothing decided again
+                first = uow.applications.get(stored["application_id"])
+                assert first is not None
+                return Outcome(first, stored.get("review_id"), replayed=True)
         if not customer.consents.credit_check:
             raise ValidationError("consents.credit_check",
                                   "the customer has not consented to a credit check "
@@ -294,8 +305,20 @@ def apply(cmd: Apply, uow: UnitOfWork, actor: Principal, *,
             uow.emit("fraud.ring_detected", {"application_id": app.id,
                                              "members": list(screened.ring.members),
                                              "size": screened.ring.size})
+        if key is not None:
+            uow.idempotency.save(scope, key, body, {"application_id": app.id,
+                                                    "review_id": review_id})
         uow.commit()
     return Outcome(app, review_id)
+
+
+def _request_body(cmd: Apply) -> dict[str, Any]:
+    """What a retry must repeat for its key to replay (anything else is a 409)."""
+    return {"product": cmd.product, "channel": cmd.channel,
+            "requested_limit": None if cmd.requested_limit is None else str(cmd.requested_limit),
+            "device_id": cmd.device_id, "ip": cmd.ip, "bureau": cmd.bureau,
+            "financials": cmd.financials,
+            "collateral": None if cmd.collateral is None else list(cmd.collateral)}
 
 
 def _notify(uow: UnitOfWork, app: Application) -> None:

@@ -20,6 +20,7 @@ from decimal import Decimal
 
 from creditline.auth import Principal
 from creditline.errors import BusinessRuleViolation, Conflict, NotFound, ValidationError
+from creditline.idempotency import check_key
 from creditline.ledger.check import LedgerCheck, check_lines
 from creditline.lines.status import LineStatus, check_transition, parse_status
 from creditline.money import money_str, to_money
@@ -52,13 +53,6 @@ def _text(value: object, field: str, max_len: int) -> str:
         raise ValidationError(field, f"must be text of 1-{max_len} characters")
     return value.strip()
 
-
-def _key(value: str | None) -> str | None:
-    if value is None:
-        return None
-    if not isinstance(value, str) or not 1 <= len(value) <= 200:
-        raise ValidationError("Idempotency-Key", "must be 1-200 characters")
-    return value
 
 
 # ----- commands
@@ -276,7 +270,7 @@ def purchase(cmd: Purchase, uow: UnitOfWork, actor: Principal) -> PurchaseView:
     amount = parse_amount(cmd.amount)
     merchant = _text(cmd.merchant, "merchant", 200)
     category = _text(cmd.merchant_category, "merchant_category", 60)
-    key = _key(cmd.idempotency_key)
+    key = check_key(cmd.idempotency_key)
     body = {"amount": money_str(amount), "merchant": merchant, "merchant_category": category,
             "installments": cmd.installments, "method": cmd.method}
     with uow:
@@ -356,7 +350,7 @@ def return_goods(cmd: ReturnGoods, uow: UnitOfWork, actor: Principal) -> ReturnV
     """Return goods (part or all of a purchase); see ``servicing.returns`` for the order in
     which installments are reversed and what happens to fees."""
     amount = parse_amount(cmd.amount)
-    key = _key(cmd.idempotency_key)
+    key = check_key(cmd.idempotency_key)
     body = {"amount": money_str(amount)}
     with uow:
         record = uow.servicing.get_purchase(cmd.purchase_id)
@@ -422,7 +416,7 @@ def repay(cmd: Repay, uow: UnitOfWork, actor: Principal) -> RepaymentView:
     """Take a repayment and spread it by the product's waterfall (``servicing.waterfall``);
     the answer lists every debt it paid."""
     amount = parse_amount(cmd.amount)
-    key = _key(cmd.idempotency_key)
+    key = check_key(cmd.idempotency_key)
     body = {"amount": money_str(amount)}
     with uow:
         line, day = _locked_line(uow, cmd.line_id, cmd.on)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Header, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from creditline.api.deps import Allowed, ContainerDep
@@ -109,9 +109,12 @@ class ApplicationPublic(BaseModel):
     line_id: str | None
     created_at: datetime
     decided_at: datetime | None
+    replayed: bool = Field(default=False, description="true when this answers a retry with an "
+                                                      "Idempotency-Key already used")
 
 
-def application_public(app: Application, review_id: str | None) -> ApplicationPublic:
+def application_public(app: Application, review_id: str | None,
+                       replayed: bool = False) -> ApplicationPublic:
     return ApplicationPublic(
         id=app.id, customer_id=app.customer_id, product=app.product, channel=app.channel,
         decision=app.status, policy_decision=app.policy_decision,
@@ -123,7 +126,7 @@ def application_public(app: Application, review_id: str | None) -> ApplicationPu
         model=ModelRef(id=app.model_id, name=app.model_name, version=app.model_version),
         rules=RulesRef(version=app.rules_version, hash=app.rules_hash),
         elapsed_ms=app.elapsed_ms, review_id=review_id, line_id=app.line_id,
-        created_at=app.created_at, decided_at=app.decided_at)
+        created_at=app.created_at, decided_at=app.decided_at, replayed=replayed)
 
 
 class ApplicationDetail(ApplicationPublic):
@@ -136,7 +139,12 @@ class ApplicationDetail(ApplicationPublic):
 
 @router.post("", status_code=201, response_model=ApplicationPublic)
 def apply(body: ApplicationCreate, container: ContainerDep,
-          actor: Annotated[Principal, Allowed("applications:create")]) -> ApplicationPublic:
+          actor: Annotated[Principal, Allowed("applications:create")],
+          idempotency_key: Annotated[str | None, Header(
+              alias="Idempotency-Key",
+              description="Retry-safe key (a checkout that timed out): a retry with the same "
+                          "key and body answers with the same application, decided once; the "
+                          "same key with another body is 409.")] = None) -> ApplicationPublic:
     """Screen, score and decide.  Approval opens the credit line; a referral puts the
     application in the reviewers' queue.  404 unknown customer, 422 missing consent or a
     product the customer's kind cannot take, 409 while another application is in review."""
@@ -145,9 +153,10 @@ def apply(body: ApplicationCreate, container: ContainerDep,
         requested_limit=body.requested_limit, device_id=body.device_id, ip=body.ip,
         bureau=None if body.bureau is None else body.bureau.model_dump(exclude_none=True),
         financials=None if body.financials is None else body.financials.model_dump(),
-        collateral=None if body.collateral is None else [c.model_dump() for c in body.collateral])
+        collateral=None if body.collateral is None else [c.model_dump() for c in body.collateral],
+        idempotency_key=idempotency_key)
     outcome = services.apply(cmd, container.uow(), actor)
-    return application_public(outcome.application, outcome.review_id)
+    return application_public(outcome.application, outcome.review_id, outcome.replayed)
 
 
 @router.get("/{application_id}", response_model=ApplicationDetail)
