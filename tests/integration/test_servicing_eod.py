@@ -74,7 +74,7 @@ def _dump(container: Container) -> dict[str, list[tuple[Any, ...]]]:
     with container.engine.connect() as c:
         return {
             "lines": [tuple(r) for r in c.execute(text(
-                "SELECT id, status, last_eod, principal_unbilled, principal_billed, fee, "
+                "SELECT id, status, last_eod, next_eod, principal_unbilled, principal_billed, fee, "
                 "interest_accrued, interest_billed, penalty, credit_balance, min_remaining, "
                 "min_due_date, past_due, past_due_since, dpd, last_statement_date, stmt_opening, "
                 "cyc_purchases, cyc_returns, cyc_repayments, cyc_fees, cyc_interest, cyc_penalties "

@@ -39,11 +39,11 @@ LINE_OUT = {  # kernel column -> credit_lines column
     "dpd": "dpd", "last_stmt": "last_statement_date", "stmt_opening": "stmt_opening",
     "cyc_purchases": "cyc_purchases", "cyc_returns": "cyc_returns",
     "cyc_repayments": "cyc_repayments", "cyc_fees": "cyc_fees", "cyc_interest": "cyc_interest",
-    "cyc_penalties": "cyc_penalties", "last_eod": "last_eod",
+    "cyc_penalties": "cyc_penalties", "last_eod": "last_eod", "next": "next_eod",
     **{b: b for b in k.BALANCES},
 }
 DATE_COLUMNS = {"min_due", "past_due_since", "last_stmt", "last_eod", "statement_date",
-                "period_start", "due_date"}
+                "period_start", "due_date", "next"}
 INST_OUT = ("billed", "p_sched", "p_paid", "f_sched", "f_paid", "i_amt", "i_paid", "i_carry",
             "pen_amt", "pen_paid", "pen_carry")
 _INT_LINE = [c for c in (*k.LINE_INPUTS, *k.BALANCES)
@@ -113,6 +113,8 @@ def prepare(lines: dict[str, Any], inst: dict[str, Any]) -> KernelInput:
     line_cols["pen_rate"] = _codes(lines["penalty_rate"], {r: rate_e8(r) for r in set(lines["penalty_rate"])})
     line_cols["min_share"] = _codes(lines["min_share"], {r: rate_e8(r) for r in set(lines["min_share"])})
     line_cols["wf"] = _codes(lines["waterfall"], {c: i for i, c in enumerate(codes)})
+    if "next" in lines:  # the day the line was due for a visit (-1: at once)
+        line_cols["next"] = np.asarray(lines["next"], dtype=np.int64)
     line_ids = np.asarray(lines["line_id"], dtype=str)
     inst_lines = np.asarray(inst["line_id"], dtype=str)
     if len(inst_lines):
@@ -149,7 +151,8 @@ def iso_days(days: np.ndarray) -> list[str | None]:
 def outputs(res: k.DayResult, kin: KernelInput) -> PartitionOutput:
     """Kernel results to the columns the store writes (money in cents, ISO dates)."""
     ids = np.asarray(kin.line_ids, dtype=object)
-    changed = res.line_changed
+    # lines whose state moved, or whose next visit did, get their row written
+    changed = res.line_changed | (res.lines["next"] != kin.lines.get("next", -1))
     lines: dict[str, list[Any]] = {"id": ids[changed].tolist()}
     for c, col in LINE_OUT.items():
         values = res.lines[c][changed]

@@ -345,4 +345,53 @@ def close_day(lines: Columns, inst: Columns, day: date, table: WaterfallTable) -
             line_changed |= L[k] != np.asarray(lines[k], dtype=I64)
         else:
             line_changed |= True
+    L["next"] = next_visit(L, I, day, n_lines)
     return DayResult(d, L, I, line_changed, inst_changed, settled, postings, statements)
+
+
+NEVER = np.iinfo(I64).max
+
+
+def next_visit(L: Columns, I: Columns, day: date, n_lines: int) -> np.ndarray:  # noqa: E741
+    """The first day after ``day`` on which ``close_day`` could change the line if the
+    customer does nothing: end of day skips a line until then (a lower bound: visiting a
+    line early changes nothing, late would miss an event).  Every service action on a line
+    clears it, so the line is visited at the next end of day.
+
+    Daily work (interest accruing on unbilled principal, penalties or days past due on
+    anything late, a credit balance, a closing line) means tomorrow; otherwise the earliest
+    of: the next installment to bill, the day after a billed installment's due date, the
+    day after the minimum payment's due date, and the next statement day."""
+    d = day_number(day)
+    tomorrow = d + 1
+    li = I["line_idx"]
+    p_out = I["p_sched"] - I["p_paid"]
+    f_out = I["f_sched"] - I["f_paid"]
+    i_out = I["i_amt"] - I["i_paid"]
+    billed = I["billed"]
+    owed = p_out + f_out + i_out
+    cand = np.full(len(li), NEVER, dtype=I64)
+    # every unbilled installment is billed on its day, even one prepaid to nothing
+    cand = np.where(~billed, I["bill"], cand)
+    cand = np.where(~billed & (I["i_rate"] > 0), tomorrow, cand)
+    cand = np.where(billed & (owed > 0), I["due"] + 1, cand)
+    first = np.full(n_lines, NEVER, dtype=I64)
+    if len(li):
+        np.minimum.at(first, li, cand)
+    # the next statement day: this month's if still ahead, else next month's (days 1-28)
+    stmt = np.asarray(L["stmt_day"], dtype=I64)
+    nxt = np.empty(n_lines, dtype=I64)
+    for sd in np.unique(stmt).tolist():
+        if day.day < sd:
+            when = day.replace(day=int(sd))
+        else:
+            y, m = (day.year + 1, 1) if day.month == 12 else (day.year, day.month + 1)
+            when = date(y, m, int(sd))
+        nxt[stmt == sd] = day_number(when)
+    first = np.minimum(first, nxt)
+    waiting_minimum = (L["min_due"] >= 0) & (L["min_remaining"] > 0)
+    first = np.where(waiting_minimum, np.minimum(first, L["min_due"] + 1), first)
+    daily = ((L["past_due"] > 0) | (L["past_due_since"] >= 0) | (L["credit"] > 0)
+             | (L["status"] == CLOSING))
+    first = np.where(daily, tomorrow, first)
+    return np.maximum(first, tomorrow)

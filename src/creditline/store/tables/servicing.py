@@ -58,6 +58,10 @@ credit_lines = Table(
     # not indexed: end of day rewrites it on every line every day, and without an index on
     # it PostgreSQL can do those updates in place (HOT); reads page by id instead
     Column("last_eod", Date, nullable=False),
+    # the first day end of day must look at the line again (kernel.next_visit); NULL: at
+    # the next end of day (every service action clears it).  Not indexed, for the same
+    # reason as last_eod.
+    Column("next_eod", Date, nullable=True),
     Column("last_statement_date", Date, nullable=True),
     *(Column(name, Money, nullable=False) for name in _BALANCES),
     Column("min_remaining", Money, nullable=False),
