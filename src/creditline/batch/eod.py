@@ -202,7 +202,7 @@ def close_partition(uow: Any, day: date, *, after: str | None = None, limit: int
     if not lines["line_id"]:
         return PartitionReport(0, 0, 0, 0, None)
     ids = lines["line_id"]
-    inst = uow.servicing.eod_installments(ids[0], ids[-1], line_ids=line_ids)
+    inst = uow.servicing.eod_installments(ids[0], ids[-1], line_ids=line_ids, day=day)
     clock.lap("load")
     kin = prepare(lines, inst)
     res = k.close_day(kin.lines, kin.inst, day, kin.table)

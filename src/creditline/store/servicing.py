@@ -315,9 +315,12 @@ class SqlServicingRepository:
         return self._columns(sql, params)
 
     def eod_installments(self, first_id: str, last_id: str,
-                         line_ids: Sequence[str] | None = None) -> dict[str, list[Any]]:
+                         line_ids: Sequence[str] | None = None,
+                         day: date | None = None) -> dict[str, list[Any]]:
         """Unsettled installments of the lines with ids in [first_id, last_id], with their
-        purchase's daily interest rate, as columns."""
+        purchase's daily interest rate, as columns.  With ``day``, only those of lines still
+        to close that day (``last_eod`` the day before): once quiet lines are skipped, the
+        lines visited are sparse in the id range and the rest would be read for nothing."""
         d, p = self._day, self._p
         params: dict[str, Any] = {"lo": first_id, "hi": last_id}
         sql = (f"SELECT i.purchase_id, i.seq, i.line_id, {d('i.bill_date')} AS bill, "
@@ -328,6 +331,10 @@ class SqlServicingRepository:
                f"WHERE NOT i.settled AND i.line_id >= {p('lo')} AND i.line_id <= {p('hi')}")
         if line_ids is not None:
             sql += " AND " + self._in("i.line_id", line_ids, params)
+        if day is not None:
+            params["prev"] = self._date(day - timedelta(days=1))
+            sql += (f" AND i.line_id IN (SELECT id FROM credit_lines WHERE id >= {p('lo')} "
+                    f"AND id <= {p('hi')} AND last_eod = {p('prev')} AND status <> 'closed')")
         return self._columns(sql, params)
 
     def _date(self, d: date) -> Any:
