@@ -127,8 +127,10 @@ def test_purchase_return_repayment_statement_and_ledger_over_http(
     assert api.post("/v1/eod", headers=role_headers["risk_officer"],
                     json={"business_date": "2026-04-01"}).status_code == 403
     eod = api.post("/v1/eod", headers=ADMIN, json={"business_date": "2026-04-01"}).json()
-    assert eod["days"][-1] == {"business_date": "2026-04-01", "lines": 1, "changed": 1,
-                               "statements": 1, "postings": 4}
+    assert eod["days"][-1] == {"business_date": "2026-04-01", "lines": 1, "skipped": 0,
+                               "changed": 1, "statements": 1, "postings": 4}
+    # nothing was due between the purchase day and the statement day: those days only moved on
+    assert [d["skipped"] for d in eod["days"]] == [0] + [1] * 29 + [0]
     assert api.post("/v1/eod", headers=ADMIN, json={"business_date": "2026-04-01"}).json()["days"] == []
     [st] = api.get(f"/v1/credit-lines/{lid}/statements", headers=ADMIN).json()
     assert (st["opening_balance"], st["purchases"], st["returns"], st["fees"],

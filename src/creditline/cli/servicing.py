@@ -55,10 +55,10 @@ def eod(
     if not report.days:
         console.print(f"nothing to do: every line is closed through {target.isoformat()}")
         return
-    table = Table("business date", "lines", "changed", "statements", "postings")
+    table = Table("business date", "lines", "skipped", "changed", "statements", "postings")
     for d in report.days:
-        table.add_row(d.business_date.isoformat(), str(d.lines), str(d.changed),
-                      str(d.statements), str(d.postings))
+        table.add_row(d.business_date.isoformat(), str(d.lines), str(d.skipped),
+                      str(d.changed), str(d.statements), str(d.postings))
     console.print(table)
     console.print(f"closed {len(report.days)} day(s) through {target.isoformat()} "
                   f"in {report.seconds:.2f} s")

@@ -23,7 +23,9 @@ class EodRequest(BaseModel):
 
 class EodDay(BaseModel):
     business_date: str
-    lines: int
+    lines: int = Field(description="lines closed for the day (visited plus skipped)")
+    skipped: int = Field(description="lines with nothing due before their next event: only "
+                                     "their closed day moved")
     changed: int
     statements: int
     postings: int
@@ -42,5 +44,6 @@ def eod(body: EodRequest, container: ContainerDep,
     line, day by day up to ``business_date``.  A day already closed is not run again."""
     report = run_eod(RunEod(body.business_date, body.partition_size), container.uow(), actor)
     return EodPublic(through=report.through.isoformat(), seconds=round(report.seconds, 3), days=[
-        EodDay(business_date=d.business_date.isoformat(), lines=d.lines, changed=d.changed,
+        EodDay(business_date=d.business_date.isoformat(), lines=d.lines, skipped=d.skipped,
+               changed=d.changed,
                statements=d.statements, postings=d.postings) for d in report.days])
