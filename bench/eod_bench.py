@@ -36,8 +36,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from sqlalchemy import create_engine, insert, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import insert, text
 
 from creditline.auth import SYSTEM
 from creditline.bootstrap import Container, bootstrap
@@ -50,6 +49,7 @@ from creditline.servicing.kernel import WaterfallTable, close_day
 from creditline.servicing.products import default_catalog, product_terms
 from creditline.servicing.schedule import build_schedule
 from creditline.settings import Settings
+from creditline.store.scratch import create_database, drop_database
 from creditline.store.tables.foundation import customers
 from creditline.store.tables.servicing import credit_lines, installments, purchases
 
@@ -97,26 +97,17 @@ def kernel_only(n_lines: int) -> None:
 
 # ----------------------------------------------------------------- seeding
 def fresh(store: str, folder: Path, clock: FixedClock) -> tuple[Container, str | None]:
+    """A container on an empty store, and the scratch database's URL (None for SQLite)."""
     if store == "sqlite":
-        url = f"sqlite:///{folder / 'eod.db'}"
-        name = None
+        url, scratch = f"sqlite:///{folder / 'eod.db'}", None
     else:
-        name = "bench_eod_" + uuid.uuid4().hex[:8]
-        admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-        with admin.connect() as c:
-            c.execute(text(f'CREATE DATABASE "{name}"'))
-        admin.dispose()
-        url = make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
-    return bootstrap(Settings(database_url=url, secret_key=SECRET, data_dir=folder), clock=clock), name
+        url = scratch = create_database(PG_URL, "bench_eod_")
+    return bootstrap(Settings(database_url=url, secret_key=SECRET, data_dir=folder), clock=clock), scratch
 
 
-def drop(name: str | None) -> None:
-    if name is None:
-        return
-    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as c:
-        c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+def drop(url: str | None) -> None:
+    if url is not None:
+        drop_database(url, PG_URL)
 
 
 def _bulk(c: Container, table: Any, rows: list[dict[str, Any]]) -> None:

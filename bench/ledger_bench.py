@@ -27,13 +27,12 @@ from decimal import Decimal
 from pathlib import Path
 
 import numpy as np
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 from creditline.bootstrap import Container, bootstrap
 from creditline.ledger import accounts as acc
 from creditline.ledger.journal import EntryBuilder
 from creditline.settings import Settings
+from creditline.store.scratch import create_database, drop_database
 
 PG_URL = os.environ.get("CREDITLINE_BENCH_PG_URL",
                         "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -42,25 +41,17 @@ DAY = date(2026, 3, 2)
 
 
 def fresh(store: str, folder: Path) -> tuple[Container, str | None]:
+    """A container on an empty store, and the scratch database's URL (None for SQLite)."""
     if store == "sqlite":
-        url = f"sqlite:///{folder / 'ledger.db'}"
-        return bootstrap(Settings(database_url=url, secret_key=SECRET, data_dir=folder)), None
-    name = "bench_ledger_" + uuid.uuid4().hex[:8]
-    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as c:
-        c.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    url = make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
-    return bootstrap(Settings(database_url=url, secret_key=SECRET, data_dir=folder)), name
+        url, scratch = f"sqlite:///{folder / 'ledger.db'}", None
+    else:
+        url = scratch = create_database(PG_URL, "bench_ledger_")
+    return bootstrap(Settings(database_url=url, secret_key=SECRET, data_dir=folder)), scratch
 
 
-def drop(name: str | None) -> None:
-    if name is None:
-        return
-    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as c:
-        c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+def drop(url: str | None) -> None:
+    if url is not None:
+        drop_database(url, PG_URL)
 
 
 def line_ids(n: int) -> list[str]:

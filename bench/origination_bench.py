@@ -61,30 +61,15 @@ def summary(label: str, lat_ms: list[float], seconds: float) -> str:
 def database_url(kind: str, folder: Path) -> str:
     if kind == "sqlite":
         return f"sqlite:///{folder / 'bench.db'}"
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
+    from creditline.store.scratch import create_database
 
-    name = "bench_" + uuid.uuid4().hex[:10]
-    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as c:
-        c.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+    return create_database(PG_URL, "bench_")
 
 
 def drop_database(url: str) -> None:
-    if not url.startswith("postgresql"):
-        return
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
+    from creditline.store import scratch
 
-    name = make_url(url).database
-    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as c:
-        c.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                       "WHERE datname = :n"), {"n": name})
-        c.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-    admin.dispose()
+    scratch.drop_database(url, PG_URL)
 
 
 def container_for(url: str, folder: Path) -> Any:

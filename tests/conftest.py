@@ -15,12 +15,12 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 from creditline.auth import Role, hash_token
 from creditline.bootstrap import Container, bootstrap
 from creditline.clock import FixedClock
 from creditline.settings import Settings
+from creditline.store.scratch import create_database, drop_database
 
 PG_URL = os.environ.get("CREDITLINE_TEST_PG_URL",
                         "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -56,19 +56,11 @@ def pg_database() -> Iterator[str]:
         if os.environ.get("CI"):
             pytest.fail(f"PostgreSQL not reachable at {PG_URL} (required in CI)")
         pytest.skip("PostgreSQL not reachable")
-    name = "cl_" + uuid.uuid4().hex[:16]
-    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as c:
-        c.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+    url = create_database(PG_URL, "cl_")
     try:
         yield url
     finally:
-        with admin.connect() as c:
-            c.execute(text(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"), {"n": name})
-            c.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-        admin.dispose()
+        drop_database(url, PG_URL)
 
 
 @pytest.fixture(params=["sqlite", "postgres"])

@@ -19,10 +19,15 @@ from creditline.auth import SYSTEM
 from creditline.bootstrap import Container
 from creditline.clock import FixedClock
 from creditline.servicing import services as sv
-from creditline.servicing.eod import RunEod, catch_up, run_eod
+from creditline.servicing.eod import RunEod, run_eod
 from tests.conftest import make_container
-from tests.integration.servicing_support import ledger_sound, open_line
-from tests.integration.test_servicing_eod import _dump
+from tests.integration.servicing_support import (
+    assert_same_book,
+    book_dump,
+    catch_up_lines,
+    ledger_sound,
+    open_line,
+)
 
 Action = Callable[[Container, dict[str, str]], object]
 
@@ -89,19 +94,10 @@ def test_skipping_quiet_lines_leaves_the_book_as_closing_every_line_daily(
         report = run_eod(RunEod(day), batch.uow(), SYSTEM)
         skipped += sum(d.skipped for d in report.days)
         day += timedelta(days=1)
-    for line_id in ids.values():
-        with per_line.uow() as uow:
-            line = uow.servicing.get_line(line_id, lock=True)
-            assert line is not None
-            catch_up(uow, line_id, line.last_eod, through)
-            uow.commit()
+    catch_up_lines(per_line, list(ids.values()), through)
 
     assert skipped > 300  # most line-days of this book were skipped, not visited
-    a = _named(_dump(batch), batch_ids)
-    b = _named(_dump(per_line), per_line_ids)
-    assert a["statements"] and a["postings"]
-    for part in a:
-        assert a[part] == b[part], part
+    assert_same_book(_named(book_dump(batch), batch_ids), _named(book_dump(per_line), per_line_ids))
     ledger_sound(batch)
     ledger_sound(per_line)
     batch.dispose()

@@ -18,9 +18,16 @@ from creditline.bootstrap import Container
 from creditline.clock import FixedClock
 from creditline.errors import Conflict, ValidationError
 from creditline.servicing import services as sv
-from creditline.servicing.eod import RunEod, catch_up, run_eod
+from creditline.servicing.eod import RunEod, run_eod
 from tests.conftest import make_container
-from tests.integration.servicing_support import eod_through, ledger_sound, open_line
+from tests.integration.servicing_support import (
+    assert_same_book,
+    book_dump,
+    catch_up_lines,
+    eod_through,
+    ledger_sound,
+    open_line,
+)
 
 D = Decimal
 TABLES = ("credit_lines", "installments", "statements", "journal_entries", "postings")
@@ -70,31 +77,6 @@ def test_end_of_day_refuses_a_day_that_has_not_happened(container: Container, cl
         run_eod(RunEod(date(2026, 3, 3)), container.uow(), SYSTEM)
 
 
-def _dump(container: Container) -> dict[str, list[tuple[Any, ...]]]:
-    with container.engine.connect() as c:
-        return {
-            "lines": [tuple(r) for r in c.execute(text(
-                "SELECT id, status, last_eod, next_eod, principal_unbilled, principal_billed, fee, "
-                "interest_accrued, interest_billed, penalty, credit_balance, min_remaining, "
-                "min_due_date, past_due, past_due_since, dpd, last_statement_date, stmt_opening, "
-                "cyc_purchases, cyc_returns, cyc_repayments, cyc_fees, cyc_interest, cyc_penalties "
-                "FROM credit_lines ORDER BY id"))],
-            "installments": [tuple(r) for r in c.execute(text(
-                "SELECT purchase_id, seq, billed, settled, p_sched, p_paid, f_sched, f_paid, i_amt, "
-                "i_paid, i_carry, pen_amt, pen_paid, pen_carry FROM installments "
-                "ORDER BY purchase_id, seq"))],
-            "statements": [tuple(r) for r in c.execute(text(
-                "SELECT line_id, statement_date, period_start, due_date, opening, purchases, returns, "
-                "repayments, fees, interest, penalties, closing, amount_due, minimum_payment, past_due "
-                "FROM statements ORDER BY line_id, statement_date"))],
-            "postings": [tuple(r) for r in c.execute(text(
-                "SELECT p.line_id, e.business_date, p.account, SUM(p.amount) FROM postings p "
-                "JOIN journal_entries e ON e.id = p.entry_id "
-                "GROUP BY p.line_id, e.business_date, p.account "
-                "ORDER BY p.line_id, e.business_date, p.account"))],
-        }
-
-
 def test_the_whole_book_batch_and_the_per_line_path_agree_to_the_cent(
         sqlite_url: str, tmp_path: Path, clock: FixedClock) -> None:
     book = make_container(sqlite_url, tmp_path, clock)
@@ -109,15 +91,9 @@ def test_the_whole_book_batch_and_the_per_line_path_agree_to_the_cent(
     run_eod(RunEod(through, partition_size=2), batch.uow(), SYSTEM)  # several partitions
 
     per_line = make_container(copy_url, tmp_path, clock)
-    for line_id in line_ids:
-        with per_line.uow() as uow:
-            line = uow.servicing.get_line(line_id, lock=True)
-            assert catch_up(uow, line_id, line.last_eod, through) == (through - line.last_eod).days
-            uow.commit()
-    a, b = _dump(batch), _dump(per_line)
-    assert a["statements"] and a["postings"]
-    for part in a:
-        assert a[part] == b[part], part
+    for closed, behind in catch_up_lines(per_line, line_ids, through):
+        assert closed == behind
+    assert_same_book(book_dump(batch), book_dump(per_line))
     ledger_sound(batch)
     ledger_sound(per_line)
     batch.dispose()
