@@ -1,4 +1,5 @@
-"""Reading the audit chain back, in order."""
+"""Reading the audit log back: pages in global order, the stream heads, and a consistent
+snapshot of both for verification."""
 
 from __future__ import annotations
 
@@ -7,19 +8,54 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
-from creditline.audit import AuditEntry
-from creditline.store.tables.foundation import audit_log
+from creditline.audit import (
+    Anchor,
+    AuditEntry,
+    AuditKey,
+    ChainReport,
+    StreamHead,
+    make_anchor,
+    verify_log,
+)
+from creditline.store.tables.foundation import audit_head, audit_log
 
 
 class SqlAuditRepository:
     def __init__(self, session: Session, uow: Any) -> None:
         self.s = session
+        self._key: AuditKey = uow.audit_key
+        self._pg = session.get_bind().dialect.name == "postgresql"
+
+    def snapshot(self) -> None:
+        """Read the entries and the heads as of one moment (call first in the transaction).
+
+        PostgreSQL: REPEATABLE READ, so a writer's entries and its head update are seen
+        together or not at all.  SQLite: every transaction already is one snapshot."""
+        if self._pg:
+            self.s.execute(text("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ"))
+
+    def verify(self, anchor: Anchor | None = None) -> ChainReport:
+        """Check the whole log against its signed heads (and an anchor), as of one snapshot."""
+        self.snapshot()
+        heads = self.heads()
+        return verify_log(self._key, self.iterate(), heads, anchor)
+
+    def anchor(self, at: datetime) -> tuple[Anchor, ChainReport]:
+        """The current heads to keep elsewhere, with the verification of the log they close
+        (an anchor of a broken log would vouch for the tampering)."""
+        self.snapshot()
+        heads = self.heads()
+        return make_anchor(heads, at), verify_log(self._key, self.iterate(), heads)
+
+    def heads(self) -> dict[int, StreamHead]:
+        return {r.id: StreamHead(r.id, int(r.seq), r.hash, r.mac)
+                for r in self.s.execute(select(audit_head))}
 
     def iterate(self, batch: int = 5000) -> Iterator[AuditEntry]:
-        last = 0
+        last = -1
         while True:
             rows = self.s.execute(select(audit_log).where(audit_log.c.seq > last)
                                   .order_by(audit_log.c.seq).limit(batch)).all()
@@ -31,6 +67,16 @@ class SqlAuditRepository:
 
     def page(self, *, after: int = 0, limit: int = 100, entity: str | None = None,
              entity_id: str | None = None) -> list[AuditEntry]:
+        """Entries with ``seq > after`` in global order.
+
+        On PostgreSQL a writer draws its seqs before it commits, so while it is in flight a
+        later seq can already be visible: a reader paging on ``after=`` would step over the
+        earlier one for good.  Holding every stream head FOR SHARE first waits for the writers
+        in flight (and holds new ones back for the length of this read), so the page has no
+        such hole.  SQLite writers are serialised, so seqs become visible in order."""
+        if self._pg:
+            self.s.execute(select(audit_head.c.id).order_by(audit_head.c.id).with_for_update(
+                read=True))
         q = select(audit_log).where(audit_log.c.seq > after)
         if entity:
             q = q.where(audit_log.c.entity == entity)
@@ -43,6 +89,7 @@ class SqlAuditRepository:
 
 
 def _entry(r: Any) -> AuditEntry:
-    return AuditEntry(seq=r.seq, at=datetime.fromisoformat(r.at), actor=r.actor, action=r.action,
+    return AuditEntry(seq=r.seq, stream=r.stream, stream_seq=r.stream_seq,
+                      at=datetime.fromisoformat(r.at), actor=r.actor, action=r.action,
                       entity=r.entity, entity_id=r.entity_id, details=json.loads(r.details),
                       prev_hash=r.prev_hash, hash=r.hash)
