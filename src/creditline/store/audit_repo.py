@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, text
+from sqlalchemy import Connection, func, select
 from sqlalchemy.orm import Session
 
 from creditline.audit import (
@@ -29,41 +30,37 @@ class SqlAuditRepository:
         self._key: AuditKey = uow.audit_key
         self._pg = session.get_bind().dialect.name == "postgresql"
 
-    def snapshot(self) -> None:
-        """Read the entries and the heads as of one moment (call first in the transaction).
-
-        PostgreSQL: REPEATABLE READ, so a writer's entries and its head update are seen
-        together or not at all.  SQLite: every transaction already is one snapshot."""
-        if self._pg:
-            self.s.execute(text("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ"))
-
     def verify(self, anchor: Anchor | None = None) -> ChainReport:
         """Check the whole log against its signed heads (and an anchor), as of one snapshot."""
-        self.snapshot()
-        heads = self.heads()
-        return verify_log(self._key, self.iterate(), heads, anchor)
+        with self._snapshot() as conn:
+            heads = _heads(conn)
+            return verify_log(self._key, _iterate(conn), heads, anchor)
 
     def anchor(self, at: datetime) -> tuple[Anchor, ChainReport]:
         """The current heads to keep elsewhere, with the verification of the log they close
         (an anchor of a broken log would vouch for the tampering)."""
-        self.snapshot()
-        heads = self.heads()
-        return make_anchor(heads, at), verify_log(self._key, self.iterate(), heads)
+        with self._snapshot() as conn:
+            heads = _heads(conn)
+            return make_anchor(heads, at), verify_log(self._key, _iterate(conn), heads)
+
+    @contextmanager
+    def _snapshot(self) -> Iterator[Connection]:
+        """The entries and the heads as of one moment.  PostgreSQL: a connection of its own at
+        REPEATABLE READ, where a writer's entries and its head update are seen together or
+        not at all.  SQLite: this transaction (it holds the write lock, so nothing moves)."""
+        if not self._pg:
+            yield self.s.connection()
+            return
+        with self.s.get_bind().connect() as conn:  # type: ignore[union-attr]
+            conn = conn.execution_options(isolation_level="REPEATABLE READ")
+            with conn.begin():
+                yield conn
 
     def heads(self) -> dict[int, StreamHead]:
-        return {r.id: StreamHead(r.id, int(r.seq), r.hash, r.mac)
-                for r in self.s.execute(select(audit_head))}
+        return _heads(self.s.connection())
 
     def iterate(self, batch: int = 5000) -> Iterator[AuditEntry]:
-        last = -1
-        while True:
-            rows = self.s.execute(select(audit_log).where(audit_log.c.seq > last)
-                                  .order_by(audit_log.c.seq).limit(batch)).all()
-            if not rows:
-                return
-            for r in rows:
-                yield _entry(r)
-            last = rows[-1].seq
+        return _iterate(self.s.connection(), batch)
 
     def page(self, *, after: int = 0, limit: int = 100, entity: str | None = None,
              entity_id: str | None = None) -> list[AuditEntry]:
@@ -86,6 +83,23 @@ class SqlAuditRepository:
 
     def count(self) -> int:
         return int(self.s.execute(select(func.count()).select_from(audit_log)).scalar() or 0)
+
+
+def _heads(conn: Connection) -> dict[int, StreamHead]:
+    return {r.id: StreamHead(r.id, int(r.seq), r.hash, r.mac)
+            for r in conn.execute(select(audit_head))}
+
+
+def _iterate(conn: Connection, batch: int = 5000) -> Iterator[AuditEntry]:
+    last = -1
+    while True:
+        rows = conn.execute(select(audit_log).where(audit_log.c.seq > last)
+                            .order_by(audit_log.c.seq).limit(batch)).all()
+        if not rows:
+            return
+        for r in rows:
+            yield _entry(r)
+        last = rows[-1].seq
 
 
 def _entry(r: Any) -> AuditEntry:
