@@ -8,13 +8,26 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
 
 from creditline.audit import stream_of
 from creditline.auth import SYSTEM
 from creditline.bootstrap import Container
+from creditline.clock import FixedClock
 from creditline.parties import services
 from tests.api.test_applications_support import id_number
-from tests.integration.test_concurrency_servicing import hammer, pg  # noqa: F401
+from tests.conftest import make_container
+from tests.integration.test_concurrency_servicing import hammer
+
+
+@pytest.fixture
+def pg(pg_database: str, tmp_path: Path, clock: FixedClock) -> Iterator[Container]:
+    c = make_container(pg_database, tmp_path, clock)
+    yield c
+    c.dispose()
 
 
 def entity_in(stream: int, avoid: str = "") -> str:

@@ -145,7 +145,7 @@ def test_legacy_entries_are_sealed_by_the_first_keyed_entry() -> None:
 
 
 def test_an_anchor_pins_the_heads_it_was_taken_at() -> None:
-    entries, heads = build(KEY, SPECS[:3])
+    _, heads = build(KEY, SPECS[:3])
     anchor = parse_anchor(make_anchor(heads, T0).token(KEY), KEY)
     assert anchor.total == 3
     later, later_heads = build(KEY, SPECS)  # two more entries: still extends the anchor
