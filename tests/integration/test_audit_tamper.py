@@ -29,7 +29,7 @@ from tests.conftest import ADMIN, create_user
 from tests.integration.servicing_support import open_line
 
 PEOPLE = [("11010519491231002X", "13812341234"), ("360426199101010071", "13900001111")]
-LINE = "line-of-the-bakery"  # five limit reviews of one line: one stream, entries 1..5
+LINE = "line-of-the-bakery"  # five limit reviews of one line: the last five of its stream
 MALLORY = AuditKey("mallory-does-not-have-the-real-key")
 
 
@@ -125,10 +125,11 @@ def test_an_edited_entry_is_reported_by_seq_and_stream(
     as_superuser(history, f"UPDATE audit_log SET actor = 'mallory' WHERE seq = {second.seq}")
     report = verify_api(api)
     assert report == {"ok": False, "checked": 5, "first_bad_seq": second.seq, "stream": S,
-                      "problem": f"stream {S}: entry 2: content does not match its MAC",
+                      "problem": f"stream {S}: entry {second.stream_seq}: content does not "
+                                 f"match its MAC",
                       "anchored": False}
     code, _, err = verify_cli(history, monkeypatch, capsys)
-    assert code == 1 and f"BROKEN at seq {second.seq}: stream {S}: entry 2" in err
+    assert code == 1 and f"BROKEN at seq {second.seq}: stream {S}: entry {second.stream_seq}" in err
 
 
 def test_editing_and_rehashing_without_the_key_is_caught(
@@ -140,18 +141,19 @@ def test_editing_and_rehashing_without_the_key_is_caught(
     prev = rows[0].hash
     statements = []
     for r in rows[1:]:
-        details = '{"limit":"9000"}' if r.stream_seq == 2 else r.details
+        details = '{"limit":"9000"}' if r.seq == rows[1].seq else r.details
         h = MALLORY.entry_mac(prev, r.seq, r.stream, r.stream_seq, r.at, r.actor, r.action,
                               r.entity, r.entity_id, details)
         statements.append(f"UPDATE audit_log SET details = '{details}', prev_hash = '{prev}', "
                           f"hash = '{h}' WHERE seq = {r.seq}")
         prev = h
     statements.append(f"UPDATE audit_head SET hash = '{prev}', "
-                      f"mac = '{MALLORY.head_mac(S, 5, prev)}' WHERE id = {S}")
+                      f"mac = '{MALLORY.head_mac(S, rows[-1].stream_seq, prev)}' WHERE id = {S}")
     as_superuser(history, *statements)
     report = verify_api(api)
     assert report["first_bad_seq"] == rows[1].seq and report["stream"] == S
-    assert report["problem"] == f"stream {S}: entry 2: content does not match its MAC"
+    assert report["problem"] == (f"stream {S}: entry {rows[1].stream_seq}: content does not "
+                                 f"match its MAC")
     code, _, err = verify_cli(history, monkeypatch, capsys)
     assert code == 1 and f"BROKEN at seq {rows[1].seq}" in err
 
@@ -163,12 +165,14 @@ def test_deleting_the_tail_is_caught_by_the_signed_head(
     as_superuser(history, f"DELETE FROM audit_log WHERE seq >= {rows[3].seq}")
     report = verify_api(api)
     assert not report["ok"] and report["stream"] == S and report["problem"] == (
-        f"stream {S}: the log ends at entry 3 but the head says 5 (entries deleted at the end)")
+        f"stream {S}: the log ends at entry {rows[2].stream_seq} but the head says "
+        f"{rows[4].stream_seq} (entries deleted at the end)")
     code, _, err = verify_cli(history, monkeypatch, capsys)
-    assert code == 1 and f"stream {S}: the log ends at entry 3" in err
+    assert code == 1 and f"stream {S}: the log ends at entry {rows[2].stream_seq}" in err
     # moving the head back too needs its MAC, which needs the key
-    as_superuser(history, f"UPDATE audit_head SET seq = 3, hash = '{rows[2].hash}', "
-                          f"mac = '{MALLORY.head_mac(S, 3, rows[2].hash)}' WHERE id = {S}")
+    n = rows[2].stream_seq
+    as_superuser(history, f"UPDATE audit_head SET seq = {n}, hash = '{rows[2].hash}', "
+                          f"mac = '{MALLORY.head_mac(S, n, rows[2].hash)}' WHERE id = {S}")
     assert verify_api(api)["problem"] == f"stream {S}: the head is not signed with the audit key"
 
 
@@ -179,7 +183,8 @@ def test_deleting_a_middle_entry_is_caught_at_the_next_one(
     as_superuser(history, f"DELETE FROM audit_log WHERE seq = {rows[2].seq}")
     report = verify_api(api)
     assert report["first_bad_seq"] == rows[3].seq and report["problem"] == (
-        f"stream {S}: expected entry 3, found 4 (entries missing or moved)")
+        f"stream {S}: expected entry {rows[2].stream_seq}, found {rows[3].stream_seq} "
+        f"(entries missing or moved)")
     code, _, err = verify_cli(history, monkeypatch, capsys)
     assert code == 1 and f"BROKEN at seq {rows[3].seq}" in err
 
@@ -194,8 +199,8 @@ def test_reordering_entries_is_caught(api: TestClient, history: Container) -> No
                  f"UPDATE audit_log SET seq = {a.seq + 1000} WHERE seq = {b.seq}",
                  f"UPDATE audit_log SET seq = {b.seq} WHERE seq = -1",
                  f"UPDATE audit_log SET seq = {a.seq} WHERE seq = {a.seq + 1000}",
-                 f"UPDATE audit_log SET stream_seq = 3 WHERE seq = {b.seq}",
-                 f"UPDATE audit_log SET stream_seq = 2 WHERE seq = {a.seq}")
+                 f"UPDATE audit_log SET stream_seq = {b.stream_seq} WHERE seq = {b.seq}",
+                 f"UPDATE audit_log SET stream_seq = {a.stream_seq} WHERE seq = {a.seq}")
     report = verify_api(api)
     assert not report["ok"] and report["first_bad_seq"] == a.seq and report["stream"] == S
     assert "previous-hash link broken" in report["problem"]
