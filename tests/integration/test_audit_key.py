@@ -52,10 +52,12 @@ def test_the_audit_key_may_not_be_the_data_key(tmp_path: Path) -> None:
 
 
 def test_a_log_written_with_one_audit_key_does_not_verify_with_another(tmp_path: Path) -> None:
-    base = {"database_url": f"sqlite:///{tmp_path / 'b.db'}", "data_dir": tmp_path,
-            "secret_key": "data-key-0123456789abcdef"}
-    assert audit_something(Settings(**base, audit_key="the-real-audit-key-0123"))
-    assert not audit_something(Settings(**base, audit_key="another-audit-key-0123"))
+    def settings(audit_key: str) -> Settings:
+        return Settings(database_url=f"sqlite:///{tmp_path / 'b.db'}", data_dir=tmp_path,
+                        secret_key="data-key-0123456789abcdef", audit_key=audit_key)
+
+    assert audit_something(settings("the-real-audit-key-0123"))
+    assert not audit_something(settings("another-audit-key-0123"))
 
 
 def test_entries_written_before_the_key_existed_are_kept_and_sealed(

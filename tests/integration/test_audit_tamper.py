@@ -66,8 +66,8 @@ def as_superuser(container: Container, *sql: str, params: dict[str, Any] | None 
 
 def line_rows(container: Container) -> list[Any]:
     with container.engine.connect() as conn:
-        return conn.execute(text("SELECT * FROM audit_log WHERE entity_id = :e ORDER BY seq"),
-                            {"e": LINE}).all()
+        return list(conn.execute(text("SELECT * FROM audit_log WHERE entity_id = :e "
+                                      "ORDER BY seq"), {"e": LINE}))
 
 
 def verify_api(api: TestClient, **params: str) -> dict[str, Any]:
