@@ -281,3 +281,10 @@ def test_a_failed_command_leaves_no_audit_entry(container: Container) -> None:
         build_history(container)
     with container.uow() as uow:
         assert uow.audit_log.count() == 8 and uow.head_seq() == 8
+
+
+def test_a_cursor_past_64_bits_is_a_clean_422(api: TestClient, history: Container) -> None:
+    r = api.get("/v1/audit", headers=ADMIN, params={"after": "99999999999999999999"})
+    assert r.status_code == 422 and "after" in r.text
+    assert api.get("/v1/audit", headers=ADMIN, params={"after": 2**63 - 1}).json() == {
+        "entries": []}

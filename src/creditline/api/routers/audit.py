@@ -19,7 +19,8 @@ router = APIRouter(prefix="/v1/audit", tags=["audit"])
 def list_entries(
     container: ContainerDep,
     _: Annotated[Principal, Allowed("audit:read")],
-    after: Annotated[int, Query(ge=0, description="return entries with seq greater than this")] = 0,
+    after: Annotated[int, Query(ge=0, le=2**63 - 1,
+                                description="return entries with seq greater than this")] = 0,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     entity: str | None = None,
     entity_id: str | None = None,
