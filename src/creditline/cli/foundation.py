@@ -15,7 +15,8 @@ from creditline.store.migrate import current_heads, upgrade
 
 db_app = typer.Typer(help="Database schema (Alembic migrations).", no_args_is_help=True)
 users_app = typer.Typer(help="API users and their bearer tokens.", no_args_is_help=True)
-audit_app = typer.Typer(help="The hash-chained audit log.", no_args_is_help=True)
+audit_app = typer.Typer(help="The keyed, append-only audit log: verify it, anchor its heads.",
+                         no_args_is_help=True)
 
 
 def serve(
