@@ -28,7 +28,7 @@ from creditline.uow import UnitOfWork
 
 MODELS_DIR = Path(__file__).parent / "models"
 _lock = threading.Lock()
-_loaded: dict[str, Any] = {}  # model id -> fitted model (immutable once stored)
+_loaded: dict[str, tuple[Any, str, int]] = {}  # model id -> fitted model (immutable once stored)
 _best: dict[str, dict[str, float]] = {}  # model id -> best points per variable
 
 

@@ -452,7 +452,7 @@ def add_to_blacklist(uow: UnitOfWork, actor: Principal, kind: str, value: str, r
 
 def remove_from_blacklist(uow: UnitOfWork, actor: Principal, entry_id: str) -> bl.BlacklistEntry:
     with uow:
-        entry = uow.blacklist.get(entry_id)
+        entry: bl.BlacklistEntry | None = uow.blacklist.get(entry_id)
         if entry is None:
             raise NotFound(f"blacklist entry {entry_id} not found")
         if not entry.active:
@@ -497,7 +497,7 @@ def decide_terms(uow: UnitOfWork, actor: Principal, terms_id: str, *, approve: b
         current = uow.special_terms.get(terms_id, for_update=True)
         if current is None:
             raise NotFound(f"special terms {terms_id} not found")
-        decided = st.decide(current, approve=approve, user_id=actor.user_id,
+        decided: st.SpecialTerms = st.decide(current, approve=approve, user_id=actor.user_id,
                             user_name=actor.name, comment=comment, at=uow.now())
         decided = uow.special_terms.update(decided)
         uow.audit(actor, f"special_terms.{decided.status}", "special_terms", decided.id,
@@ -513,7 +513,7 @@ def revoke_terms(uow: UnitOfWork, actor: Principal, terms_id: str, comment: str 
         current = uow.special_terms.get(terms_id, for_update=True)
         if current is None:
             raise NotFound(f"special terms {terms_id} not found")
-        revoked = uow.special_terms.update(st.revoke(current, user_id=actor.user_id,
+        revoked: st.SpecialTerms = uow.special_terms.update(st.revoke(current, user_id=actor.user_id,
                                                      user_name=actor.name, comment=comment,
                                                      at=uow.now()))
         uow.audit(actor, "special_terms.revoked", "special_terms", revoked.id,
@@ -524,7 +524,7 @@ def revoke_terms(uow: UnitOfWork, actor: Principal, terms_id: str, comment: str 
 
 def get_terms(uow: UnitOfWork, terms_id: str) -> st.SpecialTerms:
     with uow:
-        found = uow.special_terms.get(terms_id)
+        found: st.SpecialTerms | None = uow.special_terms.get(terms_id)
     if found is None:
         raise NotFound(f"special terms {terms_id} not found")
     return found

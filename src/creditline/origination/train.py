@@ -39,7 +39,7 @@ _COLLATERAL = {"real_estate": "property"}  # simulator -> policy vocabulary
 
 def person_frame(pop: Any) -> pl.DataFrame:
     """The consumer training frame in the platform's vocabulary (features + ``bad``)."""
-    X = pop.applicant_features()
+    X: pl.DataFrame = pop.applicant_features()
     return X.with_columns(
         pl.col("employment").replace(_EMPLOYMENT),
         *[pl.col(c).cast(pl.Float64) for c in ("monthly_income", "existing_debt_monthly")],
@@ -47,7 +47,7 @@ def person_frame(pop: Any) -> pl.DataFrame:
 
 
 def enterprise_frame(pop: Any) -> pl.DataFrame:
-    E = pop.enterprise_features()
+    E: pl.DataFrame = pop.enterprise_features()
     money = ["annual_revenue", "net_income", "total_assets", "total_liabilities",
              "current_assets", "current_liabilities", "operating_cash_flow",
              "annual_debt_service", "collateral_value"]

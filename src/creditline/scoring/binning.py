@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from itertools import pairwise
-from typing import Literal
+from typing import Literal, SupportsFloat, cast
 
 import numpy as np
 import pandas as pd
@@ -98,7 +98,7 @@ class VariableBins:
             idx[np.isnan(values)] = self.missing_slot
             return idx
         assert self._index is not None
-        pos = self._index.get_indexer(values)
+        pos = self._index.get_indexer(pd.Index(values))
         idx = np.where(pos >= 0, self._codes[np.maximum(pos, 0)], self.other_bin)
         idx[pd.isna(values)] = self.missing_slot
         return idx.astype(np.intp, copy=False)
@@ -110,7 +110,7 @@ class VariableBins:
         if self.kind == "numeric":
             from bisect import bisect_right
 
-            return bisect_right(self.edges.tolist(), float(value))  # type: ignore[arg-type]
+            return bisect_right(self.edges.tolist(), float(cast(SupportsFloat | str, value)))
         return self._lookup.get(category_text(value), self.other_bin)
 
     def labels(self) -> list[str]:
@@ -213,7 +213,7 @@ def optimal_groups(good: np.ndarray, bad: np.ndarray, *, min_count: float, shape
                 from_k[m, p, i, js] = cand_k
                 from_p[m, p, i, js] = cand_p
     final = best[:, :, :, n]
-    m, p, i = np.unravel_index(int(np.argmax(final)), final.shape)
+    m, p, i = (int(x) for x in np.unravel_index(int(np.argmax(final)), final.shape))
     if not np.isfinite(final[m, p, i]):
         return [0]
     starts = []
