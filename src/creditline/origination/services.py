@@ -497,7 +497,8 @@ def decide_terms(uow: UnitOfWork, actor: Principal, terms_id: str, *, approve: b
         current = uow.special_terms.get(terms_id, for_update=True)
         if current is None:
             raise NotFound(f"special terms {terms_id} not found")
-        decided: st.SpecialTerms = st.decide(current, approve=approve, user_id=actor.user_id,
+        decided: st.SpecialTerms
+        decided = st.decide(current, approve=approve, user_id=actor.user_id,
                             user_name=actor.name, comment=comment, at=uow.now())
         decided = uow.special_terms.update(decided)
         uow.audit(actor, f"special_terms.{decided.status}", "special_terms", decided.id,
@@ -513,7 +514,8 @@ def revoke_terms(uow: UnitOfWork, actor: Principal, terms_id: str, comment: str 
         current = uow.special_terms.get(terms_id, for_update=True)
         if current is None:
             raise NotFound(f"special terms {terms_id} not found")
-        revoked: st.SpecialTerms = uow.special_terms.update(st.revoke(current, user_id=actor.user_id,
+        revoked: st.SpecialTerms
+        revoked = uow.special_terms.update(st.revoke(current, user_id=actor.user_id,
                                                      user_name=actor.name, comment=comment,
                                                      at=uow.now()))
         uow.audit(actor, "special_terms.revoked", "special_terms", revoked.id,
