@@ -316,6 +316,9 @@ class Scorecard(BaseEstimator):
                 categories={c: i for i, g in enumerate(vb.groups) for c in g},
                 other_slot=vb.other_bin))
         self._compiled = CompiledScorecard(variables, self.base_points_, self.scaling_)
+        # the goal each variable's points are measured against when explaining a row
+        self._best_points = [_best_points(self.points_[v], self.bins_[v])
+                             for v in self.variables_]
 
     def _columns_for(self, X: Any, needed: Sequence[str],
                      cols_kinds: Mapping[str, str] | None = None) -> Columns:
@@ -401,10 +404,24 @@ class Scorecard(BaseEstimator):
         cols = self._columns_for(X, self.variables_)
         compiled = self.compile()
         pts = compiled.points_columns(cols.data, cols.n_rows)
-        best = np.array([_best_points(self.points_[v], self.bins_[v]) for v in self.variables_])
+        best = np.array(self._best_points)
         shortfall = best[None, :] - pts if len(best) else pts
         catalogue = self.reason_catalogue()
         return _rank_reasons(shortfall, self.variables_, catalogue, n)
+
+    def reasons_one(self, row: Mapping[str, object], n: int = 4) -> list[Reason]:
+        """:meth:`reasons` for one application given as a plain mapping (the checkout path:
+        a one-row DataFrame would cost more than the whole decision).  Same ranking; a
+        variable absent from ``row`` is an error naming it, as in :meth:`score_one`."""
+        self._check_fitted()
+        shortfall = []
+        for var, best in zip(self.compile().variables, self._best_points):
+            if var.name not in row:
+                raise InputError(var.name, "missing from the application; the card needs it")
+            shortfall.append(best - var.points_one(row[var.name]))
+        [ranked] = _rank_reasons(np.array([shortfall], dtype=np.float64).reshape(1, -1),
+                                 self.variables_, self.reason_catalogue(), n)
+        return ranked
 
     def table(self) -> pd.DataFrame:
         """The scorecard as a risk committee reads it: one row per variable and bin."""

@@ -16,7 +16,7 @@ from creditline.origination.features import (
     enterprise_features,
     person_features,
 )
-from creditline.origination.scorer import adverse_reasons, shipped_card
+from creditline.origination.scorer import shipped_card
 from creditline.policy.enterprise import Collateral, FinancialStatements
 from creditline.scoring.model_file import load_model
 
@@ -43,10 +43,10 @@ def test_the_shipped_cards_carry_their_training_record() -> None:
 
 @pytest.mark.parametrize("row", ROWS, ids=["good", "thin-file student", "refer", "no bureau"])
 def test_single_row_reasons_match_the_scorecards_batch_ranking(row: dict[str, object]) -> None:
-    fast = adverse_reasons("test-card", CARD, row)
+    fast = CARD.reasons_one(row, n=4)
     [batch] = CARD.reasons(pd.DataFrame([row]), n=4)
-    assert [r["code"] for r in fast] == [r.code for r in batch]
-    assert all(r["en"] and r["zh"] for r in fast)
+    assert [r.code for r in fast] == [r.code for r in batch]
+    assert all(r.text and r.text_zh for r in fast)
 
 
 def test_better_files_score_higher() -> None:
