@@ -84,11 +84,11 @@ def applicants(container: Any, n: int, start: int = 0) -> list[tuple[str, dict[s
     """Register ``n`` persons; returns (customer id, bureau block) in a 60/20/20 mix.  Every
     fifth applicant gets an emergency contact shared with one other (rings of two)."""
     from creditline.auth import SYSTEM
-    from creditline.origination.scorer import ensure_default_cards
+    from creditline.origination.scorer import InstallDefaultCards, ensure_default_cards
     from creditline.parties import services as ps
     from creditline.parties.identity import id_check_char
 
-    ensure_default_cards(container.uow())
+    ensure_default_cards(InstallDefaultCards(), container.uow(), SYSTEM)
     out = []
     for k in range(start, start + n):
         first17 = f"3101011980{1 + k % 12:02d}{1 + k % 28:02d}{k % 1000:03d}"

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from creditline.auth import SYSTEM, Principal
-from creditline.errors import Conflict, NotFound
+from creditline.errors import Conflict, NotFound, ValidationError
 from creditline.origination.features import CARD_FOR_KIND
 from creditline.scoring import services as scoring
 from creditline.scoring.serving import find_serving
@@ -44,7 +44,7 @@ def score(uow: UnitOfWork, kind: str, key: str, features: Mapping[str, object]) 
     name = CARD_FOR_KIND[kind]
     serving = find_serving(uow, name)
     if serving is None:
-        ensure_default_card(uow, name)
+        _install_default_card(uow, name, SYSTEM)
         serving = find_serving(uow, name)
     if serving is None:
         raise NotFound(f"no champion for model {name!r}; register and promote one")
@@ -65,7 +65,26 @@ def shipped_card(name: str) -> str:
     return (MODELS_DIR / f"{name}.json").read_text()
 
 
-def ensure_default_card(uow: UnitOfWork, name: str, actor: Principal = SYSTEM) -> bool:
+@dataclass(frozen=True)
+class InstallDefaultCards:
+    """Install the shipped A-cards (all of them by default) that have no champion."""
+
+    names: tuple[str, ...] = tuple(CARD_FOR_KIND.values())
+
+
+def ensure_default_cards(cmd: InstallDefaultCards, uow: UnitOfWork, actor: Principal
+                         ) -> list[str]:
+    """Register and promote every shipped card of ``cmd`` without a champion (e.g. at
+    start-up); returns the names this call installed."""
+    shipped = tuple(CARD_FOR_KIND.values())
+    for name in cmd.names:
+        if name not in shipped:
+            raise ValidationError("names", f"{name!r} is not a shipped A-card; "
+                                           f"one of: {', '.join(shipped)}")
+    return [name for name in cmd.names if _install_default_card(uow, name, actor)]
+
+
+def _install_default_card(uow: UnitOfWork, name: str, actor: Principal) -> bool:
     """Register and promote the shipped A-card ``name`` if it has no champion; ``True`` if
     this call installed it.  Runs in the caller's transaction when nested; a concurrent
     installer that wins makes this one a no-op."""
@@ -84,11 +103,6 @@ def ensure_default_card(uow: UnitOfWork, name: str, actor: Principal = SYSTEM) -
     except Conflict:
         return False  # another process installed it first
     return True
-
-
-def ensure_default_cards(uow: UnitOfWork, actor: Principal = SYSTEM) -> list[str]:
-    """Install every shipped A-card that has no champion (e.g. at start-up)."""
-    return [name for name in CARD_FOR_KIND.values() if ensure_default_card(uow, name, actor)]
 
 
 def _fingerprint(text: str) -> str:
