@@ -414,14 +414,25 @@ class Scorecard(BaseEstimator):
         a one-row DataFrame would cost more than the whole decision).  Same ranking; a
         variable absent from ``row`` is an error naming it, as in :meth:`score_one`."""
         self._check_fitted()
+        if n < 1:
+            raise InputError("n", "must be at least 1")
         shortfall = []
         for var, best in zip(self.compile().variables, self._best_points):
             if var.name not in row:
                 raise InputError(var.name, "missing from the application; the card needs it")
             shortfall.append(best - var.points_one(row[var.name]))
-        [ranked] = _rank_reasons(np.array([shortfall], dtype=np.float64).reshape(1, -1),
-                                 self.variables_, self.reason_catalogue(), n)
-        return ranked
+        # as _rank_reasons, without numpy's per-call cost: a stable sort keeps ties in
+        # variable order, and nothing at or below zero is a reason
+        order = sorted(range(len(shortfall)), key=lambda k: -shortfall[k])[:n]
+        out = []
+        for k in order:
+            if shortfall[k] <= 1e-9:
+                break
+            name = self.variables_[k]
+            t = reason_text(name, self.reason_texts, prefix=self.card_type)  # as the catalogue
+            out.append(Reason(code=t.code, variable=name, text=t.en, text_zh=t.zh,
+                              points_lost=float(shortfall[k])))
+        return out
 
     def table(self) -> pd.DataFrame:
         """The scorecard as a risk committee reads it: one row per variable and bin."""
