@@ -52,7 +52,7 @@ def remove_from_blacklist(cmd: RemoveFromBlacklist, uow: UnitOfWork, actor: Prin
                           ) -> bl.BlacklistEntry:
     """Take a value off the list; the entry is kept, marked removed."""
     with uow:
-        entry = uow.blacklist.get(cmd.entry_id)
+        entry: bl.BlacklistEntry | None = uow.blacklist.get(cmd.entry_id)
         if entry is None:
             raise NotFound(f"blacklist entry {cmd.entry_id} not found")
         if not entry.active:

@@ -66,9 +66,9 @@ def decide_terms(cmd: DecideTerms, uow: UnitOfWork, actor: Principal) -> st.Spec
         current = uow.special_terms.get(cmd.terms_id, for_update=True)
         if current is None:
             raise NotFound(f"special terms {cmd.terms_id} not found")
-        decided = st.decide(current, approve=cmd.approve, user_id=actor.user_id,
-                            user_name=actor.name, comment=cmd.comment, at=uow.now())
-        decided = uow.special_terms.update(decided)
+        decided: st.SpecialTerms = uow.special_terms.update(st.decide(
+            current, approve=cmd.approve, user_id=actor.user_id, user_name=actor.name,
+            comment=cmd.comment, at=uow.now()))
         uow.audit(actor, f"special_terms.{decided.status}", "special_terms", decided.id,
                   {"customer_id": decided.customer_id, "limit": money_str(decided.limit),
                    "proposed_by": decided.proposed_by_name, "comment": cmd.comment})
@@ -81,9 +81,9 @@ def revoke_terms(cmd: RevokeTerms, uow: UnitOfWork, actor: Principal) -> st.Spec
         current = uow.special_terms.get(cmd.terms_id, for_update=True)
         if current is None:
             raise NotFound(f"special terms {cmd.terms_id} not found")
-        revoked = uow.special_terms.update(st.revoke(current, user_id=actor.user_id,
-                                                     user_name=actor.name, comment=cmd.comment,
-                                                     at=uow.now()))
+        revoked: st.SpecialTerms = uow.special_terms.update(st.revoke(
+            current, user_id=actor.user_id, user_name=actor.name, comment=cmd.comment,
+            at=uow.now()))
         uow.audit(actor, "special_terms.revoked", "special_terms", revoked.id,
                   {"customer_id": revoked.customer_id, "comment": cmd.comment})
         uow.commit()
@@ -92,7 +92,7 @@ def revoke_terms(cmd: RevokeTerms, uow: UnitOfWork, actor: Principal) -> st.Spec
 
 def get_terms(uow: UnitOfWork, terms_id: str) -> st.SpecialTerms:
     with uow:
-        found = uow.special_terms.get(terms_id)
+        found: st.SpecialTerms | None = uow.special_terms.get(terms_id)
     if found is None:
         raise NotFound(f"special terms {terms_id} not found")
     return found
