@@ -13,7 +13,11 @@ inside the same transaction as the change they describe.
   compares the log with the heads, so deleting the tail of a stream is caught.
 - **Anchors.**  A signed copy of every head, kept outside the database, proves later that the
   log still holds those entries unchanged and extends from them (a rollback of the database
-  to an older, genuine state is otherwise undetectable).
+  to an older, genuine state is otherwise undetectable).  Signed with HMAC under a key
+  derived from the audit key, not Ed25519: checking an anchor means re-checking the chain,
+  which needs the audit key anyway, so a public key would let no one verify more, and it
+  would be one more secret to keep.  The threat is someone who can write to the database
+  without holding the audit key; whoever holds the key can forge entries and anchors alike.
 - **Legacy.**  Entries written before the key existed (revision 0009) form stream 0 and keep
   their unkeyed SHA-256 chain; every keyed stream starts from stream 0's last hash, so the
   first keyed entry of any stream seals them.
