@@ -86,9 +86,14 @@ def clock() -> FixedClock:
     return FixedClock(datetime(2026, 3, 2, 2, 0, tzinfo=UTC))
 
 
+# Tests move the clock months and years ahead (cool-downs, end of day), so the fixtures' tokens
+# live ten years; tests of expiry set their own lifetimes.
+LONG_TOKENS = {f"token_days_{r.value}": 3650 for r in Role}
+
+
 def make_container(url: str, tmp_path: Path, clock: FixedClock) -> Container:
     settings = Settings(database_url=url, admin_token=BOOTSTRAP_TOKEN, secret_key=SECRET,
-                        data_dir=tmp_path)
+                        data_dir=tmp_path, **LONG_TOKENS)
     container = bootstrap(settings, clock=clock)
     seed_admin(container)
     return container
