@@ -103,7 +103,7 @@ def test_the_bootstrap_principal_may_only_create_and_list_users() -> None:
     boot = Principal("bootstrap", "bootstrap-token", Role.ADMIN, bootstrap=True)
     allowed = sorted(p for p in PERMISSIONS if boot.can(p))
     assert allowed == ["users:create", "users:read"]
-    with pytest.raises(Forbidden, match="CREDITLINE_ADMIN_TOKEN.*create a named admin"):
+    with pytest.raises(Forbidden, match=r"CREDITLINE_ADMIN_TOKEN.*create a named admin"):
         boot.require("customers:read")
 
 
