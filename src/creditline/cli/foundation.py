@@ -117,8 +117,9 @@ def users_create(
                                     container.settings.token_policy()),
                          container.uow(), cli_operator())
     u = issued.user
-    console.print(f"user {u.name} ({u.role}) created; token (shown once, expires "
-                  f"{u.expires_at.isoformat(timespec='minutes') if u.expires_at else '-'}):")
+    # plain echo, never wrapped: scripts read these lines
+    typer.echo(f"user {u.name} ({u.role}) created; token (shown once, expires "
+               f"{u.expires_at.isoformat(timespec='minutes') if u.expires_at else '-'}):")
     typer.echo(issued.token)
 
 
@@ -143,7 +144,7 @@ def users_revoke(name: Annotated[str, typer.Argument(help="The user whose token 
     container = container_for(db)
     v = revoke(RevokeUser(name, container.settings.token_policy()), container.uow(),
                cli_operator())
-    console.print(f"user {v.name} revoked by {v.revoked_by}")
+    typer.echo(f"user {v.name} revoked by {v.revoked_by}")
 
 
 @users_app.command("rotate")
@@ -154,9 +155,9 @@ def users_rotate(name: Annotated[str, typer.Argument(help="The user whose token 
     issued = rotate(RotateToken(name, container.settings.token_policy()), container.uow(),
                     cli_operator())
     u = issued.user
-    console.print(f"user {u.name}: new token (shown once, expires "
-                  f"{u.expires_at.isoformat(timespec='minutes') if u.expires_at else '-'}); "
-                  "the old one no longer works:")
+    typer.echo(f"user {u.name}: new token (shown once, expires "
+               f"{u.expires_at.isoformat(timespec='minutes') if u.expires_at else '-'}); "
+               "the old one no longer works:")
     typer.echo(issued.token)
 
 
