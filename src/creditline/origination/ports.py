@@ -1,6 +1,7 @@
-"""What the origination services need from storage, as Protocols (the SQL implementations
-are in ``creditline.store.origination``; reached as ``uow.applications``, ``uow.reviews``,
-``uow.blacklist`` and ``uow.special_terms``)."""
+"""What the origination services need from storage, as Protocols (SQL implementations in
+``creditline.store.applications``, ``.reviews``, ``.blacklist`` and ``.special_terms``;
+reached as ``uow.applications``, ``uow.reviews``, ``uow.blacklist`` and ``uow.special_terms``).
+Which model serves is the model registry's question (``scoring.ports.ModelRepository``)."""
 
 from __future__ import annotations
 
@@ -38,9 +39,6 @@ class ApplicationRepository(Protocol):
     def since(self, start: datetime, end: datetime | None = None) -> Iterator[Application]: ...
 
     def for_customer(self, customer_id: str, limit: int = 50) -> list[Application]: ...
-
-    def serving_ids(self, model_name: str) -> tuple[str | None, str | None, float]:
-        """Champion id, challenger id and its shadow share, without loading model JSON."""
 
 
 class ReviewRepository(Protocol):

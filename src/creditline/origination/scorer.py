@@ -96,10 +96,10 @@ def score(uow: UnitOfWork, kind: str, key: str, features: Mapping[str, object]) 
     """Score with the champion of the kind's A-card (shadow-scoring the challenger when
     ``key`` falls in its share).  Call inside ``with uow``."""
     name = CARD_FOR_KIND[kind]
-    champion_id, challenger_id, share = uow.applications.serving_ids(name)
+    champion_id, challenger_id, share = uow.models.serving_ids(name)
     if champion_id is None:
         ensure_default_card(uow, name)
-        champion_id, challenger_id, share = uow.applications.serving_ids(name)
+        champion_id, challenger_id, share = uow.models.serving_ids(name)
     if champion_id is None:
         raise NotFound(f"no champion for model {name!r}; register and promote one")
     model, mname, mversion = _model(uow, champion_id)
@@ -123,7 +123,7 @@ def ensure_default_card(uow: UnitOfWork, name: str, actor: Principal = SYSTEM) -
     this call installed it.  Runs in the caller's transaction when nested; a concurrent
     installer that wins makes this one a no-op."""
     with uow:
-        champion_id, _, _ = uow.applications.serving_ids(name)
+        champion_id, _, _ = uow.models.serving_ids(name)
     if champion_id is not None:
         return False
     text = shipped_card(name)

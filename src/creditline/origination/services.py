@@ -212,7 +212,7 @@ def apply(cmd: Apply, uow: UnitOfWork, actor: Principal, *,
             raise Conflict(f"customer {customer.id} already has application {latest[0]} "
                            "waiting for review; wait for its decision")
         last_decline = None if latest is None else latest[2]
-        for line in uow.servicing.lines_of_customer(customer.id):
+        for line in uow.lines.of_customer(customer.id):
             if line.product == cmd.product and str(line.status) != "closed":
                 raise Conflict(f"customer {customer.id} already has an open {cmd.product} line "
                                f"({line.id}); ask for a limit review instead")

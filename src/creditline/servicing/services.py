@@ -22,11 +22,12 @@ from creditline.auth import Principal
 from creditline.errors import BusinessRuleViolation, Conflict, NotFound, ValidationError
 from creditline.idempotency import check_key
 from creditline.ledger.check import LedgerCheck, check_lines
+from creditline.lines.line import Balances, Line
 from creditline.lines.status import LineStatus, check_transition, parse_status
 from creditline.money import money_str, to_money
 from creditline.servicing import entries
 from creditline.servicing.eod import catch_up
-from creditline.servicing.model import Balances, Installment, Line, PurchaseRecord
+from creditline.servicing.model import Installment, PurchaseRecord
 from creditline.servicing.products import default_catalog, product_terms, terms_product
 from creditline.servicing.returns import apply_return
 from creditline.servicing.schedule import build_schedule
@@ -116,13 +117,13 @@ def _today(uow: UnitOfWork, on: date | None) -> date:
 
 def _locked_line(uow: UnitOfWork, line_id: str, on: date | None) -> tuple[Line, date]:
     """Lock the line, date the event, and close the line's missing days first."""
-    line = uow.servicing.get_line(line_id, lock=True)
+    line = uow.lines.get(line_id, lock=True)
     if line is None:
         raise NotFound(f"credit line {line_id} not found")
     day = max(_today(uow, on), line.last_eod + timedelta(days=1))
     if line.status != LineStatus.CLOSED and line.last_eod < day - timedelta(days=1):
         catch_up(uow, line.id, line.last_eod, day - timedelta(days=1))
-        line = uow.servicing.get_line(line_id, lock=True)
+        line = uow.lines.get(line_id, lock=True)
         assert line is not None
     return line, day
 
@@ -137,7 +138,7 @@ def _apply_credit(uow: UnitOfWork, line: Line, installments: list[Installment], 
         return
     apply_allocation(installments, result)
     uow.ledger.post([entries.credit_applied_entry(line.id, result, day)])
-    uow.servicing.save_installments(installments)
+    uow.purchases.save_installments(installments)
     spent = result.amount - result.to_credit
     line.credit_balance -= spent
     line.record_payment(spent)
@@ -164,9 +165,9 @@ def open_line(cmd: OpenLine, uow: UnitOfWork, actor: Principal) -> LineView:
     if isinstance(day_, bool) or not isinstance(day_, int) or not 1 <= day_ <= 28:
         raise ValidationError("statement_day", "must be a day of the month from 1 to 28")
     with uow:
-        if not uow.servicing.customer_exists(cmd.customer_id):
+        if not uow.customers.exists(cmd.customer_id):
             raise NotFound(f"customer {cmd.customer_id} not found")
-        for other in uow.servicing.lines_of_customer(cmd.customer_id):
+        for other in uow.lines.of_customer(cmd.customer_id):
             if other.product == product.code and other.status != LineStatus.CLOSED:
                 raise Conflict(f"customer {cmd.customer_id} already has an open {product.code} "
                                f"line ({other.id})")
@@ -180,7 +181,7 @@ def open_line(cmd: OpenLine, uow: UnitOfWork, actor: Principal) -> LineView:
             waterfall=product.waterfall, fee_refund=product.fee_refund,
             block_when_past_due=product.block_when_past_due, opened_on=on,
             last_eod=on - timedelta(days=1), terms=product_terms(product))
-        uow.servicing.add_line(line)
+        uow.lines.add(line)
         uow.audit(actor, "line.opened", "credit_line", line.id,
                   {"customer_id": line.customer_id, "product": line.product,
                    "product_version": line.product_version, "limit": limit})
@@ -192,7 +193,7 @@ def open_line(cmd: OpenLine, uow: UnitOfWork, actor: Principal) -> LineView:
 
 def get_line(line_id: str, uow: UnitOfWork) -> LineView:
     with uow:
-        line = uow.servicing.get_line(line_id)
+        line = uow.lines.get(line_id)
     if line is None:
         raise NotFound(f"credit line {line_id} not found")
     return LineView.of(line)
@@ -200,7 +201,7 @@ def get_line(line_id: str, uow: UnitOfWork) -> LineView:
 
 def lines_of_customer(customer_id: str, uow: UnitOfWork) -> list[LineView]:
     with uow:
-        return [LineView.of(line) for line in uow.servicing.lines_of_customer(customer_id)]
+        return [LineView.of(line) for line in uow.lines.of_customer(customer_id)]
 
 
 def list_lines(uow: UnitOfWork, *, min_dpd: int | None = None, status: object = None,
@@ -214,7 +215,7 @@ def list_lines(uow: UnitOfWork, *, min_dpd: int | None = None, status: object = 
         raise ValidationError("limit", "must be from 1 to 10000")
     wanted = None if status is None else parse_status(status).value
     with uow:
-        return [LineView.of(line) for line in uow.servicing.lines_where(
+        return [LineView.of(line) for line in uow.lines.where(
             min_dpd=min_dpd, status=wanted, after=after, limit=limit)]
 
 
@@ -224,7 +225,7 @@ def change_limit(cmd: ChangeLimit, uow: UnitOfWork, actor: Principal) -> LineVie
     limit = parse_amount(cmd.limit, "limit")
     reason = _text(cmd.reason, "reason", 200)
     with uow:
-        line = uow.servicing.get_line(cmd.line_id, lock=True)
+        line = uow.lines.get(cmd.line_id, lock=True)
         if line is None:
             raise NotFound(f"credit line {cmd.line_id} not found")
         if line.status == LineStatus.CLOSED:
@@ -234,7 +235,7 @@ def change_limit(cmd: ChangeLimit, uow: UnitOfWork, actor: Principal) -> LineVie
             raise ValidationError("limit", f"must not exceed {money_str(cap)} for {line.product}")
         old = line.limit
         line.limit = limit
-        uow.servicing.save_line(line)
+        uow.lines.save(line)
         details = {"from": old, "to": limit, "reason": reason}
         uow.audit(actor, "line.limit_changed", "credit_line", line.id, details)
         uow.emit("line.limit_changed", {"line_id": line.id, **details})
@@ -246,14 +247,14 @@ def set_status(cmd: SetStatus, uow: UnitOfWork, actor: Principal) -> LineView:
     target = parse_status(cmd.status)
     reason = _text(cmd.reason, "reason", 200)
     with uow:
-        line = uow.servicing.get_line(cmd.line_id, lock=True)
+        line = uow.lines.get(cmd.line_id, lock=True)
         if line is None:
             raise NotFound(f"credit line {cmd.line_id} not found")
         check_transition(line.status, target,
                          owed_nothing=line.total_owed == 0 and line.credit_balance == 0)
         old = line.status
         line.status = target
-        uow.servicing.save_line(line)
+        uow.lines.save(line)
         details = {"from": old.value, "to": target.value, "reason": reason}
         uow.audit(actor, "line.status_changed", "credit_line", line.id, details)
         uow.emit("line.status_changed", {"line_id": line.id, **details})
@@ -304,16 +305,16 @@ def purchase(cmd: Purchase, uow: UnitOfWork, actor: Principal) -> PurchaseView:
         schedule = [Installment(purchase_id=record.id, seq=r.seq, bill_date=r.bill_date,
                                 due_date=r.due_date, p_orig=r.principal, f_orig=r.fee,
                                 p_sched=r.principal, f_sched=r.fee) for r in plan_rows]
-        uow.servicing.add_purchase(record, actor.name)
-        uow.servicing.add_installments(line.id, schedule)
+        uow.purchases.add(record, actor.name)
+        uow.purchases.add_installments(line.id, schedule)
         uow.ledger.post([entries.purchase_entry(line.id, record.id, amount, day, merchant)])
         line.principal_unbilled += amount
         line.cyc_purchases += amount
         if line.credit_balance > 0:
-            open_ = uow.servicing.open_installments(line.id)
+            open_ = uow.purchases.open_installments(line.id)
             _apply_credit(uow, line, open_, day)
             _refresh(line, open_)
-        uow.servicing.save_line(line)
+        uow.lines.save(line)
         details = {"line_id": line.id, "amount": amount, "merchant": merchant,
                    "merchant_category": category, "installments": plan.periods,
                    "business_date": day}
@@ -327,10 +328,10 @@ def purchase(cmd: Purchase, uow: UnitOfWork, actor: Principal) -> PurchaseView:
 
 
 def _purchase_view(uow: UnitOfWork, purchase_id: str, replayed: bool = False) -> PurchaseView:
-    record = uow.servicing.get_purchase(purchase_id)
+    record = uow.purchases.get(purchase_id)
     if record is None:
         raise NotFound(f"purchase {purchase_id} not found")
-    return PurchaseView.of(record, uow.servicing.purchase_installments(purchase_id), replayed)
+    return PurchaseView.of(record, uow.purchases.installments_of(purchase_id), replayed)
 
 
 def get_purchase(purchase_id: str, uow: UnitOfWork) -> PurchaseView:
@@ -340,8 +341,8 @@ def get_purchase(purchase_id: str, uow: UnitOfWork) -> PurchaseView:
 
 def purchases_of_line(line_id: str, uow: UnitOfWork) -> list[PurchaseView]:
     with uow:
-        return [PurchaseView.of(p, uow.servicing.purchase_installments(p.id))
-                for p in uow.servicing.purchases_of_line(line_id)]
+        return [PurchaseView.of(p, uow.purchases.installments_of(p.id))
+                for p in uow.purchases.of_line(line_id)]
 
 
 # ----- returns
@@ -353,7 +354,7 @@ def return_goods(cmd: ReturnGoods, uow: UnitOfWork, actor: Principal) -> ReturnV
     key = check_key(cmd.idempotency_key)
     body = {"amount": money_str(amount)}
     with uow:
-        record = uow.servicing.get_purchase(cmd.purchase_id)
+        record = uow.purchases.get(cmd.purchase_id)
         if record is None:
             raise NotFound(f"purchase {cmd.purchase_id} not found")
         line, day = _locked_line(uow, record.line_id, cmd.on)
@@ -362,27 +363,27 @@ def return_goods(cmd: ReturnGoods, uow: UnitOfWork, actor: Principal) -> ReturnV
             stored = uow.idempotency.lookup(scope, key, body)
             if stored is not None:
                 return _return_view(uow, stored["return_id"], replayed=True)
-        record = uow.servicing.get_purchase(cmd.purchase_id)  # re-read under the line lock
+        record = uow.purchases.get(cmd.purchase_id)  # re-read under the line lock
         assert record is not None
         if amount > record.returnable:
             raise BusinessRuleViolation(
                 f"amount {money_str(amount)} exceeds what is left to return on this purchase "
                 f"({money_str(record.returnable)})", reason="exceeds_returnable")
-        own = uow.servicing.purchase_installments(record.id)
-        others = [i for i in uow.servicing.open_installments(line.id) if i.purchase_id != record.id]
+        own = uow.purchases.installments_of(record.id)
+        others = [i for i in uow.purchases.open_installments(line.id) if i.purchase_id != record.id]
         effect = apply_return(own, amount, line.fee_refund)
         return_id = str(uuid.uuid4())
         uow.ledger.post([entries.return_entry(line.id, return_id, effect, day)])
-        uow.servicing.save_installments(own)
+        uow.purchases.save_installments(own)
         line.credit_balance += effect.to_credit
         line.cyc_returns += amount
         line.cyc_fees -= effect.fee_reversed_unpaid + effect.fee_reversed_paid
         _apply_credit(uow, line, own + others, day)
         _refresh(line, own + others)
         line.clamp_past_due()
-        uow.servicing.save_line(line)
+        uow.lines.save(line)
         record.returned += amount
-        uow.servicing.save_purchase_returned(record)
+        uow.purchases.save_returned(record)
         effect_json = {
             "unbilled_principal": money_str(effect.unbilled_principal),
             "billed_principal": money_str(effect.billed_principal),
@@ -390,7 +391,7 @@ def return_goods(cmd: ReturnGoods, uow: UnitOfWork, actor: Principal) -> ReturnV
             "fees_reversed": money_str(effect.fee_reversed_unpaid),
             "fees_refunded_as_credit": money_str(effect.fee_reversed_paid),
             "scheduled_fees_waived": money_str(effect.unbilled_fee_waived)}
-        uow.servicing.add_return(return_id, record.id, line.id, amount, day, effect_json,
+        uow.purchases.add_return(return_id, record.id, line.id, amount, day, effect_json,
                                  actor.name)
         details = {"purchase_id": record.id, "line_id": line.id, "amount": amount,
                    "business_date": day}
@@ -404,7 +405,7 @@ def return_goods(cmd: ReturnGoods, uow: UnitOfWork, actor: Principal) -> ReturnV
 
 
 def _return_view(uow: UnitOfWork, return_id: str, replayed: bool) -> ReturnView:
-    r = uow.servicing.get_return(return_id)
+    r = uow.purchases.get_return(return_id)
     assert r is not None
     return ReturnView(r["id"], r["purchase_id"], r["line_id"], r["amount"], r["business_date"],
                       {k: Decimal(v) for k, v in r["effect"].items()}, replayed)
@@ -427,21 +428,21 @@ def repay(cmd: Repay, uow: UnitOfWork, actor: Principal) -> RepaymentView:
                 return _repayment_view(uow, stored["repayment_id"], replayed=True)
         if line.status == LineStatus.CLOSED:
             raise Conflict("the line is closed")
-        installments = uow.servicing.open_installments(line.id)
+        installments = uow.purchases.open_installments(line.id)
         result = allocate(amount, installments, line.waterfall)
         apply_allocation(installments, result)
         repayment_id = str(uuid.uuid4())
         uow.ledger.post([entries.repayment_entry(line.id, repayment_id, result, day)])
-        uow.servicing.save_installments(installments)
+        uow.purchases.save_installments(installments)
         _refresh(line, installments)
         line.credit_balance += result.to_credit
         line.cyc_repayments += amount
         line.record_payment(amount)
-        uow.servicing.save_line(line)
+        uow.lines.save(line)
         summary = {k: money_str(v) for k, v in result.summary().items()}
         items = [{"purchase_id": a.purchase_id, "installment": a.seq, "kind": a.kind,
                   "amount": money_str(a.amount), "paid_ahead": a.ahead} for a in result.items]
-        uow.servicing.add_repayment(repayment_id, line.id, amount, day,
+        uow.purchases.add_repayment(repayment_id, line.id, amount, day,
                                     {"summary": summary, "items": items}, actor.name)
         details = {"line_id": line.id, "amount": amount, "business_date": day, **summary}
         uow.audit(actor, "repayment.received", "repayment", repayment_id, details)
@@ -455,7 +456,7 @@ def repay(cmd: Repay, uow: UnitOfWork, actor: Principal) -> RepaymentView:
 
 
 def _repayment_view(uow: UnitOfWork, repayment_id: str, replayed: bool) -> RepaymentView:
-    r = uow.servicing.get_repayment(repayment_id)
+    r = uow.purchases.get_repayment(repayment_id)
     assert r is not None
     alloc = r["allocation"]
     return RepaymentView(r["id"], r["line_id"], r["amount"], r["business_date"],
@@ -467,9 +468,9 @@ def _repayment_view(uow: UnitOfWork, repayment_id: str, replayed: bool) -> Repay
 
 def list_statements(line_id: str, uow: UnitOfWork) -> list[Statement]:
     with uow:
-        if uow.servicing.get_line(line_id) is None:
+        if uow.lines.get(line_id) is None:
             raise NotFound(f"credit line {line_id} not found")
-        return list(uow.servicing.statements_of_line(line_id))
+        return list(uow.statements.of_line(line_id))
 
 
 # ----- the ledger
@@ -479,7 +480,7 @@ def check_ledger(uow: UnitOfWork) -> LedgerCheck:
     sums to zero; every entry balances."""
     with uow:
         tb = uow.ledger.trial_balance()
-        return check_lines(uow.servicing.cached_balances(), uow.servicing.installment_balances(),
+        return check_lines(uow.eod_columns.cached_balances(), uow.eod_columns.installment_balances(),
                            uow.ledger.sums_by_line(),
                            sum((amount for _, _, amount in tb), Decimal("0.00")),
                            uow.ledger.unbalanced_entries())

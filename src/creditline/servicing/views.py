@@ -8,9 +8,10 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from creditline.lines.line import Line
 from creditline.money import ZERO
 from creditline.servicing.calendar import next_statement_date
-from creditline.servicing.model import Installment, Line, PurchaseRecord
+from creditline.servicing.model import Installment, PurchaseRecord
 
 
 @dataclass(frozen=True)

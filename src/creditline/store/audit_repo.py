@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -13,9 +13,12 @@ from sqlalchemy.orm import Session
 from creditline.audit import AuditEntry
 from creditline.store.tables.foundation import audit_log
 
+if TYPE_CHECKING:
+    from creditline.store.uow import SqlUnitOfWork
+
 
 class SqlAuditRepository:
-    def __init__(self, session: Session, uow: Any) -> None:
+    def __init__(self, session: Session, uow: SqlUnitOfWork) -> None:
         self.s = session
 
     def iterate(self, batch: int = 5000) -> Iterator[AuditEntry]:

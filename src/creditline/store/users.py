@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
@@ -11,9 +11,12 @@ from sqlalchemy.orm import Session
 from creditline.auth import Principal, Role
 from creditline.store.tables.foundation import users
 
+if TYPE_CHECKING:
+    from creditline.store.uow import SqlUnitOfWork
+
 
 class SqlUserRepository:
-    def __init__(self, session: Session, uow: Any) -> None:
+    def __init__(self, session: Session, uow: SqlUnitOfWork) -> None:
         self.s = session
         self.uow = uow
 

@@ -1,0 +1,40 @@
+"""The foundation's repositories, as Protocols (SQL implementations in
+``creditline.store.users``, ``.audit_repo`` and ``.idempotency``; reached as ``uow.users``,
+``uow.audit_log`` and ``uow.idempotency``)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any, Protocol
+
+from creditline.audit import AuditEntry
+from creditline.auth import Principal, Role
+
+
+class UserRepository(Protocol):
+    def add(self, name: str, role: Role, token_hash: str) -> Principal: ...
+
+    def exists(self, name: str) -> bool: ...
+
+    def by_token_hash(self, token_hash: str) -> Principal | None:
+        """The active user holding this token, None if none (or its role was retired)."""
+
+
+class AuditLogRepository(Protocol):
+    """Reading the audit chain back (writing goes through ``uow.audit``)."""
+
+    def iterate(self, batch: int = 5000) -> Iterator[AuditEntry]: ...
+
+    def page(self, *, after: int = 0, limit: int = 100, entity: str | None = None,
+             entity_id: str | None = None) -> list[AuditEntry]: ...
+
+    def count(self) -> int: ...
+
+
+class IdempotencyStore(Protocol):
+    def lookup(self, scope: str, key: str, body: Any) -> dict[str, Any] | None:
+        """The stored answer for a replay, None for a new key; ``Conflict`` if the body
+        differs."""
+
+    def save(self, scope: str, key: str, body: Any, response: dict[str, Any]) -> None:
+        """Store the answer in the command's own transaction."""
