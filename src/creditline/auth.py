@@ -36,6 +36,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "lines:open": frozenset({A, RO}),
     "lines:read": frozenset({A, RO, RV, CO, AU, SV}),
     "lines:manage": frozenset({A, RO}),  # freeze, unfreeze, limit changes
+    "lines:temporary_limit": frozenset({A, RO}),
+    "lines:limit_history": frozenset({A, RO, RV, CO, AU}),
     "purchases:create": frozenset({A, RO, SV}),
     "purchases:read": frozenset({A, RO, RV, CO, AU, SV}),
     "returns:create": frozenset({A, RO, SV}),

@@ -1,8 +1,9 @@
 """Use cases of the money core: open a line, purchase, return goods, repay, change the limit
-or status, and read lines, purchases and statements.  Each command runs in one
+(permanently or for a while) or status, and read lines, their limit history, purchases and
+statements.  Each command runs in one
 transaction (``with uow: ... uow.commit()``): a refused or failed command writes nothing.
 
-Every command on a line first takes the line's row lock (see ``store.servicing``), then
+Every command on a line first takes the line's row lock (see ``store.lines``), then
 answers a replayed Idempotency-Key from the stored result, so concurrent purchases cannot
 overdraw a line and a retried request never posts twice.  Money events are dated on the
 business date, never before the day after the line's last closed day (a line that is
@@ -15,13 +16,14 @@ from __future__ import annotations
 import re
 import uuid
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from creditline.auth import Principal
 from creditline.errors import BusinessRuleViolation, Conflict, NotFound, ValidationError
 from creditline.idempotency import check_key
 from creditline.ledger.check import LedgerCheck, check_lines
+from creditline.lines.limits import LimitEvent, LimitKind, LimitSource, temporary_limit
 from creditline.lines.line import Balances, Line
 from creditline.lines.status import LineStatus, check_transition, parse_status
 from creditline.money import money_str, to_money
@@ -103,6 +105,19 @@ class ChangeLimit:
 
 
 @dataclass(frozen=True)
+class GrantTemporaryLimit:
+    """A limit above the permanent one for the days ``start`` to ``end`` (both included;
+    ``start`` defaults to the business date).  Dates are ``date`` or ISO text."""
+
+    line_id: str
+    amount: object
+    end: object
+    reason: str
+    start: object = None
+    reason_codes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class SetStatus:
     line_id: str
     status: object
@@ -112,7 +127,7 @@ class SetStatus:
 # ----- helpers
 
 def _today(uow: UnitOfWork, on: date | None) -> date:
-    return on if on is not None else uow.clock.today()  # type: ignore[no-any-return]
+    return on if on is not None else uow.clock.today()
 
 
 def _locked_line(uow: UnitOfWork, line_id: str, on: date | None) -> tuple[Line, date]:
@@ -142,6 +157,31 @@ def _apply_credit(uow: UnitOfWork, line: Line, installments: list[Installment], 
     spent = result.amount - result.to_credit
     line.credit_balance -= spent
     line.record_payment(spent)
+
+
+def _date(value: object, field: str) -> date:
+    if isinstance(value, datetime):
+        raise ValidationError(field, "must be a date as YYYY-MM-DD")
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise ValidationError(field, "must be a date as YYYY-MM-DD")
+
+
+def _limit_event(uow: UnitOfWork, actor: Principal, line: Line, on: date, old: Decimal,
+                 new: Decimal, kind: LimitKind, source: LimitSource, note: str,
+                 reason_codes: tuple[str, ...] = (), starts_on: date | None = None,
+                 ends_on: date | None = None) -> LimitEvent:
+    event = LimitEvent(id=str(uuid.uuid4()), line_id=line.id, at=uow.now(), business_date=on,
+                       old_limit=old, new_limit=new, kind=kind, source=source, actor=actor.name,
+                       reason_codes=reason_codes, note=note, starts_on=starts_on,
+                       ends_on=ends_on)
+    uow.limit_events.add(event)
+    return event
 
 
 def _refresh(line: Line, installments: list[Installment]) -> None:
@@ -182,26 +222,30 @@ def open_line(cmd: OpenLine, uow: UnitOfWork, actor: Principal) -> LineView:
             block_when_past_due=product.block_when_past_due, opened_on=on,
             last_eod=on - timedelta(days=1), terms=product_terms(product))
         uow.lines.add(line)
+        _limit_event(uow, actor, line, on, Decimal("0.00"), limit, LimitKind.PERMANENT,
+                     LimitSource.ORIGINATION, "line opened")
         uow.audit(actor, "line.opened", "credit_line", line.id,
                   {"customer_id": line.customer_id, "product": line.product,
                    "product_version": line.product_version, "limit": limit})
         uow.emit("line.opened", {"line_id": line.id, "customer_id": line.customer_id,
                                  "product": line.product, "limit": limit})
         uow.commit()
-    return LineView.of(line)
+    return LineView.of(line, on)
 
 
 def get_line(line_id: str, uow: UnitOfWork) -> LineView:
     with uow:
         line = uow.lines.get(line_id)
+        on = _today(uow, None)
     if line is None:
         raise NotFound(f"credit line {line_id} not found")
-    return LineView.of(line)
+    return LineView.of(line, on)
 
 
 def lines_of_customer(customer_id: str, uow: UnitOfWork) -> list[LineView]:
     with uow:
-        return [LineView.of(line) for line in uow.lines.of_customer(customer_id)]
+        on = _today(uow, None)
+        return [LineView.of(line, on) for line in uow.lines.of_customer(customer_id)]
 
 
 def list_lines(uow: UnitOfWork, *, min_dpd: int | None = None, status: object = None,
@@ -215,13 +259,15 @@ def list_lines(uow: UnitOfWork, *, min_dpd: int | None = None, status: object = 
         raise ValidationError("limit", "must be from 1 to 10000")
     wanted = None if status is None else parse_status(status).value
     with uow:
-        return [LineView.of(line) for line in uow.lines.where(
+        on = _today(uow, None)
+        return [LineView.of(line, on) for line in uow.lines.where(
             min_dpd=min_dpd, status=wanted, after=after, limit=limit)]
 
 
 def change_limit(cmd: ChangeLimit, uow: UnitOfWork, actor: Principal) -> LineView:
-    """A new limit (an event with its reason).  Lowering it below what is used is allowed:
-    available credit is then zero until the balance runs down."""
+    """A new permanent limit (a ``manual`` limit event with its reason).  Lowering it below
+    what is used is allowed: available credit is then zero until the balance runs down.  A
+    temporary limit in force stays, and counts only while it is above the new limit."""
     limit = parse_amount(cmd.limit, "limit")
     reason = _text(cmd.reason, "reason", 200)
     with uow:
@@ -233,14 +279,58 @@ def change_limit(cmd: ChangeLimit, uow: UnitOfWork, actor: Principal) -> LineVie
         cap = terms_product(line.product, line.terms).limit_max
         if limit > cap:
             raise ValidationError("limit", f"must not exceed {money_str(cap)} for {line.product}")
+        on = _today(uow, None)
         old = line.limit
         line.limit = limit
         uow.lines.save(line)
+        _limit_event(uow, actor, line, on, old, limit, LimitKind.PERMANENT, LimitSource.MANUAL,
+                     reason)
         details = {"from": old, "to": limit, "reason": reason}
         uow.audit(actor, "line.limit_changed", "credit_line", line.id, details)
         uow.emit("line.limit_changed", {"line_id": line.id, **details})
         uow.commit()
-    return LineView.of(line)
+    return LineView.of(line, on)
+
+
+def grant_temporary_limit(cmd: GrantTemporaryLimit, uow: UnitOfWork,
+                          actor: Principal) -> LineView:
+    """Raise the line's limit for a while (a ``temporary`` ``manual`` limit event): above
+    the permanent limit, within the product's cap, from ``start`` to ``end``.  It replaces
+    any temporary limit the line had; it lapses at the end of ``end``
+    (``lines.limits.lapsing``)."""
+    amount = parse_amount(cmd.amount, "amount")
+    reason = _text(cmd.reason, "reason", 200)
+    end = _date(cmd.end, "end")
+    codes = tuple(_text(c, "reason_codes", 40) for c in cmd.reason_codes)
+    with uow:
+        line = uow.lines.get(cmd.line_id, lock=True)
+        if line is None:
+            raise NotFound(f"credit line {cmd.line_id} not found")
+        if line.status == LineStatus.CLOSED:
+            raise Conflict("the line is closed")
+        on = _today(uow, None)
+        start = on if cmd.start is None else _date(cmd.start, "start")
+        cap = terms_product(line.product, line.terms).limit_max
+        temp = temporary_limit(amount, start, end, permanent=line.limit, cap=cap, today=on)
+        old = line.effective_limit(on)
+        line.temporary = temp
+        uow.lines.save(line)
+        _limit_event(uow, actor, line, on, old, amount, LimitKind.TEMPORARY, LimitSource.MANUAL,
+                     reason, codes, start, end)
+        details = {"limit": line.limit, "temporary_limit": amount, "start": start, "end": end,
+                   "reason": reason}
+        uow.audit(actor, "line.temporary_limit_granted", "credit_line", line.id, details)
+        uow.emit("line.temporary_limit_granted", {"line_id": line.id, **details})
+        uow.commit()
+    return LineView.of(line, on)
+
+
+def limit_history(line_id: str, uow: UnitOfWork) -> list[LimitEvent]:
+    """Every limit change of the line, oldest first."""
+    with uow:
+        if uow.lines.get(line_id) is None:
+            raise NotFound(f"credit line {line_id} not found")
+        return uow.limit_events.of_line(line_id)
 
 
 def set_status(cmd: SetStatus, uow: UnitOfWork, actor: Principal) -> LineView:
@@ -259,7 +349,7 @@ def set_status(cmd: SetStatus, uow: UnitOfWork, actor: Principal) -> LineView:
         uow.audit(actor, "line.status_changed", "credit_line", line.id, details)
         uow.emit("line.status_changed", {"line_id": line.id, **details})
         uow.commit()
-    return LineView.of(line)
+    return LineView.of(line, _today(uow, None))
 
 
 # ----- purchases
@@ -289,10 +379,11 @@ def purchase(cmd: Purchase, uow: UnitOfWork, actor: Principal) -> PurchaseView:
             raise BusinessRuleViolation(
                 f"the line is {line.dpd} days past due ({money_str(line.past_due)} overdue): "
                 "no purchases until it is paid", reason="line_past_due")
-        if amount > line.available:
+        available = line.available_on(day)
+        if amount > available:
             raise BusinessRuleViolation(
                 f"amount {money_str(amount)} exceeds the available credit "
-                f"{money_str(line.available)}", reason="insufficient_available_credit",
+                f"{money_str(available)}", reason="insufficient_available_credit",
                 details=[{"loc": ["amount"], "msg": "exceeds available credit"}])
         rate = product.interest_daily_rate
         plan_rows = build_schedule(amount, plan.periods, plan.method, purchase_date=day,
