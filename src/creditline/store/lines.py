@@ -6,7 +6,7 @@ first (``get(..., lock=True)``: ``SELECT ... FOR UPDATE`` on PostgreSQL; SQLite 
 serialises writers with ``BEGIN IMMEDIATE``).  Installments, postings and the cached
 balances of a line are written only under its lock, so checks such as "amount <= available"
 cannot race.  ``save`` also checks the ``version`` it read, as a second guard.
-Limit events are appended only, under the line's lock.
+Limit events are appended only, under the line's lock, and read back in the order written.
 """
 
 from __future__ import annotations
@@ -51,7 +51,7 @@ _GET_LINE = select(credit_lines).where(credit_lines.c.id == bindparam("id"))
 _GET_LINE_LOCKED = _GET_LINE.with_for_update()
 _ADD_EVENT = insert(limit_events)
 _EVENTS_OF_LINE = (select(limit_events).where(limit_events.c.line_id == bindparam("line_id"))
-                   .order_by(limit_events.c.at, limit_events.c.id))
+                   .order_by(limit_events.c.seq))
 
 
 def _temporary(r: Any) -> TemporaryLimit | None:

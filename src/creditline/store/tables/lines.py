@@ -3,14 +3,29 @@ The line row itself is ``credit_lines`` (in ``tables.servicing``, where it began
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, Column, Date, DateTime, ForeignKey, Index, String, Table, Text
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+)
 
 from creditline.store.tables.base import metadata
 from creditline.store.types import Money
 
 limit_events = Table(
     "limit_events", metadata,
-    Column("id", String(36), primary_key=True),
+    # the order events were written (``at`` can tie: one clock tick, or a fixed clock)
+    Column("seq", BigInteger().with_variant(Integer, "sqlite"), primary_key=True,
+           autoincrement=True),
+    Column("id", String(36), nullable=False, unique=True),
     Column("line_id", String(36), ForeignKey("credit_lines.id"), nullable=False),
     Column("at", DateTime(timezone=True), nullable=False),
     Column("business_date", Date, nullable=False),
@@ -24,5 +39,5 @@ limit_events = Table(
     Column("note", Text, nullable=False),
     Column("starts_on", Date, nullable=True),
     Column("ends_on", Date, nullable=True),
-    Index("ix_limit_events_line_at", "line_id", "at"),
+    Index("ix_limit_events_line_seq", "line_id", "seq"),
 )

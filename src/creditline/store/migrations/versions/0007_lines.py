@@ -25,6 +25,8 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('temp_limit_start', sa.Date(), nullable=True))
         batch_op.add_column(sa.Column('temp_limit_end', sa.Date(), nullable=True))
     op.create_table('limit_events',
+    sa.Column('seq', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True,
+              nullable=False),
     sa.Column('id', sa.String(length=36), nullable=False),
     sa.Column('line_id', sa.String(length=36), nullable=False),
     sa.Column('at', sa.DateTime(timezone=True), nullable=False),
@@ -41,15 +43,16 @@ def upgrade() -> None:
     sa.Column('ends_on', sa.Date(), nullable=True),
     sa.ForeignKeyConstraint(['line_id'], ['credit_lines.id'],
                             name=op.f('fk_limit_events_line_id_credit_lines')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_limit_events'))
+    sa.PrimaryKeyConstraint('seq', name=op.f('pk_limit_events')),
+    sa.UniqueConstraint('id', name=op.f('uq_limit_events_id'))
     )
     with op.batch_alter_table('limit_events', schema=None) as batch_op:
-        batch_op.create_index('ix_limit_events_line_at', ['line_id', 'at'], unique=False)
+        batch_op.create_index('ix_limit_events_line_seq', ['line_id', 'seq'], unique=False)
 
 
 def downgrade() -> None:
     with op.batch_alter_table('limit_events', schema=None) as batch_op:
-        batch_op.drop_index('ix_limit_events_line_at')
+        batch_op.drop_index('ix_limit_events_line_seq')
     op.drop_table('limit_events')
     with op.batch_alter_table('credit_lines', schema=None) as batch_op:
         batch_op.drop_column('temp_limit_end')
