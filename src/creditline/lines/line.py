@@ -16,8 +16,8 @@ from typing import Any, Protocol
 
 from creditline.lines.limits import TemporaryLimit, effective_limit
 from creditline.lines.status import LineStatus
+from creditline.lines.terms import Waterfall
 from creditline.money import ZERO
-from creditline.servicing.products import Waterfall
 
 
 class Outstanding(Protocol):

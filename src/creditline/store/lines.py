@@ -22,7 +22,7 @@ from creditline.errors import ConcurrencyError, Conflict
 from creditline.lines.limits import LimitEvent, LimitKind, LimitSource, TemporaryLimit
 from creditline.lines.line import Line
 from creditline.lines.status import LineStatus
-from creditline.servicing.products import Waterfall
+from creditline.lines.terms import Waterfall
 from creditline.store.tables.lines import limit_events
 from creditline.store.tables.servicing import OPEN_LINE_PER_PRODUCT, credit_lines
 
