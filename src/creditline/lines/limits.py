@@ -46,9 +46,9 @@ class LimitSource(StrEnum):
 class LimitEvent:
     """One change of a line's limit.  For a temporary limit ``new_limit`` is the temporary
     amount and ``starts_on`` / ``ends_on`` its days; ``old_limit`` is the limit in force
-    before (the effective one on ``business_date``)."""
+    before (the effective one on ``business_date``).  Events are kept in the order they
+    were made; they have no id of their own (nothing refers to one event)."""
 
-    id: str
     line_id: str
     at: datetime
     business_date: date

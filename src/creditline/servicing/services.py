@@ -176,7 +176,7 @@ def _limit_event(uow: UnitOfWork, actor: Principal, line: Line, on: date, old: D
                  new: Decimal, kind: LimitKind, source: LimitSource, note: str,
                  reason_codes: tuple[str, ...] = (), starts_on: date | None = None,
                  ends_on: date | None = None) -> LimitEvent:
-    event = LimitEvent(id=str(uuid.uuid4()), line_id=line.id, at=uow.now(), business_date=on,
+    event = LimitEvent(line_id=line.id, at=uow.now(), business_date=on,
                        old_limit=old, new_limit=new, kind=kind, source=source, actor=actor.name,
                        reason_codes=reason_codes, note=note, starts_on=starts_on,
                        ends_on=ends_on)

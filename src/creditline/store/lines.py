@@ -142,7 +142,7 @@ class SqlLimitEventRepository:
 
     def add(self, event: LimitEvent) -> None:
         self.s.execute(_ADD_EVENT, {
-            "id": event.id, "line_id": event.line_id, "at": event.at,
+            "line_id": event.line_id, "at": event.at,
             "business_date": event.business_date, "old_limit": event.old_limit,
             "new_limit": event.new_limit, "kind": event.kind.value,
             "source": event.source.value, "reason_codes": list(event.reason_codes),
@@ -151,7 +151,7 @@ class SqlLimitEventRepository:
 
     def of_line(self, line_id: str) -> list[LimitEvent]:
         return [LimitEvent(
-            id=r.id, line_id=r.line_id, at=_aware(r.at), business_date=r.business_date,
+            line_id=r.line_id, at=_aware(r.at), business_date=r.business_date,
             old_limit=r.old_limit, new_limit=r.new_limit, kind=LimitKind(r.kind),
             source=LimitSource(r.source), actor=r.actor, reason_codes=tuple(r.reason_codes),
             rules_version=r.rules_version, note=r.note, starts_on=r.starts_on,

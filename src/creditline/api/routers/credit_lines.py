@@ -159,7 +159,6 @@ class TemporaryLimitCreate(BaseModel):
 
 
 class LimitEventPublic(BaseModel):
-    id: str
     at: str
     business_date: str
     old_limit: str
@@ -176,7 +175,7 @@ class LimitEventPublic(BaseModel):
 
     @classmethod
     def of(cls, e: LimitEvent) -> LimitEventPublic:
-        return cls(id=e.id, at=e.at.isoformat(), business_date=e.business_date.isoformat(),
+        return cls(at=e.at.isoformat(), business_date=e.business_date.isoformat(),
                    old_limit=money_str(e.old_limit), new_limit=money_str(e.new_limit),
                    kind=e.kind.value, source=e.source.value, reason_codes=list(e.reason_codes),
                    actor=e.actor, rules_version=e.rules_version, note=e.note,

@@ -25,7 +25,6 @@ limit_events = Table(
     # the order events were written (``at`` can tie: one clock tick, or a fixed clock)
     Column("seq", BigInteger().with_variant(Integer, "sqlite"), primary_key=True,
            autoincrement=True),
-    Column("id", String(36), nullable=False, unique=True),
     Column("line_id", String(36), ForeignKey("credit_lines.id"), nullable=False),
     Column("at", DateTime(timezone=True), nullable=False),
     Column("business_date", Date, nullable=False),

@@ -27,7 +27,6 @@ def upgrade() -> None:
     op.create_table('limit_events',
     sa.Column('seq', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True,
               nullable=False),
-    sa.Column('id', sa.String(length=36), nullable=False),
     sa.Column('line_id', sa.String(length=36), nullable=False),
     sa.Column('at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('business_date', sa.Date(), nullable=False),
@@ -43,8 +42,7 @@ def upgrade() -> None:
     sa.Column('ends_on', sa.Date(), nullable=True),
     sa.ForeignKeyConstraint(['line_id'], ['credit_lines.id'],
                             name=op.f('fk_limit_events_line_id_credit_lines')),
-    sa.PrimaryKeyConstraint('seq', name=op.f('pk_limit_events')),
-    sa.UniqueConstraint('id', name=op.f('uq_limit_events_id'))
+    sa.PrimaryKeyConstraint('seq', name=op.f('pk_limit_events'))
     )
     with op.batch_alter_table('limit_events', schema=None) as batch_op:
         batch_op.create_index('ix_limit_events_line_seq', ['line_id', 'seq'], unique=False)
