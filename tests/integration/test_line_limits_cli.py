@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 import creditline.cli.commands  # noqa: F401  (registers the command groups)
 from creditline.bootstrap import Container
 from creditline.cli import app
+from creditline.cli.common import console
 from creditline.errors import Forbidden, ValidationError
 from tests.conftest import SECRET, create_user
 from tests.integration.servicing_support import open_line
@@ -23,7 +24,9 @@ def env(tmp_path: Path) -> dict[str, str]:
 
 
 def test_a_risk_officer_grants_a_temporary_limit_and_reads_the_history(
-        sqlite_container: Container, env: dict[str, str]) -> None:
+        sqlite_container: Container, env: dict[str, str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(console, "_width", 200)  # wide tables, whatever the worker's terminal
     line = open_line(sqlite_container, "3000.00")
     url = sqlite_container.engine.url.render_as_string(hide_password=False)
     officer = create_user(sqlite_container, "li.officer", "risk_officer")["Authorization"][7:]

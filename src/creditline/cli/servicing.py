@@ -162,4 +162,4 @@ def lines_temp_limit(
     console.print(f"line {v.id}: temporary limit {money_str(v.temporary_limit.amount)} from "
                   f"{v.temporary_limit.start.isoformat()} to {v.temporary_limit.end.isoformat()}"
                   f" (permanent {money_str(v.limit)}, in force today "
-                  f"{money_str(v.effective_limit)})")
+                  f"{money_str(v.effective_limit)})", soft_wrap=True)
