@@ -18,11 +18,11 @@ from creditline.auth import Principal
 if TYPE_CHECKING:
     from creditline.clock import Clock
     from creditline.crypto import FieldCipher
+    from creditline.fraud.ports import BlacklistRepository
     from creditline.ledger.ports import LedgerRepository
     from creditline.lines.ports import LimitEventRepository, LineRepository
     from creditline.origination.ports import (
         ApplicationRepository,
-        BlacklistRepository,
         ReviewRepository,
         SpecialTermsRepository,
     )

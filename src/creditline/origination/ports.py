@@ -1,7 +1,9 @@
 """What the origination services need from storage, as Protocols (SQL implementations in
-``creditline.store.applications``, ``.reviews``, ``.blacklist`` and ``.special_terms``;
-reached as ``uow.applications``, ``uow.reviews``, ``uow.blacklist`` and ``uow.special_terms``).
-Which model serves is the model registry's question (``scoring.ports.ModelRepository``)."""
+``creditline.store.applications``, ``.reviews`` and ``.special_terms``; reached as
+``uow.applications``, ``uow.reviews`` and ``uow.special_terms``).  The blacklist is fraud's
+(``fraud.ports``); which model serves is the model registry's question
+(``scoring.ports.ModelRepository``).  ``ApplicationRepository`` also answers the fraud
+screen's look-ups over past applications (velocity, rings)."""
 
 from __future__ import annotations
 
@@ -9,7 +11,6 @@ from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from typing import Protocol
 
-from creditline.fraud.blacklist import BlacklistEntry
 from creditline.fraud.rings import Link
 from creditline.fraud.velocity import ApplicationKeys, PastApplication
 from creditline.origination.application import Application
@@ -51,22 +52,6 @@ class ReviewRepository(Protocol):
     def update(self, review: Review) -> Review: ...
 
     def list(self, status: str | None, limit: int, offset: int) -> list[Review]: ...
-
-
-class BlacklistRepository(Protocol):
-    def add(self, entry: BlacklistEntry) -> None: ...
-
-    def get(self, entry_id: str) -> BlacklistEntry | None: ...
-
-    def active(self, kind: str, value_hash: str) -> BlacklistEntry | None: ...
-
-    def hits(self, hashes: dict[str, str | None]) -> set[str]:
-        """Kinds whose given hash is on an active entry."""
-
-    def update(self, entry: BlacklistEntry) -> None: ...
-
-    def list(self, kind: str | None, active_only: bool, limit: int, offset: int
-             ) -> list[BlacklistEntry]: ...
 
 
 class SpecialTermsRepository(Protocol):

@@ -1,4 +1,4 @@
-"""Blacklist entries in SQL (``origination.ports.BlacklistRepository``): keyed hashes
+"""Blacklist entries in SQL (``fraud.ports.BlacklistRepository``): keyed hashes
 only, with a masked form for people to read.  Entries are deactivated, never deleted."""
 
 from __future__ import annotations
