@@ -7,7 +7,8 @@ away, as a rolled-back transaction would.  Audit entries and outbox events are k
 way (``uow.audits``, ``uow.events``).
 
 What it does not do: end of day's column I/O (``uow.eod_columns.lines / installments /
-write``) refuses with ``NotImplementedError``; run end of day against SQLite or PostgreSQL.
+write``) and audit-chain verification (``uow.audit_log.verify / anchor / heads``) refuse with
+``NotImplementedError``; test those against SQLite or PostgreSQL.
 Identity hashes are the real keyed hash (a ``FieldCipher`` with a test secret).
 """
 
@@ -25,7 +26,7 @@ from typing import Any
 
 import numpy as np
 
-from creditline.audit import AuditEntry
+from creditline.audit import Anchor, AuditEntry, ChainReport, StreamHead
 from creditline.auth import Principal, Role
 from creditline.clock import FixedClock
 from creditline.crypto import FieldCipher
@@ -98,16 +99,28 @@ class FakeUsers:
 
 
 class FakeAuditLog:
-    """Reads the audit entries committed so far (unchained: the chain is the store's job)."""
+    """Reads the audit entries committed so far.  They are not chained or signed (that is the
+    store's job, tested against SQLite and PostgreSQL), so ``verify``, ``anchor`` and
+    ``heads`` refuse."""
 
     def __init__(self, uow: FakeUnitOfWork) -> None:
         self.uow = uow
 
     def _entries(self) -> list[AuditEntry]:
-        return [AuditEntry(seq=i + 1, at=at, actor=actor, action=action, entity=entity,
-                           entity_id=entity_id, details=details, prev_hash="", hash="")
+        return [AuditEntry(seq=i + 1, stream=0, stream_seq=i + 1, at=at, actor=actor,
+                           action=action, entity=entity, entity_id=entity_id, details=details,
+                           prev_hash="", hash="")
                 for i, (at, actor, action, entity, entity_id, details)
                 in enumerate(self.uow.audits)]
+
+    def verify(self, anchor: Anchor | None = None) -> ChainReport:
+        raise NotImplementedError("the in-memory audit log is not chained: verify on a database")
+
+    def anchor(self, at: datetime) -> tuple[Anchor, ChainReport]:
+        raise NotImplementedError("the in-memory audit log is not chained: anchor on a database")
+
+    def heads(self) -> dict[int, StreamHead]:
+        raise NotImplementedError("the in-memory audit log is not chained: no stream heads")
 
     def iterate(self, batch: int = 5000) -> Iterator[AuditEntry]:
         return iter(self._entries())

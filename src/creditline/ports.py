@@ -5,9 +5,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime
 from typing import Any, Protocol
 
-from creditline.audit import AuditEntry
+from creditline.audit import Anchor, AuditEntry, ChainReport, StreamHead
 from creditline.auth import Principal, Role
 
 
@@ -21,7 +22,15 @@ class UserRepository(Protocol):
 
 
 class AuditLogRepository(Protocol):
-    """Reading the audit chain back (writing goes through ``uow.audit``)."""
+    """Reading the audit log back and verifying it (writing goes through ``uow.audit``)."""
+
+    def verify(self, anchor: Anchor | None = None) -> ChainReport:
+        """Check the whole log against its signed heads (and an anchor), as of one snapshot."""
+
+    def anchor(self, at: datetime) -> tuple[Anchor, ChainReport]:
+        """The current heads to keep elsewhere, with the verification of the log they close."""
+
+    def heads(self) -> dict[int, StreamHead]: ...
 
     def iterate(self, batch: int = 5000) -> Iterator[AuditEntry]: ...
 

@@ -122,7 +122,7 @@ class SqlApplicationRepository:
         result = self.s.execute(update(applications).where(
             applications.c.id == app.id, applications.c.version == app.version).values(
             **{k: v for k, v in values.items() if k != "id"}))
-        if result.rowcount != 1:  # type: ignore[attr-defined]
+        if result.rowcount != 1:  # type: ignore[attr-defined]  # SQLAlchemy types Session.execute() as Result; rowcount is on the CursorResult it returns
             raise ConcurrencyError(f"application {app.id} changed since it was read; retry")
         return _app_row_version(app, app.version + 1)
 

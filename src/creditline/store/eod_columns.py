@@ -86,7 +86,7 @@ class SqlEodColumns:
             "UPDATE credit_lines SET last_eod = :d WHERE status <> 'closed' AND last_eod = :prev "
             "AND next_eod IS NOT NULL AND next_eod > :d"),
             {"d": self._date(day), "prev": self._date(day - timedelta(days=1))})
-        return int(res.rowcount or 0)  # type: ignore[attr-defined]
+        return int(res.rowcount or 0)  # type: ignore[attr-defined]  # SQLAlchemy types Session.execute() as Result; rowcount is on the CursorResult it returns
 
     def lines(self, day: date, *, after: str | None = None, limit: int | None = None,
                   line_ids: Sequence[str] | None = None, lock: bool = True) -> dict[str, list[Any]]:

@@ -118,7 +118,7 @@ class SqlLineRepository:
             "credit_limit": line.limit, "version": line.version + 1,
             "next_eod": None,  # something happened: end of day looks at the line again
             **_temp_values(line), **{f: getattr(line, f) for f in LINE_FIELDS}})
-        if res.rowcount != 1:  # type: ignore[attr-defined]
+        if res.rowcount != 1:  # type: ignore[attr-defined]  # SQLAlchemy types Session.execute() as Result; rowcount is on the CursorResult it returns
             raise ConcurrencyError(f"credit line {line.id} was changed by someone else; retry")
         line.version += 1
 

@@ -63,7 +63,7 @@ class SqlReviewRepository:
             status=review.status, decisions=[d.as_json() for d in review.decisions],
             decided_at=review.decisions[-1].at if review.status == "decided" else None,
             version=review.version + 1))
-        if result.rowcount != 1:  # type: ignore[attr-defined]
+        if result.rowcount != 1:  # type: ignore[attr-defined]  # SQLAlchemy types Session.execute() as Result; rowcount is on the CursorResult it returns
             raise ConcurrencyError(f"review {review.id} changed since it was read; retry")
         return replace(review, version=review.version + 1)
 

@@ -58,7 +58,7 @@ class SqlSpecialTermsRepository:
             special_terms.c.id == st.id, special_terms.c.version == st.version).values(
             status=st.status, decided_by=st.decided_by, decided_by_name=st.decided_by_name,
             decided_at=st.decided_at, comment=st.comment, version=st.version + 1))
-        if result.rowcount != 1:  # type: ignore[attr-defined]
+        if result.rowcount != 1:  # type: ignore[attr-defined]  # SQLAlchemy types Session.execute() as Result; rowcount is on the CursorResult it returns
             raise ConcurrencyError(f"special terms {st.id} changed since they were read; retry")
         return replace(st, version=st.version + 1)
 
