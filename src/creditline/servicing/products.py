@@ -17,7 +17,11 @@ from pathlib import Path
 from typing import Any
 
 from creditline.errors import ValidationError
-from creditline.lines.terms import EXCESS, KINDS, Waterfall
+
+# a line's repayment terms (lines.terms), re-exported: the products file is written in them
+from creditline.lines.terms import EXCESS
+from creditline.lines.terms import KINDS as KINDS
+from creditline.lines.terms import Waterfall as Waterfall
 from creditline.money import to_money, to_rate
 
 RATE_DECIMALS = 8
