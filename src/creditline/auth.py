@@ -39,6 +39,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "lines:open": frozenset({A, RO}),
     "lines:read": frozenset({A, RO, RV, CO, AU}),
     "lines:manage": frozenset({A, RO}),  # freeze, unfreeze, limit changes
+    "lines:temporary_limit": frozenset({A, RO}),
+    "lines:limit_history": frozenset({A, RO, RV, CO, AU}),
     "purchases:create": frozenset({A, RO, SV}),  # service: as its own merchants only
     "purchases:read": frozenset({A, RO, RV, CO, AU, SV}),  # service: its merchants' only
     "returns:create": frozenset({A, RO, SV}),  # service: its merchants' purchases only
