@@ -9,12 +9,17 @@ failed command leaves no partial write.  Repositories are reached as attributes
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from creditline.auth import Principal
 
+if TYPE_CHECKING:
+    from creditline.servicing.catch_up import CatchUp
+
 
 class UnitOfWork(Protocol):
+    catch_up: CatchUp | None  # closes a line's missing days (wired by creditline.bootstrap)
+
     def __enter__(self) -> UnitOfWork: ...
 
     def __exit__(self, *exc: object) -> None: ...

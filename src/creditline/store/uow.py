@@ -14,6 +14,7 @@ from creditline.audit import GENESIS, canonical, chain_hash
 from creditline.auth import Principal
 from creditline.clock import Clock
 from creditline.crypto import FieldCipher
+from creditline.servicing.catch_up import CatchUp
 from creditline.store.tables.foundation import audit_head, audit_log, outbox
 
 # attribute name on the unit of work -> "module:RepositoryClass".  Each repository is built
@@ -30,6 +31,7 @@ REPOSITORIES: dict[str, str] = {
     "special_terms": "creditline.store.origination:SqlSpecialTermsRepository",
     "servicing": "creditline.store.servicing:SqlServicingRepository",
     "ledger": "creditline.store.ledger:SqlLedgerRepository",
+    "eod_runs": "creditline.store.eod_runs:SqlEodRunRepository",
 }
 
 # Built once with bind parameters: these run in every command.
@@ -43,6 +45,8 @@ _OUTBOX_INSERT = insert(outbox)
 
 class SqlUnitOfWork:
     """``with uow: ...; uow.commit()``; leaving the block without commit rolls back."""
+
+    catch_up: CatchUp | None = None  # set by the composition root (servicing.catch_up)
 
     def __init__(self, sessions: sessionmaker[Session], clock: Clock, cipher: FieldCipher,
                  dialect: str) -> None:
