@@ -184,7 +184,7 @@ def run_eod(cmd: RunEod, uow: UnitOfWork, actor: Principal, progress: Progress |
         dr = _close_day(uow, actor, runner, day, cmd, later, progress)
         report.days.append(dr)
         with uow:
-            uow.eod_runs.add_day(run_id, day, [
+            uow.eod_runs.add_day(run_id, day, dr.lines, [
                 (pipe.index(name), name, st.lines, st.seconds) for name, st in dr.stages.items()])
             uow.commit()
         day += timedelta(days=1)

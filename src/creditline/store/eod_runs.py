@@ -30,16 +30,16 @@ class SqlEodRunRepository:
             id=run_id, through=through, stage=stage, stages=list(stages), actor=actor,
             started_at=started_at, finished_at=None, days=0, lines=0, seconds=None))
 
-    def add_day(self, run_id: str, day: date,
+    def add_day(self, run_id: str, day: date, lines: int,
                 stages: Sequence[tuple[int, str, int, float]]) -> None:
-        """One row per stage for a closed day: (position, stage, lines, seconds)."""
+        """A day the run closed (``lines``: visited plus skipped), with one row per stage:
+        (position, stage, lines, seconds)."""
         if stages:
             self.s.execute(insert(eod_stage_runs), [
                 {"run_id": run_id, "business_date": day, "stage": name, "position": pos,
                  "lines": lines, "seconds": seconds} for pos, name, lines, seconds in stages])
         self.s.execute(update(eod_runs).where(eod_runs.c.id == run_id).values(
-            days=eod_runs.c.days + 1,
-            lines=eod_runs.c.lines + max((n for _, _, n, _ in stages), default=0)))
+            days=eod_runs.c.days + 1, lines=eod_runs.c.lines + lines))
 
     def finish(self, run_id: str, *, finished_at: datetime, seconds: float) -> None:
         self.s.execute(update(eod_runs).where(eod_runs.c.id == run_id).values(
