@@ -16,7 +16,9 @@
    Each day reports lines/s and seconds per phase (load, kernel, write, ledger, commit).
    The ledger is checked (``ledger check``) at the end.
 
-``--mode kernel`` runs the servicing stage alone, without the pipeline around it (no
+``--mode alternate`` has the quiet days 2-10 March take turns (pipeline on even days,
+kernel alone on odd ones) on the same book in the same process: the fairest comparison on
+a shared machine.  ``--mode kernel`` runs the servicing stage alone, without the pipeline around it (no
 ``Partition`` bookkeeping, no run records, no per-day audit entry or look-ahead): the
 baseline for the pipeline's overhead.  The bench also runs against a tree from before the
 pipeline (``PYTHONPATH=<old tree>/src``, where end of day lived in ``servicing.eod``), in
@@ -285,16 +287,26 @@ def run(store: str, n: int, partition: int, mode: str) -> None:
             t = time.perf_counter()
             seed(c, n)
             print(f"{store:9s} seeding took {time.perf_counter() - t:.1f} s", flush=True)
-            first = one_day(c, clock, date(2026, 2, 28), partition, "quiet", mode)
-            busy = one_day(c, clock, date(2026, 3, 1), partition, "statement day", mode)
-            quiet = [one_day(c, clock, date(2026, 3, k), partition, "quiet", mode)
-                     for k in range(2, 11)]
-            late = one_day(c, clock, date(2026, 3, 11), partition, "first past due", mode)
+            whole = "pipeline" if mode == "alternate" else mode
+            first = one_day(c, clock, date(2026, 2, 28), partition, "quiet", whole)
+            busy = one_day(c, clock, date(2026, 3, 1), partition, "statement day", whole)
+            modes = {k: mode for k in range(2, 11)}
+            if mode == "alternate":  # quiet days take turns, so both modes share the session
+                modes = {k: ("pipeline", "kernel")[k % 2] for k in range(2, 11)}
+            quiet = [one_day(c, clock, date(2026, 3, k), partition, "quiet " + modes[k],
+                             modes[k]) for k in range(2, 11)]
+            late = one_day(c, clock, date(2026, 3, 11), partition, "first past due", whole)
             t = time.perf_counter()
             report = sv.check_ledger(c.uow())
             print(f"{store:9s} quiet days average {sum(quiet) / len(quiet):,.0f} lines/s; "
                   f"ledger check {'sound' if report.ok else 'NOT SOUND'} over "
                   f"{report.lines_checked:,} lines in {time.perf_counter() - t:.1f} s", flush=True)
+            if mode == "alternate":
+                for m in ("pipeline", "kernel"):
+                    got = [q for k, q in zip(range(2, 11), quiet) if modes[k] == m]
+                    print(f"RESULT store={store} quiet days by {m}: "
+                          f"{' '.join(f'{q:.0f}' for q in got)} avg {sum(got) / len(got):.0f}",
+                          flush=True)
             print(f"RESULT store={store} mode={mode} lines={n} first_day={first:.0f} "
                   f"statement_day={busy:.0f} quiet_avg={sum(quiet) / len(quiet):.0f} "
                   f"first_past_due={late:.0f}", flush=True)
@@ -309,8 +321,9 @@ def main() -> None:
     ap.add_argument("--store", choices=["sqlite", "postgres", "both"], default="both")
     ap.add_argument("--partition", type=int, default=20_000)
     ap.add_argument("--kernel-lines", type=int, default=1_000_000)
-    ap.add_argument("--mode", choices=["pipeline", "kernel"], default="pipeline",
-                    help="pipeline: run_eod; kernel: the servicing stage alone, no pipeline")
+    ap.add_argument("--mode", choices=["pipeline", "kernel", "alternate"], default="pipeline",
+                    help="pipeline: run_eod; kernel: the servicing stage alone, no pipeline; "
+                         "alternate: the quiet days take turns (pipeline, kernel, ...)")
     a = ap.parse_args()
     if a.kernel_lines:
         kernel_only(a.kernel_lines)

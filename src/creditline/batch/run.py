@@ -18,8 +18,11 @@ the day is then still pending, and the run that resumes it writes the day's entr
 what it did.  Per day rather than per partition: the audit log tells what happened to the
 book (a day was closed), not how the engine chose to cut its transactions.
 
-Run records: each run writes a row in ``eod_runs`` when it starts and, per day closed, one
-``eod_stage_runs`` row per stage (seconds, lines); the reports carry the same timings.
+Run records: each run writes a row in ``eod_runs`` when it starts (in the transaction that
+finds the first pending day) and, per day closed, one ``eod_stage_runs`` row per stage
+(seconds, lines) in the transaction that completes the day -- the last day's also closes
+the run's row -- so the records cost no transaction of their own.  The reports carry the
+same timings.
 
 **One stage alone** (``RunEod(stage=NAME)``, ``creditline eod --stage NAME``) is for
 repairing or back-filling one day, and is allowed only where it can neither run a line-day
@@ -175,30 +178,29 @@ def run_eod(cmd: RunEod, uow: UnitOfWork, actor: Principal, progress: Progress |
             first = None if oldest is None else oldest + timedelta(days=1)
         else:
             first = _check_alone(uow, pipe, alone, target)
-    if first is None:
-        report.seconds = time.perf_counter() - started
-        return report
-    run_id = report.run_id = new_run_id()
-    with uow:
+        if first is None:
+            report.seconds = time.perf_counter() - started
+            return report
+        run_id = report.run_id = new_run_id()
         uow.eod_runs.start(run_id, through=target, stage=alone, stages=report.stage_names,
                            actor=actor.name, started_at=uow.now())
         uow.commit()
     kernel_alone = alone == pipe.names[0]
     runner = Pipeline([pipe.get(alone)]) if kernel_alone and alone is not None else pipe
     later = alone if alone is not None and not kernel_alone else None
+    def complete(dr: DayReport) -> None:
+        """In the transaction that completes the day: its stage timings and, with the last
+        day, the run's end."""
+        uow.eod_runs.add_day(run_id, dr.business_date, dr.lines, [
+            (pipe.index(name), name, st.lines, st.seconds) for name, st in dr.stages.items()])
+        if dr.business_date == target:
+            report.seconds = time.perf_counter() - started
+            uow.eod_runs.finish(run_id, finished_at=uow.now(), seconds=report.seconds)
+
     day = first
     while day <= target:
-        dr = _close_day(uow, actor, runner, day, cmd, later, progress)
-        report.days.append(dr)
-        with uow:
-            uow.eod_runs.add_day(run_id, day, dr.lines, [
-                (pipe.index(name), name, st.lines, st.seconds) for name, st in dr.stages.items()])
-            uow.commit()
+        report.days.append(_close_day(uow, actor, runner, day, cmd, later, progress, complete))
         day += timedelta(days=1)
-    report.seconds = time.perf_counter() - started
-    with uow:
-        uow.eod_runs.finish(run_id, finished_at=uow.now(), seconds=report.seconds)
-        uow.commit()
     return report
 
 
@@ -235,9 +237,10 @@ def _iso(d: date | None) -> str:
 
 
 def _close_day(uow: UnitOfWork, actor: Principal, pipe: Pipeline, day: date, cmd: RunEod,
-               alone: str | None, progress: Progress | None) -> DayReport:
-    """One business day, partition by partition; the day's audit entry goes in the
-    transaction that completes it."""
+               alone: str | None, progress: Progress | None,
+               complete: Callable[[DayReport], None]) -> DayReport:
+    """One business day, partition by partition; the day's audit entry (and ``complete``)
+    goes in the transaction that completes it."""
     dr = DayReport(day)
     stats: dict[str, StageStats] = {}
     timings = cmd.timings
@@ -250,6 +253,7 @@ def _close_day(uow: UnitOfWork, actor: Principal, pipe: Pipeline, day: date, cmd
             more = _more(uow, frame_day, None)
             if not more:  # every line was skipped: this transaction completes the day
                 _audit_day(uow, actor, dr, alone)
+                complete(dr)
             uow.commit()
         if not more:
             return dr
@@ -263,8 +267,9 @@ def _close_day(uow: UnitOfWork, actor: Principal, pipe: Pipeline, day: date, cmd
             last = part.lines < cmd.partition_size or not _more(uow, frame_day,
                                                                 part.last_line_id)
             if last:
-                _fill(dr, stats)
+                _fill(dr, stats, pipe)
                 _audit_day(uow, actor, dr, alone)
+                complete(dr)
             committing = time.perf_counter()
             uow.commit()
             if timings is not None:
@@ -277,7 +282,6 @@ def _close_day(uow: UnitOfWork, actor: Principal, pipe: Pipeline, day: date, cmd
     if timings is not None:
         for name, st in stats.items():
             timings[name] = timings.get(name, 0.0) + st.seconds
-    dr.stages = {n: stats[n] for n in pipe.names if n in stats}
     return dr
 
 
@@ -286,7 +290,8 @@ def _more(uow: UnitOfWork, frame_day: date, after: str | None) -> bool:
     return bool(uow.servicing.eod_lines(frame_day, after=after, limit=1, lock=False)["line_id"])
 
 
-def _fill(dr: DayReport, stats: dict[str, StageStats]) -> None:
+def _fill(dr: DayReport, stats: dict[str, StageStats], pipe: Pipeline) -> None:
+    dr.stages = {n: stats[n] for n in pipe.names if n in stats}
     kernel = stats.get(KERNEL)
     if kernel is not None:
         dr.changed = kernel.counts.get("changed", 0)
