@@ -21,7 +21,7 @@ state the day left without reading the database again.
 Adding a stage is registering one: ``pipeline.register(Stage("b_score", compute=...,
 write=...), after="servicing")``.  The package points one way: ``batch`` imports the
 domain, no domain package imports ``batch`` (an import-linter contract); services reach the
-per-line catch-up through the ``servicing.catch_up.CatchUp`` port.
+per-line catch-up through the ``creditline.uow.CatchUp`` port (``uow.catch_up``).
 
 Two flags a stage declares:
 

@@ -74,7 +74,7 @@ def default_pipeline() -> Pipeline:
 
 @dataclass(frozen=True)
 class LineCatchUp:
-    """The ``servicing.catch_up.CatchUp`` port, wired to a pipeline: what the composition
+    """The ``creditline.uow.CatchUp`` port (``uow.catch_up``), wired to a pipeline: what the composition
     root hands to every unit of work (``uow.catch_up``)."""
 
     pipeline: Pipeline

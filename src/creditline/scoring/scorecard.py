@@ -30,6 +30,7 @@ from creditline.scoring.binning import (
 from creditline.scoring.columns import (
     Columns,
     InputError,
+    Kind,
     ModelNotFitted,
     as_categorical,
     as_numeric,
@@ -83,7 +84,7 @@ def _json_number(v: float) -> float | int:
     return int(v) if float(v).is_integer() and abs(v) < 2**53 else float(v)
 
 
-class Scorecard(BaseEstimator):
+class Scorecard(BaseEstimator):  # type: ignore[misc]  # scikit-learn has no type stubs: its classes are Any
     """WOE logistic-regression scorecard with optimal binning and points scaling.
 
     Parameters
@@ -316,9 +317,12 @@ class Scorecard(BaseEstimator):
                 categories={c: i for i, g in enumerate(vb.groups) for c in g},
                 other_slot=vb.other_bin))
         self._compiled = CompiledScorecard(variables, self.base_points_, self.scaling_)
+        # the goal each variable's points are measured against when explaining a row
+        self._best_points = [_best_points(self.points_[v], self.bins_[v])
+                             for v in self.variables_]
 
     def _columns_for(self, X: Any, needed: Sequence[str],
-                     cols_kinds: Mapping[str, str] | None = None) -> Columns:
+                     cols_kinds: Mapping[str, Kind] | None = None) -> Columns:
         """Only the columns the card needs, converted to the kind the card binned them as."""
         kinds = cols_kinds if cols_kinds is not None else self.input_kinds_
         needed = list(needed)
@@ -344,7 +348,7 @@ class Scorecard(BaseEstimator):
                      else [f"x{i}" for i in range(arr.shape[1])])
             pos = {n: i for i, n in enumerate(names)}
             data = {v: arr[:, pos[v]] for v in needed}
-            cols = Columns(needed, data, {v: kinds.get(v, "numeric") for v in needed},  # type: ignore[misc]
+            cols = Columns(needed, data, {v: kinds.get(v, "numeric") for v in needed},
                            arr.shape[0], False)
         data = {}
         for v in needed:
@@ -352,7 +356,7 @@ class Scorecard(BaseEstimator):
                 data[v] = as_categorical(np.asarray(cols.data[v]))
             else:
                 data[v] = as_numeric(v, np.asarray(cols.data[v]))
-        return Columns(needed, data, {v: kinds.get(v, "numeric") for v in needed},  # type: ignore[misc]
+        return Columns(needed, data, {v: kinds.get(v, "numeric") for v in needed},
                        cols.n_rows, cols.from_frame)
 
     def score(self, X: Any) -> np.ndarray:
@@ -378,7 +382,8 @@ class Scorecard(BaseEstimator):
     def predict(self, X: Any) -> np.ndarray:
         """Label at the 0.5 threshold; real cut-offs belong to policy, not to the model."""
         self._check_fitted()
-        return self.classes_[(self.predict_proba(X)[:, 1] >= 0.5).astype(int)]
+        labels: np.ndarray = self.classes_[(self.predict_proba(X)[:, 1] >= 0.5).astype(int)]
+        return labels
 
     def score_one(self, row: Mapping[str, object]) -> float:
         """Score of one application from a plain mapping (the checkout path)."""
@@ -401,10 +406,35 @@ class Scorecard(BaseEstimator):
         cols = self._columns_for(X, self.variables_)
         compiled = self.compile()
         pts = compiled.points_columns(cols.data, cols.n_rows)
-        best = np.array([_best_points(self.points_[v], self.bins_[v]) for v in self.variables_])
+        best = np.array(self._best_points)
         shortfall = best[None, :] - pts if len(best) else pts
         catalogue = self.reason_catalogue()
         return _rank_reasons(shortfall, self.variables_, catalogue, n)
+
+    def reasons_one(self, row: Mapping[str, object], n: int = 4) -> list[Reason]:
+        """:meth:`reasons` for one application given as a plain mapping (the checkout path:
+        a one-row DataFrame would cost more than the whole decision).  Same ranking; a
+        variable absent from ``row`` is an error naming it, as in :meth:`score_one`."""
+        self._check_fitted()
+        if n < 1:
+            raise InputError("n", "must be at least 1")
+        shortfall = []
+        for var, best in zip(self.compile().variables, self._best_points):
+            if var.name not in row:
+                raise InputError(var.name, "missing from the application; the card needs it")
+            shortfall.append(best - var.points_one(row[var.name]))
+        # as _rank_reasons, without numpy's per-call cost: a stable sort keeps ties in
+        # variable order, and nothing at or below zero is a reason
+        order = sorted(range(len(shortfall)), key=lambda k: -shortfall[k])[:n]
+        out = []
+        for k in order:
+            if shortfall[k] <= 1e-9:
+                break
+            name = self.variables_[k]
+            t = reason_text(name, self.reason_texts, prefix=self.card_type)  # as the catalogue
+            out.append(Reason(code=t.code, variable=name, text=t.en, text_zh=t.zh,
+                              points_lost=float(shortfall[k])))
+        return out
 
     def table(self) -> pd.DataFrame:
         """The scorecard as a risk committee reads it: one row per variable and bin."""
@@ -502,10 +532,12 @@ class Scorecard(BaseEstimator):
             good = [b["good"] for b in e["bins"]]
             bad = [b["bad"] for b in e["bins"]]
             if e["kind"] == "numeric":
-                vb = VariableBins(name, "numeric", good, bad, edges=e["edges"], trend=e["trend"])
+                vb = VariableBins(name, "numeric", np.asarray(good, dtype=np.float64),
+                                  np.asarray(bad, dtype=np.float64), edges=e["edges"], trend=e["trend"])
             else:
                 groups = [b.get("categories", []) for b in e["bins"][:-1]]
-                vb = VariableBins(name, "categorical", good, bad, groups=groups,
+                vb = VariableBins(name, "categorical", np.asarray(good, dtype=np.float64),
+                                  np.asarray(bad, dtype=np.float64), groups=groups,
                                   other_bin=int(e["other_bin"]), trend=e["trend"])
             card.bins_[name] = vb
             card.variables_.append(name)
@@ -540,7 +572,7 @@ SMALL_FRAME_ROWS = 64
 
 
 def _category_codes(X: Any, needed: Sequence[str],
-                    kinds: Mapping[str, str]) -> dict[str, pd.Categorical]:
+                    kinds: Mapping[str, str]) -> dict[str, pd.Categorical[str]]:
     """Categorical-dtype columns of a pandas frame, kept as codes with text categories, so
     batch scoring looks up each category once instead of hashing every row (the text
     conversion ``to_columns`` does is then not used for them).  Columns whose categories
@@ -548,7 +580,7 @@ def _category_codes(X: Any, needed: Sequence[str],
     if not isinstance(X, pd.DataFrame):
         return {}
     label = {str(c): c for c in X.columns}
-    out: dict[str, pd.Categorical] = {}
+    out: dict[str, pd.Categorical[str]] = {}
     for v in needed:
         if kinds.get(v) != "categorical" or v not in label:
             continue
@@ -558,7 +590,7 @@ def _category_codes(X: Any, needed: Sequence[str],
         cat = s.array
         text = [category_text(c) for c in cat.categories]
         if len(set(text)) == len(text):
-            out[v] = pd.Categorical.from_codes(cat.codes, categories=text)
+            out[v] = pd.Categorical.from_codes(cat.codes, categories=pd.Index(text))
     return out
 
 

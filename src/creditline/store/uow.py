@@ -14,8 +14,8 @@ from creditline.audit import GENESIS, canonical, chain_hash
 from creditline.auth import Principal
 from creditline.clock import Clock
 from creditline.crypto import FieldCipher
-from creditline.servicing.catch_up import CatchUp
 from creditline.store.tables.foundation import audit_head, audit_log, outbox
+from creditline.uow import CatchUp
 
 # attribute name on the unit of work -> "module:RepositoryClass".  Each repository is built
 # as ``Class(session, uow)``.  One line per repository; add yours here.
@@ -46,7 +46,7 @@ _OUTBOX_INSERT = insert(outbox)
 class SqlUnitOfWork:
     """``with uow: ...; uow.commit()``; leaving the block without commit rolls back."""
 
-    catch_up: CatchUp | None = None  # set by the composition root (servicing.catch_up)
+    catch_up: CatchUp | None = None  # set by the composition root (creditline.uow.CatchUp)
 
     def __init__(self, sessions: sessionmaker[Session], clock: Clock, cipher: FieldCipher,
                  dialect: str) -> None:
