@@ -189,8 +189,9 @@ KERNEL = "servicing"
 
 def _read(uow: UnitOfWork, part: Partition) -> dict[str, Any]:
     ids = part.line_ids
-    return uow.servicing.eod_installments(ids[0], ids[-1], line_ids=part.only,  # type: ignore[no-any-return]
-                                          day=part.day)
+    inst: dict[str, Any] = uow.servicing.eod_installments(ids[0], ids[-1], line_ids=part.only,
+                                                          day=part.day)
+    return inst
 
 
 def _compute(part: Partition, inst: dict[str, Any]) -> StageOutput:

@@ -83,9 +83,9 @@ def eod(
                       str(d.changed), str(d.statements), str(d.postings))
     console.print(table)
     timing = Table("stage", "seconds", "lines", "lines/s")
-    for st in report.stages:
-        timing.add_row(st.name, f"{st.seconds:.3f}", str(st.lines),
-                       f"{st.lines / st.seconds:,.0f}" if st.seconds > 0 else "-")
+    for t in report.stages:
+        timing.add_row(t.name, f"{t.seconds:.3f}", str(t.lines),
+                       f"{t.lines / t.seconds:,.0f}" if t.seconds > 0 else "-")
     console.print(timing)
     alone = f" (stage {report.stage} alone)" if report.stage else ""
     console.print(f"closed {len(report.days)} day(s) through {target.isoformat()}{alone} "
