@@ -15,10 +15,11 @@ from typing import Any
 
 from sqlalchemy import Engine
 
+from creditline.audit import AuditKey
 from creditline.batch.pipeline import Pipeline
 from creditline.batch.run import LineCatchUp, default_pipeline
 from creditline.clock import Clock, SystemClock
-from creditline.crypto import FieldCipher, load_secret
+from creditline.crypto import FieldCipher, load_audit_key, load_secret
 from creditline.settings import Settings
 from creditline.store.db import make_engine, session_factory
 from creditline.store.migrate import upgrade
@@ -31,6 +32,7 @@ class Container:
     engine: Engine
     clock: Clock
     cipher: FieldCipher
+    audit_key: AuditKey
     services: dict[str, Any] = field(default_factory=dict)
     pipeline: Pipeline = field(default_factory=default_pipeline)
 
@@ -39,7 +41,8 @@ class Container:
         self._catch_up = LineCatchUp(self.pipeline)
 
     def uow(self) -> SqlUnitOfWork:
-        uow = SqlUnitOfWork(self._sessions, self.clock, self.cipher, self.engine.dialect.name)
+        uow = SqlUnitOfWork(self._sessions, self.clock, self.cipher, self.engine.dialect.name,
+                            self.audit_key)
         uow.catch_up = self._catch_up
         return uow
 
@@ -56,5 +59,6 @@ def bootstrap(settings: Settings | None = None, *, clock: Clock | None = None,
     if migrate:
         upgrade(engine)
     secret = load_secret(settings.secret_key, settings.resolved_data_dir())
+    audit_secret = load_audit_key(settings.audit_key, settings.resolved_data_dir(), secret)
     return Container(settings=settings, engine=engine, clock=clock or SystemClock(),
-                     cipher=FieldCipher(secret))
+                     cipher=FieldCipher(secret), audit_key=AuditKey(audit_secret))
