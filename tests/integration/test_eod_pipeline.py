@@ -17,12 +17,11 @@ import pytest
 from sqlalchemy import text
 from typer.testing import CliRunner
 
-import creditline.cli.commands  # noqa: F401  (registers the command groups)
 from creditline.auth import SYSTEM
 from creditline.batch.pipeline import Partition, Stage, StageOutput
 from creditline.batch.run import RunEod, catch_up, run_eod
 from creditline.bootstrap import Container
-from creditline.cli import app
+from creditline.cli import _register, app
 from creditline.clock import FixedClock
 from creditline.errors import BusinessRuleViolation, ValidationError
 from creditline.servicing import kernel as k
@@ -35,6 +34,8 @@ from tests.integration.servicing_support import (
     ledger_sound,
     open_line,
 )
+
+_register()  # the command groups (the console script does this in main)
 
 
 @dataclass
