@@ -3,10 +3,26 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
 from typing import Protocol
 
 from creditline.lines.limits import LimitEvent
 from creditline.lines.line import Line
+from creditline.paging import Page, PageRequest
+
+
+@dataclass(frozen=True)
+class LineQuery:
+    """Filters of a line list, already checked by the service (dates inclusive)."""
+
+    status: str | None = None
+    product: str | None = None
+    min_dpd: int | None = None
+    max_dpd: int | None = None
+    customer_id: str | None = None
+    opened_from: date | None = None
+    opened_to: date | None = None
 
 
 class LineRepository(Protocol):
@@ -27,6 +43,9 @@ class LineRepository(Protocol):
               after: str | None = None, limit: int = 1000) -> list[Line]:
         """A page of lines in id order, optionally at least ``min_dpd`` days past due or
         in one status; page on with ``after``."""
+
+    def page(self, query: LineQuery, req: PageRequest) -> Page[Line]:
+        """A page in ``(created_at, id)`` order, filtered in SQL, with the total."""
 
 
 class LimitEventRepository(Protocol):

@@ -8,6 +8,7 @@ screen's look-ups over past applications (velocity, rings)."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Protocol
 
@@ -16,6 +17,19 @@ from creditline.fraud.velocity import ApplicationKeys, PastApplication
 from creditline.origination.application import Application
 from creditline.origination.review import Review
 from creditline.origination.special_terms import SpecialTerms
+from creditline.paging import Page, PageRequest
+
+
+@dataclass(frozen=True)
+class ApplicationQuery:
+    """Filters of an application list, already checked by the service (dates inclusive,
+    UTC days of ``created_at``)."""
+
+    status: str | None = None  # approved | declined | referred
+    product: str | None = None
+    customer_id: str | None = None
+    created_from: date | None = None
+    created_to: date | None = None
 
 
 class ApplicationRepository(Protocol):
@@ -40,6 +54,9 @@ class ApplicationRepository(Protocol):
     def since(self, start: datetime, end: datetime | None = None) -> Iterator[Application]: ...
 
     def for_customer(self, customer_id: str, limit: int = 50) -> list[Application]: ...
+
+    def page(self, query: ApplicationQuery, req: PageRequest) -> Page[Application]:
+        """A page in ``(created_at, id)`` order, filtered in SQL, with the total."""
 
 
 class ReviewRepository(Protocol):

@@ -4,10 +4,27 @@ it is reached as ``uow.customers``)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
 from typing import Protocol
 
+from creditline.paging import Page, PageRequest
 from creditline.parties.contacts import EmergencyContact
 from creditline.parties.customers import Customer
+
+
+@dataclass(frozen=True)
+class CustomerQuery:
+    """Filters of a customer list, already checked and normalised by the service.  Phone and
+    identity number arrive as keyed hashes (blind index), never in clear."""
+
+    kind: str | None = None
+    created_from: date | None = None  # inclusive, UTC days
+    created_to: date | None = None  # inclusive
+    name: str | None = None  # case-insensitive substring of the stored name
+    phone_hash: str | None = None
+    id_number_hash: str | None = None
+    uscc: str | None = None  # stored in clear (a public business registration number)
 
 
 class CustomerRepository(Protocol):
@@ -39,3 +56,6 @@ class CustomerRepository(Protocol):
 
     def ids_by_contact_phone_hash(self, phone_hash: str) -> list[str]:
         """Customers who list a contact with a phone of this hash."""
+
+    def page(self, query: CustomerQuery, req: PageRequest) -> Page[Customer]:
+        """A page in ``(created_at, id)`` order, filtered in SQL, with the total."""

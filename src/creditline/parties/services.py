@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from creditline.auth import Principal
-from creditline.errors import Conflict, NotFound
+from creditline.errors import Conflict, NotFound, ValidationError
+from creditline.paging import Page, PageRequest
 from creditline.parties.contacts import EmergencyContact, new_contact
 from creditline.parties.customers import (
     Customer,
@@ -18,6 +19,8 @@ from creditline.parties.customers import (
     register_enterprise,
     register_person,
 )
+from creditline.parties.identity import check_id_number, check_mobile, check_uscc
+from creditline.parties.ports import CustomerQuery
 from creditline.uow import UnitOfWork
 
 
@@ -172,3 +175,47 @@ def phone_links(customer_id: str, uow: UnitOfWork) -> PhoneLinks:
         kept = sorted(set(bucket) - {customer_id})
         bucket[:] = kept
     return links
+
+
+# ----- browsing
+
+@dataclass(frozen=True)
+class ListCustomers:
+    """Filters as the caller sent them.  ``phone``, ``id_number`` and ``uscc`` are normalised
+    the way registration normalises them (so ``+86 138-1234-5678`` finds ``13812345678``);
+    phone and identity number are then hashed with the blind-index key before they reach the
+    store, so the clear value is never in a SQL statement."""
+
+    kind: str | None = None
+    created_from: date | None = None
+    created_to: date | None = None
+    name: str | None = None
+    phone: str | None = None
+    id_number: str | None = None
+    uscc: str | None = None
+    page: PageRequest = field(default_factory=PageRequest)
+
+
+def list_customers(cmd: ListCustomers, uow: UnitOfWork, actor: Principal) -> Page[Customer]:
+    """A page of customers (``customers:read``); masking is the caller's answer's job."""
+    actor.require("customers:read")
+    if cmd.kind is not None and cmd.kind not in ("person", "enterprise"):
+        raise ValidationError("kind", "must be person or enterprise")
+    if cmd.created_from and cmd.created_to and cmd.created_from > cmd.created_to:
+        raise ValidationError("created_to", "must not be before created_from")
+    name = None
+    if cmd.name is not None:
+        name = cmd.name.strip()
+        if not 1 <= len(name) <= 200:
+            raise ValidationError("name", "must be 1 to 200 characters")
+    # ``today`` only bounds a birth date; a number that validated at registration validates now.
+    idn = None if cmd.id_number is None else check_id_number(cmd.id_number, "id_number",
+                                                            today=date.max)
+    phone = None if cmd.phone is None else check_mobile(cmd.phone, "phone")
+    uscc = None if cmd.uscc is None else check_uscc(cmd.uscc, "uscc")
+    with uow:
+        query = CustomerQuery(
+            kind=cmd.kind, created_from=cmd.created_from, created_to=cmd.created_to, name=name,
+            phone_hash=None if phone is None else uow.cipher.blind_index(phone),
+            id_number_hash=None if idn is None else uow.cipher.blind_index(idn), uscc=uscc)
+        return uow.customers.page(query, cmd.page)

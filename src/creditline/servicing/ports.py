@@ -5,12 +5,29 @@ reached as ``uow.purchases``, ``uow.statements`` and ``uow.eod_columns``)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any, Protocol
 
+from creditline.paging import Page, PageRequest
 from creditline.servicing.model import Installment, PurchaseRecord
 from creditline.servicing.statements import Statement
+
+
+@dataclass(frozen=True)
+class PurchaseQuery:
+    """Filters of a purchase list, already checked by the service (dates inclusive).
+    ``merchants`` is the per-object rule: when set (a ``service`` user), only purchases of
+    these merchants are listed, whatever else is asked."""
+
+    line_id: str | None = None
+    customer_id: str | None = None
+    merchant: str | None = None
+    made_from: date | None = None
+    made_to: date | None = None
+    status: str | None = None  # active | paid | returned, as ``PurchaseView`` says
+    merchants: frozenset[str] | None = None
 
 
 class PurchaseRepository(Protocol):
@@ -25,6 +42,12 @@ class PurchaseRepository(Protocol):
         """Write back how much of the purchase has been returned."""
 
     def of_line(self, line_id: str) -> list[PurchaseRecord]: ...
+
+    def page(self, query: PurchaseQuery, req: PageRequest) -> Page[PurchaseRecord]:
+        """A page in ``(created_at, id)`` order, filtered in SQL, with the total."""
+
+    def installments_of_many(self, purchase_ids: Sequence[str]) -> dict[str, list[Installment]]:
+        """The schedules of several purchases in one read (a list page's)."""
 
     def add_installments(self, line_id: str, items: Sequence[Installment]) -> None: ...
 

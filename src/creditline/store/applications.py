@@ -15,13 +15,16 @@ from collections.abc import Iterable, Iterator
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import bindparam, insert, or_, select, update
+from sqlalchemy import ColumnElement, bindparam, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from creditline.errors import ConcurrencyError
 from creditline.fraud.rings import Link
 from creditline.fraud.velocity import ApplicationKeys, PastApplication
 from creditline.origination.application import DECLINED, REFERRED, Application
+from creditline.origination.ports import ApplicationQuery
+from creditline.paging import Page, PageRequest
+from creditline.store import browse
 from creditline.store.tables.foundation import emergency_contacts
 from creditline.store.tables.origination import applications
 from creditline.store.types import aware
@@ -213,6 +216,23 @@ class SqlApplicationRepository:
                               .where(applications.c.customer_id == customer_id)
                               .order_by(applications.c.created_at.desc()).limit(limit))
         return [_app(r) for r in rows]
+
+    def page(self, query: ApplicationQuery, req: PageRequest) -> Page[Application]:
+        c = applications.c
+        where: list[ColumnElement[bool]] = []
+        if query.status is not None:
+            where.append(c.status == query.status)
+        if query.product is not None:
+            where.append(c.product == query.product)
+        if query.customer_id is not None:
+            where.append(c.customer_id == query.customer_id)
+        pg = self.uow.is_postgres
+        if query.created_from is not None:
+            where.append(c.created_at >= browse.day_start(query.created_from, pg))
+        if query.created_to is not None:
+            where.append(c.created_at < browse.day_after(query.created_to, pg))
+        return browse.page(self.s, select(applications), c.created_at, c.id, req,
+                           lambda rows: [_app(r) for r in rows], postgres=pg, where=where)
 
 
 def _app_row_version(app: Application, version: int) -> Application:

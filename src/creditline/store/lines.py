@@ -14,15 +14,18 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import ColumnElement, bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from creditline.errors import ConcurrencyError, Conflict
 from creditline.lines.limits import LimitEvent, LimitKind, LimitSource, TemporaryLimit
 from creditline.lines.line import Line
+from creditline.lines.ports import LineQuery
 from creditline.lines.status import LineStatus
 from creditline.lines.terms import Waterfall
+from creditline.paging import Page, PageRequest
+from creditline.store import browse
 from creditline.store.tables.lines import limit_events
 from creditline.store.tables.servicing import OPEN_LINE_PER_PRODUCT, credit_lines
 
@@ -134,6 +137,27 @@ class SqlLineRepository:
         if after is not None:
             q = q.where(credit_lines.c.id > after)
         return [_line(r) for r in self.s.execute(q.order_by(credit_lines.c.id).limit(limit))]
+
+    def page(self, query: LineQuery, req: PageRequest) -> Page[Line]:
+        c = credit_lines.c
+        where: list[ColumnElement[bool]] = []
+        if query.status is not None:
+            where.append(c.status == query.status)
+        if query.product is not None:
+            where.append(c.product == query.product)
+        if query.min_dpd is not None:
+            where.append(c.dpd >= query.min_dpd)
+        if query.max_dpd is not None:
+            where.append(c.dpd <= query.max_dpd)
+        if query.customer_id is not None:
+            where.append(c.customer_id == query.customer_id)
+        if query.opened_from is not None:
+            where.append(c.opened_on >= query.opened_from)
+        if query.opened_to is not None:
+            where.append(c.opened_on <= query.opened_to)
+        return browse.page(self.s, select(credit_lines), c.created_at, c.id, req,
+                           lambda rows: [_line(r) for r in rows],
+                           postgres=self.uow.is_postgres, where=where)
 
 
 class SqlLimitEventRepository:

@@ -14,13 +14,16 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import bindparam, insert, select
+from sqlalchemy import ColumnElement, bindparam, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from creditline.errors import ConcurrencyError, Conflict
+from creditline.paging import Page, PageRequest
 from creditline.parties.contacts import EmergencyContact
 from creditline.parties.customers import Consents, Customer, Enterprise, Person
+from creditline.parties.ports import CustomerQuery
+from creditline.store import browse
 from creditline.store.tables.foundation import customers, emergency_contacts
 
 if TYPE_CHECKING:
@@ -40,6 +43,7 @@ class SqlCustomerRepository:
     def __init__(self, session: Session, uow: SqlUnitOfWork) -> None:
         self.s = session
         self.cipher = uow.cipher
+        self.postgres = uow.is_postgres
 
     # -- customers -------------------------------------------------------------------------
     def add(self, customer: Customer) -> None:
@@ -84,6 +88,30 @@ class SqlCustomerRepository:
 
     def uscc_taken(self, uscc: str) -> bool:
         return self.s.execute(select(customers.c.id).where(customers.c.uscc == uscc)).first() is not None
+
+    def page(self, query: CustomerQuery, req: PageRequest) -> Page[Customer]:
+        """Filters run in SQL: phone and identity number by their keyed-hash columns (the
+        statement carries only the hash), the name by ``lower(name) LIKE`` (names are stored
+        in clear; SQLite lowers ASCII letters only)."""
+        c = customers.c
+        where: list[ColumnElement[bool]] = []
+        if query.kind is not None:
+            where.append(c.kind == query.kind)
+        if query.created_from is not None:
+            where.append(c.created_at >= browse.day_start(query.created_from, self.postgres))
+        if query.created_to is not None:
+            where.append(c.created_at < browse.day_after(query.created_to, self.postgres))
+        if query.name is not None:
+            where.append(func.lower(c.name).contains(query.name.lower(), autoescape=True))
+        if query.phone_hash is not None:
+            where.append(c.phone_hash == query.phone_hash)
+        if query.id_number_hash is not None:
+            where.append(c.id_number_hash == query.id_number_hash)
+        if query.uscc is not None:
+            where.append(c.uscc == query.uscc)
+        return browse.page(self.s, select(customers), c.created_at, c.id, req,
+                           lambda rows: [self._customer(r) for r in rows],
+                           postgres=self.postgres, where=where)
 
     # -- emergency contacts ----------------------------------------------------------------
     def add_contact(self, c: EmergencyContact) -> None:

@@ -12,11 +12,20 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import ColumnElement, and_, bindparam, exists, insert, not_, select, update
 from sqlalchemy.orm import Session
 
+from creditline.paging import Page, PageRequest
 from creditline.servicing.model import Installment, PurchaseRecord
-from creditline.store.tables.servicing import goods_returns, installments, purchases, repayments
+from creditline.servicing.ports import PurchaseQuery
+from creditline.store import browse
+from creditline.store.tables.servicing import (
+    credit_lines,
+    goods_returns,
+    installments,
+    purchases,
+    repayments,
+)
 
 if TYPE_CHECKING:
     from creditline.store.uow import SqlUnitOfWork
@@ -73,6 +82,44 @@ class SqlPurchaseRepository:
         rows = self.s.execute(select(purchases).where(purchases.c.line_id == line_id)
                               .order_by(purchases.c.made_on, purchases.c.created_at)).all()
         return [_purchase(r) for r in rows]
+
+    def page(self, query: PurchaseQuery, req: PageRequest) -> Page[PurchaseRecord]:
+        """Status is derived as ``PurchaseView`` derives it: ``returned`` when all of it was
+        returned, else ``paid`` when no installment is unsettled, else ``active``."""
+        c = purchases.c
+        where: list[ColumnElement[bool]] = []
+        if query.merchants is not None:
+            where.append(c.merchant.in_(sorted(query.merchants)))
+        if query.line_id is not None:
+            where.append(c.line_id == query.line_id)
+        if query.customer_id is not None:
+            where.append(c.line_id.in_(select(credit_lines.c.id).where(
+                credit_lines.c.customer_id == query.customer_id)))
+        if query.merchant is not None:
+            where.append(c.merchant == query.merchant)
+        if query.made_from is not None:
+            where.append(c.made_on >= query.made_from)
+        if query.made_to is not None:
+            where.append(c.made_on <= query.made_to)
+        if query.status is not None:
+            unsettled = exists().where(installments.c.purchase_id == c.id,
+                                       installments.c.settled.is_(False))
+            returned = c.returned == c.amount
+            where.append({"returned": returned,
+                          "paid": and_(not_(returned), not_(unsettled)),
+                          "active": and_(not_(returned), unsettled)}[query.status])
+        return browse.page(self.s, select(purchases), c.created_at, c.id, req,
+                           lambda rows: [_purchase(r) for r in rows],
+                           postgres=self.uow.is_postgres, where=where)
+
+    def installments_of_many(self, purchase_ids: Sequence[str]) -> dict[str, list[Installment]]:
+        out: dict[str, list[Installment]] = {pid: [] for pid in purchase_ids}
+        if purchase_ids:
+            for r in self.s.execute(select(installments).where(
+                    installments.c.purchase_id.in_(list(purchase_ids)))
+                    .order_by(installments.c.purchase_id, installments.c.seq)):
+                out[r.purchase_id].append(_installment(r))
+        return out
 
     def add_installments(self, line_id: str, items: Sequence[Installment]) -> None:
         self.s.execute(_ADD_INSTALLMENTS, [

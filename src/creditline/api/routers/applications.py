@@ -4,16 +4,18 @@ Chinese, the model and ruleset versions that decided, and the time taken."""
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Annotated, Any
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Header, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from creditline.api.deps import Allowed, ContainerDep
+from creditline.api.pagination import ListPage, PageParams, list_page
 from creditline.auth import Principal
 from creditline.money import money_str
 from creditline.origination import apply as services
+from creditline.origination import browse
 from creditline.origination.application import Application
 
 router = APIRouter(prefix="/v1/applications", tags=["applications"])
@@ -169,11 +171,21 @@ def get(application_id: str, container: ContainerDep,
                              ring=app.ring, shadow=app.shadow, policy=app.policy)
 
 
-@router.get("", response_model=list[ApplicationPublic])
-def list_for_customer(container: ContainerDep,
-                      _: Annotated[Principal, Allowed("applications:read")],
-                      customer_id: Annotated[str, Query(description="whose applications")],
-                      limit: Annotated[int, Query(ge=1, le=200)] = 50) -> list[ApplicationPublic]:
-    """A customer's applications, newest first."""
-    apps = services.list_applications(container.uow(), customer_id, limit)
-    return [application_public(a, None) for a in apps]
+@router.get("", response_model=ListPage[ApplicationPublic],
+            responses={422: {"description": "a filter broke a rule, a bad cursor, or limit "
+                                            "outside 1-200"}})
+def list_applications(
+    container: ContainerDep, actor: Annotated[Principal, Allowed("applications:read")],
+    page: PageParams,
+    status: Annotated[Literal["approved", "declined", "referred"] | None,
+                      Query(description="the decision")] = None,
+    product: Annotated[str | None, Query(max_length=40)] = None,
+    customer_id: Annotated[str | None, Query(max_length=36, description="whose")] = None,
+    created_from: Annotated[date | None, Query(description="made on or after (UTC)")] = None,
+    created_to: Annotated[date | None, Query(description="made on or before (UTC)")] = None,
+) -> ListPage[ApplicationPublic]:
+    """List applications, oldest first, filtered by decision, product, customer and date."""
+    cmd = browse.ListApplications(status=status, product=product, customer_id=customer_id,
+                                  created_from=created_from, created_to=created_to, page=page)
+    return list_page(browse.list_applications(cmd, container.uow(), actor),
+                     lambda a: application_public(a, None))

@@ -3,18 +3,20 @@ and status changes, and the limit history."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from creditline.api.deps import Allowed, ContainerDep
+from creditline.api.pagination import ListPage, PageParams, list_page
 from creditline.api.routers.purchases import AMOUNT_HELP, IdempotencyKey, PurchasePublic
 from creditline.auth import Principal
 from creditline.errors import ValidationError
 from creditline.lines.limits import LimitEvent
 from creditline.money import money_str
-from creditline.servicing import services
+from creditline.servicing import browse, services
 from creditline.servicing.products import default_catalog
 from creditline.servicing.statements import Statement
 from creditline.servicing.views import LineView, RepaymentView
@@ -203,11 +205,28 @@ def open_line(body: LineCreate, container: ContainerDep,
     return LinePublic.of(services.open_line(cmd, container.uow(), actor))
 
 
-@router.get("", response_model=list[LinePublic])
-def lines_of_customer(container: ContainerDep, _: Annotated[Principal, Allowed("lines:read")],
-                      customer_id: Annotated[str, Query(min_length=1)]) -> list[LinePublic]:
-    """The lines of one customer."""
-    return [LinePublic.of(v) for v in services.lines_of_customer(customer_id, container.uow())]
+@router.get("", response_model=ListPage[LinePublic],
+            responses={422: {"description": "a filter broke a rule, a bad cursor, or limit "
+                                            "outside 1-200"}})
+def list_lines(
+    container: ContainerDep, actor: Annotated[Principal, Allowed("lines:read")],
+    page: PageParams,
+    status: Annotated[str | None, Query(max_length=20, description="active, frozen, "
+                                        "closed, ...")] = None,
+    product: Annotated[str | None, Query(max_length=40)] = None,
+    min_dpd: Annotated[int | None, Query(ge=0, le=100_000,
+                                         description="at least this many days past due")] = None,
+    max_dpd: Annotated[int | None, Query(ge=0, le=100_000,
+                                         description="at most this many days past due")] = None,
+    customer_id: Annotated[str | None, Query(max_length=36)] = None,
+    opened_from: Annotated[date | None, Query(description="opened on or after")] = None,
+    opened_to: Annotated[date | None, Query(description="opened on or before")] = None,
+) -> ListPage[LinePublic]:
+    """List lines, oldest first, filtered (e.g. ``status=active&min_dpd=30`` for collections)."""
+    cmd = browse.ListLines(status=status, product=product, min_dpd=min_dpd, max_dpd=max_dpd,
+                           customer_id=customer_id, opened_from=opened_from,
+                           opened_to=opened_to, page=page)
+    return list_page(browse.list_lines(cmd, container.uow(), actor), LinePublic.of)
 
 
 @router.get("/{line_id}", response_model=LinePublic)

@@ -13,12 +13,13 @@ from collections.abc import Callable, Coroutine
 from datetime import date, datetime
 from typing import Annotated, Any, Literal, TypeVar
 
-from fastapi import APIRouter, Body, Request, Response
+from fastapi import APIRouter, Body, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt
 
 from creditline.api.deps import Allowed, ContainerDep
+from creditline.api.pagination import ListPage, PageParams, list_page
 from creditline.auth import Principal
 from creditline.money import money_str
 from creditline.parties import services
@@ -236,6 +237,52 @@ def register(body: CustomerCreate, container: ContainerDep,
         cmd = services.RegisterEnterprise(**data)
     customer = services.register_customer(cmd, container.uow(), actor)
     return customer_public(customer, actor)
+
+
+class CustomerSearch(_Strict):
+    """Search by personal data in the body, not the URL, so phones and identity numbers stay
+    out of access logs and proxies; they are normalised as on registration and matched by
+    their keyed hash only."""
+
+    phone: str | None = Field(None, max_length=40, description="mobile number, +86 allowed")
+    id_number: str | None = Field(None, max_length=40, description="resident identity number")
+    uscc: str | None = Field(None, max_length=40, description="Unified Social Credit Code")
+    name: str | None = Field(None, max_length=200,
+                             description="case-insensitive part of the name")
+    kind: Literal["person", "enterprise"] | None = None
+
+
+_PAGE_ERRORS: dict[int | str, dict[str, Any]] = {
+    422: {"description": "a filter broke a rule, a bad cursor, or limit outside 1-200"}}
+
+
+@router.get("", response_model=ListPage[CustomerPublic], responses=_PAGE_ERRORS)
+def list_customers(
+    container: ContainerDep, actor: Annotated[Principal, Allowed("customers:read")],
+    page: PageParams,
+    kind: Literal["person", "enterprise"] | None = None,
+    created_from: Annotated[date | None, Query(description="registered on or after (UTC)")] = None,
+    created_to: Annotated[date | None, Query(description="registered on or before (UTC)")] = None,
+    name: Annotated[str | None, Query(max_length=200,
+                                      description="case-insensitive part of the name")] = None,
+) -> Any:
+    """List customers, oldest first, with personal data masked as the role requires.  To
+    search by phone, identity number or USCC use ``POST /v1/customers/search``."""
+    cmd = services.ListCustomers(kind=kind, created_from=created_from, created_to=created_to,
+                                 name=name, page=page)
+    return list_page(services.list_customers(cmd, container.uow(), actor),
+                     lambda c: customer_public(c, actor))
+
+
+@router.post("/search", response_model=ListPage[CustomerPublic], responses=_PAGE_ERRORS)
+def search_customers(body: CustomerSearch, container: ContainerDep,
+                     actor: Annotated[Principal, Allowed("customers:read")],
+                     page: PageParams) -> Any:
+    """Find customers by phone, identity number (through the keyed hash, never in clear),
+    USCC or part of the name; several fields must all match."""
+    cmd = services.ListCustomers(**body.model_dump(), page=page)
+    return list_page(services.list_customers(cmd, container.uow(), actor),
+                     lambda c: customer_public(c, actor))
 
 
 @router.get("/{customer_id}", response_model=CustomerPublic,

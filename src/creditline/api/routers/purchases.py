@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from datetime import date
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Header
+from fastapi import APIRouter, Header, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from creditline.api.deps import Allowed, ContainerDep
+from creditline.api.pagination import ListPage, PageParams, list_page
 from creditline.auth import Principal
 from creditline.money import money_str
-from creditline.servicing import services
+from creditline.servicing import browse, services
 from creditline.servicing.views import PurchaseView, ReturnView
 
 router = APIRouter(prefix="/v1/purchases", tags=["purchases"])
@@ -90,6 +92,26 @@ class ReturnPublic(BaseModel):
         return cls(id=v.id, purchase_id=v.purchase_id, line_id=v.line_id,
                    amount=money_str(v.amount), business_date=v.business_date.isoformat(),
                    effect={k: money_str(x) for k, x in v.effect.items()}, replayed=v.replayed)
+
+
+@router.get("", response_model=ListPage[PurchasePublic],
+            responses={422: {"description": "a filter broke a rule, a bad cursor, or limit "
+                                            "outside 1-200"}})
+def list_purchases(
+    container: ContainerDep, actor: Annotated[Principal, Allowed("purchases:read")],
+    page: PageParams,
+    line_id: Annotated[str | None, Query(max_length=36)] = None,
+    customer_id: Annotated[str | None, Query(max_length=36)] = None,
+    merchant: Annotated[str | None, Query(max_length=200)] = None,
+    made_from: Annotated[date | None, Query(description="made on or after")] = None,
+    made_to: Annotated[date | None, Query(description="made on or before")] = None,
+    status: Literal["active", "paid", "returned"] | None = None,
+) -> ListPage[PurchasePublic]:
+    """List purchases with their schedules, oldest first.  A ``service`` user sees only its
+    own merchants' purchases."""
+    cmd = browse.ListPurchases(line_id=line_id, customer_id=customer_id, merchant=merchant,
+                               made_from=made_from, made_to=made_to, status=status, page=page)
+    return list_page(browse.list_purchases(cmd, container.uow(), actor), PurchasePublic.of)
 
 
 @router.get("/{purchase_id}", response_model=PurchasePublic)
