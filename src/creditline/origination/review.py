@@ -18,7 +18,16 @@ from creditline.money import money_str, to_money
 
 PENDING, SECOND_REVIEW, DECIDED = "pending", "second_review", "decided"
 STATUSES = (PENDING, SECOND_REVIEW, DECIDED)
-APPROVE, DECLINE = "approve", "decline"
+APPROVE, DECLINE = "approve", "decline"  # as stored in a review's decisions
+# What a reviewer sends and every answer says: the outcome, as applications name it.  The
+# imperative forms are still read for one release (deprecated; see README "Decisions").
+OUTCOMES = {"approved": APPROVE, "declined": DECLINE}
+_DEPRECATED = {APPROVE: APPROVE, DECLINE: DECLINE}
+
+
+def outcome_name(decision: str) -> str:
+    """``approve`` -> ``approved``: the name a stored decision is answered with."""
+    return "approved" if decision == APPROVE else "declined"
 
 
 @dataclass(frozen=True)
@@ -71,15 +80,17 @@ class Review:
 
 
 def parse_decision(decision: object, limit: object, comment: object) -> tuple[str, Decimal | None, str]:
-    if decision not in (APPROVE, DECLINE):
-        raise ValidationError("decision", "must be 'approve' or 'decline'")
+    if not isinstance(decision, str) or decision not in {**OUTCOMES, **_DEPRECATED}:
+        raise ValidationError("decision", "must be 'approved' or 'declined' (the deprecated "
+                                          "'approve' / 'decline' are read until the next release)")
+    decision = OUTCOMES.get(decision, decision)
     if not isinstance(comment, str) or not comment.strip():
         raise ValidationError("comment", "is required: say why")
     if len(comment) > 2000:
         raise ValidationError("comment", "must be at most 2000 characters")
     amount = None if limit is None else to_money(limit, "limit")
     if decision == DECLINE and amount is not None:
-        raise ValidationError("limit", "is only given with 'approve'")
+        raise ValidationError("limit", "is only given with 'approved'")
     return str(decision), amount, comment.strip()
 
 

@@ -5,7 +5,7 @@ decision (approve with a limit, or decline), four eyes above the product's thres
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field
@@ -15,6 +15,7 @@ from creditline.api.routers.applications import ApplicationPublic, application_p
 from creditline.auth import Principal
 from creditline.money import money_str
 from creditline.origination import reviews as services
+from creditline.origination.review import outcome_name
 
 router = APIRouter(prefix="/v1/reviews", tags=["reviews"])
 
@@ -22,15 +23,16 @@ router = APIRouter(prefix="/v1/reviews", tags=["reviews"])
 class ReviewDecisionIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    decision: str = Field(description="approve or decline")
-    limit: str | None = Field(default=None, description="approve only; default: the proposed "
+    decision: str = Field(description="approved or declined (the deprecated approve / decline "
+                                      "are read until the next release)")
+    limit: str | None = Field(default=None, description="approved only; default: the proposed "
                                                          "limit (second reviewer: the first's)")
     comment: str
 
 
 class ReviewerDecision(BaseModel):
     reviewer: str
-    decision: str
+    decision: Literal["approved", "declined"]
     limit: str | None
     comment: str
     at: datetime
@@ -56,7 +58,7 @@ def review_public(item: services.ReviewItem) -> ReviewPublic:
     return ReviewPublic(
         id=r.id, status=r.status, outcome=r.outcome, proposed_limit=money_str(r.proposed_limit),
         second_review_above=money_str(r.second_review_above),
-        decisions=[ReviewerDecision(reviewer=d.reviewer, decision=d.decision,
+        decisions=[ReviewerDecision(reviewer=d.reviewer, decision=outcome_name(d.decision),
                                     limit=None if d.limit is None else money_str(d.limit),
                                     comment=d.comment, at=d.at) for d in r.decisions],
         created_at=r.created_at, application=application_public(app, r.id), checks=app.checks,
