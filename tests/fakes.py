@@ -20,9 +20,9 @@ import json
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -37,18 +37,43 @@ from creditline.fraud.velocity import ApplicationKeys, PastApplication
 from creditline.ledger.journal import JournalEntry, UnbalancedEntry, check_columns
 from creditline.lines.limits import LimitEvent
 from creditline.lines.line import Line
+from creditline.lines.ports import LineQuery
 from creditline.lines.status import LineStatus
 from creditline.money import ZERO
 from creditline.origination.application import DECLINED, REFERRED, Application
+from creditline.origination.ports import ApplicationQuery
 from creditline.origination.review import Review
 from creditline.origination.special_terms import APPROVED, SpecialTerms
+from creditline.paging import Page, PageKey, PageRequest
 from creditline.parties.contacts import EmergencyContact
 from creditline.parties.customers import Customer, Enterprise, Person
+from creditline.parties.ports import CustomerQuery
 from creditline.scoring.registry import ModelRecord, ModelStatus
 from creditline.servicing.model import Installment, PurchaseRecord
+from creditline.servicing.ports import PurchaseQuery
 from creditline.servicing.statements import Statement
 from creditline.store.types import from_cents
 from creditline.uow import UnitOfWork
+
+_T = TypeVar("_T")
+_EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
+
+
+def fake_page(rows: Iterable[_T], req: PageRequest, *, newest_first: bool = False,
+              key: Any = None) -> Page[_T]:
+    """The SQL keyset page over a list: ``key(row)`` is its ``PageKey`` (by default the
+    row's ``created_at`` and ``id``)."""
+    keyof = key or (lambda r: PageKey(r.created_at, r.id))
+    ordered = sorted(rows, key=lambda r: (keyof(r).utc(), keyof(r).id), reverse=newest_first)
+    total = len(ordered)
+    if req.after is not None:
+        a = (req.after.utc(), req.after.id)
+        ordered = [r for r in ordered
+                   if ((keyof(r).utc(), keyof(r).id) < a if newest_first
+                       else (keyof(r).utc(), keyof(r).id) > a)]
+    items = ordered[:req.limit]
+    more = len(ordered) > req.limit
+    return Page(items, keyof(items[-1]) if more and items else None, total)
 
 
 def _fingerprint(body: Any) -> str:
@@ -173,6 +198,21 @@ class FakeCustomers:
     def id_number_taken(self, id_number: str) -> bool:
         return self.id_by_id_number(id_number) is not None
 
+    def page(self, query: CustomerQuery, req: PageRequest) -> Page[Customer]:
+        def hit(c: Customer) -> bool:
+            day = c.created_at.astimezone(UTC).date()
+            idn = c.id_number if isinstance(c, Person) else None
+            return ((query.kind is None or c.kind == query.kind)
+                    and (query.created_from is None or day >= query.created_from)
+                    and (query.created_to is None or day <= query.created_to)
+                    and (query.name is None or query.name.lower() in c.name.lower())
+                    and (query.phone_hash is None or (
+                        c.phone is not None and self.cipher.blind_index(c.phone) == query.phone_hash))
+                    and (query.id_number_hash is None or (
+                        idn is not None and self.cipher.blind_index(idn) == query.id_number_hash))
+                    and (query.uscc is None or getattr(c, "uscc", None) == query.uscc))
+        return fake_page([c for c in self.st.customers.values() if hit(c)], req)
+
     def uscc_taken(self, uscc: str) -> bool:
         return any(isinstance(c, Enterprise) and c.uscc == uscc
                    for c in self.st.customers.values())
@@ -268,6 +308,16 @@ class FakeApplications:
     def get(self, app_id: str, *, for_update: bool = False) -> Application | None:
         return self.st.applications.get(app_id)
 
+    def page(self, query: ApplicationQuery, req: PageRequest) -> Page[Application]:
+        def hit(a: Application) -> bool:
+            day = a.created_at.astimezone(UTC).date()
+            return ((query.status is None or a.status == query.status)
+                    and (query.product is None or a.product == query.product)
+                    and (query.customer_id is None or a.customer_id == query.customer_id)
+                    and (query.created_from is None or day >= query.created_from)
+                    and (query.created_to is None or day <= query.created_to))
+        return fake_page([a for a in self.st.applications.values() if hit(a)], req)
+
     def update(self, app: Application) -> Application:
         current = self.st.applications.get(app.id)
         if current is None or current.version != app.version:
@@ -344,10 +394,9 @@ class FakeReviews:
         self.st.reviews[review.id] = saved
         return saved
 
-    def list(self, status: str | None, limit: int, offset: int) -> list[Review]:
-        rows = sorted((r for r in self.st.reviews.values() if status is None or r.status == status),
-                      key=lambda r: (r.created_at, r.id))
-        return rows[offset:offset + limit]
+    def page(self, status: str | None, req: PageRequest) -> Page[Review]:
+        rows = [r for r in self.st.reviews.values() if status is None or r.status == status]
+        return fake_page(rows, req)
 
 
 class FakeBlacklist:
@@ -371,12 +420,11 @@ class FakeBlacklist:
     def update(self, entry: BlacklistEntry) -> None:
         self.st.blacklist[entry.id] = entry
 
-    def list(self, kind: str | None, active_only: bool, limit: int, offset: int
-             ) -> list[BlacklistEntry]:
-        rows = sorted((e for e in self.st.blacklist.values()
-                       if (kind is None or e.kind == kind) and (e.active or not active_only)),
-                      key=lambda e: e.created_at, reverse=True)
-        return rows[offset:offset + limit]
+    def page(self, kind: str | None, active_only: bool, req: PageRequest
+             ) -> Page[BlacklistEntry]:
+        rows = [e for e in self.st.blacklist.values()
+                if (kind is None or e.kind == kind) and (e.active or not active_only)]
+        return fake_page(rows, req, newest_first=True)
 
 
 class FakeSpecialTerms:
@@ -433,6 +481,21 @@ class FakeLines:
         line.version += 1
         self.st.lines[line.id] = copy.deepcopy(line)
 
+    def page(self, query: LineQuery, req: PageRequest) -> Page[Line]:
+        """In insertion order, which is the store's ``created_at`` order (a ``Line`` does not
+        carry its ``created_at``)."""
+        order = {line_id: n for n, line_id in enumerate(self.st.lines)}
+        rows = [x for x in self.st.lines.values()
+                if (query.status is None or x.status.value == query.status)
+                and (query.product is None or x.product == query.product)
+                and (query.min_dpd is None or x.dpd >= query.min_dpd)
+                and (query.max_dpd is None or x.dpd <= query.max_dpd)
+                and (query.customer_id is None or x.customer_id == query.customer_id)
+                and (query.opened_from is None or x.opened_on >= query.opened_from)
+                and (query.opened_to is None or x.opened_on <= query.opened_to)]
+        return fake_page(rows, req, key=lambda x: PageKey(
+            _EPOCH + timedelta(microseconds=order[x.id]), x.id))
+
     def of_customer(self, customer_id: str) -> list[Line]:
         return [copy.deepcopy(x) for x in sorted(self.st.lines.values(),
                                                  key=lambda x: (x.opened_on, x.id))
@@ -465,6 +528,29 @@ class FakePurchases:
 
     def add(self, p: PurchaseRecord, created_by: str) -> None:
         self.st.purchases[p.id] = (copy.deepcopy(p), created_by)
+
+    def page(self, query: PurchaseQuery, req: PageRequest) -> Page[PurchaseRecord]:
+        """In insertion order (the store's ``created_at`` order; the record has none)."""
+        order = {pid: n for n, pid in enumerate(self.st.purchases)}
+        owner = {line_id: x.customer_id for line_id, x in self.st.lines.items()}
+
+        def status(p: PurchaseRecord) -> str:
+            if p.returned == p.amount:
+                return "returned"
+            return "paid" if all(i.settled for i in self.installments_of(p.id)) else "active"
+        rows = [p for p, _ in self.st.purchases.values()
+                if (query.merchants is None or p.merchant in query.merchants)
+                and (query.line_id is None or p.line_id == query.line_id)
+                and (query.customer_id is None or owner.get(p.line_id) == query.customer_id)
+                and (query.merchant is None or p.merchant == query.merchant)
+                and (query.made_from is None or p.made_on >= query.made_from)
+                and (query.made_to is None or p.made_on <= query.made_to)
+                and (query.status is None or status(p) == query.status)]
+        return fake_page([copy.deepcopy(p) for p in rows], req, key=lambda p: PageKey(
+            _EPOCH + timedelta(microseconds=order[p.id]), p.id))
+
+    def installments_of_many(self, purchase_ids: Sequence[str]) -> dict[str, list[Installment]]:
+        return {pid: self.installments_of(pid) for pid in purchase_ids}
 
     def get(self, purchase_id: str) -> PurchaseRecord | None:
         found = self.st.purchases.get(purchase_id)

@@ -70,7 +70,7 @@ def test_the_refer_band_queues_a_review_with_a_proposed_limit(
     a = applied(api, cid, bureau=REFER_BUREAU)
     assert a["decision"] == "referred" and a["band"] == "D" and a["review_id"]
     assert a["limit"] == "3000.00" and codes(a)[0] == "SCORE_REFER_BAND"
-    queue = api.get("/v1/reviews?status=pending", headers=role_headers["reviewer"]).json()
+    queue = api.get("/v1/reviews?status=pending", headers=role_headers["reviewer"]).json()["items"]
     assert [item["id"] for item in queue] == [a["review_id"]]
     # a second application while this one waits is a conflict
     again = apply(api, cid, bureau=REFER_BUREAU)
@@ -95,7 +95,7 @@ def test_blacklisted_identity_phone_and_device_are_declined(
     assert codes(applied(api, ids[1], bureau=GOOD_BUREAU))[0] == "BLACKLIST_PHONE"
     third = applied(api, ids[2], bureau=GOOD_BUREAU, device_id="stolen-device-9")
     assert third["decision"] == "declined" and codes(third)[0] == "BLACKLIST_DEVICE"
-    listed = api.get("/v1/blacklist", headers=role_headers["reviewer"]).json()
+    listed = api.get("/v1/blacklist", headers=role_headers["reviewer"]).json()["items"]
     assert {e["kind"] for e in listed} == {"id_number", "phone", "device"}
     assert api.get("/v1/blacklist", headers=role_headers["service"]).status_code == 403
 

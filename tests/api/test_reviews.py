@@ -59,7 +59,7 @@ def test_an_approval_within_the_threshold_opens_the_line(
                for p in payloads)
     again = decide(api, a["review_id"], role_headers["risk_officer"], decision="decline")
     assert again.status_code == 409
-    pending = api.get("/v1/reviews?status=pending", headers=role_headers["reviewer"]).json()
+    pending = api.get("/v1/reviews?status=pending", headers=role_headers["reviewer"]).json()["items"]
     assert pending == []
 
 
@@ -75,7 +75,7 @@ def test_a_large_approval_needs_a_second_different_reviewer(
     assert same.status_code == 403 and "another reviewer" in same.json()["message"]
     higher = decide(api, a["review_id"], second, decision="approve", limit="40000.00")
     assert higher.status_code == 422 and higher.json()["detail"][0]["loc"] == ["limit"]
-    queue = api.get("/v1/reviews?status=second_review", headers=second).json()
+    queue = api.get("/v1/reviews?status=second_review", headers=second).json()["items"]
     assert [i["id"] for i in queue] == [a["review_id"]]
     ok = decide(api, a["review_id"], second, decision="approve")
     assert ok.status_code == 200

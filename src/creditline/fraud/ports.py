@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from creditline.fraud.blacklist import BlacklistEntry
+from creditline.paging import Page, PageRequest
 
 
 class BlacklistRepository(Protocol):
@@ -21,5 +22,6 @@ class BlacklistRepository(Protocol):
 
     def update(self, entry: BlacklistEntry) -> None: ...
 
-    def list(self, kind: str | None, active_only: bool, limit: int, offset: int
-             ) -> list[BlacklistEntry]: ...
+    def page(self, kind: str | None, active_only: bool, req: PageRequest
+             ) -> Page[BlacklistEntry]:
+        """Newest first, in ``(created_at, id)`` order backwards, with the total."""

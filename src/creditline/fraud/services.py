@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from creditline.auth import Principal
 from creditline.errors import Conflict, NotFound, ValidationError
 from creditline.fraud import blacklist as bl
+from creditline.paging import Page, PageRequest
 from creditline.uow import UnitOfWork
 
 
@@ -65,8 +66,9 @@ def remove_from_blacklist(cmd: RemoveFromBlacklist, uow: UnitOfWork, actor: Prin
     return entry
 
 
-def list_blacklist(uow: UnitOfWork, kind: str | None, active_only: bool, limit: int = 100,
-                   offset: int = 0) -> list[bl.BlacklistEntry]:
+def list_blacklist(uow: UnitOfWork, kind: str | None, active_only: bool,
+                   req: PageRequest | None = None) -> Page[bl.BlacklistEntry]:
+    """A page of entries, newest first."""
     k = None if kind is None else bl.parse_kind(kind).value
     with uow:
-        return list(uow.blacklist.list(k, active_only, limit, offset))
+        return uow.blacklist.page(k, active_only, req or PageRequest())

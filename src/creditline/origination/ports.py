@@ -68,7 +68,8 @@ class ReviewRepository(Protocol):
 
     def update(self, review: Review) -> Review: ...
 
-    def list(self, status: str | None, limit: int, offset: int) -> list[Review]: ...
+    def page(self, status: str | None, req: PageRequest) -> Page[Review]:
+        """Oldest first, in ``(created_at, id)`` order, with the total."""
 
 
 class SpecialTermsRepository(Protocol):

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 from creditline.errors import Conflict, Forbidden, ValidationError
 from creditline.money import money_str, to_money
@@ -25,7 +25,7 @@ OUTCOMES = {"approved": APPROVE, "declined": DECLINE}
 _DEPRECATED = {APPROVE: APPROVE, DECLINE: DECLINE}
 
 
-def outcome_name(decision: str) -> str:
+def outcome_name(decision: str) -> Literal["approved", "declined"]:
     """``approve`` -> ``approved``: the name a stored decision is answered with."""
     return "approved" if decision == APPROVE else "declined"
 

@@ -16,6 +16,7 @@ from creditline.origination import reasons as catalogue
 from creditline.origination import review as rv
 from creditline.origination.application import APPROVED, Application
 from creditline.origination.apply import notify_decision, open_approved_line
+from creditline.paging import Page, PageRequest
 from creditline.uow import UnitOfWork
 
 
@@ -33,17 +34,19 @@ class DecideReview:
     limit: str | Decimal | None = None
 
 
-def list_reviews(uow: UnitOfWork, status: str | None, limit: int = 50, offset: int = 0
-                 ) -> list[ReviewItem]:
+def list_reviews(uow: UnitOfWork, status: str | None, req: PageRequest | None = None
+                 ) -> Page[ReviewItem]:
+    """A page of the queue, oldest first, each item with its application."""
     if status is not None and status not in rv.STATUSES:
         raise ValidationError("status", f"must be one of: {', '.join(rv.STATUSES)}")
     with uow:
+        page = uow.reviews.page(status, req or PageRequest())
         out = []
-        for r in uow.reviews.list(status, limit, offset):
+        for r in page.items:
             app = uow.applications.get(r.application_id)
             assert app is not None
             out.append(ReviewItem(r, app))
-        return out
+        return Page(out, page.next, page.total)
 
 
 def get_review(uow: UnitOfWork, review_id: str) -> ReviewItem:

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import and_, bindparam, insert, or_, select, update
+from sqlalchemy import ColumnElement, and_, bindparam, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from creditline.fraud.blacklist import BlacklistEntry
+from creditline.paging import Page, PageRequest
+from creditline.store import browse
 from creditline.store.tables.origination import blacklist
 from creditline.store.types import aware
 
@@ -30,6 +32,7 @@ def _entry(r: Any) -> BlacklistEntry:
 class SqlBlacklistRepository:
     def __init__(self, session: Session, uow: SqlUnitOfWork) -> None:
         self.s = session
+        self.uow = uow
 
     def add(self, entry: BlacklistEntry) -> None:
         self.s.execute(insert(blacklist).values(
@@ -64,11 +67,13 @@ class SqlBlacklistRepository:
         self.s.execute(update(blacklist).where(blacklist.c.id == entry.id).values(
             active=entry.active, removed_by=entry.removed_by, removed_at=entry.removed_at))
 
-    def list(self, kind: str | None, active_only: bool, limit: int, offset: int
-             ) -> list[BlacklistEntry]:
-        q = select(blacklist).order_by(blacklist.c.created_at.desc(), blacklist.c.id)
+    def page(self, kind: str | None, active_only: bool, req: PageRequest
+             ) -> Page[BlacklistEntry]:
+        where: list[ColumnElement[bool]] = []
         if kind is not None:
-            q = q.where(blacklist.c.kind == kind)
+            where.append(blacklist.c.kind == kind)
         if active_only:
-            q = q.where(blacklist.c.active.is_(True))
-        return [_entry(r) for r in self.s.execute(q.limit(limit).offset(offset))]
+            where.append(blacklist.c.active.is_(True))
+        return browse.page(self.s, select(blacklist), blacklist.c.created_at, blacklist.c.id,
+                           req, lambda rows: [_entry(r) for r in rows],
+                           postgres=self.uow.is_postgres, where=where, newest_first=True)

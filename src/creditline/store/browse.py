@@ -18,15 +18,21 @@ T = TypeVar("T")
 
 def page(s: Session, q: Select[Any], created_at: Any, id_: Any, req: PageRequest,
          make: Callable[[Sequence[Any]], list[T]], *, postgres: bool,
-         where: Sequence[ColumnElement[bool]] = (), count_from: Any = None) -> Page[T]:
-    """Run ``q`` (already filtered by ``where``) from after ``req.after``; ``make`` turns the
-    rows of the page into domain objects (one call, so it can batch any look-ups)."""
+         where: Sequence[ColumnElement[bool]] = (), count_from: Any = None,
+         newest_first: bool = False) -> Page[T]:
+    """Run ``q`` (filtered by ``where``) from after ``req.after``; ``make`` turns the rows of
+    the page into domain objects (one call, so it can batch any look-ups).  ``newest_first``
+    walks the same key backwards (for lists a person reads from the top, e.g. the blacklist)."""
     q = q.where(*where)
     if req.after is not None:
         at = req.after.utc()
         bound = at.replace(tzinfo=UTC) if postgres else at
-        q = q.where(or_(created_at > bound, and_(created_at == bound, id_ > req.after.id)))
-    rows = list(s.execute(q.order_by(created_at, id_).limit(req.limit + 1)))
+        if newest_first:
+            q = q.where(or_(created_at < bound, and_(created_at == bound, id_ < req.after.id)))
+        else:
+            q = q.where(or_(created_at > bound, and_(created_at == bound, id_ > req.after.id)))
+    order = (created_at.desc(), id_.desc()) if newest_first else (created_at, id_)
+    rows = list(s.execute(q.order_by(*order).limit(req.limit + 1)))
     more = len(rows) > req.limit
     rows = rows[:req.limit]
     nxt = PageKey(getattr(rows[-1], created_at.key), getattr(rows[-1], id_.key)) \

@@ -16,6 +16,8 @@ from sqlalchemy.orm import Session
 
 from creditline.errors import ConcurrencyError
 from creditline.origination.review import Review, ReviewDecision
+from creditline.paging import Page, PageRequest
+from creditline.store import browse
 from creditline.store.tables.origination import reviews
 from creditline.store.types import aware
 
@@ -67,8 +69,8 @@ class SqlReviewRepository:
             raise ConcurrencyError(f"review {review.id} changed since it was read; retry")
         return replace(review, version=review.version + 1)
 
-    def list(self, status: str | None, limit: int, offset: int) -> list[Review]:
-        q = select(reviews).order_by(reviews.c.created_at, reviews.c.id).limit(limit).offset(offset)
-        if status is not None:
-            q = q.where(reviews.c.status == status)
-        return [_review(r) for r in self.s.execute(q)]
+    def page(self, status: str | None, req: PageRequest) -> Page[Review]:
+        where = [] if status is None else [reviews.c.status == status]
+        return browse.page(self.s, select(reviews), reviews.c.created_at, reviews.c.id, req,
+                           lambda rows: [_review(r) for r in rows],
+                           postgres=self.uow.is_postgres, where=where)

@@ -45,8 +45,8 @@ def test_a_phone_is_blacklisted_once_then_removed_once() -> None:
         False, "second officer", uow.now())
     with pytest.raises(Conflict, match="already removed"):
         remove_from_blacklist(RemoveFromBlacklist(entry.id), typed(uow), OFFICER)
-    assert list_blacklist(typed(uow), "phone", active_only=True) == []
-    assert [e.id for e in list_blacklist(typed(uow), None, active_only=False)] == [entry.id]
+    assert list_blacklist(typed(uow), "phone", active_only=True).items == []
+    assert [e.id for e in list_blacklist(typed(uow), None, active_only=False).items] == [entry.id]
     assert [a[2] for a in uow.audits] == ["blacklist.added", "blacklist.removed"]
 
 

@@ -6,10 +6,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
 from creditline.api.deps import Allowed, ContainerDep
+from creditline.api.pagination import ListPage, PageParams, list_page
 from creditline.auth import Principal
 from creditline.fraud import services
 from creditline.fraud.blacklist import BlacklistEntry
@@ -51,13 +52,12 @@ def add(body: BlacklistCreate, container: ContainerDep,
     return _public(services.add_to_blacklist(cmd, container.uow(), actor))
 
 
-@router.get("", response_model=list[BlacklistPublic])
+@router.get("", response_model=ListPage[BlacklistPublic])
 def list_entries(container: ContainerDep, _: Annotated[Principal, Allowed("blacklist:read")],
-                 kind: str | None = None, active: bool = True,
-                 limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-                 offset: Annotated[int, Query(ge=0)] = 0) -> list[BlacklistPublic]:
-    return [_public(e) for e in services.list_blacklist(container.uow(), kind, active, limit,
-                                                        offset)]
+                 page: PageParams, kind: str | None = None,
+                 active: bool = True) -> ListPage[BlacklistPublic]:
+    """Entries, newest first (``active=false`` includes removed ones)."""
+    return list_page(services.list_blacklist(container.uow(), kind, active, page), _public)
 
 
 @router.delete("/{entry_id}", response_model=BlacklistPublic)

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from creditline.api.deps import Allowed, ContainerDep
+from creditline.api.pagination import ListPage, PageParams, list_page
 from creditline.api.routers.applications import ApplicationPublic, application_public
 from creditline.auth import Principal
 from creditline.money import money_str
@@ -70,14 +71,14 @@ def review_public(item: services.ReviewItem) -> ReviewPublic:
         ring=app.ring)
 
 
-@router.get("", response_model=list[ReviewPublic])
+@router.get("", response_model=ListPage[ReviewPublic])
 def list_reviews(container: ContainerDep, _: Annotated[Principal, Allowed("reviews:read")],
+                 page: PageParams,
                  status: Annotated[str | None, Query(
                      description="pending, second_review or decided")] = "pending",
-                 limit: Annotated[int, Query(ge=1, le=200)] = 50,
-                 offset: Annotated[int, Query(ge=0)] = 0) -> list[ReviewPublic]:
+                 ) -> ListPage[ReviewPublic]:
     """Review items, oldest first."""
-    return [review_public(i) for i in services.list_reviews(container.uow(), status, limit, offset)]
+    return list_page(services.list_reviews(container.uow(), status, page), review_public)
 
 
 @router.get("/{review_id}", response_model=ReviewPublic)
