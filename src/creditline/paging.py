@@ -9,8 +9,12 @@ opaque cursor (``creditline.api.pagination``); no I/O here.
 
 from __future__ import annotations
 
+import base64
+import binascii
+import json
+import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Generic, TypeVar
 
 from creditline.errors import ValidationError
@@ -19,6 +23,7 @@ T = TypeVar("T")
 
 LIMIT_MAX = 200
 LIMIT_DEFAULT = 50
+_ID = re.compile(r"[A-Za-z0-9_.:-]{1,64}")
 
 
 @dataclass(frozen=True)
@@ -54,3 +59,30 @@ class Page(Generic[T]):
     items: list[T]
     next: PageKey | None
     total: int | None
+
+
+_EPOCH = datetime(1970, 1, 1)
+_MICRO = timedelta(microseconds=1)
+
+
+def encode_cursor(key: PageKey) -> str:
+    """base64url of ``[microseconds since 1970 UTC, id]``: short enough to paste."""
+    raw = json.dumps([(key.utc() - _EPOCH) // _MICRO, key.id], separators=(",", ":"))
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> PageKey:
+    """The key a cursor stands for; anything else is a 422 naming ``cursor``."""
+    bad = ValidationError("cursor", "is not a cursor this API issued (pass next_cursor as given)")
+    if not re.fullmatch(r"[A-Za-z0-9_-]{1,400}", cursor):
+        raise bad
+    try:
+        at, id_ = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        if isinstance(at, bool) or not isinstance(at, int) or not 0 <= at < 2**62:
+            raise bad
+        when = (_EPOCH + at * _MICRO).replace(tzinfo=UTC)
+    except (binascii.Error, ValueError, TypeError, UnicodeDecodeError, OverflowError):
+        raise bad from None
+    if not isinstance(id_, str) or not _ID.fullmatch(id_):
+        raise bad
+    return PageKey(when, id_)

@@ -10,25 +10,23 @@ not issue is a 422 naming ``cursor``.
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
-import re
 from collections.abc import Callable
-from datetime import datetime
 from typing import Annotated, Generic, TypeVar
 
 from fastapi import Depends, Query
 from pydantic import BaseModel, Field
 
-from creditline.errors import ValidationError
-from creditline.paging import LIMIT_DEFAULT, LIMIT_MAX, Page, PageKey, PageRequest
+from creditline.paging import (
+    LIMIT_DEFAULT,
+    LIMIT_MAX,
+    Page,
+    PageRequest,
+    decode_cursor,
+    encode_cursor,
+)
 
 T = TypeVar("T")
 U = TypeVar("U")
-
-_ID = re.compile(r"[A-Za-z0-9_.:-]{1,64}")
-
 
 class ListPage(BaseModel, Generic[T]):
     """The one list shape."""
@@ -38,26 +36,6 @@ class ListPage(BaseModel, Generic[T]):
                                                 "the last page")
     total: int | None = Field(description="rows matching the filters (all pages); null where "
                                           "the route does not count")
-
-
-def encode_cursor(key: PageKey) -> str:
-    raw = json.dumps([key.created_at.isoformat(), key.id], separators=(",", ":"))
-    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str) -> PageKey:
-    """The key a cursor stands for; anything else is a 422 naming ``cursor``."""
-    bad = ValidationError("cursor", "is not a cursor this API issued (pass next_cursor as given)")
-    if not re.fullmatch(r"[A-Za-z0-9_-]{1,400}", cursor):
-        raise bad
-    try:
-        at, id_ = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-        when = datetime.fromisoformat(at)
-    except (binascii.Error, ValueError, TypeError, UnicodeDecodeError):
-        raise bad from None
-    if not isinstance(id_, str) or not _ID.fullmatch(id_):
-        raise bad
-    return PageKey(when, id_)
 
 
 def page_request(

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import typer
 
+from creditline.cli import browse as browse_cli
 from creditline.cli import demo as demo_cli
 from creditline.cli import foundation
 from creditline.cli import model as model_cli
@@ -27,4 +28,8 @@ def register(app: typer.Typer) -> None:
     app.command("eod")(servicing_cli.eod)
     app.add_typer(servicing_cli.sub, name="ledger")
     app.add_typer(servicing_cli.lines_app, name="lines")
+    servicing_cli.lines_app.command("list")(browse_cli.list_lines)
+    app.add_typer(browse_cli.customers_app, name="customers")
+    app.add_typer(browse_cli.purchases_app, name="purchases")
+    app.add_typer(browse_cli.applications_app, name="applications")
     app.command("demo")(demo_cli.demo)
