@@ -86,3 +86,16 @@ def decode_cursor(cursor: str) -> PageKey:
     if not isinstance(id_, str) or not _ID.fullmatch(id_):
         raise bad
     return PageKey(when, id_)
+
+
+def check_filters(**values: object) -> None:
+    """Text filters go into SQL as parameters; a NUL character (which PostgreSQL refuses in
+    text) or a lone surrogate (not encodable) is bad input, named by its filter."""
+    for name, value in values.items():
+        if isinstance(value, str):
+            if "\x00" in value:
+                raise ValidationError(name, "must not contain NUL characters")
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                raise ValidationError(name, "must be valid Unicode text") from None

@@ -288,3 +288,17 @@ def test_applications_are_listed_and_filtered_by_decision_product_customer_and_d
     assert every_page(api, "/v1/applications", 2) == list(apps.values())
     old = api.get("/v1/applications", params={"status": "approve"}, headers=ADMIN)
     assert old.status_code == 422 and "approved" in old.text
+
+
+def test_a_nul_byte_or_a_lone_surrogate_in_a_filter_is_a_422_on_both_stores(
+        api: TestClient) -> None:
+    for path, field in (("/v1/customers", "name"), ("/v1/credit-lines", "customer_id"),
+                        ("/v1/credit-lines", "product"), ("/v1/purchases", "merchant"),
+                        ("/v1/purchases", "line_id"), ("/v1/applications", "customer_id"),
+                        ("/v1/applications", "product")):
+        r = api.get(path, params={field: "a\x00b"}, headers=ADMIN)
+        assert r.status_code == 422, (path, field, r.text)
+        assert r.json()["detail"][0]["loc"][-1] == field
+    r = api.post("/v1/customers/search", content=b'{"name": "\\ud800"}',
+                 headers={**ADMIN, "Content-Type": "application/json"})
+    assert r.status_code == 422, r.text

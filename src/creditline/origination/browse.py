@@ -9,7 +9,7 @@ from creditline.auth import Principal
 from creditline.errors import ValidationError
 from creditline.origination.application import STATUSES, Application
 from creditline.origination.ports import ApplicationQuery
-from creditline.paging import Page, PageRequest
+from creditline.paging import Page, PageRequest, check_filters
 from creditline.uow import UnitOfWork
 
 
@@ -27,6 +27,7 @@ def list_applications(cmd: ListApplications, uow: UnitOfWork, actor: Principal
                       ) -> Page[Application]:
     """A page of applications, oldest first (``applications:read``)."""
     actor.require("applications:read")
+    check_filters(status=cmd.status, product=cmd.product, customer_id=cmd.customer_id)
     if cmd.status is not None and cmd.status not in STATUSES:
         raise ValidationError("status", "must be one of: " + ", ".join(STATUSES))
     if cmd.created_from and cmd.created_to and cmd.created_from > cmd.created_to:

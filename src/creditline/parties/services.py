@@ -10,7 +10,7 @@ from datetime import date
 
 from creditline.auth import Principal
 from creditline.errors import Conflict, NotFound, ValidationError
-from creditline.paging import Page, PageRequest
+from creditline.paging import Page, PageRequest, check_filters
 from creditline.parties.contacts import EmergencyContact, new_contact
 from creditline.parties.customers import (
     Customer,
@@ -199,6 +199,8 @@ class ListCustomers:
 def list_customers(cmd: ListCustomers, uow: UnitOfWork, actor: Principal) -> Page[Customer]:
     """A page of customers (``customers:read``); masking is the caller's answer's job."""
     actor.require("customers:read")
+    check_filters(kind=cmd.kind, name=cmd.name, phone=cmd.phone, id_number=cmd.id_number,
+                  uscc=cmd.uscc)
     if cmd.kind is not None and cmd.kind not in ("person", "enterprise"):
         raise ValidationError("kind", "must be person or enterprise")
     if cmd.created_from and cmd.created_to and cmd.created_from > cmd.created_to:

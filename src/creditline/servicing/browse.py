@@ -14,7 +14,7 @@ from creditline.auth import Principal, Role
 from creditline.errors import ValidationError
 from creditline.lines.ports import LineQuery
 from creditline.lines.status import parse_status
-from creditline.paging import Page, PageRequest
+from creditline.paging import Page, PageRequest, check_filters
 from creditline.servicing.ports import PurchaseQuery
 from creditline.servicing.services import _today
 from creditline.servicing.views import LineView, PurchaseView
@@ -60,6 +60,7 @@ def _dpd(value: int | None, name: str) -> None:
 def list_lines(cmd: ListLines, uow: UnitOfWork, actor: Principal) -> Page[LineView]:
     """A page of lines, oldest first, e.g. every active line 30+ days past due."""
     actor.require("lines:read")
+    check_filters(status=cmd.status, product=cmd.product, customer_id=cmd.customer_id)
     _dpd(cmd.min_dpd, "min_dpd")
     _dpd(cmd.max_dpd, "max_dpd")
     if cmd.min_dpd is not None and cmd.max_dpd is not None and cmd.min_dpd > cmd.max_dpd:
@@ -81,6 +82,8 @@ def list_purchases(cmd: ListPurchases, uow: UnitOfWork, actor: Principal
     holds only its own merchants' purchases (and asking for another merchant's gives an
     empty page, not a hint that they exist)."""
     actor.require("purchases:read")
+    check_filters(line_id=cmd.line_id, customer_id=cmd.customer_id, merchant=cmd.merchant,
+                  status=cmd.status)
     if cmd.status is not None and cmd.status not in PURCHASE_STATUSES:
         raise ValidationError("status", "must be one of: " + ", ".join(PURCHASE_STATUSES))
     _dates(cmd.made_from, cmd.made_to, "made_to", "made_from")
