@@ -16,6 +16,11 @@ class Settings(BaseSettings):
     data_dir: Path | None = None
     host: str = "127.0.0.1"
     port: int = 8000
+    # Input limits, checked before routing and authentication (creditline.api.limits).
+    max_body_bytes: int = 1024 * 1024
+    max_model_body_bytes: int = 16 * 1024 * 1024  # POST /v1/models carries a whole booster
+    max_json_depth: int = 32
+    max_json_items: int = 10_000
 
     def resolved_data_dir(self) -> Path:
         """Where a generated key file lives: beside the SQLite file, else the working folder."""

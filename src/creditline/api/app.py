@@ -7,7 +7,8 @@ import importlib
 from fastapi import FastAPI
 
 from creditline import __version__
-from creditline.api import errors
+from creditline.api import docs, errors
+from creditline.api.limits import InputGuard, InputLimits
 from creditline.bootstrap import Container, bootstrap
 from creditline.settings import Settings
 
@@ -34,10 +35,16 @@ def create_app(container: Container | None = None, settings: Settings | None = N
         title="Creditline",
         version=__version__,
         description="Consumer BNPL and SME credit lines with their risk management. "
-                    "Every /v1 route needs `Authorization: Bearer <token>`.",
+                    "Every /v1 route needs `Authorization: Bearer <token>`. Every error "
+                    "answer has one shape (`ErrorBody`); amounts are decimal strings in "
+                    "ASCII digits (\"100.00\"); instants are ISO 8601 with an offset.",
+        docs_url=None, redoc_url=None,  # /docs is served offline by creditline.api.docs
     )
     app.state.container = container
     errors.install(app)
     for name in ROUTERS:
         app.include_router(importlib.import_module(name).router)
+    docs.install(app)
+    errors.document(app)
+    app.add_middleware(InputGuard, limits=InputLimits.from_settings(container.settings))
     return app

@@ -35,14 +35,14 @@ from creditline.servicing.views import LineView, PurchaseView, RepaymentView, Re
 from creditline.servicing.waterfall import allocate, apply_allocation
 from creditline.uow import UnitOfWork
 
-_AMOUNT = re.compile(r"^\d{1,13}(\.\d{1,2})?$")
+_AMOUNT = re.compile(r"[0-9]{1,13}(\.[0-9]{1,2})?")  # ASCII only: no "１００", no spaces
 
 
 def parse_amount(value: object, field: str = "amount") -> Decimal:
     """A positive amount: a decimal string with at most two decimals (``"100"``,
     ``"99.5"``, ``"1200.00"``), or a Decimal/int from Python callers.  Floats, exponents,
     signs, zero and more decimals are refused (422)."""
-    if isinstance(value, str) and not _AMOUNT.match(value.strip()):
+    if isinstance(value, str) and not _AMOUNT.fullmatch(value):
         raise ValidationError(field, "must be a positive decimal string with at most two "
                                      "decimal places, such as \"100.00\"")
     return to_money(value, field)
