@@ -99,17 +99,38 @@ def _clean_body(body: dict[str, Any]) -> dict[str, Any]:
 
 
 # -- documentation -------------------------------------------------------------------------
-def _statuses(op: dict[str, Any], method: str) -> list[int]:
+def _body_fields(op: dict[str, Any], components: dict[str, Any]) -> set[str]:
+    """The top-level field names of an operation's JSON body (through refs and unions)."""
+    content = op.get("requestBody", {}).get("content", {}).get("application/json", {})
+    names: set[str] = set()
+    todo = [content.get("schema", {})]
+    while todo:
+        schema = todo.pop()
+        ref = schema.get("$ref", "")
+        if ref.startswith("#/components/schemas/"):
+            todo.append(components.get(ref.rsplit("/", 1)[1], {}))
+            continue
+        names |= set(schema.get("properties", {}))
+        for key in ("oneOf", "anyOf", "allOf"):
+            todo.extend(schema.get(key, []))
+    return names
+
+
+def _statuses(op: dict[str, Any], method: str, components: dict[str, Any]) -> list[int]:
     """The error statuses a route can answer, read from what it takes: every route can meet
     the input guard (400) and validation (422); a bearer route can fail authentication
     (401), authorisation (403) and throttling (429); a body can be too large (413) or not
-    JSON (415); a path names something that may not exist (404); a write can clash (409)."""
+    JSON (415); a path parameter, or an ``*_id`` field or query parameter, names something
+    that may not exist (404); a write can clash (409)."""
     codes = [400, 422]
     if op.get("security"):
         codes += [401, 403, 429]
     if "requestBody" in op:
         codes += [413, 415]
-    if any(p.get("in") == "path" for p in op.get("parameters", [])):
+    params = op.get("parameters", [])
+    if any(p.get("in") == "path" or (p.get("in") == "query" and p["name"].endswith("_id")
+                                     and p.get("required")) for p in params) \
+            or any(n.endswith("_id") for n in _body_fields(op, components)):
         codes.append(404)
     if method in ("post", "put", "patch", "delete"):
         codes.append(409)
@@ -136,7 +157,7 @@ def document(app: FastAPI) -> None:
         for path in schema.get("paths", {}).values():
             for method, op in path.items():
                 responses = op.setdefault("responses", {})
-                for code in _statuses(op, method):
+                for code in _statuses(op, method, components):
                     entry = responses.setdefault(str(code), {"description": ERROR_TEXT[code]})
                     entry["content"] = {"application/json": {"schema": ref}}
         for name in ("HTTPValidationError", "ValidationError"):  # FastAPI's, now unused

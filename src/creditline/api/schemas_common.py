@@ -17,6 +17,7 @@ from typing import Annotated, Any
 from fastapi import Query
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictInt
 
+from creditline.errors import ValidationError
 from creditline.money import AMOUNT_PATTERN, SIGNED_AMOUNT_PATTERN, check_amount_text
 
 INT64_MAX = 2**63 - 1
@@ -25,12 +26,18 @@ INT32_MAX = 2**31 - 1
 
 # -- input --------------------------------------------------------------------------------
 def _amount(value: str) -> str:
-    check_amount_text(value)
+    try:
+        check_amount_text(value)
+    except ValidationError as exc:  # pydantic names the field; give it the rule
+        raise ValueError(exc.rule) from None
     return value
 
 
 def _signed_amount(value: str) -> str:
-    check_amount_text(value, allow_negative=True)
+    try:
+        check_amount_text(value, allow_negative=True)
+    except ValidationError as exc:
+        raise ValueError(exc.rule) from None
     return value
 
 

@@ -6,7 +6,7 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
 from creditline.api.deps import Allowed, ContainerDep
 from creditline.auth import Principal
@@ -18,7 +18,7 @@ router = APIRouter(prefix="/v1/eod", tags=["end of day"])
 class EodRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
     business_date: date = Field(description="close every pending day up to this one (YYYY-MM-DD)")
-    partition_size: int = Field(DEFAULT_PARTITION, ge=1, le=1_000_000)
+    partition_size: StrictInt = Field(DEFAULT_PARTITION, ge=1, le=1_000_000)
 
 
 class EodDay(BaseModel):
@@ -37,7 +37,7 @@ class EodPublic(BaseModel):
     seconds: float
 
 
-@router.post("", response_model=EodPublic)
+@router.post("", response_model=EodPublic, summary="Run end of day up to a business date")
 def eod(body: EodRequest, container: ContainerDep,
         actor: Annotated[Principal, Allowed("eod:run")]) -> EodPublic:
     """Accrue interest, fees and penalties, bill installments, cut statements and age every

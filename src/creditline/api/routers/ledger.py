@@ -70,14 +70,15 @@ class LedgerCheckPublic(BaseModel):
     mismatches: list[dict[str, str | None]]
 
 
-@router.get("/accounts", response_model=list[AccountPublic])
+@router.get("/accounts", response_model=list[AccountPublic], summary="The chart of accounts")
 def accounts(_: Annotated[Principal, Allowed("ledger:read")]) -> list[AccountPublic]:
+    """Every account with its type and normal side."""
     return [AccountPublic(code=a.code, name=a.name, type=a.type.value,
                           normal_side="debit" if a.type.normal_sign > 0 else "credit")
             for a in CHART.values()]
 
 
-@router.get("/trial-balance", response_model=TrialBalance)
+@router.get("/trial-balance", response_model=TrialBalance, summary="The trial balance")
 def trial_balance(container: ContainerDep,
                   _: Annotated[Principal, Allowed("ledger:read")]) -> TrialBalance:
     """Signed sums per account; debits and credits are equal, so the total is zero."""
@@ -98,7 +99,7 @@ def trial_balance(container: ContainerDep,
                         total=money_str(total_), balanced=total_ == Decimal(0))
 
 
-@router.get("/entries", response_model=list[EntryPublic])
+@router.get("/entries", response_model=list[EntryPublic], summary="List journal entries")
 def entries(container: ContainerDep, _: Annotated[Principal, Allowed("ledger:read")],
             line_id: str | None = None,
             limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> list[EntryPublic]:
@@ -113,7 +114,8 @@ def entries(container: ContainerDep, _: Annotated[Principal, Allowed("ledger:rea
                   for p in e.postings]) for e in rows]
 
 
-@router.get("/check", response_model=LedgerCheckPublic)
+@router.get("/check", response_model=LedgerCheckPublic,
+            summary="Reconcile lines, installments and the ledger")
 def check(container: ContainerDep,
           _: Annotated[Principal, Allowed("ledger:read")]) -> LedgerCheckPublic:
     """Every line's balances equal its installments and its postings; the ledger balances."""
