@@ -209,7 +209,12 @@ class InputGuard:
         if problem:
             raise BadInput(400, "malformed_request", ["path"], f"the path {problem}")
         query = scope.get("query_string", b"").decode("latin-1")
+        seen: set[str] = set()
         for name, value in parse_qsl(query, keep_blank_values=True):
+            if name in seen:  # which one wins differs between proxies and apps: refuse
+                raise BadInput(400, "malformed_request", ["query", _safe(name)],
+                               f"query parameter {_safe(name)!r} is given more than once")
+            seen.add(name)
             for text in (name, value):
                 problem = _bad_text(text)
                 if problem:

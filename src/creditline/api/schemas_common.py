@@ -11,11 +11,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import re
+from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
 from fastapi import Query
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictInt
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StrictInt
 
 from creditline.errors import ValidationError
 from creditline.money import AMOUNT_PATTERN, SIGNED_AMOUNT_PATTERN, check_amount_text
@@ -48,6 +49,20 @@ Amount = Annotated[str, AfterValidator(_amount), Field(
 SignedAmount = Annotated[str, AfterValidator(_signed_amount), Field(
     json_schema_extra={"pattern": SIGNED_AMOUNT_PATTERN, "examples": ["-1200.00"]},
     description="A decimal string in ASCII digits, may start with '-', at most two decimals.")]
+
+_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _day_text(value: object) -> object:
+    if isinstance(value, date):  # from Python callers
+        return value
+    if not isinstance(value, str) or not _DAY.fullmatch(value):
+        raise ValueError("must be a date written YYYY-MM-DD")
+    return value
+
+
+Day = Annotated[date, BeforeValidator(_day_text)]
+"""A business date as ``"YYYY-MM-DD"`` only (pydantic alone also takes 0 as 1970-01-01)."""
 
 Count = Annotated[StrictInt, Field(ge=0, le=INT32_MAX)]
 """A non-negative JSON integer (booleans and strings refused)."""

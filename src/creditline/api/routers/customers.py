@@ -19,7 +19,7 @@ from fastapi.routing import APIRoute
 from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 from creditline.api.deps import Allowed, ContainerDep
-from creditline.api.schemas_common import Amount, Count, Timestamp
+from creditline.api.schemas_common import Amount, Count, Day, Timestamp
 from creditline.auth import Principal
 from creditline.money import money_str
 from creditline.parties import services
@@ -103,7 +103,7 @@ class EnterpriseCreate(_Strict):
     name: str
     uscc: str = Field(description="18-character Unified Social Credit Code (GB 32100)")
     industry: str = Field(description="GB/T 4754 section letter A-T")
-    registered_on: date
+    registered_on: Day
     legal_representative: str
     phone: str | None = Field(None, description="contact mobile number")
     registered_capital: Amount | None = Field(None, description="decimal string")

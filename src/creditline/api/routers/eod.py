@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
 from creditline.api.deps import Allowed, ContainerDep
+from creditline.api.schemas_common import Day
 from creditline.auth import Principal
 from creditline.servicing.eod import DEFAULT_PARTITION, RunEod, run_eod
 
@@ -17,7 +17,7 @@ router = APIRouter(prefix="/v1/eod", tags=["end of day"])
 
 class EodRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    business_date: date = Field(description="close every pending day up to this one (YYYY-MM-DD)")
+    business_date: Day = Field(description="close every pending day up to this one (YYYY-MM-DD)")
     partition_size: StrictInt = Field(DEFAULT_PARTITION, ge=1, le=1_000_000)
 
 

@@ -12,7 +12,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
 from creditline.api.deps import Allowed, ContainerDep
-from creditline.api.schemas_common import Amount, Timestamp
+from creditline.api.schemas_common import Amount, Day, Timestamp
 from creditline.auth import Principal
 from creditline.money import money_str
 from creditline.origination import services
@@ -28,7 +28,7 @@ class TermsCreate(BaseModel):
     product: str = "sme_line"
     limit: Amount = Field(description="decimal string, CNY")
     terms: str = Field(description="the conditions agreed: covenants, pricing, monitoring")
-    valid_until: date | None = None
+    valid_until: Day | None = None
 
 
 class TermsDecision(BaseModel):
