@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Query
-from pydantic import BaseModel, ConfigDict, Field, StrictInt
+from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt
 
 from creditline.api.deps import Allowed, ContainerDep
 from creditline.api.schemas_common import Amount, SignedAmount, Timestamp
@@ -29,7 +29,7 @@ class BureauIn(_Strict):
     existing_debt_monthly: Amount | None = Field(default=None, description="decimal string, CNY")
     credit_history_months: StrictInt | None = None
     num_credit_accounts: StrictInt | None = None
-    revolving_utilization: float | None = Field(default=None, description="0-1 (1 = fully used)")
+    revolving_utilization: StrictFloat | None = Field(default=None, description="0-1 (1 = fully used)")
     inquiries_6m: StrictInt | None = None
     delinquencies_24m: StrictInt | None = None
 

@@ -7,7 +7,7 @@ import json
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictFloat
 
 from creditline.api.deps import Allowed, ContainerDep
 from creditline.api.schemas_common import Count, Timestamp
@@ -26,7 +26,7 @@ class ModelCreate(BaseModel):
     data_fingerprint: str | None = Field(
         default=None, description="SHA-256 of the training data; taken from the model's "
                                   "training record when omitted.")
-    metrics: dict[str, float] | None = None
+    metrics: dict[str, StrictFloat] | None = None
 
 
 class ModelPublic(BaseModel):
@@ -48,7 +48,7 @@ class ModelPublic(BaseModel):
 
 
 class ChallengerSet(BaseModel):
-    share: float = Field(ge=0.0, le=1.0, description="Share of applications scored in shadow.")
+    share: StrictFloat = Field(ge=0.0, le=1.0, description="Share of applications scored in shadow.")
 
 
 class ScoreRequest(BaseModel):
