@@ -11,8 +11,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from creditline.api.deps import Allowed, ContainerDep
 from creditline.api.schemas_common import Offset, Timestamp
 from creditline.auth import Principal
+from creditline.fraud import services
 from creditline.fraud.blacklist import BlacklistEntry
-from creditline.origination import services
 
 router = APIRouter(prefix="/v1/blacklist", tags=["blacklist"])
 
@@ -48,8 +48,8 @@ def _public(e: BlacklistEntry) -> BlacklistPublic:
 def add(body: BlacklistCreate, container: ContainerDep,
         actor: Annotated[Principal, Allowed("blacklist:manage")]) -> BlacklistPublic:
     """Add a value; applications carrying it are declined (409 if already listed)."""
-    return _public(services.add_to_blacklist(container.uow(), actor, body.kind, body.value,
-                                             body.reason))
+    cmd = services.AddToBlacklist(kind=body.kind, value=body.value, reason=body.reason)
+    return _public(services.add_to_blacklist(cmd, container.uow(), actor))
 
 
 @router.get("", response_model=list[BlacklistPublic], summary="List blacklist entries")
@@ -69,4 +69,5 @@ def remove(entry_id: str, container: ContainerDep,
            actor: Annotated[Principal, Allowed("blacklist:manage")]) -> BlacklistPublic:
     """Take a value off the list (the entry is kept, marked removed); 404 if there is no
     such entry."""
-    return _public(services.remove_from_blacklist(container.uow(), actor, entry_id))
+    return _public(services.remove_from_blacklist(services.RemoveFromBlacklist(entry_id),
+                                                  container.uow(), actor))

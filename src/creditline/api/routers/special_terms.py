@@ -15,7 +15,7 @@ from creditline.api.deps import Allowed, ContainerDep
 from creditline.api.schemas_common import Amount, Day, Timestamp
 from creditline.auth import Principal
 from creditline.money import money_str
-from creditline.origination import services
+from creditline.origination import special_terms_services as services
 from creditline.origination.special_terms import SpecialTerms
 
 router = APIRouter(prefix="/v1/special-terms", tags=["special terms"])
@@ -65,9 +65,9 @@ def propose(body: TermsCreate, container: ContainerDep,
             actor: Annotated[Principal, Allowed("special_terms:propose")]) -> TermsPublic:
     """A limit outside the standard limits for one enterprise, waiting for a second
     officer's approval."""
-    return _public(services.propose_terms(
-        container.uow(), actor, customer_id=body.customer_id, product=body.product,
-        limit=body.limit, terms=body.terms, valid_until=body.valid_until))
+    return _public(services.propose_terms(services.ProposeTerms(
+        customer_id=body.customer_id, product=body.product, limit=body.limit, terms=body.terms,
+        valid_until=body.valid_until), container.uow(), actor))
 
 
 @router.post("/{terms_id}/approve", response_model=TermsPublic,
@@ -75,8 +75,8 @@ def propose(body: TermsCreate, container: ContainerDep,
 def approve(terms_id: str, body: TermsDecision, container: ContainerDep,
             actor: Annotated[Principal, Allowed("special_terms:approve")]) -> TermsPublic:
     """The checker's approval; 403 for the user who proposed them."""
-    return _public(services.decide_terms(container.uow(), actor, terms_id, approve=True,
-                                         comment=body.comment))
+    return _public(services.decide_terms(services.DecideTerms(
+        terms_id=terms_id, approve=True, comment=body.comment), container.uow(), actor))
 
 
 @router.post("/{terms_id}/reject", response_model=TermsPublic,
@@ -84,8 +84,8 @@ def approve(terms_id: str, body: TermsDecision, container: ContainerDep,
 def reject(terms_id: str, body: TermsDecision, container: ContainerDep,
            actor: Annotated[Principal, Allowed("special_terms:approve")]) -> TermsPublic:
     """The checker's rejection, with an optional comment; 403 for the proposer."""
-    return _public(services.decide_terms(container.uow(), actor, terms_id, approve=False,
-                                         comment=body.comment))
+    return _public(services.decide_terms(services.DecideTerms(
+        terms_id=terms_id, approve=False, comment=body.comment), container.uow(), actor))
 
 
 @router.post("/{terms_id}/revoke", response_model=TermsPublic,
@@ -93,7 +93,8 @@ def reject(terms_id: str, body: TermsDecision, container: ContainerDep,
 def revoke(terms_id: str, body: TermsDecision, container: ContainerDep,
            actor: Annotated[Principal, Allowed("special_terms:approve")]) -> TermsPublic:
     """End approved terms early; later applications get the standard limits again."""
-    return _public(services.revoke_terms(container.uow(), actor, terms_id, body.comment))
+    return _public(services.revoke_terms(services.RevokeTerms(
+        terms_id=terms_id, comment=body.comment), container.uow(), actor))
 
 
 @router.get("", response_model=list[TermsPublic], summary="List special terms")
