@@ -86,9 +86,8 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
         log.exception("unexpected error on %s %s", request.method, request.url.path)
-        return JSONResponse(error_body("internal_error", "an unexpected error; nothing was "
-                                       "written; the server log has the details"),
-                            status_code=500)
+        return JSONResponse(error_body("internal_error", "an unexpected error; the server log "
+                                       "has the details"), status_code=500)
 
 
 def _clean_body(body: dict[str, Any]) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import Query
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StrictInt
@@ -67,18 +67,10 @@ Day = Annotated[date, BeforeValidator(_day_text)]
 Count = Annotated[StrictInt, Field(ge=0, le=INT32_MAX)]
 """A non-negative JSON integer (booleans and strings refused)."""
 
-Int32 = Annotated[StrictInt, Field(ge=-INT32_MAX - 1, le=INT32_MAX)]
-
 Offset = Annotated[int, Query(ge=0, le=INT64_MAX, description="rows to skip")]
 """A query offset: a 64-bit count (larger numbers are a 422, not a database overflow)."""
 
 Seq = Annotated[int, Query(ge=0, le=INT64_MAX)]
-
-
-class RequestModel(BaseModel):
-    """Base of request bodies: unknown fields are refused, so a typo is a 422, not ignored."""
-
-    model_config = ConfigDict(extra="forbid")
 
 
 # -- answers ------------------------------------------------------------------------------
@@ -125,10 +117,6 @@ ERROR_TEXT: dict[int, str] = {
     415: "The body is not JSON (send Content-Type: application/json)",
     422: "A field broke a rule; detail names each field",
     429: "Too many requests; retry after the time in Retry-After",
-    500: "An unexpected error; nothing was written",
+    500: "An unexpected error; the server log has the details",
 }
 
-
-def error_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
-    """``responses=`` for a route decorator: each status with the one error shape."""
-    return {c: {"model": ErrorBody, "description": ERROR_TEXT[c]} for c in codes}
