@@ -256,3 +256,9 @@ def test_a_date_must_be_written_as_a_date(sqlite_api: TestClient) -> None:
     for day in [0, 20260301, "2026-3-1", "20260301"]:
         body = error(sqlite_api.post("/v1/eod", headers=ADMIN, json={"business_date": day}), 422)
         assert body["detail"][0]["loc"] == ["business_date"] and "YYYY-MM-DD" in body["message"]
+
+
+def test_a_query_parameter_the_route_does_not_take_is_a_422(sqlite_api: TestClient) -> None:
+    body = error(sqlite_api.get("/v1/blacklist?ofset=5", headers=ADMIN), 422)
+    assert body["detail"][0]["loc"] == ["ofset"] and "not a parameter" in body["message"]
+    assert sqlite_api.get("/v1/blacklist?offset=5&limit=2", headers=ADMIN).status_code == 200

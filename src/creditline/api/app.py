@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import importlib
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 
 from creditline import __version__
 from creditline.api import docs, errors
-from creditline.api.limits import InputGuard, InputLimits
+from creditline.api.limits import InputGuard, InputLimits, refuse_unknown_query
 from creditline.bootstrap import Container, bootstrap
 from creditline.settings import Settings
 
@@ -39,6 +39,7 @@ def create_app(container: Container | None = None, settings: Settings | None = N
                     "answer has one shape (`ErrorBody`); amounts are decimal strings in "
                     "ASCII digits (\"100.00\"); instants are ISO 8601 with an offset.",
         docs_url=None, redoc_url=None,  # /docs is served offline by creditline.api.docs
+        dependencies=[Depends(refuse_unknown_query)],
     )
     app.state.container = container
     errors.install(app)

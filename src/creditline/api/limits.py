@@ -24,6 +24,10 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl
 
+from fastapi import Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.routing import APIRoute
+
 from creditline.api.errors import error_response
 from creditline.settings import Settings
 
@@ -256,3 +260,34 @@ class InputGuard:
             if not message.get("more_body", False):
                 break
         return b"".join(chunks)
+
+
+# -- unknown query parameters ---------------------------------------------------------------
+_QUERY_NAMES: dict[int, frozenset[str]] = {}
+
+
+def _query_names(route: APIRoute) -> frozenset[str]:
+    names = _QUERY_NAMES.get(id(route))
+    if names is None:
+        found: set[str] = set()
+        todo = [route.dependant]
+        while todo:
+            dependant = todo.pop()
+            found |= {p.alias for p in dependant.query_params}
+            todo.extend(dependant.dependencies)
+        names = _QUERY_NAMES[id(route)] = frozenset(found)
+    return names
+
+
+async def refuse_unknown_query(request: Request) -> None:
+    """An app-wide dependency: a query parameter the route does not take is a 422, as an
+    unknown body field is (a typo such as ``?ofset=`` would otherwise be silently ignored)."""
+    route = request.scope.get("route")
+    if not isinstance(route, APIRoute) or not request.query_params:
+        return
+    known = _query_names(route)
+    unknown = [name for name in request.query_params if name not in known]
+    if unknown:
+        raise RequestValidationError([
+            {"loc": ("query", name), "msg": "is not a parameter of this route",
+             "type": "extra_forbidden"} for name in unknown])
