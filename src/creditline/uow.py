@@ -9,9 +9,12 @@ failed command leaves no partial write.  Repositories are reached as attributes
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from creditline.auth import Principal
+
+if TYPE_CHECKING:
+    from creditline.clock import Clock
 
 
 class UnitOfWork(Protocol):
@@ -31,5 +34,8 @@ class UnitOfWork(Protocol):
         """Queue an event in the outbox, delivered after commit."""
 
     def now(self) -> datetime: ...
+
+    @property
+    def clock(self) -> Clock: ...
 
     def __getattr__(self, name: str) -> Any: ...

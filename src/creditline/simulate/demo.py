@@ -213,8 +213,8 @@ class DemoContext:
     snapshots: list[MonthSnapshot] = field(default_factory=list)
     ledger: dict[str, Any] = field(default_factory=dict)
     eod_seconds: float = 0.0
-    timings: Counter[str] = field(default_factory=Counter)  # wall seconds by step
-    cpu: Counter[str] = field(default_factory=Counter)  # CPU seconds by step
+    timings: defaultdict[str, float] = field(default_factory=lambda: defaultdict(float))  # wall seconds by step
+    cpu: defaultdict[str, float] = field(default_factory=lambda: defaultdict(float))  # CPU seconds by step
     _book: Book | None = None
 
     def uow(self) -> Any:
@@ -335,6 +335,7 @@ def _check_empty(container: Container) -> None:
     from sqlalchemy import text
 
     with container.uow() as uow:
+        assert uow.session is not None  # set by entering the unit of work
         n = uow.session.execute(text("SELECT COUNT(*) FROM customers")).scalar_one()
     if n:
         raise ValidationError("db", f"the demo needs an empty database; this one already has "
