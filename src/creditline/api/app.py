@@ -8,7 +8,9 @@ from fastapi import Depends, FastAPI
 
 from creditline import __version__
 from creditline.api import docs, errors
+from creditline.api.auth_throttle import AuthThrottle
 from creditline.api.limits import InputGuard, InputLimits, refuse_unknown_query
+from creditline.api.security_headers import SecurityHeaders
 from creditline.bootstrap import Container, bootstrap
 from creditline.settings import Settings
 
@@ -26,11 +28,13 @@ ROUTERS: list[str] = [
     "creditline.api.routers.purchases",
     "creditline.api.routers.ledger",
     "creditline.api.routers.eod",
+    "creditline.api.routers.users",
 ]
 
 
 def create_app(container: Container | None = None, settings: Settings | None = None) -> FastAPI:
     container = container or bootstrap(settings)
+    cfg = container.settings
     app = FastAPI(
         title="Creditline",
         version=__version__,
@@ -38,14 +42,20 @@ def create_app(container: Container | None = None, settings: Settings | None = N
                     "Every /v1 route needs `Authorization: Bearer <token>`. Every error "
                     "answer has one shape (`ErrorBody`); amounts are decimal strings in "
                     "ASCII digits (\"100.00\"); instants are ISO 8601 with an offset.",
-        docs_url=None, redoc_url=None,  # /docs is served offline by creditline.api.docs
+        docs_url=None, redoc_url=None,  # /docs: creditline.api.docs, offline, if cfg.api_docs
+        openapi_url="/openapi.json" if cfg.api_docs else None,  # CREDITLINE_API_DOCS=false in production
         dependencies=[Depends(refuse_unknown_query)],
     )
     app.state.container = container
     errors.install(app)
+    app.add_middleware(AuthThrottle, limit=cfg.auth_fail_limit,
+                       window=cfg.auth_fail_window_seconds)
+    # Outermost last: security headers on every answer, then the input guard (before
+    # authentication and its throttle), then the throttle.
+    app.add_middleware(InputGuard, limits=InputLimits.from_settings(cfg))
+    app.add_middleware(SecurityHeaders, hsts=cfg.hsts)
     for name in ROUTERS:
         app.include_router(importlib.import_module(name).router)
     docs.install(app)
     errors.document(app)
-    app.add_middleware(InputGuard, limits=InputLimits.from_settings(container.settings))
     return app

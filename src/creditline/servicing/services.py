@@ -19,7 +19,13 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from creditline.auth import Principal
-from creditline.errors import BusinessRuleViolation, Conflict, NotFound, ValidationError
+from creditline.errors import (
+    BusinessRuleViolation,
+    Conflict,
+    Forbidden,
+    NotFound,
+    ValidationError,
+)
 from creditline.idempotency import check_key
 from creditline.ledger.check import LedgerCheck, check_lines
 from creditline.lines.status import LineStatus, check_transition, parse_status
@@ -270,6 +276,9 @@ def purchase(cmd: Purchase, uow: UnitOfWork, actor: Principal) -> PurchaseView:
     amount = parse_amount(cmd.amount)
     merchant = _text(cmd.merchant, "merchant", 200)
     category = _text(cmd.merchant_category, "merchant_category", 60)
+    if not actor.sees_merchant(merchant):
+        raise Forbidden(f"merchant: this service user may buy only as its merchants "
+                        f"({', '.join(sorted(actor.merchants)) or 'none'}), not {merchant!r}")
     key = check_key(cmd.idempotency_key)
     body = {"amount": money_str(amount), "merchant": merchant, "merchant_category": category,
             "installments": cmd.installments, "method": cmd.method}
@@ -326,22 +335,29 @@ def purchase(cmd: Purchase, uow: UnitOfWork, actor: Principal) -> PurchaseView:
     return PurchaseView.of(record, schedule)
 
 
-def _purchase_view(uow: UnitOfWork, purchase_id: str, replayed: bool = False) -> PurchaseView:
+def _purchase_view(uow: UnitOfWork, purchase_id: str, replayed: bool = False,
+                   actor: Principal | None = None) -> PurchaseView:
     record = uow.servicing.get_purchase(purchase_id)
-    if record is None:
+    # another merchant's purchase answers exactly as a missing one, so ids do not leak
+    if record is None or (actor is not None and not actor.sees_merchant(record.merchant)):
         raise NotFound(f"purchase {purchase_id} not found")
     return PurchaseView.of(record, uow.servicing.purchase_installments(purchase_id), replayed)
 
 
-def get_purchase(purchase_id: str, uow: UnitOfWork) -> PurchaseView:
+def get_purchase(purchase_id: str, uow: UnitOfWork, actor: Principal | None = None,
+                 ) -> PurchaseView:
+    """``actor``: whose view (a service user sees only its merchants' purchases)."""
     with uow:
-        return _purchase_view(uow, purchase_id)
+        return _purchase_view(uow, purchase_id, actor=actor)
 
 
-def purchases_of_line(line_id: str, uow: UnitOfWork) -> list[PurchaseView]:
+def purchases_of_line(line_id: str, uow: UnitOfWork, actor: Principal | None = None,
+                      ) -> list[PurchaseView]:
+    """``actor``: whose view (a service user sees only its merchants' purchases)."""
     with uow:
         return [PurchaseView.of(p, uow.servicing.purchase_installments(p.id))
-                for p in uow.servicing.purchases_of_line(line_id)]
+                for p in uow.servicing.purchases_of_line(line_id)
+                if actor is None or actor.sees_merchant(p.merchant)]
 
 
 # ----- returns
@@ -354,7 +370,7 @@ def return_goods(cmd: ReturnGoods, uow: UnitOfWork, actor: Principal) -> ReturnV
     body = {"amount": money_str(amount)}
     with uow:
         record = uow.servicing.get_purchase(cmd.purchase_id)
-        if record is None:
+        if record is None or not actor.sees_merchant(record.merchant):  # no id leaks
             raise NotFound(f"purchase {cmd.purchase_id} not found")
         line, day = _locked_line(uow, record.line_id, cmd.on)
         scope = f"return:{record.id}"

@@ -193,10 +193,10 @@ def purchase(line_id: str, body: PurchaseCreate, container: ContainerDep,
 @router.get("/{line_id}/purchases", response_model=list[PurchasePublic],
             summary="List the purchases on a credit line")
 def purchases(line_id: str, container: ContainerDep,
-              _: Annotated[Principal, Allowed("purchases:read")]) -> list[PurchasePublic]:
+              actor: Annotated[Principal, Allowed("purchases:read")]) -> list[PurchasePublic]:
     """Every purchase on the line with its schedule; 404 if there is no such line."""
     services.get_line(line_id, container.uow())
-    return [PurchasePublic.of(v) for v in services.purchases_of_line(line_id, container.uow())]
+    return [PurchasePublic.of(v) for v in services.purchases_of_line(line_id, container.uow(), actor)]
 
 
 @router.post("/{line_id}/repayments", response_model=RepaymentPublic, status_code=201,
