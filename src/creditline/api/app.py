@@ -48,11 +48,12 @@ def create_app(container: Container | None = None, settings: Settings | None = N
     )
     app.state.container = container
     errors.install(app)
+    # Outermost last: security headers on every answer, then the throttle (a throttled
+    # client is refused before its body is read), then the input guard (body limits and
+    # hostile input, before routing and authentication).
+    app.add_middleware(InputGuard, limits=InputLimits.from_settings(cfg))
     app.add_middleware(AuthThrottle, limit=cfg.auth_fail_limit,
                        window=cfg.auth_fail_window_seconds)
-    # Outermost last: security headers on every answer, then the input guard (before
-    # authentication and its throttle), then the throttle.
-    app.add_middleware(InputGuard, limits=InputLimits.from_settings(cfg))
     app.add_middleware(SecurityHeaders, hsts=cfg.hsts)
     for name in ROUTERS:
         app.include_router(importlib.import_module(name).router)
