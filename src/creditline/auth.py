@@ -39,6 +39,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "lines:open": frozenset({A, RO}),
     "lines:read": frozenset({A, RO, RV, CO, AU}),
     "lines:manage": frozenset({A, RO}),  # freeze, unfreeze, limit changes
+    "lines:temporary_limit": frozenset({A, RO}),
+    "lines:limit_history": frozenset({A, RO, RV, CO, AU}),
     "purchases:create": frozenset({A, RO, SV}),  # service: as its own merchants only
     "purchases:read": frozenset({A, RO, RV, CO, AU, SV}),  # service: its merchants' only
     "returns:create": frozenset({A, RO, SV}),  # service: its merchants' purchases only
@@ -46,6 +48,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "statements:read": frozenset({A, RO, RV, CO, AU}),
     "ledger:read": frozenset({A, RO, AU}),
     "eod:run": frozenset({A}),
+    "eod:read": frozenset({A, RO, AU}),  # the end-of-day stages and run records
     "models:read": frozenset({A, RO, AU}),
     "models:register": frozenset({A, RO}),
     "models:promote": frozenset({A, RO}),

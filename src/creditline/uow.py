@@ -1,23 +1,61 @@
 """The unit-of-work port that use cases depend on (cosmicpython).  No I/O here: the
-SQLAlchemy implementation is ``creditline.store.uow.SqlUnitOfWork``.
+SQLAlchemy implementation is ``creditline.store.uow.SqlUnitOfWork``; tests use the
+in-memory ``tests/fakes.py``.
 
 ``with uow: ...; uow.commit()`` — leaving the block without ``commit()`` rolls back, so a
-failed command leaves no partial write.  Repositories are reached as attributes
-(``uow.customers``, ``uow.lines`` ...) and are registered in ``creditline.store.uow``.
+failed command leaves no partial write.  Repositories are typed attributes, each a Protocol
+defined by the context that uses it (``lines.ports``, ``servicing.ports``, ...), so a reader
+and a type checker can follow ``uow.lines.get(...)`` to its contract.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
 from creditline.auth import Principal
 
 if TYPE_CHECKING:
+    from creditline.access.ports import UserRepository
+    from creditline.batch.ports import EodRunRepository
     from creditline.clock import Clock
+    from creditline.crypto import FieldCipher
+    from creditline.fraud.ports import BlacklistRepository
+    from creditline.ledger.ports import LedgerRepository
+    from creditline.lines.ports import LimitEventRepository, LineRepository
+    from creditline.origination.ports import (
+        ApplicationRepository,
+        ReviewRepository,
+        SpecialTermsRepository,
+    )
+    from creditline.parties.ports import CustomerRepository
+    from creditline.ports import AuditLogRepository, IdempotencyStore
+    from creditline.scoring.ports import ModelRepository
+    from creditline.servicing.ports import EodColumns, PurchaseRepository, StatementRepository
+
+
+class CatchUp(Protocol):
+    """Closes a line's missing days: the port through which servicing commands reach end of
+    day.
+
+    A command on a line whose end of day is behind first closes the missing days for that
+    line, so every money event is dated after the line's last closed day.  That work is the
+    end-of-day pipeline's (``creditline.batch``), run on the one line -- but servicing must
+    not import ``batch`` (the engine imports the domain, never the reverse).  So the port is
+    named here, and the composition root (``creditline.bootstrap``) hands every unit of work
+    an implementation wired to the container's pipeline (``uow.catch_up``).  An attribute
+    of the unit of work rather than a fourth service argument: every command already gets
+    the unit of work, the catch-up must run inside its transaction (the line is locked),
+    and the ``(cmd, uow, actor)`` convention stays as it is."""
+
+    def __call__(self, uow: UnitOfWork, line_id: str, last_eod: date, through: date) -> object:
+        """Close days ``last_eod + 1 .. through`` for one line, in the caller's transaction
+        (the line already locked), running every end-of-day stage on it."""
 
 
 class UnitOfWork(Protocol):
+    catch_up: CatchUp | None  # closes a line's missing days (wired by creditline.bootstrap)
+
     def __enter__(self) -> UnitOfWork: ...
 
     def __exit__(self, *exc: object) -> None: ...
@@ -31,11 +69,64 @@ class UnitOfWork(Protocol):
         """Append an entry to the hash-chained audit log in this transaction."""
 
     def emit(self, topic: str, payload: dict[str, Any]) -> None:
-        """Queue an event in the outbox, delivered after commit."""
+        """Write an event to the outbox in this transaction (nothing relays it yet)."""
 
     def now(self) -> datetime: ...
 
     @property
     def clock(self) -> Clock: ...
 
-    def __getattr__(self, name: str) -> Any: ...
+    @property
+    def cipher(self) -> FieldCipher: ...
+
+    @property
+    def is_postgres(self) -> bool: ...
+
+    # ----- repositories, one per aggregate (usable inside ``with uow:`` only)
+    @property
+    def users(self) -> UserRepository: ...
+
+    @property
+    def audit_log(self) -> AuditLogRepository: ...
+
+    @property
+    def idempotency(self) -> IdempotencyStore: ...
+
+    @property
+    def customers(self) -> CustomerRepository: ...
+
+    @property
+    def models(self) -> ModelRepository: ...
+
+    @property
+    def applications(self) -> ApplicationRepository: ...
+
+    @property
+    def reviews(self) -> ReviewRepository: ...
+
+    @property
+    def blacklist(self) -> BlacklistRepository: ...
+
+    @property
+    def special_terms(self) -> SpecialTermsRepository: ...
+
+    @property
+    def lines(self) -> LineRepository: ...
+
+    @property
+    def limit_events(self) -> LimitEventRepository: ...
+
+    @property
+    def purchases(self) -> PurchaseRepository: ...
+
+    @property
+    def statements(self) -> StatementRepository: ...
+
+    @property
+    def eod_columns(self) -> EodColumns: ...
+
+    @property
+    def eod_runs(self) -> EodRunRepository: ...
+
+    @property
+    def ledger(self) -> LedgerRepository: ...

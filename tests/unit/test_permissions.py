@@ -32,6 +32,8 @@ users:manage              Y        .          .        .        .       .
 lines:open                Y        Y          .        .        .       .
 lines:read                Y        Y          Y        Y        Y       .
 lines:manage              Y        Y          .        .        .       .
+lines:temporary_limit     Y        Y          .        .        .       .
+lines:limit_history       Y        Y          Y        Y        Y       .
 purchases:create          Y        Y          .        .        .       Y
 purchases:read            Y        Y          Y        Y        Y       Y
 returns:create            Y        Y          .        .        .       Y
@@ -39,6 +41,7 @@ repayments:create         Y        Y          .        Y        .       .
 statements:read           Y        Y          Y        Y        Y       .
 ledger:read               Y        Y          .        .        Y       .
 eod:run                   Y        .          .        .        .       .
+eod:read                  Y        Y          .        .        Y       .
 models:read               Y        Y          .        .        Y       .
 models:register           Y        Y          .        .        .       .
 models:promote            Y        Y          .        .        .       .

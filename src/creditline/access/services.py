@@ -185,10 +185,10 @@ def revoke(cmd: RevokeUser, uow: UnitOfWork, actor: Principal) -> UserView:
         now = uow.now()
         uow.users.revoke(record.id, now, actor.name)
         uow.audit(actor, "user.revoked", "user", record.id, {"name": record.name})
-        record = uow.users.by_name(cmd.name)
+        after = uow.users.by_name(cmd.name)
         uow.commit()
-    assert record is not None
-    return UserView.of(record, cmd.policy, now)
+    assert after is not None
+    return UserView.of(after, cmd.policy, now)
 
 
 def rotate(cmd: RotateToken, uow: UnitOfWork, actor: Principal) -> IssuedToken:
@@ -202,7 +202,7 @@ def rotate(cmd: RotateToken, uow: UnitOfWork, actor: Principal) -> IssuedToken:
         now = uow.now()
         uow.users.set_token(record.id, hash_token(token), now)
         uow.audit(actor, "user.token_rotated", "user", record.id, {"name": record.name})
-        record = uow.users.by_name(cmd.name)
+        after = uow.users.by_name(cmd.name)
         uow.commit()
-    assert record is not None
-    return IssuedToken(UserView.of(record, cmd.policy, now), token)
+    assert after is not None
+    return IssuedToken(UserView.of(after, cmd.policy, now), token)

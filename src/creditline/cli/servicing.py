@@ -1,5 +1,6 @@
 """Servicing commands: ``creditline eod`` (close business days for every line),
-``creditline ledger check|trial-balance`` and ``creditline lines show``."""
+``creditline ledger check|trial-balance`` and ``creditline lines show|limit-history|
+temp-limit``."""
 
 from __future__ import annotations
 
@@ -11,14 +12,17 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from creditline.auth import SYSTEM
+from creditline.batch.run import DEFAULT_PARTITION, RunEod, run_eod
 from creditline.cli.common import DbOption, console, container_for, err_console
+from creditline.cli.foundation import actor_from_token
+from creditline.cli.model import TokenOption
 from creditline.errors import ValidationError
 from creditline.money import ZERO, money_str
 from creditline.servicing import services
-from creditline.servicing.eod import DEFAULT_PARTITION, RunEod, run_eod
 
 sub = typer.Typer(help="The double-entry ledger: reconcile and report.", no_args_is_help=True)
-lines_app = typer.Typer(help="Credit lines: inspect one line.", no_args_is_help=True)
+lines_app = typer.Typer(help="Credit lines: inspect one line, its limit history; grant a "
+                             "temporary limit.", no_args_is_help=True)
 
 
 def _date(value: str | None, option: str) -> date | None:
@@ -36,12 +40,28 @@ def eod(
                        "default: today's business date.", show_default=False)] = None,
     partition_size: Annotated[int, typer.Option(
         help="Lines per partition (one transaction each).", min=1)] = DEFAULT_PARTITION,
+    stages: Annotated[bool, typer.Option(
+        "--stages", help="List the stages of end of day, in the order they run, and exit.")
+    ] = False,
+    stage: Annotated[str | None, typer.Option(
+        "--stage", help="Run this one stage alone for --date. A later stage runs only on the "
+                        "book's latest closed day and only if it is rerunnable (running it "
+                        "again for a day changes nothing); the first stage closes exactly "
+                        "that one day, and only if every later stage is rerunnable.",
+        show_default=False)] = None,
     db: DbOption = None,
 ) -> None:
     """End of day for every line: accrue interest and penalties, bill installments, cut
-    statements, age overdue lines.  Days already closed are not run again; skipped days
-    are caught up one by one."""
+    statements, age overdue lines -- every stage, in order.  Days already closed are not
+    run again; skipped days are caught up one by one."""
     container = container_for(db)
+    if stages:
+        table = Table("#", "stage", "every line", "rerunnable", "what it does")
+        for i, st in enumerate(container.pipeline.stages, start=1):
+            table.add_row(str(i), st.name, "yes" if st.every_line else "no",
+                          "yes" if st.rerunnable else "no", st.description)
+        console.print(table)
+        return
     target = _date(business_date, "--date") or container.clock.today()
     with Progress(TextColumn("[bold]end of day[/] {task.description}"), BarColumn(),
                   TextColumn("{task.completed} lines"), TimeElapsedColumn(),
@@ -51,7 +71,13 @@ def eod(
         def tick(day: date, lines: int) -> None:
             progress.update(task, description=day.isoformat(), advance=lines)
 
-        report = run_eod(RunEod(target, partition_size), container.uow(), SYSTEM, tick)
+        try:
+            report = run_eod(RunEod(target, partition_size, stage=stage), container.uow(),
+                             SYSTEM, tick, pipeline=container.pipeline)
+        except ValidationError as exc:
+            if exc.field == "stage":
+                raise ValidationError("--stage", exc.rule) from None
+            raise
     if not report.days:
         console.print(f"nothing to do: every line is closed through {target.isoformat()}")
         return
@@ -60,7 +86,13 @@ def eod(
         table.add_row(d.business_date.isoformat(), str(d.lines), str(d.skipped),
                       str(d.changed), str(d.statements), str(d.postings))
     console.print(table)
-    console.print(f"closed {len(report.days)} day(s) through {target.isoformat()} "
+    timing = Table("stage", "seconds", "lines", "lines/s")
+    for t in report.stages:
+        timing.add_row(t.name, f"{t.seconds:.3f}", str(t.lines),
+                       f"{t.lines / t.seconds:,.0f}" if t.seconds > 0 else "-")
+    console.print(timing)
+    alone = f" (stage {report.stage} alone)" if report.stage else ""
+    console.print(f"closed {len(report.days)} day(s) through {target.isoformat()}{alone} "
                   f"in {report.seconds:.2f} s")
 
 
@@ -110,4 +142,53 @@ def lines_show(line_id: Annotated[str, typer.Argument(help="The credit line id."
                  "days_past_due", "due_date", "as_of"):
         value = getattr(v, name)
         table.add_row(name, money_str(value) if hasattr(value, "quantize") else str(value))
+    if v.temporary_limit is not None:
+        t = v.temporary_limit
+        table.add_row("temporary_limit", f"{money_str(t.amount)} from {t.start.isoformat()} "
+                                         f"to {t.end.isoformat()}")
+        table.add_row("effective_limit", money_str(v.effective_limit))
     console.print(table)
+
+
+@lines_app.command("limit-history")
+def lines_limit_history(line_id: Annotated[str, typer.Argument(help="The credit line id.")],
+                        db: DbOption = None) -> None:
+    """Every limit change of a line, oldest first: when, from and to, which kind and source,
+    who and why."""
+    events = services.limit_history(line_id, container_for(db).uow())
+    table = Table("business date", "kind", "source", "from", "to", "days", "actor", "reason")
+    for e in events:
+        days = f"{e.starts_on.isoformat()}..{e.ends_on.isoformat()}" if e.starts_on and e.ends_on else ""
+        why = " ".join([*e.reason_codes, e.note]).strip()
+        table.add_row(e.business_date.isoformat(), e.kind.value, e.source.value,
+                      money_str(e.old_limit), money_str(e.new_limit), days, e.actor, why)
+    console.print(table)
+
+
+@lines_app.command("temp-limit")
+def lines_temp_limit(
+    line_id: Annotated[str, typer.Argument(help="The credit line id.")],
+    amount: Annotated[str, typer.Option(help="The temporary limit, e.g. 8000.00; above the "
+                                             "permanent limit.", show_default=False)],
+    end: Annotated[str, typer.Option(help="Last day it applies (YYYY-MM-DD).",
+                                     show_default=False)],
+    reason: Annotated[str, typer.Option(help="Why (recorded in the limit history).",
+                                        show_default=False)],
+    start: Annotated[str | None, typer.Option(help="First day (YYYY-MM-DD); default: "
+                                                   "today's business date.",
+                                              show_default=False)] = None,
+    token: TokenOption = None,
+    db: DbOption = None,
+) -> None:
+    """Grant a temporary limit (risk officer or admin): it applies from START to END, both
+    included, then lapses at end of day."""
+    container = container_for(db)
+    actor = actor_from_token(container, token)
+    actor.require("lines:temporary_limit")
+    cmd = services.GrantTemporaryLimit(line_id, amount, end, reason, start)
+    v = services.grant_temporary_limit(cmd, container.uow(), actor)
+    assert v.temporary_limit is not None
+    console.print(f"line {v.id}: temporary limit {money_str(v.temporary_limit.amount)} from "
+                  f"{v.temporary_limit.start.isoformat()} to {v.temporary_limit.end.isoformat()}"
+                  f" (permanent {money_str(v.limit)}, in force today "
+                  f"{money_str(v.effective_limit)})", soft_wrap=True)

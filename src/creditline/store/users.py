@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Row, insert, select, update
 from sqlalchemy.orm import Session
@@ -14,9 +14,12 @@ from creditline.access.ports import UserRecord
 from creditline.auth import Principal, Role
 from creditline.store.tables.foundation import user_merchants, users
 
+if TYPE_CHECKING:
+    from creditline.store.uow import SqlUnitOfWork
+
 
 class SqlUserRepository:
-    def __init__(self, session: Session, uow: Any) -> None:
+    def __init__(self, session: Session, uow: SqlUnitOfWork) -> None:
         self.s = session
         self.uow = uow
 
