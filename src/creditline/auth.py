@@ -33,6 +33,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "contacts:read_pii": frozenset({A, RO}),
     "audit:read": frozenset({A, AU}),
     "users:create": frozenset({A}),
+    "products:read": frozenset({A, RO, RV, CO, AU, SV}),  # product terms are not secret
     "lines:open": frozenset({A, RO}),
     "lines:read": frozenset({A, RO, RV, CO, AU, SV}),
     "lines:manage": frozenset({A, RO}),  # freeze, unfreeze, limit changes

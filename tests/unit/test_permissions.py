@@ -26,6 +26,7 @@ contacts:read             Y        Y          Y        Y        Y       .
 contacts:read_pii         Y        Y          .        .        .       .
 audit:read                Y        .          .        .        Y       .
 users:create              Y        .          .        .        .       .
+products:read             Y        Y          Y        Y        Y       Y
 lines:open                Y        Y          .        .        .       .
 lines:read                Y        Y          Y        Y        Y       Y
 lines:manage              Y        Y          .        .        .       .

@@ -20,7 +20,7 @@ from typing import Any
 
 from creditline.lines.status import LineStatus
 from creditline.money import ZERO, quantize
-from creditline.servicing.products import Waterfall
+from creditline.products.catalog import Waterfall
 
 
 @dataclass

@@ -25,8 +25,8 @@ from sqlalchemy.orm import Session
 
 from creditline.errors import ConcurrencyError, Conflict
 from creditline.lines.status import LineStatus
+from creditline.products.catalog import Waterfall
 from creditline.servicing.model import Installment, Line, PurchaseRecord
-from creditline.servicing.products import Waterfall
 from creditline.servicing.statements import Statement
 from creditline.store.tables.foundation import customers
 from creditline.store.tables.servicing import (

@@ -12,8 +12,8 @@ from creditline.api.routers.purchases import AMOUNT_HELP, IdempotencyKey, Purcha
 from creditline.auth import Principal
 from creditline.errors import ValidationError
 from creditline.money import money_str
+from creditline.products.catalog import default_catalog
 from creditline.servicing import services
-from creditline.servicing.products import default_catalog
 from creditline.servicing.statements import Statement
 from creditline.servicing.views import LineView, RepaymentView
 
@@ -24,7 +24,8 @@ default_catalog()  # load and check the products file when the API starts
 class LineCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
     customer_id: str
-    product: str = Field(description="A product code from the products file, e.g. consumer_bnpl")
+    product: str = Field(description="A product code from the catalogue (GET /v1/products), "
+                                     "e.g. consumer_bnpl")
     limit: str = Field(description=AMOUNT_HELP)
     statement_day: int | None = Field(None, ge=1, le=28)
 
