@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 from creditline.auth import Principal, Role, hash_token, new_token
-from creditline.simulate.demo import DemoContext
+from creditline.simulate.context import DemoContext
 
 ADMIN_USER = "demo-admin"
 CHANNEL_USER = "demo-checkout"

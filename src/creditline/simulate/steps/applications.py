@@ -12,7 +12,7 @@ from typing import Any
 from creditline.origination import services as origination
 from creditline.origination.application import APPROVED
 from creditline.origination.train import _COLLATERAL
-from creditline.simulate.demo import ApplicationRecord, DemoContext
+from creditline.simulate.context import ApplicationRecord, DemoContext
 
 PERSON_PRODUCT = "consumer_bnpl"
 ENTERPRISE_PRODUCT = "sme_line"

@@ -9,7 +9,7 @@ from typing import Any
 from creditline.errors import CreditlineError
 from creditline.origination.train import _EMPLOYMENT
 from creditline.parties import services as parties
-from creditline.simulate.demo import DemoContext
+from creditline.simulate.context import DemoContext
 
 
 def person_command(row: dict[str, Any]) -> parties.RegisterPerson:
