@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import re
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -51,7 +52,8 @@ def test_every_model_report_chart_is_an_embedded_png() -> None:
     assert all(p.startswith(PNG_MAGIC) for p in pngs)
 
 
-def test_the_demo_report_draws_its_seven_charts_with_captions() -> None:
+def small_summary() -> dict[str, Any]:
+    """A demo summary of two months, enough for every chart."""
     months = [{"month": f"2026-{m:02d}", "utilisation": 0.3, "delinquent_share": 0.02,
                "share_30_plus": 0.01,
                "buckets": {"current": "1000.00", "1-30": "20.00", "31-60": "0.00",
@@ -69,7 +71,11 @@ def test_the_demo_report_draws_its_seven_charts_with_captions() -> None:
                   "fraudsters": 1, "missed_balance_end": "0.00"},
         "months": months,
     }
-    charts = demo_report.charts(summary)
+    return summary
+
+
+def test_the_demo_report_draws_its_seven_charts_with_captions() -> None:
+    charts = demo_report.charts(small_summary())
     assert [c.title for c in charts] == [
         "Application funnel", "Score distribution by true outcome",
         "Decisions against the hidden truth", "Fraud caught vs missed",
