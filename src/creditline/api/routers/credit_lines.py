@@ -18,7 +18,7 @@ from creditline.servicing.statements import Statement
 from creditline.servicing.views import LineView, RepaymentView
 
 router = APIRouter(prefix="/v1/credit-lines", tags=["credit lines"])
-default_catalog()  # load and check the products file when the API starts
+default_catalog()  # load and check the product catalogue when the API starts
 
 
 class LineCreate(BaseModel):
