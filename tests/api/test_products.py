@@ -7,6 +7,7 @@ import json
 
 import pytest
 from fastapi.testclient import TestClient
+from rich.console import Console
 
 from creditline.bootstrap import Container
 from creditline.products.catalog import CATALOG_DIR, default_catalog
@@ -55,7 +56,7 @@ def test_a_line_opens_only_within_the_catalogue_limits(
 
 def test_products_list_and_show_on_the_command_line(
         monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    monkeypatch.setenv("COLUMNS", "200")
+    monkeypatch.setattr("creditline.cli.products.console", Console(width=200))
     code, out, _ = run_cli(["products", "list"], monkeypatch, capsys)
     assert code == 0 and "consumer_bnpl" in out and "sme_line" in out
     assert f"catalogue {default_catalog().label}" in out

@@ -37,7 +37,7 @@ def test_report_pdf_writes_beside_the_html_and_refuses_a_missing_file(
                     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=='>",
                     encoding="utf-8")
     code, out, _ = run_cli(["report", "pdf", str(page)], monkeypatch, capsys)
-    assert code == 0 and "report.pdf" in out
+    assert code == 0 and "report.pdf" in out.replace("\n", "")
     pdf = (tmp_path / "report.pdf").read_bytes()
     assert pdf.startswith(b"%PDF-") and images_in(pdf) >= 1
     code, _, err = run_cli(["report", "pdf", str(tmp_path / "none.html")], monkeypatch, capsys)
