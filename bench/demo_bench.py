@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 _t0, _c0 = time.perf_counter(), time.process_time()
-import creditline.origination.services  # noqa: E402  (the heavy imports, timed)
+import creditline.origination.apply  # noqa: E402  (the heavy imports, timed)
 import creditline.simulate.report  # noqa: E402, F401
 from creditline.simulate.demo import DemoConfig, DemoRun  # noqa: E402
 

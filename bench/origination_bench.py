@@ -4,7 +4,7 @@
     python bench/origination_bench.py http   [--seconds 20] [--concurrency 32] [--workers 2]
                                              [--db sqlite|postgres]
 
-``inproc`` times ``origination.services.apply`` end to end (reads, screening, ring walk,
+``inproc`` times ``origination.apply.apply`` end to end (reads, screening, ring walk,
 A-card, policy tables, the writes and the commit; approvals open a real credit line), and
 separately the pure decision (A-card + ZEN tables, no database).
 
@@ -84,11 +84,11 @@ def applicants(container: Any, n: int, start: int = 0) -> list[tuple[str, dict[s
     """Register ``n`` persons; returns (customer id, bureau block) in a 60/20/20 mix.  Every
     fifth applicant gets an emergency contact shared with one other (rings of two)."""
     from creditline.auth import SYSTEM
-    from creditline.origination.scorer import ensure_default_cards
+    from creditline.origination.scorer import InstallDefaultCards, ensure_default_cards
     from creditline.parties import services as ps
     from creditline.parties.identity import id_check_char
 
-    ensure_default_cards(container.uow())
+    ensure_default_cards(InstallDefaultCards(), container.uow(), SYSTEM)
     out = []
     for k in range(start, start + n):
         first17 = f"3101011980{1 + k % 12:02d}{1 + k % 28:02d}{k % 1000:03d}"
@@ -112,9 +112,9 @@ def applicants(container: Any, n: int, start: int = 0) -> list[tuple[str, dict[s
 # ------------------------------------------------------------------------------ in-process
 def inproc(args: argparse.Namespace) -> None:
     from creditline.auth import SYSTEM
-    from creditline.origination import services
+    from creditline.origination import apply as services
     from creditline.origination.features import Bureau, person_features
-    from creditline.origination.scorer import adverse_reasons, shipped_card
+    from creditline.origination.scorer import shipped_card
     from creditline.policy.decision import decide
     from creditline.policy.facts import Applicant, PolicyFacts
     from creditline.policy.ruleset import default_ruleset
@@ -134,10 +134,10 @@ def inproc(args: argparse.Namespace) -> None:
                                 monthly_income=Decimal("12000.00"), num_contacts=1,
                                 bureau=bureau)
         s, p = card.score_one(feats), card.proba_one(feats)
-        reasons = adverse_reasons("bench", card, feats)
+        reasons = card.reasons_one(feats)
         decide(rs, PolicyFacts(product="consumer_bnpl", kind="person", score=s, pd=p,
                                applicant=Applicant(30, Decimal("12000.00")),
-                               score_reasons=tuple(r["code"] for r in reasons)))
+                               score_reasons=tuple(r.code for r in reasons)))
         lat.append((time.perf_counter() - t) * 1000)
     print(summary("pure decision (A-card + tables)", lat, time.perf_counter() - t0))
 

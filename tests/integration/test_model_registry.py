@@ -18,12 +18,13 @@ from creditline.scoring.registry import ModelStatus, data_fingerprint, in_shadow
 from creditline.scoring.services import (
     ModelRef,
     RegisterModel,
+    SetChallenger,
     list_models,
     promote_model,
     register_model,
-    serving,
     set_challenger,
 )
+from creditline.scoring.serving import serving
 from tests.unit.scoring.simdata import simulate
 
 OFFICER = Principal("u-ro", "rita", Role.RISK_OFFICER)
@@ -91,7 +92,7 @@ def test_champion_challenger_shadow_flow(container: Container, cards) -> None:
     v1 = _register(container, champion_card, book)
     v2 = _register(container, challenger_card, book)
     promote_model(ModelRef(model_id=v1.id), container.uow(), OFFICER)
-    set_challenger(ModelRef(model_id=v2.id), 0.25, container.uow(), OFFICER)
+    set_challenger(SetChallenger(ModelRef(model_id=v2.id), 0.25), container.uow(), OFFICER)
     s = serving(container.uow(), "bnpl_a_card")
     assert (s.champion.id, s.challenger.id if s.challenger else None) == (v1.id, v2.id)
     for i, row in enumerate(book.X.head(100).to_dict("records")):

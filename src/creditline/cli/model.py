@@ -97,10 +97,7 @@ def train(
     drop: Annotated[str, typer.Option("--drop", help="Comma-separated columns to leave out (ids, dates).")] = "",
 ) -> None:
     """Fit a scorecard (or GBM) on a stratified split and print holdout AUC / KS / Gini."""
-    from sklearn.model_selection import train_test_split
-
-    from creditline.scoring import GBMScorecard, Scorecard, metrics
-    from creditline.scoring.registry import data_fingerprint
+    from creditline.scoring.training import TrainCard, train_card, write_model
 
     card = card.upper()
     if card not in ("A", "B", "C"):
@@ -118,27 +115,18 @@ def train(
     for c in cats:
         if c not in X.columns:
             raise ValidationError("--categorical", f"column {c!r} not in the data")
-    idx = np.arange(len(y))
-    tr, te = train_test_split(idx, test_size=holdout, random_state=seed, stratify=y)
-    X_tr, X_te = X[np.sort(tr)], X[np.sort(te)]
-    y_tr, y_te = y[np.sort(tr)], y[np.sort(te)]
-    model: Any = (Scorecard(card_type=card, categorical=cats or None) if kind == "scorecard"
-                  else GBMScorecard(card_type=card, categorical=cats or None))
-    with console.status(f"fitting {kind} on {len(y_tr):,} rows"):
-        model.fit(X_tr, y_tr)
-    m_tr = metrics.discrimination(y_tr, model.predict_proba(X_tr)[:, 1])
-    m_te = metrics.discrimination(y_te, model.predict_proba(X_te)[:, 1])
-    d = model.to_dict()
-    d["training"] = {
-        "data_file": data.name, "target": target, "bad": bad, "rows": len(y),
-        "train_rows": len(y_tr), "holdout_rows": len(y_te), "seed": seed,
-        "data_fingerprint": data_fingerprint(X, y),
-        "holdout": m_te, "train": m_tr,
-    }
-    out.write_text(json.dumps(d, indent=2, ensure_ascii=False), encoding="utf-8")
-    console.print(_metrics_table(f"Holdout ({len(y_te):,} rows)", m_te))
+    with console.status(f"fitting {kind} on {1 - holdout:.0%} of {len(y):,} rows"):
+        trained = train_card(TrainCard(X=X, y=y, card_type=card, kind=kind,
+                                       categorical=tuple(cats), holdout=holdout, seed=seed,
+                                       split="stratified"))
+    m_tr, m_te = trained.train_metrics, trained.holdout_metrics
+    write_model(out, trained.document({
+        "data_file": data.name, "target": target, "bad": bad, "rows": trained.rows,
+        "train_rows": trained.train_rows, "holdout_rows": trained.holdout_rows, "seed": seed,
+        "data_fingerprint": trained.fingerprint_all, "holdout": m_te, "train": m_tr}))
+    console.print(_metrics_table(f"Holdout ({trained.holdout_rows:,} rows)", m_te))
     console.print(f"train AUC {m_tr['auc']:.4f}; variables used: "
-                  f"{len(getattr(model, 'variables_', []))}; model written to {out}")
+                  f"{len(getattr(trained.model, 'variables_', []))}; model written to {out}")
 
 
 @sub.command("report")
@@ -289,11 +277,11 @@ def challenger(
     db: DbOption = None,
 ) -> None:
     """Run a candidate in shadow beside the champion on a share of traffic."""
-    from creditline.scoring.services import set_challenger
+    from creditline.scoring.services import SetChallenger, set_challenger
 
     ref = _ref(model_id, name, version)
     container = container_for(db)
-    record = set_challenger(ref, share, container.uow(), _actor(container, token))
+    record = set_challenger(SetChallenger(ref, share), container.uow(), _actor(container, token))
     console.print(f"{record.label} challenges in shadow on {record.shadow_share:.0%} of traffic")
 
 

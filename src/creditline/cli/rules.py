@@ -85,7 +85,7 @@ def replay_cmd(
         raise ValidationError("--until", "must be after --since")
     rs = load_ruleset(rules)
     container = container_for(db)
-    from creditline.origination.services import replay  # scoring stack: load only when used
+    from creditline.origination.replay import replay  # scoring stack: load only when used
 
     report = replay(container.uow(), rs, start, end)
     before = ", ".join(f"{k} ({v})" for k, v in report.rules_before.most_common()) or "none"

@@ -53,8 +53,3 @@ class Application:
     decided_at: datetime | None = None
     version: int = 1
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
-
-    @property
-    def is_open(self) -> bool:
-        """Waiting for a reviewer: a second application must wait for it."""
-        return self.status == REFERRED

@@ -1,9 +1,7 @@
-"""Scoring an application with the A-card champion from the model registry.
-
-Models in the registry never change once stored, so a loaded model is cached per process by
-its id; each decision only asks the registry *which* ids serve (champion, challenger and its
-share) — a small query, never the model JSON.  A challenger in shadow scores the routed
-share of applications; its result is recorded and never decides.
+"""Scoring an application with the A-card champion, through the one serving path
+(``creditline.scoring.serving``: parsed models cached per process, only the serving ids
+asked per decision).  A challenger in shadow scores the routed share of applications; its
+result is recorded and never decides.  The reasons are the champion card's own ranking.
 
 A fresh install has no champion: :func:`ensure_default_cards` registers the A-cards shipped
 in ``origination/models/`` and promotes them, audited, as the system user.
@@ -11,25 +9,22 @@ in ``origination/models/`` and promotes them, audited, as the system user.
 
 from __future__ import annotations
 
+import hashlib
 import json
-import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from creditline.auth import SYSTEM, Principal
-from creditline.errors import Conflict, NotFound
+from creditline.errors import Conflict, NotFound, ValidationError
 from creditline.origination.features import CARD_FOR_KIND
 from creditline.scoring import services as scoring
-from creditline.scoring.model_file import load_model
-from creditline.scoring.registry import in_shadow_share
+from creditline.scoring.serving import find_serving
 from creditline.uow import UnitOfWork
 
 MODELS_DIR = Path(__file__).parent / "models"
-_lock = threading.Lock()
-_loaded: dict[str, Any] = {}  # model id -> fitted model (immutable once stored)
-_best: dict[str, dict[str, float]] = {}  # model id -> best points per variable
+N_REASONS = 4
 
 
 @dataclass(frozen=True)
@@ -43,82 +38,53 @@ class ScoreResult:
     shadow: dict[str, Any] | None
 
 
-def _model(uow: UnitOfWork, model_id: str) -> tuple[Any, str, int]:
-    cached = _loaded.get(model_id)
-    if cached is not None:
-        return cached
-    record = uow.models.get(model_id)
-    model = load_model(record.model_json)
-    entry = (model, record.name, record.version)
-    with _lock:
-        _loaded[model_id] = entry
-    return entry
-
-
-def _best_points(model: Any) -> dict[str, float]:
-    """Best points each variable can give among bins that held training data."""
-    out = {}
-    for v in model.variables_:
-        vb = model.bins_[v]
-        pts = model.points_[v]
-        occupied = (vb.good + vb.bad) > 0
-        out[v] = float(pts[occupied].max()) if occupied.any() else float(pts.max())
-    return out
-
-
-def adverse_reasons(model_id: str, model: Any, row: Mapping[str, object], n: int = 4
-                    ) -> tuple[dict[str, str], ...]:
-    """Top ``n`` adverse factors for one application: the variables whose points fall
-    furthest below their best bin (the scorecard's own ranking, computed on the single-row
-    path because building a one-row DataFrame would cost more than the whole decision)."""
-    if not hasattr(model, "compile"):
-        import pandas as pd
-
-        [reasons] = model.reasons(pd.DataFrame([dict(row)]), n=n)
-        return tuple({"code": r.code, "en": r.text, "zh": r.text_zh} for r in reasons)
-    best = _best.get(model_id)
-    if best is None:
-        best = _best_points(model)
-        with _lock:
-            _best[model_id] = best
-    catalogue = model.reason_catalogue()
-    lost = []
-    for var in model.compile().variables:
-        shortfall = best[var.name] - var.points_one(row.get(var.name))
-        if shortfall > 1e-9:
-            lost.append((-shortfall, model.variables_.index(var.name), var.name))
-    lost.sort()
-    return tuple({"code": catalogue[name].code, "en": catalogue[name].en,
-                  "zh": catalogue[name].zh} for _, _, name in lost[:n])
-
-
 def score(uow: UnitOfWork, kind: str, key: str, features: Mapping[str, object]) -> ScoreResult:
     """Score with the champion of the kind's A-card (shadow-scoring the challenger when
     ``key`` falls in its share).  Call inside ``with uow``."""
     name = CARD_FOR_KIND[kind]
-    champion_id, challenger_id, share = uow.applications.serving_ids(name)
-    if champion_id is None:
-        ensure_default_card(uow, name)
-        champion_id, challenger_id, share = uow.applications.serving_ids(name)
-    if champion_id is None:
+    serving = find_serving(uow, name)
+    if serving is None:
+        _install_default_card(uow, name, SYSTEM)
+        serving = find_serving(uow, name)
+    if serving is None:
         raise NotFound(f"no champion for model {name!r}; register and promote one")
-    model, mname, mversion = _model(uow, champion_id)
-    s = float(model.score_one(features))
-    p = float(model.proba_one(features))
+    result = serving.score(key, features)
+    champion = serving.champion
     shadow = None
-    if challenger_id is not None and in_shadow_share(key, share, salt=challenger_id):
-        ch, _name, cversion = _model(uow, challenger_id)
-        shadow = {"model_id": challenger_id, "model_version": cversion,
-                  "score": float(ch.score_one(features)), "pd": float(ch.proba_one(features))}
-    return ScoreResult(champion_id, mname, mversion, s, p,
-                       adverse_reasons(champion_id, model, features), shadow)
+    if result.challenger_id is not None:
+        assert serving.challenger is not None
+        shadow = {"model_id": result.challenger_id, "model_version": serving.challenger.version,
+                  "score": result.challenger_score, "pd": result.challenger_probability_bad}
+    reasons = tuple({"code": r.code, "en": r.text, "zh": r.text_zh}
+                    for r in champion.model.reasons_one(features, n=N_REASONS))
+    return ScoreResult(champion.id, champion.name, champion.version, result.score,
+                       result.probability_bad, reasons, shadow)
 
 
 def shipped_card(name: str) -> str:
     return (MODELS_DIR / f"{name}.json").read_text()
 
 
-def ensure_default_card(uow: UnitOfWork, name: str, actor: Principal = SYSTEM) -> bool:
+@dataclass(frozen=True)
+class InstallDefaultCards:
+    """Install the shipped A-cards (all of them by default) that have no champion."""
+
+    names: tuple[str, ...] = tuple(CARD_FOR_KIND.values())
+
+
+def ensure_default_cards(cmd: InstallDefaultCards, uow: UnitOfWork, actor: Principal
+                         ) -> list[str]:
+    """Register and promote every shipped card of ``cmd`` without a champion (e.g. at
+    start-up); returns the names this call installed."""
+    shipped = tuple(CARD_FOR_KIND.values())
+    for name in cmd.names:
+        if name not in shipped:
+            raise ValidationError("names", f"{name!r} is not a shipped A-card; "
+                                           f"one of: {', '.join(shipped)}")
+    return [name for name in cmd.names if _install_default_card(uow, name, actor)]
+
+
+def _install_default_card(uow: UnitOfWork, name: str, actor: Principal) -> bool:
     """Register and promote the shipped A-card ``name`` if it has no champion; ``True`` if
     this call installed it.  Runs in the caller's transaction when nested; a concurrent
     installer that wins makes this one a no-op."""
@@ -139,12 +105,5 @@ def ensure_default_card(uow: UnitOfWork, name: str, actor: Principal = SYSTEM) -
     return True
 
 
-def ensure_default_cards(uow: UnitOfWork, actor: Principal = SYSTEM) -> list[str]:
-    """Install every shipped A-card that has no champion (e.g. at start-up)."""
-    return [name for name in CARD_FOR_KIND.values() if ensure_default_card(uow, name, actor)]
-
-
 def _fingerprint(text: str) -> str:
-    import hashlib
-
     return hashlib.sha256(text.encode()).hexdigest()

@@ -159,6 +159,15 @@ def mask_email(v: str) -> str:
     return (local[:1] + "***@" + domain) if domain else "***"
 
 
-def mask_uscc(v: str) -> str:
-    """USCCs are public register data; shown in full."""
-    return v
+def mask_name(name: str) -> str:
+    """``张**``: the first character, the rest starred (an empty name stays empty)."""
+    return name[0] + "*" * max(1, len(name) - 1) if name else name
+
+
+def mask_ip(ip: str | None) -> str | None:
+    """``203.0.*.*`` / ``2001:db8:1:*``: the network kept, the host hidden."""
+    if ip is None:
+        return None
+    if ":" in ip:
+        return ":".join(ip.split(":")[:3]) + ":*"
+    return ".".join(ip.split(".")[:2]) + ".*.*"

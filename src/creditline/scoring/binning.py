@@ -22,7 +22,6 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from creditline.scoring.columns import category_text
 from creditline.scoring.woe import SMOOTHING, information_value, woe_values
 
 Trend = Literal["auto", "auto_asc_desc", "ascending", "descending", "peak", "valley", "none"]
@@ -102,16 +101,6 @@ class VariableBins:
         idx = np.where(pos >= 0, self._codes[np.maximum(pos, 0)], self.other_bin)
         idx[pd.isna(values)] = self.missing_slot
         return idx.astype(np.intp, copy=False)
-
-    def slot_of(self, value: object) -> int:
-        """Scalar version of :meth:`bin_index` for one application."""
-        if value is None or (isinstance(value, float) and math.isnan(value)):
-            return self.missing_slot
-        if self.kind == "numeric":
-            from bisect import bisect_right
-
-            return bisect_right(self.edges.tolist(), float(value))  # type: ignore[arg-type]
-        return self._lookup.get(category_text(value), self.other_bin)
 
     def labels(self) -> list[str]:
         """Human-readable bin names, missing last."""

@@ -222,6 +222,11 @@ class GBMScorecard(BaseEstimator):
         shortfall = contrib[:, :-1] * self.scaling_.factor
         return _rank_reasons(shortfall, self.variables_, self.reason_catalogue(), n)
 
+    def reasons_one(self, row: Mapping[str, object], n: int = 4) -> list[Reason]:
+        """:meth:`reasons` for one application given as a plain mapping."""
+        [ranked] = self.reasons(pd.DataFrame([dict(row)]), n=n)
+        return ranked
+
     def importance(self) -> dict[str, float]:
         """Total gain per variable, for the model report."""
         self._check_fitted()

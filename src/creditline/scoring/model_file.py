@@ -24,7 +24,3 @@ def load_model(text: str) -> Any:
 
         return GBMScorecard.from_dict(d)
     raise InputError("kind", f"unknown model kind {d['kind']!r}; expected scorecard or gbm")
-
-
-def model_kind(model: Any) -> str:
-    return "scorecard" if isinstance(model, Scorecard) else "gbm"

@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
 from typing import Any, Protocol
@@ -203,53 +203,6 @@ def in_shadow_share(key: str, share: float, salt: str = "") -> bool:
         return True
     digest = hashlib.sha256(f"{salt}:{key}".encode()).digest()
     return int.from_bytes(digest[:8], "big") / 2.0**64 < share
-
-
-@dataclass(frozen=True)
-class ShadowResult:
-    """The decision score (always the champion's) and, when routed, the challenger's."""
-
-    champion_id: str
-    score: float
-    probability_bad: float
-    challenger_id: str | None = None
-    challenger_score: float | None = None
-    challenger_probability_bad: float | None = None
-
-
-@dataclass
-class Serving:
-    """Loaded champion (and challenger) of one model name, ready to score applications."""
-
-    champion: ModelRecord
-    challenger: ModelRecord | None = None
-    _models: dict[str, Any] = field(default_factory=dict, repr=False)
-
-    @classmethod
-    def from_registry(cls, registry: ModelRegistry, name: str) -> Serving:
-        return cls(champion(registry, name), challenger(registry, name))
-
-    def _model(self, record: ModelRecord) -> Any:
-        model = self._models.get(record.id)
-        if model is None:
-            from creditline.scoring.model_file import load_model
-
-            model = load_model(record.model_json)
-            self._models[record.id] = model
-        return model
-
-    def score(self, key: str, application: Mapping[str, object]) -> ShadowResult:
-        """Score with the champion; if ``key`` falls in the challenger's share, score it in
-        shadow too (its result is recorded, never used to decide)."""
-        champ = self._model(self.champion)
-        s = float(champ.score_one(application))
-        p = float(champ.proba_one(application))
-        ch = self.challenger
-        if ch is None or not in_shadow_share(key, ch.shadow_share, salt=ch.id):
-            return ShadowResult(self.champion.id, s, p)
-        model = self._model(ch)
-        return ShadowResult(self.champion.id, s, p, ch.id, float(model.score_one(application)),
-                            float(model.proba_one(application)))
 
 
 class InMemoryModelRegistry:

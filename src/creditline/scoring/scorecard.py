@@ -316,6 +316,9 @@ class Scorecard(BaseEstimator):
                 categories={c: i for i, g in enumerate(vb.groups) for c in g},
                 other_slot=vb.other_bin))
         self._compiled = CompiledScorecard(variables, self.base_points_, self.scaling_)
+        # the goal each variable's points are measured against when explaining a row
+        self._best_points = [_best_points(self.points_[v], self.bins_[v])
+                             for v in self.variables_]
 
     def _columns_for(self, X: Any, needed: Sequence[str],
                      cols_kinds: Mapping[str, str] | None = None) -> Columns:
@@ -401,10 +404,35 @@ class Scorecard(BaseEstimator):
         cols = self._columns_for(X, self.variables_)
         compiled = self.compile()
         pts = compiled.points_columns(cols.data, cols.n_rows)
-        best = np.array([_best_points(self.points_[v], self.bins_[v]) for v in self.variables_])
+        best = np.array(self._best_points)
         shortfall = best[None, :] - pts if len(best) else pts
         catalogue = self.reason_catalogue()
         return _rank_reasons(shortfall, self.variables_, catalogue, n)
+
+    def reasons_one(self, row: Mapping[str, object], n: int = 4) -> list[Reason]:
+        """:meth:`reasons` for one application given as a plain mapping (the checkout path:
+        a one-row DataFrame would cost more than the whole decision).  Same ranking; a
+        variable absent from ``row`` is an error naming it, as in :meth:`score_one`."""
+        self._check_fitted()
+        if n < 1:
+            raise InputError("n", "must be at least 1")
+        shortfall = []
+        for var, best in zip(self.compile().variables, self._best_points):
+            if var.name not in row:
+                raise InputError(var.name, "missing from the application; the card needs it")
+            shortfall.append(best - var.points_one(row[var.name]))
+        # as _rank_reasons, without numpy's per-call cost: a stable sort keeps ties in
+        # variable order, and nothing at or below zero is a reason
+        order = sorted(range(len(shortfall)), key=lambda k: -shortfall[k])[:n]
+        out = []
+        for k in order:
+            if shortfall[k] <= 1e-9:
+                break
+            name = self.variables_[k]
+            t = reason_text(name, self.reason_texts, prefix=self.card_type)  # as the catalogue
+            out.append(Reason(code=t.code, variable=name, text=t.en, text_zh=t.zh,
+                              points_lost=float(shortfall[k])))
+        return out
 
     def table(self) -> pd.DataFrame:
         """The scorecard as a risk committee reads it: one row per variable and bin."""

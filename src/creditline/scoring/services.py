@@ -1,5 +1,5 @@
-"""Use cases of the model registry: register, promote, set a challenger, score with the
-champion.  Each change is written and audited in one transaction; a failed command writes
+"""Use cases of the model registry: register, promote, set a challenger (scoring with the
+champion is ``creditline.scoring.serving``).  Each change is written and audited in one transaction; a failed command writes
 nothing.  The rules themselves live in ``creditline.scoring.registry``."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from creditline.auth import Principal
 from creditline.errors import ValidationError
 from creditline.scoring import registry
-from creditline.scoring.registry import ModelRecord, ModelStatus, Serving, ShadowResult
+from creditline.scoring.registry import ModelRecord, ModelStatus
 from creditline.uow import UnitOfWork
 
 
@@ -69,14 +69,19 @@ def promote_model(ref: ModelRef, uow: UnitOfWork, actor: Principal) -> ModelReco
     return promoted
 
 
-def set_challenger(ref: ModelRef, share: float, uow: UnitOfWork,
-                   actor: Principal) -> ModelRecord:
-    """Run a candidate in shadow on ``share`` of applications (0 stops it)."""
+@dataclass(frozen=True)
+class SetChallenger:
+    model: ModelRef
+    share: float  # of applications scored in shadow, 0-1 (0 stops it)
+
+
+def set_challenger(cmd: SetChallenger, uow: UnitOfWork, actor: Principal) -> ModelRecord:
+    """Run a candidate in shadow on a share of applications (0 stops it)."""
     with uow:
-        target = ref.resolve(uow)
-        record = registry.set_challenger(uow.models, target.id, share, actor)
+        target = cmd.model.resolve(uow)
+        record = registry.set_challenger(uow.models, target.id, cmd.share, actor)
         uow.audit(actor, "model.challenger_set", "model", record.id,
-                  {"name": record.name, "version": record.version, "share": share})
+                  {"name": record.name, "version": record.version, "share": cmd.share})
         uow.commit()
     return record
 
@@ -86,15 +91,3 @@ def list_models(uow: UnitOfWork, actor: Principal, name: str | None = None,
     actor.require("models:read")
     with uow:
         return uow.models.list(name=name, status=status)  # type: ignore[no-any-return]
-
-
-def serving(uow: UnitOfWork, name: str) -> Serving:
-    """The champion (and challenger) of ``name``, loaded for scoring."""
-    with uow:
-        return Serving.from_registry(uow.models, name)
-
-
-def score_application(serving_set: Serving, key: str,
-                      application: Mapping[str, object]) -> ShadowResult:
-    """Decision score from the champion; the challenger scores in shadow when routed."""
-    return serving_set.score(key, application)

@@ -15,7 +15,6 @@ from creditline.scoring import Scorecard
 from creditline.scoring.registry import (
     InMemoryModelRegistry,
     ModelStatus,
-    Serving,
     champion,
     data_fingerprint,
     in_shadow_share,
@@ -23,6 +22,7 @@ from creditline.scoring.registry import (
     register,
     set_challenger,
 )
+from creditline.scoring.serving import Serving
 from tests.unit.scoring.simdata import Book
 
 AT = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)

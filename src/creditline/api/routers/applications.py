@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from creditline.api.deps import Allowed, ContainerDep
 from creditline.auth import Principal
 from creditline.money import money_str
-from creditline.origination import services
+from creditline.origination import apply as services
 from creditline.origination.application import Application
 
 router = APIRouter(prefix="/v1/applications", tags=["applications"])

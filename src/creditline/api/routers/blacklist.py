@@ -11,8 +11,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from creditline.api.deps import Allowed, ContainerDep
 from creditline.auth import Principal
+from creditline.fraud import services
 from creditline.fraud.blacklist import BlacklistEntry
-from creditline.origination import services
 
 router = APIRouter(prefix="/v1/blacklist", tags=["blacklist"])
 
@@ -47,8 +47,8 @@ def _public(e: BlacklistEntry) -> BlacklistPublic:
 def add(body: BlacklistCreate, container: ContainerDep,
         actor: Annotated[Principal, Allowed("blacklist:manage")]) -> BlacklistPublic:
     """Add a value; applications carrying it are declined (409 if already listed)."""
-    return _public(services.add_to_blacklist(container.uow(), actor, body.kind, body.value,
-                                             body.reason))
+    cmd = services.AddToBlacklist(kind=body.kind, value=body.value, reason=body.reason)
+    return _public(services.add_to_blacklist(cmd, container.uow(), actor))
 
 
 @router.get("", response_model=list[BlacklistPublic])
@@ -64,4 +64,5 @@ def list_entries(container: ContainerDep, _: Annotated[Principal, Allowed("black
 def remove(entry_id: str, container: ContainerDep,
            actor: Annotated[Principal, Allowed("blacklist:manage")]) -> BlacklistPublic:
     """Take a value off the list (the entry is kept, marked removed)."""
-    return _public(services.remove_from_blacklist(container.uow(), actor, entry_id))
+    return _public(services.remove_from_blacklist(services.RemoveFromBlacklist(entry_id),
+                                                  container.uow(), actor))

@@ -14,7 +14,8 @@ from creditline.api.deps import Allowed, ContainerDep
 from creditline.auth import Principal
 from creditline.errors import ValidationError
 from creditline.scoring import services
-from creditline.scoring.registry import ModelRecord, ModelStatus, Serving
+from creditline.scoring.registry import ModelRecord, ModelStatus
+from creditline.scoring.serving import serving as serving_of
 
 router = APIRouter(prefix="/v1/models", tags=["models"])
 
@@ -106,16 +107,8 @@ def promote(model_id: str, container: ContainerDep,
 @router.post("/{model_id}/challenger", response_model=ModelPublic)
 def challenger(model_id: str, body: ChallengerSet, container: ContainerDep,
                actor: Annotated[Principal, Allowed("models:promote")]) -> ModelPublic:
-    return _public(services.set_challenger(services.ModelRef(model_id=model_id), body.share,
-                                           container.uow(), actor))
-
-
-def _serving(container: Any, name: str) -> Serving:
-    """Champion/challenger for ``name``, with parsed models cached by record id."""
-    fresh = services.serving(container.uow(), name)
-    cache: dict[str, Any] = container.services.setdefault("scoring.models", {})
-    fresh._models = cache
-    return fresh
+    cmd = services.SetChallenger(services.ModelRef(model_id=model_id), body.share)
+    return _public(services.set_challenger(cmd, container.uow(), actor))
 
 
 @router.post("/by-name/{name}/score")
@@ -123,11 +116,11 @@ def score(name: str, body: ScoreRequest, container: ContainerDep,
           _: Annotated[Principal, Allowed("models:score")]) -> dict[str, Any]:
     """Score one application with the champion of ``name``; a routed challenger scores it in
     shadow (reported, never used to decide)."""
-    serving = _serving(container, name)
-    result = services.score_application(serving, body.key, body.application)
+    serving = serving_of(container.uow(), name)
+    result = serving.score(body.key, body.application)
     reasons = []
     if body.reasons:
-        model = serving._model(serving.champion)
+        model = serving.champion.model
         import pandas as pd
 
         row = pd.DataFrame([body.application])

@@ -14,7 +14,7 @@ from creditline.api.deps import Allowed, ContainerDep
 from creditline.api.routers.applications import ApplicationPublic, application_public
 from creditline.auth import Principal
 from creditline.money import money_str
-from creditline.origination import services
+from creditline.origination import reviews as services
 
 router = APIRouter(prefix="/v1/reviews", tags=["reviews"])
 
@@ -89,7 +89,7 @@ def decide(review_id: str, body: ReviewDecisionIn, container: ContainerDep,
            actor: Annotated[Principal, Allowed("reviews:decide")]) -> ReviewPublic:
     """Approve (opening the line) or decline; above the product's threshold an approval
     needs a second, different reviewer (403 if the same reviewer tries)."""
-    item = services.decide_review(services.ReviewDecisionCmd(
+    item = services.decide_review(services.DecideReview(
         review_id=review_id, decision=body.decision, comment=body.comment, limit=body.limit),
         container.uow(), actor)
     return review_public(item)

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from creditline.api.deps import Allowed, ContainerDep
 from creditline.auth import Principal
 from creditline.money import money_str
-from creditline.origination import services
+from creditline.origination import special_terms_services as services
 from creditline.origination.special_terms import SpecialTerms
 
 router = APIRouter(prefix="/v1/special-terms", tags=["special terms"])
@@ -61,30 +61,31 @@ def _public(t: SpecialTerms) -> TermsPublic:
 @router.post("", status_code=201, response_model=TermsPublic)
 def propose(body: TermsCreate, container: ContainerDep,
             actor: Annotated[Principal, Allowed("special_terms:propose")]) -> TermsPublic:
-    return _public(services.propose_terms(
-        container.uow(), actor, customer_id=body.customer_id, product=body.product,
-        limit=body.limit, terms=body.terms, valid_until=body.valid_until))
+    return _public(services.propose_terms(services.ProposeTerms(
+        customer_id=body.customer_id, product=body.product, limit=body.limit, terms=body.terms,
+        valid_until=body.valid_until), container.uow(), actor))
 
 
 @router.post("/{terms_id}/approve", response_model=TermsPublic)
 def approve(terms_id: str, body: TermsDecision, container: ContainerDep,
             actor: Annotated[Principal, Allowed("special_terms:approve")]) -> TermsPublic:
     """The checker's approval; 403 for the user who proposed them."""
-    return _public(services.decide_terms(container.uow(), actor, terms_id, approve=True,
-                                         comment=body.comment))
+    return _public(services.decide_terms(services.DecideTerms(
+        terms_id=terms_id, approve=True, comment=body.comment), container.uow(), actor))
 
 
 @router.post("/{terms_id}/reject", response_model=TermsPublic)
 def reject(terms_id: str, body: TermsDecision, container: ContainerDep,
            actor: Annotated[Principal, Allowed("special_terms:approve")]) -> TermsPublic:
-    return _public(services.decide_terms(container.uow(), actor, terms_id, approve=False,
-                                         comment=body.comment))
+    return _public(services.decide_terms(services.DecideTerms(
+        terms_id=terms_id, approve=False, comment=body.comment), container.uow(), actor))
 
 
 @router.post("/{terms_id}/revoke", response_model=TermsPublic)
 def revoke(terms_id: str, body: TermsDecision, container: ContainerDep,
            actor: Annotated[Principal, Allowed("special_terms:approve")]) -> TermsPublic:
-    return _public(services.revoke_terms(container.uow(), actor, terms_id, body.comment))
+    return _public(services.revoke_terms(services.RevokeTerms(
+        terms_id=terms_id, comment=body.comment), container.uow(), actor))
 
 
 @router.get("", response_model=list[TermsPublic])

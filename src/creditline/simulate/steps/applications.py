@@ -9,10 +9,10 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from creditline.origination import services as origination
+from creditline.origination import apply as origination
 from creditline.origination.application import APPROVED
-from creditline.origination.train import _COLLATERAL
 from creditline.simulate.context import ApplicationRecord, DemoContext
+from creditline.simulate.default_cards import COLLATERAL
 
 PERSON_PRODUCT = "consumer_bnpl"
 ENTERPRISE_PRODUCT = "sme_line"
@@ -42,7 +42,7 @@ def collateral(row: dict[str, Any]) -> list[dict[str, str]]:
     kind = row["collateral_kind"]
     if kind == "none" or not row["collateral_value"]:
         return []
-    return [{"kind": _COLLATERAL.get(kind, kind),
+    return [{"kind": COLLATERAL.get(kind, kind),
              "appraised_value": f"{row['collateral_value']:.2f}"}]
 
 

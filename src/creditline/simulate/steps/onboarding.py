@@ -7,9 +7,9 @@ from __future__ import annotations
 from typing import Any
 
 from creditline.errors import CreditlineError
-from creditline.origination.train import _EMPLOYMENT
 from creditline.parties import services as parties
 from creditline.simulate.context import DemoContext
+from creditline.simulate.default_cards import EMPLOYMENT
 
 
 def person_command(row: dict[str, Any]) -> parties.RegisterPerson:
@@ -17,7 +17,7 @@ def person_command(row: dict[str, Any]) -> parties.RegisterPerson:
     return parties.RegisterPerson(
         name=row["name"], id_number=row["id_number"], phone=row["phone"],
         monthly_income=row["monthly_income"], email=row["email"],
-        employment=_EMPLOYMENT.get(row["employment"], row["employment"]), region=row["region"],
+        employment=EMPLOYMENT.get(row["employment"], row["employment"]), region=row["region"],
         consents={"credit_check": row["consent_credit_check"],
                   "data_processing": row["consent_data_processing"],
                   "emergency_contact": row["consent_emergency_contact"]})

@@ -1,0 +1,270 @@
+"""Apply for a credit line, and read applications back.
+
+``apply`` reads everything first (customer, blacklists, velocity, cool-down, ring, special
+terms, the A-card champion), decides with the pure policy, and only then writes — the
+application, its review item or the credit line, the audit entry and the notification — in
+one transaction, so a refused or failed application leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+import time
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from creditline.auth import SYSTEM, Principal
+from creditline.clock import CHINA_TZ
+from creditline.errors import Conflict, NotFound, ValidationError
+from creditline.fraud import blacklist as bl
+from creditline.fraud.screening import ScreenRequest, ring_view, screen
+from creditline.idempotency import check_key
+from creditline.money import ZERO, money_str, to_money
+from creditline.origination import reasons as catalogue
+from creditline.origination import review as rv
+from creditline.origination import scorer
+from creditline.origination.application import APPROVED, DECLINED, REFERRED, Application
+from creditline.origination.features import Bureau, enterprise_features, person_features
+from creditline.parties.identity import age_on, mask_ip
+from creditline.policy.decision import decide
+from creditline.policy.enterprise import FinancialStatements, parse_collateral
+from creditline.policy.facts import Applicant, Enterprise, PolicyFacts, Screening
+from creditline.policy.ruleset import default_ruleset
+from creditline.uow import UnitOfWork
+
+_CHANNEL = re.compile(r"^[a-z][a-z0-9_-]{0,39}$")
+
+# what the JSON body of an application may carry in its bureau / financials / collateral
+BureauValue = str | int | float | None
+
+
+def business_date(uow: UnitOfWork) -> date:
+    return uow.now().astimezone(CHINA_TZ).date()
+
+
+@dataclass(frozen=True)
+class Apply:
+    customer_id: str
+    product: str
+    channel: str
+    requested_limit: str | Decimal | None = None
+    device_id: str | None = None
+    ip: str | None = None
+    bureau: Mapping[str, BureauValue] | None = None
+    financials: Mapping[str, str] | None = None
+    collateral: Sequence[Mapping[str, str]] | None = None
+    idempotency_key: str | None = None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    application: Application
+    review_id: str | None = None
+    replayed: bool = False
+
+
+def _check_request(cmd: Apply) -> tuple[Decimal | None, str | None, str | None]:
+    if not isinstance(cmd.channel, str) or not _CHANNEL.fullmatch(cmd.channel):
+        raise ValidationError("channel", "must be a short lower-case word such as 'app', "
+                                         "'web' or 'checkout'")
+    requested = None if cmd.requested_limit is None else to_money(cmd.requested_limit,
+                                                                   "requested_limit")
+    device = None
+    if cmd.device_id is not None:
+        if not isinstance(cmd.device_id, str) or not cmd.device_id.strip() \
+                or len(cmd.device_id.strip()) > 200:
+            raise ValidationError("device_id", "must be 1-200 characters")
+        device = bl.device_key(cmd.device_id)
+    ip = None
+    if cmd.ip is not None:
+        try:
+            ip = str(ipaddress.ip_address(str(cmd.ip).strip()))
+        except ValueError:
+            raise ValidationError("ip", "must be an IPv4 or IPv6 address") from None
+    return requested, device, ip
+
+
+def apply(cmd: Apply, uow: UnitOfWork, actor: Principal) -> Outcome:
+    """Decide an application; an approval opens the credit line in the same transaction."""
+    started = time.perf_counter()
+    ruleset = default_ruleset()
+    requested, device, ip = _check_request(cmd)
+    key = check_key(cmd.idempotency_key)
+    with uow:
+        now = uow.now()
+        today = business_date(uow)
+        # the customer's row lock (PostgreSQL) queues a second concurrent application of the
+        # same customer behind this one, so the pending check below cannot be raced
+        customer = uow.customers.get(cmd.customer_id, for_update=True)
+        if customer is None:
+            raise NotFound(f"customer {cmd.customer_id} not found")
+        scope, body = f"application:{customer.id}", _request_body(cmd)
+        if key is not None:
+            stored = uow.idempotency.lookup(scope, key, body)
+            if stored is not None:  # a retry: the first decision, nothing decided again
+                first = uow.applications.get(stored["application_id"])
+                assert first is not None
+                return Outcome(first, stored.get("review_id"), replayed=True)
+        if not customer.consents.credit_check:
+            raise ValidationError("consents.credit_check",
+                                  "the customer has not consented to a credit check "
+                                  f"(reason {catalogue.lookup('NO_CREDIT_CONSENT').code})")
+        latest = uow.applications.last_open_or_declined(customer.id)
+        if latest is not None and latest[1] == REFERRED:
+            raise Conflict(f"customer {customer.id} already has application {latest[0]} "
+                           "waiting for review; wait for its decision")
+        last_decline = None if latest is None else latest[2]
+        for line in uow.servicing.lines_of_customer(customer.id):
+            if line.product == cmd.product and str(line.status) != "closed":
+                raise Conflict(f"customer {customer.id} already has an open {cmd.product} line "
+                               f"({line.id}); ask for a limit review instead")
+        app_id = str(uuid.uuid4())
+        contacts = uow.applications.contact_links([customer.id])
+        facts_kw: dict[str, Any] = {}
+        if customer.kind == "person":
+            if cmd.financials is not None or cmd.collateral:
+                raise ValidationError("financials", "financial statements and collateral are "
+                                                    "for enterprise applications")
+            bureau = Bureau.from_mapping(cmd.bureau)
+            features = person_features(age=customer.age_on(today),
+                                       employment=customer.employment,
+                                       monthly_income=customer.monthly_income,
+                                       num_contacts=len(contacts), bureau=bureau)
+            facts_kw["applicant"] = Applicant(
+                age=customer.age_on(today), monthly_income=customer.monthly_income,
+                monthly_debt=bureau.existing_debt_monthly or ZERO,
+                employment=customer.employment)
+            extra_inputs: dict[str, Any] = {"bureau": bureau.as_json()}
+        else:
+            if cmd.bureau is not None:
+                raise ValidationError("bureau", "the credit-bureau block is for persons; "
+                                                "enterprises send financials")
+            if cmd.financials is None:
+                raise ValidationError("financials", "an enterprise application needs its "
+                                                    "financial statements")
+            statements = FinancialStatements.from_mapping(cmd.financials)
+            collateral = parse_collateral(cmd.collateral)
+            years = age_on(customer.registered_on, today)
+            features = enterprise_features(industry=customer.industry, firm_age_years=years,
+                                           employees=customer.employees,
+                                           statements=statements, collateral=collateral)
+            facts_kw["enterprise"] = Enterprise(industry=customer.industry,
+                                                years_in_business=Decimal(years),
+                                                statements=statements, collateral=collateral)
+            terms = uow.special_terms.in_force(customer.id, cmd.product, today)
+            if terms is not None:
+                facts_kw["special_terms_limit"] = terms.limit
+            extra_inputs = {"financials": statements.as_json(),
+                            "collateral": [c.as_json() for c in collateral],
+                            "special_terms_id": None if terms is None else terms.id}
+        params = ruleset.parameters
+        screened = screen(ScreenRequest(
+            device=device, ip=ip, contacts=tuple(contacts), last_decline=last_decline,
+            ring_link_window_days=int(params.get("ring_link_window_days", 90)),
+            ring_max_explore=int(params.get("ring_max_explore", 50))), customer, uow, today, now)
+        screening = Screening(
+            id_valid=screened.id_valid, phone_valid=screened.phone_valid,
+            blacklist_id=bl.BlacklistKind.ID_NUMBER.value in screened.blacklisted,
+            blacklist_phone=bl.BlacklistKind.PHONE.value in screened.blacklisted,
+            blacklist_device=bl.BlacklistKind.DEVICE.value in screened.blacklisted,
+            velocity=screened.velocity, ring_size=screened.ring.size,
+            days_since_decline=screened.days_since_decline)
+        scored = scorer.score(uow, customer.kind, app_id, features)
+        facts = PolicyFacts(product=cmd.product, kind=customer.kind, score=scored.score,
+                            pd=scored.pd, screening=screening, requested_limit=requested,
+                            score_reasons=tuple(r["code"] for r in scored.reasons), **facts_kw)
+        decision = decide(ruleset, facts)
+        texts = {r["code"]: r for r in scored.reasons}
+        answer_reasons = catalogue.ranked(decision.reasons, texts)
+        ring = ring_view(uow, screened.ring) if screened.ring.size > 1 else None
+        elapsed = (time.perf_counter() - started) * 1000.0
+        app = Application(
+            id=app_id, customer_id=customer.id, kind=customer.kind, product=cmd.product,
+            channel=cmd.channel, status=decision.decision, policy_decision=decision.decision,
+            requested_limit=requested, granted_limit=decision.limit, score=scored.score,
+            pd=scored.pd, band=decision.band, keys=screened.keys,
+            inputs={"customer_id": customer.id, "product": cmd.product, "channel": cmd.channel,
+                    "requested_limit": None if requested is None else money_str(requested),
+                    "device_id": None if device is None else bl.mask(bl.BlacklistKind.DEVICE, device),
+                    "ip": mask_ip(ip), **extra_inputs},
+            checks={"screening": screening.as_json(),
+                    "fired": [{"code": c, "action": a} for c, a in decision.knockouts]},
+            features=dict(features), facts=facts.as_json(), policy=decision.as_json(),
+            reasons=answer_reasons, ring=ring, model_id=scored.model_id,
+            model_name=scored.model_name, model_version=scored.model_version,
+            shadow=scored.shadow, rules_version=ruleset.version, rules_hash=ruleset.hash,
+            elapsed_ms=round(elapsed, 3), created_at=now,
+            decided_at=None if decision.decision == REFERRED else now)
+        review_id = None
+        if decision.decision == APPROVED:  # the line first, so the row is written once
+            app = replace(app, line_id=open_approved_line(uow, app))
+        uow.applications.add(app)
+        if decision.decision == REFERRED:
+            review_id = str(uuid.uuid4())
+            uow.reviews.add(rv.Review(
+                id=review_id, application_id=app.id, status=rv.PENDING,
+                proposed_limit=decision.limit, min_limit=decision.min_limit,
+                max_limit=decision.max_limit, second_review_above=decision.second_review_above,
+                decisions=(), created_at=now))
+        uow.audit(actor, f"application.{decision.decision}", "application", app.id, {
+            "customer_id": customer.id, "product": cmd.product,
+            "limit": money_str(app.granted_limit), "score": round(scored.score, 2),
+            "reasons": [r["code"] for r in answer_reasons], "model_id": scored.model_id,
+            "rules": ruleset.label, "line_id": app.line_id, "review_id": review_id})
+        notify_decision(uow, app)
+        if screened.ring.size > 1 and any(c == "RING_SIZE" for c, _ in decision.knockouts):
+            uow.emit("fraud.ring_detected", {"application_id": app.id,
+                                             "members": list(screened.ring.members),
+                                             "size": screened.ring.size})
+        if key is not None:
+            uow.idempotency.save(scope, key, body, {"application_id": app.id,
+                                                    "review_id": review_id})
+        uow.commit()
+    return Outcome(app, review_id)
+
+
+def _request_body(cmd: Apply) -> dict[str, Any]:
+    """What a retry must repeat for its key to replay (anything else is a 409)."""
+    return {"product": cmd.product, "channel": cmd.channel,
+            "requested_limit": None if cmd.requested_limit is None else str(cmd.requested_limit),
+            "device_id": cmd.device_id, "ip": cmd.ip, "bureau": cmd.bureau,
+            "financials": cmd.financials,
+            "collateral": None if cmd.collateral is None else list(cmd.collateral)}
+
+
+def notify_decision(uow: UnitOfWork, app: Application) -> None:
+    """Tell the customer: approvals with the limit, declines with the reasons."""
+    if app.status not in (APPROVED, DECLINED):
+        return
+    uow.emit("notification.requested", {
+        "customer_id": app.customer_id, "template": f"application_{app.status}",
+        "application_id": app.id, "product": app.product,
+        "limit": money_str(app.granted_limit),
+        "reasons": [{"code": r["code"], "en": r["en"], "zh": r["zh"]} for r in app.reasons]})
+
+
+def open_approved_line(uow: UnitOfWork, app: Application) -> str:
+    """Open the approved application's credit line through the servicing services, in the
+    caller's transaction; returns the line id."""
+    from creditline.servicing.services import OpenLine, open_line
+
+    return open_line(OpenLine(customer_id=app.customer_id, product=app.product,
+                              limit=app.granted_limit), uow, SYSTEM).id
+
+
+def get_application(uow: UnitOfWork, app_id: str) -> tuple[Application, rv.Review | None]:
+    with uow:
+        app = uow.applications.get(app_id)
+        if app is None:
+            raise NotFound(f"application {app_id} not found")
+        return app, uow.reviews.for_application(app_id)
+
+
+def list_applications(uow: UnitOfWork, customer_id: str, limit: int = 50) -> list[Application]:
+    with uow:
+        return list(uow.applications.for_customer(customer_id, limit))

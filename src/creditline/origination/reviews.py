@@ -1,0 +1,92 @@
+"""Manual-review use cases: the queue, one review, and a reviewer's decision.
+
+The four-eyes rules live in ``origination.review``; a final approval here opens the credit
+line and tells the customer, in the reviewer's transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from decimal import Decimal
+
+from creditline.auth import Principal
+from creditline.errors import NotFound, ValidationError
+from creditline.money import ZERO, money_str
+from creditline.origination import reasons as catalogue
+from creditline.origination import review as rv
+from creditline.origination.application import APPROVED, Application
+from creditline.origination.apply import notify_decision, open_approved_line
+from creditline.uow import UnitOfWork
+
+
+@dataclass(frozen=True)
+class ReviewItem:
+    review: rv.Review
+    application: Application
+
+
+@dataclass(frozen=True)
+class DecideReview:
+    review_id: str
+    decision: str  # approve | decline (checked by the domain)
+    comment: str
+    limit: str | Decimal | None = None
+
+
+def list_reviews(uow: UnitOfWork, status: str | None, limit: int = 50, offset: int = 0
+                 ) -> list[ReviewItem]:
+    if status is not None and status not in rv.STATUSES:
+        raise ValidationError("status", f"must be one of: {', '.join(rv.STATUSES)}")
+    with uow:
+        out = []
+        for r in uow.reviews.list(status, limit, offset):
+            app = uow.applications.get(r.application_id)
+            assert app is not None
+            out.append(ReviewItem(r, app))
+        return out
+
+
+def get_review(uow: UnitOfWork, review_id: str) -> ReviewItem:
+    with uow:
+        r = uow.reviews.get(review_id)
+        if r is None:
+            raise NotFound(f"review {review_id} not found")
+        app = uow.applications.get(r.application_id)
+        assert app is not None
+        return ReviewItem(r, app)
+
+
+def decide_review(cmd: DecideReview, uow: UnitOfWork, actor: Principal) -> ReviewItem:
+    """One reviewer's decision; the final one approves (opening the line) or declines."""
+    decision, limit, comment = rv.parse_decision(cmd.decision, cmd.limit, cmd.comment)
+    with uow:
+        review = uow.reviews.get(cmd.review_id, for_update=True)
+        if review is None:
+            raise NotFound(f"review {cmd.review_id} not found")
+        app = uow.applications.get(review.application_id, for_update=True)
+        assert app is not None
+        now = uow.now()
+        updated = rv.decide(review, reviewer_id=actor.user_id, reviewer=actor.name,
+                            decision=decision, limit=limit, comment=comment, at=now)
+        updated = uow.reviews.update(updated)
+        uow.audit(actor, f"review.{decision}", "review", review.id, {
+            "application_id": app.id, "limit": None if limit is None else money_str(limit),
+            "comment": comment, "status": updated.status})
+        if updated.status == rv.DECIDED:
+            outcome = updated.outcome
+            assert outcome is not None
+            limit_final = updated.final_limit or ZERO
+            manual = catalogue.lookup("MANUAL_REVIEW").as_dict()
+            kept = [r for r in app.reasons if r["code"] != "MANUAL_REVIEW"]
+            app = replace(app, status=outcome, granted_limit=limit_final, decided_at=now,
+                          reasons=[manual, *kept][:catalogue.MAX_REASONS])
+            app = uow.applications.update(app)
+            if outcome == APPROVED:
+                line_id = open_approved_line(uow, app)
+                app = uow.applications.update(replace(app, line_id=line_id))
+            uow.audit(actor, f"application.{outcome}", "application", app.id, {
+                "review_id": review.id, "limit": money_str(limit_final),
+                "reviewers": [d.reviewer for d in updated.decisions], "line_id": app.line_id})
+            notify_decision(uow, app)
+        uow.commit()
+    return ReviewItem(updated, app)
