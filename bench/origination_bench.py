@@ -288,7 +288,9 @@ def http(args: argparse.Namespace) -> None:
         people_file.write_text(json.dumps(people))
         env = {**os.environ, "CREDITLINE_DATABASE_URL": url, "CREDITLINE_SECRET_KEY": SECRET,
                "CREDITLINE_ADMIN_TOKEN": ADMIN, "CREDITLINE_DATA_DIR": str(folder),
-               "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+               # this checkout's src first, so a second worktree benches its own code
+               "PYTHONPATH": os.pathsep.join(str(Path(__file__).resolve().parent.parent / d)
+                                             for d in ("src", ""))}
         servers = [subprocess.Popen([sys.executable, __file__, "serve", "--port",
                                      str(args.port + i)], env=env)
                    for i in range(args.workers)]

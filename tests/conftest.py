@@ -26,6 +26,7 @@ PG_URL = os.environ.get("CREDITLINE_TEST_PG_URL",
                         "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 ADMIN_TOKEN = "test-admin-token-0123456789"
 SECRET = "test-secret-key-for-field-encryption"
+AUDIT_KEY = "test-audit-key-kept-apart-from-the-data-key"
 
 
 def _pg_available() -> bool:
@@ -83,7 +84,7 @@ def clock() -> FixedClock:
 
 def make_container(url: str, tmp_path: Path, clock: FixedClock) -> Container:
     settings = Settings(database_url=url, admin_token=ADMIN_TOKEN, secret_key=SECRET,
-                        data_dir=tmp_path)
+                        audit_key=AUDIT_KEY, data_dir=tmp_path)
     return bootstrap(settings, clock=clock)
 
 

@@ -32,6 +32,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "contacts:read": frozenset({A, RO, RV, CO, AU}),
     "contacts:read_pii": frozenset({A, RO}),
     "audit:read": frozenset({A, AU}),
+    "audit:anchor": frozenset({A, AU}),  # sign the current heads with the audit key
     "users:create": frozenset({A}),
     "products:read": frozenset({A, RO, RV, CO, AU, SV}),  # product terms are not secret
     "lines:open": frozenset({A, RO}),

@@ -11,8 +11,9 @@ from typing import Any
 
 from sqlalchemy import Engine
 
+from creditline.audit import AuditKey
 from creditline.clock import Clock, SystemClock
-from creditline.crypto import FieldCipher, load_secret
+from creditline.crypto import FieldCipher, load_audit_key, load_secret
 from creditline.settings import Settings
 from creditline.store.db import make_engine, session_factory
 from creditline.store.migrate import upgrade
@@ -25,13 +26,15 @@ class Container:
     engine: Engine
     clock: Clock
     cipher: FieldCipher
+    audit_key: AuditKey
     services: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self._sessions = session_factory(self.engine)
 
     def uow(self) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self._sessions, self.clock, self.cipher, self.engine.dialect.name)
+        return SqlUnitOfWork(self._sessions, self.clock, self.cipher, self.engine.dialect.name,
+                             self.audit_key)
 
     def dispose(self) -> None:
         self.engine.dispose()
@@ -46,5 +49,6 @@ def bootstrap(settings: Settings | None = None, *, clock: Clock | None = None,
     if migrate:
         upgrade(engine)
     secret = load_secret(settings.secret_key, settings.resolved_data_dir())
+    audit_secret = load_audit_key(settings.audit_key, settings.resolved_data_dir(), secret)
     return Container(settings=settings, engine=engine, clock=clock or SystemClock(),
-                     cipher=FieldCipher(secret))
+                     cipher=FieldCipher(secret), audit_key=AuditKey(audit_secret))

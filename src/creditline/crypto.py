@@ -69,3 +69,32 @@ def load_secret(configured: str | None, data_dir: Path) -> str:
     log.warning("CREDITLINE_SECRET_KEY is not set; created key file %s — back it up, "
                 "without it encrypted identity numbers and phones cannot be read", path)
     return secret
+
+
+AUDIT_KEY_FILE = "creditline-audit.key"
+
+
+def load_audit_key(configured: str | None, data_dir: Path, data_secret: str) -> str:
+    """The audit chain's key: ``CREDITLINE_AUDIT_KEY``, else ``data_dir/creditline-audit.key``
+    (created on first use, beside the data key).  Kept apart from the data key so that whoever
+    may decrypt identities cannot also rewrite the audit log, and refused when it equals it."""
+    if configured:
+        secret = configured
+    else:
+        path = data_dir / AUDIT_KEY_FILE
+        if path.exists():
+            secret = path.read_text().strip()
+        else:
+            data_dir.mkdir(parents=True, exist_ok=True)
+            secret = secrets.token_urlsafe(48)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w") as fh:
+                fh.write(secret)
+            log.warning("CREDITLINE_AUDIT_KEY is not set; created key file %s — back it up "
+                        "and keep it apart from the data key: without it the audit log "
+                        "cannot be verified", path)
+    if len(secret) < 16:
+        raise ValueError("CREDITLINE_AUDIT_KEY must be at least 16 characters")
+    if hmac.compare_digest(secret.encode(), data_secret.encode()):
+        raise ValueError("CREDITLINE_AUDIT_KEY must differ from CREDITLINE_SECRET_KEY")
+    return secret

@@ -13,6 +13,8 @@ class Settings(BaseSettings):
     database_url: str = "sqlite:///creditline.db"
     admin_token: str | None = None
     secret_key: str | None = None
+    # HMAC key of the audit chain; never the same as ``secret_key`` (see crypto.load_audit_key)
+    audit_key: str | None = None
     data_dir: Path | None = None
     host: str = "127.0.0.1"
     port: int = 8000

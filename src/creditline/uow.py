@@ -9,9 +9,12 @@ failed command leaves no partial write.  Repositories are reached as attributes
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from creditline.auth import Principal
+
+if TYPE_CHECKING:
+    from creditline.clock import Clock
 
 
 class UnitOfWork(Protocol):
@@ -33,5 +36,8 @@ class UnitOfWork(Protocol):
         be built (``notify/``, docs/ARCHITECTURE.md)."""
 
     def now(self) -> datetime: ...
+
+    @property
+    def clock(self) -> Clock: ...
 
     def __getattr__(self, name: str) -> Any: ...

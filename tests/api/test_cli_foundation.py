@@ -8,7 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from creditline.cli import main
-from tests.conftest import SECRET, auth
+from tests.conftest import AUDIT_KEY, SECRET, auth
 
 
 def run_cli(args: list[str], monkeypatch: pytest.MonkeyPatch,
@@ -16,6 +16,7 @@ def run_cli(args: list[str], monkeypatch: pytest.MonkeyPatch,
     """Run the ``creditline`` console entry point in-process: (exit code, stdout, stderr)."""
     monkeypatch.setattr(sys, "argv", ["creditline", *args])
     monkeypatch.setenv("CREDITLINE_SECRET_KEY", SECRET)  # no key file in the working folder
+    monkeypatch.setenv("CREDITLINE_AUDIT_KEY", AUDIT_KEY)
     monkeypatch.delenv("CREDITLINE_DATABASE_URL", raising=False)
     capsys.readouterr()
     try:

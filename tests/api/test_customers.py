@@ -224,7 +224,8 @@ def test_registrations_are_audited_without_personal_data(
     text = repr(entries)
     assert "11010519491231002X" not in text and "13812341234" not in text
     assert api.get("/v1/audit/verify", headers=auditor).json() == {
-        "ok": True, "checked": 2, "first_bad_seq": None, "problem": None}
+        "ok": True, "checked": 2, "first_bad_seq": None, "problem": None, "stream": None,
+        "anchored": False}
 
 
 def test_the_unique_index_catches_a_duplicate_the_service_check_missed(

@@ -25,6 +25,7 @@ contacts:create           Y        Y          .        .        .       Y
 contacts:read             Y        Y          Y        Y        Y       .
 contacts:read_pii         Y        Y          .        .        .       .
 audit:read                Y        .          .        .        Y       .
+audit:anchor              Y        .          .        .        Y       .
 users:create              Y        .          .        .        .       .
 products:read             Y        Y          Y        Y        Y       Y
 lines:open                Y        Y          .        .        .       .

@@ -17,7 +17,7 @@ _bearer = HTTPBearer(auto_error=False)
 
 
 def get_container(request: Request) -> Container:
-    return request.app.state.container  # type: ignore[no-any-return]
+    return request.app.state.container
 
 
 ContainerDep = Annotated[Container, Depends(get_container)]

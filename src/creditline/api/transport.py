@@ -32,7 +32,7 @@ def set_nodelay(transport: asyncio.BaseTransport) -> bool:
     return True
 
 
-class NoDelayHTTPProtocol(AutoHTTPProtocol):  # type: ignore[misc,valid-type]
-    def connection_made(self, transport: asyncio.BaseTransport) -> None:  # type: ignore[override]
+class NoDelayHTTPProtocol(AutoHTTPProtocol):  # type: ignore[misc,valid-type]  # uvicorn types its runtime-chosen class as a variable, type[asyncio.Protocol]
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
         set_nodelay(transport)
         super().connection_made(transport)

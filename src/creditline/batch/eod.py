@@ -145,7 +145,7 @@ def iso_days(days: np.ndarray) -> list[str | None]:
     """Day numbers to ISO dates (vectorized); -1 means none."""
     text = np.datetime_as_string(days.astype("datetime64[D]"), unit="D").astype(object)
     text[days < 0] = None
-    return text.tolist()  # type: ignore[no-any-return]
+    return text.tolist()
 
 
 def outputs(res: k.DayResult, kin: KernelInput) -> PartitionOutput:
@@ -187,8 +187,8 @@ def outputs(res: k.DayResult, kin: KernelInput) -> PartitionOutput:
 def to_arrow(kin: KernelInput) -> tuple[pa.Table, pa.Table]:
     """A partition as two Arrow tables (lines, installments): the shape a Spark
     ``mapInArrow`` (or Polars, ``pl.from_arrow``) hands over and takes back."""
-    lines = pa.table({"line_id": kin.line_ids, **kin.lines})
-    inst = pa.table({"purchase_id": kin.purchase_ids, **kin.inst})
+    lines = pa.table({"line_id": kin.line_ids, **kin.lines})  # type: ignore[dict-item]  # pyarrow-stubs omit numpy arrays, which pa.table takes
+    inst = pa.table({"purchase_id": kin.purchase_ids, **kin.inst})  # type: ignore[dict-item]  # as above
     return lines, inst
 
 

@@ -21,9 +21,19 @@ app = typer.Typer(
 )
 
 
+_registered = False
+
+
 def _register() -> None:
-    """Import the command modules; each adds its commands or sub-app to ``app``."""
-    from creditline.cli import commands  # noqa: F401
+    """Add the command modules' commands and sub-apps to ``app``, once (tests call this too).
+    Imported here, not at the top, so that ``creditline.cli.app`` exists before any command
+    module is loaded."""
+    global _registered
+    if not _registered:
+        from creditline.cli.commands import register
+
+        register(app)
+        _registered = True
 
 
 def main() -> None:

@@ -1,9 +1,14 @@
-"""Registration of every command group; one line per bounded context."""
+"""Registration of every command group; one line per bounded context.
+
+The package root calls ``register(app)``; this module does not import the root back, so the
+two are not an import cycle."""
 
 from __future__ import annotations
 
-from creditline.cli import app, foundation
+import typer
+
 from creditline.cli import demo as demo_cli
+from creditline.cli import foundation
 from creditline.cli import model as model_cli
 from creditline.cli import products as products_cli
 from creditline.cli import report as report_cli
@@ -11,16 +16,19 @@ from creditline.cli import rules as rules_cli
 from creditline.cli import servicing as servicing_cli
 from creditline.cli import simulate as simulate_cli
 
-app.command("serve")(foundation.serve)
-app.add_typer(foundation.db_app, name="db")
-app.add_typer(foundation.users_app, name="users")
-app.add_typer(foundation.audit_app, name="audit")
-app.add_typer(model_cli.sub, name="model")
-app.add_typer(simulate_cli.sub, name="simulate")
-app.add_typer(rules_cli.sub, name="rules")
-app.add_typer(products_cli.sub, name="products")
-app.add_typer(report_cli.sub, name="report")
-app.command("eod")(servicing_cli.eod)
-app.add_typer(servicing_cli.sub, name="ledger")
-app.add_typer(servicing_cli.lines_app, name="lines")
-app.command("demo")(demo_cli.demo)
+
+def register(app: typer.Typer) -> None:
+    """Add every command and sub-app to ``app``."""
+    app.command("serve")(foundation.serve)
+    app.add_typer(foundation.db_app, name="db")
+    app.add_typer(foundation.users_app, name="users")
+    app.add_typer(foundation.audit_app, name="audit")
+    app.add_typer(model_cli.sub, name="model")
+    app.add_typer(simulate_cli.sub, name="simulate")
+    app.add_typer(rules_cli.sub, name="rules")
+    app.add_typer(products_cli.sub, name="products")
+    app.add_typer(report_cli.sub, name="report")
+    app.command("eod")(servicing_cli.eod)
+    app.add_typer(servicing_cli.sub, name="ledger")
+    app.add_typer(servicing_cli.lines_app, name="lines")
+    app.command("demo")(demo_cli.demo)

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from creditline.audit import verify_chain
+from creditline.audit import ANCHOR_PREFIX, Anchor, AuditKey, BadAnchor, parse_anchor
 from creditline.auth import SYSTEM, hash_token, new_token, parse_role
 from creditline.cli.common import DbOption, console, container_for, err_console, settings_for
 from creditline.errors import Conflict, ValidationError
@@ -15,7 +15,8 @@ from creditline.store.migrate import current_heads, upgrade
 
 db_app = typer.Typer(help="Database schema (Alembic migrations).", no_args_is_help=True)
 users_app = typer.Typer(help="API users and their bearer tokens.", no_args_is_help=True)
-audit_app = typer.Typer(help="The hash-chained audit log.", no_args_is_help=True)
+audit_app = typer.Typer(help="The keyed, append-only audit log: verify it, anchor its heads.",
+                         no_args_is_help=True)
 
 
 def serve(
@@ -76,14 +77,55 @@ def users_create(
     typer.echo(token)
 
 
+def _read_anchor(value: str, key: AuditKey) -> Anchor:
+    """``--anchor`` is the anchor text itself or a file holding it."""
+    from pathlib import Path
+
+    text = value
+    if not value.strip().startswith(ANCHOR_PREFIX):
+        path = Path(value)
+        if not path.is_file():
+            raise ValidationError("--anchor", "must be an anchor printed by 'creditline audit "
+                                              "anchor' or a file holding one")
+        text = path.read_text()
+    try:
+        return parse_anchor(text, key)
+    except BadAnchor as exc:
+        raise ValidationError("--anchor", str(exc)) from None
+
+
 @audit_app.command("verify")
-def audit_verify(db: DbOption = None) -> None:
-    """Check the audit chain; exit 1 and name the first bad entry if it was tampered with."""
+def audit_verify(
+    db: DbOption = None,
+    anchor: Annotated[str | None, typer.Option(
+        help="An anchor from 'creditline audit anchor' (the text, or a file holding it): also "
+             "check that the log still holds those heads unchanged and extends from them.")] = None,
+) -> None:
+    """Check the audit chain and its signed heads; exit 1 naming the first bad entry or stream."""
+    container = container_for(db)
+    expected = _read_anchor(anchor, container.audit_key) if anchor else None
+    with container.uow() as uow:
+        report = uow.audit_log.verify(expected)
+    if report.ok:
+        against = f"; extends the anchor of {expected.at}" if expected else ""
+        console.print(f"audit chain intact: {report.checked} entries{against}")
+        return
+    where = f" at seq {report.first_bad_seq}" if report.first_bad_seq is not None else ""
+    err_console.print(f"audit chain BROKEN{where}: {report.problem}")
+    raise typer.Exit(1)
+
+
+@audit_app.command("anchor")
+def audit_anchor(db: DbOption = None) -> None:
+    """Print the signed heads of the audit log (one line, on stdout) to keep outside the
+    database; 'audit verify --anchor' proves later that the log still extends from them."""
     container = container_for(db)
     with container.uow() as uow:
-        report = verify_chain(uow.audit_log.iterate())
-    if report.ok:
-        console.print(f"audit chain intact: {report.checked} entries")
-        return
-    err_console.print(f"audit chain BROKEN at seq {report.first_bad_seq}: {report.problem}")
-    raise typer.Exit(1)
+        found, report = uow.audit_log.anchor(uow.now())
+    if not report.ok:
+        where = f" at seq {report.first_bad_seq}" if report.first_bad_seq is not None else ""
+        err_console.print(f"audit chain BROKEN{where}: {report.problem}; no anchor written")
+        raise typer.Exit(1)
+    err_console.print(f"audit anchor: {found.total} entries, heads hash {found.digest}, "
+                      f"at {found.at}")
+    typer.echo(found.token(container.audit_key))

@@ -51,8 +51,8 @@ class Ring:
         }
 
 
-def ring_graph(links: Iterable[Link]) -> nx.Graph:
-    g: nx.Graph = nx.Graph()
+def ring_graph(links: Iterable[Link]) -> nx.Graph[tuple[str, str]]:
+    g: nx.Graph[tuple[str, str]] = nx.Graph()
     for link in links:
         g.add_node(("c", link.customer_id), kind="customer")
         g.add_node((link.kind, link.value), kind=link.kind)

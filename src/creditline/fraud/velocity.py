@@ -28,7 +28,8 @@ class ApplicationKeys:
     ip: str | None
 
     def get(self, key: str) -> str | None:
-        return getattr(self, key)  # type: ignore[no-any-return]
+        value: str | None = getattr(self, key)
+        return value
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ dimension on each posting, not one account per line.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from enum import StrEnum
 
 
@@ -91,7 +92,7 @@ def account(code: str) -> Account:
         raise KeyError(f"unknown account {code!r}") from None
 
 
-def balance_in_own_terms(code: str, signed_sum: object) -> object:
+def balance_in_own_terms(code: str, signed_sum: Decimal) -> Decimal:
     """A signed posting sum turned into the account's own sign (a liability's credit
     balance as a positive number)."""
-    return signed_sum * account(code).type.normal_sign  # type: ignore[operator]
+    return signed_sum * account(code).type.normal_sign

@@ -85,7 +85,7 @@ def _table_node(name: str, doc: Any) -> dict[str, Any]:
     if len(tables) != 1:
         raise ValidationError("rules", f"{name} must hold exactly one decision table, "
                                        f"found {len(tables)}")
-    node = json.loads(json.dumps(tables[0]))
+    node: dict[str, Any] = json.loads(json.dumps(tables[0]))
     content = node.get("content") or {}
     if not content.get("outputPath"):
         raise ValidationError("rules", f"{name}: the decision table needs an outputPath")

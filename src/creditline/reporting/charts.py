@@ -9,8 +9,7 @@ import base64
 import io
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
-
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 
@@ -30,16 +29,17 @@ def png(fig: Figure, dpi: int = 96) -> str:
     return base64.b64encode(buf.getvalue()).decode("ascii")
 
 
-def figure(width: float = 5.2, height: float = 3.4, *, frame: bool = False) -> tuple[Figure, Any]:
+def figure(width: float = 5.2, height: float = 3.4, *, frame: bool = False
+           ) -> tuple[Figure, Axes]:
     """A figure with one axes; without ``frame`` the top and right spines are hidden."""
     fig = Figure(figsize=(width, height))
-    ax = fig.subplots()
+    ax: Axes = fig.subplots()
     if not frame:
         ax.spines[["top", "right"]].set_visible(False)
     return fig, ax
 
 
-def legend_right(ax: Any) -> None:
+def legend_right(ax: Axes) -> None:
     """Legends sit to the right of the plot, never over the bars."""
     ax.legend(fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
 
@@ -49,7 +49,7 @@ def amount(text: str) -> float:
     return float(Decimal(text))
 
 
-def thousands(x: float, _pos: int = 0) -> str:
+def thousands(x: float, _pos: float = 0) -> str:
     """An axis tick as 12k / 1.5M."""
     if abs(x) >= 1e6:
         return f"{x / 1e6:.1f}M"

@@ -97,7 +97,7 @@ class VariableBins:
             idx[np.isnan(values)] = self.missing_slot
             return idx
         assert self._index is not None
-        pos = self._index.get_indexer(values)
+        pos = self._index.get_indexer(pd.Index(values))
         idx = np.where(pos >= 0, self._codes[np.maximum(pos, 0)], self.other_bin)
         idx[pd.isna(values)] = self.missing_slot
         return idx.astype(np.intp, copy=False)
@@ -202,7 +202,7 @@ def optimal_groups(good: np.ndarray, bad: np.ndarray, *, min_count: float, shape
                 from_k[m, p, i, js] = cand_k
                 from_p[m, p, i, js] = cand_p
     final = best[:, :, :, n]
-    m, p, i = np.unravel_index(int(np.argmax(final)), final.shape)
+    m, p, i = (int(x) for x in np.unravel_index(int(np.argmax(final)), final.shape))
     if not np.isfinite(final[m, p, i]):
         return [0]
     starts = []

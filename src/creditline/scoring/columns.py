@@ -24,7 +24,7 @@ class InputError(ValidationError, ValueError):
     """Bad model input; also a ``ValueError`` so scikit-learn tooling recognises it."""
 
 
-class ModelNotFitted(NotFittedError, SklearnNotFittedError):
+class ModelNotFitted(NotFittedError, SklearnNotFittedError):  # type: ignore[misc]  # scikit-learn has no type stubs: its classes are Any
     """Creditline's ``NotFittedError`` that scikit-learn also recognises as its own."""
 
 

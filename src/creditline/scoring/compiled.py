@@ -25,7 +25,7 @@ from bisect import bisect_right
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, SupportsFloat, cast
 
 import numpy as np
 import pandas as pd
@@ -111,7 +111,7 @@ class CompiledVariable:
         """Slot per row (used for reasons and stability, where the slot itself matters)."""
         if self.kind == "numeric":
             return np.searchsorted(self.edges_nan, values, side="right")
-        pos = self._index.get_indexer(values)
+        pos = self._index.get_indexer(pd.Index(values))
         codes = np.fromiter(self.categories.values(), dtype=np.intp, count=len(self.categories))
         idx = np.where(pos >= 0, codes[np.maximum(pos, 0)] if len(codes) else 0, self.other_slot)
         idx[pd.isna(values)] = self.missing_slot
@@ -121,11 +121,12 @@ class CompiledVariable:
         """One hash pass per batch: ``(codes, points_by_code)`` with code -1 (missing) picking
         the last entry, so chunks then need only a ``take``.  A ``pd.Categorical`` already
         carries its codes: only its (few) categories are looked up, no row is hashed."""
+        uniques: pd.Index | np.ndarray
         if isinstance(values, pd.Categorical):
             codes, uniques = values.codes, values.categories
         else:
             codes, uniques = pd.factorize(values, use_na_sentinel=True)
-        pos = self._index.get_indexer(uniques)
+        pos = self._index.get_indexer(pd.Index(uniques))
         by_code = np.append(self._by_pos.take(pos), self.missing_points)
         return codes, by_code
 
@@ -137,7 +138,7 @@ class CompiledVariable:
             else:
                 out += self._grid_points(values)
             return
-        pts = self._by_pos.take(self._index.get_indexer(values))
+        pts = self._by_pos.take(self._index.get_indexer(pd.Index(values)))
         missing = pd.isna(values)
         if missing.any():
             pts[missing] = self.missing_points
@@ -150,7 +151,7 @@ class CompiledVariable:
         t += g.offset
         np.clip(t, 1.0, len(g.cells) - 1.0, out=t)  # keeps NaN
         np.fmax(t, 0.0, out=t)  # NaN -> cell 0, the missing points
-        pts = g.cells.take(t.astype(np.intp))
+        pts: np.ndarray = g.cells.take(t.astype(np.intp))
         exact = np.flatnonzero(np.isnan(pts))
         if exact.size:
             pts[exact] = self.points.take(
@@ -162,7 +163,7 @@ class CompiledVariable:
             if value is None:
                 return self.missing_points
             try:
-                v = float(value)  # type: ignore[arg-type]
+                v = float(cast(SupportsFloat | str, value))  # else float() raises TypeError
             except (TypeError, ValueError):
                 raise InputError(self.name, "must be numeric (the model binned it as a number)"
                                  ) from None
@@ -213,7 +214,7 @@ class CompiledScorecard:
         z = (self.scaling.offset - self.score_one(row)) / self.scaling.factor
         return 1.0 / (1.0 + math.exp(-z))
 
-    def score_columns(self, columns: Mapping[str, np.ndarray], n_rows: int,
+    def score_columns(self, columns: Mapping[str, np.ndarray | pd.Categorical[Any]], n_rows: int,
                       n_threads: int | None = None) -> np.ndarray:
         """Scores of a batch given numpy columns (numeric float64; categorical as an object
         array of text, or a ``pd.Categorical`` with text categories)."""
@@ -266,6 +267,6 @@ def _as_float(name: str, v: object) -> float:
     if v is pd.NA or v is pd.NaT:
         return math.nan
     try:
-        return float(v)  # type: ignore[arg-type]
+        return float(cast(SupportsFloat | str, v))  # else float() raises TypeError
     except (TypeError, ValueError):
         raise InputError(name, "must be numeric (the model binned it as a number)") from None

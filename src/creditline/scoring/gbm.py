@@ -32,7 +32,7 @@ _PARAMS = ("n_estimators", "learning_rate", "num_leaves", "max_depth", "min_chil
            "subsample", "colsample_bytree", "reg_lambda")
 
 
-class GBMScorecard(BaseEstimator):
+class GBMScorecard(BaseEstimator):  # type: ignore[misc]  # scikit-learn has no type stubs: its classes are Any
     """Gradient-boosted challenger.  ``monotone_constraints`` maps a column to +1 (higher value,
     higher risk) or -1 (higher value, lower risk); LightGBM enforces it in every tree."""
 
@@ -141,7 +141,7 @@ class GBMScorecard(BaseEstimator):
         for j, v in enumerate(self.variables_):
             if v in self.categories_:
                 cats = self.categories_[v]
-                pos = pd.Index(cats).get_indexer(data[v]).astype(np.float64)
+                pos = pd.Index(cats).get_indexer(pd.Index(data[v])).astype(np.float64)
                 pos[pos < 0] = len(cats)  # unseen category: its own code
                 pos[pd.isna(data[v])] = np.nan
                 out[:, j] = pos
@@ -194,7 +194,8 @@ class GBMScorecard(BaseEstimator):
 
     def predict(self, X: Any) -> np.ndarray:
         self._check_fitted()
-        return self.classes_[(self.predict_proba(X)[:, 1] >= 0.5).astype(int)]
+        labels: np.ndarray = self.classes_[(self.predict_proba(X)[:, 1] >= 0.5).astype(int)]
+        return labels
 
     def score(self, X: Any) -> np.ndarray:
         """Points on the same scale as the scorecard, so champion and challenger compare."""

@@ -72,7 +72,7 @@ def psi_from_counts(expected: np.ndarray, actual: np.ndarray) -> float:
 
 
 def psi(expected: np.ndarray, actual: np.ndarray, *, n_bands: int = 10,
-        edges: Sequence[float] | None = None) -> float:
+        edges: Sequence[float] | np.ndarray | None = None) -> float:
     """PSI of a numeric quantity (usually the score) between a baseline and a current sample;
     bands are baseline deciles unless ``edges`` are given; missing values form their own band.
     Rule of thumb: < 0.1 stable, 0.1-0.25 watch, > 0.25 shifted."""

@@ -68,15 +68,15 @@ def monitor(model: Any, baseline: Any, current: Any, *, psi_limit: float = DEFAU
             rows.append(DriftRow(var.name, "variable", value, ""))
     else:
         needed = list(model.variables_)
-        b_cols = to_columns(_select(baseline, needed), list(model.categories_)).data
-        c_cols = to_columns(_select(current, needed), list(model.categories_)).data
+        b_data = to_columns(_select(baseline, needed), list(model.categories_)).data
+        c_data = to_columns(_select(current, needed), list(model.categories_)).data
         for v in needed:
             if v in model.categories_:
-                b, c = _category_counts(b_cols[v], c_cols[v])
+                b, c = _category_counts(b_data[v], c_data[v])
                 value = psi_from_counts(b, c)
             else:
-                cuts = quantile_edges(b_cols[v], n_bands)
-                value = psi(b_cols[v], c_cols[v], edges=cuts)
+                cuts = quantile_edges(b_data[v], n_bands)
+                value = psi(b_data[v], c_data[v], edges=cuts)
             rows.append(DriftRow(v, "variable", value, ""))
     rows = [DriftRow(r.item, r.kind, r.psi, _status(r.psi, warn_limit, psi_limit)) for r in rows]
     return DriftReport(rows, psi_limit, warn_limit, len(s_base), len(s_cur))

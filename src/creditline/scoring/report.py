@@ -56,8 +56,8 @@ def _ks(y: np.ndarray, score: np.ndarray, ks: float) -> Chart:
 def _distribution(y: np.ndarray, score: np.ndarray) -> Chart:
     fig, ax = figure(5, 4, frame=True)
     bins = np.histogram_bin_edges(score, bins=40)
-    ax.hist(score[y == 0], bins=bins, alpha=0.6, density=True, label="good")
-    ax.hist(score[y == 1], bins=bins, alpha=0.6, density=True, label="bad")
+    ax.hist(score[y == 0], bins=bins, alpha=0.6, density=True, label="good")  # type: ignore[arg-type]  # matplotlib's stubs say Sequence[float]; it takes an array
+    ax.hist(score[y == 1], bins=bins, alpha=0.6, density=True, label="bad")  # type: ignore[arg-type]  # as above
     ax.set_xlabel("score")
     ax.set_ylabel("density")
     ax.legend()

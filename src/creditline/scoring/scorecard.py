@@ -30,6 +30,7 @@ from creditline.scoring.binning import (
 from creditline.scoring.columns import (
     Columns,
     InputError,
+    Kind,
     ModelNotFitted,
     as_categorical,
     as_numeric,
@@ -83,7 +84,7 @@ def _json_number(v: float) -> float | int:
     return int(v) if float(v).is_integer() and abs(v) < 2**53 else float(v)
 
 
-class Scorecard(BaseEstimator):
+class Scorecard(BaseEstimator):  # type: ignore[misc]  # scikit-learn has no type stubs: its classes are Any
     """WOE logistic-regression scorecard with optimal binning and points scaling.
 
     Parameters
@@ -321,7 +322,7 @@ class Scorecard(BaseEstimator):
                              for v in self.variables_]
 
     def _columns_for(self, X: Any, needed: Sequence[str],
-                     cols_kinds: Mapping[str, str] | None = None) -> Columns:
+                     cols_kinds: Mapping[str, Kind] | None = None) -> Columns:
         """Only the columns the card needs, converted to the kind the card binned them as."""
         kinds = cols_kinds if cols_kinds is not None else self.input_kinds_
         needed = list(needed)
@@ -347,7 +348,7 @@ class Scorecard(BaseEstimator):
                      else [f"x{i}" for i in range(arr.shape[1])])
             pos = {n: i for i, n in enumerate(names)}
             data = {v: arr[:, pos[v]] for v in needed}
-            cols = Columns(needed, data, {v: kinds.get(v, "numeric") for v in needed},  # type: ignore[misc]
+            cols = Columns(needed, data, {v: kinds.get(v, "numeric") for v in needed},
                            arr.shape[0], False)
         data = {}
         for v in needed:
@@ -355,7 +356,7 @@ class Scorecard(BaseEstimator):
                 data[v] = as_categorical(np.asarray(cols.data[v]))
             else:
                 data[v] = as_numeric(v, np.asarray(cols.data[v]))
-        return Columns(needed, data, {v: kinds.get(v, "numeric") for v in needed},  # type: ignore[misc]
+        return Columns(needed, data, {v: kinds.get(v, "numeric") for v in needed},
                        cols.n_rows, cols.from_frame)
 
     def score(self, X: Any) -> np.ndarray:
@@ -381,7 +382,8 @@ class Scorecard(BaseEstimator):
     def predict(self, X: Any) -> np.ndarray:
         """Label at the 0.5 threshold; real cut-offs belong to policy, not to the model."""
         self._check_fitted()
-        return self.classes_[(self.predict_proba(X)[:, 1] >= 0.5).astype(int)]
+        labels: np.ndarray = self.classes_[(self.predict_proba(X)[:, 1] >= 0.5).astype(int)]
+        return labels
 
     def score_one(self, row: Mapping[str, object]) -> float:
         """Score of one application from a plain mapping (the checkout path)."""
@@ -530,10 +532,12 @@ class Scorecard(BaseEstimator):
             good = [b["good"] for b in e["bins"]]
             bad = [b["bad"] for b in e["bins"]]
             if e["kind"] == "numeric":
-                vb = VariableBins(name, "numeric", good, bad, edges=e["edges"], trend=e["trend"])
+                vb = VariableBins(name, "numeric", np.asarray(good, dtype=np.float64),
+                                  np.asarray(bad, dtype=np.float64), edges=e["edges"], trend=e["trend"])
             else:
                 groups = [b.get("categories", []) for b in e["bins"][:-1]]
-                vb = VariableBins(name, "categorical", good, bad, groups=groups,
+                vb = VariableBins(name, "categorical", np.asarray(good, dtype=np.float64),
+                                  np.asarray(bad, dtype=np.float64), groups=groups,
                                   other_bin=int(e["other_bin"]), trend=e["trend"])
             card.bins_[name] = vb
             card.variables_.append(name)
@@ -568,7 +572,7 @@ SMALL_FRAME_ROWS = 64
 
 
 def _category_codes(X: Any, needed: Sequence[str],
-                    kinds: Mapping[str, str]) -> dict[str, pd.Categorical]:
+                    kinds: Mapping[str, str]) -> dict[str, pd.Categorical[str]]:
     """Categorical-dtype columns of a pandas frame, kept as codes with text categories, so
     batch scoring looks up each category once instead of hashing every row (the text
     conversion ``to_columns`` does is then not used for them).  Columns whose categories
@@ -576,7 +580,7 @@ def _category_codes(X: Any, needed: Sequence[str],
     if not isinstance(X, pd.DataFrame):
         return {}
     label = {str(c): c for c in X.columns}
-    out: dict[str, pd.Categorical] = {}
+    out: dict[str, pd.Categorical[str]] = {}
     for v in needed:
         if kinds.get(v) != "categorical" or v not in label:
             continue
@@ -586,7 +590,7 @@ def _category_codes(X: Any, needed: Sequence[str],
         cat = s.array
         text = [category_text(c) for c in cat.categories]
         if len(set(text)) == len(text):
-            out[v] = pd.Categorical.from_codes(cat.codes, categories=text)
+            out[v] = pd.Categorical.from_codes(cat.codes, categories=pd.Index(text))
     return out
 
 

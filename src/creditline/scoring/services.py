@@ -32,10 +32,13 @@ class ModelRef:
     version: int | None = None
 
     def resolve(self, uow: UnitOfWork) -> ModelRecord:
+        record: ModelRecord
         if self.model_id:
-            return uow.models.get(self.model_id)  # type: ignore[no-any-return]
+            record = uow.models.get(self.model_id)
+            return record
         if self.name and self.version is not None:
-            return uow.models.find(self.name, self.version)  # type: ignore[no-any-return]
+            record = uow.models.find(self.name, self.version)
+            return record
         raise ValidationError("model", "give an id, or a name and a version")
 
 
@@ -90,4 +93,5 @@ def list_models(uow: UnitOfWork, actor: Principal, name: str | None = None,
                 status: ModelStatus | None = None) -> list[ModelRecord]:
     actor.require("models:read")
     with uow:
-        return uow.models.list(name=name, status=status)  # type: ignore[no-any-return]
+        records: list[ModelRecord] = uow.models.list(name=name, status=status)
+        return records

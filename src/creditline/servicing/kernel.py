@@ -139,7 +139,8 @@ def _sort_order(src: Columns) -> np.ndarray | None:
 
 
 def _round_half_up_share(amount: np.ndarray, share_e8: np.ndarray) -> np.ndarray:
-    return (amount * share_e8 + RATE_SCALE // 2) // RATE_SCALE
+    share: np.ndarray = (amount * share_e8 + RATE_SCALE // 2) // RATE_SCALE
+    return share
 
 
 def apply_credit(budget: np.ndarray, inst: Columns, line_wf: np.ndarray,

@@ -111,7 +111,7 @@ class SetStatus:
 # ----- helpers
 
 def _today(uow: UnitOfWork, on: date | None) -> date:
-    return on if on is not None else uow.clock.today()  # type: ignore[no-any-return]
+    return on if on is not None else uow.clock.today()
 
 
 def _locked_line(uow: UnitOfWork, line_id: str, on: date | None) -> tuple[Line, date]:

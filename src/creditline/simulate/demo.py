@@ -127,6 +127,7 @@ def _check_empty(container: Container) -> None:
     from sqlalchemy import text
 
     with container.uow() as uow:
+        assert uow.session is not None  # set by entering the unit of work
         n = uow.session.execute(text("SELECT COUNT(*) FROM customers")).scalar_one()
     if n:
         raise ValidationError("db", f"the demo needs an empty database; this one already has "

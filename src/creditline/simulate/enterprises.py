@@ -11,6 +11,7 @@ Industry downturns (shared with the persons' economy) raise the default hazard.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -108,7 +109,7 @@ def build_enterprises(seed: np.random.SeedSequence, m: int, as_of: date, *, defa
     assets = revenue / turnover * np.exp(0.3 * g.standard_normal(m))
     leverage = np.clip(sigmoid(np.log(lev_mean / (1 - lev_mean)) + 0.5 * distress
                                 + 0.4 * g.standard_normal(m)), 0.05, 1.3)
-    yuan = lambda x: np.round(x).astype(np.int64)  # noqa: E731 - statements are in whole yuan
+    yuan: Callable[[np.ndarray], np.ndarray] = lambda x: np.round(x).astype(np.int64)  # noqa: E731 - statements are in whole yuan
     revenue_y, assets_y = yuan(revenue), yuan(assets)
     liabilities_y = yuan(assets * leverage)
     current_assets_y = yuan(assets * np.clip(current_share + 0.1 * g.standard_normal(m), 0.05, 0.95))

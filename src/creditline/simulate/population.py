@@ -73,6 +73,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import cast
 
 import numpy as np
 import polars as pl
@@ -145,16 +146,21 @@ class Population:
         out: dict[str, float | int] = {
             "persons": self.persons.height,
             "contacts": self.contacts.height,
-            "default_rate": float(t["bad"].mean() or 0.0),
-            "mean_pd_true": float(t["pd_true"].mean() or 0.0),
-            "fraud_share": float(t["is_fraud"].mean() or 0.0),
+            "default_rate": _mean(t["bad"]),
+            "mean_pd_true": _mean(t["pd_true"]),
+            "fraud_share": _mean(t["is_fraud"]),
             "fraud_rings": int(t["ring_id"].n_unique() - (1 if t["ring_id"].null_count() else 0)),
             "bust_outs": int(t["bust_out"].sum()),
             "enterprises": self.enterprises.height,
         }
         if self.enterprises.height:
-            out["enterprise_default_rate"] = float(self.enterprise_truth["bad"].mean() or 0.0)
+            out["enterprise_default_rate"] = _mean(self.enterprise_truth["bad"])
         return out
+
+
+def _mean(column: pl.Series) -> float:
+    """Mean of a numeric column, 0 for an empty one (polars types ``mean()`` as any literal)."""
+    return float(cast(float | None, column.mean()) or 0.0)
 
 
 def generate_population(n: int, seed: int, *, enterprises: int = 0, as_of: date = DEFAULT_AS_OF,

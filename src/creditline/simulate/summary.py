@@ -133,8 +133,8 @@ def _scores(apps: list[ApplicationRecord]) -> dict[str, Any]:
     edges = np.arange(lo, hi + SCORE_BIN, SCORE_BIN)
     bad = np.array([a.bad for a in scored], dtype=bool)
     by_score = [a for a in scored if not a.declined_by and not a.referred_by]
-    approved = [a.score for a in by_score if a.status == APPROVED]
-    referred = [a.score for a in by_score if a.status == REFERRED]
+    approved = [a.score for a in by_score if a.status == APPROVED and a.score is not None]
+    referred = [a.score for a in by_score if a.status == REFERRED and a.score is not None]
     return {"edges": edges.tolist(),
             "good": np.histogram(s[~bad], edges)[0].tolist(),
             "bad": np.histogram(s[bad], edges)[0].tolist(),

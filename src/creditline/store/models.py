@@ -77,7 +77,7 @@ class SqlModelRepository:
                     .values(**{k: v for k, v in values.items() if k != "id"}))
         except IntegrityError:
             raise Conflict(f"{record.name} already has a champion") from None
-        if result.rowcount != 1:  # type: ignore[attr-defined]
+        if result.rowcount != 1:  # type: ignore[attr-defined]  # SQLAlchemy types Session.execute() as Result; rowcount is on the CursorResult it returns
             raise ConcurrencyError(f"{record.label} changed since it was read; retry")
         return self.get(record.id)
 

@@ -134,7 +134,7 @@ class SqlApplicationRepository:
         result = self.s.execute(update(applications).where(
             applications.c.id == app.id, applications.c.version == app.version).values(
             **{k: v for k, v in values.items() if k != "id"}))
-        if result.rowcount != 1:  # type: ignore[attr-defined]
+        if result.rowcount != 1:  # type: ignore[attr-defined]  # SQLAlchemy types Session.execute() as Result; rowcount is on the CursorResult it returns
             raise ConcurrencyError(f"application {app.id} changed since it was read; retry")
         return _app_row_version(app, app.version + 1)
 
@@ -283,7 +283,7 @@ class SqlReviewRepository:
             status=review.status, decisions=[d.as_json() for d in review.decisions],
             decided_at=review.decisions[-1].at if review.status == "decided" else None,
             version=review.version + 1))
-        if result.rowcount != 1:  # type: ignore[attr-defined]
+        if result.rowcount != 1:  # type: ignore[attr-defined]  # SQLAlchemy types Session.execute() as Result; rowcount is on the CursorResult it returns
             raise ConcurrencyError(f"review {review.id} changed since it was read; retry")
         return replace(review, version=review.version + 1)
 
@@ -391,7 +391,7 @@ class SqlSpecialTermsRepository:
             special_terms.c.id == st.id, special_terms.c.version == st.version).values(
             status=st.status, decided_by=st.decided_by, decided_by_name=st.decided_by_name,
             decided_at=st.decided_at, comment=st.comment, version=st.version + 1))
-        if result.rowcount != 1:  # type: ignore[attr-defined]
+        if result.rowcount != 1:  # type: ignore[attr-defined]  # SQLAlchemy types Session.execute() as Result; rowcount is on the CursorResult it returns
             raise ConcurrencyError(f"special terms {st.id} changed since they were read; retry")
         return replace(st, version=st.version + 1)
 

@@ -104,7 +104,7 @@ class SqlCustomerRepository:
 
     # -- look-ups by keyed hash (fraud linking) ----------------------------------------------
     def phone_hash(self, phone: str) -> str:
-        return self.cipher.blind_index(phone)  # type: ignore[no-any-return]
+        return self.cipher.blind_index(phone)
 
     def ids_by_phone_hash(self, phone_hash: str) -> list[str]:
         return list(self.s.execute(select(customers.c.id).where(
@@ -117,13 +117,13 @@ class SqlCustomerRepository:
 
     # -- helpers ---------------------------------------------------------------------------
     def _enc(self, value: str | None) -> str | None:
-        return None if value is None else self.cipher.encrypt(value)  # type: ignore[no-any-return]
+        return None if value is None else self.cipher.encrypt(value)
 
     def _hash(self, value: str | None) -> str | None:
-        return None if value is None else self.cipher.blind_index(value)  # type: ignore[no-any-return]
+        return None if value is None else self.cipher.blind_index(value)
 
     def _dec(self, value: str | None) -> str | None:
-        return None if value is None else self.cipher.decrypt(value)  # type: ignore[no-any-return]
+        return None if value is None else self.cipher.decrypt(value)
 
     def _customer(self, r: Any) -> Customer:
         consents = Consents.from_dict(r.consents or {})

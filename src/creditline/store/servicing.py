@@ -165,7 +165,7 @@ class SqlServicingRepository:
             "credit_limit": line.limit, "version": line.version + 1,
             "next_eod": None,  # something happened: end of day looks at the line again
             **{f: getattr(line, f) for f in LINE_FIELDS}})
-        if res.rowcount != 1:  # type: ignore[attr-defined]
+        if res.rowcount != 1:  # type: ignore[attr-defined]  # SQLAlchemy types Session.execute() as Result; rowcount is on the CursorResult it returns
             raise ConcurrencyError(f"credit line {line.id} was changed by someone else; retry")
         line.version += 1
 
@@ -284,7 +284,7 @@ class SqlServicingRepository:
             "UPDATE credit_lines SET last_eod = :d WHERE status <> 'closed' AND last_eod = :prev "
             "AND next_eod IS NOT NULL AND next_eod > :d"),
             {"d": self._date(day), "prev": self._date(day - timedelta(days=1))})
-        return int(res.rowcount or 0)  # type: ignore[attr-defined]
+        return int(res.rowcount or 0)  # type: ignore[attr-defined]  # SQLAlchemy types Session.execute() as Result; rowcount is on the CursorResult it returns
 
     def eod_lines(self, day: date, *, after: str | None = None, limit: int | None = None,
                   line_ids: Sequence[str] | None = None, lock: bool = True) -> dict[str, list[Any]]:

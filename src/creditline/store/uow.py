@@ -7,10 +7,10 @@ import importlib
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, text, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from creditline.audit import GENESIS, canonical, chain_hash
+from creditline.audit import AuditKey, canonical, stream_of
 from creditline.auth import Principal
 from creditline.clock import Clock
 from creditline.crypto import FieldCipher
@@ -32,12 +32,19 @@ REPOSITORIES: dict[str, str] = {
     "ledger": "creditline.store.ledger:SqlLedgerRepository",
 }
 
-# Built once with bind parameters: these run in every command.
-_AUDIT_TAKE = (update(audit_head).where(audit_head.c.id == 1)
+# Built once with bind parameters: these run in every command that audits.  The take locks
+# one stream's head row (not a global one) until commit; on PostgreSQL it also draws the
+# global seqs of the entries from ``audit_log_seq`` in the same round trip.
+_AUDIT_TAKE_PG = text(
+    "UPDATE audit_head SET seq = seq + :n WHERE id = :s RETURNING seq, hash, "
+    "(SELECT array_agg(nextval('audit_log_seq')) FROM generate_series(1, :n)) AS seqs")
+_AUDIT_TAKE = (update(audit_head).where(audit_head.c.id == bindparam("s"))
                .values(seq=audit_head.c.seq + bindparam("n"))
                .returning(audit_head.c.seq, audit_head.c.hash))
+_AUDIT_MAX_SEQ = select(func.coalesce(func.max(audit_log.c.seq), 0))
 _AUDIT_INSERT = insert(audit_log)
-_AUDIT_SET_HASH = update(audit_head).where(audit_head.c.id == 1).values(hash=bindparam("h"))
+_AUDIT_SET_HEAD = (update(audit_head).where(audit_head.c.id == bindparam("s"))
+                   .values(hash=bindparam("h"), mac=bindparam("m")))
 _OUTBOX_INSERT = insert(outbox)
 
 
@@ -45,10 +52,11 @@ class SqlUnitOfWork:
     """``with uow: ...; uow.commit()``; leaving the block without commit rolls back."""
 
     def __init__(self, sessions: sessionmaker[Session], clock: Clock, cipher: FieldCipher,
-                 dialect: str) -> None:
+                 dialect: str, audit_key: AuditKey) -> None:
         self._sessions = sessions
         self.clock = clock
         self.cipher = cipher
+        self.audit_key = audit_key
         self.dialect = dialect
         self.session: Session | None = None
         self._repos: dict[str, Any] = {}
@@ -115,35 +123,44 @@ class SqlUnitOfWork:
         """Queue an entry for the audit chain; the queue is chained and written just before
         the transaction commits (``_flush_audit``), in the order the entries were made.
 
-        Why at commit: the chain's single ``audit_head`` row is a lock every writer shares.
-        Taking it last and holding it only for the commit keeps the serialised section short
-        (and it is the last lock a transaction takes, so it cannot be part of a deadlock),
-        and a command's entries cost three statements together instead of three each."""
+        Why at commit: the entries are chained under their stream's head row lock; taking it
+        last and holding it only for the commit keeps that section short (and it is the last
+        lock a transaction takes, so it cannot be part of a deadlock), and a command's entries
+        cost three statements together instead of three each."""
         assert self.session is not None
         self._audit.append((self.clock.now().isoformat(), actor.name, action, entity,
                             entity_id, canonical(_plain(details or {}))))
 
     def _flush_audit(self) -> None:
+        """Chain the queued entries onto one stream (chosen by the first entry's entity id),
+        with global seqs drawn while that stream's head is held, and sign the new head."""
         if not self._audit:
             return
         assert self.session is not None
-        s, pending = self.session, self._audit
-        row = s.execute(_AUDIT_TAKE, {"n": len(pending)}).first()
-        if row is None:  # a store whose head row was never seeded
-            s.execute(insert(audit_head).values(id=1, seq=len(pending), hash=GENESIS))
-            last, prev = len(pending), GENESIS
-        else:
-            last, prev = int(row.seq), row.hash
+        s, pending, key, n = self.session, self._audit, self.audit_key, len(self._audit)
+        stream = stream_of(pending[0][4])
+        if self.is_postgres:
+            row = s.execute(_AUDIT_TAKE_PG, {"n": n, "s": stream}).first()
+            seqs = sorted(row.seqs) if row is not None else []
+        else:  # SQLite: the transaction already holds the database's write lock
+            row = s.execute(_AUDIT_TAKE, {"n": n, "s": stream}).first()
+            top = int(s.execute(_AUDIT_MAX_SEQ).scalar() or 0)
+            seqs = list(range(top + 1, top + n + 1))
+        if row is None:
+            raise RuntimeError(f"audit stream {stream} has no head row: run 'creditline db upgrade'")
+        last, prev = int(row.seq), row.hash
         entries = []
-        for seq, (at, actor, action, entity, entity_id, details) in enumerate(
-                pending, start=last - len(pending) + 1):
-            h = chain_hash(prev, seq, at, actor, action, entity, entity_id, details)
-            entries.append({"seq": seq, "at": at, "actor": actor, "action": action,
-                            "entity": entity, "entity_id": entity_id, "details": details,
-                            "prev_hash": prev, "hash": h})
+        for stream_seq, seq, (at, actor, action, entity, entity_id, details) in zip(
+                range(last - n + 1, last + 1), seqs, pending, strict=True):
+            h = key.entry_mac(prev, seq, stream, stream_seq, at, actor, action, entity,
+                              entity_id, details)
+            entries.append({"seq": seq, "stream": stream, "stream_seq": stream_seq, "at": at,
+                            "actor": actor, "action": action, "entity": entity,
+                            "entity_id": entity_id, "details": details, "prev_hash": prev,
+                            "hash": h})
             prev = h
         s.execute(_AUDIT_INSERT, entries)
-        s.execute(_AUDIT_SET_HASH, {"h": prev})
+        s.execute(_AUDIT_SET_HEAD, {"s": stream, "h": prev, "m": key.head_mac(stream, last, prev)})
         self._audit = []
 
     def emit(self, topic: str, payload: dict[str, Any]) -> None:
@@ -152,8 +169,9 @@ class SqlUnitOfWork:
                                               "created_at": self.clock.now()})
 
     def head_seq(self) -> int:
+        """Entries in the audit log according to the stream heads (all streams together)."""
         assert self.session is not None
-        return int(self.session.execute(select(audit_head.c.seq)).scalar() or 0)
+        return int(self.session.execute(select(func.sum(audit_head.c.seq))).scalar() or 0)
 
 
 def _plain(obj: Any) -> Any:

@@ -1,4 +1,5 @@
-"""The audit log, for auditors: read pages and verify the hash chain."""
+"""The audit log, for auditors: read pages, verify the keyed chain and its signed heads, and
+take an anchor (the signed heads) to keep outside the system."""
 
 from __future__ import annotations
 
@@ -7,17 +8,19 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 
 from creditline.api.deps import Allowed, ContainerDep
-from creditline.audit import verify_chain
+from creditline.audit import BadAnchor, parse_anchor
 from creditline.auth import Principal
+from creditline.errors import Conflict, ValidationError
 
 router = APIRouter(prefix="/v1/audit", tags=["audit"])
 
 
-@router.get("")
+@router.get("", summary="Read the audit log in order")
 def list_entries(
     container: ContainerDep,
     _: Annotated[Principal, Allowed("audit:read")],
-    after: Annotated[int, Query(ge=0, description="return entries with seq greater than this")] = 0,
+    after: Annotated[int, Query(ge=0, le=2**63 - 1,
+                                description="return entries with seq greater than this")] = 0,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     entity: str | None = None,
     entity_id: str | None = None,
@@ -25,14 +28,38 @@ def list_entries(
     with container.uow() as uow:
         rows = uow.audit_log.page(after=after, limit=limit, entity=entity, entity_id=entity_id)
     return {"entries": [
-        {"seq": e.seq, "at": e.at.isoformat(), "actor": e.actor, "action": e.action,
-         "entity": e.entity, "entity_id": e.entity_id, "details": e.details,
-         "prev_hash": e.prev_hash, "hash": e.hash} for e in rows]}
+        {"seq": e.seq, "stream": e.stream, "stream_seq": e.stream_seq, "at": e.at.isoformat(),
+         "actor": e.actor, "action": e.action, "entity": e.entity, "entity_id": e.entity_id,
+         "details": e.details, "prev_hash": e.prev_hash, "hash": e.hash} for e in rows]}
 
 
-@router.get("/verify")
-def verify(container: ContainerDep, _: Annotated[Principal, Allowed("audit:read")]) -> dict[str, Any]:
+@router.get("/verify", summary="Verify the audit chain, its heads and optionally an anchor")
+def verify(
+    container: ContainerDep,
+    _: Annotated[Principal, Allowed("audit:read")],
+    anchor: Annotated[str | None, Query(
+        max_length=4000, description="an anchor from GET /v1/audit/anchor: also check that the "
+                                     "log still holds those heads unchanged")] = None,
+) -> dict[str, Any]:
+    expected = None
+    if anchor is not None:
+        try:
+            expected = parse_anchor(anchor, container.audit_key)
+        except BadAnchor as exc:
+            raise ValidationError("anchor", str(exc)) from None
     with container.uow() as uow:
-        report = verify_chain(uow.audit_log.iterate())
-    return {"ok": report.ok, "checked": report.checked, "first_bad_seq": report.first_bad_seq,
-            "problem": report.problem}
+        report = uow.audit_log.verify(expected)
+    return report.as_dict()
+
+
+@router.get("/anchor", summary="Sign the current heads of the audit log, to keep elsewhere")
+def anchor(container: ContainerDep,
+           _: Annotated[Principal, Allowed("audit:anchor")]) -> dict[str, Any]:
+    """Refused (409) while the log does not verify: an anchor would vouch for the damage."""
+    with container.uow() as uow:
+        found, report = uow.audit_log.anchor(uow.now())
+    if not report.ok:
+        raise Conflict(f"audit log does not verify ({report.problem}); no anchor issued")
+    return {"at": found.at, "entries": found.total, "heads_hash": found.digest,
+            "heads": [{"stream": s, "seq": n, "hash": h} for s, n, h in found.heads],
+            "anchor": found.token(container.audit_key)}

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Coroutine
 from datetime import date, datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
 from fastapi import APIRouter, Body, Request, Response
 from fastapi.exceptions import RequestValidationError
@@ -185,7 +185,10 @@ class ContactList(BaseModel):
     contacts: list[ContactPublic]
 
 
-def _shown(value: str | None, full: bool, mask: Callable[[str], str]) -> str | None:
+_S = TypeVar("_S", str, str | None)  # a required field stays a str when shown
+
+
+def _shown(value: _S, full: bool, mask: Callable[[str], str]) -> _S:
     return value if value is None or full else mask(value)
 
 

@@ -9,6 +9,7 @@ Purchases and repayments carry an Idempotency-Key, as the API requires of a chec
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 from creditline.errors import BusinessRuleViolation, Conflict
 from creditline.servicing import services as servicing
@@ -16,8 +17,8 @@ from creditline.simulate.behaviour import Purchase, Repay, Return, plan_day
 from creditline.simulate.context import DemoContext
 
 
-def _cents(amount: object) -> int:
-    return int(amount * 100)  # type: ignore[operator]
+def _cents(amount: Decimal) -> int:
+    return int(amount * 100)
 
 
 class CustomerActivity:

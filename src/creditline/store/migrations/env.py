@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from alembic import context
-from sqlalchemy import pool
+from sqlalchemy import Connection, pool
 
 from creditline.store.db import make_engine
 from creditline.store.tables import metadata
@@ -30,8 +30,8 @@ def run_migrations_online() -> None:
         _run(conn)
 
 
-def _run(connection: object) -> None:
-    context.configure(connection=connection, target_metadata=metadata,  # type: ignore[arg-type]
+def _run(connection: Connection) -> None:
+    context.configure(connection=connection, target_metadata=metadata,
                       render_as_batch=True, compare_type=True)
     with context.begin_transaction():
         context.run_migrations()

@@ -16,6 +16,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     String,
     Table,
@@ -36,16 +37,22 @@ users = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
 )
 
+# One row per audit stream (0 = the legacy unkeyed entries, 1..AUDIT_STREAMS keyed): a writer
+# locks only its stream's row.  ``mac`` signs (id, seq, hash) with the audit key.
 audit_head = Table(
     "audit_head", metadata,
     Column("id", Integer, primary_key=True),
     Column("seq", BigInteger, nullable=False),
     Column("hash", String(64), nullable=False),
+    Column("mac", String(64), nullable=True),
 )
 
 audit_log = Table(
     "audit_log", metadata,
+    # global order (PostgreSQL: sequence audit_log_seq; SQLite: max + 1 under its write lock)
     Column("seq", BigInteger, primary_key=True, autoincrement=False),
+    Column("stream", Integer, nullable=False),
+    Column("stream_seq", BigInteger, nullable=False),
     Column("at", String(40), nullable=False),  # ISO-8601 UTC text: hashed byte for byte
     Column("actor", String(100), nullable=False),
     Column("action", String(60), nullable=False),
@@ -53,7 +60,8 @@ audit_log = Table(
     Column("entity_id", String(64), nullable=False, index=True),
     Column("details", Text, nullable=False),  # canonical JSON, as hashed
     Column("prev_hash", String(64), nullable=False),
-    Column("hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),  # HMAC-SHA256 (legacy stream 0: SHA-256)
+    Index("ix_audit_log_stream_position", "stream", "stream_seq", unique=True),
 )
 
 outbox = Table(
