@@ -9,6 +9,7 @@ import base64
 import io
 from dataclasses import dataclass
 from decimal import Decimal
+
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
