@@ -37,7 +37,7 @@ from typing import Any
 PG_URL = os.environ.get("CREDITLINE_BENCH_PG_URL",
                         "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 SECRET = "bench-secret-key-0123456789abcdef"
-ADMIN = "bench-admin-token-0123456789"
+ADMIN = "bench-bootstrap-Hq4Zt8Wm2Kx6Rv1Nc5Jp9Ld3Fy7Bs0"  # strong enough to start
 GOOD = {"existing_debt_monthly": "500.00", "credit_history_months": 140,
         "num_credit_accounts": 3, "revolving_utilization": 0.1, "inquiries_6m": 0,
         "delinquencies_24m": 0}

@@ -24,7 +24,12 @@ from creditline.store.scratch import create_database, drop_database
 
 PG_URL = os.environ.get("CREDITLINE_TEST_PG_URL",
                         "postgresql+psycopg://postgres@127.0.0.1:5432/test")
-ADMIN_TOKEN = "test-admin-token-0123456789"
+# ``ADMIN_TOKEN`` is the token of a named admin user, "test-admin", that every container made
+# here starts with (``seed_admin``); ``BOOTSTRAP_TOKEN`` is the environment token
+# (CREDITLINE_ADMIN_TOKEN), which may only create admins and list users.
+ADMIN_NAME = "test-admin"
+ADMIN_TOKEN = "cl_test-admin-Xq7vR2mK9pL4sT8wZ3nB6cF1hJ5"
+BOOTSTRAP_TOKEN = "bootstrap-Vb7Qe2Lr9Tz4Mx8Kc3Hn6Wd1Pf5Gy0Js"
 SECRET = "test-secret-key-for-field-encryption"
 AUDIT_KEY = "test-audit-key-kept-apart-from-the-data-key"
 
@@ -82,10 +87,25 @@ def clock() -> FixedClock:
     return FixedClock(datetime(2026, 3, 2, 2, 0, tzinfo=UTC))
 
 
+# Tests move the clock months and years ahead (cool-downs, end of day), so the fixtures' tokens
+# live ten years; tests of expiry set their own lifetimes.
+LONG_TOKENS = {f"token_days_{r.value}": 3650 for r in Role}
+
+
 def make_container(url: str, tmp_path: Path, clock: FixedClock) -> Container:
-    settings = Settings(database_url=url, admin_token=ADMIN_TOKEN, secret_key=SECRET,
-                        audit_key=AUDIT_KEY, data_dir=tmp_path)
-    return bootstrap(settings, clock=clock)
+    settings = Settings(database_url=url, admin_token=BOOTSTRAP_TOKEN, secret_key=SECRET,
+                        audit_key=AUDIT_KEY, data_dir=tmp_path, **LONG_TOKENS)
+    container = bootstrap(settings, clock=clock)
+    seed_admin(container)
+    return container
+
+
+def seed_admin(container: Container) -> None:
+    """The named admin behind ``ADMIN`` (no audit entry, like any fixture user)."""
+    with container.uow() as uow:
+        if not uow.users.exists(ADMIN_NAME):
+            uow.users.add(ADMIN_NAME, Role.ADMIN, hash_token(ADMIN_TOKEN))
+            uow.commit()
 
 
 @pytest.fixture
@@ -128,13 +148,23 @@ def auth(token: str) -> dict[str, str]:
 
 
 ADMIN = auth(ADMIN_TOKEN)
+BOOTSTRAP = auth(BOOTSTRAP_TOKEN)
 
 
-def create_user(container: Container, name: str, role: Role | str) -> dict[str, str]:
-    """Create a user directly in the store and return its auth header."""
+# the merchant the fixture's ``service`` user sells for
+SERVICE_MERCHANT = "Fixture Mart"
+
+
+def create_user(container: Container, name: str, role: Role | str,
+                merchants: tuple[str, ...] | None = None) -> dict[str, str]:
+    """Create a user directly in the store and return its auth header; a service user is
+    bound to ``SERVICE_MERCHANT`` unless ``merchants`` says otherwise."""
     token = f"tok-{name}-{uuid.uuid4().hex}"
+    role = Role(role)
+    if merchants is None:
+        merchants = (SERVICE_MERCHANT,) if role is Role.SERVICE else ()
     with container.uow() as uow:
-        uow.users.add(name, Role(role), hash_token(token))
+        uow.users.add(name, role, hash_token(token), merchants=merchants)
         uow.commit()
     return auth(token)
 

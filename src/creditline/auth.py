@@ -26,7 +26,7 @@ A, RO, RV, CO, AU, SV = (Role.ADMIN, Role.RISK_OFFICER, Role.REVIEWER, Role.COLL
 # permission -> roles that hold it.  Add a row when you add a route; never check roles inline.
 PERMISSIONS: dict[str, frozenset[Role]] = {
     "customers:create": frozenset({A, RO, SV}),
-    "customers:read": frozenset({A, RO, RV, CO, AU, SV}),
+    "customers:read": frozenset({A, RO, RV, CO, AU}),
     "customers:read_pii": frozenset({A, RO}),  # identity numbers and phones unmasked
     "contacts:create": frozenset({A, RO, SV}),
     "contacts:read": frozenset({A, RO, RV, CO, AU}),
@@ -34,15 +34,19 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "audit:read": frozenset({A, AU}),
     "audit:anchor": frozenset({A, AU}),  # sign the current heads with the audit key
     "users:create": frozenset({A}),
+    "users:read": frozenset({A}),
+    "users:manage": frozenset({A}),  # revoke, rotate
     "products:read": frozenset({A, RO, RV, CO, AU, SV}),  # product terms are not secret
     "lines:open": frozenset({A, RO}),
-    "lines:read": frozenset({A, RO, RV, CO, AU, SV}),
+    "lines:read": frozenset({A, RO, RV, CO, AU}),
     "lines:manage": frozenset({A, RO}),  # freeze, unfreeze, limit changes
-    "purchases:create": frozenset({A, RO, SV}),
-    "purchases:read": frozenset({A, RO, RV, CO, AU, SV}),
-    "returns:create": frozenset({A, RO, SV}),
-    "repayments:create": frozenset({A, RO, SV, CO}),
-    "statements:read": frozenset({A, RO, RV, CO, AU, SV}),
+    "lines:temporary_limit": frozenset({A, RO}),
+    "lines:limit_history": frozenset({A, RO, RV, CO, AU}),
+    "purchases:create": frozenset({A, RO, SV}),  # service: as its own merchants only
+    "purchases:read": frozenset({A, RO, RV, CO, AU, SV}),  # service: its merchants' only
+    "returns:create": frozenset({A, RO, SV}),  # service: its merchants' purchases only
+    "repayments:create": frozenset({A, RO, CO}),
+    "statements:read": frozenset({A, RO, RV, CO, AU}),
     "ledger:read": frozenset({A, RO, AU}),
     "eod:run": frozenset({A}),
     "models:read": frozenset({A, RO, AU}),
@@ -50,7 +54,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "models:promote": frozenset({A, RO}),
     "models:score": frozenset({A, RO, SV}),  # champion score of one application
     "applications:create": frozenset({A, RO, SV}),
-    "applications:read": frozenset({A, RO, RV, AU, SV}),
+    "applications:read": frozenset({A, RO, RV, AU}),
     "reviews:read": frozenset({A, RO, RV}),
     "reviews:decide": frozenset({A, RO, RV}),
     "blacklist:manage": frozenset({A, RO}),
@@ -59,23 +63,44 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "special_terms:approve": frozenset({A, RO}),
 }
 
+# What the environment token (``CREDITLINE_ADMIN_TOKEN``) may do: create named admin users
+# and list users, nothing else, so every other action is done, and audited, by a named user.
+BOOTSTRAP_PERMISSIONS: frozenset[str] = frozenset({"users:create", "users:read"})
+
 
 @dataclass(frozen=True)
 class Principal:
-    """Who is acting: a user (or the environment admin token, or the system itself)."""
+    """Who is acting: a user (or the environment bootstrap token, or the system itself).
+
+    ``merchants`` binds a ``service`` user to the merchants it sells for (its checkout may
+    only buy as them and only sees their purchases); ``bootstrap`` marks the environment
+    token, which holds only ``BOOTSTRAP_PERMISSIONS``."""
 
     user_id: str
     name: str
     role: Role
+    merchants: frozenset[str] = frozenset()
+    bootstrap: bool = False
 
     def can(self, permission: str) -> bool:
         roles = PERMISSIONS.get(permission)
         if roles is None:
             raise KeyError(f"unknown permission {permission!r}")
+        if self.bootstrap:
+            return permission in BOOTSTRAP_PERMISSIONS
         return self.role in roles
+
+    def sees_merchant(self, merchant: str) -> bool:
+        """Object-level rule for purchases and returns: a service user sees only its own
+        merchants' records; every other role that holds the permission sees all."""
+        return self.role is not Role.SERVICE or merchant in self.merchants
 
     def require(self, permission: str) -> None:
         if not self.can(permission):
+            if self.bootstrap:
+                raise Forbidden(f"the bootstrap token (CREDITLINE_ADMIN_TOKEN) may only create "
+                                f"and list users, not {permission!r}: create a named admin "
+                                "with it (POST /v1/users) and act as that user")
             raise Forbidden(f"role {self.role.value!r} lacks permission {permission!r}")
 
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
+from creditline.access.tokens import check_admin_token
 from creditline.audit import AuditKey
 from creditline.clock import Clock, SystemClock
 from creditline.crypto import FieldCipher, load_audit_key, load_secret
@@ -45,6 +46,7 @@ def bootstrap(settings: Settings | None = None, *, clock: Clock | None = None,
               ) -> Container:
     """Build the container; by default the schema is migrated to the newest revision."""
     settings = settings or Settings()
+    check_admin_token(settings.admin_token)  # refuse a weak one before anything starts
     engine = engine_factory(settings.database_url)
     if migrate:
         upgrade(engine)

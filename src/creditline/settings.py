@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from creditline.access.tokens import TokenPolicy
+from creditline.auth import Role
 
 
 class Settings(BaseSettings):
@@ -18,6 +22,33 @@ class Settings(BaseSettings):
     data_dir: Path | None = None
     host: str = "127.0.0.1"
     port: int = 8000
+    # Token lifetimes per role, in days (``CREDITLINE_TOKEN_DAYS_<ROLE>``).  Why these: a
+    # person's token is a password equivalent carried on a laptop, so staff tokens live a
+    # month (admins, who can do everything, a week); a machine credential (``service``) lives
+    # in a secrets store and is rotated by a deploy, so a quarter.  Expiry is counted from the
+    # token's issue (creation or last rotation) against the wall clock, so a shorter setting
+    # applies to tokens already issued.
+    token_days_admin: int = Field(default=7, ge=1, le=3650)
+    token_days_risk_officer: int = Field(default=30, ge=1, le=3650)
+    token_days_reviewer: int = Field(default=30, ge=1, le=3650)
+    token_days_collector: int = Field(default=30, ge=1, le=3650)
+    token_days_auditor: int = Field(default=30, ge=1, le=3650)
+    token_days_service: int = Field(default=90, ge=1, le=3650)
+    # Failed-authentication throttling, per client address and per process: after
+    # ``auth_fail_limit`` answers 401 within ``auth_fail_window_seconds`` the client gets 429
+    # (with Retry-After) until the oldest failure leaves the window.
+    auth_fail_limit: int = Field(default=10, ge=1)
+    auth_fail_window_seconds: int = Field(default=60, ge=1)
+    # /docs, /redoc and /openapi.json; turn off in production (``CREDITLINE_API_DOCS=false``).
+    api_docs: bool = True
+    # Send Strict-Transport-Security on every answer, for a server behind a TLS-terminating
+    # proxy (answers to requests that arrive over https get it anyway).
+    hsts: bool = False
+
+    def token_policy(self) -> TokenPolicy:
+        """The bootstrap token and the token lifetimes, for the access services."""
+        return TokenPolicy(self.admin_token or None,
+                           {r: int(getattr(self, f"token_days_{r.value}")) for r in Role})
 
     def resolved_data_dir(self) -> Path:
         """Where a generated key file lives: beside the SQLite file, else the working folder."""

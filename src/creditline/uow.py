@@ -1,9 +1,11 @@
 """The unit-of-work port that use cases depend on (cosmicpython).  No I/O here: the
-SQLAlchemy implementation is ``creditline.store.uow.SqlUnitOfWork``.
+SQLAlchemy implementation is ``creditline.store.uow.SqlUnitOfWork``; tests use the
+in-memory ``tests/fakes.py``.
 
 ``with uow: ...; uow.commit()`` — leaving the block without ``commit()`` rolls back, so a
-failed command leaves no partial write.  Repositories are reached as attributes
-(``uow.customers``, ``uow.lines`` ...) and are registered in ``creditline.store.uow``.
+failed command leaves no partial write.  Repositories are typed attributes, each a Protocol
+defined by the context that uses it (``lines.ports``, ``servicing.ports``, ...), so a reader
+and a type checker can follow ``uow.lines.get(...)`` to its contract.
 """
 
 from __future__ import annotations
@@ -14,7 +16,21 @@ from typing import TYPE_CHECKING, Any, Protocol
 from creditline.auth import Principal
 
 if TYPE_CHECKING:
+    from creditline.access.ports import UserRepository
     from creditline.clock import Clock
+    from creditline.crypto import FieldCipher
+    from creditline.fraud.ports import BlacklistRepository
+    from creditline.ledger.ports import LedgerRepository
+    from creditline.lines.ports import LimitEventRepository, LineRepository
+    from creditline.origination.ports import (
+        ApplicationRepository,
+        ReviewRepository,
+        SpecialTermsRepository,
+    )
+    from creditline.parties.ports import CustomerRepository
+    from creditline.ports import AuditLogRepository, IdempotencyStore
+    from creditline.scoring.ports import ModelRepository
+    from creditline.servicing.ports import EodColumns, PurchaseRepository, StatementRepository
 
 
 class UnitOfWork(Protocol):
@@ -40,4 +56,54 @@ class UnitOfWork(Protocol):
     @property
     def clock(self) -> Clock: ...
 
-    def __getattr__(self, name: str) -> Any: ...
+    @property
+    def cipher(self) -> FieldCipher: ...
+
+    @property
+    def is_postgres(self) -> bool: ...
+
+    # ----- repositories, one per aggregate (usable inside ``with uow:`` only)
+    @property
+    def users(self) -> UserRepository: ...
+
+    @property
+    def audit_log(self) -> AuditLogRepository: ...
+
+    @property
+    def idempotency(self) -> IdempotencyStore: ...
+
+    @property
+    def customers(self) -> CustomerRepository: ...
+
+    @property
+    def models(self) -> ModelRepository: ...
+
+    @property
+    def applications(self) -> ApplicationRepository: ...
+
+    @property
+    def reviews(self) -> ReviewRepository: ...
+
+    @property
+    def blacklist(self) -> BlacklistRepository: ...
+
+    @property
+    def special_terms(self) -> SpecialTermsRepository: ...
+
+    @property
+    def lines(self) -> LineRepository: ...
+
+    @property
+    def limit_events(self) -> LimitEventRepository: ...
+
+    @property
+    def purchases(self) -> PurchaseRepository: ...
+
+    @property
+    def statements(self) -> StatementRepository: ...
+
+    @property
+    def eod_columns(self) -> EodColumns: ...
+
+    @property
+    def ledger(self) -> LedgerRepository: ...

@@ -107,7 +107,7 @@ def test_removing_a_blacklist_entry_lets_the_next_application_through(
         "kind": "device", "value": "dev-x", "reason": "test"}).json()
     assert applied(sqlite_api, cid, device_id="dev-x", bureau=GOOD_BUREAU)["decision"] == "declined"
     removed = sqlite_api.delete(f"/v1/blacklist/{entry['id']}", headers=ADMIN).json()
-    assert removed["active"] is False and removed["removed_by"] == "admin-token"
+    assert removed["active"] is False and removed["removed_by"] == "test-admin"
     clock.advance(days=31)  # past the cool-down
     assert applied(sqlite_api, cid, device_id="dev-x", bureau=GOOD_BUREAU)["decision"] == "approved"
 

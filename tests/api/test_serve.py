@@ -6,6 +6,7 @@ leaves Nagle on and small answers wait ~40 ms for a delayed ACK)."""
 from __future__ import annotations
 
 import http.client
+import json
 import os
 import socket
 import subprocess
@@ -15,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from creditline.api.transport import set_nodelay
+from tests.conftest import BOOTSTRAP_TOKEN as BOOT
 from tests.conftest import SECRET
 
 
@@ -62,9 +64,21 @@ def _get(port: int, path: str, token: str | None = None) -> tuple[int, bytes]:
         conn.close()
 
 
+def _post(port: int, path: str, body: dict[str, Any], token: str) -> tuple[int, Any]:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        conn.request("POST", path, body=json.dumps(body),
+                     headers={"Authorization": f"Bearer {token}",
+                              "Content-Type": "application/json"})
+        r = conn.getresponse()
+        return r.status, json.loads(r.read())
+    finally:
+        conn.close()
+
+
 def test_serve_with_two_workers_answers_over_tcp(tmp_path: Path) -> None:
     port, db = _free_port(), tmp_path / "served.db"
-    env = {**os.environ, "CREDITLINE_SECRET_KEY": SECRET, "CREDITLINE_ADMIN_TOKEN": "t" * 32}
+    env = {**os.environ, "CREDITLINE_SECRET_KEY": SECRET, "CREDITLINE_ADMIN_TOKEN": BOOT}
     env.pop("CREDITLINE_DATABASE_URL", None)
     proc = subprocess.Popen(
         [sys.executable, "-m", "creditline", "serve", "--db", f"sqlite:///{db}",
@@ -84,7 +98,11 @@ def test_serve_with_two_workers_answers_over_tcp(tmp_path: Path) -> None:
             time.sleep(0.25)
         assert db.exists()  # migrated before the workers started
         assert _get(port, "/v1/customers/nobody")[0] == 401
-        status, body = _get(port, "/v1/customers/nobody", "t" * 32)
+        # the environment token only bootstraps: it creates a named admin, who then acts
+        assert _get(port, "/v1/customers/nobody", BOOT)[0] == 403
+        status, created = _post(port, "/v1/users", {"name": "ops-ann", "role": "admin"}, BOOT)
+        assert status == 201, created
+        status, body = _get(port, "/v1/customers/nobody", created["token"])
         assert status == 404 and b"nobody" in body
     finally:
         proc.terminate()

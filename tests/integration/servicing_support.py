@@ -91,7 +91,7 @@ def catch_up_lines(container: Container, line_ids: list[str],
     out = []
     for line_id in line_ids:
         with container.uow() as uow:
-            line = uow.servicing.get_line(line_id, lock=True)
+            line = uow.lines.get(line_id, lock=True)
             assert line is not None
             out.append((catch_up(uow, line_id, line.last_eod, through),
                         (through - line.last_eod).days))

@@ -65,7 +65,7 @@ def test_fifty_simultaneous_purchases_of_100_on_a_1000_line_give_exactly_ten(pg:
     v = sv.get_line(line.id, pg.uow())
     assert (v.used, v.available) == (D("1000.00"), 0)
     with pg.uow() as uow:
-        assert len(uow.servicing.purchases_of_line(line.id)) == 10
+        assert len(uow.purchases.of_line(line.id)) == 10
     ledger_sound(pg)
 
 

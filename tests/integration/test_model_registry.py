@@ -135,7 +135,7 @@ def test_cli_register_and_promote(container: Container, cards, tmp_path: Path,
 
     from creditline.cli import _register as load_commands
     from creditline.cli import app
-    from tests.conftest import ADMIN_TOKEN, SECRET
+    from tests.conftest import ADMIN_TOKEN, BOOTSTRAP_TOKEN, SECRET
 
     load_commands()
     card, _, book = cards
@@ -145,7 +145,9 @@ def test_cli_register_and_promote(container: Container, cards, tmp_path: Path,
     path = tmp_path / "model.json"
     path.write_text(json.dumps(d))
     url = container.engine.url.render_as_string(hide_password=False)
-    env = {"CREDITLINE_ADMIN_TOKEN": ADMIN_TOKEN, "CREDITLINE_SECRET_KEY": SECRET,
+    # the CLI reads the wall clock; the fixture's admin was issued on the test clock's day
+    env = {"CREDITLINE_ADMIN_TOKEN": BOOTSTRAP_TOKEN, "CREDITLINE_SECRET_KEY": SECRET,
+           "CREDITLINE_TOKEN_DAYS_ADMIN": "3650",
            "CREDITLINE_DATA_DIR": str(tmp_path)}
     runner = CliRunner()
     reg = runner.invoke(app, ["model", "register", "--model", str(path), "--name", "bnpl_a_card",

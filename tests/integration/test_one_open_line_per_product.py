@@ -22,9 +22,9 @@ from tests.integration.servicing_support import open_line
 def _copy_of(container: Container, line_id: str, **changes: Any) -> None:
     """Insert a copy of a line beside it, as a request that raced past the check would."""
     with container.uow() as uow:
-        line = uow.servicing.get_line(line_id)
+        line = uow.lines.get(line_id)
         assert line is not None
-        uow.servicing.add_line(replace(line, id=f"{line_id[:30]}-copy", **changes))
+        uow.lines.add(replace(line, id=f"{line_id[:30]}-copy", **changes))
         uow.commit()
 
 
@@ -40,7 +40,7 @@ def test_the_store_refuses_a_second_open_line_even_past_the_service(container: C
     with pytest.raises(Conflict, match="already has an open consumer_bnpl line"):
         _copy_of(container, line.id)
     with container.uow() as uow:
-        assert [x.id for x in uow.servicing.lines_of_customer(line.customer_id)] == [line.id]
+        assert [x.id for x in uow.lines.of_customer(line.customer_id)] == [line.id]
 
 
 def test_a_closed_line_does_not_block_a_new_one(container: Container, tmp_path: Path) -> None:

@@ -19,7 +19,7 @@ from creditline.errors import Forbidden, ValidationError
 GRID = """
 permission              admin risk_officer reviewer collector auditor service
 customers:create          Y        Y          .        .        .       Y
-customers:read            Y        Y          Y        Y        Y       Y
+customers:read            Y        Y          Y        Y        Y       .
 customers:read_pii        Y        Y          .        .        .       .
 contacts:create           Y        Y          .        .        .       Y
 contacts:read             Y        Y          Y        Y        Y       .
@@ -27,15 +27,19 @@ contacts:read_pii         Y        Y          .        .        .       .
 audit:read                Y        .          .        .        Y       .
 audit:anchor              Y        .          .        .        Y       .
 users:create              Y        .          .        .        .       .
+users:read                Y        .          .        .        .       .
+users:manage              Y        .          .        .        .       .
 products:read             Y        Y          Y        Y        Y       Y
 lines:open                Y        Y          .        .        .       .
-lines:read                Y        Y          Y        Y        Y       Y
+lines:read                Y        Y          Y        Y        Y       .
 lines:manage              Y        Y          .        .        .       .
+lines:temporary_limit     Y        Y          .        .        .       .
+lines:limit_history       Y        Y          Y        Y        Y       .
 purchases:create          Y        Y          .        .        .       Y
 purchases:read            Y        Y          Y        Y        Y       Y
 returns:create            Y        Y          .        .        .       Y
-repayments:create         Y        Y          .        Y        .       Y
-statements:read           Y        Y          Y        Y        Y       Y
+repayments:create         Y        Y          .        Y        .       .
+statements:read           Y        Y          Y        Y        Y       .
 ledger:read               Y        Y          .        .        Y       .
 eod:run                   Y        .          .        .        .       .
 models:read               Y        Y          .        .        Y       .
@@ -43,7 +47,7 @@ models:register           Y        Y          .        .        .       .
 models:promote            Y        Y          .        .        .       .
 models:score              Y        Y          .        .        .       Y
 applications:create       Y        Y          .        .        .       Y
-applications:read         Y        Y          Y        .        Y       Y
+applications:read         Y        Y          Y        .        Y       .
 reviews:read              Y        Y          Y        .        .       .
 reviews:decide            Y        Y          Y        .        .       .
 blacklist:manage          Y        Y          .        .        .       .
@@ -97,6 +101,23 @@ def test_unknown_permission_and_missing_right() -> None:
         reviewer.can("customers:delete")
     with pytest.raises(Forbidden, match="'reviewer' lacks permission 'customers:create'"):
         reviewer.require("customers:create")
+
+
+def test_the_bootstrap_principal_may_only_create_and_list_users() -> None:
+    boot = Principal("bootstrap", "bootstrap-token", Role.ADMIN, bootstrap=True)
+    allowed = sorted(p for p in PERMISSIONS if boot.can(p))
+    assert allowed == ["users:create", "users:read"]
+    with pytest.raises(Forbidden, match=r"CREDITLINE_ADMIN_TOKEN.*create a named admin"):
+        boot.require("customers:read")
+
+
+def test_a_service_user_sees_only_its_merchants() -> None:
+    shop = Principal("s", "shop", Role.SERVICE, frozenset({"M1", "M2"}))
+    assert shop.sees_merchant("M1") and shop.sees_merchant("M2")
+    assert not shop.sees_merchant("M3")
+    assert not Principal("s", "unbound", Role.SERVICE).sees_merchant("M1")
+    for role in (Role.ADMIN, Role.RISK_OFFICER, Role.COLLECTOR, Role.AUDITOR):
+        assert Principal("u", "u", role).sees_merchant("M3")
 
 
 def test_unknown_role_names_the_field() -> None:

@@ -1,15 +1,19 @@
-"""Dependencies: the container, the authenticated principal, and permission checks."""
+"""Dependencies: the container, the authenticated principal, and permission checks.
+
+Who a token stands for is decided once, by ``creditline.access.services.authenticate`` (the
+CLI uses the same service); this module only reads the header."""
 
 from __future__ import annotations
 
-import hmac
 from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from creditline.auth import Principal, Role, hash_token
+from creditline.access.services import Authenticate, authenticate
+from creditline.access.tokens import TokenPolicy
+from creditline.auth import Principal
 from creditline.bootstrap import Container
 from creditline.errors import Unauthorized
 
@@ -23,21 +27,22 @@ def get_container(request: Request) -> Container:
 ContainerDep = Annotated[Container, Depends(get_container)]
 
 
+def token_policy(container: Container) -> TokenPolicy:
+    """Built from the settings once per container."""
+    policy = container.services.get("token_policy")
+    if not isinstance(policy, TokenPolicy):
+        policy = container.services["token_policy"] = container.settings.token_policy()
+    return policy
+
+
 def get_principal(
     container: ContainerDep,
     creds: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Principal:
     if creds is None or creds.scheme.lower() != "bearer" or not creds.credentials:
         raise Unauthorized("missing bearer token: send 'Authorization: Bearer <token>'")
-    token = creds.credentials
-    admin = container.settings.admin_token
-    if admin and hmac.compare_digest(token.encode(), admin.encode()):
-        return Principal(user_id="env-admin", name="admin-token", role=Role.ADMIN)
-    with container.uow() as uow:
-        principal = uow.users.by_token_hash(hash_token(token))
-    if principal is None:
-        raise Unauthorized("invalid or revoked token")
-    return principal
+    return authenticate(Authenticate(creds.credentials, token_policy(container)),
+                        container.uow())
 
 
 PrincipalDep = Annotated[Principal, Depends(get_principal)]

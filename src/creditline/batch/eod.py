@@ -198,17 +198,17 @@ def close_partition(uow: Any, day: date, *, after: str | None = None, limit: int
     """Close ``day`` for one partition of lines, inside the caller's transaction.
     ``timings``, if given, accumulates seconds per phase (load, kernel, write, ledger)."""
     clock = _Phases(timings)
-    lines = uow.servicing.eod_lines(day, after=after, limit=limit, line_ids=line_ids)
+    lines = uow.eod_columns.lines(day, after=after, limit=limit, line_ids=line_ids)
     if not lines["line_id"]:
         return PartitionReport(0, 0, 0, 0, None)
     ids = lines["line_id"]
-    inst = uow.servicing.eod_installments(ids[0], ids[-1], line_ids=line_ids, day=day)
+    inst = uow.eod_columns.installments(ids[0], ids[-1], line_ids=line_ids, day=day)
     clock.lap("load")
     kin = prepare(lines, inst)
     res = k.close_day(kin.lines, kin.inst, day, kin.table)
     out = outputs(res, kin)
     clock.lap("kernel")
-    uow.servicing.eod_write(day, lines=out.lines, advanced=out.advanced, inst=out.inst,
+    uow.eod_columns.write(day, lines=out.lines, advanced=out.advanced, inst=out.inst,
                             statement_rows=out.statements)
     clock.lap("write")
     n_postings = 0

@@ -2,14 +2,31 @@
 
 from __future__ import annotations
 
+import getpass
 from typing import Annotated
 
 import typer
+from rich.table import Table
 
+from creditline.access.services import (
+    Authenticate,
+    CreateUser,
+    ListUsers,
+    RevokeUser,
+    RotateToken,
+    UserView,
+    authenticate,
+    create_user,
+    list_users,
+    revoke,
+    rotate,
+)
+from creditline.access.tokens import check_merchants, check_user_name
 from creditline.audit import ANCHOR_PREFIX, Anchor, AuditKey, BadAnchor, parse_anchor
-from creditline.auth import SYSTEM, hash_token, new_token, parse_role
+from creditline.auth import Principal, Role, parse_role
+from creditline.bootstrap import Container
 from creditline.cli.common import DbOption, console, container_for, err_console, settings_for
-from creditline.errors import Conflict, ValidationError
+from creditline.errors import Unauthorized, ValidationError
 from creditline.store.db import make_engine
 from creditline.store.migrate import current_heads, upgrade
 
@@ -55,26 +72,94 @@ def db_current(db: DbOption = None) -> None:
     console.print(", ".join(current_heads(engine)) or "(empty)")
 
 
+def cli_operator() -> Principal:
+    """Who acts through the user commands: whoever can reach the database with the CLI is
+    an operator with full rights, recorded in the audit log under their OS login."""
+    try:
+        login = getpass.getuser()
+    except Exception:  # no login name in this environment (a bare container)
+        login = "unknown"
+    return Principal(user_id=f"cli:{login}", name=f"cli:{login}"[:100], role=Role.ADMIN)
+
+
+def actor_from_token(container: Container, token: str | None, option: str = "--token",
+                     ) -> Principal:
+    """The principal of a bearer token given to a CLI command: the same rules as the API
+    (``creditline.access.services.authenticate``), the option named on a refusal."""
+    if not token:
+        raise Unauthorized(f"{option}: a bearer token is required (or set $CREDITLINE_TOKEN)")
+    try:
+        return authenticate(Authenticate(token, container.settings.token_policy()),
+                            container.uow())
+    except Unauthorized as exc:
+        raise Unauthorized(f"{option}: {exc.message}") from None
+
+
+def _user_line(v: UserView) -> list[str]:
+    expires = v.expires_at.isoformat(timespec="minutes") if v.expires_at else "-"
+    return [v.name, v.role, v.status, expires, ", ".join(v.merchants) or "-"]
+
+
 @users_app.command("create")
 def users_create(
     name: Annotated[str, typer.Argument(help="A unique user name.")],
     role: Annotated[str, typer.Option(help="admin, risk_officer, reviewer, collector, auditor or service.")],
+    merchant: Annotated[list[str] | None, typer.Option(
+        "--merchant", help="For a service user (required, repeatable): a merchant its "
+                           "checkout sells for.", show_default=False)] = None,
     db: DbOption = None,
 ) -> None:
     """Create a user and print their bearer token once (only its hash is stored)."""
-    r = parse_role(role, "--role")
-    if not name.strip() or len(name) > 100:
-        raise ValidationError("NAME", "must be 1-100 characters")
+    # checked here too, so the messages name the CLI's arguments and nothing is opened
+    check_merchants(parse_role(role, "--role"), merchant or [], "--merchant")
+    check_user_name(name, "NAME")
     container = container_for(db)
-    token = new_token()
-    with container.uow() as uow:
-        if uow.users.exists(name):
-            raise Conflict(f"user {name!r} already exists")
-        user = uow.users.add(name, r, hash_token(token))
-        uow.audit(SYSTEM, "user.created", "user", user.user_id, {"name": name, "role": r.value})
-        uow.commit()
-    console.print(f"user {name} ({r.value}) created; token (shown once):")
-    typer.echo(token)
+    issued = create_user(CreateUser(name, role, tuple(merchant or ()),
+                                    container.settings.token_policy()),
+                         container.uow(), cli_operator())
+    u = issued.user
+    # plain echo, never wrapped: scripts read these lines
+    typer.echo(f"user {u.name} ({u.role}) created; token (shown once, expires "
+               f"{u.expires_at.isoformat(timespec='minutes') if u.expires_at else '-'}):")
+    typer.echo(issued.token)
+
+
+@users_app.command("list")
+def users_list(db: DbOption = None) -> None:
+    """Users with their role, status, token expiry and merchants (never a token)."""
+    container = container_for(db)
+    views = list_users(ListUsers(container.settings.token_policy()), container.uow(),
+                       cli_operator())
+    table = Table(title=f"{len(views)} users")
+    for col in ("name", "role", "status", "expires", "merchants"):
+        table.add_column(col)
+    for v in views:
+        table.add_row(*_user_line(v))
+    console.print(table)
+
+
+@users_app.command("revoke")
+def users_revoke(name: Annotated[str, typer.Argument(help="The user whose token to revoke.")],
+                 db: DbOption = None) -> None:
+    """Revoke a user's token for good; the API refuses it from the next request on."""
+    container = container_for(db)
+    v = revoke(RevokeUser(name, container.settings.token_policy()), container.uow(),
+               cli_operator())
+    typer.echo(f"user {v.name} revoked by {v.revoked_by}")
+
+
+@users_app.command("rotate")
+def users_rotate(name: Annotated[str, typer.Argument(help="The user whose token to replace.")],
+                 db: DbOption = None) -> None:
+    """Issue a new token and print it once; the old one stops working at once."""
+    container = container_for(db)
+    issued = rotate(RotateToken(name, container.settings.token_policy()), container.uow(),
+                    cli_operator())
+    u = issued.user
+    typer.echo(f"user {u.name}: new token (shown once, expires "
+               f"{u.expires_at.isoformat(timespec='minutes') if u.expires_at else '-'}); "
+               "the old one no longer works:")
+    typer.echo(issued.token)
 
 
 def _read_anchor(value: str, key: AuditKey) -> Anchor:

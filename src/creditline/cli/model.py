@@ -6,7 +6,6 @@ that is not binary, ...) exits with code 2 and a message naming the option and t
 
 from __future__ import annotations
 
-import hmac
 import json
 from pathlib import Path
 from typing import Annotated, Any
@@ -16,7 +15,8 @@ import typer
 from rich.table import Table
 
 from creditline.cli.common import DbOption, console, container_for
-from creditline.errors import Unauthorized, ValidationError
+from creditline.cli.foundation import actor_from_token
+from creditline.errors import ValidationError
 
 sub = typer.Typer(help="Scorecards: train, report, monitor drift, register and promote.",
                   no_args_is_help=True)
@@ -182,21 +182,6 @@ def monitor(
         raise typer.Exit(1)
 
 
-def _actor(container: Any, token: str | None) -> Any:
-    from creditline.auth import Principal, Role, hash_token
-
-    if not token:
-        raise Unauthorized("--token: a bearer token is required (or set $CREDITLINE_TOKEN)")
-    admin = container.settings.admin_token
-    if admin and hmac.compare_digest(token.encode(), admin.encode()):
-        return Principal(user_id="env-admin", name="admin-token", role=Role.ADMIN)
-    with container.uow() as uow:
-        principal = uow.users.by_token_hash(hash_token(token))
-    if principal is None:
-        raise Unauthorized("--token: invalid or revoked token")
-    return principal
-
-
 def _record_table(records: list[Any]) -> Table:
     t = Table(title="Models")
     t.add_column("id", no_wrap=True, min_width=36)  # ids are copied into `model promote`
@@ -228,7 +213,7 @@ def register(
         raise ValidationError("--fingerprint", "required: the model JSON has no training record")
     metrics = {k: float(v) for k, v in (training.get("holdout") or {}).items()}
     container = container_for(db)
-    actor = _actor(container, token)
+    actor = actor_from_token(container, token)
     record = register_model(RegisterModel(name=name, model_json=model.read_text(encoding="utf-8"),
                                           data_fingerprint=fp, metrics=metrics),
                             container.uow(), actor)
@@ -263,7 +248,7 @@ def promote(
 
     ref = _ref(model_id, name, version)
     container = container_for(db)
-    record = promote_model(ref, container.uow(), _actor(container, token))
+    record = promote_model(ref, container.uow(), actor_from_token(container, token))
     console.print(f"{record.label} is now champion (promoted by {record.promoted_by})")
 
 
@@ -281,7 +266,8 @@ def challenger(
 
     ref = _ref(model_id, name, version)
     container = container_for(db)
-    record = set_challenger(SetChallenger(ref, share), container.uow(), _actor(container, token))
+    record = set_challenger(SetChallenger(ref, share), container.uow(),
+                            actor_from_token(container, token))
     console.print(f"{record.label} challenges in shadow on {record.shadow_share:.0%} of traffic")
 
 
@@ -295,4 +281,5 @@ def list_models(
     from creditline.scoring.services import list_models as run_list
 
     container = container_for(db)
-    console.print(_record_table(run_list(container.uow(), _actor(container, token), name=name)))
+    actor = actor_from_token(container, token)
+    console.print(_record_table(run_list(container.uow(), actor, name=name)))

@@ -1,5 +1,6 @@
 """Servicing commands: ``creditline eod`` (close business days for every line),
-``creditline ledger check|trial-balance`` and ``creditline lines show``."""
+``creditline ledger check|trial-balance`` and ``creditline lines show|limit-history|
+temp-limit``."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from rich.table import Table
 
 from creditline.auth import SYSTEM
 from creditline.cli.common import DbOption, console, container_for, err_console
+from creditline.cli.foundation import actor_from_token
+from creditline.cli.model import TokenOption
 from creditline.errors import ValidationError
 from creditline.ledger.trial_balance import read_trial_balance
 from creditline.money import money_str
@@ -19,7 +22,8 @@ from creditline.servicing import services
 from creditline.servicing.eod import DEFAULT_PARTITION, RunEod, run_eod
 
 sub = typer.Typer(help="The double-entry ledger: reconcile and report.", no_args_is_help=True)
-lines_app = typer.Typer(help="Credit lines: inspect one line.", no_args_is_help=True)
+lines_app = typer.Typer(help="Credit lines: inspect one line, its limit history; grant a "
+                             "temporary limit.", no_args_is_help=True)
 
 
 def _date(value: str | None, option: str) -> date | None:
@@ -110,4 +114,53 @@ def lines_show(line_id: Annotated[str, typer.Argument(help="The credit line id."
                  "days_past_due", "due_date", "as_of"):
         value = getattr(v, name)
         table.add_row(name, money_str(value) if hasattr(value, "quantize") else str(value))
+    if v.temporary_limit is not None:
+        t = v.temporary_limit
+        table.add_row("temporary_limit", f"{money_str(t.amount)} from {t.start.isoformat()} "
+                                         f"to {t.end.isoformat()}")
+        table.add_row("effective_limit", money_str(v.effective_limit))
     console.print(table)
+
+
+@lines_app.command("limit-history")
+def lines_limit_history(line_id: Annotated[str, typer.Argument(help="The credit line id.")],
+                        db: DbOption = None) -> None:
+    """Every limit change of a line, oldest first: when, from and to, which kind and source,
+    who and why."""
+    events = services.limit_history(line_id, container_for(db).uow())
+    table = Table("business date", "kind", "source", "from", "to", "days", "actor", "reason")
+    for e in events:
+        days = f"{e.starts_on.isoformat()}..{e.ends_on.isoformat()}" if e.starts_on and e.ends_on else ""
+        why = " ".join([*e.reason_codes, e.note]).strip()
+        table.add_row(e.business_date.isoformat(), e.kind.value, e.source.value,
+                      money_str(e.old_limit), money_str(e.new_limit), days, e.actor, why)
+    console.print(table)
+
+
+@lines_app.command("temp-limit")
+def lines_temp_limit(
+    line_id: Annotated[str, typer.Argument(help="The credit line id.")],
+    amount: Annotated[str, typer.Option(help="The temporary limit, e.g. 8000.00; above the "
+                                             "permanent limit.", show_default=False)],
+    end: Annotated[str, typer.Option(help="Last day it applies (YYYY-MM-DD).",
+                                     show_default=False)],
+    reason: Annotated[str, typer.Option(help="Why (recorded in the limit history).",
+                                        show_default=False)],
+    start: Annotated[str | None, typer.Option(help="First day (YYYY-MM-DD); default: "
+                                                   "today's business date.",
+                                              show_default=False)] = None,
+    token: TokenOption = None,
+    db: DbOption = None,
+) -> None:
+    """Grant a temporary limit (risk officer or admin): it applies from START to END, both
+    included, then lapses at end of day."""
+    container = container_for(db)
+    actor = actor_from_token(container, token)
+    actor.require("lines:temporary_limit")
+    cmd = services.GrantTemporaryLimit(line_id, amount, end, reason, start)
+    v = services.grant_temporary_limit(cmd, container.uow(), actor)
+    assert v.temporary_limit is not None
+    console.print(f"line {v.id}: temporary limit {money_str(v.temporary_limit.amount)} from "
+                  f"{v.temporary_limit.start.isoformat()} to {v.temporary_limit.end.isoformat()}"
+                  f" (permanent {money_str(v.limit)}, in force today "
+                  f"{money_str(v.effective_limit)})", soft_wrap=True)

@@ -1,1 +1,3 @@
-"""The credit line: its status machine, its limit and what is available to spend."""
+"""The credit line's context: the ``Line`` aggregate (``line``), its terms (``terms``), its
+status machine (``status``), its limits as events with temporary limits (``limits``), and
+what it needs from storage (``ports``).  The use cases are in ``servicing.services``."""

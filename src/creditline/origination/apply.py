@@ -30,6 +30,7 @@ from creditline.origination import review as rv
 from creditline.origination import scorer
 from creditline.origination.application import APPROVED, DECLINED, REFERRED, Application
 from creditline.origination.features import Bureau, enterprise_features, person_features
+from creditline.parties.customers import Person
 from creditline.parties.identity import age_on, mask_ip
 from creditline.policy.decision import decide
 from creditline.policy.enterprise import FinancialStatements, parse_collateral
@@ -119,14 +120,14 @@ def apply(cmd: Apply, uow: UnitOfWork, actor: Principal) -> Outcome:
             raise Conflict(f"customer {customer.id} already has application {latest[0]} "
                            "waiting for review; wait for its decision")
         last_decline = None if latest is None else latest[2]
-        for line in uow.servicing.lines_of_customer(customer.id):
+        for line in uow.lines.of_customer(customer.id):
             if line.product == cmd.product and str(line.status) != "closed":
                 raise Conflict(f"customer {customer.id} already has an open {cmd.product} line "
                                f"({line.id}); ask for a limit review instead")
         app_id = str(uuid.uuid4())
         contacts = uow.applications.contact_links([customer.id])
         facts_kw: dict[str, Any] = {}
-        if customer.kind == "person":
+        if isinstance(customer, Person):  # narrows the type; Person.kind == "person"
             if cmd.financials is not None or cmd.collateral:
                 raise ValidationError("financials", "financial statements and collateral are "
                                                     "for enterprise applications")

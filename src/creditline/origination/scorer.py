@@ -89,7 +89,7 @@ def _install_default_card(uow: UnitOfWork, name: str, actor: Principal) -> bool:
     this call installed it.  Runs in the caller's transaction when nested; a concurrent
     installer that wins makes this one a no-op."""
     with uow:
-        champion_id, _, _ = uow.applications.serving_ids(name)
+        champion_id, _, _ = uow.models.serving_ids(name)
     if champion_id is not None:
         return False
     text = shipped_card(name)

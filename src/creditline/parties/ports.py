@@ -17,6 +17,9 @@ class CustomerRepository(Protocol):
     def get(self, customer_id: str, *, for_update: bool = False) -> Customer | None:
         """Load (decrypted); ``for_update`` locks the row until the transaction ends."""
 
+    def exists(self, customer_id: str) -> bool:
+        """Whether a customer with this id is registered (nothing decrypted)."""
+
     def id_number_taken(self, id_number: str) -> bool: ...
 
     def uscc_taken(self, uscc: str) -> bool: ...

@@ -22,6 +22,11 @@ from pathlib import Path
 from typing import Any
 
 from creditline.errors import ValidationError
+
+# a line's repayment terms (lines.terms), re-exported: the product files are written in them
+from creditline.lines.terms import EXCESS
+from creditline.lines.terms import KINDS as KINDS
+from creditline.lines.terms import Waterfall as Waterfall
 from creditline.money import money_str, to_money, to_rate
 from creditline.versioned import read_versioned
 
@@ -30,30 +35,9 @@ CATALOG_DIR = Path(__file__).parent / "data"
 RATE_DECIMALS = 8
 RATE_SCALE = 10**RATE_DECIMALS
 MAX_DAILY_RATE = Decimal("0.001")  # 36.5 % a year: above any lawful consumer rate in China
-KINDS = ("penalty", "fee", "interest", "principal")
 METHODS = ("single", "even", "annuity", "interest_only")
-EXCESS = ("prepay", "credit")
 FEE_REFUND = ("pro_rata", "unbilled_only")
 CUSTOMER_KINDS = {"bnpl": "person", "sme": "enterprise"}  # product kind -> who it is for
-
-
-@dataclass(frozen=True)
-class Waterfall:
-    """How a payment is spread: ``order`` of kinds, ``by`` = "kind" (all penalties, oldest
-    first, then all fees ...) or "due" (the oldest installment in full, then the next),
-    and what ``excess`` does: "prepay" unbilled interest then principal, or "credit"."""
-
-    order: tuple[str, ...] = KINDS
-    by: str = "kind"
-    excess: str = "prepay"
-
-    def code(self) -> str:
-        return f"{','.join(self.order)};{self.by};{self.excess}"
-
-    @classmethod
-    def parse(cls, code: str) -> Waterfall:
-        order, by, excess = code.split(";")
-        return cls(tuple(order.split(",")), by, excess)
 
 
 @dataclass(frozen=True)

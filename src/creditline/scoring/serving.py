@@ -114,7 +114,7 @@ class Serving:
 def find_serving(uow: UnitOfWork, name: str, cache: ModelCache = MODELS) -> Serving | None:
     """Who serves ``name`` now (``None`` while it has no champion).  Call inside ``with uow``;
     models are read from the registry only the first time this process serves them."""
-    champion_id, challenger_id, share = uow.applications.serving_ids(name)
+    champion_id, challenger_id, share = uow.models.serving_ids(name)
     if champion_id is None:
         return None
     champ = cache.get(champion_id, lambda: uow.models.get(champion_id))

@@ -73,7 +73,7 @@ def run_eod(cmd: RunEod, uow: UnitOfWork, actor: Principal,
         raise ValidationError("partition_size", "must be at least 1")
     report = EodReport(target)
     with uow:
-        oldest = uow.servicing.eod_oldest_pending(target)
+        oldest = uow.eod_columns.oldest_pending(target)
     if oldest is None:
         report.seconds = time.perf_counter() - started
         return report
@@ -82,7 +82,7 @@ def run_eod(cmd: RunEod, uow: UnitOfWork, actor: Principal,
         dr = DayReport(day)
         after: str | None = None
         with uow:  # lines with nothing due before their next visit: one statement
-            dr.skipped = uow.servicing.eod_skip(day)
+            dr.skipped = uow.eod_columns.skip(day)
             uow.commit()
         dr.lines += dr.skipped
         while True:

@@ -19,7 +19,12 @@ For each line whose last closed day is ``d - 1``, in this order:
    that due date); past due is capped by what is billed and unpaid;
 6. on statement day a statement is cut (unless the line is empty and idle): opening,
    purchases, returns, repayments, fees, interest, penalties, closing, amount due,
-   minimum (``servicing.minimum``) and due date; the cycle counters restart;
+   minimum and due date; the cycle counters restart.  The minimum (the same rule for
+   every product, numbers from the line's terms) is
+   ``min(amount due, max(fees + interest + penalties billed and unpaid
+   + min_share x billed principal unpaid, min_floor, past due))``; with ``min_share = 1``
+   (SME) it is the whole installment due.  Paying it by the due date keeps the line
+   current; what billed amount is unpaid after the due date accrues the penalty either way;
 7. a closing line that owes nothing and holds no credit closes.
 """
 

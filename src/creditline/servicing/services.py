@@ -1,8 +1,9 @@
 """Use cases of the money core: open a line, purchase, return goods, repay, change the limit
-or status, and read lines, purchases and statements.  Each command runs in one
+(permanently or for a while) or status, and read lines, their limit history, purchases and
+statements.  Each command runs in one
 transaction (``with uow: ... uow.commit()``): a refused or failed command writes nothing.
 
-Every command on a line first takes the line's row lock (see ``store.servicing``), then
+Every command on a line first takes the line's row lock (see ``store.lines``), then
 answers a replayed Idempotency-Key from the stored result, so concurrent purchases cannot
 overdraw a line and a retried request never posts twice.  Money events are dated on the
 business date, never before the day after the line's last closed day (a line that is
@@ -15,19 +16,27 @@ from __future__ import annotations
 import re
 import uuid
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from creditline.auth import Principal
-from creditline.errors import BusinessRuleViolation, Conflict, NotFound, ValidationError
+from creditline.errors import (
+    BusinessRuleViolation,
+    Conflict,
+    Forbidden,
+    NotFound,
+    ValidationError,
+)
 from creditline.idempotency import check_key
 from creditline.ledger.check import LedgerCheck, check_lines
+from creditline.lines.limits import LimitEvent, LimitKind, LimitSource, temporary_limit
+from creditline.lines.line import Balances, Line
 from creditline.lines.status import LineStatus, check_transition, parse_status
 from creditline.money import money_str, to_money
 from creditline.products.catalog import default_catalog, product_terms, terms_product
 from creditline.servicing import entries
 from creditline.servicing.eod import catch_up
-from creditline.servicing.model import Balances, Installment, Line, PurchaseRecord
+from creditline.servicing.model import Installment, PurchaseRecord
 from creditline.servicing.returns import apply_return
 from creditline.servicing.schedule import build_schedule
 from creditline.servicing.statements import Statement
@@ -102,6 +111,19 @@ class ChangeLimit:
 
 
 @dataclass(frozen=True)
+class GrantTemporaryLimit:
+    """A limit above the permanent one for the days ``start`` to ``end`` (both included;
+    ``start`` defaults to the business date).  Dates are ``date`` or ISO text."""
+
+    line_id: str
+    amount: object
+    end: object
+    reason: str
+    start: object = None
+    reason_codes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class SetStatus:
     line_id: str
     status: object
@@ -116,13 +138,13 @@ def _today(uow: UnitOfWork, on: date | None) -> date:
 
 def _locked_line(uow: UnitOfWork, line_id: str, on: date | None) -> tuple[Line, date]:
     """Lock the line, date the event, and close the line's missing days first."""
-    line = uow.servicing.get_line(line_id, lock=True)
+    line = uow.lines.get(line_id, lock=True)
     if line is None:
         raise NotFound(f"credit line {line_id} not found")
     day = max(_today(uow, on), line.last_eod + timedelta(days=1))
     if line.status != LineStatus.CLOSED and line.last_eod < day - timedelta(days=1):
         catch_up(uow, line.id, line.last_eod, day - timedelta(days=1))
-        line = uow.servicing.get_line(line_id, lock=True)
+        line = uow.lines.get(line_id, lock=True)
         assert line is not None
     return line, day
 
@@ -137,10 +159,35 @@ def _apply_credit(uow: UnitOfWork, line: Line, installments: list[Installment], 
         return
     apply_allocation(installments, result)
     uow.ledger.post([entries.credit_applied_entry(line.id, result, day)])
-    uow.servicing.save_installments(installments)
+    uow.purchases.save_installments(installments)
     spent = result.amount - result.to_credit
     line.credit_balance -= spent
     line.record_payment(spent)
+
+
+def _date(value: object, field: str) -> date:
+    if isinstance(value, datetime):
+        raise ValidationError(field, "must be a date as YYYY-MM-DD")
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise ValidationError(field, "must be a date as YYYY-MM-DD")
+
+
+def _limit_event(uow: UnitOfWork, actor: Principal, line: Line, on: date, old: Decimal,
+                 new: Decimal, kind: LimitKind, source: LimitSource, note: str,
+                 reason_codes: tuple[str, ...] = (), starts_on: date | None = None,
+                 ends_on: date | None = None) -> LimitEvent:
+    event = LimitEvent(line_id=line.id, at=uow.now(), business_date=on,
+                       old_limit=old, new_limit=new, kind=kind, source=source, actor=actor.name,
+                       reason_codes=reason_codes, note=note, starts_on=starts_on,
+                       ends_on=ends_on)
+    uow.limit_events.add(event)
+    return event
 
 
 def _refresh(line: Line, installments: list[Installment]) -> None:
@@ -164,9 +211,9 @@ def open_line(cmd: OpenLine, uow: UnitOfWork, actor: Principal) -> LineView:
     if isinstance(day_, bool) or not isinstance(day_, int) or not 1 <= day_ <= 28:
         raise ValidationError("statement_day", "must be a day of the month from 1 to 28")
     with uow:
-        if not uow.servicing.customer_exists(cmd.customer_id):
+        if not uow.customers.exists(cmd.customer_id):
             raise NotFound(f"customer {cmd.customer_id} not found")
-        for other in uow.servicing.lines_of_customer(cmd.customer_id):
+        for other in uow.lines.of_customer(cmd.customer_id):
             if other.product == product.code and other.status != LineStatus.CLOSED:
                 raise Conflict(f"customer {cmd.customer_id} already has an open {product.code} "
                                f"line ({other.id})")
@@ -180,27 +227,31 @@ def open_line(cmd: OpenLine, uow: UnitOfWork, actor: Principal) -> LineView:
             waterfall=product.waterfall, fee_refund=product.fee_refund,
             block_when_past_due=product.block_when_past_due, opened_on=on,
             last_eod=on - timedelta(days=1), terms=product_terms(product))
-        uow.servicing.add_line(line)
+        uow.lines.add(line)
+        _limit_event(uow, actor, line, on, Decimal("0.00"), limit, LimitKind.PERMANENT,
+                     LimitSource.ORIGINATION, "line opened")
         uow.audit(actor, "line.opened", "credit_line", line.id,
                   {"customer_id": line.customer_id, "product": line.product,
                    "product_version": line.product_version, "limit": limit})
         uow.emit("line.opened", {"line_id": line.id, "customer_id": line.customer_id,
                                  "product": line.product, "limit": limit})
         uow.commit()
-    return LineView.of(line)
+    return LineView.of(line, on)
 
 
 def get_line(line_id: str, uow: UnitOfWork) -> LineView:
     with uow:
-        line = uow.servicing.get_line(line_id)
+        line = uow.lines.get(line_id)
+        on = _today(uow, None)
     if line is None:
         raise NotFound(f"credit line {line_id} not found")
-    return LineView.of(line)
+    return LineView.of(line, on)
 
 
 def lines_of_customer(customer_id: str, uow: UnitOfWork) -> list[LineView]:
     with uow:
-        return [LineView.of(line) for line in uow.servicing.lines_of_customer(customer_id)]
+        on = _today(uow, None)
+        return [LineView.of(line, on) for line in uow.lines.of_customer(customer_id)]
 
 
 def list_lines(uow: UnitOfWork, *, min_dpd: int | None = None, status: object = None,
@@ -214,17 +265,19 @@ def list_lines(uow: UnitOfWork, *, min_dpd: int | None = None, status: object = 
         raise ValidationError("limit", "must be from 1 to 10000")
     wanted = None if status is None else parse_status(status).value
     with uow:
-        return [LineView.of(line) for line in uow.servicing.lines_where(
+        on = _today(uow, None)
+        return [LineView.of(line, on) for line in uow.lines.where(
             min_dpd=min_dpd, status=wanted, after=after, limit=limit)]
 
 
 def change_limit(cmd: ChangeLimit, uow: UnitOfWork, actor: Principal) -> LineView:
-    """A new limit (an event with its reason).  Lowering it below what is used is allowed:
-    available credit is then zero until the balance runs down."""
+    """A new permanent limit (a ``manual`` limit event with its reason).  Lowering it below
+    what is used is allowed: available credit is then zero until the balance runs down.  A
+    temporary limit in force stays, and counts only while it is above the new limit."""
     limit = parse_amount(cmd.limit, "limit")
     reason = _text(cmd.reason, "reason", 200)
     with uow:
-        line = uow.servicing.get_line(cmd.line_id, lock=True)
+        line = uow.lines.get(cmd.line_id, lock=True)
         if line is None:
             raise NotFound(f"credit line {cmd.line_id} not found")
         if line.status == LineStatus.CLOSED:
@@ -232,33 +285,77 @@ def change_limit(cmd: ChangeLimit, uow: UnitOfWork, actor: Principal) -> LineVie
         cap = terms_product(line.product, line.terms).limit_max
         if limit > cap:
             raise ValidationError("limit", f"must not exceed {money_str(cap)} for {line.product}")
+        on = _today(uow, None)
         old = line.limit
         line.limit = limit
-        uow.servicing.save_line(line)
+        uow.lines.save(line)
+        _limit_event(uow, actor, line, on, old, limit, LimitKind.PERMANENT, LimitSource.MANUAL,
+                     reason)
         details = {"from": old, "to": limit, "reason": reason}
         uow.audit(actor, "line.limit_changed", "credit_line", line.id, details)
         uow.emit("line.limit_changed", {"line_id": line.id, **details})
         uow.commit()
-    return LineView.of(line)
+    return LineView.of(line, on)
+
+
+def grant_temporary_limit(cmd: GrantTemporaryLimit, uow: UnitOfWork,
+                          actor: Principal) -> LineView:
+    """Raise the line's limit for a while (a ``temporary`` ``manual`` limit event): above
+    the permanent limit, within the product's cap, from ``start`` to ``end``.  It replaces
+    any temporary limit the line had; it lapses at the end of ``end``
+    (``lines.limits.lapsing``)."""
+    amount = parse_amount(cmd.amount, "amount")
+    reason = _text(cmd.reason, "reason", 200)
+    end = _date(cmd.end, "end")
+    codes = tuple(_text(c, "reason_codes", 40) for c in cmd.reason_codes)
+    with uow:
+        line = uow.lines.get(cmd.line_id, lock=True)
+        if line is None:
+            raise NotFound(f"credit line {cmd.line_id} not found")
+        if line.status == LineStatus.CLOSED:
+            raise Conflict("the line is closed")
+        on = _today(uow, None)
+        start = on if cmd.start is None else _date(cmd.start, "start")
+        cap = terms_product(line.product, line.terms).limit_max
+        temp = temporary_limit(amount, start, end, permanent=line.limit, cap=cap, today=on)
+        old = line.effective_limit(on)
+        line.temporary = temp
+        uow.lines.save(line)
+        _limit_event(uow, actor, line, on, old, amount, LimitKind.TEMPORARY, LimitSource.MANUAL,
+                     reason, codes, start, end)
+        details = {"limit": line.limit, "temporary_limit": amount, "start": start, "end": end,
+                   "reason": reason}
+        uow.audit(actor, "line.temporary_limit_granted", "credit_line", line.id, details)
+        uow.emit("line.temporary_limit_granted", {"line_id": line.id, **details})
+        uow.commit()
+    return LineView.of(line, on)
+
+
+def limit_history(line_id: str, uow: UnitOfWork) -> list[LimitEvent]:
+    """Every limit change of the line, oldest first."""
+    with uow:
+        if uow.lines.get(line_id) is None:
+            raise NotFound(f"credit line {line_id} not found")
+        return uow.limit_events.of_line(line_id)
 
 
 def set_status(cmd: SetStatus, uow: UnitOfWork, actor: Principal) -> LineView:
     target = parse_status(cmd.status)
     reason = _text(cmd.reason, "reason", 200)
     with uow:
-        line = uow.servicing.get_line(cmd.line_id, lock=True)
+        line = uow.lines.get(cmd.line_id, lock=True)
         if line is None:
             raise NotFound(f"credit line {cmd.line_id} not found")
         check_transition(line.status, target,
                          owed_nothing=line.total_owed == 0 and line.credit_balance == 0)
         old = line.status
         line.status = target
-        uow.servicing.save_line(line)
+        uow.lines.save(line)
         details = {"from": old.value, "to": target.value, "reason": reason}
         uow.audit(actor, "line.status_changed", "credit_line", line.id, details)
         uow.emit("line.status_changed", {"line_id": line.id, **details})
         uow.commit()
-    return LineView.of(line)
+    return LineView.of(line, _today(uow, None))
 
 
 # ----- purchases
@@ -270,6 +367,9 @@ def purchase(cmd: Purchase, uow: UnitOfWork, actor: Principal) -> PurchaseView:
     amount = parse_amount(cmd.amount)
     merchant = _text(cmd.merchant, "merchant", 200)
     category = _text(cmd.merchant_category, "merchant_category", 60)
+    if not actor.sees_merchant(merchant):
+        raise Forbidden(f"merchant: this service user may buy only as its merchants "
+                        f"({', '.join(sorted(actor.merchants)) or 'none'}), not {merchant!r}")
     key = check_key(cmd.idempotency_key)
     body = {"amount": money_str(amount), "merchant": merchant, "merchant_category": category,
             "installments": cmd.installments, "method": cmd.method}
@@ -288,10 +388,11 @@ def purchase(cmd: Purchase, uow: UnitOfWork, actor: Principal) -> PurchaseView:
             raise BusinessRuleViolation(
                 f"the line is {line.dpd} days past due ({money_str(line.past_due)} overdue): "
                 "no purchases until it is paid", reason="line_past_due")
-        if amount > line.available:
+        available = line.available_on(day)
+        if amount > available:
             raise BusinessRuleViolation(
                 f"amount {money_str(amount)} exceeds the available credit "
-                f"{money_str(line.available)}", reason="insufficient_available_credit",
+                f"{money_str(available)}", reason="insufficient_available_credit",
                 details=[{"loc": ["amount"], "msg": "exceeds available credit"}])
         rate = product.interest_daily_rate
         plan_rows = build_schedule(amount, plan.periods, plan.method, purchase_date=day,
@@ -304,16 +405,16 @@ def purchase(cmd: Purchase, uow: UnitOfWork, actor: Principal) -> PurchaseView:
         schedule = [Installment(purchase_id=record.id, seq=r.seq, bill_date=r.bill_date,
                                 due_date=r.due_date, p_orig=r.principal, f_orig=r.fee,
                                 p_sched=r.principal, f_sched=r.fee) for r in plan_rows]
-        uow.servicing.add_purchase(record, actor.name)
-        uow.servicing.add_installments(line.id, schedule)
+        uow.purchases.add(record, actor.name)
+        uow.purchases.add_installments(line.id, schedule)
         uow.ledger.post([entries.purchase_entry(line.id, record.id, amount, day, merchant)])
         line.principal_unbilled += amount
         line.cyc_purchases += amount
         if line.credit_balance > 0:
-            open_ = uow.servicing.open_installments(line.id)
+            open_ = uow.purchases.open_installments(line.id)
             _apply_credit(uow, line, open_, day)
             _refresh(line, open_)
-        uow.servicing.save_line(line)
+        uow.lines.save(line)
         details = {"line_id": line.id, "amount": amount, "merchant": merchant,
                    "merchant_category": category, "installments": plan.periods,
                    "business_date": day}
@@ -326,22 +427,29 @@ def purchase(cmd: Purchase, uow: UnitOfWork, actor: Principal) -> PurchaseView:
     return PurchaseView.of(record, schedule)
 
 
-def _purchase_view(uow: UnitOfWork, purchase_id: str, replayed: bool = False) -> PurchaseView:
-    record = uow.servicing.get_purchase(purchase_id)
-    if record is None:
+def _purchase_view(uow: UnitOfWork, purchase_id: str, replayed: bool = False,
+                   actor: Principal | None = None) -> PurchaseView:
+    record = uow.purchases.get(purchase_id)
+    # another merchant's purchase answers exactly as a missing one, so ids do not leak
+    if record is None or (actor is not None and not actor.sees_merchant(record.merchant)):
         raise NotFound(f"purchase {purchase_id} not found")
-    return PurchaseView.of(record, uow.servicing.purchase_installments(purchase_id), replayed)
+    return PurchaseView.of(record, uow.purchases.installments_of(purchase_id), replayed)
 
 
-def get_purchase(purchase_id: str, uow: UnitOfWork) -> PurchaseView:
+def get_purchase(purchase_id: str, uow: UnitOfWork, actor: Principal | None = None,
+                 ) -> PurchaseView:
+    """``actor``: whose view (a service user sees only its merchants' purchases)."""
     with uow:
-        return _purchase_view(uow, purchase_id)
+        return _purchase_view(uow, purchase_id, actor=actor)
 
 
-def purchases_of_line(line_id: str, uow: UnitOfWork) -> list[PurchaseView]:
+def purchases_of_line(line_id: str, uow: UnitOfWork, actor: Principal | None = None,
+                      ) -> list[PurchaseView]:
+    """``actor``: whose view (a service user sees only its merchants' purchases)."""
     with uow:
-        return [PurchaseView.of(p, uow.servicing.purchase_installments(p.id))
-                for p in uow.servicing.purchases_of_line(line_id)]
+        return [PurchaseView.of(p, uow.purchases.installments_of(p.id))
+                for p in uow.purchases.of_line(line_id)
+                if actor is None or actor.sees_merchant(p.merchant)]
 
 
 # ----- returns
@@ -353,8 +461,8 @@ def return_goods(cmd: ReturnGoods, uow: UnitOfWork, actor: Principal) -> ReturnV
     key = check_key(cmd.idempotency_key)
     body = {"amount": money_str(amount)}
     with uow:
-        record = uow.servicing.get_purchase(cmd.purchase_id)
-        if record is None:
+        record = uow.purchases.get(cmd.purchase_id)
+        if record is None or not actor.sees_merchant(record.merchant):  # no id leaks
             raise NotFound(f"purchase {cmd.purchase_id} not found")
         line, day = _locked_line(uow, record.line_id, cmd.on)
         scope = f"return:{record.id}"
@@ -362,27 +470,27 @@ def return_goods(cmd: ReturnGoods, uow: UnitOfWork, actor: Principal) -> ReturnV
             stored = uow.idempotency.lookup(scope, key, body)
             if stored is not None:
                 return _return_view(uow, stored["return_id"], replayed=True)
-        record = uow.servicing.get_purchase(cmd.purchase_id)  # re-read under the line lock
+        record = uow.purchases.get(cmd.purchase_id)  # re-read under the line lock
         assert record is not None
         if amount > record.returnable:
             raise BusinessRuleViolation(
                 f"amount {money_str(amount)} exceeds what is left to return on this purchase "
                 f"({money_str(record.returnable)})", reason="exceeds_returnable")
-        own = uow.servicing.purchase_installments(record.id)
-        others = [i for i in uow.servicing.open_installments(line.id) if i.purchase_id != record.id]
+        own = uow.purchases.installments_of(record.id)
+        others = [i for i in uow.purchases.open_installments(line.id) if i.purchase_id != record.id]
         effect = apply_return(own, amount, line.fee_refund)
         return_id = str(uuid.uuid4())
         uow.ledger.post([entries.return_entry(line.id, return_id, effect, day)])
-        uow.servicing.save_installments(own)
+        uow.purchases.save_installments(own)
         line.credit_balance += effect.to_credit
         line.cyc_returns += amount
         line.cyc_fees -= effect.fee_reversed_unpaid + effect.fee_reversed_paid
         _apply_credit(uow, line, own + others, day)
         _refresh(line, own + others)
         line.clamp_past_due()
-        uow.servicing.save_line(line)
+        uow.lines.save(line)
         record.returned += amount
-        uow.servicing.save_purchase_returned(record)
+        uow.purchases.save_returned(record)
         effect_json = {
             "unbilled_principal": money_str(effect.unbilled_principal),
             "billed_principal": money_str(effect.billed_principal),
@@ -390,7 +498,7 @@ def return_goods(cmd: ReturnGoods, uow: UnitOfWork, actor: Principal) -> ReturnV
             "fees_reversed": money_str(effect.fee_reversed_unpaid),
             "fees_refunded_as_credit": money_str(effect.fee_reversed_paid),
             "scheduled_fees_waived": money_str(effect.unbilled_fee_waived)}
-        uow.servicing.add_return(return_id, record.id, line.id, amount, day, effect_json,
+        uow.purchases.add_return(return_id, record.id, line.id, amount, day, effect_json,
                                  actor.name)
         details = {"purchase_id": record.id, "line_id": line.id, "amount": amount,
                    "business_date": day}
@@ -404,7 +512,7 @@ def return_goods(cmd: ReturnGoods, uow: UnitOfWork, actor: Principal) -> ReturnV
 
 
 def _return_view(uow: UnitOfWork, return_id: str, replayed: bool) -> ReturnView:
-    r = uow.servicing.get_return(return_id)
+    r = uow.purchases.get_return(return_id)
     assert r is not None
     return ReturnView(r["id"], r["purchase_id"], r["line_id"], r["amount"], r["business_date"],
                       {k: Decimal(v) for k, v in r["effect"].items()}, replayed)
@@ -427,21 +535,21 @@ def repay(cmd: Repay, uow: UnitOfWork, actor: Principal) -> RepaymentView:
                 return _repayment_view(uow, stored["repayment_id"], replayed=True)
         if line.status == LineStatus.CLOSED:
             raise Conflict("the line is closed")
-        installments = uow.servicing.open_installments(line.id)
+        installments = uow.purchases.open_installments(line.id)
         result = allocate(amount, installments, line.waterfall)
         apply_allocation(installments, result)
         repayment_id = str(uuid.uuid4())
         uow.ledger.post([entries.repayment_entry(line.id, repayment_id, result, day)])
-        uow.servicing.save_installments(installments)
+        uow.purchases.save_installments(installments)
         _refresh(line, installments)
         line.credit_balance += result.to_credit
         line.cyc_repayments += amount
         line.record_payment(amount)
-        uow.servicing.save_line(line)
+        uow.lines.save(line)
         summary = {k: money_str(v) for k, v in result.summary().items()}
         items = [{"purchase_id": a.purchase_id, "installment": a.seq, "kind": a.kind,
                   "amount": money_str(a.amount), "paid_ahead": a.ahead} for a in result.items]
-        uow.servicing.add_repayment(repayment_id, line.id, amount, day,
+        uow.purchases.add_repayment(repayment_id, line.id, amount, day,
                                     {"summary": summary, "items": items}, actor.name)
         details = {"line_id": line.id, "amount": amount, "business_date": day, **summary}
         uow.audit(actor, "repayment.received", "repayment", repayment_id, details)
@@ -455,7 +563,7 @@ def repay(cmd: Repay, uow: UnitOfWork, actor: Principal) -> RepaymentView:
 
 
 def _repayment_view(uow: UnitOfWork, repayment_id: str, replayed: bool) -> RepaymentView:
-    r = uow.servicing.get_repayment(repayment_id)
+    r = uow.purchases.get_repayment(repayment_id)
     assert r is not None
     alloc = r["allocation"]
     return RepaymentView(r["id"], r["line_id"], r["amount"], r["business_date"],
@@ -467,9 +575,9 @@ def _repayment_view(uow: UnitOfWork, repayment_id: str, replayed: bool) -> Repay
 
 def list_statements(line_id: str, uow: UnitOfWork) -> list[Statement]:
     with uow:
-        if uow.servicing.get_line(line_id) is None:
+        if uow.lines.get(line_id) is None:
             raise NotFound(f"credit line {line_id} not found")
-        return list(uow.servicing.statements_of_line(line_id))
+        return list(uow.statements.of_line(line_id))
 
 
 # ----- the ledger
@@ -479,7 +587,7 @@ def check_ledger(uow: UnitOfWork) -> LedgerCheck:
     sums to zero; every entry balances."""
     with uow:
         tb = uow.ledger.trial_balance()
-        return check_lines(uow.servicing.cached_balances(), uow.servicing.installment_balances(),
+        return check_lines(uow.eod_columns.cached_balances(), uow.eod_columns.installment_balances(),
                            uow.ledger.sums_by_line(),
                            sum((amount for _, _, amount in tb), Decimal("0.00")),
                            uow.ledger.unbalanced_entries())

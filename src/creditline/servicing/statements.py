@@ -5,7 +5,7 @@ since, what is owed now, and what must be paid by when.
 
 holds to the cent for every statement (fees are net of fees reversed by returns; the
 balance is everything owed, billed or not, less any credit balance).  ``amount_due`` is the
-billed part, ``minimum_payment`` follows ``servicing.minimum``.
+billed part, ``minimum_payment`` follows the rule in ``servicing.kernel`` (step 6).
 """
 
 from __future__ import annotations

@@ -8,9 +8,11 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from creditline.lines.limits import TemporaryLimit
+from creditline.lines.line import Line
 from creditline.money import ZERO
 from creditline.servicing.calendar import next_statement_date
-from creditline.servicing.model import Installment, Line, PurchaseRecord
+from creditline.servicing.model import Installment, PurchaseRecord
 
 
 @dataclass(frozen=True)
@@ -43,13 +45,18 @@ class LineView:
     as_of: date  # the last business day closed for this line
     payoff_amount: Decimal
     version: int
+    effective_limit: Decimal  # on the business date: a temporary limit while it runs
+    temporary_limit: TemporaryLimit | None = None  # granted, whether or not in force yet
 
     @classmethod
-    def of(cls, line: Line) -> LineView:
+    def of(cls, line: Line, on: date) -> LineView:
+        """The line as of business date ``on`` (which decides the limit in force)."""
         return cls(
             id=line.id, customer_id=line.customer_id, product=line.product,
             product_version=line.product_version, status=line.status.value,
-            currency=line.currency, limit=line.limit, used=line.used, available=line.available,
+            currency=line.currency, limit=line.limit, used=line.used,
+            available=line.available_on(on), effective_limit=line.effective_limit(on),
+            temporary_limit=line.temporary,
             principal_unbilled=line.principal_unbilled, principal_billed=line.principal_billed,
             fees=line.fee, interest_accrued=line.interest_accrued,
             interest_billed=line.interest_billed, penalties=line.penalty,

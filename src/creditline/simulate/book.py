@@ -4,7 +4,7 @@ numpy columns of integer cents.
 Why not ``servicing.services.get_line`` for each line: building 2,000 ``LineView``s costs
 ~0.2 s, which over 365 mornings is more than the whole time budget of the demo, while one
 columnar read of the same fields costs ~10 ms.  The derived fields follow
-``servicing.model.Line`` exactly (``used``, ``available``, ``amount_due``, ``minimum_due``,
+``lines.line.Line`` exactly (``used``, ``available``, ``amount_due``, ``minimum_due``,
 ``total_owed``); ``tests/integration/test_demo.py`` pins them to ``LineView`` for every line
 at the end of a short demo, so a change of meaning in servicing shows up there.
 

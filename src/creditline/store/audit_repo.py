@@ -7,7 +7,7 @@ import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, func, select
 from sqlalchemy.orm import Session
@@ -23,9 +23,12 @@ from creditline.audit import (
 )
 from creditline.store.tables.foundation import audit_head, audit_log
 
+if TYPE_CHECKING:
+    from creditline.store.uow import SqlUnitOfWork
+
 
 class SqlAuditRepository:
-    def __init__(self, session: Session, uow: Any) -> None:
+    def __init__(self, session: Session, uow: SqlUnitOfWork) -> None:
         self.s = session
         self._key: AuditKey = uow.audit_key
         self._pg = session.get_bind().dialect.name == "postgresql"

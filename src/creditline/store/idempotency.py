@@ -6,13 +6,16 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import bindparam, insert, select
 from sqlalchemy.orm import Session
 
 from creditline.errors import Conflict
 from creditline.store.tables.foundation import idempotency_keys
+
+if TYPE_CHECKING:
+    from creditline.store.uow import SqlUnitOfWork
 
 
 def request_fingerprint(body: Any) -> str:
@@ -24,7 +27,7 @@ _SAVE = insert(idempotency_keys)
 
 
 class SqlIdempotencyStore:
-    def __init__(self, session: Session, uow: Any) -> None:
+    def __init__(self, session: Session, uow: SqlUnitOfWork) -> None:
         self.s = session
         self.uow = uow
 

@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from sqlalchemy import BigInteger, func, insert, select
@@ -23,9 +23,12 @@ from creditline.money import CURRENCY
 from creditline.store.tables.servicing import journal_entries, postings
 from creditline.store.types import from_cents
 
+if TYPE_CHECKING:
+    from creditline.store.uow import SqlUnitOfWork
+
 
 class SqlLedgerRepository:
-    def __init__(self, session: Session, uow: Any) -> None:
+    def __init__(self, session: Session, uow: SqlUnitOfWork) -> None:
         self.s = session
         self.uow = uow
 

@@ -1,4 +1,4 @@
-"""The model registry in SQL: implements ``creditline.scoring.registry.ModelRegistry``.
+"""The model registry in SQL: implements ``creditline.scoring.ports.ModelRepository``.
 
 Locking: optimistic.  Every row carries ``row_version``; ``update`` writes only if the version
 read is still current (else ``ConcurrencyError``).  A partial unique index allows one champion
@@ -7,9 +7,9 @@ per name, so concurrent promotions cannot both commit (the loser gets ``Conflict
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import bindparam, func, insert, or_, select, update
 from sqlalchemy.engine import Row
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -18,9 +18,17 @@ from creditline.errors import ConcurrencyError, Conflict, NotFound
 from creditline.scoring.registry import ModelRecord, ModelStatus
 from creditline.store.tables.scoring import models
 
+if TYPE_CHECKING:
+    from creditline.store.uow import SqlUnitOfWork
+
 _FIELDS = ("id", "name", "version", "card_type", "kind", "data_fingerprint", "metrics",
            "model_json", "created_at", "created_by", "promoted_at", "promoted_by", "retired_at",
            "shadow_share", "row_version")
+
+
+_SERVING = (select(models.c.id, models.c.status, models.c.shadow_share)
+            .where(models.c.name == bindparam("name"),
+                   or_(models.c.status == "champion", models.c.shadow_share > 0)))
 
 
 def _record(row: Row[Any]) -> ModelRecord:
@@ -33,7 +41,7 @@ def _values(r: ModelRecord) -> dict[str, Any]:
 
 
 class SqlModelRepository:
-    def __init__(self, session: Session, uow: Any) -> None:
+    def __init__(self, session: Session, uow: SqlUnitOfWork) -> None:
         self.s = session
 
     def add(self, record: ModelRecord) -> ModelRecord:
@@ -85,3 +93,12 @@ class SqlModelRepository:
         current = self.s.execute(select(func.max(models.c.version))
                                  .where(models.c.name == name)).scalar()
         return int(current or 0) + 1
+
+    def serving_ids(self, model_name: str) -> tuple[str | None, str | None, float]:
+        """Champion id, challenger id and its shadow share, without loading model JSON
+        (every application asks; one indexed read of three columns)."""
+        rows = self.s.execute(_SERVING, {"name": model_name}).all()
+        champ = next((r.id for r in rows if r.status == "champion"), None)
+        ch = next(((r.id, float(r.shadow_share)) for r in rows
+                   if r.status == "candidate" and r.shadow_share > 0), (None, 0.0))
+        return champ, ch[0], ch[1]

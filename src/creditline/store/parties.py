@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import bindparam, insert, select
 from sqlalchemy.exc import IntegrityError
@@ -23,9 +23,13 @@ from creditline.parties.contacts import EmergencyContact
 from creditline.parties.customers import Consents, Customer, Enterprise, Person
 from creditline.store.tables.foundation import customers, emergency_contacts
 
+if TYPE_CHECKING:
+    from creditline.store.uow import SqlUnitOfWork
+
 # Built once with bind parameters (registration and every decision run these).
 _GET = select(customers).where(customers.c.id == bindparam("id"))
 _GET_LOCKED = _GET.with_for_update()
+_EXISTS = select(customers.c.id).where(customers.c.id == bindparam("id"))
 _ID_BY_ID_HASH = select(customers.c.id).where(customers.c.id_number_hash == bindparam("h"))
 _CONTACTS = (select(emergency_contacts)
              .where(emergency_contacts.c.customer_id == bindparam("customer_id"))
@@ -33,7 +37,7 @@ _CONTACTS = (select(emergency_contacts)
 
 
 class SqlCustomerRepository:
-    def __init__(self, session: Session, uow: Any) -> None:
+    def __init__(self, session: Session, uow: SqlUnitOfWork) -> None:
         self.s = session
         self.cipher = uow.cipher
 
@@ -68,6 +72,9 @@ class SqlCustomerRepository:
     def get(self, customer_id: str, *, for_update: bool = False) -> Customer | None:
         row = self.s.execute(_GET_LOCKED if for_update else _GET, {"id": customer_id}).first()
         return None if row is None else self._customer(row)
+
+    def exists(self, customer_id: str) -> bool:
+        return self.s.execute(_EXISTS, {"id": customer_id}).first() is not None
 
     def id_number_taken(self, id_number: str) -> bool:
         return self.id_by_id_number(id_number) is not None

@@ -4,6 +4,7 @@ it back into a ``Decimal`` on the way out.  Rates are stored as text to keep eve
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -52,3 +53,10 @@ def cents(value: Decimal) -> int:
 def from_cents(value: int | None) -> Decimal:
     """Integer cents from a raw SQL aggregate back to Decimal money."""
     return Decimal(int(value or 0)).scaleb(-2)
+
+
+def aware(ts: datetime | None) -> datetime | None:
+    """SQLite hands back naive datetimes for ``DateTime(timezone=True)``; they were UTC."""
+    if ts is None:
+        return None
+    return ts.replace(tzinfo=UTC) if ts.tzinfo is None else ts

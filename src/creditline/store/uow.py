@@ -1,11 +1,14 @@
 """The SQLAlchemy unit of work: one transaction per command, audit entries and outbox
-events written in that same transaction, repositories created on first use."""
+events written in that same transaction, repositories created on first use.
+
+Each repository is a typed property (the Protocols are in the contexts' ``ports`` modules);
+its module is imported when first used, so a command loads only the store code it needs."""
 
 from __future__ import annotations
 
-import importlib
+from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from sqlalchemy import bindparam, func, insert, select, text, update
 from sqlalchemy.orm import Session, sessionmaker
@@ -16,21 +19,23 @@ from creditline.clock import Clock
 from creditline.crypto import FieldCipher
 from creditline.store.tables.foundation import audit_head, audit_log, outbox
 
-# attribute name on the unit of work -> "module:RepositoryClass".  Each repository is built
-# as ``Class(session, uow)``.  One line per repository; add yours here.
-REPOSITORIES: dict[str, str] = {
-    "users": "creditline.store.users:SqlUserRepository",
-    "audit_log": "creditline.store.audit_repo:SqlAuditRepository",
-    "idempotency": "creditline.store.idempotency:SqlIdempotencyStore",
-    "customers": "creditline.store.parties:SqlCustomerRepository",
-    "models": "creditline.store.models:SqlModelRepository",
-    "applications": "creditline.store.origination:SqlApplicationRepository",
-    "reviews": "creditline.store.origination:SqlReviewRepository",
-    "blacklist": "creditline.store.origination:SqlBlacklistRepository",
-    "special_terms": "creditline.store.origination:SqlSpecialTermsRepository",
-    "servicing": "creditline.store.servicing:SqlServicingRepository",
-    "ledger": "creditline.store.ledger:SqlLedgerRepository",
-}
+if TYPE_CHECKING:
+    from creditline.store.applications import SqlApplicationRepository
+    from creditline.store.audit_repo import SqlAuditRepository
+    from creditline.store.blacklist import SqlBlacklistRepository
+    from creditline.store.eod_columns import SqlEodColumns
+    from creditline.store.idempotency import SqlIdempotencyStore
+    from creditline.store.ledger import SqlLedgerRepository
+    from creditline.store.lines import SqlLimitEventRepository, SqlLineRepository
+    from creditline.store.models import SqlModelRepository
+    from creditline.store.parties import SqlCustomerRepository
+    from creditline.store.purchases import SqlPurchaseRepository
+    from creditline.store.reviews import SqlReviewRepository
+    from creditline.store.special_terms import SqlSpecialTermsRepository
+    from creditline.store.statements import SqlStatementRepository
+    from creditline.store.users import SqlUserRepository
+
+R = TypeVar("R")
 
 # Built once with bind parameters: these run in every command that audits.  The take locks
 # one stream's head row (not a global one) until commit; on PostgreSQL it also draws the
@@ -59,7 +64,7 @@ class SqlUnitOfWork:
         self.audit_key = audit_key
         self.dialect = dialect
         self.session: Session | None = None
-        self._repos: dict[str, Any] = {}
+        self._repos: dict[str, object] = {}
         self._depth = 0
         # audit entries of this transaction, not yet chained: (at, actor, action, entity,
         # entity id, canonical details)
@@ -106,17 +111,89 @@ class SqlUnitOfWork:
     def now(self) -> datetime:
         return self.clock.now()
 
-    def __getattr__(self, name: str) -> Any:
-        if name.startswith("_") or name not in REPOSITORIES:
-            raise AttributeError(name)
+    # ----- repositories (typed; built on first use inside ``with uow:``)
+    def _repo(self, name: str, build: Callable[[Session, SqlUnitOfWork], R]) -> R:
         if self.session is None:
             raise RuntimeError(f"uow.{name} used outside 'with uow:'")
         repo = self._repos.get(name)
         if repo is None:
-            module, cls = REPOSITORIES[name].split(":")
-            repo = getattr(importlib.import_module(module), cls)(self.session, self)
-            self._repos[name] = repo
-        return repo
+            repo = self._repos[name] = build(self.session, self)
+        return cast(R, repo)
+
+    @property
+    def users(self) -> SqlUserRepository:
+        from creditline.store.users import SqlUserRepository
+        return self._repo("users", SqlUserRepository)
+
+    @property
+    def audit_log(self) -> SqlAuditRepository:
+        from creditline.store.audit_repo import SqlAuditRepository
+        return self._repo("audit_log", SqlAuditRepository)
+
+    @property
+    def idempotency(self) -> SqlIdempotencyStore:
+        from creditline.store.idempotency import SqlIdempotencyStore
+        return self._repo("idempotency", SqlIdempotencyStore)
+
+    @property
+    def customers(self) -> SqlCustomerRepository:
+        from creditline.store.parties import SqlCustomerRepository
+        return self._repo("customers", SqlCustomerRepository)
+
+    @property
+    def models(self) -> SqlModelRepository:
+        from creditline.store.models import SqlModelRepository
+        return self._repo("models", SqlModelRepository)
+
+    @property
+    def applications(self) -> SqlApplicationRepository:
+        from creditline.store.applications import SqlApplicationRepository
+        return self._repo("applications", SqlApplicationRepository)
+
+    @property
+    def reviews(self) -> SqlReviewRepository:
+        from creditline.store.reviews import SqlReviewRepository
+        return self._repo("reviews", SqlReviewRepository)
+
+    @property
+    def blacklist(self) -> SqlBlacklistRepository:
+        from creditline.store.blacklist import SqlBlacklistRepository
+        return self._repo("blacklist", SqlBlacklistRepository)
+
+    @property
+    def special_terms(self) -> SqlSpecialTermsRepository:
+        from creditline.store.special_terms import SqlSpecialTermsRepository
+        return self._repo("special_terms", SqlSpecialTermsRepository)
+
+    @property
+    def lines(self) -> SqlLineRepository:
+        from creditline.store.lines import SqlLineRepository
+        return self._repo("lines", SqlLineRepository)
+
+    @property
+    def limit_events(self) -> SqlLimitEventRepository:
+        from creditline.store.lines import SqlLimitEventRepository
+        return self._repo("limit_events", SqlLimitEventRepository)
+
+    @property
+    def purchases(self) -> SqlPurchaseRepository:
+        from creditline.store.purchases import SqlPurchaseRepository
+        return self._repo("purchases", SqlPurchaseRepository)
+
+    @property
+    def statements(self) -> SqlStatementRepository:
+        from creditline.store.statements import SqlStatementRepository
+        return self._repo("statements", SqlStatementRepository)
+
+    @property
+    def eod_columns(self) -> SqlEodColumns:
+        from creditline.store.eod_columns import SqlEodColumns
+        return self._repo("eod_columns", SqlEodColumns)
+
+    @property
+    def ledger(self) -> SqlLedgerRepository:
+        from creditline.store.ledger import SqlLedgerRepository
+        return self._repo("ledger", SqlLedgerRepository)
 
     def audit(self, actor: Principal, action: str, entity: str, entity_id: str,
               details: dict[str, Any] | None = None) -> None:

@@ -1,39 +1,75 @@
-"""Users and their bearer-token hashes."""
+"""Users, their bearer-token hashes and, for ``service`` users, their merchants."""
 
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from collections.abc import Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import Row, insert, select, update
 from sqlalchemy.orm import Session
 
+from creditline.access.ports import UserRecord
 from creditline.auth import Principal, Role
-from creditline.store.tables.foundation import users
+from creditline.store.tables.foundation import user_merchants, users
+
+if TYPE_CHECKING:
+    from creditline.store.uow import SqlUnitOfWork
 
 
 class SqlUserRepository:
-    def __init__(self, session: Session, uow: Any) -> None:
+    def __init__(self, session: Session, uow: SqlUnitOfWork) -> None:
         self.s = session
         self.uow = uow
 
-    def add(self, name: str, role: Role, token_hash: str) -> Principal:
+    def add(self, name: str, role: Role, token_hash: str, *, issued_at: datetime | None = None,
+            merchants: Sequence[str] = ()) -> Principal:
         uid = str(uuid.uuid4())
+        now = self.uow.now()
         self.s.execute(insert(users).values(id=uid, name=name, role=role.value,
                                             token_hash=token_hash, active=True,
-                                            created_at=self.uow.now()))
-        return Principal(uid, name, role)
+                                            created_at=now, token_issued_at=issued_at or now))
+        if merchants:
+            self.s.execute(insert(user_merchants),
+                           [{"user_id": uid, "merchant": m} for m in merchants])
+        return Principal(uid, name, role, frozenset(merchants))
 
     def exists(self, name: str) -> bool:
         return self.s.execute(select(users.c.id).where(users.c.name == name)).first() is not None
 
-    def by_token_hash(self, token_hash: str) -> Principal | None:
-        row = self.s.execute(select(users).where(users.c.token_hash == token_hash,
-                                                 users.c.active.is_(True))).first()
+    def _record(self, row: Row[Any], merchants: Sequence[str] | None = None) -> UserRecord:
+        if merchants is None:
+            merchants = self.s.execute(
+                select(user_merchants.c.merchant).where(user_merchants.c.user_id == row.id)
+                .order_by(user_merchants.c.merchant)).scalars().all()
+        return UserRecord(row.id, row.name, row.role, bool(row.active), row.created_at,
+                          row.token_issued_at, row.revoked_at, row.revoked_by, tuple(merchants))
+
+    def by_token_hash(self, token_hash: str) -> UserRecord | None:
+        """One look-up per request (two for a service user): revocation and rotation are
+        seen at once, with no cache to go stale."""
+        row = self.s.execute(select(users).where(users.c.token_hash == token_hash)).first()
         if row is None:
             return None
-        try:
-            role = Role(row.role)
-        except ValueError:  # a role retired from the table: the token no longer works
-            return None
-        return Principal(row.id, row.name, role)
+        return self._record(row, None if row.role == Role.SERVICE.value else ())
+
+    def by_name(self, name: str) -> UserRecord | None:
+        row = self.s.execute(select(users).where(users.c.name == name)).first()
+        return None if row is None else self._record(row)
+
+    def all(self) -> list[UserRecord]:
+        bound: dict[str, list[str]] = {}
+        for uid, m in self.s.execute(select(user_merchants.c.user_id, user_merchants.c.merchant)
+                                     .order_by(user_merchants.c.merchant)):
+            bound.setdefault(uid, []).append(m)
+        rows = self.s.execute(select(users).order_by(users.c.name)).all()
+        return [self._record(r, bound.get(r.id, [])) for r in rows]
+
+    def revoke(self, user_id: str, at: datetime, by: str) -> None:
+        self.s.execute(update(users).where(users.c.id == user_id)
+                       .values(active=False, revoked_at=at, revoked_by=by))
+
+    def set_token(self, user_id: str, token_hash: str, issued_at: datetime) -> None:
+        self.s.execute(update(users).where(users.c.id == user_id)
+                       .values(token_hash=token_hash, token_issued_at=issued_at))

@@ -37,11 +37,6 @@ class _Registry:
         self.reads += 1
         return self.reg.get(model_id)
 
-
-class _Applications:
-    def __init__(self, reg: InMemoryModelRegistry) -> None:
-        self.reg = reg
-
     def serving_ids(self, name: str) -> tuple[str | None, str | None, float]:
         rows = self.reg.list(name=name)
         champ = next((r.id for r in rows if r.status == "champion"), None)
@@ -52,7 +47,6 @@ class _Applications:
 class _Uow:
     def __init__(self, reg: InMemoryModelRegistry) -> None:
         self.models = _Registry(reg)
-        self.applications = _Applications(reg)
 
     def __enter__(self) -> _Uow:
         return self

@@ -1,4 +1,5 @@
-"""Credit lines: open, read, purchase, repay, statements, limit and status changes."""
+"""Credit lines: open, read, purchase, repay, statements, limit (permanent and temporary)
+and status changes, and the limit history."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from creditline.api.deps import Allowed, ContainerDep
 from creditline.api.routers.purchases import AMOUNT_HELP, IdempotencyKey, PurchasePublic
 from creditline.auth import Principal
 from creditline.errors import ValidationError
+from creditline.lines.limits import LimitEvent
 from creditline.money import money_str
 from creditline.products.catalog import default_catalog
 from creditline.servicing import services
@@ -52,6 +54,10 @@ class LinePublic(BaseModel):
     as_of: str = Field(description="the last business day closed by end of day")
     payoff_amount: str
     version: int
+    effective_limit: str = Field(description="the limit in force today: a temporary limit "
+                                             "while it runs, else the permanent limit")
+    temporary_limit: dict[str, str] | None = Field(
+        None, description="amount, start and end of a temporary limit, if the line has one")
 
     @classmethod
     def of(cls, v: LineView) -> LinePublic:
@@ -71,7 +77,12 @@ class LinePublic(BaseModel):
             due_date=v.due_date.isoformat() if v.due_date else None,
             statement_day=v.statement_day, next_statement_date=v.next_statement_date.isoformat(),
             opened_on=v.opened_on.isoformat(), as_of=v.as_of.isoformat(),
-            payoff_amount=money_str(v.payoff_amount), version=v.version)
+            payoff_amount=money_str(v.payoff_amount), version=v.version,
+            effective_limit=money_str(v.effective_limit),
+            temporary_limit=None if v.temporary_limit is None else {
+                "amount": money_str(v.temporary_limit.amount),
+                "start": v.temporary_limit.start.isoformat(),
+                "end": v.temporary_limit.end.isoformat()})
 
 
 class PurchaseCreate(BaseModel):
@@ -139,6 +150,40 @@ class LimitChange(BaseModel):
     reason: str = Field(min_length=1, max_length=200)
 
 
+class TemporaryLimitCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    amount: str = Field(description=AMOUNT_HELP + "; above the permanent limit")
+    end: str = Field(description="last day it applies, YYYY-MM-DD")
+    start: str | None = Field(None, description="first day, YYYY-MM-DD; default today")
+    reason: str = Field(min_length=1, max_length=200)
+    reason_codes: list[str] = Field(default_factory=list, max_length=20)
+
+
+class LimitEventPublic(BaseModel):
+    at: str
+    business_date: str
+    old_limit: str
+    new_limit: str
+    kind: str = Field(description="permanent or temporary")
+    source: str = Field(description="manual, review, strategy, trigger, sector_action, "
+                                    "closure or origination")
+    reason_codes: list[str]
+    actor: str
+    rules_version: str | None
+    note: str
+    starts_on: str | None
+    ends_on: str | None
+
+    @classmethod
+    def of(cls, e: LimitEvent) -> LimitEventPublic:
+        return cls(at=e.at.isoformat(), business_date=e.business_date.isoformat(),
+                   old_limit=money_str(e.old_limit), new_limit=money_str(e.new_limit),
+                   kind=e.kind.value, source=e.source.value, reason_codes=list(e.reason_codes),
+                   actor=e.actor, rules_version=e.rules_version, note=e.note,
+                   starts_on=e.starts_on.isoformat() if e.starts_on else None,
+                   ends_on=e.ends_on.isoformat() if e.ends_on else None)
+
+
 class StatusChange(BaseModel):
     model_config = ConfigDict(extra="forbid")
     status: str = Field(description="active, frozen, suspended, closing or closed")
@@ -188,9 +233,9 @@ def purchase(line_id: str, body: PurchaseCreate, container: ContainerDep,
 
 @router.get("/{line_id}/purchases", response_model=list[PurchasePublic])
 def purchases(line_id: str, container: ContainerDep,
-              _: Annotated[Principal, Allowed("purchases:read")]) -> list[PurchasePublic]:
+              actor: Annotated[Principal, Allowed("purchases:read")]) -> list[PurchasePublic]:
     services.get_line(line_id, container.uow())
-    return [PurchasePublic.of(v) for v in services.purchases_of_line(line_id, container.uow())]
+    return [PurchasePublic.of(v) for v in services.purchases_of_line(line_id, container.uow(), actor)]
 
 
 @router.post("/{line_id}/repayments", response_model=RepaymentPublic, status_code=201)
@@ -215,6 +260,25 @@ def change_limit(line_id: str, body: LimitChange, container: ContainerDep,
                  actor: Annotated[Principal, Allowed("lines:manage")]) -> LinePublic:
     cmd = services.ChangeLimit(line_id, body.limit, body.reason)
     return LinePublic.of(services.change_limit(cmd, container.uow(), actor))
+
+
+@router.post("/{line_id}/temporary-limit", response_model=LinePublic)
+def grant_temporary_limit(line_id: str, body: TemporaryLimitCreate, container: ContainerDep,
+                          actor: Annotated[Principal, Allowed("lines:temporary_limit")],
+                          ) -> LinePublic:
+    """Raise the limit from ``start`` (default today) to ``end``, both included: above the
+    permanent limit, within the product's cap (422 naming the field otherwise)."""
+    cmd = services.GrantTemporaryLimit(line_id, body.amount, body.end, body.reason,
+                                       body.start, tuple(body.reason_codes))
+    return LinePublic.of(services.grant_temporary_limit(cmd, container.uow(), actor))
+
+
+@router.get("/{line_id}/limit-history", response_model=list[LimitEventPublic])
+def limit_history(line_id: str, container: ContainerDep,
+                  _: Annotated[Principal, Allowed("lines:limit_history")],
+                  ) -> list[LimitEventPublic]:
+    """Every limit change of the line, oldest first: who, when, why, from which source."""
+    return [LimitEventPublic.of(e) for e in services.limit_history(line_id, container.uow())]
 
 
 @router.post("/{line_id}/status", response_model=LinePublic)

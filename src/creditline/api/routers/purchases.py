@@ -94,9 +94,10 @@ class ReturnPublic(BaseModel):
 
 @router.get("/{purchase_id}", response_model=PurchasePublic)
 def get_purchase(purchase_id: str, container: ContainerDep,
-                 _: Annotated[Principal, Allowed("purchases:read")]) -> PurchasePublic:
-    """A purchase with its installment schedule and what has been paid on each part."""
-    return PurchasePublic.of(services.get_purchase(purchase_id, container.uow()))
+                 actor: Annotated[Principal, Allowed("purchases:read")]) -> PurchasePublic:
+    """A purchase with its installment schedule and what has been paid on each part (a
+    service user: only its merchants' purchases; another's answers 404)."""
+    return PurchasePublic.of(services.get_purchase(purchase_id, container.uow(), actor))
 
 
 @router.post("/{purchase_id}/returns", response_model=ReturnPublic, status_code=201)

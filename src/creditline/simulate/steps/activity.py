@@ -55,7 +55,7 @@ class CustomerActivity:
                 elif isinstance(action, Repay):
                     servicing.repay(servicing.Repay(
                         line_id, action.amount, idempotency_key=f"{intent.person_id}-{stamp}"),
-                        ctx.uow(), ctx.channel)
+                        ctx.uow(), ctx.system)  # the payment rails, not the checkout
                     ctx.activity.record("repayments", day, _cents(action.amount))
             except (BusinessRuleViolation, Conflict) as exc:
                 reason = getattr(exc, "reason", None) or type(exc).__name__

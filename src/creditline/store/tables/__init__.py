@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from creditline.store.tables import (
     foundation,  # noqa: F401  (registers tables)
+    lines,  # noqa: F401
     origination,  # noqa: F401
     scoring,  # noqa: F401
     servicing,  # noqa: F401

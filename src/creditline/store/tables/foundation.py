@@ -35,6 +35,19 @@ users = Table(
     Column("token_hash", String(64), nullable=False, unique=True),
     Column("active", Boolean, nullable=False, default=True),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    # 0008_tokens: when the current token was issued (expiry counts from here, per role),
+    # and who revoked the user when
+    Column("token_issued_at", DateTime(timezone=True), nullable=False),
+    Column("revoked_at", DateTime(timezone=True), nullable=True),
+    Column("revoked_by", String(100), nullable=True),
+)
+
+# 0008_tokens: the merchants a ``service`` user sells for (it may only buy as them and sees
+# only their purchases)
+user_merchants = Table(
+    "user_merchants", metadata,
+    Column("user_id", String(36), ForeignKey("users.id"), primary_key=True),
+    Column("merchant", String(200), primary_key=True),
 )
 
 # One row per audit stream (0 = the legacy unkeyed entries, 1..AUDIT_STREAMS keyed): a writer

@@ -62,6 +62,11 @@ credit_lines = Table(
     # the next end of day (every service action clears it).  Not indexed, for the same
     # reason as last_eod.
     Column("next_eod", Date, nullable=True),
+    # a temporary limit above credit_limit for the days temp_limit_start..temp_limit_end
+    # (all three NULL when there is none; lines.limits, migration 0007)
+    Column("temp_limit", Money, nullable=True),
+    Column("temp_limit_start", Date, nullable=True),
+    Column("temp_limit_end", Date, nullable=True),
     Column("last_statement_date", Date, nullable=True),
     *(Column(name, Money, nullable=False) for name in _BALANCES),
     Column("min_remaining", Money, nullable=False),

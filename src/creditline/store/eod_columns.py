@@ -1,12 +1,9 @@
-"""Servicing repository: lines, purchases, installments, repayments, returns, statements,
-and the bulk reads and writes of end of day.
+"""End of day's column I/O in SQL (``servicing.ports.EodColumns``): the bulk reads and
+writes of a partition of lines, as columns (money in cents, dates as day numbers), and the
+cached balances the ledger check compares.
 
-Locking (documented choice): every command that changes a line takes that line's row lock
-first (``get_line(..., lock=True)``: ``SELECT ... FOR UPDATE`` on PostgreSQL; SQLite already
-serialises writers with ``BEGIN IMMEDIATE``).  Installments, postings and the cached
-balances of a line are written only under its lock, so checks such as "amount <= available"
-cannot race.  ``save_line`` also checks the ``version`` it read, as a second guard.
-End of day locks the lines of each partition it loads, in id order.
+Locking: end of day locks the lines of each partition it loads, in id order
+(``lines(..., lock=True)``: ``FOR UPDATE`` on PostgreSQL; SQLite serialises writers).
 """
 
 from __future__ import annotations
@@ -15,89 +12,18 @@ import io
 from collections.abc import Sequence
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 import pyarrow.csv as pacsv
-from sqlalchemy import bindparam, insert, select, text, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from creditline.errors import ConcurrencyError, Conflict
-from creditline.lines.status import LineStatus
-from creditline.products.catalog import Waterfall
-from creditline.servicing.model import Installment, Line, PurchaseRecord
-from creditline.servicing.statements import Statement
-from creditline.store.tables.foundation import customers
-from creditline.store.tables.servicing import (
-    OPEN_LINE_PER_PRODUCT,
-    credit_lines,
-    goods_returns,
-    installments,
-    purchases,
-    repayments,
-    statements,
-)
+from creditline.store.tables.servicing import credit_lines, installments
 from creditline.store.types import from_cents
 
-LINE_FIELDS = ("principal_unbilled", "principal_billed", "fee", "interest_accrued",
-               "interest_billed", "penalty", "credit_balance", "min_remaining", "min_due_date",
-               "past_due", "past_due_since", "dpd", "last_statement_date", "stmt_opening",
-               "cyc_purchases", "cyc_returns", "cyc_repayments", "cyc_fees", "cyc_interest",
-               "cyc_penalties", "last_eod")
-INST_STATE = ("p_sched", "f_sched", "p_paid", "f_paid", "i_amt", "i_paid", "i_carry", "pen_amt",
-              "pen_paid", "pen_carry", "billed", "settled")
-
-
-# Hot statements are built once, with bind parameters, so a command does not pay for
-# constructing and cache-keying a 40-column statement every time.
-_SAVE_LINE = (update(credit_lines)
-              .where(credit_lines.c.id == bindparam("k_id"),
-                     credit_lines.c.version == bindparam("k_version"))
-              .values({c: bindparam(c) for c in (*LINE_FIELDS, "status", "credit_limit", "version",
-                                                 "next_eod")}))
-_ADD_LINE = insert(credit_lines)
-_CUSTOMER_EXISTS = select(customers.c.id).where(customers.c.id == bindparam("id"))
-_LINES_OF_CUSTOMER = (select(credit_lines)
-                      .where(credit_lines.c.customer_id == bindparam("customer_id"))
-                      .order_by(credit_lines.c.opened_on, credit_lines.c.id))
-_GET_LINE = select(credit_lines).where(credit_lines.c.id == bindparam("id"))
-_GET_LINE_LOCKED = _GET_LINE.with_for_update()
-_OPEN_INSTALLMENTS = select(installments).where(installments.c.line_id == bindparam("line_id"),
-                                                installments.c.settled.is_(False))
-_ADD_REPAYMENT = insert(repayments)
-_ADD_RETURN = insert(goods_returns)
-_ADD_PURCHASE = insert(purchases)
-_ADD_INSTALLMENTS = insert(installments)
-_SAVE_INSTALLMENTS = (update(installments)
-                      .where(installments.c.purchase_id == bindparam("k_pid"),
-                             installments.c.seq == bindparam("k_seq"))
-                      .values({f: bindparam(f) for f in INST_STATE}))
-
-
-def _line(r: Any) -> Line:
-    return Line(
-        id=r.id, customer_id=r.customer_id, product=r.product, product_version=r.product_version,
-        kind=r.kind, currency=r.currency, status=LineStatus(r.status), limit=r.credit_limit,
-        statement_day=r.statement_day, grace_days=r.grace_days, penalty_rate=r.penalty_rate,
-        min_share=r.min_share, min_floor=r.min_floor, waterfall=Waterfall.parse(r.waterfall),
-        fee_refund=r.fee_refund, block_when_past_due=r.block_when_past_due,
-        opened_on=r.opened_on, terms=dict(r.terms), version=r.version,
-        **{f: getattr(r, f) for f in LINE_FIELDS})
-
-
-def _installment(r: Any) -> Installment:
-    return Installment(purchase_id=r.purchase_id, seq=r.seq, bill_date=r.bill_date,
-                       due_date=r.due_date, p_orig=r.p_orig, f_orig=r.f_orig,
-                       **{f: getattr(r, f) for f in INST_STATE})
-
-
-def _purchase(r: Any) -> PurchaseRecord:
-    return PurchaseRecord(id=r.id, line_id=r.line_id, amount=r.amount, merchant=r.merchant,
-                    merchant_category=r.merchant_category, periods=r.periods, method=r.method,
-                    fee_rate=r.fee_rate, interest_rate=r.interest_rate, made_on=r.made_on,
-                    returned=r.returned)
-
+if TYPE_CHECKING:
+    from creditline.store.uow import SqlUnitOfWork
 
 _TEXT_COLUMNS = ("line_id", "status", "penalty_rate", "min_share", "waterfall", "purchase_id",
                  "interest_rate")
@@ -118,8 +44,8 @@ def _csv_columns(data: bytes) -> dict[str, Any]:
     return out
 
 
-class SqlServicingRepository:
-    def __init__(self, session: Session, uow: Any) -> None:
+class SqlEodColumns:
+    def __init__(self, session: Session, uow: SqlUnitOfWork) -> None:
         self.s = session
         self.uow = uow
 
@@ -127,137 +53,13 @@ class SqlServicingRepository:
     def dialect(self) -> str:
         return str(self.s.get_bind().dialect.name)
 
-    # ----- lines
-    def customer_exists(self, customer_id: str) -> bool:
-        return self.s.execute(_CUSTOMER_EXISTS, {"id": customer_id}).first() is not None
-
-    def add_line(self, line: Line) -> None:
-        try:
-            self.s.execute(_ADD_LINE, {
-                "id": line.id, "customer_id": line.customer_id, "product": line.product,
-                "product_version": line.product_version, "kind": line.kind,
-                "currency": line.currency, "status": line.status.value, "credit_limit": line.limit,
-                "statement_day": line.statement_day, "grace_days": line.grace_days,
-                "penalty_rate": line.penalty_rate, "min_share": line.min_share,
-                "min_floor": line.min_floor, "waterfall": line.waterfall.code(),
-                "fee_refund": line.fee_refund, "block_when_past_due": line.block_when_past_due,
-                "terms": line.terms, "opened_on": line.opened_on, "created_at": self.uow.now(),
-                "version": line.version, **{f: getattr(line, f) for f in LINE_FIELDS}})
-        except IntegrityError as exc:
-            if OPEN_LINE_PER_PRODUCT not in str(exc.orig) and "credit_lines.customer_id, " \
-                    "credit_lines.product" not in str(exc.orig):
-                raise
-            raise Conflict(f"customer {line.customer_id} already has an open {line.product} "
-                           "line") from None
-
-    def get_line(self, line_id: str, *, lock: bool = False) -> Line | None:
-        row = self.s.execute(_GET_LINE_LOCKED if lock else _GET_LINE, {"id": line_id}).first()
-        return None if row is None else _line(row)
-
-    def lines_of_customer(self, customer_id: str) -> list[Line]:
-        rows = self.s.execute(_LINES_OF_CUSTOMER, {"customer_id": customer_id}).all()
-        return [_line(r) for r in rows]
-
-    def save_line(self, line: Line) -> None:
-        """Write the line back if nobody changed it since it was read (version check)."""
-        res = self.s.execute(_SAVE_LINE, {
-            "k_id": line.id, "k_version": line.version, "status": line.status.value,
-            "credit_limit": line.limit, "version": line.version + 1,
-            "next_eod": None,  # something happened: end of day looks at the line again
-            **{f: getattr(line, f) for f in LINE_FIELDS}})
-        if res.rowcount != 1:  # type: ignore[attr-defined]  # SQLAlchemy types Session.execute() as Result; rowcount is on the CursorResult it returns
-            raise ConcurrencyError(f"credit line {line.id} was changed by someone else; retry")
-        line.version += 1
-
-    # ----- purchases and installments
-    def add_purchase(self, p: PurchaseRecord, created_by: str) -> None:
-        self.s.execute(_ADD_PURCHASE, {
-            "id": p.id, "line_id": p.line_id, "amount": p.amount, "merchant": p.merchant,
-            "merchant_category": p.merchant_category, "periods": p.periods, "method": p.method,
-            "fee_rate": p.fee_rate, "interest_rate": p.interest_rate, "made_on": p.made_on,
-            "returned": p.returned, "created_at": self.uow.now(), "created_by": created_by})
-
-    def get_purchase(self, purchase_id: str) -> PurchaseRecord | None:
-        row = self.s.execute(select(purchases).where(purchases.c.id == purchase_id)).first()
-        return None if row is None else _purchase(row)
-
-    def save_purchase_returned(self, p: PurchaseRecord) -> None:
-        self.s.execute(update(purchases).where(purchases.c.id == p.id).values(returned=p.returned))
-
-    def purchases_of_line(self, line_id: str) -> list[PurchaseRecord]:
-        rows = self.s.execute(select(purchases).where(purchases.c.line_id == line_id)
-                              .order_by(purchases.c.made_on, purchases.c.created_at)).all()
-        return [_purchase(r) for r in rows]
-
-    def add_installments(self, line_id: str, items: Sequence[Installment]) -> None:
-        self.s.execute(_ADD_INSTALLMENTS, [
-            {"purchase_id": i.purchase_id, "seq": i.seq, "line_id": line_id,
-             "bill_date": i.bill_date, "due_date": i.due_date, "p_orig": i.p_orig,
-             "f_orig": i.f_orig, **{f: getattr(i, f) for f in INST_STATE}} for i in items])
-
-    def open_installments(self, line_id: str) -> list[Installment]:
-        """Every installment of the line with anything left to bill or pay."""
-        rows = self.s.execute(_OPEN_INSTALLMENTS, {"line_id": line_id}).all()
-        return [_installment(r) for r in rows]
-
-    def purchase_installments(self, purchase_id: str) -> list[Installment]:
-        rows = self.s.execute(select(installments).where(installments.c.purchase_id == purchase_id)
-                              .order_by(installments.c.seq)).all()
-        return [_installment(r) for r in rows]
-
-    def save_installments(self, items: Sequence[Installment]) -> None:
-        changed = [i for i in items if i.changed]
-        if not changed:
-            return
-        self.s.execute(
-            _SAVE_INSTALLMENTS,
-            [{"k_pid": i.purchase_id, "k_seq": i.seq, **{f: getattr(i, f) for f in INST_STATE}}
-             for i in changed])
-        for i in changed:
-            i.changed = False
-
-    # ----- repayments, returns, statements
-    def add_repayment(self, repayment_id: str, line_id: str, amount: Decimal, on: date,
-                      allocation: dict[str, Any], created_by: str) -> None:
-        self.s.execute(_ADD_REPAYMENT, {
-            "id": repayment_id, "line_id": line_id, "amount": amount, "business_date": on,
-            "allocation": allocation, "created_at": self.uow.now(), "created_by": created_by})
-
-    def get_repayment(self, repayment_id: str) -> dict[str, Any] | None:
-        row = self.s.execute(select(repayments).where(repayments.c.id == repayment_id)).first()
-        if row is None:
-            return None
-        return {"id": row.id, "line_id": row.line_id, "amount": row.amount,
-                "business_date": row.business_date, "allocation": dict(row.allocation)}
-
-    def add_return(self, return_id: str, purchase_id: str, line_id: str, amount: Decimal,
-                   on: date, effect: dict[str, Any], created_by: str) -> None:
-        self.s.execute(_ADD_RETURN, {
-            "id": return_id, "purchase_id": purchase_id, "line_id": line_id, "amount": amount,
-            "business_date": on, "effect": effect, "created_at": self.uow.now(),
-            "created_by": created_by})
-
-    def get_return(self, return_id: str) -> dict[str, Any] | None:
-        row = self.s.execute(select(goods_returns).where(goods_returns.c.id == return_id)).first()
-        if row is None:
-            return None
-        return {"id": row.id, "purchase_id": row.purchase_id, "line_id": row.line_id,
-                "amount": row.amount, "business_date": row.business_date,
-                "effect": dict(row.effect)}
-
-    def statements_of_line(self, line_id: str) -> list[Statement]:
-        rows = self.s.execute(select(statements).where(statements.c.line_id == line_id)
-                              .order_by(statements.c.statement_date)).all()
-        return [Statement(**{k: getattr(r, k) for k in Statement.__dataclass_fields__})
-                for r in rows]
-
     # ----- end of day, in bulk
     def _day(self, col: str) -> str:
         if self.dialect == "postgresql":
             return f"COALESCE(({col} - DATE '1970-01-01'), -1)"
         return f"COALESCE(CAST(julianday({col}) - 2440587.5 AS INTEGER), -1)"
 
-    def eod_oldest_pending(self, through: date) -> date | None:
+    def oldest_pending(self, through: date) -> date | None:
         """The earliest ``last_eod`` among open lines still behind ``through``."""
         row = self.s.execute(text(
             "SELECT MIN(last_eod) FROM credit_lines WHERE status <> 'closed' AND last_eod < :d"),
@@ -276,7 +78,7 @@ class SqlServicingRepository:
         params.update(zip(names, values))
         return f"{column} IN ({', '.join(self._p(n) for n in names)})"
 
-    def eod_skip(self, day: date) -> int:
+    def skip(self, day: date) -> int:
         """Close ``day`` in one statement for the open lines with nothing due before their
         next visit (``next_eod`` after ``day``): their state cannot change today, so only
         ``last_eod`` moves.  Returns how many lines it closed."""
@@ -286,7 +88,7 @@ class SqlServicingRepository:
             {"d": self._date(day), "prev": self._date(day - timedelta(days=1))})
         return int(res.rowcount or 0)  # type: ignore[attr-defined]  # SQLAlchemy types Session.execute() as Result; rowcount is on the CursorResult it returns
 
-    def eod_lines(self, day: date, *, after: str | None = None, limit: int | None = None,
+    def lines(self, day: date, *, after: str | None = None, limit: int | None = None,
                   line_ids: Sequence[str] | None = None, lock: bool = True) -> dict[str, list[Any]]:
         """The lines whose last closed day is ``day - 1``, as columns (money in cents, dates
         as day numbers, -1 for none), in id order."""
@@ -314,7 +116,7 @@ class SqlServicingRepository:
             sql += " FOR UPDATE"
         return self._columns(sql, params)
 
-    def eod_installments(self, first_id: str, last_id: str,
+    def installments(self, first_id: str, last_id: str,
                          line_ids: Sequence[str] | None = None,
                          day: date | None = None) -> dict[str, list[Any]]:
         """Unsettled installments of the lines with ids in [first_id, last_id], with their
@@ -364,7 +166,7 @@ class SqlServicingRepository:
         """A cursor of this session's own DBAPI connection, inside its transaction."""
         return self.s.connection().connection.cursor()
 
-    def eod_write(self, day: date, *, lines: dict[str, list[Any]], advanced: list[str],
+    def write(self, day: date, *, lines: dict[str, list[Any]], advanced: list[str],
                   inst: dict[str, list[Any]], statement_rows: dict[str, list[Any]]) -> None:
         """Write back one partition's end of day (postings go through the ledger).  Columns
         carry database column names, money in cents and dates as ISO text (None = null).
@@ -472,16 +274,3 @@ class SqlServicingRepository:
                  "interest_billed", "penalty")
         return {r[0]: {n: from_cents(v) for n, v in zip(names, r[1:])}
                 for r in self.s.execute(sql, {"f": False})}
-
-    def lines_where(self, *, min_dpd: int | None = None, status: str | None = None,
-                    after: str | None = None, limit: int = 1000) -> list[Line]:
-        """Lines in id order, optionally only those at least ``min_dpd`` days past due or in
-        one status (collections and limit reviews page through the book with ``after``)."""
-        q = select(credit_lines)
-        if min_dpd is not None:
-            q = q.where(credit_lines.c.dpd >= min_dpd)
-        if status is not None:
-            q = q.where(credit_lines.c.status == status)
-        if after is not None:
-            q = q.where(credit_lines.c.id > after)
-        return [_line(r) for r in self.s.execute(q.order_by(credit_lines.c.id).limit(limit))]

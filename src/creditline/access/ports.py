@@ -1,0 +1,40 @@
+"""What the access services need from the store (``creditline.store.users``)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from creditline.auth import Principal, Role
+
+
+@dataclass(frozen=True)
+class UserRecord:
+    id: str
+    name: str
+    role: str  # kept as stored: a role retired from the table no longer authenticates
+    active: bool
+    created_at: datetime
+    token_issued_at: datetime
+    revoked_at: datetime | None
+    revoked_by: str | None
+    merchants: tuple[str, ...]
+
+
+class UserRepository(Protocol):
+    def add(self, name: str, role: Role, token_hash: str, *, issued_at: datetime | None = None,
+            merchants: Sequence[str] = ()) -> Principal: ...
+
+    def exists(self, name: str) -> bool: ...
+
+    def by_token_hash(self, token_hash: str) -> UserRecord | None: ...
+
+    def by_name(self, name: str) -> UserRecord | None: ...
+
+    def all(self) -> list[UserRecord]: ...
+
+    def revoke(self, user_id: str, at: datetime, by: str) -> None: ...
+
+    def set_token(self, user_id: str, token_hash: str, issued_at: datetime) -> None: ...

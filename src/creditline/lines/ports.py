@@ -1,0 +1,36 @@
+"""What the line use cases need from storage, as Protocols (SQL implementations in
+``creditline.store.lines``; reached as ``uow.lines`` and ``uow.limit_events``)."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from creditline.lines.limits import LimitEvent
+from creditline.lines.line import Line
+
+
+class LineRepository(Protocol):
+    def add(self, line: Line) -> None:
+        """Insert; a second not-closed line of the same customer and product is a ``Conflict``."""
+
+    def get(self, line_id: str, *, lock: bool = False) -> Line | None:
+        """Load; ``lock`` takes the line's row lock until the transaction ends."""
+
+    def save(self, line: Line) -> None:
+        """Write back if nobody changed it since it was read (``ConcurrencyError``
+        otherwise) and bump ``version``; clears ``next_eod`` so end of day visits it."""
+
+    def of_customer(self, customer_id: str) -> list[Line]:
+        """The customer's lines, oldest first."""
+
+    def where(self, *, min_dpd: int | None = None, status: str | None = None,
+              after: str | None = None, limit: int = 1000) -> list[Line]:
+        """A page of lines in id order, optionally at least ``min_dpd`` days past due or
+        in one status; page on with ``after``."""
+
+
+class LimitEventRepository(Protocol):
+    def add(self, event: LimitEvent) -> None: ...
+
+    def of_line(self, line_id: str) -> list[LimitEvent]:
+        """The line's limit history, oldest first."""

@@ -1,0 +1,39 @@
+"""The foundation's repositories, as Protocols (SQL implementations in
+``creditline.store.audit_repo`` and ``.idempotency``; reached as ``uow.audit_log`` and
+``uow.idempotency``; the users' port is ``creditline.access.ports``)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any, Protocol
+
+from creditline.audit import Anchor, AuditEntry, ChainReport, StreamHead
+
+
+class AuditLogRepository(Protocol):
+    """Reading the audit log back and verifying it (writing goes through ``uow.audit``)."""
+
+    def verify(self, anchor: Anchor | None = None) -> ChainReport:
+        """Check the whole log against its signed heads (and an anchor), as of one snapshot."""
+
+    def anchor(self, at: datetime) -> tuple[Anchor, ChainReport]:
+        """The current heads to keep elsewhere, with the verification of the log they close."""
+
+    def heads(self) -> dict[int, StreamHead]: ...
+
+    def iterate(self, batch: int = 5000) -> Iterator[AuditEntry]: ...
+
+    def page(self, *, after: int = 0, limit: int = 100, entity: str | None = None,
+             entity_id: str | None = None) -> list[AuditEntry]: ...
+
+    def count(self) -> int: ...
+
+
+class IdempotencyStore(Protocol):
+    def lookup(self, scope: str, key: str, body: Any) -> dict[str, Any] | None:
+        """The stored answer for a replay, None for a new key; ``Conflict`` if the body
+        differs."""
+
+    def save(self, scope: str, key: str, body: Any, response: dict[str, Any]) -> None:
+        """Store the answer in the command's own transaction."""

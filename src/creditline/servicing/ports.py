@@ -1,0 +1,81 @@
+"""What the servicing use cases and end of day need from storage, as Protocols (SQL
+implementations in ``creditline.store.purchases``, ``.statements`` and ``.eod_columns``;
+reached as ``uow.purchases``, ``uow.statements`` and ``uow.eod_columns``)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from decimal import Decimal
+from typing import Any, Protocol
+
+from creditline.servicing.model import Installment, PurchaseRecord
+from creditline.servicing.statements import Statement
+
+
+class PurchaseRepository(Protocol):
+    """Purchases with their installments, and the repayments and returns made on them.
+    Installments are written only under their line's row lock."""
+
+    def add(self, p: PurchaseRecord, created_by: str) -> None: ...
+
+    def get(self, purchase_id: str) -> PurchaseRecord | None: ...
+
+    def save_returned(self, p: PurchaseRecord) -> None:
+        """Write back how much of the purchase has been returned."""
+
+    def of_line(self, line_id: str) -> list[PurchaseRecord]: ...
+
+    def add_installments(self, line_id: str, items: Sequence[Installment]) -> None: ...
+
+    def open_installments(self, line_id: str) -> list[Installment]:
+        """Every installment of the line with anything left to bill or pay."""
+
+    def installments_of(self, purchase_id: str) -> list[Installment]: ...
+
+    def save_installments(self, items: Sequence[Installment]) -> None:
+        """Write back the installments marked ``changed``."""
+
+    def add_repayment(self, repayment_id: str, line_id: str, amount: Decimal, on: date,
+                      allocation: dict[str, Any], created_by: str) -> None: ...
+
+    def get_repayment(self, repayment_id: str) -> dict[str, Any] | None: ...
+
+    def add_return(self, return_id: str, purchase_id: str, line_id: str, amount: Decimal,
+                   on: date, effect: dict[str, Any], created_by: str) -> None: ...
+
+    def get_return(self, return_id: str) -> dict[str, Any] | None: ...
+
+
+class StatementRepository(Protocol):
+    def of_line(self, line_id: str) -> list[Statement]:
+        """The line's statements, oldest first (end of day writes them in bulk)."""
+
+
+class EodColumns(Protocol):
+    """End of day's bulk reads and writes, as columns (money in cents, dates as day
+    numbers), and the cached balances the ledger check compares."""
+
+    def oldest_pending(self, through: date) -> date | None:
+        """The earliest ``last_eod`` among open lines still behind ``through``."""
+
+    def skip(self, day: date) -> int:
+        """Close ``day`` for the open lines with nothing due before their next visit."""
+
+    def lines(self, day: date, *, after: str | None = None, limit: int | None = None,
+              line_ids: Sequence[str] | None = None, lock: bool = True) -> dict[str, list[Any]]:
+        """The lines still to close ``day``, as columns, in id order."""
+
+    def installments(self, first_id: str, last_id: str, line_ids: Sequence[str] | None = None,
+                     day: date | None = None) -> dict[str, list[Any]]:
+        """Unsettled installments of the lines with ids in [first_id, last_id], as columns."""
+
+    def write(self, day: date, *, lines: dict[str, list[Any]], advanced: list[str],
+              inst: dict[str, list[Any]], statement_rows: dict[str, list[Any]]) -> None:
+        """Write back one partition's end of day."""
+
+    def cached_balances(self) -> dict[str, dict[str, Decimal]]:
+        """Per line, the balances its row caches."""
+
+    def installment_balances(self) -> dict[str, dict[str, Decimal]]:
+        """Per line, the balances its open installments add up to."""

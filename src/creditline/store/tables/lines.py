@@ -1,0 +1,42 @@
+"""The lines context: limit changes as events (``creditline.lines.limits``), appended only.
+The line row itself is ``credit_lines`` (in ``tables.servicing``, where it began)."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+)
+
+from creditline.store.tables.base import metadata
+from creditline.store.types import Money
+
+limit_events = Table(
+    "limit_events", metadata,
+    # the order events were written (``at`` can tie: one clock tick, or a fixed clock)
+    Column("seq", BigInteger().with_variant(Integer, "sqlite"), primary_key=True,
+           autoincrement=True),
+    Column("line_id", String(36), ForeignKey("credit_lines.id"), nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("business_date", Date, nullable=False),
+    Column("old_limit", Money, nullable=False),
+    Column("new_limit", Money, nullable=False),
+    Column("kind", String(12), nullable=False),
+    Column("source", String(20), nullable=False),
+    Column("reason_codes", JSON, nullable=False),
+    Column("actor", String(100), nullable=False),
+    Column("rules_version", String(40), nullable=True),
+    Column("note", Text, nullable=False),
+    Column("starts_on", Date, nullable=True),
+    Column("ends_on", Date, nullable=True),
+    Index("ix_limit_events_line_seq", "line_id", "seq"),
+)

@@ -1,0 +1,758 @@
+"""An in-memory unit of work: every repository Protocol of ``creditline.uow.UnitOfWork``
+over plain dicts and lists, so use cases run without a database (cosmicpython's fake UoW).
+
+Writes are made on a copy of the committed state taken when the outermost ``with uow:``
+begins and become visible only on ``commit()``; leaving the block without it throws them
+away, as a rolled-back transaction would.  Audit entries and outbox events are kept the same
+way (``uow.audits``, ``uow.events``).
+
+What it does not do: end of day's column I/O (``uow.eod_columns.lines / installments /
+write``) and audit-chain verification (``uow.audit_log.verify / anchor / heads``) refuse with
+``NotImplementedError``; test those against SQLite or PostgreSQL.
+Identity hashes are the real keyed hash (a ``FieldCipher`` with a test secret).
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any
+
+import numpy as np
+
+from creditline.audit import Anchor, AuditEntry, ChainReport, StreamHead
+from creditline.auth import Principal, Role
+from creditline.clock import FixedClock
+from creditline.crypto import FieldCipher
+from creditline.errors import ConcurrencyError, Conflict, NotFound
+from creditline.fraud.blacklist import BlacklistEntry
+from creditline.fraud.rings import Link
+from creditline.fraud.velocity import ApplicationKeys, PastApplication
+from creditline.ledger.journal import JournalEntry, UnbalancedEntry, check_columns
+from creditline.lines.limits import LimitEvent
+from creditline.lines.line import Line
+from creditline.lines.status import LineStatus
+from creditline.money import ZERO
+from creditline.origination.application import DECLINED, REFERRED, Application
+from creditline.origination.review import Review
+from creditline.origination.special_terms import APPROVED, SpecialTerms
+from creditline.parties.contacts import EmergencyContact
+from creditline.parties.customers import Customer, Enterprise, Person
+from creditline.scoring.registry import ModelRecord, ModelStatus
+from creditline.servicing.model import Installment, PurchaseRecord
+from creditline.servicing.statements import Statement
+from creditline.store.types import from_cents
+from creditline.uow import UnitOfWork
+
+
+def _fingerprint(body: Any) -> str:
+    return hashlib.sha256(json.dumps(body, sort_keys=True, default=str).encode()).hexdigest()
+
+
+@dataclass
+class State:
+    """Everything the fake store holds; copied whole at the start of a transaction."""
+
+    users: dict[str, tuple[Principal, str, bool]] = field(default_factory=dict)
+    idempotency: dict[tuple[str, str], tuple[str, dict[str, Any]]] = field(default_factory=dict)
+    customers: dict[str, Customer] = field(default_factory=dict)
+    contacts: list[EmergencyContact] = field(default_factory=list)
+    models: dict[str, ModelRecord] = field(default_factory=dict)
+    applications: dict[str, Application] = field(default_factory=dict)
+    reviews: dict[str, Review] = field(default_factory=dict)
+    blacklist: dict[str, BlacklistEntry] = field(default_factory=dict)
+    special_terms: dict[str, SpecialTerms] = field(default_factory=dict)
+    lines: dict[str, Line] = field(default_factory=dict)
+    limit_events: list[LimitEvent] = field(default_factory=list)
+    purchases: dict[str, tuple[PurchaseRecord, str]] = field(default_factory=dict)
+    installments: dict[tuple[str, int], tuple[str, Installment]] = field(default_factory=dict)
+    repayments: dict[str, dict[str, Any]] = field(default_factory=dict)
+    returns: dict[str, dict[str, Any]] = field(default_factory=dict)
+    statements: dict[str, list[Statement]] = field(default_factory=dict)
+    journal: list[JournalEntry] = field(default_factory=list)
+    # bulk postings: (entry id, line id, account, cents)
+    bulk_postings: list[tuple[str, str | None, str, int]] = field(default_factory=list)
+
+
+# ----------------------------------------------------------------------------- foundation
+class FakeUsers:
+    def __init__(self, st: State) -> None:
+        self.st = st
+
+    def add(self, name: str, role: Role, token_hash: str) -> Principal:
+        p = Principal(f"user-{len(self.st.users) + 1}", name, role)
+        self.st.users[p.user_id] = (p, token_hash, True)
+        return p
+
+    def exists(self, name: str) -> bool:
+        return any(p.name == name for p, _, _ in self.st.users.values())
+
+    def by_token_hash(self, token_hash: str) -> Principal | None:
+        return next((p for p, h, active in self.st.users.values()
+                     if h == token_hash and active), None)
+
+
+class FakeAuditLog:
+    """Reads the audit entries committed so far.  They are not chained or signed (that is the
+    store's job, tested against SQLite and PostgreSQL), so ``verify``, ``anchor`` and
+    ``heads`` refuse."""
+
+    def __init__(self, uow: FakeUnitOfWork) -> None:
+        self.uow = uow
+
+    def _entries(self) -> list[AuditEntry]:
+        return [AuditEntry(seq=i + 1, stream=0, stream_seq=i + 1, at=at, actor=actor,
+                           action=action, entity=entity, entity_id=entity_id, details=details,
+                           prev_hash="", hash="")
+                for i, (at, actor, action, entity, entity_id, details)
+                in enumerate(self.uow.audits)]
+
+    def verify(self, anchor: Anchor | None = None) -> ChainReport:
+        raise NotImplementedError("the in-memory audit log is not chained: verify on a database")
+
+    def anchor(self, at: datetime) -> tuple[Anchor, ChainReport]:
+        raise NotImplementedError("the in-memory audit log is not chained: anchor on a database")
+
+    def heads(self) -> dict[int, StreamHead]:
+        raise NotImplementedError("the in-memory audit log is not chained: no stream heads")
+
+    def iterate(self, batch: int = 5000) -> Iterator[AuditEntry]:
+        return iter(self._entries())
+
+    def page(self, *, after: int = 0, limit: int = 100, entity: str | None = None,
+             entity_id: str | None = None) -> list[AuditEntry]:
+        return [e for e in self._entries() if e.seq > after
+                and (entity is None or e.entity == entity)
+                and (entity_id is None or e.entity_id == entity_id)][:limit]
+
+    def count(self) -> int:
+        return len(self.uow.audits)
+
+
+class FakeIdempotency:
+    def __init__(self, st: State) -> None:
+        self.st = st
+
+    def lookup(self, scope: str, key: str, body: Any) -> dict[str, Any] | None:
+        found = self.st.idempotency.get((scope, key))
+        if found is None:
+            return None
+        if found[0] != _fingerprint(body):
+            raise Conflict(f"Idempotency-Key {key!r} was already used with a different request body")
+        return dict(found[1])
+
+    def save(self, scope: str, key: str, body: Any, response: dict[str, Any]) -> None:
+        self.st.idempotency[(scope, key)] = (_fingerprint(body), dict(response))
+
+
+# ----------------------------------------------------------------------------- parties
+class FakeCustomers:
+    def __init__(self, st: State, cipher: FieldCipher) -> None:
+        self.st = st
+        self.cipher = cipher
+
+    def add(self, customer: Customer) -> None:
+        if isinstance(customer, Person) and self.id_number_taken(customer.id_number):
+            raise Conflict("id_number: a customer with this id number is already registered")
+        if isinstance(customer, Enterprise) and self.uscc_taken(customer.uscc):
+            raise Conflict("uscc: a customer with this uscc is already registered")
+        self.st.customers[customer.id] = customer
+
+    def get(self, customer_id: str, *, for_update: bool = False) -> Customer | None:
+        return self.st.customers.get(customer_id)
+
+    def exists(self, customer_id: str) -> bool:
+        return customer_id in self.st.customers
+
+    def id_number_taken(self, id_number: str) -> bool:
+        return self.id_by_id_number(id_number) is not None
+
+    def uscc_taken(self, uscc: str) -> bool:
+        return any(isinstance(c, Enterprise) and c.uscc == uscc
+                   for c in self.st.customers.values())
+
+    def id_by_id_number(self, id_number: str) -> str | None:
+        return next((c.id for c in self.st.customers.values()
+                     if isinstance(c, Person) and c.id_number == id_number), None)
+
+    def add_contact(self, contact: EmergencyContact) -> None:
+        if any(c.customer_id == contact.customer_id and c.phone == contact.phone
+               for c in self.st.contacts):
+            raise Conflict("phone: this customer already has an emergency contact with that phone")
+        self.st.contacts.append(contact)
+
+    def contacts(self, customer_id: str) -> list[EmergencyContact]:
+        return sorted((c for c in self.st.contacts if c.customer_id == customer_id),
+                      key=lambda c: c.position)
+
+    def phone_hash(self, phone: str) -> str:
+        return self.cipher.blind_index(phone)
+
+    def ids_by_phone_hash(self, phone_hash: str) -> list[str]:
+        return sorted(c.id for c in self.st.customers.values()
+                      if c.phone is not None and self.phone_hash(c.phone) == phone_hash)
+
+    def ids_by_contact_phone_hash(self, phone_hash: str) -> list[str]:
+        return sorted({c.customer_id for c in self.st.contacts
+                       if self.phone_hash(c.phone) == phone_hash})
+
+
+# ----------------------------------------------------------------------------- scoring
+class FakeModels:
+    def __init__(self, st: State) -> None:
+        self.st = st
+
+    def add(self, record: ModelRecord) -> ModelRecord:
+        if any(r.name == record.name and r.version == record.version
+               for r in self.st.models.values()):
+            raise Conflict(f"{record.label} already exists")
+        self.st.models[record.id] = record
+        return record
+
+    def get(self, model_id: str) -> ModelRecord:
+        if model_id not in self.st.models:
+            raise NotFound(f"model {model_id} not found")
+        return self.st.models[model_id]
+
+    def find(self, name: str, version: int) -> ModelRecord:
+        for r in self.st.models.values():
+            if r.name == name and r.version == version:
+                return r
+        raise NotFound(f"model {name} v{version} not found")
+
+    def list(self, name: str | None = None,
+             status: ModelStatus | None = None) -> list[ModelRecord]:
+        return sorted((r for r in self.st.models.values()
+                       if (name is None or r.name == name)
+                       and (status is None or r.status == status)),
+                      key=lambda r: (r.name, r.version))
+
+    def update(self, record: ModelRecord) -> ModelRecord:
+        current = self.get(record.id)
+        if current.row_version != record.row_version:
+            raise ConcurrencyError(f"{record.label} changed since it was read; retry")
+        if record.status == ModelStatus.CHAMPION and any(
+                r.id != record.id and r.name == record.name and r.status == ModelStatus.CHAMPION
+                for r in self.st.models.values()):
+            raise Conflict(f"{record.name} already has a champion")
+        saved = replace(record, row_version=record.row_version + 1)
+        self.st.models[record.id] = saved
+        return saved
+
+    def next_version(self, name: str) -> int:
+        return max((r.version for r in self.st.models.values() if r.name == name), default=0) + 1
+
+    def serving_ids(self, model_name: str) -> tuple[str | None, str | None, float]:
+        rows = [r for r in self.st.models.values() if r.name == model_name]
+        champ = next((r.id for r in rows if r.status == ModelStatus.CHAMPION), None)
+        ch = next(((r.id, float(r.shadow_share)) for r in rows
+                   if r.status == ModelStatus.CANDIDATE and r.shadow_share > 0), (None, 0.0))
+        return champ, ch[0], ch[1]
+
+
+# ----------------------------------------------------------------------------- origination
+class FakeApplications:
+    def __init__(self, st: State, cipher: FieldCipher) -> None:
+        self.st = st
+        self.cipher = cipher
+
+    def add(self, app: Application) -> None:
+        self.st.applications[app.id] = app
+
+    def get(self, app_id: str, *, for_update: bool = False) -> Application | None:
+        return self.st.applications.get(app_id)
+
+    def update(self, app: Application) -> Application:
+        current = self.st.applications.get(app.id)
+        if current is None or current.version != app.version:
+            raise ConcurrencyError(f"application {app.id} changed since it was read; retry")
+        saved = replace(app, version=app.version + 1)
+        self.st.applications[app.id] = saved
+        return saved
+
+    def last_open_or_declined(self, customer_id: str) -> tuple[str, str, datetime] | None:
+        apps = sorted((a for a in self.st.applications.values()
+                       if a.customer_id == customer_id and a.status in (REFERRED, DECLINED)),
+                      key=lambda a: a.created_at)
+        if not apps:
+            return None
+        a = apps[-1]
+        return a.id, a.status, a.decided_at or a.created_at
+
+    def recent_sharing(self, keys: ApplicationKeys, since: datetime) -> list[PastApplication]:
+        present = [k for k in ("id", "phone", "device", "ip") if keys.get(k) is not None]
+        return [PastApplication(a.keys, a.created_at) for a in self.st.applications.values()
+                if a.created_at >= since and any(a.keys.get(k) == keys.get(k) for k in present)]
+
+    def contact_links(self, customer_ids: Iterable[str]) -> list[Link]:
+        ids = set(customer_ids)
+        return [Link(c.customer_id, "contact_phone", self.cipher.blind_index(c.phone))
+                for c in self.st.contacts if c.customer_id in ids]
+
+    def links_of(self, customer_ids: set[str], since: datetime) -> list[Link]:
+        out = self.contact_links(customer_ids)
+        for a in self.st.applications.values():
+            if a.customer_id in customer_ids and a.created_at >= since:
+                out += [Link(a.customer_id, kind, v) for kind, v in
+                        (("device", a.keys.device), ("ip", a.keys.ip)) if v]
+        return out
+
+    def sharing(self, values: set[tuple[str, str]], since: datetime) -> list[Link]:
+        out = [Link(c.customer_id, "contact_phone", h) for c in self.st.contacts
+               if ("contact_phone", h := self.cipher.blind_index(c.phone)) in values]
+        for a in self.st.applications.values():
+            if a.created_at >= since:
+                out += [Link(a.customer_id, kind, v) for kind, v in
+                        (("device", a.keys.device), ("ip", a.keys.ip))
+                        if v is not None and (kind, v) in values]
+        return out
+
+    def since(self, start: datetime, end: datetime | None = None) -> Iterator[Application]:
+        return iter(sorted((a for a in self.st.applications.values()
+                            if a.created_at >= start and (end is None or a.created_at < end)),
+                           key=lambda a: (a.created_at, a.id)))
+
+    def for_customer(self, customer_id: str, limit: int = 50) -> list[Application]:
+        return sorted((a for a in self.st.applications.values() if a.customer_id == customer_id),
+                      key=lambda a: a.created_at, reverse=True)[:limit]
+
+
+class FakeReviews:
+    def __init__(self, st: State) -> None:
+        self.st = st
+
+    def add(self, review: Review) -> None:
+        self.st.reviews[review.id] = review
+
+    def get(self, review_id: str, *, for_update: bool = False) -> Review | None:
+        return self.st.reviews.get(review_id)
+
+    def for_application(self, app_id: str) -> Review | None:
+        return next((r for r in self.st.reviews.values() if r.application_id == app_id), None)
+
+    def update(self, review: Review) -> Review:
+        current = self.st.reviews.get(review.id)
+        if current is None or current.version != review.version:
+            raise ConcurrencyError(f"review {review.id} changed since it was read; retry")
+        saved = replace(review, version=review.version + 1)
+        self.st.reviews[review.id] = saved
+        return saved
+
+    def list(self, status: str | None, limit: int, offset: int) -> list[Review]:
+        rows = sorted((r for r in self.st.reviews.values() if status is None or r.status == status),
+                      key=lambda r: (r.created_at, r.id))
+        return rows[offset:offset + limit]
+
+
+class FakeBlacklist:
+    def __init__(self, st: State) -> None:
+        self.st = st
+
+    def add(self, entry: BlacklistEntry) -> None:
+        self.st.blacklist[entry.id] = entry
+
+    def get(self, entry_id: str) -> BlacklistEntry | None:
+        return self.st.blacklist.get(entry_id)
+
+    def active(self, kind: str, value_hash: str) -> BlacklistEntry | None:
+        return next((e for e in self.st.blacklist.values()
+                     if e.kind == kind and e.value_hash == value_hash and e.active), None)
+
+    def hits(self, hashes: dict[str, str | None]) -> set[str]:
+        return {kind for kind, h in hashes.items()
+                if h is not None and self.active(kind, h) is not None}
+
+    def update(self, entry: BlacklistEntry) -> None:
+        self.st.blacklist[entry.id] = entry
+
+    def list(self, kind: str | None, active_only: bool, limit: int, offset: int
+             ) -> list[BlacklistEntry]:
+        rows = sorted((e for e in self.st.blacklist.values()
+                       if (kind is None or e.kind == kind) and (e.active or not active_only)),
+                      key=lambda e: e.created_at, reverse=True)
+        return rows[offset:offset + limit]
+
+
+class FakeSpecialTerms:
+    def __init__(self, st: State) -> None:
+        self.st = st
+
+    def add(self, st: SpecialTerms) -> None:
+        self.st.special_terms[st.id] = st
+
+    def get(self, terms_id: str, *, for_update: bool = False) -> SpecialTerms | None:
+        return self.st.special_terms.get(terms_id)
+
+    def update(self, st: SpecialTerms) -> SpecialTerms:
+        current = self.st.special_terms.get(st.id)
+        if current is None or current.version != st.version:
+            raise ConcurrencyError(f"special terms {st.id} changed since they were read; retry")
+        saved = replace(st, version=st.version + 1)
+        self.st.special_terms[st.id] = saved
+        return saved
+
+    def in_force(self, customer_id: str, product: str, on: date) -> SpecialTerms | None:
+        rows = sorted((t for t in self.st.special_terms.values()
+                       if t.customer_id == customer_id and t.product == product
+                       and t.status == APPROVED),
+                      key=lambda t: t.decided_at or t.proposed_at, reverse=True)
+        return next((t for t in rows if t.in_force(on)), None)
+
+    def list(self, customer_id: str | None, status: str | None) -> list[SpecialTerms]:
+        return sorted((t for t in self.st.special_terms.values()
+                       if (customer_id is None or t.customer_id == customer_id)
+                       and (status is None or t.status == status)),
+                      key=lambda t: t.proposed_at, reverse=True)
+
+
+# ----------------------------------------------------------------------------- lines
+class FakeLines:
+    def __init__(self, st: State) -> None:
+        self.st = st
+
+    def add(self, line: Line) -> None:
+        if any(o.customer_id == line.customer_id and o.product == line.product
+               and o.status != LineStatus.CLOSED for o in self.st.lines.values()):
+            raise Conflict(f"customer {line.customer_id} already has an open {line.product} line")
+        self.st.lines[line.id] = copy.deepcopy(line)
+
+    def get(self, line_id: str, *, lock: bool = False) -> Line | None:
+        line = self.st.lines.get(line_id)
+        return None if line is None else copy.deepcopy(line)
+
+    def save(self, line: Line) -> None:
+        current = self.st.lines.get(line.id)
+        if current is None or current.version != line.version:
+            raise ConcurrencyError(f"credit line {line.id} was changed by someone else; retry")
+        line.version += 1
+        self.st.lines[line.id] = copy.deepcopy(line)
+
+    def of_customer(self, customer_id: str) -> list[Line]:
+        return [copy.deepcopy(x) for x in sorted(self.st.lines.values(),
+                                                 key=lambda x: (x.opened_on, x.id))
+                if x.customer_id == customer_id]
+
+    def where(self, *, min_dpd: int | None = None, status: str | None = None,
+              after: str | None = None, limit: int = 1000) -> list[Line]:
+        rows = [x for _, x in sorted(self.st.lines.items())
+                if (min_dpd is None or x.dpd >= min_dpd)
+                and (status is None or x.status.value == status)
+                and (after is None or x.id > after)]
+        return [copy.deepcopy(x) for x in rows[:limit]]
+
+
+class FakeLimitEvents:
+    def __init__(self, st: State) -> None:
+        self.st = st
+
+    def add(self, event: LimitEvent) -> None:
+        self.st.limit_events.append(event)
+
+    def of_line(self, line_id: str) -> list[LimitEvent]:
+        return [e for e in self.st.limit_events if e.line_id == line_id]
+
+
+# ----------------------------------------------------------------------------- servicing
+class FakePurchases:
+    def __init__(self, st: State) -> None:
+        self.st = st
+
+    def add(self, p: PurchaseRecord, created_by: str) -> None:
+        self.st.purchases[p.id] = (copy.deepcopy(p), created_by)
+
+    def get(self, purchase_id: str) -> PurchaseRecord | None:
+        found = self.st.purchases.get(purchase_id)
+        return None if found is None else copy.deepcopy(found[0])
+
+    def save_returned(self, p: PurchaseRecord) -> None:
+        record, by = self.st.purchases[p.id]
+        self.st.purchases[p.id] = (replace(record, returned=p.returned), by)
+
+    def of_line(self, line_id: str) -> list[PurchaseRecord]:
+        return [copy.deepcopy(p) for p, _ in self.st.purchases.values() if p.line_id == line_id]
+
+    def add_installments(self, line_id: str, items: Sequence[Installment]) -> None:
+        for i in items:
+            self.st.installments[(i.purchase_id, i.seq)] = (line_id, copy.deepcopy(i))
+
+    def open_installments(self, line_id: str) -> list[Installment]:
+        return [copy.deepcopy(i) for (lid, i) in self.st.installments.values()
+                if lid == line_id and not i.settled]
+
+    def installments_of(self, purchase_id: str) -> list[Installment]:
+        return sorted((copy.deepcopy(i) for (_, i) in self.st.installments.values()
+                       if i.purchase_id == purchase_id), key=lambda i: i.seq)
+
+    def save_installments(self, items: Sequence[Installment]) -> None:
+        for i in items:
+            if i.changed:
+                i.changed = False
+                line_id, _ = self.st.installments[(i.purchase_id, i.seq)]
+                self.st.installments[(i.purchase_id, i.seq)] = (line_id, copy.deepcopy(i))
+
+    def add_repayment(self, repayment_id: str, line_id: str, amount: Decimal, on: date,
+                      allocation: dict[str, Any], created_by: str) -> None:
+        self.st.repayments[repayment_id] = {"id": repayment_id, "line_id": line_id,
+                                            "amount": amount, "business_date": on,
+                                            "allocation": copy.deepcopy(allocation)}
+
+    def get_repayment(self, repayment_id: str) -> dict[str, Any] | None:
+        return copy.deepcopy(self.st.repayments.get(repayment_id))
+
+    def add_return(self, return_id: str, purchase_id: str, line_id: str, amount: Decimal,
+                   on: date, effect: dict[str, Any], created_by: str) -> None:
+        self.st.returns[return_id] = {"id": return_id, "purchase_id": purchase_id,
+                                      "line_id": line_id, "amount": amount,
+                                      "business_date": on, "effect": dict(effect)}
+
+    def get_return(self, return_id: str) -> dict[str, Any] | None:
+        return copy.deepcopy(self.st.returns.get(return_id))
+
+
+class FakeStatements:
+    def __init__(self, st: State) -> None:
+        self.st = st
+
+    def of_line(self, line_id: str) -> list[Statement]:
+        return sorted(self.st.statements.get(line_id, []), key=lambda s: s.statement_date)
+
+
+class FakeEodColumns:
+    """The reconciliation reads and the skip work in memory; the column I/O of a partition
+    does not (run end of day against a database)."""
+
+    _BALANCES = ("principal_unbilled", "principal_billed", "fee", "interest_accrued",
+                 "interest_billed", "penalty", "credit_balance")
+
+    def __init__(self, st: State) -> None:
+        self.st = st
+
+    def oldest_pending(self, through: date) -> date | None:
+        behind = [x.last_eod for x in self.st.lines.values()
+                  if x.status != LineStatus.CLOSED and x.last_eod < through]
+        return min(behind, default=None)
+
+    def skip(self, day: date) -> int:
+        return 0  # the fake keeps no ``next_eod``: every line is visited
+
+    def lines(self, day: date, *, after: str | None = None, limit: int | None = None,
+              line_ids: Sequence[str] | None = None, lock: bool = True) -> dict[str, list[Any]]:
+        raise NotImplementedError("the in-memory unit of work has no end-of-day column I/O")
+
+    def installments(self, first_id: str, last_id: str, line_ids: Sequence[str] | None = None,
+                     day: date | None = None) -> dict[str, list[Any]]:
+        raise NotImplementedError("the in-memory unit of work has no end-of-day column I/O")
+
+    def write(self, day: date, *, lines: dict[str, list[Any]], advanced: list[str],
+              inst: dict[str, list[Any]], statement_rows: dict[str, list[Any]]) -> None:
+        raise NotImplementedError("the in-memory unit of work has no end-of-day column I/O")
+
+    def cached_balances(self) -> dict[str, dict[str, Decimal]]:
+        return {x.id: {n: getattr(x, n) for n in self._BALANCES} for x in self.st.lines.values()}
+
+    def installment_balances(self) -> dict[str, dict[str, Decimal]]:
+        out: dict[str, dict[str, Decimal]] = {}
+        for line_id, i in self.st.installments.values():
+            if i.settled:
+                continue
+            b = out.setdefault(line_id, dict.fromkeys(self._BALANCES[:-1], ZERO))
+            if i.billed:
+                b["principal_billed"] += i.p_out
+                b["fee"] += i.f_out
+                b["interest_billed"] += i.i_out
+            else:
+                b["principal_unbilled"] += i.p_out
+                b["interest_accrued"] += i.i_out
+            b["penalty"] += i.pen_out
+        return out
+
+
+class FakeLedger:
+    def __init__(self, st: State) -> None:
+        self.st = st
+
+    def post(self, entries: Sequence[JournalEntry]) -> None:
+        self.st.journal.extend(entries)
+
+    def post_columns(self, *, entry_ids: Sequence[str], business_date: date, kind: str,
+                     entry_line_ids: Sequence[str | None], memo: str,
+                     entry_index: np.ndarray, line_ids: Sequence[str | None],
+                     accounts: Sequence[str], amount_cents: np.ndarray,
+                     memos: Sequence[str]) -> int:
+        problems = check_columns(entry_index, amount_cents)
+        if problems:
+            raise UnbalancedEntry("batch refused: " + "; ".join(problems))
+        ids = list(entry_ids)
+        for e, li, a, c in zip(np.asarray(entry_index).tolist(), line_ids, accounts,
+                               np.asarray(amount_cents, dtype=np.int64).tolist()):
+            self.st.bulk_postings.append((ids[e], li, a, c))
+        return len(amount_cents)
+
+    def _postings(self) -> Iterator[tuple[str, str | None, str, Decimal]]:
+        for e in self.st.journal:
+            for p in e.postings:
+                yield e.id, p.line_id, p.account, p.amount
+        for eid, li, a, c in self.st.bulk_postings:
+            yield eid, li, a, from_cents(c)
+
+    def trial_balance(self) -> list[tuple[str, str, Decimal]]:
+        sums: dict[str, Decimal] = defaultdict(lambda: ZERO)
+        for _, _, account, amount in self._postings():
+            sums[account] += amount
+        return [(a, "CNY", sums[a]) for a in sorted(sums)]
+
+    def sums_by_line(self, line_ids: Sequence[str] | None = None
+                     ) -> dict[str, dict[str, Decimal]]:
+        out: dict[str, dict[str, Decimal]] = defaultdict(lambda: defaultdict(lambda: ZERO))
+        for _, line_id, account, amount in self._postings():
+            if line_id is not None and (line_ids is None or line_id in line_ids):
+                out[line_id][account] += amount
+        return {k: dict(v) for k, v in out.items()}
+
+    def unbalanced_entries(self, limit: int = 20) -> list[str]:
+        sums: dict[str, Decimal] = defaultdict(lambda: ZERO)
+        for entry_id, _, _, amount in self._postings():
+            sums[entry_id] += amount
+        return sorted(e for e, s in sums.items() if s != 0)[:limit]
+
+    def entries(self, *, line_id: str | None = None, limit: int = 100,
+                before: date | None = None) -> list[JournalEntry]:
+        rows = [e for e in self.st.journal if (line_id is None or e.line_id == line_id)
+                and (before is None or e.business_date < before)]
+        return list(reversed(rows))[:limit]
+
+    def count_postings(self) -> int:
+        return sum(len(e.postings) for e in self.st.journal) + len(self.st.bulk_postings)
+
+
+# ----------------------------------------------------------------------------- the unit of work
+class FakeUnitOfWork:
+    """``with uow: ...; uow.commit()`` over a ``State`` in memory (see the module docstring)."""
+
+    def __init__(self, clock: FixedClock | None = None) -> None:
+        self.clock = clock or FixedClock(datetime(2026, 3, 2, 2, 0, tzinfo=UTC))
+        self.cipher = FieldCipher("fake-unit-of-work-secret")
+        self.committed = State()
+        # (at, actor, action, entity, entity id, details) and (topic, payload), committed
+        self.audits: list[tuple[datetime, str, str, str, str, dict[str, Any]]] = []
+        self.events: list[tuple[str, dict[str, Any]]] = []
+        self._depth = 0
+        self._work: State | None = None
+        self._audits: list[tuple[datetime, str, str, str, str, dict[str, Any]]] = []
+        self._events: list[tuple[str, dict[str, Any]]] = []
+
+    def __enter__(self) -> FakeUnitOfWork:
+        if self._depth == 0:
+            self._work = copy.deepcopy(self.committed)
+            self._audits, self._events = [], []
+        self._depth += 1
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._depth -= 1
+        if self._depth == 0:
+            self._work = None
+
+    def commit(self) -> None:
+        if self._depth <= 1:
+            self.committed = copy.deepcopy(self._state)
+            self.audits += self._audits
+            self.events += self._events
+            self._audits, self._events = [], []
+
+    def rollback(self) -> None:
+        self._work = copy.deepcopy(self.committed)
+        self._audits, self._events = [], []
+
+    def audit(self, actor: Principal, action: str, entity: str, entity_id: str,
+              details: dict[str, Any] | None = None) -> None:
+        self._audits.append((self.clock.now(), actor.name, action, entity, entity_id,
+                             dict(details or {})))
+
+    def emit(self, topic: str, payload: dict[str, Any]) -> None:
+        self._events.append((topic, dict(payload)))
+
+    def now(self) -> datetime:
+        return self.clock.now()
+
+    @property
+    def is_postgres(self) -> bool:
+        return False
+
+    @property
+    def _state(self) -> State:
+        if self._work is None:
+            raise RuntimeError("repositories are used inside 'with uow:'")
+        return self._work
+
+    # ----- repositories over the transaction's working state
+    @property
+    def users(self) -> FakeUsers:
+        return FakeUsers(self._state)
+
+    @property
+    def audit_log(self) -> FakeAuditLog:
+        return FakeAuditLog(self)
+
+    @property
+    def idempotency(self) -> FakeIdempotency:
+        return FakeIdempotency(self._state)
+
+    @property
+    def customers(self) -> FakeCustomers:
+        return FakeCustomers(self._state, self.cipher)
+
+    @property
+    def models(self) -> FakeModels:
+        return FakeModels(self._state)
+
+    @property
+    def applications(self) -> FakeApplications:
+        return FakeApplications(self._state, self.cipher)
+
+    @property
+    def reviews(self) -> FakeReviews:
+        return FakeReviews(self._state)
+
+    @property
+    def blacklist(self) -> FakeBlacklist:
+        return FakeBlacklist(self._state)
+
+    @property
+    def special_terms(self) -> FakeSpecialTerms:
+        return FakeSpecialTerms(self._state)
+
+    @property
+    def lines(self) -> FakeLines:
+        return FakeLines(self._state)
+
+    @property
+    def limit_events(self) -> FakeLimitEvents:
+        return FakeLimitEvents(self._state)
+
+    @property
+    def purchases(self) -> FakePurchases:
+        return FakePurchases(self._state)
+
+    @property
+    def statements(self) -> FakeStatements:
+        return FakeStatements(self._state)
+
+    @property
+    def eod_columns(self) -> FakeEodColumns:
+        return FakeEodColumns(self._state)
+
+    @property
+    def ledger(self) -> FakeLedger:
+        return FakeLedger(self._state)
+
+
+def typed(uow: FakeUnitOfWork) -> UnitOfWork:
+    """The fake as the port (a type checker proves it implements every repository)."""
+    return uow
