@@ -2,6 +2,7 @@
 
     python bench/eod_bench.py [--lines 100000] [--store sqlite|postgres|both]
                               [--partition 20000] [--kernel-lines 1000000]
+                              [--mode pipeline|kernel]
 
 1. ``kernel``: the pure kernel (``servicing.kernel.close_day``) on synthetic columns of
    ``--kernel-lines`` lines with 3 open installments each, in memory -- the ceiling.
@@ -14,6 +15,15 @@
    - 11 Mar, the first day past due for every line (penalties on all of them).
    Each day reports lines/s and seconds per phase (load, kernel, write, ledger, commit).
    The ledger is checked (``ledger check``) at the end.
+
+``--mode alternate`` has the quiet days 2-10 March take turns (pipeline on even days,
+kernel alone on odd ones) on the same book in the same process: the fairest comparison on
+a shared machine.  ``--mode kernel`` runs the servicing stage alone, without the pipeline around it (no
+``Partition`` bookkeeping, no run records, no per-day audit entry or look-ahead): the
+baseline for the pipeline's overhead.  The bench also runs against a tree from before the
+pipeline (``PYTHONPATH=<old tree>/src``, where end of day lived in ``servicing.eod``), in
+``--mode pipeline`` (there: the kernel alone, the only mode it has).  The last line it
+prints is a ``RESULT`` line for scripts that compare runs.
 
 Seeding writes rows directly (the bench's own bulk loader, built from the domain's
 schedules) because opening 100k lines through the services would take minutes of
@@ -45,13 +55,17 @@ from creditline.ledger import accounts as acc
 from creditline.products.catalog import default_catalog, product_terms
 from creditline.servicing import services as sv
 from creditline.servicing.calendar import day_number
-from creditline.servicing.eod import RunEod, run_eod
 from creditline.servicing.kernel import WaterfallTable, close_day
 from creditline.servicing.schedule import build_schedule
 from creditline.settings import Settings
 from creditline.store.scratch import create_database, drop_database
 from creditline.store.tables.foundation import customers
 from creditline.store.tables.servicing import credit_lines, installments, purchases
+
+try:
+    from creditline.batch.run import RunEod, run_eod
+except ImportError:  # a tree from before the pipeline (see the docstring)
+    from creditline.servicing.eod import RunEod, run_eod  # type: ignore[import-not-found,no-redef]
 
 PG_URL = os.environ.get("CREDITLINE_BENCH_PG_URL",
                         "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -211,21 +225,60 @@ def seed(c: Container, n: int) -> None:
     print(f"          seeded {n:,} lines, {len(inst):,} installments", flush=True)
 
 
-def one_day(c: Container, clock: FixedClock, day: date, partition: int, label: str) -> float:
+def kernel_alone(c: Container, day: date, partition: int, timings: dict[str, float]) -> int:
+    """The day closed by the servicing stage alone: skip, then partitions of read, kernel,
+    write, one transaction each -- the pipeline's work without the pipeline."""
+    from creditline.batch.eod import SERVICING
+    from creditline.batch.pipeline import Partition
+
+    uow = c.uow()
+    with uow:
+        lines = uow.eod_columns.skip(day)
+        uow.commit()
+    after: str | None = None
+    while True:
+        with uow:
+            t = time.perf_counter()
+            frame = uow.eod_columns.lines(day, after=after, limit=partition)
+            ids = frame["line_id"]
+            if not ids:
+                break
+            part = Partition(day, frame, list(ids))
+            out = SERVICING.compute(part, SERVICING.read(uow, part))  # type: ignore[misc]
+            SERVICING.write(uow, part, out)  # type: ignore[misc]
+            timings["servicing"] = timings.get("servicing", 0.0) + time.perf_counter() - t
+            t = time.perf_counter()
+            uow.commit()
+            timings["commit"] = timings.get("commit", 0.0) + time.perf_counter() - t
+        lines += len(ids)
+        after = ids[-1]
+        if len(ids) < partition:
+            break
+    return lines
+
+
+def one_day(c: Container, clock: FixedClock, day: date, partition: int, label: str,
+            mode: str) -> float:
     clock.set_date(day)
     timings: dict[str, float] = {}
     t = time.perf_counter()
-    report = run_eod(RunEod(day, partition, timings), c.uow(), SYSTEM)
-    s = time.perf_counter() - t
-    d = report.days[-1]
+    if mode == "kernel":
+        lines = kernel_alone(c, day, partition, timings)
+        s = time.perf_counter() - t
+        detail = ""
+    else:
+        report = run_eod(RunEod(day, partition, timings), c.uow(), SYSTEM)
+        s = time.perf_counter() - t
+        d = report.days[-1]
+        lines = d.lines
+        detail = f"({d.changed:,} changed, {d.statements:,} statements, {d.postings:,} postings) "
     phases = "  ".join(f"{k} {v:.2f}" for k, v in timings.items())
-    print(f"          {day} {label:14s} {d.lines:,} lines in {s:.2f} s = {d.lines / s:>9,.0f} lines/s "
-          f"({d.changed:,} changed, {d.statements:,} statements, {d.postings:,} postings) "
-          f"[{phases}]", flush=True)
-    return d.lines / s
+    print(f"          {day} {label:14s} {lines:,} lines in {s:.2f} s = {lines / s:>9,.0f} lines/s "
+          f"{detail}[{phases}]", flush=True)
+    return lines / s
 
 
-def run(store: str, n: int, partition: int) -> None:
+def run(store: str, n: int, partition: int, mode: str) -> None:
     clock = FixedClock()
     clock.set_date(BOUGHT)
     with tempfile.TemporaryDirectory() as tmp:
@@ -234,15 +287,29 @@ def run(store: str, n: int, partition: int) -> None:
             t = time.perf_counter()
             seed(c, n)
             print(f"{store:9s} seeding took {time.perf_counter() - t:.1f} s", flush=True)
-            one_day(c, clock, date(2026, 2, 28), partition, "quiet")
-            one_day(c, clock, date(2026, 3, 1), partition, "statement day")
-            quiet = [one_day(c, clock, date(2026, 3, k), partition, "quiet") for k in range(2, 11)]
-            one_day(c, clock, date(2026, 3, 11), partition, "first past due")
+            whole = "pipeline" if mode == "alternate" else mode
+            first = one_day(c, clock, date(2026, 2, 28), partition, "quiet", whole)
+            busy = one_day(c, clock, date(2026, 3, 1), partition, "statement day", whole)
+            modes = {k: mode for k in range(2, 11)}
+            if mode == "alternate":  # quiet days take turns, so both modes share the session
+                modes = {k: ("pipeline", "kernel")[k % 2] for k in range(2, 11)}
+            quiet = [one_day(c, clock, date(2026, 3, k), partition, "quiet " + modes[k],
+                             modes[k]) for k in range(2, 11)]
+            late = one_day(c, clock, date(2026, 3, 11), partition, "first past due", whole)
             t = time.perf_counter()
             report = sv.check_ledger(c.uow())
             print(f"{store:9s} quiet days average {sum(quiet) / len(quiet):,.0f} lines/s; "
                   f"ledger check {'sound' if report.ok else 'NOT SOUND'} over "
                   f"{report.lines_checked:,} lines in {time.perf_counter() - t:.1f} s", flush=True)
+            if mode == "alternate":
+                for m in ("pipeline", "kernel"):
+                    got = [q for k, q in zip(range(2, 11), quiet) if modes[k] == m]
+                    print(f"RESULT store={store} quiet days by {m}: "
+                          f"{' '.join(f'{q:.0f}' for q in got)} avg {sum(got) / len(got):.0f}",
+                          flush=True)
+            print(f"RESULT store={store} mode={mode} lines={n} first_day={first:.0f} "
+                  f"statement_day={busy:.0f} quiet_avg={sum(quiet) / len(quiet):.0f} "
+                  f"first_past_due={late:.0f}", flush=True)
         finally:
             c.dispose()
             drop(name)
@@ -254,11 +321,14 @@ def main() -> None:
     ap.add_argument("--store", choices=["sqlite", "postgres", "both"], default="both")
     ap.add_argument("--partition", type=int, default=20_000)
     ap.add_argument("--kernel-lines", type=int, default=1_000_000)
+    ap.add_argument("--mode", choices=["pipeline", "kernel", "alternate"], default="pipeline",
+                    help="pipeline: run_eod; kernel: the servicing stage alone, no pipeline; "
+                         "alternate: the quiet days take turns (pipeline, kernel, ...)")
     a = ap.parse_args()
     if a.kernel_lines:
         kernel_only(a.kernel_lines)
     for store in (["sqlite", "postgres"] if a.store == "both" else [a.store]):
-        run(store, a.lines, a.partition)
+        run(store, a.lines, a.partition, a.mode)
 
 
 if __name__ == "__main__":

@@ -49,6 +49,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "statements:read": frozenset({A, RO, RV, CO, AU}),
     "ledger:read": frozenset({A, RO, AU}),
     "eod:run": frozenset({A}),
+    "eod:read": frozenset({A, RO, AU}),  # the end-of-day stages and run records
     "models:read": frozenset({A, RO, AU}),
     "models:register": frozenset({A, RO}),
     "models:promote": frozenset({A, RO}),

@@ -1,7 +1,11 @@
-"""The composition root: wires settings, engine, clock, cipher and the unit of work.
+"""The composition root: wires settings, engine, clock, cipher, the end-of-day pipeline and
+the unit of work.
 
 Everything that needs a database, a clock or a key gets it from a ``Container``;
-nothing else constructs them."""
+nothing else constructs them.  The container owns one end-of-day ``Pipeline``: batch runs
+use it, and every unit of work it makes carries it as the servicing catch-up port
+(``uow.catch_up``), so a stage registered on ``container.pipeline`` runs both over the book
+and on a line caught up online."""
 
 from __future__ import annotations
 
@@ -13,6 +17,8 @@ from sqlalchemy import Engine
 
 from creditline.access.tokens import check_admin_token
 from creditline.audit import AuditKey
+from creditline.batch.pipeline import Pipeline
+from creditline.batch.run import LineCatchUp, default_pipeline
 from creditline.clock import Clock, SystemClock
 from creditline.crypto import FieldCipher, load_audit_key, load_secret
 from creditline.settings import Settings
@@ -29,13 +35,17 @@ class Container:
     cipher: FieldCipher
     audit_key: AuditKey
     services: dict[str, Any] = field(default_factory=dict)
+    pipeline: Pipeline = field(default_factory=default_pipeline)
 
     def __post_init__(self) -> None:
         self._sessions = session_factory(self.engine)
+        self._catch_up = LineCatchUp(self.pipeline)
 
     def uow(self) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self._sessions, self.clock, self.cipher, self.engine.dialect.name,
-                             self.audit_key)
+        uow = SqlUnitOfWork(self._sessions, self.clock, self.cipher, self.engine.dialect.name,
+                            self.audit_key)
+        uow.catch_up = self._catch_up
+        return uow
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -10,13 +10,14 @@ and a type checker can follow ``uow.lines.get(...)`` to its contract.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
 from creditline.auth import Principal
 
 if TYPE_CHECKING:
     from creditline.access.ports import UserRepository
+    from creditline.batch.ports import EodRunRepository
     from creditline.clock import Clock
     from creditline.crypto import FieldCipher
     from creditline.fraud.ports import BlacklistRepository
@@ -33,7 +34,28 @@ if TYPE_CHECKING:
     from creditline.servicing.ports import EodColumns, PurchaseRepository, StatementRepository
 
 
+class CatchUp(Protocol):
+    """Closes a line's missing days: the port through which servicing commands reach end of
+    day.
+
+    A command on a line whose end of day is behind first closes the missing days for that
+    line, so every money event is dated after the line's last closed day.  That work is the
+    end-of-day pipeline's (``creditline.batch``), run on the one line -- but servicing must
+    not import ``batch`` (the engine imports the domain, never the reverse).  So the port is
+    named here, and the composition root (``creditline.bootstrap``) hands every unit of work
+    an implementation wired to the container's pipeline (``uow.catch_up``).  An attribute
+    of the unit of work rather than a fourth service argument: every command already gets
+    the unit of work, the catch-up must run inside its transaction (the line is locked),
+    and the ``(cmd, uow, actor)`` convention stays as it is."""
+
+    def __call__(self, uow: UnitOfWork, line_id: str, last_eod: date, through: date) -> object:
+        """Close days ``last_eod + 1 .. through`` for one line, in the caller's transaction
+        (the line already locked), running every end-of-day stage on it."""
+
+
 class UnitOfWork(Protocol):
+    catch_up: CatchUp | None  # closes a line's missing days (wired by creditline.bootstrap)
+
     def __enter__(self) -> UnitOfWork: ...
 
     def __exit__(self, *exc: object) -> None: ...
@@ -104,6 +126,9 @@ class UnitOfWork(Protocol):
 
     @property
     def eod_columns(self) -> EodColumns: ...
+
+    @property
+    def eod_runs(self) -> EodRunRepository: ...
 
     @property
     def ledger(self) -> LedgerRepository: ...

@@ -11,10 +11,10 @@ from typing import Any
 from sqlalchemy import insert, text
 
 from creditline.auth import SYSTEM
+from creditline.batch.run import RunEod, catch_up, run_eod
 from creditline.bootstrap import Container
 from creditline.clock import FixedClock
 from creditline.servicing import services as sv
-from creditline.servicing.eod import RunEod, catch_up, run_eod
 from creditline.servicing.views import LineView
 from creditline.store.tables.foundation import customers
 
@@ -93,7 +93,7 @@ def catch_up_lines(container: Container, line_ids: list[str],
         with container.uow() as uow:
             line = uow.lines.get(line_id, lock=True)
             assert line is not None
-            out.append((catch_up(uow, line_id, line.last_eod, through),
+            out.append((catch_up(uow, line_id, line.last_eod, through, container.pipeline).days,
                         (through - line.last_eod).days))
             uow.commit()
     return out

@@ -11,15 +11,16 @@ import pytest
 from sqlalchemy import text
 from typer.testing import CliRunner
 
-import creditline.cli.commands  # noqa: F401  (registers the command groups)
 from creditline.auth import SYSTEM
 from creditline.bootstrap import Container
-from creditline.cli import app
+from creditline.cli import _register, app
 from creditline.clock import FixedClock
 from creditline.errors import ValidationError
 from creditline.servicing import services as sv
 from tests.conftest import SECRET
 from tests.integration.servicing_support import open_line
+
+_register()  # the command groups (the console script does this in main)
 
 
 @pytest.fixture

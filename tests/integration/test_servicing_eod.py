@@ -14,11 +14,11 @@ import pytest
 from sqlalchemy import text
 
 from creditline.auth import SYSTEM
+from creditline.batch.run import RunEod, run_eod
 from creditline.bootstrap import Container
 from creditline.clock import FixedClock
 from creditline.errors import Conflict, ValidationError
 from creditline.servicing import services as sv
-from creditline.servicing.eod import RunEod, run_eod
 from tests.conftest import make_container
 from tests.integration.servicing_support import (
     assert_same_book,

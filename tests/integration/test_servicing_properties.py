@@ -20,12 +20,12 @@ from hypothesis import strategies as st
 from sqlalchemy import text
 
 from creditline.auth import SYSTEM
+from creditline.batch.run import RunEod, run_eod
 from creditline.bootstrap import Container, bootstrap
 from creditline.clock import FixedClock
 from creditline.errors import CreditlineError
 from creditline.money import ZERO
 from creditline.servicing import services as sv
-from creditline.servicing.eod import RunEod, run_eod
 from creditline.settings import Settings
 from tests.conftest import SECRET
 from tests.integration.servicing_support import add_customer, ledger_sound

@@ -42,6 +42,7 @@ repayments:create         Y        Y          .        Y        .       .
 statements:read           Y        Y          Y        Y        Y       .
 ledger:read               Y        Y          .        .        Y       .
 eod:run                   Y        .          .        .        .       .
+eod:read                  Y        Y          .        .        Y       .
 models:read               Y        Y          .        .        Y       .
 models:register           Y        Y          .        .        .       .
 models:promote            Y        Y          .        .        .       .

@@ -1,10 +1,11 @@
-"""The end-of-day batch engine: load a partition of lines (by line id) as columns, run the
-kernel (``servicing.kernel.close_day``) over them, write the new state, the statements and
-the postings back in bulk.  No per-line queries: one read of the lines, one of their open
-installments, bulk writes.
+"""Stage one of the end-of-day pipeline: the servicing kernel.  For one partition of lines
+(the pipeline's frame: their columns as the store read them) it reads their open
+installments, runs the kernel (``servicing.kernel.close_day``) over the columns, and writes
+the new state, the statements and the postings back in bulk.  No per-line queries: one
+read of the lines, one of their open installments, bulk writes.
 
-The same function serves the whole book (partitions of ``limit`` lines in id order) and the
-online per-line path (``line_ids=[one]``), so both run the very same code.  A partition is
+The same code serves the whole book (partitions of lines in id order) and the online
+per-line path (the frame is one line), so both run the very same kernel.  A partition is
 self-contained (lines never interact) and its columns map one to one onto Arrow arrays
 (``to_arrow``), which is what lets this become a Spark ``mapInArrow`` over line-id
 partitions without a rewrite.
@@ -16,20 +17,20 @@ runs over small books; numpy conversions cost microseconds and the kernel is num
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
-from datetime import date
 from decimal import Decimal
 from typing import Any
 
 import numpy as np
 import pyarrow as pa
 
+from creditline.batch.pipeline import Partition, Stage, StageOutput
 from creditline.ledger.accounts import ACCOUNT_CODES
 from creditline.ledger.ids import new_entry_ids
 from creditline.lines.status import CODE_STATUS, STATUS_CODE
 from creditline.products.catalog import RATE_SCALE
 from creditline.servicing import kernel as k
+from creditline.uow import UnitOfWork
 
 STATUS_TO_CODE = {s.value: c for s, c in STATUS_CODE.items()}
 CODE_TO_STATUS = {c: s.value for c, s in CODE_STATUS.items()}
@@ -74,15 +75,6 @@ class PartitionOutput:
     accounts: list[str]
     amounts: np.ndarray
     memos: list[str]
-
-
-@dataclass(frozen=True)
-class PartitionReport:
-    lines: int
-    changed: int
-    statements: int
-    postings: int
-    last_line_id: str | None
 
 
 def rate_e8(text: str) -> int:
@@ -192,25 +184,29 @@ def to_arrow(kin: KernelInput) -> tuple[pa.Table, pa.Table]:
     return lines, inst
 
 
-def close_partition(uow: Any, day: date, *, after: str | None = None, limit: int | None = None,
-                    line_ids: list[str] | None = None,
-                    timings: dict[str, float] | None = None) -> PartitionReport:
-    """Close ``day`` for one partition of lines, inside the caller's transaction.
-    ``timings``, if given, accumulates seconds per phase (load, kernel, write, ledger)."""
-    clock = _Phases(timings)
-    lines = uow.eod_columns.lines(day, after=after, limit=limit, line_ids=line_ids)
-    if not lines["line_id"]:
-        return PartitionReport(0, 0, 0, 0, None)
-    ids = lines["line_id"]
-    inst = uow.eod_columns.installments(ids[0], ids[-1], line_ids=line_ids, day=day)
-    clock.lap("load")
-    kin = prepare(lines, inst)
-    res = k.close_day(kin.lines, kin.inst, day, kin.table)
+KERNEL = "servicing"
+
+
+def _read(uow: UnitOfWork, part: Partition) -> dict[str, Any]:
+    ids = part.line_ids
+    inst: dict[str, Any] = uow.eod_columns.installments(ids[0], ids[-1], line_ids=part.only,
+                                                          day=part.day)
+    return inst
+
+
+def _compute(part: Partition, inst: dict[str, Any]) -> StageOutput:
+    kin = prepare(part.frame, inst)
+    res = k.close_day(kin.lines, kin.inst, part.day, kin.table)
     out = outputs(res, kin)
-    clock.lap("kernel")
+    return StageOutput(columns=res.lines, data=out, counts={
+        "changed": int(res.line_changed.sum()), "statements": len(out.statements["line_id"])})
+
+
+def _write(uow: UnitOfWork, part: Partition, result: StageOutput) -> dict[str, int]:
+    out: PartitionOutput = result.data
+    day = part.day
     uow.eod_columns.write(day, lines=out.lines, advanced=out.advanced, inst=out.inst,
                             statement_rows=out.statements)
-    clock.lap("write")
     n_postings = 0
     if out.entry_line_ids:
         n_postings = uow.ledger.post_columns(
@@ -218,18 +214,21 @@ def close_partition(uow: Any, day: date, *, after: str | None = None, limit: int
             entry_line_ids=out.entry_line_ids, memo=f"end of day {day.isoformat()}",
             entry_index=out.entry_index, line_ids=out.posting_line_ids, accounts=out.accounts,
             amount_cents=out.amounts, memos=out.memos)
-    clock.lap("ledger")
-    return PartitionReport(len(ids), int(res.line_changed.sum()), len(out.statements["line_id"]),
-                           n_postings, ids[-1])
+    return {"postings": int(n_postings)}
 
 
-class _Phases:
-    def __init__(self, into: dict[str, float] | None) -> None:
-        self.into = into
-        self.t = time.perf_counter()
+_NO_INSTALLMENTS: dict[str, Any] = {
+    c: [] for c in ("line_id", "purchase_id", "billed", "interest_rate", *_INT_INST)}
 
-    def lap(self, name: str) -> None:
-        if self.into is not None:
-            now = time.perf_counter()
-            self.into[name] = self.into.get(name, 0.0) + now - self.t
-            self.t = now
+
+def _stored_state(part: Partition) -> k.Columns:
+    """The lines' state as the store holds it after the day, in the kernel's encoding: what
+    this stage publishes, for a later stage that runs alone."""
+    return prepare(part.frame, _NO_INSTALLMENTS).lines
+
+
+SERVICING = Stage(
+    KERNEL, compute=_compute, read=_read, write=_write, columns_from_store=_stored_state,
+    description="accrue interest and penalties, bill installments, apply credit balances, "
+                "age past due, cut statements, close paid-off closing lines; post to the "
+                "ledger")

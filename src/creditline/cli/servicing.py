@@ -12,6 +12,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from creditline.auth import SYSTEM
+from creditline.batch.run import DEFAULT_PARTITION, RunEod, run_eod
 from creditline.cli.common import DbOption, console, container_for, err_console
 from creditline.cli.foundation import actor_from_token
 from creditline.cli.model import TokenOption
@@ -19,7 +20,6 @@ from creditline.errors import ValidationError
 from creditline.ledger.trial_balance import read_trial_balance
 from creditline.money import money_str
 from creditline.servicing import services
-from creditline.servicing.eod import DEFAULT_PARTITION, RunEod, run_eod
 
 sub = typer.Typer(help="The double-entry ledger: reconcile and report.", no_args_is_help=True)
 lines_app = typer.Typer(help="Credit lines: inspect one line, its limit history; grant a "
@@ -41,12 +41,28 @@ def eod(
                        "default: today's business date.", show_default=False)] = None,
     partition_size: Annotated[int, typer.Option(
         help="Lines per partition (one transaction each).", min=1)] = DEFAULT_PARTITION,
+    stages: Annotated[bool, typer.Option(
+        "--stages", help="List the stages of end of day, in the order they run, and exit.")
+    ] = False,
+    stage: Annotated[str | None, typer.Option(
+        "--stage", help="Run this one stage alone for --date. A later stage runs only on the "
+                        "book's latest closed day and only if it is rerunnable (running it "
+                        "again for a day changes nothing); the first stage closes exactly "
+                        "that one day, and only if every later stage is rerunnable.",
+        show_default=False)] = None,
     db: DbOption = None,
 ) -> None:
     """End of day for every line: accrue interest and penalties, bill installments, cut
-    statements, age overdue lines.  Days already closed are not run again; skipped days
-    are caught up one by one."""
+    statements, age overdue lines -- every stage, in order.  Days already closed are not
+    run again; skipped days are caught up one by one."""
     container = container_for(db)
+    if stages:
+        table = Table("#", "stage", "every line", "rerunnable", "what it does")
+        for i, st in enumerate(container.pipeline.stages, start=1):
+            table.add_row(str(i), st.name, "yes" if st.every_line else "no",
+                          "yes" if st.rerunnable else "no", st.description)
+        console.print(table)
+        return
     target = _date(business_date, "--date") or container.clock.today()
     with Progress(TextColumn("[bold]end of day[/] {task.description}"), BarColumn(),
                   TextColumn("{task.completed} lines"), TimeElapsedColumn(),
@@ -56,7 +72,13 @@ def eod(
         def tick(day: date, lines: int) -> None:
             progress.update(task, description=day.isoformat(), advance=lines)
 
-        report = run_eod(RunEod(target, partition_size), container.uow(), SYSTEM, tick)
+        try:
+            report = run_eod(RunEod(target, partition_size, stage=stage), container.uow(),
+                             SYSTEM, tick, pipeline=container.pipeline)
+        except ValidationError as exc:
+            if exc.field == "stage":
+                raise ValidationError("--stage", exc.rule) from None
+            raise
     if not report.days:
         console.print(f"nothing to do: every line is closed through {target.isoformat()}")
         return
@@ -65,7 +87,13 @@ def eod(
         table.add_row(d.business_date.isoformat(), str(d.lines), str(d.skipped),
                       str(d.changed), str(d.statements), str(d.postings))
     console.print(table)
-    console.print(f"closed {len(report.days)} day(s) through {target.isoformat()} "
+    timing = Table("stage", "seconds", "lines", "lines/s")
+    for t in report.stages:
+        timing.add_row(t.name, f"{t.seconds:.3f}", str(t.lines),
+                       f"{t.lines / t.seconds:,.0f}" if t.seconds > 0 else "-")
+    console.print(timing)
+    alone = f" (stage {report.stage} alone)" if report.stage else ""
+    console.print(f"closed {len(report.days)} day(s) through {target.isoformat()}{alone} "
                   f"in {report.seconds:.2f} s")
 
 

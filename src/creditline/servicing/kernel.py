@@ -2,7 +2,7 @@
 business day ``d`` for any number of lines at once.  Money is int64 cents, rates int64
 hundred-millionths (``RATE_SCALE``), dates int day numbers.  The batch engine
 (``creditline.batch``) calls it per partition of line ids; the online per-line path
-(``servicing.eod.catch_up``) calls it with one line's rows.  Lines never interact, so any
+(``batch.run.catch_up``) calls it with one line's rows.  Lines never interact, so any
 partitioning by line gives the same answer (tests pin per-line and batch runs together).
 
 For each line whose last closed day is ``d - 1``, in this order:

@@ -7,8 +7,8 @@ Every command on a line first takes the line's row lock (see ``store.lines``), t
 answers a replayed Idempotency-Key from the stored result, so concurrent purchases cannot
 overdraw a line and a retried request never posts twice.  Money events are dated on the
 business date, never before the day after the line's last closed day (a line that is
-behind is first caught up by ``eod.catch_up``, so accruals never see events from their
-future).
+behind is first caught up through the ``uow.catch_up`` port (``creditline.uow.CatchUp``) --
+the end-of-day pipeline run on that line -- so accruals never see events from their future).
 """
 
 from __future__ import annotations
@@ -35,7 +35,6 @@ from creditline.lines.status import LineStatus, check_transition, parse_status
 from creditline.money import money_str, to_money
 from creditline.products.catalog import default_catalog, product_terms, terms_product
 from creditline.servicing import entries
-from creditline.servicing.eod import catch_up
 from creditline.servicing.model import Installment, PurchaseRecord
 from creditline.servicing.returns import apply_return
 from creditline.servicing.schedule import build_schedule
@@ -143,7 +142,10 @@ def _locked_line(uow: UnitOfWork, line_id: str, on: date | None) -> tuple[Line, 
         raise NotFound(f"credit line {line_id} not found")
     day = max(_today(uow, on), line.last_eod + timedelta(days=1))
     if line.status != LineStatus.CLOSED and line.last_eod < day - timedelta(days=1):
-        catch_up(uow, line.id, line.last_eod, day - timedelta(days=1))
+        if uow.catch_up is None:
+            raise RuntimeError("this unit of work has no end-of-day catch-up wired "
+                               "(build it through creditline.bootstrap)")
+        uow.catch_up(uow, line.id, line.last_eod, day - timedelta(days=1))
         line = uow.lines.get(line_id, lock=True)
         assert line is not None
     return line, day

@@ -18,12 +18,14 @@ from creditline.auth import Principal
 from creditline.clock import Clock
 from creditline.crypto import FieldCipher
 from creditline.store.tables.foundation import audit_head, audit_log, outbox
+from creditline.uow import CatchUp
 
 if TYPE_CHECKING:
     from creditline.store.applications import SqlApplicationRepository
     from creditline.store.audit_repo import SqlAuditRepository
     from creditline.store.blacklist import SqlBlacklistRepository
     from creditline.store.eod_columns import SqlEodColumns
+    from creditline.store.eod_runs import SqlEodRunRepository
     from creditline.store.idempotency import SqlIdempotencyStore
     from creditline.store.ledger import SqlLedgerRepository
     from creditline.store.lines import SqlLimitEventRepository, SqlLineRepository
@@ -55,6 +57,8 @@ _OUTBOX_INSERT = insert(outbox)
 
 class SqlUnitOfWork:
     """``with uow: ...; uow.commit()``; leaving the block without commit rolls back."""
+
+    catch_up: CatchUp | None = None  # set by the composition root (creditline.uow.CatchUp)
 
     def __init__(self, sessions: sessionmaker[Session], clock: Clock, cipher: FieldCipher,
                  dialect: str, audit_key: AuditKey) -> None:
@@ -189,6 +193,11 @@ class SqlUnitOfWork:
     def eod_columns(self) -> SqlEodColumns:
         from creditline.store.eod_columns import SqlEodColumns
         return self._repo("eod_columns", SqlEodColumns)
+
+    @property
+    def eod_runs(self) -> SqlEodRunRepository:
+        from creditline.store.eod_runs import SqlEodRunRepository
+        return self._repo("eod_runs", SqlEodRunRepository)
 
     @property
     def ledger(self) -> SqlLedgerRepository:

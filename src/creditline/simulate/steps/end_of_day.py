@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from creditline.servicing.eod import RunEod, run_eod
+from creditline.batch.run import RunEod, run_eod
 from creditline.simulate.context import DemoContext
 
 
