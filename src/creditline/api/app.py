@@ -24,6 +24,7 @@ ROUTERS: list[str] = [
     "creditline.api.routers.reviews",
     "creditline.api.routers.blacklist",
     "creditline.api.routers.special_terms",
+    "creditline.api.routers.products",
     "creditline.api.routers.credit_lines",
     "creditline.api.routers.purchases",
     "creditline.api.routers.ledger",

@@ -33,9 +33,9 @@ from creditline.lines.limits import LimitEvent, LimitKind, LimitSource, temporar
 from creditline.lines.line import Balances, Line
 from creditline.lines.status import LineStatus, check_transition, parse_status
 from creditline.money import money_str, to_money
+from creditline.products.catalog import default_catalog, product_terms, terms_product
 from creditline.servicing import entries
 from creditline.servicing.model import Installment, PurchaseRecord
-from creditline.servicing.products import default_catalog, product_terms, terms_product
 from creditline.servicing.returns import apply_return
 from creditline.servicing.schedule import build_schedule
 from creditline.servicing.statements import Statement
@@ -222,7 +222,7 @@ def open_line(cmd: OpenLine, uow: UnitOfWork, actor: Principal) -> LineView:
         on = _today(uow, cmd.on)
         line = Line(
             id=str(uuid.uuid4()), customer_id=cmd.customer_id, product=product.code,
-            product_version=catalog.version, kind=product.kind, currency=product.currency,
+            product_version=catalog.label, kind=product.kind, currency=product.currency,
             status=LineStatus.ACTIVE, limit=limit, statement_day=day_,
             grace_days=product.grace_days, penalty_rate=product.penalty_daily_rate,
             min_share=product.min_principal_share, min_floor=product.min_floor,

@@ -15,19 +15,20 @@ from creditline.auth import Principal
 from creditline.errors import ValidationError
 from creditline.lines.limits import LimitEvent
 from creditline.money import money_str
+from creditline.products.catalog import default_catalog
 from creditline.servicing import services
-from creditline.servicing.products import default_catalog
 from creditline.servicing.statements import Statement
 from creditline.servicing.views import LineView, RepaymentView
 
 router = APIRouter(prefix="/v1/credit-lines", tags=["credit lines"])
-default_catalog()  # load and check the products file when the API starts
+default_catalog()  # load and check the product catalogue when the API starts
 
 
 class LineCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
     customer_id: str
-    product: str = Field(description="A product code from the products file, e.g. consumer_bnpl")
+    product: str = Field(description="A product code from the catalogue (GET /v1/products), "
+                                     "e.g. consumer_bnpl")
     limit: Amount = Field(description=AMOUNT_HELP)
     statement_day: Count | None = Field(None, ge=1, le=28)
 

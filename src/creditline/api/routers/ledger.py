@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -10,8 +9,9 @@ from pydantic import BaseModel
 
 from creditline.api.deps import Allowed, ContainerDep
 from creditline.auth import Principal
-from creditline.ledger.accounts import CHART, account
-from creditline.money import ZERO, money_str
+from creditline.ledger.accounts import CHART
+from creditline.ledger.trial_balance import read_trial_balance
+from creditline.money import money_str
 from creditline.servicing import services
 
 router = APIRouter(prefix="/v1/ledger", tags=["ledger"])
@@ -82,21 +82,14 @@ def accounts(_: Annotated[Principal, Allowed("ledger:read")]) -> list[AccountPub
 def trial_balance(container: ContainerDep,
                   _: Annotated[Principal, Allowed("ledger:read")]) -> TrialBalance:
     """Signed sums per account; debits and credits are equal, so the total is zero."""
-    with container.uow() as uow:
-        rows = uow.ledger.trial_balance()
-    out = []
-    debit = credit = ZERO
-    for code, currency, total in rows:
-        a = account(code)
-        d, c = (total, ZERO) if total >= 0 else (ZERO, -total)
-        debit += d
-        credit += c
-        out.append(TrialBalanceRow(account=code, name=a.name, type=a.type.value,
-                                   currency=currency, debit=money_str(d), credit=money_str(c),
-                                   balance=money_str(total * a.type.normal_sign)))
-    total_ = debit - credit
-    return TrialBalance(accounts=out, total_debit=money_str(debit), total_credit=money_str(credit),
-                        total=money_str(total_), balanced=total_ == Decimal(0))
+    tb = read_trial_balance(container.uow())
+    return TrialBalance(
+        accounts=[TrialBalanceRow(account=r.account, name=r.name, type=r.type.value,
+                                  currency=r.currency, debit=money_str(r.debit),
+                                  credit=money_str(r.credit), balance=money_str(r.balance))
+                  for r in tb.rows],
+        total_debit=money_str(tb.total_debit), total_credit=money_str(tb.total_credit),
+        total=money_str(tb.total), balanced=tb.balanced)
 
 
 @router.get("/entries", response_model=list[EntryPublic], summary="List journal entries")
