@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Header, Query
@@ -10,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from creditline.api.deps import Allowed, ContainerDep
 from creditline.api.pagination import ListPage, PageParams, list_page
+from creditline.api.schemas_common import Amount, Day
 from creditline.auth import Principal
 from creditline.money import money_str
 from creditline.servicing import browse, services
@@ -75,7 +75,7 @@ class PurchasePublic(BaseModel):
 
 class ReturnCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    amount: str = Field(description=AMOUNT_HELP)
+    amount: Amount = Field(description=AMOUNT_HELP)
 
 
 class ReturnPublic(BaseModel):
@@ -94,7 +94,7 @@ class ReturnPublic(BaseModel):
                    effect={k: money_str(x) for k, x in v.effect.items()}, replayed=v.replayed)
 
 
-@router.get("", response_model=ListPage[PurchasePublic],
+@router.get("", response_model=ListPage[PurchasePublic], summary="List purchases",
             responses={422: {"description": "a filter broke a rule, a bad cursor, or limit "
                                             "outside 1-200"}})
 def list_purchases(
@@ -103,8 +103,8 @@ def list_purchases(
     line_id: Annotated[str | None, Query(max_length=36)] = None,
     customer_id: Annotated[str | None, Query(max_length=36)] = None,
     merchant: Annotated[str | None, Query(max_length=200)] = None,
-    made_from: Annotated[date | None, Query(description="made on or after")] = None,
-    made_to: Annotated[date | None, Query(description="made on or before")] = None,
+    made_from: Annotated[Day | None, Query(description="made on or after")] = None,
+    made_to: Annotated[Day | None, Query(description="made on or before")] = None,
     status: Literal["active", "paid", "returned"] | None = None,
 ) -> ListPage[PurchasePublic]:
     """List purchases with their schedules, oldest first.  A ``service`` user sees only its
@@ -114,7 +114,8 @@ def list_purchases(
     return list_page(browse.list_purchases(cmd, container.uow(), actor), PurchasePublic.of)
 
 
-@router.get("/{purchase_id}", response_model=PurchasePublic)
+@router.get("/{purchase_id}", response_model=PurchasePublic,
+            summary="Read a purchase with its installment schedule")
 def get_purchase(purchase_id: str, container: ContainerDep,
                  actor: Annotated[Principal, Allowed("purchases:read")]) -> PurchasePublic:
     """A purchase with its installment schedule and what has been paid on each part (a
@@ -122,7 +123,8 @@ def get_purchase(purchase_id: str, container: ContainerDep,
     return PurchasePublic.of(services.get_purchase(purchase_id, container.uow(), actor))
 
 
-@router.post("/{purchase_id}/returns", response_model=ReturnPublic, status_code=201)
+@router.post("/{purchase_id}/returns", response_model=ReturnPublic, status_code=201,
+             summary="Return goods of a purchase, in part or in full")
 def create_return(purchase_id: str, body: ReturnCreate, container: ContainerDep,
                   actor: Annotated[Principal, Allowed("returns:create")],
                   idempotency_key: IdempotencyKey = None) -> ReturnPublic:

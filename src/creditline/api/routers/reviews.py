@@ -4,7 +4,6 @@ decision (approve with a limit, or decline), four eyes above the product's thres
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
@@ -13,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from creditline.api.deps import Allowed, ContainerDep
 from creditline.api.pagination import ListPage, PageParams, list_page
 from creditline.api.routers.applications import ApplicationPublic, application_public
+from creditline.api.schemas_common import Amount, Timestamp
 from creditline.auth import Principal
 from creditline.money import money_str
 from creditline.origination import reviews as services
@@ -26,8 +26,8 @@ class ReviewDecisionIn(BaseModel):
 
     decision: str = Field(description="approved or declined (the deprecated approve / decline "
                                       "are read until the next release)")
-    limit: str | None = Field(default=None, description="approved only; default: the proposed "
-                                                         "limit (second reviewer: the first's)")
+    limit: Amount | None = Field(default=None, description="approved only; default: the "
+                                 "proposed limit (second reviewer: the first's)")
     comment: str
 
 
@@ -36,7 +36,7 @@ class ReviewerDecision(BaseModel):
     decision: Literal["approved", "declined"]
     limit: str | None
     comment: str
-    at: datetime
+    at: Timestamp
 
 
 class ReviewPublic(BaseModel):
@@ -47,7 +47,7 @@ class ReviewPublic(BaseModel):
     proposed_limit: str
     second_review_above: str
     decisions: list[ReviewerDecision]
-    created_at: datetime
+    created_at: Timestamp
     application: ApplicationPublic
     checks: dict[str, Any]
     score: dict[str, Any]
@@ -71,7 +71,7 @@ def review_public(item: services.ReviewItem) -> ReviewPublic:
         ring=app.ring)
 
 
-@router.get("", response_model=ListPage[ReviewPublic])
+@router.get("", response_model=ListPage[ReviewPublic], summary="List the review queue")
 def list_reviews(container: ContainerDep, _: Annotated[Principal, Allowed("reviews:read")],
                  page: PageParams,
                  status: Annotated[str | None, Query(
@@ -81,13 +81,16 @@ def list_reviews(container: ContainerDep, _: Annotated[Principal, Allowed("revie
     return list_page(services.list_reviews(container.uow(), status, page), review_public)
 
 
-@router.get("/{review_id}", response_model=ReviewPublic)
+@router.get("/{review_id}", response_model=ReviewPublic, summary="Read a review item")
 def get_review(review_id: str, container: ContainerDep,
                _: Annotated[Principal, Allowed("reviews:read")]) -> ReviewPublic:
+    """The referred application with everything a reviewer needs; 404 if there is no such
+    review."""
     return review_public(services.get_review(container.uow(), review_id))
 
 
-@router.post("/{review_id}/decision", response_model=ReviewPublic)
+@router.post("/{review_id}/decision", response_model=ReviewPublic,
+             summary="Approve or decline a referred application")
 def decide(review_id: str, body: ReviewDecisionIn, container: ContainerDep,
            actor: Annotated[Principal, Allowed("reviews:decide")]) -> ReviewPublic:
     """Approve (opening the line) or decline; above the product's threshold an approval
