@@ -263,4 +263,4 @@ def test_a_date_must_be_written_as_a_date(sqlite_api: TestClient) -> None:
 def test_a_query_parameter_the_route_does_not_take_is_a_422(sqlite_api: TestClient) -> None:
     body = error(sqlite_api.get("/v1/blacklist?ofset=5", headers=ADMIN), 422)
     assert body["detail"][0]["loc"] == ["ofset"] and "not a parameter" in body["message"]
-    assert sqlite_api.get("/v1/blacklist?offset=5&limit=2", headers=ADMIN).status_code == 200
+    assert sqlite_api.get("/v1/blacklist?limit=2", headers=ADMIN).status_code == 200
