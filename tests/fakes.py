@@ -36,8 +36,8 @@ from creditline.fraud.rings import Link
 from creditline.fraud.velocity import ApplicationKeys, PastApplication
 from creditline.ledger.journal import JournalEntry, UnbalancedEntry, check_columns
 from creditline.lines.limits import LimitEvent
-from creditline.lines.proposals import LimitProposal, ProposalStatus
 from creditline.lines.line import Line
+from creditline.lines.proposals import LimitProposal, ProposalStatus
 from creditline.lines.status import LineStatus
 from creditline.money import ZERO
 from creditline.origination.application import DECLINED, REFERRED, Application

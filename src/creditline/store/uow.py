@@ -28,8 +28,8 @@ if TYPE_CHECKING:
     from creditline.store.eod_runs import SqlEodRunRepository
     from creditline.store.idempotency import SqlIdempotencyStore
     from creditline.store.ledger import SqlLedgerRepository
-    from creditline.store.lines import SqlLimitEventRepository, SqlLineRepository
     from creditline.store.limit_proposals import SqlLimitProposalRepository
+    from creditline.store.lines import SqlLimitEventRepository, SqlLineRepository
     from creditline.store.models import SqlModelRepository
     from creditline.store.parties import SqlCustomerRepository
     from creditline.store.purchases import SqlPurchaseRepository
