@@ -10,6 +10,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from creditline.api.deps import Allowed, ContainerDep
+from creditline.api.schemas_common import iso_utc
 from creditline.auth import Principal
 from creditline.lines.proposals import LimitProposal
 from creditline.money import money_str
@@ -35,9 +36,9 @@ class LimitProposalPublic(BaseModel):
     def of(cls, p: LimitProposal) -> LimitProposalPublic:
         return cls(id=p.id, line_id=p.line_id, old_limit=money_str(p.old_limit),
                    new_limit=money_str(p.new_limit), reason=p.reason,
-                   proposed_by=p.proposed_by, proposed_at=p.proposed_at.isoformat(),
+                   proposed_by=p.proposed_by, proposed_at=iso_utc(p.proposed_at),
                    status=p.status.value, decided_by=p.decided_by,
-                   decided_at=p.decided_at.isoformat() if p.decided_at else None,
+                   decided_at=iso_utc(p.decided_at) if p.decided_at else None,
                    decision_note=p.decision_note)
 
 
@@ -46,7 +47,8 @@ class Decision(BaseModel):
     note: str = Field(min_length=1, max_length=200, description="why (kept with the decision)")
 
 
-@router.get("", response_model=list[LimitProposalPublic])
+@router.get("", response_model=list[LimitProposalPublic],
+            summary="List limit proposals")
 def list_proposals(container: ContainerDep,
                    _: Annotated[Principal, Allowed("lines:limit_proposals")],
                    status: Annotated[str | None, Query(
@@ -59,7 +61,8 @@ def list_proposals(container: ContainerDep,
         container.uow(), status=status, line_id=line_id, limit=limit)]
 
 
-@router.get("/{proposal_id}", response_model=LimitProposalPublic)
+@router.get("/{proposal_id}", response_model=LimitProposalPublic,
+            summary="Get a limit proposal")
 def get_proposal(proposal_id: str, container: ContainerDep,
                  _: Annotated[Principal, Allowed("lines:limit_proposals")],
                  ) -> LimitProposalPublic:
@@ -67,7 +70,8 @@ def get_proposal(proposal_id: str, container: ContainerDep,
     return LimitProposalPublic.of(services.get_limit_proposal(proposal_id, container.uow()))
 
 
-@router.post("/{proposal_id}/approve", response_model=LimitProposalPublic)
+@router.post("/{proposal_id}/approve", response_model=LimitProposalPublic,
+             summary="Approve a limit proposal")
 def approve(proposal_id: str, body: Decision, container: ContainerDep,
             actor: Annotated[Principal, Allowed("lines:limit_approve")]) -> LimitProposalPublic:
     """Approve another person's proposal: the limit moves (a ``manual`` limit event naming
@@ -76,7 +80,8 @@ def approve(proposal_id: str, body: Decision, container: ContainerDep,
     return LimitProposalPublic.of(services.decide_limit_proposal(cmd, container.uow(), actor))
 
 
-@router.post("/{proposal_id}/reject", response_model=LimitProposalPublic)
+@router.post("/{proposal_id}/reject", response_model=LimitProposalPublic,
+             summary="Reject a limit proposal")
 def reject(proposal_id: str, body: Decision, container: ContainerDep,
            actor: Annotated[Principal, Allowed("lines:limit_approve")]) -> LimitProposalPublic:
     """Reject another person's proposal: the limit stays.  Its proposer: 403; already
