@@ -6,11 +6,13 @@ example here.  A customer with a 1,000.00 BNPL line buys a 100.00 phone (one pay
 - a credit balance goes back to the customer through a refund (Dr customer credit / Cr customer
   refund payable), retried safely with its Idempotency-Key;
 - a return needs an Idempotency-Key: retried, it is booked once;
-- a manual limit stays within the product's range (100.00 to 50,000.00), and a raise of more
+- a manual limit stays within the product's range (500.00 to 50,000.00), and a raise of more
   than 1,000.00 is a proposal another officer approves or rejects.
 """
 
 from __future__ import annotations
+
+from decimal import Decimal
 
 from fastapi.testclient import TestClient
 
@@ -108,7 +110,7 @@ def test_a_credit_balance_is_refunded_once_with_balanced_postings(
     tb = {a["account"]: a for a in
           api.get("/v1/ledger/trial-balance", headers=ADMIN).json()["accounts"]}
     assert tb["payable:customer_refund"]["credit"] == "100.00"
-    assert tb["liability:customer_credit"]["balance"] == "0.00"  # nothing left to owe back
+    assert Decimal(tb["liability:customer_credit"]["balance"]) == 0  # nothing left to owe back
     _clean_ledger(api)
     audit = api.get("/v1/audit", headers=ADMIN, params={"entity_id": first.json()["id"]}).json()
     rows = audit["entries"] if isinstance(audit, dict) else audit
@@ -140,7 +142,7 @@ def test_manual_limits_stay_in_the_product_range_and_large_raises_need_a_second_
     officer, other = role_headers["risk_officer"], ADMIN
     url = f"/v1/credit-lines/{lid}/limit"
     low = api.post(url, headers=officer, json={"limit": "10.00", "reason": "typo"})
-    assert low.status_code == 422 and "at least 100.00" in low.json()["message"]
+    assert low.status_code == 422 and "at least 500.00" in low.json()["message"]
     high = api.post(url, headers=officer, json={"limit": "50000.01", "reason": "x"})
     assert high.status_code == 422 and "must not exceed 50000.00" in high.json()["message"]
 
