@@ -38,6 +38,7 @@ from creditline.ledger.journal import JournalEntry, UnbalancedEntry, check_colum
 from creditline.lines.limits import LimitEvent
 from creditline.lines.line import Line
 from creditline.lines.ports import LineQuery
+from creditline.lines.proposals import LimitProposal, ProposalStatus
 from creditline.lines.status import LineStatus
 from creditline.money import ZERO
 from creditline.origination.application import DECLINED, REFERRED, Application
@@ -95,6 +96,7 @@ class State:
     special_terms: dict[str, SpecialTerms] = field(default_factory=dict)
     lines: dict[str, Line] = field(default_factory=dict)
     limit_events: list[LimitEvent] = field(default_factory=list)
+    limit_proposals: dict[str, LimitProposal] = field(default_factory=dict)
     purchases: dict[str, tuple[PurchaseRecord, str]] = field(default_factory=dict)
     installments: dict[tuple[str, int], tuple[str, Installment]] = field(default_factory=dict)
     repayments: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -521,6 +523,31 @@ class FakeLimitEvents:
         return [e for e in self.st.limit_events if e.line_id == line_id]
 
 
+class FakeLimitProposals:
+    def __init__(self, st: State) -> None:
+        self.st = st
+
+    def add(self, proposal: LimitProposal) -> None:
+        self.st.limit_proposals[proposal.id] = proposal
+
+    def get(self, proposal_id: str, *, lock: bool = False) -> LimitProposal | None:
+        return self.st.limit_proposals.get(proposal_id)
+
+    def save(self, proposal: LimitProposal) -> None:
+        current = self.st.limit_proposals.get(proposal.id)
+        if current is None or current.status is not ProposalStatus.PENDING:
+            raise ConcurrencyError(f"limit proposal {proposal.id} was decided meanwhile")
+        self.st.limit_proposals[proposal.id] = proposal
+
+    def where(self, *, status: str | None = None, line_id: str | None = None,
+              limit: int = 1000) -> list[LimitProposal]:
+        rows = sorted((p for p in self.st.limit_proposals.values()
+                       if (status is None or p.status.value == status)
+                       and (line_id is None or p.line_id == line_id)),
+                      key=lambda p: (p.proposed_at, p.id))
+        return rows[:limit]
+
+
 # ----------------------------------------------------------------------------- servicing
 class FakePurchases:
     def __init__(self, st: State) -> None:
@@ -821,6 +848,10 @@ class FakeUnitOfWork:
     @property
     def limit_events(self) -> FakeLimitEvents:
         return FakeLimitEvents(self._state)
+
+    @property
+    def limit_proposals(self) -> FakeLimitProposals:
+        return FakeLimitProposals(self._state)
 
     @property
     def purchases(self) -> FakePurchases:

@@ -39,13 +39,16 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "products:read": frozenset({A, RO, RV, CO, AU, SV}),  # product terms are not secret
     "lines:open": frozenset({A, RO}),
     "lines:read": frozenset({A, RO, RV, CO, AU}),
-    "lines:manage": frozenset({A, RO}),  # freeze, unfreeze, limit changes
+    "lines:manage": frozenset({A, RO}),  # freeze, unfreeze, limit changes (large: proposals)
+    "lines:limit_approve": frozenset({A, RO}),  # decide another person's limit proposal
+    "lines:limit_proposals": frozenset({A, RO, AU}),  # list and read limit proposals
     "lines:temporary_limit": frozenset({A, RO}),
     "lines:limit_history": frozenset({A, RO, RV, CO, AU}),
     "purchases:create": frozenset({A, RO, SV}),  # service: as its own merchants only
     "purchases:read": frozenset({A, RO, RV, CO, AU, SV}),  # service: its merchants' only
     "returns:create": frozenset({A, RO, SV}),  # service: its merchants' purchases only
     "repayments:create": frozenset({A, RO, CO}),
+    "refunds:create": frozenset({A, RO}),  # pay a credit balance back: money leaves the book
     "statements:read": frozenset({A, RO, RV, CO, AU}),
     "ledger:read": frozenset({A, RO, AU}),
     "eod:run": frozenset({A}),

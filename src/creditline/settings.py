@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 from pydantic import Field
@@ -49,6 +50,13 @@ class Settings(BaseSettings):
     # Send Strict-Transport-Security on every answer, for a server behind a TLS-terminating
     # proxy (answers to requests that arrive over https get it anyway).
     hsts: bool = False
+    # Money guardrails (``servicing.guardrails``): a repayment may exceed the line's payoff
+    # amount by at most this much (the excess stays as a credit balance) ...
+    overpayment_tolerance: Decimal = Field(default=Decimal("1.00"), ge=0, max_digits=15,
+                                           decimal_places=2)
+    # ... and a manual limit raise of more than this is a proposal a second person approves.
+    limit_approval_increase: Decimal = Field(default=Decimal("1000.00"), ge=0, max_digits=15,
+                                             decimal_places=2)
 
     def token_policy(self) -> TokenPolicy:
         """The bootstrap token and the token lifetimes, for the access services."""

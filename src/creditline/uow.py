@@ -22,7 +22,11 @@ if TYPE_CHECKING:
     from creditline.crypto import FieldCipher
     from creditline.fraud.ports import BlacklistRepository
     from creditline.ledger.ports import LedgerRepository
-    from creditline.lines.ports import LimitEventRepository, LineRepository
+    from creditline.lines.ports import (
+        LimitEventRepository,
+        LimitProposalRepository,
+        LineRepository,
+    )
     from creditline.origination.ports import (
         ApplicationRepository,
         ReviewRepository,
@@ -117,6 +121,9 @@ class UnitOfWork(Protocol):
 
     @property
     def limit_events(self) -> LimitEventRepository: ...
+
+    @property
+    def limit_proposals(self) -> LimitProposalRepository: ...
 
     @property
     def purchases(self) -> PurchaseRepository: ...

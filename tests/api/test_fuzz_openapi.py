@@ -76,6 +76,10 @@ def seed_book(api: TestClient) -> dict[str, str]:
         "kind": "device", "value": "dev-fuzz-1", "reason": "seed"})
     assert r.status_code == 201, r.text
     ids["entry_id"] = r.json()["id"]
+    r = api.post(f"/v1/credit-lines/{ids['line_id']}/limit", headers=ADMIN, json={
+        "limit": "40000.00", "reason": "seed: a raise that waits for a second person"})
+    assert r.status_code == 202, r.text
+    ids["proposal_id"] = r.json()["id"]
     models = api.get("/v1/models", headers=ADMIN).json()
     if models:
         ids |= {"model_id": models[0]["id"], "name": models[0]["name"]}
@@ -97,7 +101,7 @@ def fuzz(api: TestClient) -> tuple[list[str], int]:
                 if name in known:
                     case.path_parameters[name] = known[name]
         headers = {**ADMIN}
-        if case.operation.path.endswith(("/purchases", "/repayments", "/returns")):
+        if case.operation.path.endswith(("/purchases", "/repayments", "/returns", "/refunds")):
             headers["Idempotency-Key"] = f"fuzz-{sent}"
         sent += 1
         case.call_and_validate(headers=headers, checks=checks)

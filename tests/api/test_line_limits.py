@@ -56,13 +56,13 @@ def test_a_permanent_limit_change_is_recorded_with_its_reason(
         sqlite_api: TestClient, sqlite_container: Container) -> None:
     line = open_line(sqlite_api, sqlite_container, "1000.00")
     r = sqlite_api.post(f"/v1/credit-lines/{line['id']}/limit", headers=ADMIN,
-                        json={"limit": "400.00", "reason": "income fell"})
+                        json={"limit": "600.00", "reason": "income fell"})  # min 500.00
     assert r.status_code == 200
     last = sqlite_api.get(f"/v1/credit-lines/{line['id']}/limit-history",
                           headers=ADMIN).json()[-1]
     assert (last["kind"], last["source"], last["old_limit"], last["new_limit"], last["note"],
             last["business_date"], last["rules_version"]) == (
-        "permanent", "manual", "1000.00", "400.00", "income fell", "2026-03-02", None)
+        "permanent", "manual", "1000.00", "600.00", "income fell", "2026-03-02", None)
 
 
 @pytest.mark.parametrize(("body", "field"), [

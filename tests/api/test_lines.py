@@ -116,11 +116,13 @@ def test_purchase_return_repayment_statement_and_ledger_over_http(
     line = open_line(api, container, "2000.00")
     lid = line["id"]
     p = buy(api, lid, "600.00", key="p1", installments=6).json()
-    ret = api.post(f"/v1/purchases/{p['id']}/returns", headers=ADMIN, json={"amount": "200.00"})
+    ret = api.post(f"/v1/purchases/{p['id']}/returns", headers={**ADMIN, "Idempotency-Key": "r1"},
+                   json={"amount": "200.00"})
     assert ret.status_code == 201 and ret.json()["effect"]["unbilled_principal"] == "200.00"
     schedule = api.get(f"/v1/purchases/{p['id']}", headers=role_headers["auditor"]).json()["schedule"]
     assert [i["principal"] for i in schedule] == ["100.00"] * 4 + ["0.00"] * 2
-    assert api.post(f"/v1/purchases/{p['id']}/returns", headers=ADMIN,
+    assert api.post(f"/v1/purchases/{p['id']}/returns",
+                    headers={**ADMIN, "Idempotency-Key": "r2"},
                     json={"amount": "400.01"}).json()["reason"] == "exceeds_returnable"
 
     clock.set_date(date(2026, 4, 1))

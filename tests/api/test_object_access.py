@@ -119,7 +119,7 @@ def test_a_refused_merchant_writes_nothing(sqlite_api: TestClient, book: Book) -
     r = _buy(sqlite_api, book.line_id, "Shop A", book.headers["shop_b"], "buy-as-a")
     assert r.status_code == 403 and "only as its merchants (Shop B)" in r.json()["message"]
     back = sqlite_api.post(f"/v1/purchases/{book.purchase_a}/returns", json={"amount": "100.00"},
-                           headers=book.headers["shop_b"])
+                           headers={**book.headers["shop_b"], "Idempotency-Key": "ret-b"})
     assert back.status_code == 404
     after = sqlite_api.get(f"/v1/credit-lines/{book.line_id}", headers=ADMIN).json()
     assert after == before

@@ -33,12 +33,15 @@ products:read             Y        Y          Y        Y        Y       Y
 lines:open                Y        Y          .        .        .       .
 lines:read                Y        Y          Y        Y        Y       .
 lines:manage              Y        Y          .        .        .       .
+lines:limit_approve       Y        Y          .        .        .       .
+lines:limit_proposals     Y        Y          .        .        Y       .
 lines:temporary_limit     Y        Y          .        .        .       .
 lines:limit_history       Y        Y          Y        Y        Y       .
 purchases:create          Y        Y          .        .        .       Y
 purchases:read            Y        Y          Y        Y        Y       Y
 returns:create            Y        Y          .        .        .       Y
 repayments:create         Y        Y          .        Y        .       .
+refunds:create            Y        Y          .        .        .       .
 statements:read           Y        Y          Y        Y        Y       .
 ledger:read               Y        Y          .        .        Y       .
 eod:run                   Y        .          .        .        .       .

@@ -26,6 +26,7 @@ ROUTERS: list[str] = [
     "creditline.api.routers.special_terms",
     "creditline.api.routers.products",
     "creditline.api.routers.credit_lines",
+    "creditline.api.routers.limit_proposals",
     "creditline.api.routers.purchases",
     "creditline.api.routers.ledger",
     "creditline.api.routers.eod",

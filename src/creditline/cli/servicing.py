@@ -1,6 +1,6 @@
 """Servicing commands: ``creditline eod`` (close business days for every line),
 ``creditline ledger check|trial-balance`` and ``creditline lines show|limit-history|
-temp-limit``."""
+temp-limit|limit|proposals|approve-limit|reject-limit|refund``."""
 
 from __future__ import annotations
 
@@ -18,12 +18,14 @@ from creditline.cli.foundation import actor_from_token
 from creditline.cli.model import TokenOption
 from creditline.errors import ValidationError
 from creditline.ledger.trial_balance import read_trial_balance
+from creditline.lines.proposals import LimitProposal
 from creditline.money import money_str
 from creditline.servicing import services
 
 sub = typer.Typer(help="The double-entry ledger: reconcile and report.", no_args_is_help=True)
-lines_app = typer.Typer(help="Credit lines: inspect one line, its limit history; grant a "
-                             "temporary limit.", no_args_is_help=True)
+lines_app = typer.Typer(help="Credit lines: inspect one line, its limit history; change the "
+                             "limit (large raises need a second person), grant a temporary "
+                             "limit; refund a credit balance.", no_args_is_help=True)
 
 
 def _date(value: str | None, option: str) -> date | None:
@@ -192,3 +194,108 @@ def lines_temp_limit(
                   f"{v.temporary_limit.start.isoformat()} to {v.temporary_limit.end.isoformat()}"
                   f" (permanent {money_str(v.limit)}, in force today "
                   f"{money_str(v.effective_limit)})", soft_wrap=True)
+
+
+@lines_app.command("refund")
+def lines_refund(
+    line_id: Annotated[str, typer.Argument(help="The credit line id.")],
+    key: Annotated[str, typer.Option("--key", help="Idempotency key: running the command "
+                                                   "again with the same key books nothing.",
+                                     show_default=False)],
+    amount: Annotated[str | None, typer.Option(help="How much to pay back, e.g. 40.00; "
+                                                    "default: all that is refundable.",
+                                               show_default=False)] = None,
+    token: TokenOption = None,
+    db: DbOption = None,
+) -> None:
+    """Pay a line's credit balance (or part of it) back to the customer (risk officer or
+    admin): Dr customer credit / Cr customer refund payable."""
+    container = container_for(db)
+    actor = actor_from_token(container, token)
+    actor.require("refunds:create")
+    v = services.refund(services.Refund(line_id, amount, idempotency_key=key),
+                        container.uow(), actor)
+    again = " (already booked with this key)" if v.replayed else ""
+    console.print(f"refund {v.id}: {money_str(v.amount)} to the customer of line {v.line_id} "
+                  f"on {v.business_date.isoformat()}; credit balance left "
+                  f"{money_str(v.credit_balance)}{again}", soft_wrap=True)
+
+
+@lines_app.command("limit")
+def lines_limit(
+    line_id: Annotated[str, typer.Argument(help="The credit line id.")],
+    limit: Annotated[str, typer.Option(help="The new permanent limit, e.g. 3000.00.",
+                                       show_default=False)],
+    reason: Annotated[str, typer.Option(help="Why (recorded in the limit history).",
+                                        show_default=False)],
+    token: TokenOption = None,
+    db: DbOption = None,
+) -> None:
+    """Change a line's permanent limit within its product's range (risk officer or admin).
+    A raise of more than CREDITLINE_LIMIT_APPROVAL_INCREASE is only a proposal that
+    another person approves (lines approve-limit)."""
+    container = container_for(db)
+    actor = actor_from_token(container, token)
+    actor.require("lines:manage")
+    cmd = services.ChangeLimit(line_id, limit, reason,
+                               approval_increase=container.settings.limit_approval_increase)
+    result = services.change_limit(cmd, container.uow(), actor)
+    if isinstance(result, LimitProposal):
+        console.print(f"proposal {result.id}: limit {money_str(result.old_limit)} -> "
+                      f"{money_str(result.new_limit)} waits for a second person "
+                      f"(creditline lines approve-limit {result.id})", soft_wrap=True)
+    else:
+        console.print(f"line {result.id}: limit {money_str(result.limit)} (used "
+                      f"{money_str(result.used)}, available {money_str(result.available)})",
+                      soft_wrap=True)
+
+
+@lines_app.command("proposals")
+def lines_proposals(
+    status: Annotated[str, typer.Option(help="pending, approved or rejected.")] = "pending",
+    token: TokenOption = None,
+    db: DbOption = None,
+) -> None:
+    """Limit proposals, oldest first (by default those waiting for a decision)."""
+    container = container_for(db)
+    actor_from_token(container, token).require("lines:limit_proposals")
+    table = Table("id", "line", "from", "to", "proposed by", "reason", "status", "decided by")
+    for p in services.list_limit_proposals(container.uow(), status=status):
+        table.add_row(p.id, p.line_id, money_str(p.old_limit), money_str(p.new_limit),
+                      p.proposed_by, p.reason, p.status.value, p.decided_by or "")
+    console.print(table)
+
+
+def _decide(proposal_id: str, approve: bool, note: str, token: str | None,
+            db: str | None) -> None:
+    container = container_for(db)
+    actor = actor_from_token(container, token)
+    actor.require("lines:limit_approve")
+    p = services.decide_limit_proposal(services.DecideLimitProposal(proposal_id, approve, note),
+                                       container.uow(), actor)
+    console.print(f"proposal {p.id} {p.status.value} by {p.decided_by}: line {p.line_id} "
+                  f"limit {money_str(p.new_limit if approve else p.old_limit)}", soft_wrap=True)
+
+
+@lines_app.command("approve-limit")
+def lines_approve_limit(
+    proposal_id: Annotated[str, typer.Argument(help="The limit proposal id.")],
+    note: Annotated[str, typer.Option(help="Why (kept with the decision).",
+                                      show_default=False)],
+    token: TokenOption = None,
+    db: DbOption = None,
+) -> None:
+    """Approve another person's limit proposal: the limit moves."""
+    _decide(proposal_id, True, note, token, db)
+
+
+@lines_app.command("reject-limit")
+def lines_reject_limit(
+    proposal_id: Annotated[str, typer.Argument(help="The limit proposal id.")],
+    note: Annotated[str, typer.Option(help="Why (kept with the decision).",
+                                      show_default=False)],
+    token: TokenOption = None,
+    db: DbOption = None,
+) -> None:
+    """Reject another person's limit proposal: the limit stays."""
+    _decide(proposal_id, False, note, token, db)

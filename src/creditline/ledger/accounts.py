@@ -45,6 +45,11 @@ CUSTOMER_CREDIT = "liability:customer_credit"
 FEE_INCOME = "income:installment_fee"
 INTEREST_INCOME = "income:interest"
 PENALTY_INCOME = "income:penalty"
+# A refund of a credit balance is owed to the customer from the moment it is booked until
+# the payment rails confirm the transfer: a payable of its own (not a credit to repayment
+# clearing) keeps cash clearing equal to the bank's incoming payments and shows refunds
+# booked but not yet paid out.  Last in the chart, so ACCOUNT_INDEX keeps earlier numbers.
+REFUND_PAYABLE = "payable:customer_refund"
 
 CHART: dict[str, Account] = {a.code: a for a in (
     Account(PRINCIPAL_UNBILLED, "Principal receivable, not yet billed", AccountType.ASSET),
@@ -59,6 +64,8 @@ CHART: dict[str, Account] = {a.code: a for a in (
     Account(FEE_INCOME, "Installment fee income", AccountType.INCOME),
     Account(INTEREST_INCOME, "Interest income", AccountType.INCOME),
     Account(PENALTY_INCOME, "Penalty income", AccountType.INCOME),
+    Account(REFUND_PAYABLE, "Refunds of credit balances payable to customers",
+            AccountType.LIABILITY),
 )}
 
 # receivable account of each amount kind, billed side (what a repayment pays)

@@ -32,8 +32,9 @@ class TrialBalanceRow:
 
     @property
     def balance(self) -> Decimal:
-        """In the account's own sign: a liability's credit balance is positive."""
-        return self.signed * self.type.normal_sign
+        """In the account's own sign: a liability's credit balance is positive (a zero
+        balance is 0.00, never -0.00: Decimal keeps the sign of a negated zero)."""
+        return self.signed * self.type.normal_sign + ZERO
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from typing import Protocol
 
 from creditline.lines.limits import LimitEvent
 from creditline.lines.line import Line
+from creditline.lines.proposals import LimitProposal
 from creditline.paging import Page, PageRequest
 
 
@@ -53,3 +54,19 @@ class LimitEventRepository(Protocol):
 
     def of_line(self, line_id: str) -> list[LimitEvent]:
         """The line's limit history, oldest first."""
+
+
+class LimitProposalRepository(Protocol):
+    """Manual limit raises waiting for a second person (``lines.proposals``)."""
+
+    def add(self, proposal: LimitProposal) -> None: ...
+
+    def get(self, proposal_id: str, *, lock: bool = False) -> LimitProposal | None:
+        """Load; ``lock`` takes its row lock until the transaction ends."""
+
+    def save(self, proposal: LimitProposal) -> None:
+        """Write back the decision of a pending proposal."""
+
+    def where(self, *, status: str | None = None, line_id: str | None = None,
+              limit: int = 1000) -> list[LimitProposal]:
+        """Proposals oldest first, optionally in one status or of one line."""

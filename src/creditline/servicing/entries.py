@@ -9,6 +9,8 @@ columns by the kernel).  Every entry balances by construction and is checked aga
 - return: Dr merchant settlement payable / Cr principal (unbilled, billed) and Cr customer
   credit for principal already paid; fees reversed: Dr fee income / Cr fee receivable, or
   Cr customer credit where the fee was already paid
+- refund of a credit balance: Dr customer credit / Cr customer refund payable (paid out
+  by the payment rails, outside this ledger)
 """
 
 from __future__ import annotations
@@ -61,3 +63,9 @@ def return_entry(line_id: str, return_id: str, effect: ReturnEffect, on: date) -
     b.credit(acc.FEE_RECEIVABLE, effect.fee_reversed_unpaid, "fee_reversal")
     b.credit(acc.CUSTOMER_CREDIT, effect.fee_reversed_paid, "fee_refund")
     return b.build(new_entry_id(), on, "return", ref=return_id, memo="goods returned")
+
+
+def refund_entry(line_id: str, refund_id: str, amount: Decimal, on: date) -> JournalEntry:
+    """A credit balance paid back: Dr customer credit / Cr customer refund payable."""
+    b = EntryBuilder(line_id).move(acc.CUSTOMER_CREDIT, acc.REFUND_PAYABLE, amount, "refund")
+    return b.build(new_entry_id(), on, "refund", ref=refund_id, memo="credit balance refunded")

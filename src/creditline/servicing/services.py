@@ -1,5 +1,6 @@
-"""Use cases of the money core: open a line, purchase, return goods, repay, change the limit
-(permanently or for a while) or status, and read lines, their limit history, purchases and
+"""Use cases of the money core: open a line, purchase, return goods, repay, refund a credit
+balance, change the limit (permanently -- a large raise as a proposal a second person
+decides -- or for a while) or status, and read lines, their limit history, purchases and
 statements.  Each command runs in one
 transaction (``with uow: ... uow.commit()``): a refused or failed command writes nothing.
 
@@ -31,15 +32,22 @@ from creditline.idempotency import check_key
 from creditline.ledger.check import LedgerCheck, check_lines
 from creditline.lines.limits import LimitEvent, LimitKind, LimitSource, temporary_limit
 from creditline.lines.line import Balances, Line
+from creditline.lines.proposals import LimitProposal, ProposalStatus, parse_proposal_status
 from creditline.lines.status import LineStatus, check_transition, parse_status
 from creditline.money import money_str, to_money
 from creditline.products.catalog import default_catalog, product_terms, terms_product
-from creditline.servicing import entries
+from creditline.servicing import entries, guardrails
 from creditline.servicing.model import Installment, PurchaseRecord
 from creditline.servicing.returns import apply_return
 from creditline.servicing.schedule import build_schedule
 from creditline.servicing.statements import Statement
-from creditline.servicing.views import LineView, PurchaseView, RepaymentView, ReturnView
+from creditline.servicing.views import (
+    LineView,
+    PurchaseView,
+    RefundView,
+    RepaymentView,
+    ReturnView,
+)
 from creditline.servicing.waterfall import allocate, apply_allocation
 from creditline.uow import UnitOfWork
 
@@ -100,6 +108,20 @@ class Repay:
     amount: object
     idempotency_key: str | None = None
     on: date | None = None
+    # how far above the payoff amount a repayment may go (``CREDITLINE_OVERPAYMENT_TOLERANCE``;
+    # None: ``guardrails.DEFAULT_OVERPAYMENT_TOLERANCE``)
+    tolerance: object = None
+
+
+@dataclass(frozen=True)
+class Refund:
+    """Pay (part of) a line's credit balance back to the customer; ``amount`` None: all
+    that is refundable."""
+
+    line_id: str
+    amount: object = None
+    idempotency_key: str | None = None
+    on: date | None = None
 
 
 @dataclass(frozen=True)
@@ -107,6 +129,16 @@ class ChangeLimit:
     line_id: str
     limit: object
     reason: str
+    # a raise of more than this is only a proposal (``CREDITLINE_LIMIT_APPROVAL_INCREASE``;
+    # None: ``guardrails.DEFAULT_LIMIT_APPROVAL_INCREASE``)
+    approval_increase: object = None
+
+
+@dataclass(frozen=True)
+class DecideLimitProposal:
+    proposal_id: str
+    approve: bool
+    note: str
 
 
 @dataclass(frozen=True)
@@ -272,22 +304,39 @@ def list_lines(uow: UnitOfWork, *, min_dpd: int | None = None, status: object = 
             min_dpd=min_dpd, status=wanted, after=after, limit=limit)]
 
 
-def change_limit(cmd: ChangeLimit, uow: UnitOfWork, actor: Principal) -> LineView:
-    """A new permanent limit (a ``manual`` limit event with its reason).  Lowering it below
-    what is used is allowed: available credit is then zero until the balance runs down.  A
-    temporary limit in force stays, and counts only while it is above the new limit."""
+def change_limit(cmd: ChangeLimit, uow: UnitOfWork, actor: Principal,
+                 ) -> LineView | LimitProposal:
+    """A new permanent limit, within the product's minimum and maximum.  A cut or a raise
+    up to the approval threshold applies at once (a ``manual`` limit event with its reason)
+    and answers the line; a larger raise only records a pending ``LimitProposal`` (answered
+    instead) that a second person decides (``decide_limit_proposal``).  Lowering the limit
+    below what is used is allowed: available credit is then zero until the balance runs
+    down.  A temporary limit in force stays, and counts only while it is above the new
+    limit."""
     limit = parse_amount(cmd.limit, "limit")
     reason = _text(cmd.reason, "reason", 200)
+    threshold = guardrails.setting_amount(cmd.approval_increase, "approval_increase",
+                                          guardrails.DEFAULT_LIMIT_APPROVAL_INCREASE)
     with uow:
         line = uow.lines.get(cmd.line_id, lock=True)
         if line is None:
             raise NotFound(f"credit line {cmd.line_id} not found")
         if line.status == LineStatus.CLOSED:
             raise Conflict("the line is closed")
-        cap = terms_product(line.product, line.terms).limit_max
-        if limit > cap:
-            raise ValidationError("limit", f"must not exceed {money_str(cap)} for {line.product}")
+        product = terms_product(line.product, line.terms)
+        guardrails.check_limit_bounds(limit, product.limit_min, product.limit_max, line.product)
         on = _today(uow, None)
+        if guardrails.needs_approval(line.limit, limit, threshold):
+            proposal = LimitProposal(id=str(uuid.uuid4()), line_id=line.id,
+                                     old_limit=line.limit, new_limit=limit, reason=reason,
+                                     proposed_by=actor.name, proposed_at=uow.now())
+            uow.limit_proposals.add(proposal)
+            details = {"proposal_id": proposal.id, "from": line.limit, "to": limit,
+                       "reason": reason}
+            uow.audit(actor, "line.limit_proposed", "credit_line", line.id, details)
+            uow.emit("line.limit_proposed", {"line_id": line.id, **details})
+            uow.commit()
+            return proposal
         old = line.limit
         line.limit = limit
         uow.lines.save(line)
@@ -298,6 +347,64 @@ def change_limit(cmd: ChangeLimit, uow: UnitOfWork, actor: Principal) -> LineVie
         uow.emit("line.limit_changed", {"line_id": line.id, **details})
         uow.commit()
     return LineView.of(line, on)
+
+
+def decide_limit_proposal(cmd: DecideLimitProposal, uow: UnitOfWork, actor: Principal,
+                          ) -> LimitProposal:
+    """Approve or reject a pending limit proposal: never its proposer (403), once (409).
+    An approval moves the permanent limit to the proposed amount (still within the
+    product's range, checked again) with a ``manual`` limit event naming both people."""
+    note = _text(cmd.note, "note", 200)
+    with uow:
+        proposal = uow.limit_proposals.get(cmd.proposal_id, lock=True)
+        if proposal is None:
+            raise NotFound(f"limit proposal {cmd.proposal_id} not found")
+        decided = proposal.decide(cmd.approve, actor.name, uow.now(), note)
+        line = uow.lines.get(proposal.line_id, lock=True)
+        assert line is not None  # proposals reference their line
+        details: dict[str, object] = {"proposal_id": proposal.id, "from": line.limit,
+                                      "to": proposal.new_limit, "reason": proposal.reason,
+                                      "proposed_by": proposal.proposed_by, "note": note}
+        if cmd.approve:
+            if line.status == LineStatus.CLOSED:
+                raise Conflict("the line is closed")
+            product = terms_product(line.product, line.terms)
+            guardrails.check_limit_bounds(proposal.new_limit, product.limit_min,
+                                          product.limit_max, line.product)
+            on = _today(uow, None)
+            old = line.limit
+            line.limit = proposal.new_limit
+            uow.lines.save(line)
+            _limit_event(uow, actor, line, on, old, proposal.new_limit, LimitKind.PERMANENT,
+                         LimitSource.MANUAL,
+                         f"{proposal.reason} (proposed by {proposal.proposed_by}, approved by "
+                         f"{actor.name}: {note})")
+            uow.audit(actor, "line.limit_changed", "credit_line", line.id, details)
+            uow.emit("line.limit_changed", {"line_id": line.id, **details})
+        else:
+            uow.audit(actor, "line.limit_proposal_rejected", "credit_line", line.id, details)
+            uow.emit("line.limit_proposal_rejected", {"line_id": line.id, **details})
+        uow.limit_proposals.save(decided)
+        uow.commit()
+    return decided
+
+
+def list_limit_proposals(uow: UnitOfWork, *, status: object = ProposalStatus.PENDING.value,
+                         line_id: str | None = None, limit: int = 1000) -> list[LimitProposal]:
+    """Limit proposals oldest first: by default those still waiting for a decision."""
+    wanted = None if status is None else parse_proposal_status(status).value
+    if isinstance(limit, bool) or not 1 <= limit <= 10_000:
+        raise ValidationError("limit", "must be from 1 to 10000")
+    with uow:
+        return uow.limit_proposals.where(status=wanted, line_id=line_id, limit=limit)
+
+
+def get_limit_proposal(proposal_id: str, uow: UnitOfWork) -> LimitProposal:
+    with uow:
+        proposal = uow.limit_proposals.get(proposal_id)
+    if proposal is None:
+        raise NotFound(f"limit proposal {proposal_id} not found")
+    return proposal
 
 
 def grant_temporary_limit(cmd: GrantTemporaryLimit, uow: UnitOfWork,
@@ -524,9 +631,13 @@ def _return_view(uow: UnitOfWork, return_id: str, replayed: bool) -> ReturnView:
 
 def repay(cmd: Repay, uow: UnitOfWork, actor: Principal) -> RepaymentView:
     """Take a repayment and spread it by the product's waterfall (``servicing.waterfall``);
-    the answer lists every debt it paid."""
+    the answer lists every debt it paid.  At most the payoff amount plus the tolerance
+    (``servicing.guardrails``; 422 naming ``amount`` and the maximum otherwise); what is
+    left after every debt is paid stays as a credit balance (``refund`` pays it back)."""
     amount = parse_amount(cmd.amount)
     key = check_key(cmd.idempotency_key)
+    tolerance = guardrails.setting_amount(cmd.tolerance, "tolerance",
+                                          guardrails.DEFAULT_OVERPAYMENT_TOLERANCE)
     body = {"amount": money_str(amount)}
     with uow:
         line, day = _locked_line(uow, cmd.line_id, cmd.on)
@@ -537,6 +648,7 @@ def repay(cmd: Repay, uow: UnitOfWork, actor: Principal) -> RepaymentView:
                 return _repayment_view(uow, stored["repayment_id"], replayed=True)
         if line.status == LineStatus.CLOSED:
             raise Conflict("the line is closed")
+        guardrails.check_repayment(amount, line.payoff_amount, tolerance)
         installments = uow.purchases.open_installments(line.id)
         result = allocate(amount, installments, line.waterfall)
         apply_allocation(installments, result)
@@ -571,6 +683,55 @@ def _repayment_view(uow: UnitOfWork, repayment_id: str, replayed: bool) -> Repay
     return RepaymentView(r["id"], r["line_id"], r["amount"], r["business_date"],
                          {k: Decimal(v) for k, v in alloc["summary"].items()},
                          tuple(alloc["items"]), replayed)
+
+
+# ----- refunds of credit balances
+
+def refundable(line: Line) -> Decimal:
+    """What of the credit balance may be paid back: the part not already spoken for by
+    billed debts (on a line whose waterfall keeps credit, end of day would spend it on them)."""
+    return max(Decimal("0.00"), line.credit_balance - line.billed_due)
+
+
+def refund(cmd: Refund, uow: UnitOfWork, actor: Principal) -> RefundView:
+    """Pay (part of) a line's credit balance back to the customer: Dr customer credit /
+    Cr customer refund payable (``ledger.accounts.REFUND_PAYABLE``), audited, with a
+    ``refund.requested`` outbox event for the payment rails and the customer's notice.
+    More than is refundable is a 422 naming ``amount``; a retry with the same
+    Idempotency-Key answers the first refund and books nothing."""
+    amount = None if cmd.amount is None else parse_amount(cmd.amount)
+    key = check_key(cmd.idempotency_key)
+    body = {"amount": None if amount is None else money_str(amount)}
+    with uow:
+        line, day = _locked_line(uow, cmd.line_id, cmd.on)
+        scope = f"refund:{line.id}"
+        if key is not None:
+            stored = uow.idempotency.lookup(scope, key, body)
+            if stored is not None:
+                return RefundView.from_json(stored, replayed=True)
+        available = refundable(line)
+        if amount is None:
+            if available <= 0:
+                raise ValidationError("amount", "nothing to refund: the line has no credit "
+                                                "balance beyond what it owes as billed")
+            amount = available
+        if amount > available:
+            raise ValidationError("amount", f"must not exceed the refundable credit balance "
+                                            f"{money_str(available)}")
+        refund_id = str(uuid.uuid4())
+        uow.ledger.post([entries.refund_entry(line.id, refund_id, amount, day)])
+        line.credit_balance -= amount
+        uow.lines.save(line)
+        view = RefundView(refund_id, line.id, amount, day, line.credit_balance)
+        details = {"line_id": line.id, "amount": amount, "business_date": day,
+                   "credit_balance": line.credit_balance}
+        uow.audit(actor, "refund.created", "refund", refund_id, details)
+        uow.emit("refund.requested", {"refund_id": refund_id, "customer_id": line.customer_id,
+                                      **details})
+        if key is not None:
+            uow.idempotency.save(scope, key, body, view.to_json())
+        uow.commit()
+    return view
 
 
 # ----- statements

@@ -153,3 +153,26 @@ class ReturnView:
     business_date: date
     effect: dict[str, Decimal]
     replayed: bool = False
+
+
+@dataclass(frozen=True)
+class RefundView:
+    """A refund of a credit balance; kept whole as the idempotent answer (JSON-safe)."""
+
+    id: str
+    line_id: str
+    amount: Decimal
+    business_date: date
+    credit_balance: Decimal  # what is left on the line after it
+    replayed: bool = False
+
+    def to_json(self) -> dict[str, str]:
+        return {"refund_id": self.id, "line_id": self.line_id, "amount": str(self.amount),
+                "business_date": self.business_date.isoformat(),
+                "credit_balance": str(self.credit_balance)}
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any], replayed: bool = False) -> RefundView:
+        return cls(d["refund_id"], d["line_id"], Decimal(d["amount"]),
+                   date.fromisoformat(d["business_date"]), Decimal(d["credit_balance"]),
+                   replayed)

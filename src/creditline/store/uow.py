@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from creditline.store.eod_runs import SqlEodRunRepository
     from creditline.store.idempotency import SqlIdempotencyStore
     from creditline.store.ledger import SqlLedgerRepository
+    from creditline.store.limit_proposals import SqlLimitProposalRepository
     from creditline.store.lines import SqlLimitEventRepository, SqlLineRepository
     from creditline.store.models import SqlModelRepository
     from creditline.store.parties import SqlCustomerRepository
@@ -178,6 +179,11 @@ class SqlUnitOfWork:
     def limit_events(self) -> SqlLimitEventRepository:
         from creditline.store.lines import SqlLimitEventRepository
         return self._repo("limit_events", SqlLimitEventRepository)
+
+    @property
+    def limit_proposals(self) -> SqlLimitProposalRepository:
+        from creditline.store.limit_proposals import SqlLimitProposalRepository
+        return self._repo("limit_proposals", SqlLimitProposalRepository)
 
     @property
     def purchases(self) -> SqlPurchaseRepository:

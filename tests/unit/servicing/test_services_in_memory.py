@@ -14,6 +14,7 @@ from creditline.errors import BusinessRuleViolation, ValidationError
 from creditline.lines.limits import LimitKind, LimitSource
 from creditline.parties import services as parties
 from creditline.servicing import services
+from creditline.servicing.views import LineView
 from tests.fakes import FakeUnitOfWork, typed
 
 OFFICER = Principal("u1", "officer", Role.RISK_OFFICER)
@@ -37,8 +38,11 @@ def buy(uow: FakeUnitOfWork, line_id: str, amount: str, key: str = "k1"):
 def test_opening_a_line_and_changing_its_limit_are_limit_events() -> None:
     uow = FakeUnitOfWork()
     line_id = a_line(uow)
-    view = services.change_limit(services.ChangeLimit(line_id, "3000.00", "good payer"),
+    # a lender whose policy lets one officer raise a limit by up to 2,000.00 on their own
+    view = services.change_limit(services.ChangeLimit(line_id, "3000.00", "good payer",
+                                                      approval_increase="2000.00"),
                                  typed(uow), OFFICER)
+    assert isinstance(view, LineView)
     assert (view.limit, view.available, view.effective_limit) == (D("3000.00"),) * 3
     history = services.limit_history(line_id, typed(uow))
     assert [(e.kind, e.source, e.old_limit, e.new_limit, e.actor, e.note) for e in history] == [

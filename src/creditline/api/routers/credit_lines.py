@@ -5,21 +5,23 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from creditline.api.deps import Allowed, ContainerDep
 from creditline.api.pagination import ListPage, PageParams, list_page
+from creditline.api.routers.limit_proposals import LimitProposalPublic
 from creditline.api.routers.purchases import AMOUNT_HELP, IdempotencyKey, PurchasePublic
 from creditline.api.schemas_common import Amount, Count, Day, iso_utc
 from creditline.auth import Principal
 from creditline.errors import ValidationError
 from creditline.lines.limits import LimitEvent
+from creditline.lines.proposals import LimitProposal
 from creditline.money import money_str
 from creditline.products.catalog import default_catalog
 from creditline.servicing import browse, services
 from creditline.servicing.statements import Statement
-from creditline.servicing.views import LineView, RepaymentView
+from creditline.servicing.views import LineView, RefundView, RepaymentView
 
 router = APIRouter(prefix="/v1/credit-lines", tags=["credit lines"])
 default_catalog()  # load and check the product catalogue when the API starts
@@ -117,6 +119,27 @@ class RepaymentPublic(BaseModel):
                    business_date=v.business_date.isoformat(),
                    allocation={k: money_str(x) for k, x in v.allocation.items()},
                    items=[dict(i) for i in v.items], replayed=v.replayed)
+
+
+class RefundCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    amount: Amount | None = Field(None, description=AMOUNT_HELP + "; default: all of the "
+                                                 "refundable credit balance")
+
+
+class RefundPublic(BaseModel):
+    id: str
+    line_id: str
+    amount: str
+    business_date: str
+    credit_balance: str = Field(description="the credit balance left on the line")
+    replayed: bool
+
+    @classmethod
+    def of(cls, v: RefundView) -> RefundPublic:
+        return cls(id=v.id, line_id=v.line_id, amount=money_str(v.amount),
+                   business_date=v.business_date.isoformat(),
+                   credit_balance=money_str(v.credit_balance), replayed=v.replayed)
 
 
 class StatementPublic(BaseModel):
@@ -268,10 +291,28 @@ def purchases(line_id: str, container: ContainerDep,
 def repay(line_id: str, body: RepaymentCreate, container: ContainerDep,
           actor: Annotated[Principal, Allowed("repayments:create")],
           idempotency_key: IdempotencyKey = None) -> RepaymentPublic:
-    """Repay (needs an Idempotency-Key); the answer shows how the waterfall allocated it."""
+    """Repay (needs an Idempotency-Key); the answer shows how the waterfall allocated it.
+    At most the payoff amount plus ``CREDITLINE_OVERPAYMENT_TOLERANCE`` (422 naming
+    ``amount`` and the maximum accepted); an overpayment within it stays as a credit
+    balance."""
     cmd = services.Repay(line_id, body.amount,
-                         idempotency_key=_required(idempotency_key, "repayments"))
+                         idempotency_key=_required(idempotency_key, "repayments"),
+                         tolerance=container.settings.overpayment_tolerance)
     return RepaymentPublic.of(services.repay(cmd, container.uow(), actor))
+
+
+@router.post("/{line_id}/refunds", response_model=RefundPublic, status_code=201,
+             summary="Refund a credit balance to the customer")
+def refund(line_id: str, body: RefundCreate, container: ContainerDep,
+           actor: Annotated[Principal, Allowed("refunds:create")],
+           idempotency_key: IdempotencyKey = None) -> RefundPublic:
+    """Pay (part of) the line's credit balance back to the customer (needs an
+    Idempotency-Key): booked Dr customer credit / Cr customer refund payable, audited, with
+    a ``refund.requested`` event for the payment rails.  More than the refundable credit
+    balance (the credit beyond billed debts) is a 422 naming ``amount``."""
+    cmd = services.Refund(line_id, body.amount,
+                          idempotency_key=_required(idempotency_key, "refunds"))
+    return RefundPublic.of(services.refund(cmd, container.uow(), actor))
 
 
 @router.get("/{line_id}/statements", response_model=list[StatementPublic],
@@ -282,12 +323,25 @@ def statements(line_id: str, container: ContainerDep,
     return [StatementPublic.of(s) for s in services.list_statements(line_id, container.uow())]
 
 
-@router.post("/{line_id}/limit", response_model=LinePublic, summary="Change a line's limit")
-def change_limit(line_id: str, body: LimitChange, container: ContainerDep,
-                 actor: Annotated[Principal, Allowed("lines:manage")]) -> LinePublic:
-    """Set a new limit by hand, with the reason (recorded as a limit-change event)."""
-    cmd = services.ChangeLimit(line_id, body.limit, body.reason)
-    return LinePublic.of(services.change_limit(cmd, container.uow(), actor))
+@router.post("/{line_id}/limit", response_model=None, summary="Change a line's limit",
+             responses={
+    200: {"model": LinePublic, "description": "The limit changed: the line"},
+    202: {"model": LimitProposalPublic,
+          "description": "A raise above the approval threshold: a pending proposal"}})
+def change_limit(line_id: str, body: LimitChange, container: ContainerDep, response: Response,
+                 actor: Annotated[Principal, Allowed("lines:manage")],
+                 ) -> LinePublic | LimitProposalPublic:
+    """A new permanent limit within the product's minimum and maximum (422 naming ``limit``
+    otherwise; below what is used is a cut: available 0).  A raise of more than
+    ``CREDITLINE_LIMIT_APPROVAL_INCREASE`` only records a proposal (202) that a second
+    person approves or rejects at ``/v1/limit-proposals/{id}``."""
+    cmd = services.ChangeLimit(line_id, body.limit, body.reason,
+                               approval_increase=container.settings.limit_approval_increase)
+    result = services.change_limit(cmd, container.uow(), actor)
+    if isinstance(result, LimitProposal):
+        response.status_code = 202
+        return LimitProposalPublic.of(result)
+    return LinePublic.of(result)
 
 
 @router.post("/{line_id}/temporary-limit", response_model=LinePublic,

@@ -11,6 +11,7 @@ from creditline.api.deps import Allowed, ContainerDep
 from creditline.api.pagination import ListPage, PageParams, list_page
 from creditline.api.schemas_common import Amount, Day
 from creditline.auth import Principal
+from creditline.errors import ValidationError
 from creditline.money import money_str
 from creditline.servicing import browse, services
 from creditline.servicing.views import PurchaseView, ReturnView
@@ -128,8 +129,12 @@ def get_purchase(purchase_id: str, container: ContainerDep,
 def create_return(purchase_id: str, body: ReturnCreate, container: ContainerDep,
                   actor: Annotated[Principal, Allowed("returns:create")],
                   idempotency_key: IdempotencyKey = None) -> ReturnPublic:
-    """Return goods, in part or in full: unbilled installments are reversed first (last
-    first), then billed amounts are credited back; fees on the returned part are reversed
-    as the product says; available credit comes back."""
+    """Return goods, in part or in full (needs an Idempotency-Key, as purchases and
+    repayments do: a retry with the same key and body answers the first return and books
+    nothing; the same key with another amount is 409): unbilled installments are reversed
+    first (last first), then billed amounts are credited back; fees on the returned part
+    are reversed as the product says; available credit comes back."""
+    if not idempotency_key:
+        raise ValidationError("Idempotency-Key", "header is required for returns")
     cmd = services.ReturnGoods(purchase_id, body.amount, idempotency_key=idempotency_key)
     return ReturnPublic.of(services.return_goods(cmd, container.uow(), actor))

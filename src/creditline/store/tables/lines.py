@@ -40,3 +40,21 @@ limit_events = Table(
     Column("ends_on", Date, nullable=True),
     Index("ix_limit_events_line_seq", "line_id", "seq"),
 )
+
+# manual limit raises waiting for a second person (``lines.proposals``); decided rows stay
+limit_proposals = Table(
+    "limit_proposals", metadata,
+    Column("id", String(36), primary_key=True),
+    Column("line_id", String(36), ForeignKey("credit_lines.id"), nullable=False),
+    Column("old_limit", Money, nullable=False),
+    Column("new_limit", Money, nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("proposed_by", String(100), nullable=False),
+    Column("proposed_at", DateTime(timezone=True), nullable=False),
+    Column("status", String(12), nullable=False),
+    Column("decided_by", String(100), nullable=True),
+    Column("decided_at", DateTime(timezone=True), nullable=True),
+    Column("decision_note", Text, nullable=True),
+    Index("ix_limit_proposals_status", "status", "proposed_at"),
+    Index("ix_limit_proposals_line", "line_id"),
+)
