@@ -35,7 +35,7 @@ def audit(api: TestClient) -> list[tuple[str, str, str]]:
 def test_the_bootstrap_token_only_creates_named_admins_who_then_act_under_their_names(
         api: TestClient) -> None:
     listed = api.get("/v1/users", headers=BOOTSTRAP)
-    assert listed.status_code == 200 and [u["name"] for u in listed.json()] == [ADMIN_NAME]
+    assert listed.status_code == 200 and [u["name"] for u in listed.json()["items"]] == [ADMIN_NAME]
     refused = api.get("/v1/customers/anyone", headers=BOOTSTRAP)
     assert refused.status_code == 403 and "CREDITLINE_ADMIN_TOKEN" in refused.json()["message"]
     not_admin = api.post("/v1/users", json={"name": "eve", "role": "auditor"}, headers=BOOTSTRAP)
@@ -63,13 +63,33 @@ def test_admins_create_users_and_list_them_without_tokens(
         api: TestClient, role_headers: dict[str, dict[str, str]]) -> None:
     shop = make_user(api, "shop-1", "service", merchants=["M1", "M2"])
     assert shop["user"]["merchants"] == ["M1", "M2"]
-    users = {u["name"]: u for u in api.get("/v1/users", headers=ADMIN).json()}
+    users = {u["name"]: u for u in api.get("/v1/users", headers=ADMIN).json()["items"]}
     assert set(users) == {ADMIN_NAME, "shop-1", *(f"user-{r}" for r in role_headers)}
     s = users["shop-1"]
     assert (s["role"], s["status"], s["merchants"], s["revoked_at"]) == (
         "service", "active", ["M1", "M2"], None)
     assert s["created_at"] == "2026-03-02T02:00:00Z"
     assert all("token" not in u for u in users.values()) and shop["token"] not in str(users)
+
+
+def test_users_are_listed_a_page_at_a_time_with_a_cursor_and_a_total(
+        api: TestClient, role_headers: dict[str, dict[str, str]]) -> None:
+    """Created in the same instant, the users still page in a stable order (the id breaks
+    the tie), each once, and every page counts them all."""
+    make_user(api, "shop-1", "service", merchants=["M1"])
+    everyone = api.get("/v1/users", headers=ADMIN).json()
+    names: list[str] = []
+    params: dict[str, Any] = {"limit": 2}
+    while True:
+        got = api.get("/v1/users", params=params, headers=ADMIN).json()
+        assert len(got["items"]) <= 2 and got["total"] == everyone["total"] == len(role_headers) + 2
+        names += [u["name"] for u in got["items"]]
+        if got["next_cursor"] is None:
+            break
+        params = {"limit": 2, "cursor": got["next_cursor"]}
+    assert names == [u["name"] for u in everyone["items"]] and len(set(names)) == len(names)
+    bad = api.get("/v1/users", params={"cursor": "not-ours"}, headers=ADMIN)
+    assert bad.status_code == 422 and "cursor" in bad.text
     for role in ("risk_officer", "auditor", "service"):
         assert api.get("/v1/users", headers=role_headers[role]).status_code == 403
         assert api.post("/v1/users", json={"name": "x", "role": "auditor"},
@@ -158,7 +178,8 @@ def test_tokens_expire_per_role_and_a_rotation_starts_the_clock_again(
     assert "expired at 2026-03-04T02:00:00+00:00" in expired.json()["message"]
     assert api.get("/v1/purchases/x", headers=auth(shop["token"])).status_code == 404  # alive
     # the default admin lifetime is 7 days: rotate the admin's own token to keep going
-    statuses = {u["name"]: u["status"] for u in api.get("/v1/users", headers=ADMIN).json()}
+    statuses = {u["name"]: u["status"]
+                for u in api.get("/v1/users", headers=ADMIN).json()["items"]}
     assert statuses == {ADMIN_NAME: "active", "aud-bo": "expired", "shop": "active"}
     rotated = api.post("/v1/users/aud-bo/rotate", headers=ADMIN).json()
     assert rotated["user"]["expires_at"] == "2026-03-06T02:00:00Z"

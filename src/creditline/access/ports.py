@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Protocol
 
 from creditline.auth import Principal, Role
+from creditline.paging import Page, PageRequest
 
 
 @dataclass(frozen=True)
@@ -33,7 +34,9 @@ class UserRepository(Protocol):
 
     def by_name(self, name: str) -> UserRecord | None: ...
 
-    def all(self) -> list[UserRecord]: ...
+    def page(self, req: PageRequest) -> Page[UserRecord]:
+        """Users in ``(created_at, id)`` order, from after ``req.after``."""
+        ...
 
     def revoke(self, user_id: str, at: datetime, by: str) -> None: ...
 

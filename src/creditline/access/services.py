@@ -22,6 +22,7 @@ from creditline.access.tokens import (
 )
 from creditline.auth import Principal, Role, hash_token, new_token, parse_role
 from creditline.errors import Conflict, Forbidden, NotFound, Unauthorized
+from creditline.paging import Page, PageRequest
 from creditline.uow import UnitOfWork
 
 BOOTSTRAP = Principal(user_id="bootstrap", name="bootstrap-token", role=Role.ADMIN,
@@ -86,6 +87,7 @@ class CreateUser:
 @dataclass(frozen=True)
 class ListUsers:
     policy: TokenPolicy = field(default_factory=TokenPolicy)
+    page: PageRequest = field(default_factory=PageRequest)
 
 
 @dataclass(frozen=True)
@@ -157,11 +159,13 @@ def create_user(cmd: CreateUser, uow: UnitOfWork, actor: Principal) -> IssuedTok
     return IssuedToken(UserView.of(record, cmd.policy, now), token)
 
 
-def list_users(cmd: ListUsers, uow: UnitOfWork, actor: Principal) -> list[UserView]:
+def list_users(cmd: ListUsers, uow: UnitOfWork, actor: Principal) -> Page[UserView]:
+    """A page of users, oldest first (never a token)."""
     actor.require("users:read")
     with uow:
         now = uow.now()
-        return [UserView.of(r, cmd.policy, now) for r in uow.users.all()]
+        got = uow.users.page(cmd.page)
+        return Page([UserView.of(r, cmd.policy, now) for r in got.items], got.next, got.total)
 
 
 def _target(uow: UnitOfWork, name: str, actor: Principal) -> UserRecord:

@@ -27,6 +27,7 @@ from creditline.auth import Principal, Role, parse_role
 from creditline.bootstrap import Container
 from creditline.cli.common import DbOption, console, container_for, err_console, settings_for
 from creditline.errors import Unauthorized, ValidationError
+from creditline.paging import LIMIT_MAX, PageRequest
 from creditline.store.db import make_engine
 from creditline.store.migrate import current_heads, upgrade
 
@@ -128,8 +129,12 @@ def users_create(
 def users_list(db: DbOption = None) -> None:
     """Users with their role, status, token expiry and merchants (never a token)."""
     container = container_for(db)
-    views = list_users(ListUsers(container.settings.token_policy()), container.uow(),
-                       cli_operator())
+    policy, views = container.settings.token_policy(), []
+    req: PageRequest | None = PageRequest(limit=LIMIT_MAX)
+    while req is not None:  # every user: the list is short, the table shows them all
+        got = list_users(ListUsers(policy, req), container.uow(), cli_operator())
+        views.extend(got.items)
+        req = None if got.next is None else PageRequest(after=got.next, limit=LIMIT_MAX)
     table = Table(title=f"{len(views)} users")
     for col in ("name", "role", "status", "expires", "merchants"):
         table.add_column(col)

@@ -12,6 +12,8 @@ from sqlalchemy.orm import Session
 
 from creditline.access.ports import UserRecord
 from creditline.auth import Principal, Role
+from creditline.paging import Page, PageRequest
+from creditline.store import browse
 from creditline.store.tables.foundation import user_merchants, users
 
 if TYPE_CHECKING:
@@ -58,13 +60,19 @@ class SqlUserRepository:
         row = self.s.execute(select(users).where(users.c.name == name)).first()
         return None if row is None else self._record(row)
 
-    def all(self) -> list[UserRecord]:
-        bound: dict[str, list[str]] = {}
-        for uid, m in self.s.execute(select(user_merchants.c.user_id, user_merchants.c.merchant)
-                                     .order_by(user_merchants.c.merchant)):
-            bound.setdefault(uid, []).append(m)
-        rows = self.s.execute(select(users).order_by(users.c.name)).all()
-        return [self._record(r, bound.get(r.id, [])) for r in rows]
+    def page(self, req: PageRequest) -> Page[UserRecord]:
+        def make(rows: Sequence[Any]) -> list[UserRecord]:
+            bound: dict[str, list[str]] = {}
+            ids = [r.id for r in rows]
+            if ids:
+                for uid, m in self.s.execute(
+                        select(user_merchants.c.user_id, user_merchants.c.merchant)
+                        .where(user_merchants.c.user_id.in_(ids))
+                        .order_by(user_merchants.c.merchant)):
+                    bound.setdefault(uid, []).append(m)
+            return [self._record(r, bound.get(r.id, [])) for r in rows]
+        return browse.page(self.s, select(users), users.c.created_at, users.c.id, req, make,
+                           postgres=self.uow.is_postgres)
 
     def revoke(self, user_id: str, at: datetime, by: str) -> None:
         self.s.execute(update(users).where(users.c.id == user_id)

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from creditline.access import services
 from creditline.api.deps import Allowed, ContainerDep, PrincipalDep, token_policy
+from creditline.api.pagination import ListPage, PageParams, list_page
 from creditline.auth import Principal
 
 router = APIRouter(prefix="/v1/users", tags=["users"])
@@ -50,13 +51,13 @@ class IssuedTokenPublic(BaseModel):
     token: str = Field(description="The bearer token, shown this once; only its hash is kept.")
 
 
-@router.get("", response_model=list[UserPublic], summary="List users")
-def list_users(container: ContainerDep,
-               actor: Annotated[Principal, Allowed("users:read")]) -> list[UserPublic]:
-    """Every user with their role, merchants, token expiry and status (never a token)."""
-    policy = token_policy(container)
-    return [UserPublic.of(v) for v in
-            services.list_users(services.ListUsers(policy), container.uow(), actor)]
+@router.get("", response_model=ListPage[UserPublic], summary="List users")
+def list_users(container: ContainerDep, actor: Annotated[Principal, Allowed("users:read")],
+               page: PageParams) -> ListPage[UserPublic]:
+    """Users, oldest first, with their role, merchants, token expiry and status (never a
+    token)."""
+    cmd = services.ListUsers(token_policy(container), page)
+    return list_page(services.list_users(cmd, container.uow(), actor), UserPublic.of)
 
 
 @router.post("", response_model=IssuedTokenPublic, status_code=201, summary="Create a user")
