@@ -454,11 +454,12 @@ class FakeSpecialTerms:
                       key=lambda t: t.decided_at or t.proposed_at, reverse=True)
         return next((t for t in rows if t.in_force(on)), None)
 
-    def list(self, customer_id: str | None, status: str | None) -> list[SpecialTerms]:
-        return sorted((t for t in self.st.special_terms.values()
-                       if (customer_id is None or t.customer_id == customer_id)
-                       and (status is None or t.status == status)),
-                      key=lambda t: t.proposed_at, reverse=True)
+    def page(self, customer_id: str | None, status: str | None, req: PageRequest
+             ) -> Page[SpecialTerms]:
+        return fake_page((t for t in self.st.special_terms.values()
+                          if (customer_id is None or t.customer_id == customer_id)
+                          and (status is None or t.status == status)), req,
+                         newest_first=True, key=lambda t: PageKey(t.proposed_at, t.id))
 
 
 # ----------------------------------------------------------------------------- lines

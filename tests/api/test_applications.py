@@ -234,6 +234,17 @@ def test_special_terms_need_a_second_officer_and_then_set_the_limit(
     bad = api.post("/v1/special-terms", headers=maker, json={
         "customer_id": person_id, "limit": "1000.00", "terms": "x"})
     assert bad.status_code == 422
+    # the book of special terms, newest first, a page at a time
+    listed = api.get("/v1/special-terms", headers=maker).json()
+    assert listed["total"] == 2 and listed["next_cursor"] is None
+    assert {x["id"] for x in listed["items"]} == {tid, terms2["id"]}
+    first = api.get("/v1/special-terms", params={"limit": 1}, headers=maker).json()
+    assert first["items"] == listed["items"][:1] and first["total"] == 2
+    rest = api.get("/v1/special-terms", params={"limit": 1, "cursor": first["next_cursor"]},
+                   headers=maker).json()
+    assert rest["items"] == listed["items"][1:] and rest["next_cursor"] is None
+    one = api.get("/v1/special-terms", params={"customer_id": eid}, headers=maker).json()
+    assert [x["id"] for x in one["items"]] == [tid] and one["total"] == 1
 
 
 def test_scores_are_shadowed_by_a_challenger_when_one_is_set(

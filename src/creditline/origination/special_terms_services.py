@@ -17,6 +17,7 @@ from creditline.errors import NotFound
 from creditline.money import money_str
 from creditline.origination import special_terms as st
 from creditline.origination.apply import business_date
+from creditline.paging import Page, PageRequest
 from creditline.uow import UnitOfWork
 
 
@@ -98,7 +99,8 @@ def get_terms(uow: UnitOfWork, terms_id: str) -> st.SpecialTerms:
     return found
 
 
-def list_terms(uow: UnitOfWork, customer_id: str | None, status: str | None
-               ) -> list[st.SpecialTerms]:
+def list_terms(uow: UnitOfWork, customer_id: str | None, status: str | None,
+               req: PageRequest | None = None) -> Page[st.SpecialTerms]:
+    """A page of special terms, newest proposal first."""
     with uow:
-        return list(uow.special_terms.list(customer_id, status))
+        return uow.special_terms.page(customer_id, status, req or PageRequest())

@@ -12,11 +12,13 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import ColumnElement, insert, select, update
 from sqlalchemy.orm import Session
 
 from creditline.errors import ConcurrencyError
 from creditline.origination.special_terms import APPROVED, SpecialTerms
+from creditline.paging import Page, PageRequest
+from creditline.store import browse
 from creditline.store.tables.origination import special_terms
 from creditline.store.types import aware
 
@@ -38,6 +40,7 @@ def _terms(r: Any) -> SpecialTerms:
 class SqlSpecialTermsRepository:
     def __init__(self, session: Session, uow: SqlUnitOfWork) -> None:
         self.s = session
+        self.uow = uow
 
     def add(self, st: SpecialTerms) -> None:
         self.s.execute(insert(special_terms).values(
@@ -72,10 +75,14 @@ class SqlSpecialTermsRepository:
                 return st
         return None
 
-    def list(self, customer_id: str | None, status: str | None) -> list[SpecialTerms]:
-        q = select(special_terms).order_by(special_terms.c.proposed_at.desc())
+    def page(self, customer_id: str | None, status: str | None, req: PageRequest
+             ) -> Page[SpecialTerms]:
+        """Newest proposal first, keyed on ``(proposed_at, id)``."""
+        where: list[ColumnElement[bool]] = []
         if customer_id is not None:
-            q = q.where(special_terms.c.customer_id == customer_id)
+            where.append(special_terms.c.customer_id == customer_id)
         if status is not None:
-            q = q.where(special_terms.c.status == status)
-        return [_terms(r) for r in self.s.execute(q)]
+            where.append(special_terms.c.status == status)
+        return browse.page(self.s, select(special_terms), special_terms.c.proposed_at,
+                           special_terms.c.id, req, lambda rows: [_terms(r) for r in rows],
+                           postgres=self.uow.is_postgres, where=where, newest_first=True)

@@ -12,6 +12,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
 from creditline.api.deps import Allowed, ContainerDep
+from creditline.api.pagination import ListPage, PageParams, list_page
 from creditline.api.schemas_common import Amount, Day, Timestamp
 from creditline.auth import Principal
 from creditline.money import money_str
@@ -97,12 +98,13 @@ def revoke(terms_id: str, body: TermsDecision, container: ContainerDep,
         terms_id=terms_id, comment=body.comment), container.uow(), actor))
 
 
-@router.get("", response_model=list[TermsPublic], summary="List special terms")
+@router.get("", response_model=ListPage[TermsPublic], summary="List special terms")
 def list_terms(container: ContainerDep,
-               _: Annotated[Principal, Allowed("special_terms:propose")],
-               customer_id: str | None = None, status: str | None = None) -> list[TermsPublic]:
-    """Special terms, optionally of one customer or in one status."""
-    return [_public(t) for t in services.list_terms(container.uow(), customer_id, status)]
+               _: Annotated[Principal, Allowed("special_terms:propose")], page: PageParams,
+               customer_id: str | None = None, status: str | None = None
+               ) -> ListPage[TermsPublic]:
+    """Special terms, newest proposal first, optionally of one customer or in one status."""
+    return list_page(services.list_terms(container.uow(), customer_id, status, page), _public)
 
 
 @router.get("/{terms_id}", response_model=TermsPublic, summary="Read special terms")
