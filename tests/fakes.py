@@ -290,6 +290,12 @@ class FakeModels:
     def next_version(self, name: str) -> int:
         return max((r.version for r in self.st.models.values() if r.name == name), default=0) + 1
 
+    def page(self, name: str | None, status: ModelStatus | None, req: PageRequest
+             ) -> Page[ModelRecord]:
+        return fake_page((r for r in self.st.models.values()
+                          if (name is None or r.name == name)
+                          and (status is None or r.status == status)), req)
+
     def serving_ids(self, model_name: str) -> tuple[str | None, str | None, float]:
         rows = [r for r in self.st.models.values() if r.name == model_name]
         champ = next((r.id for r in rows if r.status == ModelStatus.CHAMPION), None)

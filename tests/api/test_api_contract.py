@@ -70,7 +70,7 @@ def test_instants_in_answers_carry_an_offset(sqlite_api: TestClient) -> None:
     assert r.json()["created_at"].endswith("Z")
     entries = sqlite_api.get("/v1/audit", headers=ADMIN).json()["entries"]
     assert entries and all(re.search(r"(Z|[+-]\d\d:\d\d)$", e["at"]) for e in entries)
-    for m in sqlite_api.get("/v1/models", headers=ADMIN).json():
+    for m in sqlite_api.get("/v1/models", headers=ADMIN).json()["items"]:
         assert m["created_at"].endswith("Z")
 
 

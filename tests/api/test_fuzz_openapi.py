@@ -80,7 +80,7 @@ def seed_book(api: TestClient) -> dict[str, str]:
         "limit": "40000.00", "reason": "seed: a raise that waits for a second person"})
     assert r.status_code == 202, r.text
     ids["proposal_id"] = r.json()["id"]
-    models = api.get("/v1/models", headers=ADMIN).json()
+    models = api.get("/v1/models", headers=ADMIN).json()["items"]
     if models:
         ids |= {"model_id": models[0]["id"], "name": models[0]["name"]}
     return ids

@@ -54,7 +54,7 @@ def test_register_promote_retire_round_trip(container: Container, cards) -> None
     promote_model(ModelRef(name="bnpl_a_card", version=1), container.uow(), OFFICER)
     promoted = promote_model(ModelRef(model_id=v2.id), container.uow(), OFFICER)
     assert promoted.status == ModelStatus.CHAMPION and promoted.promoted_by == "u-ro"
-    rows = {r.version: r for r in list_models(container.uow(), OFFICER, name="bnpl_a_card")}
+    rows = {r.version: r for r in list_models(container.uow(), OFFICER, name="bnpl_a_card").items}
     assert rows[1].status == ModelStatus.RETIRED and rows[1].retired_at is not None
     assert rows[2].status == ModelStatus.CHAMPION
     assert rows[2].metrics == {"auc": 0.74}
@@ -164,6 +164,6 @@ def test_cli_register_and_promote(container: Container, cards, tmp_path: Path,
     listed = runner.invoke(app, ["model", "list", "--db", url, "--token", ADMIN_TOKEN],
                            env={**env, "COLUMNS": "250"})
     assert listed.exit_code == 0, listed.output
-    (record,) = list_models(container.uow(), OFFICER, name="bnpl_a_card")
+    (record,) = list_models(container.uow(), OFFICER, name="bnpl_a_card").items
     assert record.status == ModelStatus.CHAMPION and record.metrics["auc"] == 0.75
     assert record.id in listed.output

@@ -51,7 +51,10 @@ def test_roles_are_enforced(sqlite_api: TestClient, role_headers: dict, model_bo
                               headers=role_headers["admin"]).json()
     assert sqlite_api.post(f"/v1/models/{created['id']}/promote",
                            headers=reviewer).status_code == 403
-    assert sqlite_api.get("/v1/models", headers=role_headers["auditor"]).status_code == 200
+    listed = sqlite_api.get("/v1/models", headers=role_headers["auditor"])
+    assert listed.status_code == 200 and listed.json()["total"] == 1
+    assert [m["id"] for m in listed.json()["items"]] == [created["id"]]
+    assert listed.json()["next_cursor"] is None
     assert sqlite_api.get("/v1/models").status_code == 401
 
 
@@ -62,6 +65,13 @@ def test_challenger_and_bad_input(sqlite_api: TestClient, role_headers: dict,
                         headers=ro).json()
     b = sqlite_api.post("/v1/models", json={"name": "c", "model": model_body["model"]},
                         headers=ro).json()
+    # two versions, a page of one each: the cursor walks them in order, counted
+    first = sqlite_api.get("/v1/models", params={"name": "c", "limit": 1}, headers=ro).json()
+    second = sqlite_api.get("/v1/models", params={"name": "c", "limit": 1,
+                                                  "cursor": first["next_cursor"]},
+                            headers=ro).json()
+    assert first["total"] == second["total"] == 2 and second["next_cursor"] is None
+    assert {first["items"][0]["id"], second["items"][0]["id"]} == {a["id"], b["id"]}
     sqlite_api.post(f"/v1/models/{a['id']}/promote", headers=ro)
     ch = sqlite_api.post(f"/v1/models/{b['id']}/challenger", json={"share": 1.0}, headers=ro)
     assert ch.status_code == 200 and ch.json()["shadow_share"] == 1.0

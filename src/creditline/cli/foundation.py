@@ -138,7 +138,7 @@ def users_list(db: DbOption = None) -> None:
     table = Table(title=f"{len(views)} users")
     for col in ("name", "role", "status", "expires", "merchants"):
         table.add_column(col)
-    for v in views:
+    for v in sorted(views, key=lambda v: v.name):
         table.add_row(*_user_line(v))
     console.print(table)
 

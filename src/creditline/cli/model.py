@@ -278,8 +278,15 @@ def list_models(
     db: DbOption = None,
 ) -> None:
     """Show registered models with status and holdout AUC."""
+    from creditline.paging import LIMIT_MAX, PageRequest
     from creditline.scoring.services import list_models as run_list
 
     container = container_for(db)
     actor = actor_from_token(container, token)
-    console.print(_record_table(run_list(container.uow(), actor, name=name)))
+    records: list[Any] = []
+    req: PageRequest | None = PageRequest(limit=LIMIT_MAX)
+    while req is not None:  # every version: a registry holds a handful
+        got = run_list(container.uow(), actor, name=name, req=req)
+        records.extend(got.items)
+        req = None if got.next is None else PageRequest(after=got.next, limit=LIMIT_MAX)
+    console.print(_record_table(sorted(records, key=lambda r: (r.name, r.version))))

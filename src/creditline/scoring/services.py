@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from creditline.auth import Principal
 from creditline.errors import ValidationError
+from creditline.paging import Page, PageRequest
 from creditline.scoring import registry
 from creditline.scoring.registry import ModelRecord, ModelStatus
 from creditline.uow import UnitOfWork
@@ -90,8 +91,9 @@ def set_challenger(cmd: SetChallenger, uow: UnitOfWork, actor: Principal) -> Mod
 
 
 def list_models(uow: UnitOfWork, actor: Principal, name: str | None = None,
-                status: ModelStatus | None = None) -> list[ModelRecord]:
+                status: ModelStatus | None = None, req: PageRequest | None = None
+                ) -> Page[ModelRecord]:
+    """A page of registered models, oldest first."""
     actor.require("models:read")
     with uow:
-        records: list[ModelRecord] = uow.models.list(name=name, status=status)
-        return records
+        return uow.models.page(name, status, req or PageRequest())

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import bindparam, func, insert, or_, select, update
+from sqlalchemy import ColumnElement, bindparam, func, insert, or_, select, update
 from sqlalchemy.engine import Row
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from creditline.errors import ConcurrencyError, Conflict, NotFound
+from creditline.paging import Page, PageRequest
 from creditline.scoring.registry import ModelRecord, ModelStatus
+from creditline.store import browse
 from creditline.store.tables.scoring import models
 
 if TYPE_CHECKING:
@@ -43,6 +45,7 @@ def _values(r: ModelRecord) -> dict[str, Any]:
 class SqlModelRepository:
     def __init__(self, session: Session, uow: SqlUnitOfWork) -> None:
         self.s = session
+        self.uow = uow
 
     def add(self, record: ModelRecord) -> ModelRecord:
         try:
@@ -73,6 +76,17 @@ class SqlModelRepository:
         if status is not None:
             q = q.where(models.c.status == status.value)
         return [_record(r) for r in self.s.execute(q)]
+
+    def page(self, name: str | None, status: ModelStatus | None, req: PageRequest
+             ) -> Page[ModelRecord]:
+        where: list[ColumnElement[bool]] = []
+        if name is not None:
+            where.append(models.c.name == name)
+        if status is not None:
+            where.append(models.c.status == status.value)
+        return browse.page(self.s, select(models), models.c.created_at, models.c.id, req,
+                           lambda rows: [_record(r) for r in rows],
+                           postgres=self.uow.is_postgres, where=where)
 
     def update(self, record: ModelRecord) -> ModelRecord:
         values = _values(record)

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field, StrictFloat
 
 from creditline.api.deps import Allowed, ContainerDep
+from creditline.api.pagination import ListPage, PageParams, list_page
 from creditline.api.schemas_common import Count, Timestamp
 from creditline.auth import Principal
 from creditline.errors import ValidationError
@@ -67,12 +68,13 @@ def _public(r: ModelRecord, include_model: bool = False) -> ModelPublic:
         model=json.loads(r.model_json) if include_model else None)
 
 
-@router.get("", response_model=list[ModelPublic], summary="List registered models")
+@router.get("", response_model=ListPage[ModelPublic], summary="List registered models")
 def list_models(container: ContainerDep, actor: Annotated[Principal, Allowed("models:read")],
-                name: str | None = None,
-                status: Annotated[ModelStatus | None, Query()] = None) -> list[ModelPublic]:
-    """Every version of every model family, optionally of one name or status."""
-    return [_public(r) for r in services.list_models(container.uow(), actor, name, status)]
+                page: PageParams, name: str | None = None,
+                status: Annotated[ModelStatus | None, Query()] = None) -> ListPage[ModelPublic]:
+    """Every version of every model family, oldest first, optionally of one name or
+    status."""
+    return list_page(services.list_models(container.uow(), actor, name, status, page), _public)
 
 
 @router.post("", status_code=201, response_model=ModelPublic,
