@@ -546,13 +546,12 @@ class FakeLimitProposals:
             raise ConcurrencyError(f"limit proposal {proposal.id} was decided meanwhile")
         self.st.limit_proposals[proposal.id] = proposal
 
-    def where(self, *, status: str | None = None, line_id: str | None = None,
-              limit: int = 1000) -> list[LimitProposal]:
-        rows = sorted((p for p in self.st.limit_proposals.values()
-                       if (status is None or p.status.value == status)
-                       and (line_id is None or p.line_id == line_id)),
-                      key=lambda p: (p.proposed_at, p.id))
-        return rows[:limit]
+    def page(self, status: str | None, line_id: str | None, req: PageRequest
+             ) -> Page[LimitProposal]:
+        return fake_page((p for p in self.st.limit_proposals.values()
+                          if (status is None or p.status.value == status)
+                          and (line_id is None or p.line_id == line_id)), req,
+                         key=lambda p: PageKey(p.proposed_at, p.id))
 
 
 # ----------------------------------------------------------------------------- servicing

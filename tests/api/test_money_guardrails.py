@@ -157,7 +157,7 @@ def test_manual_limits_stay_in_the_product_range_and_large_raises_need_a_second_
     assert (prop.json()["status"], prop.json()["proposed_by"]) == ("pending", "user-risk_officer")
     assert _line(api, lid)["limit"] == "1500.00"
     pending = api.get("/v1/limit-proposals", headers=role_headers["auditor"]).json()
-    assert [x["id"] for x in pending] == [pid]
+    assert [x["id"] for x in pending["items"]] == [pid] and pending["total"] == 1
     assert api.get("/v1/limit-proposals", headers=role_headers["collector"]).status_code == 403
 
     decide = f"/v1/limit-proposals/{pid}/approve"
@@ -171,7 +171,8 @@ def test_manual_limits_stay_in_the_product_range_and_large_raises_need_a_second_
     assert (ok.json()["status"], ok.json()["decided_by"]) == ("approved", "test-admin")
     assert _line(api, lid)["limit"] == "15000.00"
     assert api.post(decide, headers=other, json={"note": "again"}).status_code == 409
-    assert api.get("/v1/limit-proposals", headers=ADMIN).json() == []
+    assert api.get("/v1/limit-proposals", headers=ADMIN).json() == {
+        "items": [], "next_cursor": None, "total": 0}
     last = api.get(f"/v1/credit-lines/{lid}/limit-history", headers=ADMIN).json()[-1]
     assert (last["source"], last["old_limit"], last["new_limit"], last["actor"]) == (
         "manual", "1500.00", "15000.00", "test-admin")
@@ -184,7 +185,7 @@ def test_manual_limits_stay_in_the_product_range_and_large_raises_need_a_second_
     assert (rej.status_code, rej.json()["status"]) == (200, "rejected")
     assert _line(api, lid)["limit"] == "15000.00"
     decided = api.get("/v1/limit-proposals", headers=ADMIN, params={"status": "rejected"}).json()
-    assert [x["id"] for x in decided] == [prop2["id"]]
+    assert [x["id"] for x in decided["items"]] == [prop2["id"]]
 
     # a cut below what is used is allowed at once: available 0
     assert buy(api, lid, "800.00", key="b1").status_code == 201

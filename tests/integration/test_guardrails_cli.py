@@ -46,7 +46,7 @@ def test_a_large_raise_waits_for_a_second_officer_on_the_command_line(
                                "salary up", "--token", li, "--db", url], env=env)
     assert prop.exit_code == 0, prop.output
     assert "1000.00 -> 15000.00 waits for a second person" in prop.output
-    [pending] = sv.list_limit_proposals(sqlite_container.uow())
+    [pending] = sv.list_limit_proposals(sqlite_container.uow()).items
     listed = runner.invoke(app, ["lines", "proposals", "--token", wu, "--db", url], env=env)
     assert pending.id in listed.output and "li.officer" in listed.output
 

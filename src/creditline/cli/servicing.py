@@ -20,6 +20,7 @@ from creditline.errors import ValidationError
 from creditline.ledger.trial_balance import read_trial_balance
 from creditline.lines.proposals import LimitProposal
 from creditline.money import money_str
+from creditline.paging import LIMIT_MAX, PageRequest
 from creditline.servicing import services
 
 sub = typer.Typer(help="The double-entry ledger: reconcile and report.", no_args_is_help=True)
@@ -260,7 +261,13 @@ def lines_proposals(
     container = container_for(db)
     actor_from_token(container, token).require("lines:limit_proposals")
     table = Table("id", "line", "from", "to", "proposed by", "reason", "status", "decided by")
-    for p in services.list_limit_proposals(container.uow(), status=status):
+    proposals: list[LimitProposal] = []
+    req: PageRequest | None = PageRequest(limit=LIMIT_MAX)
+    while req is not None:  # every one in the status: a short queue for two people
+        got = services.list_limit_proposals(container.uow(), status=status, req=req)
+        proposals.extend(got.items)
+        req = None if got.next is None else PageRequest(after=got.next, limit=LIMIT_MAX)
+    for p in proposals:
         table.add_row(p.id, p.line_id, money_str(p.old_limit), money_str(p.new_limit),
                       p.proposed_by, p.reason, p.status.value, p.decided_by or "")
     console.print(table)

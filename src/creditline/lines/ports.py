@@ -67,6 +67,7 @@ class LimitProposalRepository(Protocol):
     def save(self, proposal: LimitProposal) -> None:
         """Write back the decision of a pending proposal."""
 
-    def where(self, *, status: str | None = None, line_id: str | None = None,
-              limit: int = 1000) -> list[LimitProposal]:
-        """Proposals oldest first, optionally in one status or of one line."""
+    def page(self, status: str | None, line_id: str | None, req: PageRequest
+             ) -> Page[LimitProposal]:
+        """Proposals oldest first, keyed on ``(proposed_at, id)``, optionally in one status
+        or of one line, with the total."""

@@ -35,6 +35,7 @@ from creditline.lines.line import Balances, Line
 from creditline.lines.proposals import LimitProposal, ProposalStatus, parse_proposal_status
 from creditline.lines.status import LineStatus, check_transition, parse_status
 from creditline.money import money_str, to_money
+from creditline.paging import Page, PageRequest
 from creditline.products.catalog import default_catalog, product_terms, terms_product
 from creditline.servicing import entries, guardrails
 from creditline.servicing.model import Installment, PurchaseRecord
@@ -390,13 +391,13 @@ def decide_limit_proposal(cmd: DecideLimitProposal, uow: UnitOfWork, actor: Prin
 
 
 def list_limit_proposals(uow: UnitOfWork, *, status: object = ProposalStatus.PENDING.value,
-                         line_id: str | None = None, limit: int = 1000) -> list[LimitProposal]:
-    """Limit proposals oldest first: by default those still waiting for a decision."""
+                         line_id: str | None = None, req: PageRequest | None = None
+                         ) -> Page[LimitProposal]:
+    """A page of limit proposals oldest first: by default those still waiting for a
+    decision."""
     wanted = None if status is None else parse_proposal_status(status).value
-    if isinstance(limit, bool) or not 1 <= limit <= 10_000:
-        raise ValidationError("limit", "must be from 1 to 10000")
     with uow:
-        return uow.limit_proposals.where(status=wanted, line_id=line_id, limit=limit)
+        return uow.limit_proposals.page(wanted, line_id, req or PageRequest())
 
 
 def get_limit_proposal(proposal_id: str, uow: UnitOfWork) -> LimitProposal:

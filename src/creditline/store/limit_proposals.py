@@ -9,11 +9,13 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import ColumnElement, insert, select, update
 from sqlalchemy.orm import Session
 
 from creditline.errors import ConcurrencyError
 from creditline.lines.proposals import LimitProposal, ProposalStatus
+from creditline.paging import Page, PageRequest
+from creditline.store import browse
 from creditline.store.tables.lines import limit_proposals as t
 
 if TYPE_CHECKING:
@@ -40,6 +42,7 @@ def _proposal(r: Any) -> LimitProposal:
 class SqlLimitProposalRepository:
     def __init__(self, session: Session, uow: SqlUnitOfWork) -> None:
         self.s = session
+        self.uow = uow
 
     def add(self, proposal: LimitProposal) -> None:
         self.s.execute(insert(t).values(
@@ -61,12 +64,13 @@ class SqlLimitProposalRepository:
         if done.rowcount != 1:  # type: ignore[attr-defined]  # CursorResult of an UPDATE has rowcount
             raise ConcurrencyError(f"limit proposal {proposal.id} was decided meanwhile")
 
-    def where(self, *, status: str | None = None, line_id: str | None = None,
-              limit: int = 1000) -> list[LimitProposal]:
-        q = select(t)
+    def page(self, status: str | None, line_id: str | None, req: PageRequest
+             ) -> Page[LimitProposal]:
+        where: list[ColumnElement[bool]] = []
         if status is not None:
-            q = q.where(t.c.status == status)
+            where.append(t.c.status == status)
         if line_id is not None:
-            q = q.where(t.c.line_id == line_id)
-        q = q.order_by(t.c.proposed_at, t.c.id).limit(limit)
-        return [_proposal(r) for r in self.s.execute(q)]
+            where.append(t.c.line_id == line_id)
+        return browse.page(self.s, select(t), t.c.proposed_at, t.c.id, req,
+                           lambda rows: [_proposal(r) for r in rows],
+                           postgres=self.uow.is_postgres, where=where)

@@ -98,4 +98,4 @@ def test_a_proposal_moves_the_limit_only_when_approved() -> None:
     last = services.limit_history(line_id, typed(uow))[-1]
     assert (last.old_limit, last.new_limit, last.actor) == (D("1000.00"), D("9000.00"), "checker")
     assert "officer" in last.note and "checker" in last.note
-    assert services.list_limit_proposals(typed(uow)) == []
+    assert services.list_limit_proposals(typed(uow)).items == []

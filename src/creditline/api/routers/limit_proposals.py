@@ -10,6 +10,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from creditline.api.deps import Allowed, ContainerDep
+from creditline.api.pagination import ListPage, PageParams, list_page
 from creditline.api.schemas_common import iso_utc
 from creditline.auth import Principal
 from creditline.lines.proposals import LimitProposal
@@ -47,18 +48,18 @@ class Decision(BaseModel):
     note: str = Field(min_length=1, max_length=200, description="why (kept with the decision)")
 
 
-@router.get("", response_model=list[LimitProposalPublic],
+@router.get("", response_model=ListPage[LimitProposalPublic],
             summary="List limit proposals")
 def list_proposals(container: ContainerDep,
                    _: Annotated[Principal, Allowed("lines:limit_proposals")],
+                   page: PageParams,
                    status: Annotated[str | None, Query(
                        description="pending (default), approved or rejected")] = "pending",
                    line_id: Annotated[str | None, Query(min_length=1, max_length=36)] = None,
-                   limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
-                   ) -> list[LimitProposalPublic]:
+                   ) -> ListPage[LimitProposalPublic]:
     """Limit proposals oldest first: by default those waiting for a decision."""
-    return [LimitProposalPublic.of(p) for p in services.list_limit_proposals(
-        container.uow(), status=status, line_id=line_id, limit=limit)]
+    return list_page(services.list_limit_proposals(
+        container.uow(), status=status, line_id=line_id, req=page), LimitProposalPublic.of)
 
 
 @router.get("/{proposal_id}", response_model=LimitProposalPublic,
