@@ -245,6 +245,9 @@ def test_purchases_are_listed_and_filtered_by_line_customer_merchant_date_and_st
     assert ids(everything) == [p["a1"], p["a2"], p["b1"], p["a4"]] and everything["total"] == 4
     assert everything["items"][0]["schedule"]  # each with its installment schedule
     assert ids(listed(api, "/v1/purchases", line_id=book.lines[4])) == [p["a4"]]
+    # a line's own list is the same page in the same shape
+    assert listed(api, f"/v1/credit-lines/{book.lines[4]}/purchases") == listed(
+        api, "/v1/purchases", line_id=book.lines[4])
     assert ids(listed(api, "/v1/purchases", customer_id=book.persons[0])) == [p["a1"], p["a2"], p["b1"]]
     assert ids(listed(api, "/v1/purchases", merchant="Shop B")) == [p["b1"]]
     assert ids(listed(api, "/v1/purchases", status="returned")) == [p["a4"]]

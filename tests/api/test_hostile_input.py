@@ -239,7 +239,8 @@ def test_installments_must_be_a_real_integer(sqlite_api: TestClient) -> None:
                             json={"amount": "100.00", "merchant": "JD Mall",
                                   "merchant_category": "phones", "installments": installments})
         assert error(r, 422)["detail"][0]["loc"] == ["installments"], installments
-    assert sqlite_api.get(f"/v1/credit-lines/{line}/purchases", headers=ADMIN).json() == []
+    assert sqlite_api.get(f"/v1/credit-lines/{line}/purchases",
+                          headers=ADMIN).json()["items"] == []
 
 
 def test_income_in_other_digits_is_refused_at_registration(sqlite_api: TestClient) -> None:

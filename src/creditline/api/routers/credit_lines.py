@@ -277,13 +277,16 @@ def purchase(line_id: str, body: PurchaseCreate, container: ContainerDep,
     return PurchasePublic.of(services.purchase(cmd, container.uow(), actor))
 
 
-@router.get("/{line_id}/purchases", response_model=list[PurchasePublic],
+@router.get("/{line_id}/purchases", response_model=ListPage[PurchasePublic],
             summary="List the purchases on a credit line")
 def purchases(line_id: str, container: ContainerDep,
-              actor: Annotated[Principal, Allowed("purchases:read")]) -> list[PurchasePublic]:
-    """Every purchase on the line with its schedule; 404 if there is no such line."""
+              actor: Annotated[Principal, Allowed("purchases:read")],
+              page: PageParams) -> ListPage[PurchasePublic]:
+    """The line's purchases with their schedules, oldest first, in the same order and
+    cursor as ``GET /v1/purchases?line_id=``; 404 if there is no such line."""
     services.get_line(line_id, container.uow())
-    return [PurchasePublic.of(v) for v in services.purchases_of_line(line_id, container.uow(), actor)]
+    cmd = browse.ListPurchases(line_id=line_id, page=page)
+    return list_page(browse.list_purchases(cmd, container.uow(), actor), PurchasePublic.of)
 
 
 @router.post("/{line_id}/repayments", response_model=RepaymentPublic, status_code=201,
