@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import typer
 
+from creditline.cli import calendar as calendar_cli
 from creditline.cli import demo as demo_cli
 from creditline.cli import foundation
 from creditline.cli import model as model_cli
@@ -25,6 +26,7 @@ def register(app: typer.Typer) -> None:
     app.add_typer(simulate_cli.sub, name="simulate")
     app.add_typer(rules_cli.sub, name="rules")
     app.command("eod")(servicing_cli.eod)
+    app.add_typer(calendar_cli.sub, name="calendar")
     app.add_typer(servicing_cli.sub, name="ledger")
     app.add_typer(servicing_cli.lines_app, name="lines")
     app.command("demo")(demo_cli.demo)

@@ -96,7 +96,9 @@ def train(
     categorical: Annotated[str, typer.Option("--categorical", help="Comma-separated columns to treat as categories.")] = "",
     drop: Annotated[str, typer.Option("--drop", help="Comma-separated columns to leave out (ids, dates).")] = "",
 ) -> None:
-    """Fit a scorecard (or GBM) on a stratified split and print holdout AUC / KS / Gini."""
+    """Fit a scorecard (or GBM) on a stratified split.
+
+    Prints the holdout AUC / KS / Gini."""
     from creditline.scoring.training import TrainCard, train_card, write_model
 
     card = card.upper()
@@ -138,8 +140,10 @@ def report(
     out: Annotated[Path, typer.Option("--out", help="Where to write the HTML report.")],
     title: Annotated[str, typer.Option("--title", help="Report title.")] = "Model report",
 ) -> None:
-    """Write a self-contained HTML model report (ROC, KS, score distribution, calibration,
-    WOE bars, gains and calibration tables) for a labelled sample."""
+    """Write an HTML model report for a labelled sample.
+
+    Self-contained: ROC, KS, score distribution, calibration, WOE bars, gains and
+    calibration tables."""
     from creditline.scoring.report import build_report
 
     fitted, _ = _load_model(model)
@@ -157,7 +161,9 @@ def monitor(
     psi_limit: Annotated[float, typer.Option("--psi-limit", help="PSI above this is drift.", min=0.0)] = 0.25,
     warn_limit: Annotated[float, typer.Option("--warn-limit", help="PSI above this is a warning.", min=0.0)] = 0.10,
 ) -> None:
-    """PSI of the score and of every model variable between two samples.
+    """Measure drift (PSI) between two samples.
+
+    PSI of the score and of every model variable.
 
     Exit code: 0 when nothing drifted, 1 when any PSI exceeds --psi-limit (so a scheduler can
     alert), 2 on bad input.
@@ -203,7 +209,9 @@ def register(
     token: TokenOption = None,
     db: DbOption = None,
 ) -> None:
-    """Store a model JSON in the registry as a candidate (next version of --name)."""
+    """Register a model JSON as a candidate.
+
+    It becomes the next version of --name."""
     from creditline.scoring.services import RegisterModel, register_model
 
     _, d = _load_model(model)
@@ -242,8 +250,9 @@ def promote(
     token: TokenOption = None,
     db: DbOption = None,
 ) -> None:
-    """Make a model the champion of its name (risk officer or admin); the old champion is
-    retired.  Serving uses the champion."""
+    """Make a model the champion of its name.
+
+    Risk officer or admin; the old champion is retired.  Serving uses the champion."""
     from creditline.scoring.services import promote_model
 
     ref = _ref(model_id, name, version)
@@ -261,7 +270,9 @@ def challenger(
     token: TokenOption = None,
     db: DbOption = None,
 ) -> None:
-    """Run a candidate in shadow beside the champion on a share of traffic."""
+    """Run a candidate in shadow beside the champion.
+
+    It scores a share of traffic."""
     from creditline.scoring.services import SetChallenger, set_challenger
 
     ref = _ref(model_id, name, version)

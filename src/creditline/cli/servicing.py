@@ -21,8 +21,8 @@ from creditline.money import ZERO, money_str
 from creditline.servicing import services
 
 sub = typer.Typer(help="The double-entry ledger: reconcile and report.", no_args_is_help=True)
-lines_app = typer.Typer(help="Credit lines: inspect one line, its limit history; grant a "
-                             "temporary limit.", no_args_is_help=True)
+lines_app = typer.Typer(help="Credit lines: one line, its limit history, temporary limits.",
+                         no_args_is_help=True)
 
 
 def _date(value: str | None, option: str) -> date | None:
@@ -51,9 +51,11 @@ def eod(
         show_default=False)] = None,
     db: DbOption = None,
 ) -> None:
-    """End of day for every line: accrue interest and penalties, bill installments, cut
-    statements, age overdue lines -- every stage, in order.  Days already closed are not
-    run again; skipped days are caught up one by one."""
+    """Run end of day for every line, through the business date.
+
+    Accrue interest and penalties, bill installments, cut statements, age overdue lines
+    -- every stage, in order.  Days already closed are not run again; skipped days are
+    caught up one by one."""
     container = container_for(db)
     if stages:
         table = Table("#", "stage", "every line", "rerunnable", "what it does")
@@ -98,8 +100,10 @@ def eod(
 
 @sub.command("check")
 def ledger_check(db: DbOption = None) -> None:
-    """Verify every line's balances equal what its installments and postings say, the
-    trial balance sums to zero and every entry balances; exit 1 naming what is off."""
+    """Reconcile every line's balances with the ledger.
+
+    Every line's balances equal what its installments and postings say, the trial
+    balance sums to zero and every entry balances; exits 1 naming what is off."""
     r = services.check_ledger(container_for(db).uow())
     if r.ok:
         console.print(f"ledger sound: {r.lines_checked} lines reconciled, trial balance "
@@ -119,7 +123,9 @@ def ledger_check(db: DbOption = None) -> None:
 
 @sub.command("trial-balance")
 def ledger_trial_balance(db: DbOption = None) -> None:
-    """Signed sums per account (debit positive); they add up to zero."""
+    """Print signed sums per account, which add up to zero.
+
+    Debits are positive."""
     with container_for(db).uow() as uow:
         rows = uow.ledger.trial_balance()
     table = Table("account", "currency", "debit", "credit")
@@ -153,8 +159,9 @@ def lines_show(line_id: Annotated[str, typer.Argument(help="The credit line id."
 @lines_app.command("limit-history")
 def lines_limit_history(line_id: Annotated[str, typer.Argument(help="The credit line id.")],
                         db: DbOption = None) -> None:
-    """Every limit change of a line, oldest first: when, from and to, which kind and source,
-    who and why."""
+    """List every limit change of a line, oldest first.
+
+    When, from and to, which kind and source, who and why."""
     events = services.limit_history(line_id, container_for(db).uow())
     table = Table("business date", "kind", "source", "from", "to", "days", "actor", "reason")
     for e in events:
@@ -180,8 +187,9 @@ def lines_temp_limit(
     token: TokenOption = None,
     db: DbOption = None,
 ) -> None:
-    """Grant a temporary limit (risk officer or admin): it applies from START to END, both
-    included, then lapses at end of day."""
+    """Grant a temporary limit (risk officer or admin).
+
+    It applies from START to END, both included, then lapses at end of day."""
     container = container_for(db)
     actor = actor_from_token(container, token)
     actor.require("lines:temporary_limit")
