@@ -111,3 +111,42 @@ def create_app_for(container: Container) -> Any:
     from creditline.api.app import create_app
 
     return create_app(container)
+
+
+def test_the_calendar_commands_act_as_the_token_s_user(
+        sqlite_container: Container, sqlite_url: str, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from creditline.cli import _register, app
+    from creditline.errors import Unauthorized
+    from tests.conftest import create_user
+
+    _register()
+    env = {"CREDITLINE_SECRET_KEY": SECRET, "CREDITLINE_DATA_DIR": str(tmp_path),
+           "COLUMNS": "100", "CREDITLINE_TOKEN_DAYS_ADMIN": "3650",
+           "CREDITLINE_TOKEN_DAYS_RISK_OFFICER": "3650"}  # tokens issued on the test's clock
+    admin = create_user(sqlite_container, "cal-admin", Role.ADMIN)["Authorization"].split()[1]
+    officer = create_user(sqlite_container, "cal-ro", Role.RISK_OFFICER)["Authorization"].split()[1]
+    run = CliRunner().invoke
+    shown = run(app, ["calendar", "show", "--db", sqlite_url], env=env)
+    assert shown.exit_code == 0 and "not set: follows the wall clock" in shown.output
+
+    anonymous = run(app, ["calendar", "set", "2040-01-01", "--db", sqlite_url], env=env)
+    assert isinstance(anonymous.exception, Unauthorized)
+    not_admin = run(app, ["calendar", "advance", "--db", sqlite_url],
+                    env={**env, "CREDITLINE_TOKEN": officer})
+    assert isinstance(not_admin.exception, Forbidden)
+    bad = run(app, ["calendar", "set", "2040-02-30", "--token", admin, "--db", sqlite_url],
+              env=env)
+    assert isinstance(bad.exception, ValidationError) and bad.exception.field == "DATE"
+
+    done = run(app, ["calendar", "set", "2040-01-01", "--token", admin, "--db", sqlite_url],
+               env=env)
+    assert done.exit_code == 0 and "business date 2040-01-01 (set by cal-admin" in done.output
+    moved = run(app, ["calendar", "advance", "--days", "3", "--db", sqlite_url],
+                env={**env, "CREDITLINE_TOKEN": admin})
+    assert moved.exit_code == 0 and "2040-01-04" in moved.output
+    back = run(app, ["calendar", "set", "2040-01-02", "--token", admin, "--db", sqlite_url],
+               env=env)
+    assert isinstance(back.exception, ValidationError)
+    assert "2040-01-04" in back.exception.rule

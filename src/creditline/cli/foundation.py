@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import getpass
-from enum import Enum
+from enum import StrEnum
 from typing import Annotated
 
 import typer
@@ -37,7 +37,7 @@ audit_app = typer.Typer(help="The keyed, append-only audit log: verify it, ancho
                          no_args_is_help=True)
 
 
-class LogLevel(str, Enum):
+class LogLevel(StrEnum):
     """uvicorn's log levels."""
 
     critical = "critical"

@@ -11,9 +11,15 @@ import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from creditline.auth import SYSTEM
 from creditline.batch.run import DEFAULT_PARTITION, RunEod, run_eod
-from creditline.cli.common import DbOption, console, container_for, err_console
+from creditline.calendar.services import current_business_date
+from creditline.cli.common import (
+    DbOption,
+    UserTokenOption,
+    console,
+    container_for,
+    err_console,
+)
 from creditline.cli.foundation import actor_from_token
 from creditline.cli.model import TokenOption
 from creditline.errors import ValidationError
@@ -37,7 +43,8 @@ def _date(value: str | None, option: str) -> date | None:
 def eod(
     business_date: Annotated[str | None, typer.Option(
         "--date", help="Close every pending business day up to this one (YYYY-MM-DD); "
-                       "default: today's business date.", show_default=False)] = None,
+                       "default: the book's business date (`creditline calendar show`).",
+        show_default=False)] = None,
     partition_size: Annotated[int, typer.Option(
         help="Lines per partition (one transaction each).", min=1)] = DEFAULT_PARTITION,
     stages: Annotated[bool, typer.Option(
@@ -49,6 +56,7 @@ def eod(
                         "again for a day changes nothing); the first stage closes exactly "
                         "that one day, and only if every later stage is rerunnable.",
         show_default=False)] = None,
+    token: UserTokenOption = None,
     db: DbOption = None,
 ) -> None:
     """Run end of day for every line, through the business date.
@@ -64,7 +72,10 @@ def eod(
                           "yes" if st.rerunnable else "no", st.description)
         console.print(table)
         return
-    target = _date(business_date, "--date") or container.clock.today()
+    target = _date(business_date, "--date") or current_business_date(container.uow())
+    if stage is not None and stage not in container.pipeline.names:
+        raise ValidationError("--stage", f"must be one of {', '.join(container.pipeline.names)}")
+    actor = actor_from_token(container, token)  # an admin's token: end of day is audited as them
     with Progress(TextColumn("[bold]end of day[/] {task.description}"), BarColumn(),
                   TextColumn("{task.completed} lines"), TimeElapsedColumn(),
                   console=err_console, transient=True) as progress:
@@ -75,7 +86,7 @@ def eod(
 
         try:
             report = run_eod(RunEod(target, partition_size, stage=stage), container.uow(),
-                             SYSTEM, tick, pipeline=container.pipeline)
+                             actor, tick, pipeline=container.pipeline)
         except ValidationError as exc:
             if exc.field == "stage":
                 raise ValidationError("--stage", exc.rule) from None
