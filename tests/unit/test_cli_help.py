@@ -64,3 +64,29 @@ def test_boolean_options_show_as_a_pair_of_flags() -> None:
     result = CliRunner().invoke(app, ["serve", "--help"], env={"COLUMNS": "100"})
     assert "--access-log / --no-access-log" in result.output
     assert "--log-level" in result.output
+
+
+def test_model_list_reads_in_100_columns() -> None:
+    """Each model is one line at 100 columns, its full id included (a wrapped id cannot be
+    copied into ``model promote``)."""
+    from datetime import UTC, datetime
+    from io import StringIO
+
+    from rich.console import Console
+
+    from creditline.cli.model import _record_table
+    from creditline.scoring.registry import ModelRecord, ModelStatus
+
+    records = [ModelRecord(id=f"6f1c2b1e-8d7a-4f4e-9a51-1d2c3b4a5f6{v}", name="bnpl_a_card",
+                           version=v, card_type="A", kind="scorecard", status=status,
+                           data_fingerprint="f" * 64, metrics={"auc": 0.7512}, model_json="{}",
+                           created_at=datetime(2026, 3, 2, 9, 30, tzinfo=UTC),
+                           created_by="rita", shadow_share=share)
+               for v, status, share in [(1, ModelStatus.CHAMPION, 0.0),
+                                        (2, ModelStatus.CANDIDATE, 0.2)]]
+    out = StringIO()
+    Console(file=out, width=100, color_system=None).print(_record_table(records))
+    rows = [ln for ln in out.getvalue().splitlines() if "bnpl_a_card" in ln]
+    assert len(rows) == 2 and max(len(ln) for ln in out.getvalue().splitlines()) <= 100
+    assert all(r.id in row for r, row in zip(records, rows, strict=True))
+    assert "champion" in rows[0] and "candidate 20%" in rows[1] and "0.7512" in rows[0]

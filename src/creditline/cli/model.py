@@ -12,6 +12,7 @@ from typing import Annotated, Any
 
 import numpy as np
 import typer
+from rich import box
 from rich.table import Table
 
 from creditline.cli.common import DbOption, console, container_for
@@ -189,15 +190,23 @@ def monitor(
 
 
 def _record_table(records: list[Any]) -> Table:
-    t = Table(title="Models")
-    t.add_column("id", no_wrap=True, min_width=36)  # ids are copied into `model promote`
-    for c in ("name", "version", "card", "kind", "status", "shadow", "AUC", "created"):
-        t.add_column(c)
+    """One line per model, fitting a 100-column terminal: the full id (it is copied into
+    `model promote --id`), card and kind in one cell, the shadow share beside the status,
+    and the creation date (the registry keeps the time)."""
+    t = Table(title="Models", box=box.SIMPLE_HEAD, pad_edge=False, padding=(0, 1, 0, 0),
+              show_edge=False)
+    t.add_column("id", no_wrap=True, min_width=36)
+    t.add_column("name", no_wrap=True)
+    t.add_column("v", justify="right")
+    t.add_column("model", no_wrap=True)
+    t.add_column("status", no_wrap=True)
+    t.add_column("AUC", justify="right")
+    t.add_column("created", no_wrap=True)
     for r in records:
-        t.add_row(r.id, r.name, str(r.version), r.card_type, r.kind, r.status.value,
-                  f"{r.shadow_share:.0%}" if r.shadow_share else "",
+        status = r.status.value + (f" {r.shadow_share:.0%}" if r.shadow_share else "")
+        t.add_row(r.id, r.name, str(r.version), f"{r.card_type} {r.kind}", status,
                   f"{r.metrics['auc']:.4f}" if "auc" in r.metrics else "",
-                  r.created_at.strftime("%Y-%m-%d %H:%M"))
+                  r.created_at.strftime("%Y-%m-%d"))
     return t
 
 
