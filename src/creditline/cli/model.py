@@ -15,7 +15,7 @@ import typer
 from rich import box
 from rich.table import Table
 
-from creditline.cli.common import DbOption, console, container_for
+from creditline.cli.common import DbOption, UserTokenOption, console, container_for
 from creditline.cli.foundation import actor_from_token
 from creditline.errors import ValidationError
 
@@ -26,9 +26,7 @@ DataOption = Annotated[Path, typer.Option("--data", help="Training/validation da
 TargetOption = Annotated[str, typer.Option("--target", help="Name of the outcome column.")]
 BadOption = Annotated[str, typer.Option("--bad", help="Value of the target that means *bad* (e.g. 1).")]
 ModelOption = Annotated[Path, typer.Option("--model", help="A model JSON written by `model train`.")]
-TokenOption = Annotated[str | None, typer.Option(
-    "--token", envvar="CREDITLINE_TOKEN", show_default=False,
-    help="Your API bearer token (or $CREDITLINE_TOKEN); promotion needs a risk officer or admin.")]
+TokenOption = UserTokenOption  # the same --token rules as every command that acts as a user
 
 
 def read_frame(path: Path, option: str = "--data") -> Any:

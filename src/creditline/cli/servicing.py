@@ -21,7 +21,6 @@ from creditline.cli.common import (
     err_console,
 )
 from creditline.cli.foundation import actor_from_token
-from creditline.cli.model import TokenOption
 from creditline.errors import ValidationError
 from creditline.money import ZERO, money_str
 from creditline.servicing import services
@@ -195,7 +194,7 @@ def lines_temp_limit(
     start: Annotated[str | None, typer.Option(help="First day (YYYY-MM-DD); default: "
                                                    "today's business date.",
                                               show_default=False)] = None,
-    token: TokenOption = None,
+    token: UserTokenOption = None,
     db: DbOption = None,
 ) -> None:
     """Grant a temporary limit (risk officer or admin).
