@@ -54,6 +54,7 @@ from datetime import date, timedelta
 from creditline.auth import Principal
 from creditline.batch.eod import KERNEL, SERVICING
 from creditline.batch.pipeline import Pipeline, StageStats
+from creditline.calendar.services import current_business_date
 from creditline.errors import BusinessRuleViolation, ValidationError
 from creditline.uow import UnitOfWork
 
@@ -159,9 +160,10 @@ def run_eod(cmd: RunEod, uow: UnitOfWork, actor: Principal, progress: Progress |
     target = cmd.business_date
     if not isinstance(target, date):
         raise ValidationError("business_date", "must be a date (YYYY-MM-DD)")
-    today = uow.clock.today()
+    today = current_business_date(uow)
     if target > today:
-        raise ValidationError("business_date", f"must not be after today ({today.isoformat()})")
+        raise ValidationError("business_date", f"must not be after the book's business date "
+                              f"({today.isoformat()}; move it with the calendar)")
     if cmd.partition_size < 1:
         raise ValidationError("partition_size", "must be at least 1")
     pipe = pipeline if pipeline is not None else pipeline_of(uow)

@@ -11,11 +11,16 @@ import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from creditline.auth import SYSTEM
 from creditline.batch.run import DEFAULT_PARTITION, RunEod, run_eod
-from creditline.cli.common import DbOption, console, container_for, err_console
+from creditline.calendar.services import current_business_date
+from creditline.cli.common import (
+    DbOption,
+    UserTokenOption,
+    console,
+    container_for,
+    err_console,
+)
 from creditline.cli.foundation import actor_from_token
-from creditline.cli.model import TokenOption
 from creditline.errors import ValidationError
 from creditline.ledger.trial_balance import read_trial_balance
 from creditline.lines.proposals import LimitProposal
@@ -23,9 +28,9 @@ from creditline.money import money_str
 from creditline.servicing import services
 
 sub = typer.Typer(help="The double-entry ledger: reconcile and report.", no_args_is_help=True)
-lines_app = typer.Typer(help="Credit lines: inspect one line, its limit history; change the "
-                             "limit (large raises need a second person), grant a temporary "
-                             "limit; refund a credit balance.", no_args_is_help=True)
+lines_app = typer.Typer(help="Credit lines: one line, its limit and limit history, temporary limits, "
+                             "limit proposals (large raises need a second person) and refunds.",
+                        no_args_is_help=True)
 
 
 def _date(value: str | None, option: str) -> date | None:
@@ -40,7 +45,8 @@ def _date(value: str | None, option: str) -> date | None:
 def eod(
     business_date: Annotated[str | None, typer.Option(
         "--date", help="Close every pending business day up to this one (YYYY-MM-DD); "
-                       "default: today's business date.", show_default=False)] = None,
+                       "default: the book's business date (`creditline calendar show`).",
+        show_default=False)] = None,
     partition_size: Annotated[int, typer.Option(
         help="Lines per partition (one transaction each).", min=1)] = DEFAULT_PARTITION,
     stages: Annotated[bool, typer.Option(
@@ -52,11 +58,14 @@ def eod(
                         "again for a day changes nothing); the first stage closes exactly "
                         "that one day, and only if every later stage is rerunnable.",
         show_default=False)] = None,
+    token: UserTokenOption = None,
     db: DbOption = None,
 ) -> None:
-    """End of day for every line: accrue interest and penalties, bill installments, cut
-    statements, age overdue lines -- every stage, in order.  Days already closed are not
-    run again; skipped days are caught up one by one."""
+    """Run end of day for every line, through the business date.
+
+    Accrue interest and penalties, bill installments, cut statements, age overdue lines
+    -- every stage, in order.  Days already closed are not run again; skipped days are
+    caught up one by one."""
     container = container_for(db)
     if stages:
         table = Table("#", "stage", "every line", "rerunnable", "what it does")
@@ -65,7 +74,10 @@ def eod(
                           "yes" if st.rerunnable else "no", st.description)
         console.print(table)
         return
-    target = _date(business_date, "--date") or container.clock.today()
+    target = _date(business_date, "--date") or current_business_date(container.uow())
+    if stage is not None and stage not in container.pipeline.names:
+        raise ValidationError("--stage", f"must be one of {', '.join(container.pipeline.names)}")
+    actor = actor_from_token(container, token)  # an admin's token: end of day is audited as them
     with Progress(TextColumn("[bold]end of day[/] {task.description}"), BarColumn(),
                   TextColumn("{task.completed} lines"), TimeElapsedColumn(),
                   console=err_console, transient=True) as progress:
@@ -76,7 +88,7 @@ def eod(
 
         try:
             report = run_eod(RunEod(target, partition_size, stage=stage), container.uow(),
-                             SYSTEM, tick, pipeline=container.pipeline)
+                             actor, tick, pipeline=container.pipeline)
         except ValidationError as exc:
             if exc.field == "stage":
                 raise ValidationError("--stage", exc.rule) from None
@@ -101,8 +113,10 @@ def eod(
 
 @sub.command("check")
 def ledger_check(db: DbOption = None) -> None:
-    """Verify every line's balances equal what its installments and postings say, the
-    trial balance sums to zero and every entry balances; exit 1 naming what is off."""
+    """Reconcile every line's balances with the ledger.
+
+    Every line's balances equal what its installments and postings say, the trial
+    balance sums to zero and every entry balances; exits 1 naming what is off."""
     r = services.check_ledger(container_for(db).uow())
     if r.ok:
         console.print(f"ledger sound: {r.lines_checked} lines reconciled, trial balance "
@@ -122,7 +136,9 @@ def ledger_check(db: DbOption = None) -> None:
 
 @sub.command("trial-balance")
 def ledger_trial_balance(db: DbOption = None) -> None:
-    """Signed sums per account (debit positive); they add up to zero."""
+    """Print signed sums per account, which add up to zero.
+
+    Debits are positive."""
     tb = read_trial_balance(container_for(db).uow())
     table = Table("account", "currency", "debit", "credit")
     for r in tb.rows:
@@ -155,8 +171,9 @@ def lines_show(line_id: Annotated[str, typer.Argument(help="The credit line id."
 @lines_app.command("limit-history")
 def lines_limit_history(line_id: Annotated[str, typer.Argument(help="The credit line id.")],
                         db: DbOption = None) -> None:
-    """Every limit change of a line, oldest first: when, from and to, which kind and source,
-    who and why."""
+    """List every limit change of a line, oldest first.
+
+    When, from and to, which kind and source, who and why."""
     events = services.limit_history(line_id, container_for(db).uow())
     table = Table("business date", "kind", "source", "from", "to", "days", "actor", "reason")
     for e in events:
@@ -179,11 +196,12 @@ def lines_temp_limit(
     start: Annotated[str | None, typer.Option(help="First day (YYYY-MM-DD); default: "
                                                    "today's business date.",
                                               show_default=False)] = None,
-    token: TokenOption = None,
+    token: UserTokenOption = None,
     db: DbOption = None,
 ) -> None:
-    """Grant a temporary limit (risk officer or admin): it applies from START to END, both
-    included, then lapses at end of day."""
+    """Grant a temporary limit (risk officer or admin).
+
+    It applies from START to END, both included, then lapses at end of day."""
     container = container_for(db)
     actor = actor_from_token(container, token)
     actor.require("lines:temporary_limit")
