@@ -19,7 +19,8 @@ from creditline.cli.common import DbOption, UserTokenOption, console, container_
 from creditline.cli.foundation import actor_from_token
 from creditline.errors import ValidationError
 
-sub = typer.Typer(help="Scorecards: train, report, monitor drift, register and promote.",
+sub = typer.Typer(help="Scorecards: train, report, monitor, promote. Drift monitoring, "
+                       "the registry and champion / challenger.",
                   no_args_is_help=True)
 
 DataOption = Annotated[Path, typer.Option("--data", help="Training/validation data (.csv or .parquet).")]
@@ -213,7 +214,7 @@ def register(
     model: ModelOption,
     name: Annotated[str, typer.Option("--name", help="Model family, e.g. bnpl_a_card; versions count up within it.")],
     fingerprint: Annotated[str | None, typer.Option("--fingerprint", help="Training data SHA-256, if the JSON has no training record.", show_default=False)] = None,
-    token: TokenOption = None,
+    token: UserTokenOption = None,
     db: DbOption = None,
 ) -> None:
     """Register a model JSON as a candidate.
@@ -254,7 +255,7 @@ def promote(
     model_id: IdOption = None,
     name: NameOption = None,
     version: VersionOption = None,
-    token: TokenOption = None,
+    token: UserTokenOption = None,
     db: DbOption = None,
 ) -> None:
     """Make a model the champion of its name.
@@ -274,7 +275,7 @@ def challenger(
     model_id: IdOption = None,
     name: NameOption = None,
     version: VersionOption = None,
-    token: TokenOption = None,
+    token: UserTokenOption = None,
     db: DbOption = None,
 ) -> None:
     """Run a candidate in shadow beside the champion.
@@ -292,7 +293,7 @@ def challenger(
 @sub.command("list")
 def list_models(
     name: Annotated[str | None, typer.Option("--name", help="Only this model name.", show_default=False)] = None,
-    token: TokenOption = None,
+    token: UserTokenOption = None,
     db: DbOption = None,
 ) -> None:
     """Show registered models with status and holdout AUC."""

@@ -28,8 +28,9 @@ from creditline.money import money_str
 from creditline.servicing import services
 
 sub = typer.Typer(help="The double-entry ledger: reconcile and report.", no_args_is_help=True)
-lines_app = typer.Typer(help="Credit lines: one line, its limit and limit history, temporary limits, "
-                             "limit proposals (large raises need a second person) and refunds.",
+lines_app = typer.Typer(help="Credit lines and their limits. One line, its limit history, "
+                             "temporary limits, limit proposals (large raises need a second "
+                             "person) and refunds.",
                         no_args_is_help=True)
 
 
@@ -223,11 +224,13 @@ def lines_refund(
     amount: Annotated[str | None, typer.Option(help="How much to pay back, e.g. 40.00; "
                                                     "default: all that is refundable.",
                                                show_default=False)] = None,
-    token: TokenOption = None,
+    token: UserTokenOption = None,
     db: DbOption = None,
 ) -> None:
-    """Pay a line's credit balance (or part of it) back to the customer (risk officer or
-    admin): Dr customer credit / Cr customer refund payable."""
+    """Refund a line's credit balance.
+
+    Pays the credit balance (or part of it) back to the customer (risk officer or admin):
+    Dr customer credit / Cr customer refund payable."""
     container = container_for(db)
     actor = actor_from_token(container, token)
     actor.require("refunds:create")
@@ -246,11 +249,12 @@ def lines_limit(
                                        show_default=False)],
     reason: Annotated[str, typer.Option(help="Why (recorded in the limit history).",
                                         show_default=False)],
-    token: TokenOption = None,
+    token: UserTokenOption = None,
     db: DbOption = None,
 ) -> None:
-    """Change a line's permanent limit within its product's range (risk officer or admin).
-    A raise of more than CREDITLINE_LIMIT_APPROVAL_INCREASE is only a proposal that
+    """Change a line's permanent limit.
+
+    Within its product's range (risk officer or admin). A raise of more than CREDITLINE_LIMIT_APPROVAL_INCREASE is only a proposal that
     another person approves (lines approve-limit)."""
     container = container_for(db)
     actor = actor_from_token(container, token)
@@ -271,10 +275,12 @@ def lines_limit(
 @lines_app.command("proposals")
 def lines_proposals(
     status: Annotated[str, typer.Option(help="pending, approved or rejected.")] = "pending",
-    token: TokenOption = None,
+    token: UserTokenOption = None,
     db: DbOption = None,
 ) -> None:
-    """Limit proposals, oldest first (by default those waiting for a decision)."""
+    """List limit proposals, oldest first.
+
+    By default those waiting for a decision."""
     container = container_for(db)
     actor_from_token(container, token).require("lines:limit_proposals")
     table = Table("id", "line", "from", "to", "proposed by", "reason", "status", "decided by")
@@ -300,7 +306,7 @@ def lines_approve_limit(
     proposal_id: Annotated[str, typer.Argument(help="The limit proposal id.")],
     note: Annotated[str, typer.Option(help="Why (kept with the decision).",
                                       show_default=False)],
-    token: TokenOption = None,
+    token: UserTokenOption = None,
     db: DbOption = None,
 ) -> None:
     """Approve another person's limit proposal: the limit moves."""
@@ -312,7 +318,7 @@ def lines_reject_limit(
     proposal_id: Annotated[str, typer.Argument(help="The limit proposal id.")],
     note: Annotated[str, typer.Option(help="Why (kept with the decision).",
                                       show_default=False)],
-    token: TokenOption = None,
+    token: UserTokenOption = None,
     db: DbOption = None,
 ) -> None:
     """Reject another person's limit proposal: the limit stays."""
