@@ -352,9 +352,15 @@ def busy(n: int, partition: int, rounds: int) -> None:
                     drop(url)
                 print(f"          (copy of the book: {copied:.1f} s)", flush=True)
             avg = {m: sum(v) / len(v) for m, v in rates.items()}
+            med = {m: float(np.median(v)) for m, v in rates.items()}
             for m in ("pipeline", "kernel"):
                 print(f"RESULT busy {m}: {' '.join(f'{r:.0f}' for r in rates[m])} "
-                      f"avg {avg[m]:.0f} lines/s", flush=True)
+                      f"avg {avg[m]:.0f} median {med[m]:.0f} lines/s", flush=True)
+            # each adjacent pair (P K, then K P, ...) ran back to back: its ratio is the
+            # least disturbed by the machine's load drifting over the run
+            pairs = [p / k for p, k in zip(rates["pipeline"], rates["kernel"])]
+            print(f"RESULT busy paired pipeline/kernel: {' '.join(f'{r:.3f}' for r in pairs)} "
+                  f"median {float(np.median(pairs)):.3f}", flush=True)
             for name, secs in stage_secs.items():
                 mean = sum(secs) / len(secs)
                 print(f"RESULT busy stage {name}: {stage_lines[name]:,} lines, mean {mean:.3f} s "
