@@ -263,17 +263,19 @@ class SqlEodColumns:
         """Clear the temporary limit of these lines (in one UPDATE, bumping ``version`` as
         any change of the line does) and hand back what each had: (line id, permanent
         limit, temporary amount, start, end).  Lines without one are left alone."""
-        if not line_ids:
-            return []
         c = credit_lines.c
-        rows = self.s.execute(
-            select(c.id, c.credit_limit, c.temp_limit, c.temp_limit_start, c.temp_limit_end)
-            .where(c.id.in_(list(line_ids)), c.temp_limit.is_not(None)).order_by(c.id)).all()
-        if rows:
-            self.s.execute(update(credit_lines).where(c.id.in_([r[0] for r in rows])).values(
-                temp_limit=None, temp_limit_start=None, temp_limit_end=None,
-                version=c.version + 1))
-        return [(r[0], r[1], r[2], r[3], r[4]) for r in rows]
+        out: list[LapsedLimit] = []
+        for k in range(0, len(line_ids), 10_000):  # within SQLite's bound-parameter limit
+            chunk = list(line_ids[k:k + 10_000])
+            rows = self.s.execute(
+                select(c.id, c.credit_limit, c.temp_limit, c.temp_limit_start, c.temp_limit_end)
+                .where(c.id.in_(chunk), c.temp_limit.is_not(None)).order_by(c.id)).all()
+            if rows:
+                self.s.execute(update(credit_lines).where(c.id.in_([r[0] for r in rows]))
+                               .values(temp_limit=None, temp_limit_start=None,
+                                       temp_limit_end=None, version=c.version + 1))
+            out.extend((r[0], r[1], r[2], r[3], r[4]) for r in rows)
+        return out
 
     def hold_next_visit(self, line_ids: Sequence[str], days: Sequence[date]) -> None:
         """Bring these lines' next visit (``next_eod``) forward to the given days: end of
