@@ -59,10 +59,10 @@ from creditline.auth import SYSTEM
 from creditline.bootstrap import Container, bootstrap
 from creditline.clock import FixedClock
 from creditline.ledger import accounts as acc
+from creditline.products.catalog import default_catalog, product_terms
 from creditline.servicing import services as sv
 from creditline.servicing.calendar import day_number
 from creditline.servicing.kernel import WaterfallTable, close_day
-from creditline.servicing.products import default_catalog, product_terms
 from creditline.servicing.schedule import build_schedule
 from creditline.settings import Settings
 from creditline.store.scratch import create_database, drop_database

@@ -36,6 +36,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "users:create": frozenset({A}),
     "users:read": frozenset({A}),
     "users:manage": frozenset({A}),  # revoke, rotate
+    "products:read": frozenset({A, RO, RV, CO, AU, SV}),  # product terms are not secret
     "lines:open": frozenset({A, RO}),
     "lines:read": frozenset({A, RO, RV, CO, AU}),
     "lines:manage": frozenset({A, RO}),  # freeze, unfreeze, limit changes

@@ -8,6 +8,7 @@ add up to the whole, to the cent (after hordak's ``ratio_split``).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
 
@@ -18,6 +19,15 @@ ZERO = Decimal("0.00")
 CURRENCY = "CNY"
 MINOR_UNITS = {"CNY": 2, "USD": 2, "JPY": 0}
 
+
+MAX_INTEGER_DIGITS = 15  # below 10^15: the cents fit a BIGINT with room for sums
+
+# The one text form of an amount: ASCII digits, an optional '.' and up to the minor digits.
+# No spaces, no '+', no exponent, no other scripts' digits ("１００", "١٠٠").
+AMOUNT_PATTERN = r"^[0-9]{1,15}(\.[0-9]{1,2})?$"
+SIGNED_AMOUNT_PATTERN = r"^-?[0-9]{1,15}(\.[0-9]{1,2})?$"
+_TEXT = re.compile(r"(-?)([0-9]+)(?:\.([0-9]+))?", re.ASCII)
+_FORMAT_RULE = "must be a decimal string in ASCII digits such as \"100.00\" (no spaces or signs)"
 
 _UNITS = {code: Decimal(1).scaleb(-digits) for code, digits in MINOR_UNITS.items()}
 
@@ -36,17 +46,47 @@ def quantize(value: Decimal, currency: str = CURRENCY) -> Decimal:
     return value.quantize(_unit(currency), rounding=ROUND_HALF_UP)
 
 
+def check_amount_text(value: str, field: str = "amount", *, allow_negative: bool = False,
+                      currency: str = CURRENCY) -> None:
+    """The format rule for an amount written as text, raising ``ValidationError`` naming the
+    field: ASCII digits, at most the currency's minor digits, at most 15 integer digits, a
+    leading '-' only where negatives are allowed."""
+    m = _TEXT.fullmatch(value)
+    if m is None:
+        raise ValidationError(field, _FORMAT_RULE)
+    sign, whole, frac = m.groups()
+    if sign and not allow_negative:
+        raise ValidationError(field, "must not be negative")
+    digits = MINOR_UNITS.get(currency, 2)
+    if frac is not None and len(frac) > digits:
+        raise ValidationError(field, f"must have at most {digits} decimal places")
+    if len(whole.lstrip("0")) > MAX_INTEGER_DIGITS:
+        raise ValidationError(field, f"must be less than 10^{MAX_INTEGER_DIGITS}")
+
+
+def _non_finite(text: str) -> bool:
+    try:
+        return not Decimal(text).is_finite()
+    except InvalidOperation:
+        return False
+
+
 def to_money(value: object, field: str = "amount", *, allow_zero: bool = False,
              allow_negative: bool = False, currency: str = CURRENCY) -> Decimal:
-    """Parse user input into money: a decimal string, int or Decimal with at most the
-    currency's minor digits.  Floats raise ``TypeError``; anything else malformed raises
-    ``ValidationError`` naming the field and the rule."""
+    """Parse user input into money: a decimal string in the one text form
+    (``check_amount_text``), an int or a Decimal, with at most the currency's minor digits.
+    Floats raise ``TypeError``; anything else malformed raises ``ValidationError`` naming the
+    field and the rule."""
     if isinstance(value, float):
         raise TypeError(f"{field}: float is not money; pass a decimal string")
     if isinstance(value, bool) or not isinstance(value, (str, int, Decimal)):
         raise ValidationError(field, "must be a decimal string such as \"100.00\"")
+    if isinstance(value, str):
+        if _TEXT.fullmatch(value) is None and _non_finite(value):
+            raise ValidationError(field, "must be a finite decimal")
+        check_amount_text(value, field, allow_negative=True, currency=currency)
     try:
-        d = Decimal(value.strip()) if isinstance(value, str) else Decimal(value)
+        d = Decimal(value)
     except InvalidOperation:
         raise ValidationError(field, "must be a decimal string such as \"100.00\"") from None
     if not d.is_finite():
@@ -55,6 +95,8 @@ def to_money(value: object, field: str = "amount", *, allow_zero: bool = False,
     assert isinstance(exp, int)
     if -exp > MINOR_UNITS.get(currency, 2):
         raise ValidationError(field, f"must have at most {MINOR_UNITS.get(currency, 2)} decimal places")
+    if d.adjusted() >= MAX_INTEGER_DIGITS:
+        raise ValidationError(field, f"must be less than 10^{MAX_INTEGER_DIGITS}")
     if d < 0 and not allow_negative:
         raise ValidationError(field, "must not be negative")
     if d == 0 and not allow_zero:

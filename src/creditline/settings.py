@@ -22,6 +22,11 @@ class Settings(BaseSettings):
     data_dir: Path | None = None
     host: str = "127.0.0.1"
     port: int = 8000
+    # Input limits, checked before routing and authentication (creditline.api.limits).
+    max_body_bytes: int = 1024 * 1024
+    max_model_body_bytes: int = 16 * 1024 * 1024  # POST /v1/models carries a whole booster
+    max_json_depth: int = 32
+    max_json_items: int = 10_000
     # Token lifetimes per role, in days (``CREDITLINE_TOKEN_DAYS_<ROLE>``).  Why these: a
     # person's token is a password equivalent carried on a laptop, so staff tokens live a
     # month (admins, who can do everything, a week); a machine credential (``service``) lives

@@ -69,7 +69,9 @@ class UnitOfWork(Protocol):
         """Append an entry to the hash-chained audit log in this transaction."""
 
     def emit(self, topic: str, payload: dict[str, Any]) -> None:
-        """Write an event to the outbox in this transaction (nothing relays it yet)."""
+        """Write an event to the outbox in this transaction (so it exists only if the
+        command commits).  Nothing delivers it yet: the outbox relay that will is still to
+        be built (``notify/``, docs/ARCHITECTURE.md)."""
 
     def now(self) -> datetime: ...
 

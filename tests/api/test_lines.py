@@ -96,8 +96,8 @@ def test_a_retried_purchase_returns_the_same_purchase_and_a_changed_body_is_409(
 
 def test_refusals_carry_a_reason_and_post_nothing(sqlite_api: TestClient,
                                                    sqlite_container: Container) -> None:
-    line = open_line(sqlite_api, sqlite_container, "300.00")
-    over = buy(sqlite_api, line["id"], "300.01", key="a")
+    line = open_line(sqlite_api, sqlite_container, "500.00")
+    over = buy(sqlite_api, line["id"], "500.01", key="a")
     assert over.status_code == 422 and over.json()["reason"] == "insufficient_available_credit"
     bad_plan = buy(sqlite_api, line["id"], "100.00", key="b", installments=5)
     assert bad_plan.status_code == 422 and "1, 3, 6, 12, 24" in bad_plan.json()["message"]

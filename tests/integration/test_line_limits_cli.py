@@ -9,18 +9,23 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-import creditline.cli.commands  # noqa: F401  (registers the command groups)
 from creditline.bootstrap import Container
-from creditline.cli import app
+from creditline.cli import _register, app
 from creditline.cli.common import console
 from creditline.errors import Forbidden, ValidationError
-from tests.conftest import SECRET, create_user
+from tests.conftest import AUDIT_KEY, SECRET, create_user
 from tests.integration.servicing_support import open_line
+
+_register()  # the command groups (the console script does this in main)
 
 
 @pytest.fixture
 def env(tmp_path: Path) -> dict[str, str]:
-    return {"CREDITLINE_SECRET_KEY": SECRET, "CREDITLINE_DATA_DIR": str(tmp_path), "COLUMNS": "200"}
+    # the fixture's users are issued on the fixture clock; the CLI checks expiry on the
+    # system clock, so the tokens must outlive the gap between the two
+    return {"CREDITLINE_SECRET_KEY": SECRET, "CREDITLINE_DATA_DIR": str(tmp_path), "COLUMNS": "200",
+            "CREDITLINE_AUDIT_KEY": AUDIT_KEY,
+            **{f"CREDITLINE_TOKEN_DAYS_{r}": "3650" for r in ("RISK_OFFICER", "REVIEWER")}}
 
 
 def test_a_risk_officer_grants_a_temporary_limit_and_reads_the_history(

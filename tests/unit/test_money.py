@@ -17,7 +17,7 @@ amounts = st.decimals(min_value=Decimal("-1000000"), max_value=Decimal("1000000"
 
 def test_decimal_strings_ints_and_decimals_are_money() -> None:
     assert to_money("100") == Decimal("100.00")
-    assert to_money(" 0.5 ") == Decimal("0.50")
+    assert to_money("0.5") == Decimal("0.50")
     assert to_money(7) == Decimal("7.00")
     assert to_money(Decimal("12.30")) == Decimal("12.30")
     assert money_str(Decimal("1234.5")) == "1234.50"

@@ -29,6 +29,7 @@ audit:anchor              Y        .          .        .        Y       .
 users:create              Y        .          .        .        .       .
 users:read                Y        .          .        .        .       .
 users:manage              Y        .          .        .        .       .
+products:read             Y        Y          Y        Y        Y       Y
 lines:open                Y        Y          .        .        .       .
 lines:read                Y        Y          Y        Y        Y       .
 lines:manage              Y        Y          .        .        .       .

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import importlib
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 
 from creditline import __version__
-from creditline.api import errors
+from creditline.api import docs, errors
 from creditline.api.auth_throttle import AuthThrottle
+from creditline.api.limits import InputGuard, InputLimits, refuse_unknown_query
 from creditline.api.security_headers import SecurityHeaders
 from creditline.bootstrap import Container, bootstrap
 from creditline.settings import Settings
@@ -23,6 +24,7 @@ ROUTERS: list[str] = [
     "creditline.api.routers.reviews",
     "creditline.api.routers.blacklist",
     "creditline.api.routers.special_terms",
+    "creditline.api.routers.products",
     "creditline.api.routers.credit_lines",
     "creditline.api.routers.purchases",
     "creditline.api.routers.ledger",
@@ -38,16 +40,24 @@ def create_app(container: Container | None = None, settings: Settings | None = N
         title="Creditline",
         version=__version__,
         description="Consumer BNPL and SME credit lines with their risk management. "
-                    "Every /v1 route needs `Authorization: Bearer <token>`.",
-        docs_url="/docs" if cfg.api_docs else None,  # CREDITLINE_API_DOCS=false in production
-        redoc_url="/redoc" if cfg.api_docs else None,
-        openapi_url="/openapi.json" if cfg.api_docs else None,
+                    "Every /v1 route needs `Authorization: Bearer <token>`. Every error "
+                    "answer has one shape (`ErrorBody`); amounts are decimal strings in "
+                    "ASCII digits (\"100.00\"); instants are ISO 8601 with an offset.",
+        docs_url=None, redoc_url=None,  # /docs: creditline.api.docs, offline, if cfg.api_docs
+        openapi_url="/openapi.json" if cfg.api_docs else None,  # CREDITLINE_API_DOCS=false in production
+        dependencies=[Depends(refuse_unknown_query)],
     )
     app.state.container = container
     errors.install(app)
+    # Outermost last: security headers on every answer, then the throttle (a throttled
+    # client is refused before its body is read), then the input guard (body limits and
+    # hostile input, before routing and authentication).
+    app.add_middleware(InputGuard, limits=InputLimits.from_settings(cfg))
     app.add_middleware(AuthThrottle, limit=cfg.auth_fail_limit,
                        window=cfg.auth_fail_window_seconds)
     app.add_middleware(SecurityHeaders, hsts=cfg.hsts)
     for name in ROUTERS:
         app.include_router(importlib.import_module(name).router)
+    docs.install(app)
+    errors.document(app)
     return app

@@ -28,8 +28,8 @@ from creditline.batch.pipeline import Partition, Stage, StageOutput
 from creditline.ledger.accounts import ACCOUNT_CODES
 from creditline.ledger.ids import new_entry_ids
 from creditline.lines.status import CODE_STATUS, STATUS_CODE
+from creditline.products.catalog import RATE_SCALE
 from creditline.servicing import kernel as k
-from creditline.servicing.products import RATE_SCALE
 from creditline.uow import UnitOfWork
 
 STATUS_TO_CODE = {s.value: c for s, c in STATUS_CODE.items()}

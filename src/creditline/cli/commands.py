@@ -10,6 +10,8 @@ import typer
 from creditline.cli import demo as demo_cli
 from creditline.cli import foundation
 from creditline.cli import model as model_cli
+from creditline.cli import products as products_cli
+from creditline.cli import report as report_cli
 from creditline.cli import rules as rules_cli
 from creditline.cli import servicing as servicing_cli
 from creditline.cli import simulate as simulate_cli
@@ -24,6 +26,8 @@ def register(app: typer.Typer) -> None:
     app.add_typer(model_cli.sub, name="model")
     app.add_typer(simulate_cli.sub, name="simulate")
     app.add_typer(rules_cli.sub, name="rules")
+    app.add_typer(products_cli.sub, name="products")
+    app.add_typer(report_cli.sub, name="report")
     app.command("eod")(servicing_cli.eod)
     app.add_typer(servicing_cli.sub, name="ledger")
     app.add_typer(servicing_cli.lines_app, name="lines")

@@ -17,7 +17,8 @@ from creditline.cli.common import DbOption, console, container_for, err_console
 from creditline.cli.foundation import actor_from_token
 from creditline.cli.model import TokenOption
 from creditline.errors import ValidationError
-from creditline.money import ZERO, money_str
+from creditline.ledger.trial_balance import read_trial_balance
+from creditline.money import money_str
 from creditline.servicing import services
 
 sub = typer.Typer(help="The double-entry ledger: reconcile and report.", no_args_is_help=True)
@@ -120,14 +121,13 @@ def ledger_check(db: DbOption = None) -> None:
 @sub.command("trial-balance")
 def ledger_trial_balance(db: DbOption = None) -> None:
     """Signed sums per account (debit positive); they add up to zero."""
-    with container_for(db).uow() as uow:
-        rows = uow.ledger.trial_balance()
+    tb = read_trial_balance(container_for(db).uow())
     table = Table("account", "currency", "debit", "credit")
-    total = sum((t for _, _, t in rows), ZERO)
-    for code, currency, t in rows:
-        table.add_row(code, currency, money_str(t) if t > 0 else "", money_str(-t) if t < 0 else "")
+    for r in tb.rows:
+        table.add_row(r.account, r.currency, money_str(r.debit) if r.debit else "",
+                      money_str(r.credit) if r.credit else "")
     console.print(table)
-    console.print(f"total {money_str(total)}")
+    console.print(f"total {money_str(tb.total)}")
 
 
 @lines_app.command("show")

@@ -1,5 +1,5 @@
 """Terms a credit line carries for its whole life, copied from the product version it was
-opened under (``servicing.products`` reads them from the products file)."""
+opened under (``products.catalog`` reads them from the product catalogue)."""
 
 from __future__ import annotations
 

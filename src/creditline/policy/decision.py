@@ -5,6 +5,10 @@ Order of precedence: any knock-out that declines; a score below the decline cut-
 below the product minimum; then any knock-out that refers or a score in the refer band;
 otherwise approval.  Reasons are ranked the same way, the A-card's adverse factors placed
 right after the score reason they explain.
+
+Who a product is for and the limits a decision may grant come from the product catalogue
+(``creditline.products``), the same terms servicing opens the line on; the decision records
+the catalogue's version+hash beside the ruleset's.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from creditline.money import ZERO, money_str
 from creditline.policy import limits
 from creditline.policy.facts import PolicyFacts
 from creditline.policy.ruleset import Ruleset
+from creditline.products.catalog import Catalog, Product, default_catalog
 
 APPROVED, DECLINED, REFERRED = "approved", "declined", "referred"
 _ACTIONS = {"decline", "refer"}
@@ -37,6 +42,7 @@ class PolicyDecision:
     second_review_above: Decimal
     rules_version: str
     rules_hash: str
+    products_version: str  # the catalogue's version+hash12
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -47,6 +53,7 @@ class PolicyDecision:
             "min_limit": money_str(self.min_limit), "max_limit": money_str(self.max_limit),
             "second_review_above": money_str(self.second_review_above),
             "rules_version": self.rules_version, "rules_hash": self.rules_hash,
+            "products_version": self.products_version,
         }
 
 
@@ -56,16 +63,17 @@ def _dec(value: Any, what: str) -> Decimal:
     return Decimal(str(value))
 
 
-def product_terms(facts: PolicyFacts, result: Mapping[str, Any]) -> Mapping[str, Any]:
-    """The product row; unknown products and the wrong kind of customer are bad input."""
-    terms = result.get("product_terms") or {}
-    if not terms.get("customer_kind"):
+def product_for(catalog: Catalog, facts: PolicyFacts) -> Product:
+    """The product applied for; unknown products and the wrong kind of customer are bad
+    input."""
+    product = catalog.find(facts.product)
+    if product is None:
         raise ValidationError("product", f"unknown product {facts.product!r}")
-    if terms["customer_kind"] != facts.kind:
+    if product.customer_kind != facts.kind:
         raise ValidationError(
-            "product", f"{facts.product} is for {terms['customer_kind']} customers; "
+            "product", f"{facts.product} is for {product.customer_kind} customers; "
                        f"this customer is a {facts.kind}")
-    return terms
+    return product
 
 
 def _limit(ruleset: Ruleset, facts: PolicyFacts, result: Mapping[str, Any],
@@ -96,11 +104,14 @@ def _limit(ruleset: Ruleset, facts: PolicyFacts, result: Mapping[str, Any],
                           ("COLLATERAL_SHORTFALL", limits.collateral_value(pledged))], step)
 
 
-def interpret(ruleset: Ruleset, facts: PolicyFacts, result: Mapping[str, Any]) -> PolicyDecision:
-    terms = product_terms(facts, result)
-    min_limit = _dec(terms.get("min_limit"), "product_terms.min_limit")
-    max_limit = _dec(terms.get("max_limit"), "product_terms.max_limit")
-    second = _dec(terms.get("second_review_above"), "product_terms.second_review_above")
+def interpret(ruleset: Ruleset, facts: PolicyFacts, result: Mapping[str, Any],
+              catalog: Catalog | None = None) -> PolicyDecision:
+    catalog = catalog or default_catalog()
+    product = product_for(catalog, facts)
+    min_limit, max_limit = product.limit_min, product.limit_max
+    second = product.second_review_above
+    if second is None:  # only terms copied onto an old line lack it, never the catalogue
+        raise ValidationError("product", f"{product.code} has no second_review_above")
     knockouts = tuple((str(k["code"]), str(k["action"])) for k in result.get("knockouts") or ()
                       if k.get("action") in _ACTIONS)
     declines = [c for c, a in knockouts if a == "decline"]
@@ -128,13 +139,15 @@ def interpret(ruleset: Ruleset, facts: PolicyFacts, result: Mapping[str, Any]) -
     return PolicyDecision(
         decision=decision, limit=limit, band=band, reasons=tuple(dict.fromkeys(reasons)),
         knockouts=knockouts, basis=basis, min_limit=min_limit, max_limit=max_limit,
-        second_review_above=second, rules_version=ruleset.version, rules_hash=ruleset.hash)
+        second_review_above=second, rules_version=ruleset.version, rules_hash=ruleset.hash,
+        products_version=catalog.label)
 
 
-def decide(ruleset: Ruleset, facts: PolicyFacts) -> PolicyDecision:
-    return interpret(ruleset, facts, ruleset.evaluate(facts.context()))
+def decide(ruleset: Ruleset, facts: PolicyFacts, catalog: Catalog | None = None) -> PolicyDecision:
+    return interpret(ruleset, facts, ruleset.evaluate(facts.context()), catalog)
 
 
-def decide_many(ruleset: Ruleset, facts: Sequence[PolicyFacts]) -> list[PolicyDecision]:
+def decide_many(ruleset: Ruleset, facts: Sequence[PolicyFacts],
+                catalog: Catalog | None = None) -> list[PolicyDecision]:
     results = ruleset.evaluate_many([f.context() for f in facts])
-    return [interpret(ruleset, f, r) for f, r in zip(facts, results, strict=True)]
+    return [interpret(ruleset, f, r, catalog) for f, r in zip(facts, results, strict=True)]

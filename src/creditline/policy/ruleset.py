@@ -8,12 +8,12 @@ its answer under its ``outputPath``), because one zen-engine call costs ~0.2 ms 
 overhead and eight separate calls would be most of the latency budget.
 
 The ruleset's identity is the manifest's ``version`` plus a SHA-256 over the manifest and
-every table, byte for byte: two folders with the same hash decide the same way.
+every table, byte for byte (``creditline.versioned``, shared with the product catalogue):
+two folders with the same hash decide the same way.
 """
 
 from __future__ import annotations
 
-import hashlib
 import itertools
 import json
 from collections.abc import Mapping, Sequence
@@ -25,9 +25,9 @@ from typing import Any
 import zen
 
 from creditline.errors import ValidationError
+from creditline.versioned import read_versioned
 
 RULES_DIR = Path(__file__).parent / "rules"
-MANIFEST = "manifest.json"
 _TABLE = "decisionTableNode"
 
 
@@ -78,17 +78,6 @@ def _first_line(exc: BaseException) -> str:
     return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
 
 
-def _read_json(path: Path) -> tuple[bytes, Any]:
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise ValidationError("rules", f"{path} does not exist") from None
-    try:
-        return raw, json.loads(raw)
-    except json.JSONDecodeError as exc:
-        raise ValidationError("rules", f"{path.name} is not valid JSON: {exc}") from None
-
-
 def _table_node(name: str, doc: Any) -> dict[str, Any]:
     if not isinstance(doc, dict) or not isinstance(doc.get("nodes"), list):
         raise ValidationError("rules", f"{name} is not a JDM graph (no 'nodes' list)")
@@ -128,22 +117,11 @@ def compose(tables: Sequence[tuple[str, Any]]) -> dict[str, Any]:
 def load_ruleset(folder: Path | str | None = None) -> Ruleset:
     """Read and check a ruleset folder (default: the one shipped in the package)."""
     root = Path(folder) if folder is not None else RULES_DIR
-    raw_manifest, manifest = _read_json(root / MANIFEST)
-    if not isinstance(manifest, dict) or not isinstance(manifest.get("version"), str):
-        raise ValidationError("rules", f"{MANIFEST} needs a string 'version'")
-    names = manifest.get("tables")
-    if not isinstance(names, list) or not names or not all(isinstance(n, str) for n in names):
-        raise ValidationError("rules", f"{MANIFEST} needs a non-empty 'tables' list of file names")
-    digest = hashlib.sha256()
-    digest.update(b"manifest\0" + raw_manifest + b"\0")
-    docs = []
-    for name in names:
-        raw, doc = _read_json(root / name)
-        digest.update(name.encode() + b"\0" + raw + b"\0")
-        docs.append((name, doc))
+    data = read_versioned(root, files_key="tables", what="rules")
+    names, docs = [name for name, _ in data.files], list(data.files)
     graph = compose(docs)
-    ruleset = Ruleset(version=manifest["version"], hash=digest.hexdigest(), folder=root,
-                      tables=tuple(names), parameters=dict(manifest.get("parameters") or {}),
+    ruleset = Ruleset(version=data.version, hash=data.hash, folder=root,
+                      tables=tuple(names), parameters=dict(data.manifest.get("parameters") or {}),
                       graph=graph)
     try:
         ruleset._decision.validate()

@@ -1,44 +1,34 @@
 """The HTML model report a validation committee reads: one self-contained file (charts are
-embedded PNGs, no network) built from a fitted model and a labelled sample."""
+embedded PNGs, no network) built from a fitted model and a labelled sample.  Charts and
+rendering come from ``creditline.reporting``, shared with the demo report."""
 
 from __future__ import annotations
 
-import base64
-import io
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from jinja2 import Environment, FileSystemLoader, select_autoescape
-from markupsafe import Markup
 from matplotlib.figure import Figure
 from sklearn.metrics import roc_curve
 
+from creditline.reporting.charts import Chart, figure, png
+from creditline.reporting.html import html_table, render
 from creditline.scoring import metrics
 from creditline.scoring.scorecard import Scorecard, binary_target
 
 _TEMPLATES = Path(__file__).parent / "templates"
-
-
-@dataclass(frozen=True)
-class Chart:
-    title: str
-    png: str
+DPI = 90
 
 
 def _png(fig: Figure) -> str:
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=90, bbox_inches="tight")
-    return base64.b64encode(buf.getvalue()).decode("ascii")
+    return png(fig, dpi=DPI)
 
 
 def _roc(y: np.ndarray, p: np.ndarray, auc: float) -> Chart:
     fpr, tpr, _ = roc_curve(y, p)
-    fig = Figure(figsize=(5, 4))
-    ax = fig.subplots()
+    fig, ax = figure(5, 4, frame=True)
     ax.plot(fpr, tpr, label=f"model (AUC {auc:.3f})")
     ax.plot([0, 1], [0, 1], "--", color="grey", label="random")
     ax.set_xlabel("false positive rate (goods declined)")
@@ -52,8 +42,7 @@ def _ks(y: np.ndarray, score: np.ndarray, ks: float) -> Chart:
     ys, ss = y[order], score[order]
     cum_bad = np.cumsum(ys) / ys.sum()
     cum_good = np.cumsum(1 - ys) / (1 - ys).sum()
-    fig = Figure(figsize=(5, 4))
-    ax = fig.subplots()
+    fig, ax = figure(5, 4, frame=True)
     ax.plot(ss, cum_bad, label="bads")
     ax.plot(ss, cum_good, label="goods")
     k = int(np.argmax(cum_bad - cum_good))
@@ -65,8 +54,7 @@ def _ks(y: np.ndarray, score: np.ndarray, ks: float) -> Chart:
 
 
 def _distribution(y: np.ndarray, score: np.ndarray) -> Chart:
-    fig = Figure(figsize=(5, 4))
-    ax = fig.subplots()
+    fig, ax = figure(5, 4, frame=True)
     bins = np.histogram_bin_edges(score, bins=40)
     ax.hist(score[y == 0], bins=bins, alpha=0.6, density=True, label="good")  # type: ignore[arg-type]  # matplotlib's stubs say Sequence[float]; it takes an array
     ax.hist(score[y == 1], bins=bins, alpha=0.6, density=True, label="bad")  # type: ignore[arg-type]  # as above
@@ -77,8 +65,7 @@ def _distribution(y: np.ndarray, score: np.ndarray) -> Chart:
 
 
 def _calibration(cal: pd.DataFrame) -> Chart:
-    fig = Figure(figsize=(5, 4))
-    ax = fig.subplots()
+    fig, ax = figure(5, 4, frame=True)
     x = np.arange(len(cal))
     ax.bar(x - 0.2, cal["predicted_bad_rate"], width=0.4, label="predicted")
     ax.bar(x + 0.2, cal["observed_bad_rate"], width=0.4, label="observed")
@@ -95,8 +82,7 @@ def _woe_bars(card: Scorecard) -> list[Chart]:
     table = card.table()
     for v in card.variables_:
         t = table[table["variable"] == v]
-        fig = Figure(figsize=(4, 3))
-        ax = fig.subplots()
+        fig, ax = figure(4, 3, frame=True)
         colors = ["#2da44e" if w >= 0 else "#cf222e" for w in t["woe"]]
         ax.bar(range(len(t)), t["woe"], color=colors)
         ax.set_xticks(range(len(t)), [str(b)[:18] for b in t["bin"]], rotation=60, fontsize=6)
@@ -108,15 +94,10 @@ def _woe_bars(card: Scorecard) -> list[Chart]:
 
 def _importance(model: Any) -> Chart:
     imp = sorted(model.importance().items(), key=lambda kv: kv[1])
-    fig = Figure(figsize=(5, max(3, 0.25 * len(imp))))
-    ax = fig.subplots()
+    fig, ax = figure(5, max(3, 0.25 * len(imp)), frame=True)
     ax.barh([k for k, _ in imp], [v for _, v in imp])
     ax.set_xlabel("total gain")
     return Chart("Variable importance (gain)", _png(fig))
-
-
-def _html_table(df: pd.DataFrame, digits: int = 4) -> Markup:
-    return Markup(df.to_html(index=False, float_format=lambda v: f"{v:.{digits}g}", border=0))
 
 
 def build_report(model: Any, X: Any, y: Any, *, title: str = "Model report",
@@ -139,16 +120,15 @@ def build_report(model: Any, X: Any, y: Any, *, title: str = "Model report",
             ("Predicted bad rate", f"{cal_sum['predicted_bad_rate']:.2%}"),
             ("Observed bad rate", f"{cal_sum['observed_bad_rate']:.2%}"),
             ("Brier", f"{cal_sum['brier']:.4f}")]
-    env = Environment(loader=FileSystemLoader(_TEMPLATES), autoescape=select_autoescape(["j2"]))
-    template = env.get_template("model_report.html.j2")
-    return template.render(
+    return render(
+        _TEMPLATES, "model_report.html.j2",
         title=title,
         kind_label="WOE logistic scorecard" if is_card else "LightGBM challenger",
         card_type=model.card_type, n_rows=len(y01), n_bad=int(y01.sum()),
         generated_at=generated_at.isoformat(timespec="seconds") if generated_at else None,
         kpis=kpis, charts=charts,
-        gains_html=_html_table(gains), calibration_html=_html_table(cal),
+        gains_html=html_table(gains), calibration_html=html_table(cal),
         woe_charts=_woe_bars(model) if is_card else [],
-        card_html=_html_table(model.table()) if is_card else None,
+        card_html=html_table(model.table()) if is_card else None,
         dropped=sorted(model.dropped_.items()) if is_card else [],
     )

@@ -37,7 +37,3 @@ def due_date(statement_date: date, grace_days: int) -> date:
 def day_number(d: date) -> int:
     """Days since 1970-01-01: how the vectorized kernel carries dates."""
     return (d - EPOCH).days
-
-
-def from_day_number(n: int) -> date:
-    return EPOCH + timedelta(days=int(n))

@@ -37,8 +37,8 @@ import numpy as np
 
 from creditline.ledger import accounts as acc
 from creditline.lines.status import STATUS_CODE, LineStatus
+from creditline.products.catalog import KINDS, RATE_SCALE, Waterfall
 from creditline.servicing.calendar import day_number
-from creditline.servicing.products import KINDS, RATE_SCALE, Waterfall
 
 I64 = np.int64
 CLOSING = STATUS_CODE[LineStatus.CLOSING]

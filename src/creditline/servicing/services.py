@@ -33,9 +33,9 @@ from creditline.lines.limits import LimitEvent, LimitKind, LimitSource, temporar
 from creditline.lines.line import Balances, Line
 from creditline.lines.status import LineStatus, check_transition, parse_status
 from creditline.money import money_str, to_money
+from creditline.products.catalog import default_catalog, product_terms, terms_product
 from creditline.servicing import entries
 from creditline.servicing.model import Installment, PurchaseRecord
-from creditline.servicing.products import default_catalog, product_terms, terms_product
 from creditline.servicing.returns import apply_return
 from creditline.servicing.schedule import build_schedule
 from creditline.servicing.statements import Statement
@@ -43,14 +43,14 @@ from creditline.servicing.views import LineView, PurchaseView, RepaymentView, Re
 from creditline.servicing.waterfall import allocate, apply_allocation
 from creditline.uow import UnitOfWork
 
-_AMOUNT = re.compile(r"^\d{1,13}(\.\d{1,2})?$")
+_AMOUNT = re.compile(r"[0-9]{1,13}(\.[0-9]{1,2})?")  # ASCII only: no "１００", no spaces
 
 
 def parse_amount(value: object, field: str = "amount") -> Decimal:
     """A positive amount: a decimal string with at most two decimals (``"100"``,
     ``"99.5"``, ``"1200.00"``), or a Decimal/int from Python callers.  Floats, exponents,
     signs, zero and more decimals are refused (422)."""
-    if isinstance(value, str) and not _AMOUNT.match(value.strip()):
+    if isinstance(value, str) and not _AMOUNT.fullmatch(value):
         raise ValidationError(field, "must be a positive decimal string with at most two "
                                      "decimal places, such as \"100.00\"")
     return to_money(value, field)
@@ -222,7 +222,7 @@ def open_line(cmd: OpenLine, uow: UnitOfWork, actor: Principal) -> LineView:
         on = _today(uow, cmd.on)
         line = Line(
             id=str(uuid.uuid4()), customer_id=cmd.customer_id, product=product.code,
-            product_version=catalog.version, kind=product.kind, currency=product.currency,
+            product_version=catalog.label, kind=product.kind, currency=product.currency,
             status=LineStatus.ACTIVE, limit=limit, statement_day=day_,
             grace_days=product.grace_days, penalty_rate=product.penalty_daily_rate,
             min_share=product.min_principal_share, min_floor=product.min_floor,

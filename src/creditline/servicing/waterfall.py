@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from creditline.money import ZERO
+from creditline.products.catalog import Waterfall
 from creditline.servicing.model import Installment
-from creditline.servicing.products import Waterfall
 
 
 @dataclass(frozen=True)

@@ -1,18 +1,17 @@
 """The demo report: one self-contained HTML file (charts are embedded PNGs, no network)
-drawn from the summary alone, so it shows exactly the numbers the console printed."""
+drawn from the summary alone, so it shows exactly the numbers the console printed.  Charts
+and rendering come from ``creditline.reporting``, shared with the model report."""
 
 from __future__ import annotations
 
-import base64
-import io
-from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-from jinja2 import Environment, FileSystemLoader, select_autoescape
-from matplotlib.figure import Figure
+
+from creditline.reporting.charts import Chart, amount, figure, legend_right, png, thousands
+from creditline.reporting.html import render
 
 REPORT_FILE = "report.html"
 _TEMPLATES = Path(__file__).parent / "templates"
@@ -21,50 +20,12 @@ BUCKET_COLOURS = {"current": "#9ecae1", "1-30": "#fdd49e", "31-60": "#fc8d59",
 GOOD, BAD, ACCENT, GREY = "#3182bd", "#e6550d", "#31a354", "#969696"
 
 
-@dataclass(frozen=True)
-class Chart:
-    title: str
-    caption: str
-    png: str
-
-
-def _png(fig: Figure) -> str:
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=96, bbox_inches="tight")
-    return base64.b64encode(buf.getvalue()).decode("ascii")
-
-
-def _figure(width: float = 5.2, height: float = 3.4) -> tuple[Figure, Any]:
-    fig = Figure(figsize=(width, height))
-    ax = fig.subplots()
-    ax.spines[["top", "right"]].set_visible(False)
-    return fig, ax
-
-
-def _legend(ax: Any) -> None:
-    """Legends sit to the right of the plot, never over the bars."""
-    ax.legend(fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
-
-
-def _amount(text: str) -> float:
-    """A money string to a float, for plotting only."""
-    return float(Decimal(text))
-
-
-def _thousands(x: float, _pos: int = 0) -> str:
-    if abs(x) >= 1e6:
-        return f"{x / 1e6:.1f}M"
-    if abs(x) >= 1e3:
-        return f"{x / 1e3:.0f}k"
-    return f"{x:.0f}"
-
-
 def funnel_chart(apps: dict[str, Any]) -> Chart:
     steps = [("applied", apps["applied"], GREY), ("screened out", apps["screened_out"], BAD),
              ("scored", apps["scored"], GREY), ("approved", apps["approved"], ACCENT),
              ("referred", apps["referred"], "#fdae6b"),
              ("declined after scoring", apps["declined_after_scoring"], BAD)]
-    fig, ax = _figure()
+    fig, ax = figure()
     labels = [s[0] for s in steps][::-1]
     values = [s[1] for s in steps][::-1]
     bars = ax.barh(labels, values, color=[s[2] for s in steps][::-1])
@@ -74,17 +35,17 @@ def funnel_chart(apps: dict[str, Any]) -> Chart:
                 f"  {v:,} ({v / total:.0%})", va="center", fontsize=9)
     ax.set_xlim(0, total * 1.3)
     ax.set_xlabel("applications")
-    return Chart("Application funnel",
+    return Chart("Application funnel", caption=
                  "Screened out = declined by a knock-out (identity, fraud, cool-down, income) "
                  "before the score mattered; referred applications wait in the review queue.",
-                 _png(fig))
+                 png=png(fig))
 
 
 def score_chart(scores: dict[str, Any]) -> Chart:
     edges = np.array(scores["edges"], dtype=float)
     good = np.array(scores["good"], dtype=float)
     bad = np.array(scores["bad"], dtype=float)
-    fig, ax = _figure()
+    fig, ax = figure()
     if len(edges) > 1:
         width = edges[1] - edges[0]
         ax.bar(edges[:-1], good / max(good.sum(), 1), width=width, align="edge", alpha=0.6,
@@ -98,15 +59,15 @@ def score_chart(scores: dict[str, Any]) -> Chart:
                            label=f"{label} ({scores[key]:.0f})")
     ax.set_xlabel("A-card score")
     ax.set_ylabel("share of group")
-    _legend(ax)
-    return Chart("Score distribution by true outcome",
+    legend_right(ax)
+    return Chart("Score distribution by true outcome", caption=
                  "Scores of the applicants who were really bad (defaulted within 12 months, "
                  "hidden truth) against those who were good; the further apart, the better "
-                 "the card.", _png(fig))
+                 "the card.", png=png(fig))
 
 
 def trend_chart(months: list[dict[str, Any]]) -> Chart:
-    fig, ax = _figure()
+    fig, ax = figure()
     labels = [m["month"] for m in months]
     x = np.arange(len(labels))
     ax.plot(x, [100 * m["utilisation"] for m in months], marker="o", color=GOOD,
@@ -118,65 +79,65 @@ def trend_chart(months: list[dict[str, Any]]) -> Chart:
     ax.set_xticks(x, labels, rotation=45, ha="right", fontsize=8)
     ax.set_ylabel("% at month end")
     ax.set_ylim(bottom=0)
-    _legend(ax)
-    return Chart("Utilisation and delinquency over time",
-                 "At each month end, after end of day.", _png(fig))
+    legend_right(ax)
+    return Chart("Utilisation and delinquency over time", caption=
+                 "At each month end, after end of day.", png=png(fig))
 
 
 def bucket_chart(months: list[dict[str, Any]]) -> Chart:
-    fig, ax = _figure()
+    fig, ax = figure()
     labels = [m["month"] for m in months]
     x = np.arange(len(labels))
     bottom = np.zeros(len(labels))
     names = list(months[0]["buckets"]) if months else []
     for name in names:
-        values = np.array([_amount(m["buckets"][name]) for m in months])
+        values = np.array([amount(m["buckets"][name]) for m in months])
         ax.bar(x, values, bottom=bottom, color=BUCKET_COLOURS.get(name, GREY),
                label=f"{name} DPD" if name != "current" else "current")
         bottom += values
     ax.set_xticks(x, labels, rotation=45, ha="right", fontsize=8)
-    ax.yaxis.set_major_formatter(_thousands)
+    ax.yaxis.set_major_formatter(thousands)
     ax.set_ylabel("balance (CNY)")
-    _legend(ax)
-    return Chart("Balances by days past due",
+    legend_right(ax)
+    return Chart("Balances by days past due", caption=
                  "Everything owed (principal, fees, interest, penalties) by the line's days "
-                 "past due at month end.", _png(fig))
+                 "past due at month end.", png=png(fig))
 
 
 def activity_chart(months: list[dict[str, Any]]) -> Chart:
-    fig, ax = _figure()
+    fig, ax = figure()
     labels = [m["month"] for m in months]
     x = np.arange(len(labels))
     for i, (key, colour) in enumerate((("purchases", GOOD), ("repayments", ACCENT),
                                        ("returns", "#fdae6b"))):
-        ax.bar(x + (i - 1) * 0.27, [_amount(m[key]["amount"]) for m in months], width=0.27,
+        ax.bar(x + (i - 1) * 0.27, [amount(m[key]["amount"]) for m in months], width=0.27,
                color=colour, label=key)
     ax.set_xticks(x, labels, rotation=45, ha="right", fontsize=8)
-    ax.yaxis.set_major_formatter(_thousands)
+    ax.yaxis.set_major_formatter(thousands)
     ax.set_ylabel("CNY in the month")
-    _legend(ax)
-    return Chart("Purchases, repayments and returns", "Amounts the services accepted.",
-                 _png(fig))
+    legend_right(ax)
+    return Chart("Purchases, repayments and returns", caption="Amounts the services accepted.",
+                 png=png(fig))
 
 
 def fraud_chart(fraud: dict[str, Any]) -> Chart:
-    fig, ax = _figure()
+    fig, ax = figure()
     kinds = list(fraud["by_kind"])
     caught = [fraud["by_kind"][k]["caught"] for k in kinds]
     missed = [fraud["by_kind"][k]["missed"] for k in kinds]
     ax.bar(kinds, caught, color=ACCENT, label="caught (declined or referred)")
     ax.bar(kinds, missed, bottom=caught, color=BAD, label="missed (line opened)")
     ax.set_ylabel("fraudulent applicants (hidden truth)")
-    _legend(ax)
-    return Chart("Fraud caught vs missed",
+    legend_right(ax)
+    return Chart("Fraud caught vs missed", caption=
                  f"{fraud['caught']} of {fraud['fraudsters']} fraudsters stopped at "
                  f"application; the missed ones owed {Decimal(fraud['missed_balance_end']):,.2f}"
                  " CNY at the end.",
-                 _png(fig))
+                 png=png(fig))
 
 
 def truth_chart(truth: dict[str, Any]) -> Chart:
-    fig, ax = _figure()
+    fig, ax = figure()
     groups = ["approved", "referred", "declined"]
     x = np.arange(len(groups))
     bad = [100 * truth[g]["bad_rate"] for g in groups]
@@ -187,10 +148,10 @@ def truth_chart(truth: dict[str, Any]) -> Chart:
         ax.text(xi - 0.2, v, f"{v:.1f}%\nn={n:,}", ha="center", va="bottom", fontsize=8)
     ax.set_xticks(x, groups)
     ax.set_ylabel("%")
-    _legend(ax)
-    return Chart("Decisions against the hidden truth",
+    legend_right(ax)
+    return Chart("Decisions against the hidden truth", caption=
                  "How bad the applicants in each decision really were: a good policy "
-                 "approves the low bad rates and declines the high ones.", _png(fig))
+                 "approves the low bad rates and declines the high ones.", png=png(fig))
 
 
 def charts(summary: dict[str, Any]) -> list[Chart]:
@@ -203,10 +164,9 @@ def charts(summary: dict[str, Any]) -> list[Chart]:
 
 
 def render_report(summary: dict[str, Any], *, seconds: float | None = None) -> str:
-    env = Environment(loader=FileSystemLoader(_TEMPLATES), autoescape=select_autoescape(["j2"]))
-    env.filters["money"] = lambda text: f"{Decimal(text):,.2f}"
-    return env.get_template("report.html.j2").render(s=summary, charts=charts(summary),
-                                                     seconds=seconds)
+    return render(_TEMPLATES, "report.html.j2",
+                  filters={"money": lambda text: f"{Decimal(text):,.2f}"},
+                  s=summary, charts=charts(summary), seconds=seconds)
 
 
 def write_report(summary: dict[str, Any], out: Path, *, seconds: float | None = None) -> Path:

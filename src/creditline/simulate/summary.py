@@ -20,7 +20,7 @@ from creditline.money import money_str
 from creditline.origination.application import APPROVED, DECLINED, REFERRED
 from creditline.scoring.metrics import discrimination
 from creditline.simulate.book import DPD_BUCKETS
-from creditline.simulate.demo import ApplicationRecord, DemoContext, Flow
+from creditline.simulate.context import ApplicationRecord, DemoContext, Flow
 
 SUMMARY_FILE = "summary.json"
 SCORE_BIN = 10

@@ -54,11 +54,11 @@ def test_a_missing_table_is_named(tmp_path: Path) -> None:
 
 def test_a_table_without_output_path_is_refused(tmp_path: Path) -> None:
     folder = copy_rules(tmp_path)
-    path = folder / "products.json"
+    path = folder / "cutoffs.json"
     doc = json.loads(path.read_text())
     del doc["nodes"][1]["content"]["outputPath"]
     path.write_text(json.dumps(doc))
-    with pytest.raises(ValidationError, match=r"products.json.*outputPath"):
+    with pytest.raises(ValidationError, match=r"cutoffs.json.*outputPath"):
         load_ruleset(folder)
 
 

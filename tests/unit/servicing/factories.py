@@ -11,10 +11,10 @@ import numpy as np
 
 from creditline.lines.status import STATUS_CODE, LineStatus
 from creditline.money import CENT, ZERO
+from creditline.products.catalog import RATE_SCALE, Waterfall
 from creditline.servicing.calendar import day_number
 from creditline.servicing.kernel import WaterfallTable
 from creditline.servicing.model import Installment
-from creditline.servicing.products import RATE_SCALE, Waterfall
 
 D = Decimal
 

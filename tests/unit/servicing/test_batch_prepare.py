@@ -9,8 +9,8 @@ from datetime import date
 import numpy as np
 
 from creditline.batch.eod import iso_days, prepare, to_arrow
+from creditline.products.catalog import Waterfall
 from creditline.servicing.calendar import day_number
-from creditline.servicing.products import Waterfall
 
 
 def test_prepare_matches_ids_drops_strangers_and_ranks_purchases() -> None:

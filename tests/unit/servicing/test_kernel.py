@@ -13,9 +13,9 @@ from hypothesis import strategies as st
 
 from creditline.ledger import accounts as acc
 from creditline.lines.status import STATUS_CODE, LineStatus
+from creditline.products.catalog import Waterfall
 from creditline.servicing.calendar import day_number
 from creditline.servicing.kernel import DayResult, close_day
-from creditline.servicing.products import Waterfall
 from tests.unit.servicing.factories import LineSpec, columns, inst
 
 D = Decimal

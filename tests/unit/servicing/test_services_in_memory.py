@@ -17,7 +17,7 @@ from creditline.servicing import services
 from tests.fakes import FakeUnitOfWork, typed
 
 OFFICER = Principal("u1", "officer", Role.RISK_OFFICER)
-CHECKOUT = Principal("u2", "checkout", Role.SERVICE)
+CHECKOUT = Principal("u2", "checkout", Role.SERVICE, merchants=frozenset({"JD Mall"}))
 
 
 def a_line(uow: FakeUnitOfWork, limit: str = "1000.00") -> str:

@@ -10,9 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from creditline.money import ZERO
+from creditline.products.catalog import KINDS, Waterfall
 from creditline.servicing.kernel import KIND_INDEX, apply_credit
 from creditline.servicing.model import Installment
-from creditline.servicing.products import KINDS, Waterfall
 from creditline.servicing.waterfall import allocate, apply_allocation
 from tests.unit.servicing.factories import LineSpec, cents, columns, inst
 

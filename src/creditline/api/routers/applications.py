@@ -4,13 +4,13 @@ Chinese, the model and ruleset versions that decided, and the time taken."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Query
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt
 
 from creditline.api.deps import Allowed, ContainerDep
+from creditline.api.schemas_common import Amount, SignedAmount, Timestamp
 from creditline.auth import Principal
 from creditline.money import money_str
 from creditline.origination import apply as services
@@ -26,31 +26,31 @@ class _Strict(BaseModel):
 class BureauIn(_Strict):
     """The credit-bureau file pulled under the applicant's credit-check consent (persons)."""
 
-    existing_debt_monthly: str | None = Field(default=None, description="decimal string, CNY")
-    credit_history_months: int | None = None
-    num_credit_accounts: int | None = None
-    revolving_utilization: float | None = Field(default=None, description="0-1 (1 = fully used)")
-    inquiries_6m: int | None = None
-    delinquencies_24m: int | None = None
+    existing_debt_monthly: Amount | None = Field(default=None, description="decimal string, CNY")
+    credit_history_months: StrictInt | None = None
+    num_credit_accounts: StrictInt | None = None
+    revolving_utilization: StrictFloat | None = Field(default=None, description="0-1 (1 = fully used)")
+    inquiries_6m: StrictInt | None = None
+    delinquencies_24m: StrictInt | None = None
 
 
 class FinancialsIn(_Strict):
     """One year's statements (enterprises), decimal strings in CNY."""
 
-    revenue: str
-    net_profit: str
-    current_assets: str
-    current_liabilities: str
-    total_assets: str
-    total_liabilities: str
-    operating_cash_flow: str
-    debt_service: str = Field(description="principal and interest due on existing debt in a year")
+    revenue: Amount
+    net_profit: SignedAmount
+    current_assets: Amount
+    current_liabilities: Amount
+    total_assets: Amount
+    total_liabilities: Amount
+    operating_cash_flow: SignedAmount
+    debt_service: Amount = Field(description="principal and interest due on existing debt in a year")
 
 
 class CollateralIn(_Strict):
     kind: str = Field(description="deposit, property, receivables, equipment, inventory or "
                                   "guarantee")
-    appraised_value: str
+    appraised_value: Amount
 
 
 class ApplicationCreate(_Strict):
@@ -63,7 +63,7 @@ class ApplicationCreate(_Strict):
     customer_id: str
     product: str = Field(description="consumer_bnpl (persons) or sme_line (enterprises)")
     channel: str = Field(description="where the application came from, e.g. app, web, checkout")
-    requested_limit: str | None = None
+    requested_limit: Amount | None = None
     device_id: str | None = None
     ip: str | None = None
     bureau: BureauIn | None = None
@@ -107,8 +107,8 @@ class ApplicationPublic(BaseModel):
     elapsed_ms: float
     review_id: str | None
     line_id: str | None
-    created_at: datetime
-    decided_at: datetime | None
+    created_at: Timestamp
+    decided_at: Timestamp | None
     replayed: bool = Field(default=False, description="true when this answers a retry with an "
                                                       "Idempotency-Key already used")
 
@@ -137,7 +137,8 @@ class ApplicationDetail(ApplicationPublic):
     policy: dict[str, Any]
 
 
-@router.post("", status_code=201, response_model=ApplicationPublic)
+@router.post("", status_code=201, response_model=ApplicationPublic,
+             summary="Apply for a credit line and get the decision")
 def apply(body: ApplicationCreate, container: ContainerDep,
           actor: Annotated[Principal, Allowed("applications:create")],
           idempotency_key: Annotated[str | None, Header(
@@ -159,17 +160,20 @@ def apply(body: ApplicationCreate, container: ContainerDep,
     return application_public(outcome.application, outcome.review_id, outcome.replayed)
 
 
-@router.get("/{application_id}", response_model=ApplicationDetail)
+@router.get("/{application_id}", response_model=ApplicationDetail,
+            summary="Read an application with what decided it")
 def get(application_id: str, container: ContainerDep,
         _: Annotated[Principal, Allowed("applications:read")]) -> ApplicationDetail:
-    """The application with what decided it: checks, features, ring, policy answer."""
+    """The application with what decided it: checks, features, ring, policy answer.
+    404 if there is no such application."""
     app, review = services.get_application(container.uow(), application_id)
     base = application_public(app, None if review is None else review.id)
     return ApplicationDetail(**base.model_dump(), checks=app.checks, features=app.features,
                              ring=app.ring, shadow=app.shadow, policy=app.policy)
 
 
-@router.get("", response_model=list[ApplicationPublic])
+@router.get("", response_model=list[ApplicationPublic],
+            summary="List a customer's applications")
 def list_for_customer(container: ContainerDep,
                       _: Annotated[Principal, Allowed("applications:read")],
                       customer_id: Annotated[str, Query(description="whose applications")],

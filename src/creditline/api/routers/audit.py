@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 
 from creditline.api.deps import Allowed, ContainerDep
+from creditline.api.schemas_common import iso_utc
 from creditline.audit import BadAnchor, parse_anchor
 from creditline.auth import Principal
 from creditline.errors import Conflict, ValidationError
@@ -25,10 +26,12 @@ def list_entries(
     entity: str | None = None,
     entity_id: str | None = None,
 ) -> dict[str, Any]:
+    """Entries in chain order after ``after``, optionally for one entity; each carries its
+    hash and the previous entry's."""
     with container.uow() as uow:
         rows = uow.audit_log.page(after=after, limit=limit, entity=entity, entity_id=entity_id)
     return {"entries": [
-        {"seq": e.seq, "stream": e.stream, "stream_seq": e.stream_seq, "at": e.at.isoformat(),
+        {"seq": e.seq, "stream": e.stream, "stream_seq": e.stream_seq, "at": iso_utc(e.at),
          "actor": e.actor, "action": e.action, "entity": e.entity, "entity_id": e.entity_id,
          "details": e.details, "prev_hash": e.prev_hash, "hash": e.hash} for e in rows]}
 
@@ -41,6 +44,9 @@ def verify(
         max_length=4000, description="an anchor from GET /v1/audit/anchor: also check that the "
                                      "log still holds those heads unchanged")] = None,
 ) -> dict[str, Any]:
+    """Recompute every entry's keyed hash stream by stream and check the heads (and,
+    with ``anchor``, that the anchored heads are still there unchanged); the first
+    problem found is named."""
     expected = None
     if anchor is not None:
         try:

@@ -10,25 +10,27 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from creditline.api.deps import Allowed, ContainerDep
 from creditline.api.routers.purchases import AMOUNT_HELP, IdempotencyKey, PurchasePublic
+from creditline.api.schemas_common import Amount, Count, iso_utc
 from creditline.auth import Principal
 from creditline.errors import ValidationError
 from creditline.lines.limits import LimitEvent
 from creditline.money import money_str
+from creditline.products.catalog import default_catalog
 from creditline.servicing import services
-from creditline.servicing.products import default_catalog
 from creditline.servicing.statements import Statement
 from creditline.servicing.views import LineView, RepaymentView
 
 router = APIRouter(prefix="/v1/credit-lines", tags=["credit lines"])
-default_catalog()  # load and check the products file when the API starts
+default_catalog()  # load and check the product catalogue when the API starts
 
 
 class LineCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
     customer_id: str
-    product: str = Field(description="A product code from the products file, e.g. consumer_bnpl")
-    limit: str = Field(description=AMOUNT_HELP)
-    statement_day: int | None = Field(None, ge=1, le=28)
+    product: str = Field(description="A product code from the catalogue (GET /v1/products), "
+                                     "e.g. consumer_bnpl")
+    limit: Amount = Field(description=AMOUNT_HELP)
+    statement_day: Count | None = Field(None, ge=1, le=28)
 
 
 class LinePublic(BaseModel):
@@ -86,16 +88,17 @@ class LinePublic(BaseModel):
 
 class PurchaseCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    amount: str = Field(description=AMOUNT_HELP)
+    amount: Amount = Field(description=AMOUNT_HELP)
     merchant: str = Field(min_length=1, max_length=200)
     merchant_category: str = Field(min_length=1, max_length=60)
-    installments: int = Field(1, description="1 = single payment; else a count the product offers")
+    installments: Count = Field(1, description="1 = single payment; else a count the product "
+                                               "offers (a JSON integer: true is not 1)")
     method: str | None = Field(None, description="sme_line: annuity (default) or interest_only")
 
 
 class RepaymentCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    amount: str = Field(description=AMOUNT_HELP)
+    amount: Amount = Field(description=AMOUNT_HELP)
 
 
 class RepaymentPublic(BaseModel):
@@ -145,13 +148,13 @@ class StatementPublic(BaseModel):
 
 class LimitChange(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    limit: str = Field(description=AMOUNT_HELP)
+    limit: Amount = Field(description=AMOUNT_HELP)
     reason: str = Field(min_length=1, max_length=200)
 
 
 class TemporaryLimitCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    amount: str = Field(description=AMOUNT_HELP + "; above the permanent limit")
+    amount: Amount = Field(description=AMOUNT_HELP + "; above the permanent limit")
     end: str = Field(description="last day it applies, YYYY-MM-DD")
     start: str | None = Field(None, description="first day, YYYY-MM-DD; default today")
     reason: str = Field(min_length=1, max_length=200)
@@ -176,7 +179,7 @@ class LimitEventPublic(BaseModel):
 
     @classmethod
     def of(cls, e: LimitEvent) -> LimitEventPublic:
-        return cls(at=e.at.isoformat(), business_date=e.business_date.isoformat(),
+        return cls(at=iso_utc(e.at), business_date=e.business_date.isoformat(),
                    old_limit=money_str(e.old_limit), new_limit=money_str(e.new_limit),
                    kind=e.kind.value, source=e.source.value, reason_codes=list(e.reason_codes),
                    actor=e.actor, rules_version=e.rules_version, note=e.note,
@@ -196,29 +199,32 @@ def _required(key: str | None, what: str) -> str:
     return key
 
 
-@router.post("", response_model=LinePublic, status_code=201)
+@router.post("", response_model=LinePublic, status_code=201, summary="Open a credit line")
 def open_line(body: LineCreate, container: ContainerDep,
               actor: Annotated[Principal, Allowed("lines:open")]) -> LinePublic:
-    """Open a credit line for a customer (normally origination does this on approval)."""
+    """Open a credit line for a customer (normally origination does this on approval);
+    404 unknown customer, 409 if the customer already has an open line of the product."""
     cmd = services.OpenLine(body.customer_id, body.product, body.limit, body.statement_day)
     return LinePublic.of(services.open_line(cmd, container.uow(), actor))
 
 
-@router.get("", response_model=list[LinePublic])
+@router.get("", response_model=list[LinePublic], summary="List a customer's credit lines")
 def lines_of_customer(container: ContainerDep, _: Annotated[Principal, Allowed("lines:read")],
                       customer_id: Annotated[str, Query(min_length=1)]) -> list[LinePublic]:
     """The lines of one customer."""
     return [LinePublic.of(v) for v in services.lines_of_customer(customer_id, container.uow())]
 
 
-@router.get("/{line_id}", response_model=LinePublic)
+@router.get("/{line_id}", response_model=LinePublic, summary="Read a credit line")
 def get_line(line_id: str, container: ContainerDep,
              _: Annotated[Principal, Allowed("lines:read")]) -> LinePublic:
-    """Status, limit, used, available, balances by kind and days past due."""
+    """Status, limit, used, available, balances by kind and days past due; 404 if there is
+    no such line."""
     return LinePublic.of(services.get_line(line_id, container.uow()))
 
 
-@router.post("/{line_id}/purchases", response_model=PurchasePublic, status_code=201)
+@router.post("/{line_id}/purchases", response_model=PurchasePublic, status_code=201,
+             summary="Buy on a credit line")
 def purchase(line_id: str, body: PurchaseCreate, container: ContainerDep,
              actor: Annotated[Principal, Allowed("purchases:create")],
              idempotency_key: IdempotencyKey = None) -> PurchasePublic:
@@ -231,14 +237,17 @@ def purchase(line_id: str, body: PurchaseCreate, container: ContainerDep,
     return PurchasePublic.of(services.purchase(cmd, container.uow(), actor))
 
 
-@router.get("/{line_id}/purchases", response_model=list[PurchasePublic])
+@router.get("/{line_id}/purchases", response_model=list[PurchasePublic],
+            summary="List the purchases on a credit line")
 def purchases(line_id: str, container: ContainerDep,
               actor: Annotated[Principal, Allowed("purchases:read")]) -> list[PurchasePublic]:
+    """Every purchase on the line with its schedule; 404 if there is no such line."""
     services.get_line(line_id, container.uow())
     return [PurchasePublic.of(v) for v in services.purchases_of_line(line_id, container.uow(), actor)]
 
 
-@router.post("/{line_id}/repayments", response_model=RepaymentPublic, status_code=201)
+@router.post("/{line_id}/repayments", response_model=RepaymentPublic, status_code=201,
+             summary="Repay on a credit line")
 def repay(line_id: str, body: RepaymentCreate, container: ContainerDep,
           actor: Annotated[Principal, Allowed("repayments:create")],
           idempotency_key: IdempotencyKey = None) -> RepaymentPublic:
@@ -248,21 +257,24 @@ def repay(line_id: str, body: RepaymentCreate, container: ContainerDep,
     return RepaymentPublic.of(services.repay(cmd, container.uow(), actor))
 
 
-@router.get("/{line_id}/statements", response_model=list[StatementPublic])
+@router.get("/{line_id}/statements", response_model=list[StatementPublic],
+            summary="List the statements of a credit line")
 def statements(line_id: str, container: ContainerDep,
                _: Annotated[Principal, Allowed("statements:read")]) -> list[StatementPublic]:
     """Every statement of the line, oldest first."""
     return [StatementPublic.of(s) for s in services.list_statements(line_id, container.uow())]
 
 
-@router.post("/{line_id}/limit", response_model=LinePublic)
+@router.post("/{line_id}/limit", response_model=LinePublic, summary="Change a line's limit")
 def change_limit(line_id: str, body: LimitChange, container: ContainerDep,
                  actor: Annotated[Principal, Allowed("lines:manage")]) -> LinePublic:
+    """Set a new limit by hand, with the reason (recorded as a limit-change event)."""
     cmd = services.ChangeLimit(line_id, body.limit, body.reason)
     return LinePublic.of(services.change_limit(cmd, container.uow(), actor))
 
 
-@router.post("/{line_id}/temporary-limit", response_model=LinePublic)
+@router.post("/{line_id}/temporary-limit", response_model=LinePublic,
+             summary="Grant a temporary limit for a period")
 def grant_temporary_limit(line_id: str, body: TemporaryLimitCreate, container: ContainerDep,
                           actor: Annotated[Principal, Allowed("lines:temporary_limit")],
                           ) -> LinePublic:
@@ -273,7 +285,8 @@ def grant_temporary_limit(line_id: str, body: TemporaryLimitCreate, container: C
     return LinePublic.of(services.grant_temporary_limit(cmd, container.uow(), actor))
 
 
-@router.get("/{line_id}/limit-history", response_model=list[LimitEventPublic])
+@router.get("/{line_id}/limit-history", response_model=list[LimitEventPublic],
+            summary="List a line's limit changes")
 def limit_history(line_id: str, container: ContainerDep,
                   _: Annotated[Principal, Allowed("lines:limit_history")],
                   ) -> list[LimitEventPublic]:
@@ -281,8 +294,11 @@ def limit_history(line_id: str, container: ContainerDep,
     return [LimitEventPublic.of(e) for e in services.limit_history(line_id, container.uow())]
 
 
-@router.post("/{line_id}/status", response_model=LinePublic)
+@router.post("/{line_id}/status", response_model=LinePublic,
+             summary="Freeze, suspend, close or reactivate a line")
 def set_status(line_id: str, body: StatusChange, container: ContainerDep,
                actor: Annotated[Principal, Allowed("lines:manage")]) -> LinePublic:
+    """Move the line through its state machine, with the reason; a move the state machine
+    does not allow is 409."""
     cmd = services.SetStatus(line_id, body.status, body.reason)
     return LinePublic.of(services.set_status(cmd, container.uow(), actor))

@@ -10,15 +10,16 @@ phones and e-mail addresses are masked in answers unless the caller's role holds
 from __future__ import annotations
 
 from collections.abc import Callable, Coroutine
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated, Any, Literal, TypeVar
 
 from fastapi import APIRouter, Body, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 from creditline.api.deps import Allowed, ContainerDep
+from creditline.api.schemas_common import Amount, Count, Day, Timestamp
 from creditline.auth import Principal
 from creditline.money import money_str
 from creditline.parties import services
@@ -84,7 +85,7 @@ class PersonCreate(_Strict):
     name: str
     id_number: str = Field(description="18-character resident identity number (GB 11643)")
     phone: str = Field(description="mainland mobile number, e.g. 13812345678")
-    monthly_income: str = Field(description="decimal string, e.g. \"12000.00\"")
+    monthly_income: Amount = Field(description="decimal string, e.g. \"12000.00\"")
     email: str | None = None
     employment: str | None = Field(None, description="employed, self_employed, business_owner, "
                                    "freelancer, student, retired, unemployed or other")
@@ -102,12 +103,12 @@ class EnterpriseCreate(_Strict):
     name: str
     uscc: str = Field(description="18-character Unified Social Credit Code (GB 32100)")
     industry: str = Field(description="GB/T 4754 section letter A-T")
-    registered_on: date
+    registered_on: Day
     legal_representative: str
     phone: str | None = Field(None, description="contact mobile number")
-    registered_capital: str | None = Field(None, description="decimal string")
-    annual_revenue: str | None = Field(None, description="decimal string")
-    employees: StrictInt | None = None
+    registered_capital: Amount | None = Field(None, description="decimal string")
+    annual_revenue: Amount | None = Field(None, description="decimal string")
+    employees: Count | None = None
     address: str | None = None
     consents: ConsentsIn = Field(default_factory=ConsentsIn)
 
@@ -127,14 +128,14 @@ class ConsentsPublic(BaseModel):
     data_processing: bool
     emergency_contact: bool
     version: str
-    given_at: datetime | None
+    given_at: Timestamp | None
 
 
 class _CustomerPublic(BaseModel):
     id: str
     name: str
     consents: ConsentsPublic
-    created_at: datetime
+    created_at: Timestamp
     version: int
     pii: Literal["full", "masked"] = Field(description="whether personal data is shown in full")
 
@@ -174,9 +175,9 @@ class ContactPublic(BaseModel):
     relation: str
     phone: str
     consent: str = Field(description="the consent it was added under, e.g. emergency_contact:v1")
-    consented_at: datetime
+    consented_at: Timestamp
     verification: str = Field(description="unverified, verified or failed")
-    created_at: datetime
+    created_at: Timestamp
     pii: Literal["full", "masked"]
 
 
@@ -223,6 +224,7 @@ def contact_public(c: EmergencyContact, actor: Principal) -> ContactPublic:
 
 # -- routes ----------------------------------------------------------------------------------
 @router.post("", status_code=201, response_model=CustomerPublic,
+             summary="Register a person or an enterprise",
              responses={409: {"description": "identity number or USCC already registered"},
                         422: {"description": "a field broke a rule; detail names each field"}})
 def register(body: CustomerCreate, container: ContainerDep,
@@ -238,14 +240,16 @@ def register(body: CustomerCreate, container: ContainerDep,
     return customer_public(customer, actor)
 
 
-@router.get("/{customer_id}", response_model=CustomerPublic,
+@router.get("/{customer_id}", response_model=CustomerPublic, summary="Read a customer",
             responses={404: {"description": "no such customer"}})
 def read(customer_id: str, container: ContainerDep,
          actor: Annotated[Principal, Allowed("customers:read")]) -> Any:
+    """The customer, personal data masked unless the role may read it in full."""
     return customer_public(services.get_customer(customer_id, container.uow()), actor)
 
 
 @router.post("/{customer_id}/emergency-contacts", status_code=201, response_model=ContactPublic,
+             summary="Add an emergency contact",
              responses={404: {"description": "no such customer"},
                         409: {"description": "the customer already lists this phone"},
                         422: {"description": "a field broke a rule, consent missing, or the "
@@ -258,9 +262,11 @@ def add_contact(customer_id: str, body: ContactCreate, container: ContainerDep,
 
 
 @router.get("/{customer_id}/emergency-contacts", response_model=ContactList,
+            summary="List a customer's emergency contacts",
             responses={404: {"description": "no such customer"}})
 def read_contacts(customer_id: str, container: ContainerDep,
                   actor: Annotated[Principal, Allowed("contacts:read")]) -> Any:
+    """The contacts in calling order, phones masked unless the role may read them."""
     contacts = services.list_contacts(customer_id, container.uow())
     return ContactList(customer_id=customer_id,
                        contacts=[contact_public(c, actor) for c in contacts])

@@ -3,13 +3,13 @@ its stages."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
 from creditline.api.deps import Allowed, ContainerDep
+from creditline.api.schemas_common import Day
 from creditline.auth import Principal
 from creditline.batch.run import DEFAULT_PARTITION, RunEod, run_eod
 
@@ -18,8 +18,8 @@ router = APIRouter(prefix="/v1/eod", tags=["end of day"])
 
 class EodRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    business_date: date = Field(description="close every pending day up to this one (YYYY-MM-DD)")
-    partition_size: int = Field(DEFAULT_PARTITION, ge=1, le=1_000_000)
+    business_date: Day = Field(description="close every pending day up to this one (YYYY-MM-DD)")
+    partition_size: StrictInt = Field(DEFAULT_PARTITION, ge=1, le=1_000_000)
     stage: str | None = Field(None, max_length=60, description=(
         "run this stage alone for business_date (see GET /v1/eod/stages): a later stage "
         "only on the book's latest closed day and only if rerunnable; the first stage only "
@@ -60,7 +60,7 @@ class EodStagePublic(BaseModel):
                                          "nothing")
 
 
-@router.post("", response_model=EodPublic)
+@router.post("", response_model=EodPublic, summary="Run end of day up to a business date")
 def eod(body: EodRequest, container: ContainerDep,
         actor: Annotated[Principal, Allowed("eod:run")]) -> EodPublic:
     """Accrue interest, fees and penalties, bill installments, cut statements and age every
@@ -78,7 +78,8 @@ def eod(body: EodRequest, container: ContainerDep,
                      postings=d.postings) for d in report.days])
 
 
-@router.get("/stages", response_model=list[EodStagePublic])
+@router.get("/stages", response_model=list[EodStagePublic],
+            summary="List the stages of end of day")
 def stages(container: ContainerDep,
            actor: Annotated[Principal, Allowed("eod:read")]) -> list[EodStagePublic]:
     """The stages of end of day, in the order they run."""

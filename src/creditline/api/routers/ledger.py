@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -10,8 +9,9 @@ from pydantic import BaseModel
 
 from creditline.api.deps import Allowed, ContainerDep
 from creditline.auth import Principal
-from creditline.ledger.accounts import CHART, account
-from creditline.money import ZERO, money_str
+from creditline.ledger.accounts import CHART
+from creditline.ledger.trial_balance import read_trial_balance
+from creditline.money import money_str
 from creditline.servicing import services
 
 router = APIRouter(prefix="/v1/ledger", tags=["ledger"])
@@ -70,35 +70,29 @@ class LedgerCheckPublic(BaseModel):
     mismatches: list[dict[str, str | None]]
 
 
-@router.get("/accounts", response_model=list[AccountPublic])
+@router.get("/accounts", response_model=list[AccountPublic], summary="The chart of accounts")
 def accounts(_: Annotated[Principal, Allowed("ledger:read")]) -> list[AccountPublic]:
+    """Every account with its type and normal side."""
     return [AccountPublic(code=a.code, name=a.name, type=a.type.value,
                           normal_side="debit" if a.type.normal_sign > 0 else "credit")
             for a in CHART.values()]
 
 
-@router.get("/trial-balance", response_model=TrialBalance)
+@router.get("/trial-balance", response_model=TrialBalance, summary="The trial balance")
 def trial_balance(container: ContainerDep,
                   _: Annotated[Principal, Allowed("ledger:read")]) -> TrialBalance:
     """Signed sums per account; debits and credits are equal, so the total is zero."""
-    with container.uow() as uow:
-        rows = uow.ledger.trial_balance()
-    out = []
-    debit = credit = ZERO
-    for code, currency, total in rows:
-        a = account(code)
-        d, c = (total, ZERO) if total >= 0 else (ZERO, -total)
-        debit += d
-        credit += c
-        out.append(TrialBalanceRow(account=code, name=a.name, type=a.type.value,
-                                   currency=currency, debit=money_str(d), credit=money_str(c),
-                                   balance=money_str(total * a.type.normal_sign)))
-    total_ = debit - credit
-    return TrialBalance(accounts=out, total_debit=money_str(debit), total_credit=money_str(credit),
-                        total=money_str(total_), balanced=total_ == Decimal(0))
+    tb = read_trial_balance(container.uow())
+    return TrialBalance(
+        accounts=[TrialBalanceRow(account=r.account, name=r.name, type=r.type.value,
+                                  currency=r.currency, debit=money_str(r.debit),
+                                  credit=money_str(r.credit), balance=money_str(r.balance))
+                  for r in tb.rows],
+        total_debit=money_str(tb.total_debit), total_credit=money_str(tb.total_credit),
+        total=money_str(tb.total), balanced=tb.balanced)
 
 
-@router.get("/entries", response_model=list[EntryPublic])
+@router.get("/entries", response_model=list[EntryPublic], summary="List journal entries")
 def entries(container: ContainerDep, _: Annotated[Principal, Allowed("ledger:read")],
             line_id: str | None = None,
             limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> list[EntryPublic]:
@@ -113,7 +107,8 @@ def entries(container: ContainerDep, _: Annotated[Principal, Allowed("ledger:rea
                   for p in e.postings]) for e in rows]
 
 
-@router.get("/check", response_model=LedgerCheckPublic)
+@router.get("/check", response_model=LedgerCheckPublic,
+            summary="Reconcile lines, installments and the ledger")
 def check(container: ContainerDep,
           _: Annotated[Principal, Allowed("ledger:read")]) -> LedgerCheckPublic:
     """Every line's balances equal its installments and its postings; the ledger balances."""

@@ -4,13 +4,13 @@ or admin), run a challenger in shadow, and score an application with the champio
 from __future__ import annotations
 
 import json
-from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictFloat
 
 from creditline.api.deps import Allowed, ContainerDep
+from creditline.api.schemas_common import Count, Timestamp
 from creditline.auth import Principal
 from creditline.errors import ValidationError
 from creditline.scoring import services
@@ -27,7 +27,7 @@ class ModelCreate(BaseModel):
     data_fingerprint: str | None = Field(
         default=None, description="SHA-256 of the training data; taken from the model's "
                                   "training record when omitted.")
-    metrics: dict[str, float] | None = None
+    metrics: dict[str, StrictFloat] | None = None
 
 
 class ModelPublic(BaseModel):
@@ -39,23 +39,23 @@ class ModelPublic(BaseModel):
     status: str
     data_fingerprint: str
     metrics: dict[str, float]
-    created_at: datetime
+    created_at: Timestamp
     created_by: str
-    promoted_at: datetime | None
+    promoted_at: Timestamp | None
     promoted_by: str | None
-    retired_at: datetime | None
+    retired_at: Timestamp | None
     shadow_share: float
     model: dict[str, Any] | None = None
 
 
 class ChallengerSet(BaseModel):
-    share: float = Field(ge=0.0, le=1.0, description="Share of applications scored in shadow.")
+    share: StrictFloat = Field(ge=0.0, le=1.0, description="Share of applications scored in shadow.")
 
 
 class ScoreRequest(BaseModel):
     key: str = Field(description="Routing key (e.g. application id): same key, same route.")
     application: dict[str, Any]
-    reasons: int = Field(default=4, ge=0, le=20)
+    reasons: Count = Field(default=4, ge=0, le=20)
 
 
 def _public(r: ModelRecord, include_model: bool = False) -> ModelPublic:
@@ -67,16 +67,20 @@ def _public(r: ModelRecord, include_model: bool = False) -> ModelPublic:
         model=json.loads(r.model_json) if include_model else None)
 
 
-@router.get("", response_model=list[ModelPublic])
+@router.get("", response_model=list[ModelPublic], summary="List registered models")
 def list_models(container: ContainerDep, actor: Annotated[Principal, Allowed("models:read")],
                 name: str | None = None,
                 status: Annotated[ModelStatus | None, Query()] = None) -> list[ModelPublic]:
+    """Every version of every model family, optionally of one name or status."""
     return [_public(r) for r in services.list_models(container.uow(), actor, name, status)]
 
 
-@router.post("", status_code=201, response_model=ModelPublic)
+@router.post("", status_code=201, response_model=ModelPublic,
+             summary="Register a model as a candidate")
 def register(body: ModelCreate, container: ContainerDep,
              actor: Annotated[Principal, Allowed("models:register")]) -> ModelPublic:
+    """Store a model JSON as the next version of its family, with the fingerprint of the
+    data it was trained on; it decides nothing until promoted."""
     training = body.model.get("training") or {}
     fingerprint = body.data_fingerprint or training.get("data_fingerprint")
     if not fingerprint:
@@ -88,30 +92,37 @@ def register(body: ModelCreate, container: ContainerDep,
     return _public(services.register_model(cmd, container.uow(), actor))
 
 
-@router.get("/{model_id}", response_model=ModelPublic)
+@router.get("/{model_id}", response_model=ModelPublic, summary="Read a registered model")
 def get_model(model_id: str, container: ContainerDep,
               _: Annotated[Principal, Allowed("models:read")],
               include_model: bool = False) -> ModelPublic:
+    """The record, with the model JSON itself when ``include_model`` is true; 404 if there
+    is no such model."""
     with container.uow() as uow:
         record = uow.models.get(model_id)
     return _public(record, include_model)
 
 
-@router.post("/{model_id}/promote", response_model=ModelPublic)
+@router.post("/{model_id}/promote", response_model=ModelPublic,
+             summary="Promote a model to champion")
 def promote(model_id: str, container: ContainerDep,
             actor: Annotated[Principal, Allowed("models:promote")]) -> ModelPublic:
+    """The model becomes its family's champion; the previous champion is retired."""
     return _public(services.promote_model(services.ModelRef(model_id=model_id),
                                           container.uow(), actor))
 
 
-@router.post("/{model_id}/challenger", response_model=ModelPublic)
+@router.post("/{model_id}/challenger", response_model=ModelPublic,
+             summary="Run a model as challenger in shadow")
 def challenger(model_id: str, body: ChallengerSet, container: ContainerDep,
                actor: Annotated[Principal, Allowed("models:promote")]) -> ModelPublic:
+    """Score this share of applications with the model in shadow (reported, never used to
+    decide); share 0 stops it."""
     cmd = services.SetChallenger(services.ModelRef(model_id=model_id), body.share)
     return _public(services.set_challenger(cmd, container.uow(), actor))
 
 
-@router.post("/by-name/{name}/score")
+@router.post("/by-name/{name}/score", summary="Score one application with a champion")
 def score(name: str, body: ScoreRequest, container: ContainerDep,
           _: Annotated[Principal, Allowed("models:score")]) -> dict[str, Any]:
     """Score one application with the champion of ``name``; a routed challenger scores it in

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Header
 from pydantic import BaseModel, ConfigDict, Field
 
 from creditline.api.deps import Allowed, ContainerDep
+from creditline.api.schemas_common import Amount
 from creditline.auth import Principal
 from creditline.money import money_str
 from creditline.servicing import services
@@ -73,7 +74,7 @@ class PurchasePublic(BaseModel):
 
 class ReturnCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    amount: str = Field(description=AMOUNT_HELP)
+    amount: Amount = Field(description=AMOUNT_HELP)
 
 
 class ReturnPublic(BaseModel):
@@ -92,7 +93,8 @@ class ReturnPublic(BaseModel):
                    effect={k: money_str(x) for k, x in v.effect.items()}, replayed=v.replayed)
 
 
-@router.get("/{purchase_id}", response_model=PurchasePublic)
+@router.get("/{purchase_id}", response_model=PurchasePublic,
+            summary="Read a purchase with its installment schedule")
 def get_purchase(purchase_id: str, container: ContainerDep,
                  actor: Annotated[Principal, Allowed("purchases:read")]) -> PurchasePublic:
     """A purchase with its installment schedule and what has been paid on each part (a
@@ -100,7 +102,8 @@ def get_purchase(purchase_id: str, container: ContainerDep,
     return PurchasePublic.of(services.get_purchase(purchase_id, container.uow(), actor))
 
 
-@router.post("/{purchase_id}/returns", response_model=ReturnPublic, status_code=201)
+@router.post("/{purchase_id}/returns", response_model=ReturnPublic, status_code=201,
+             summary="Return goods of a purchase, in part or in full")
 def create_return(purchase_id: str, body: ReturnCreate, container: ContainerDep,
                   actor: Annotated[Principal, Allowed("returns:create")],
                   idempotency_key: IdempotencyKey = None) -> ReturnPublic:

@@ -4,7 +4,6 @@ decision (approve with a limit, or decline), four eyes above the product's thres
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
@@ -12,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from creditline.api.deps import Allowed, ContainerDep
 from creditline.api.routers.applications import ApplicationPublic, application_public
+from creditline.api.schemas_common import Amount, Offset, Timestamp
 from creditline.auth import Principal
 from creditline.money import money_str
 from creditline.origination import reviews as services
@@ -23,8 +23,8 @@ class ReviewDecisionIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     decision: str = Field(description="approve or decline")
-    limit: str | None = Field(default=None, description="approve only; default: the proposed "
-                                                         "limit (second reviewer: the first's)")
+    limit: Amount | None = Field(default=None, description="approve only; default: the "
+                                 "proposed limit (second reviewer: the first's)")
     comment: str
 
 
@@ -33,7 +33,7 @@ class ReviewerDecision(BaseModel):
     decision: str
     limit: str | None
     comment: str
-    at: datetime
+    at: Timestamp
 
 
 class ReviewPublic(BaseModel):
@@ -44,7 +44,7 @@ class ReviewPublic(BaseModel):
     proposed_limit: str
     second_review_above: str
     decisions: list[ReviewerDecision]
-    created_at: datetime
+    created_at: Timestamp
     application: ApplicationPublic
     checks: dict[str, Any]
     score: dict[str, Any]
@@ -68,23 +68,26 @@ def review_public(item: services.ReviewItem) -> ReviewPublic:
         ring=app.ring)
 
 
-@router.get("", response_model=list[ReviewPublic])
+@router.get("", response_model=list[ReviewPublic], summary="List the review queue")
 def list_reviews(container: ContainerDep, _: Annotated[Principal, Allowed("reviews:read")],
                  status: Annotated[str | None, Query(
                      description="pending, second_review or decided")] = "pending",
                  limit: Annotated[int, Query(ge=1, le=200)] = 50,
-                 offset: Annotated[int, Query(ge=0)] = 0) -> list[ReviewPublic]:
+                 offset: Offset = 0) -> list[ReviewPublic]:
     """Review items, oldest first."""
     return [review_public(i) for i in services.list_reviews(container.uow(), status, limit, offset)]
 
 
-@router.get("/{review_id}", response_model=ReviewPublic)
+@router.get("/{review_id}", response_model=ReviewPublic, summary="Read a review item")
 def get_review(review_id: str, container: ContainerDep,
                _: Annotated[Principal, Allowed("reviews:read")]) -> ReviewPublic:
+    """The referred application with everything a reviewer needs; 404 if there is no such
+    review."""
     return review_public(services.get_review(container.uow(), review_id))
 
 
-@router.post("/{review_id}/decision", response_model=ReviewPublic)
+@router.post("/{review_id}/decision", response_model=ReviewPublic,
+             summary="Approve or decline a referred application")
 def decide(review_id: str, body: ReviewDecisionIn, container: ContainerDep,
            actor: Annotated[Principal, Allowed("reviews:decide")]) -> ReviewPublic:
     """Approve (opening the line) or decline; above the product's threshold an approval

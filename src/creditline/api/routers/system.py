@@ -11,8 +11,10 @@ from creditline.api.deps import ContainerDep
 router = APIRouter(tags=["system"])
 
 
-@router.get("/healthz")
+@router.get("/healthz", summary="Liveness and readiness")
 def healthz(container: ContainerDep) -> dict[str, str]:
+    """``ok`` with the version and the store's dialect once the database answers; needs no
+    token."""
     with container.engine.connect() as conn:
         conn.execute(text("SELECT 1"))
     return {"status": "ok", "version": __version__, "database": container.engine.dialect.name}

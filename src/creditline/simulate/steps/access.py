@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from creditline.auth import Principal, Role, hash_token, new_token
-from creditline.simulate.demo import DemoContext
+from creditline.simulate.context import DemoContext
 from creditline.simulate.merchants import CATEGORIES
 
 ADMIN_USER = "demo-admin"

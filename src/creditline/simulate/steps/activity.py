@@ -14,7 +14,7 @@ from decimal import Decimal
 from creditline.errors import BusinessRuleViolation, Conflict
 from creditline.servicing import services as servicing
 from creditline.simulate.behaviour import Purchase, Repay, Return, plan_day
-from creditline.simulate.demo import DemoContext
+from creditline.simulate.context import DemoContext
 
 
 def _cents(amount: Decimal) -> int:

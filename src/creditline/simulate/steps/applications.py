@@ -11,8 +11,8 @@ from typing import Any
 
 from creditline.origination import apply as origination
 from creditline.origination.application import APPROVED
+from creditline.simulate.context import ApplicationRecord, DemoContext
 from creditline.simulate.default_cards import COLLATERAL
-from creditline.simulate.demo import ApplicationRecord, DemoContext
 
 PERSON_PRODUCT = "consumer_bnpl"
 ENTERPRISE_PRODUCT = "sme_line"

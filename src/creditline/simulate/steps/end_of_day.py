@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from creditline.batch.run import RunEod, run_eod
-from creditline.simulate.demo import DemoContext
+from creditline.simulate.context import DemoContext
 
 
 class EndOfDay:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from creditline.money import money_str
 from creditline.servicing import services as servicing
-from creditline.simulate.demo import DemoContext
+from creditline.simulate.context import DemoContext
 
 
 class LedgerCheck:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from creditline.simulate.book import DPD_BUCKETS
-from creditline.simulate.demo import DemoContext, MonthSnapshot
+from creditline.simulate.context import DemoContext, MonthSnapshot
 
 
 class MonthEnd:

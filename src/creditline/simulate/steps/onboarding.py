@@ -8,8 +8,8 @@ from typing import Any
 
 from creditline.errors import CreditlineError
 from creditline.parties import services as parties
+from creditline.simulate.context import DemoContext
 from creditline.simulate.default_cards import EMPLOYMENT
-from creditline.simulate.demo import DemoContext
 
 
 def person_command(row: dict[str, Any]) -> parties.RegisterPerson:

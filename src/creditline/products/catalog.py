@@ -1,6 +1,12 @@
-"""Credit products are data: ``data/products.json`` is a versioned file the risk team edits
-(DESIGN principle 6).  It is loaded and checked once; a line copies the terms of the product
-version it is opened under (``Terms``), so editing the file never rewrites an existing line.
+"""The product catalogue: one home for every product's terms, read by origination (who a
+product is for, the limits a decision may grant, the second-review threshold) and by
+servicing (plans, rates, statements, the repayment waterfall).
+
+Products are data the risk team edits (DESIGN principle 6): ``data/`` is a versioned folder,
+a ``manifest.json`` listing one file per product, identified like the policy ruleset by
+version + SHA-256 of its bytes (``creditline.versioned``).  Every policy decision records the
+catalogue's ``label``; a line records it too and copies the terms of its product
+(``product_terms``), so editing the catalogue never rewrites an existing line.
 
 Rates keep at most 8 decimals so that every daily accrual is an exact integer count of
 hundred-millionths of a cent (``RATE_SCALE``) in both the Decimal and the vectorized path.
@@ -12,23 +18,26 @@ import json
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from creditline.errors import ValidationError
 
-# a line's repayment terms (lines.terms), re-exported: the products file is written in them
+# a line's repayment terms (lines.terms), re-exported: the product files are written in them
 from creditline.lines.terms import EXCESS
 from creditline.lines.terms import KINDS as KINDS
 from creditline.lines.terms import Waterfall as Waterfall
-from creditline.money import to_money, to_rate
+from creditline.money import money_str, to_money, to_rate
+from creditline.versioned import read_versioned
+
+CATALOG_DIR = Path(__file__).parent / "data"
 
 RATE_DECIMALS = 8
 RATE_SCALE = 10**RATE_DECIMALS
 MAX_DAILY_RATE = Decimal("0.001")  # 36.5 % a year: above any lawful consumer rate in China
 METHODS = ("single", "even", "annuity", "interest_only")
 FEE_REFUND = ("pro_rata", "unbilled_only")
+CUSTOMER_KINDS = {"bnpl": "person", "sme": "enterprise"}  # product kind -> who it is for
 
 
 @dataclass(frozen=True)
@@ -43,14 +52,22 @@ class Plan:
 
 @dataclass(frozen=True)
 class Product:
+    """One product's terms.  ``limit_min``..``limit_max`` bound a granted or opened limit
+    (origination declines below the minimum; servicing refuses to open a line outside the
+    range or to raise one above the maximum); a manual approval above
+    ``second_review_above`` needs a second reviewer.  ``second_review_above`` is None only
+    on terms copied onto a line before the catalogue carried it (servicing never reads it)."""
+
     code: str
     name: str
     kind: str
+    customer_kind: str
     currency: str
     statement_day: int
     grace_days: int
     limit_min: Decimal
     limit_max: Decimal
+    second_review_above: Decimal | None
     plans: dict[int, Plan]
     interest_daily_rate: Decimal
     penalty_daily_rate: Decimal
@@ -76,13 +93,24 @@ class Product:
 
 @dataclass(frozen=True)
 class Catalog:
+    """The products of one catalogue version; ``label`` (``version+hash12``) is what a
+    decision or a line records."""
+
     version: str
     products: dict[str, Product]
+    hash: str = ""
+
+    @property
+    def label(self) -> str:
+        return f"{self.version}+{self.hash[:12]}" if self.hash else self.version
 
     def get(self, code: object) -> Product:
         if not isinstance(code, str) or code not in self.products:
             raise ValidationError("product", f"must be one of {', '.join(sorted(self.products))}")
         return self.products[code]
+
+    def find(self, code: str) -> Product | None:
+        return self.products.get(code)
 
 
 def _rate(value: object, field: str, ceiling: Decimal | None = None) -> Decimal:
@@ -104,11 +132,19 @@ def _int(value: object, field: str, lo: int, hi: int) -> int:
     return value
 
 
-def _product(code: str, raw: dict[str, Any]) -> Product:
+def _product(code: str, raw: dict[str, Any], *, copied: bool = False) -> Product:
+    """Check one product document.  ``copied`` = terms copied onto a line, which may predate
+    ``customer_kind`` and ``second_review_above`` (catalogue 2026.11.1 had neither)."""
     f = f"products.{code}"
+    if not isinstance(raw, dict):
+        raise ValidationError(f, "must be a JSON object of product terms")
     kind = raw.get("kind")
-    if kind not in ("bnpl", "sme"):
+    if kind not in CUSTOMER_KINDS:
         raise ValidationError(f"{f}.kind", "must be bnpl or sme")
+    customer_kind = raw.get("customer_kind", CUSTOMER_KINDS[kind] if copied else None)
+    if customer_kind != CUSTOMER_KINDS[kind]:
+        raise ValidationError(f"{f}.customer_kind",
+                              f"must be {CUSTOMER_KINDS[kind]} for a {kind} product")
     plans: dict[int, Plan] = {}
     raw_plans = raw.get("plans")
     if not isinstance(raw_plans, dict) or not raw_plans:
@@ -131,6 +167,12 @@ def _product(code: str, raw: dict[str, Any]) -> Product:
     limit_max = to_money(lim.get("max"), f"{f}.limit.max")
     if limit_max < limit_min or limit_max > Decimal("100000000"):
         raise ValidationError(f"{f}.limit.max", "must be at least limit.min and at most 100000000")
+    second: Decimal | None = None
+    if not copied or lim.get("second_review_above") is not None:
+        second = to_money(lim.get("second_review_above"), f"{f}.limit.second_review_above")
+        if not limit_min <= second <= limit_max:
+            raise ValidationError(f"{f}.limit.second_review_above",
+                                  "must be between limit.min and limit.max")
     mp = raw.get("minimum_payment", {})
     share = _rate(mp.get("principal_share"), f"{f}.minimum_payment.principal_share")
     if share > 1:
@@ -147,11 +189,11 @@ def _product(code: str, raw: dict[str, Any]) -> Product:
     if fee_refund not in FEE_REFUND:
         raise ValidationError(f"{f}.returns.fee_refund", f"must be one of {', '.join(FEE_REFUND)}")
     return Product(
-        code=code, name=str(raw.get("name", code)), kind=kind,
+        code=code, name=str(raw.get("name", code)), kind=kind, customer_kind=customer_kind,
         currency=str(raw.get("currency", "CNY")),
         statement_day=_int(raw.get("statement_day"), f"{f}.statement_day", 1, 28),
         grace_days=_int(raw.get("grace_days"), f"{f}.grace_days", 0, 25),
-        limit_min=limit_min, limit_max=limit_max, plans=plans,
+        limit_min=limit_min, limit_max=limit_max, second_review_above=second, plans=plans,
         interest_daily_rate=_rate(raw.get("interest_daily_rate", "0"), f"{f}.interest_daily_rate",
                                   MAX_DAILY_RATE),
         penalty_daily_rate=_rate(raw.get("penalty_daily_rate", "0"), f"{f}.penalty_daily_rate",
@@ -164,38 +206,54 @@ def _product(code: str, raw: dict[str, Any]) -> Product:
     )
 
 
-def parse_catalog(raw: dict[str, Any]) -> Catalog:
-    """Check a products document and build the catalogue; errors name the bad field."""
+def parse_catalog(raw: dict[str, Any], hash_: str = "") -> Catalog:
+    """Check a catalogue document ``{"version": ..., "products": {code: terms}}`` and build
+    the catalogue; errors name the bad field."""
     version = raw.get("version")
     if not isinstance(version, str) or not version.strip():
         raise ValidationError("version", "must be a non-empty string")
     products = raw.get("products")
     if not isinstance(products, dict) or not products:
         raise ValidationError("products", "must name at least one product")
-    return Catalog(version, {code: _product(code, p) for code, p in products.items()})
+    return Catalog(version, {code: _product(code, p) for code, p in products.items()}, hash_)
 
 
-def load_catalog(path: Path | None = None) -> Catalog:
-    """The catalogue from ``path`` or the packaged ``data/products.json``."""
-    if path is None:
-        text = resources.files("creditline.servicing").joinpath("data/products.json").read_text()
-    else:
-        text = Path(path).read_text()
-    return parse_catalog(json.loads(text))
+def load_catalog(folder: Path | str | None = None) -> Catalog:
+    """The catalogue in ``folder`` (default: the one shipped in the package): a manifest
+    listing one JSON file per product, each naming its ``code``."""
+    data = read_versioned(folder if folder is not None else CATALOG_DIR,
+                          files_key="products", what="products")
+    products: dict[str, Any] = {}
+    for name, doc in data.files:
+        code = doc.get("code") if isinstance(doc, dict) else None
+        if not isinstance(code, str) or not code.isidentifier():
+            raise ValidationError("products", f"{name} needs a 'code' (letters, digits, _)")
+        if code in products:
+            raise ValidationError("products", f"{name}: product {code} is defined twice")
+        products[code] = {k: v for k, v in doc.items() if k != "code"}
+    return parse_catalog({"version": data.version, "products": products}, data.hash)
 
 
-@lru_cache(maxsize=1)
+@lru_cache(maxsize=8)
+def _cached(folder: str) -> Catalog:
+    return load_catalog(folder)
+
+
 def default_catalog() -> Catalog:
-    return load_catalog()
+    """The shipped catalogue, loaded and checked once per process."""
+    return _cached(str(CATALOG_DIR))
 
 
 def product_terms(p: Product) -> dict[str, Any]:
     """The product as a JSON document in the file's own shape: the terms a line copies when it
     is opened, parsed back with ``terms_product``."""
+    limit = {"min": money_str(p.limit_min), "max": money_str(p.limit_max)}
+    if p.second_review_above is not None:
+        limit["second_review_above"] = money_str(p.second_review_above)
     return {
-        "name": p.name, "kind": p.kind, "currency": p.currency,
-        "statement_day": p.statement_day, "grace_days": p.grace_days,
-        "limit": {"min": f"{p.limit_min:.2f}", "max": f"{p.limit_max:.2f}"},
+        "name": p.name, "kind": p.kind, "customer_kind": p.customer_kind,
+        "currency": p.currency, "statement_day": p.statement_day, "grace_days": p.grace_days,
+        "limit": limit,
         "plans": {str(n): {"method": pl.method, "methods": list(pl.methods),
                            "fee_rate": str(pl.fee_rate)} for n, pl in sorted(p.plans.items())},
         "interest_daily_rate": str(p.interest_daily_rate),
@@ -217,4 +275,4 @@ def terms_product(code: str, terms: dict[str, Any]) -> Product:
 
 @lru_cache(maxsize=512)
 def _terms_product(code: str, terms_json: str) -> Product:
-    return _product(code, json.loads(terms_json))
+    return _product(code, json.loads(terms_json), copied=True)
