@@ -54,6 +54,7 @@ from datetime import date, timedelta
 from creditline.auth import Principal
 from creditline.batch.eod import KERNEL, SERVICING
 from creditline.batch.pipeline import Pipeline, StageStats
+from creditline.batch.temporary_limits import TEMPORARY_LIMIT_STAGE
 from creditline.calendar.services import current_business_date
 from creditline.errors import BusinessRuleViolation, ValidationError
 from creditline.uow import UnitOfWork
@@ -69,8 +70,9 @@ def new_run_id() -> str:
 
 
 def default_pipeline() -> Pipeline:
-    """The stages end of day runs today, in order: the servicing kernel."""
-    return Pipeline([SERVICING])
+    """The stages end of day runs today, in order: the servicing kernel, then the lapse of
+    temporary limits."""
+    return Pipeline([SERVICING, TEMPORARY_LIMIT_STAGE])
 
 
 @dataclass(frozen=True)
