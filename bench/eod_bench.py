@@ -18,7 +18,13 @@
 
 ``--mode alternate`` has the quiet days 2-10 March take turns (pipeline on even days,
 kernel alone on odd ones) on the same book in the same process: the fairest comparison on
-a shared machine.  ``--mode kernel`` runs the servicing stage alone, without the pipeline around it (no
+a shared machine.  ``--mode busy`` compares the two on the busy day, several times: it seeds one book, closes
+28 February, keeps it as a template database, and then closes 1 March (every line bills
+and gets a statement) on fresh copies of it (``CREATE DATABASE ... TEMPLATE``: identical
+books), the modes taking turns in the order pipeline, kernel, kernel, pipeline, ...
+(``--busy-rounds`` pairs), all in one process.  It reports each run, the ratio of the
+averages, and the pipeline's lines/s per stage (every registered stage, the
+temporary-limit lapse included).  ``--mode kernel`` runs the servicing stage alone, without the pipeline around it (no
 ``Partition`` bookkeeping, no run records, no per-day audit entry or look-ahead): the
 baseline for the pipeline's overhead.  The bench also runs against a tree from before the
 pipeline (``PYTHONPATH=<old tree>/src``, where end of day lived in ``servicing.eod``), in
@@ -46,7 +52,8 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from sqlalchemy import insert, text
+from sqlalchemy import create_engine, insert, text
+from sqlalchemy.engine import make_url
 
 from creditline.auth import SYSTEM
 from creditline.bootstrap import Container, bootstrap
@@ -278,6 +285,94 @@ def one_day(c: Container, clock: FixedClock, day: date, partition: int, label: s
     return lines / s
 
 
+def copy_database(template_url: str) -> str:
+    """A new database on the bench server, a file-level copy of ``template_url``'s (which
+    must have no session open)."""
+    name = f"bench_eod_busy_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE '
+                              f'"{make_url(template_url).database}"'))
+    finally:
+        admin.dispose()
+    return make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+
+
+def busy(n: int, partition: int, rounds: int) -> None:
+    """The statement day, pipeline against kernel alone, on identical copies of one book
+    (PostgreSQL), the modes taking turns: P K K P P K ..."""
+    clock = FixedClock()
+    clock.set_date(BOUGHT)
+    busy_day = date(2026, 3, 1)
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        c, template = fresh("postgres", folder, clock)
+        assert template is not None
+        try:
+            t = time.perf_counter()
+            seed(c, n)
+            print(f"postgres  seeding took {time.perf_counter() - t:.1f} s", flush=True)
+            one_day(c, clock, date(2026, 2, 28), partition, "quiet", "pipeline")
+            c.dispose()
+            rates: dict[str, list[float]] = {"pipeline": [], "kernel": []}
+            stage_secs: dict[str, list[float]] = {}
+            stage_lines: dict[str, int] = {}
+            order = [m for r in range(rounds)
+                     for m in (("pipeline", "kernel") if r % 2 == 0 else ("kernel", "pipeline"))]
+            for i, mode in enumerate(order):
+                t = time.perf_counter()
+                url = copy_database(template)
+                copied = time.perf_counter() - t
+                clock.set_date(busy_day)
+                book = bootstrap(Settings(database_url=url, secret_key=SECRET, data_dir=folder),
+                                 clock=clock)
+                try:
+                    if mode == "kernel":
+                        rates[mode].append(one_day(book, clock, busy_day, partition,
+                                                   f"busy #{i + 1} kernel", "kernel"))
+                    else:
+                        timings: dict[str, float] = {}
+                        t = time.perf_counter()
+                        report = run_eod(RunEod(busy_day, partition, timings), book.uow(), SYSTEM)
+                        s = time.perf_counter() - t
+                        d = report.days[-1]
+                        rates[mode].append(d.lines / s)
+                        per = "  ".join(f"{name} {st.seconds:.2f} s = {st.lines / st.seconds:,.0f} "
+                                        f"lines/s {st.counts}" for name, st in d.stages.items())
+                        for name, st in d.stages.items():
+                            stage_secs.setdefault(name, []).append(st.seconds)
+                            stage_lines[name] = st.lines
+                        print(f"          {busy_day} busy #{i + 1} pipeline {d.lines:,} lines in "
+                              f"{s:.2f} s = {d.lines / s:>9,.0f} lines/s ({d.statements:,} "
+                              f"statements, {d.postings:,} postings) [{per}] "
+                              f"[commit {timings.get('commit', 0.0):.2f}]", flush=True)
+                finally:
+                    book.dispose()
+                    drop(url)
+                print(f"          (copy of the book: {copied:.1f} s)", flush=True)
+            avg = {m: sum(v) / len(v) for m, v in rates.items()}
+            med = {m: float(np.median(v)) for m, v in rates.items()}
+            for m in ("pipeline", "kernel"):
+                print(f"RESULT busy {m}: {' '.join(f'{r:.0f}' for r in rates[m])} "
+                      f"avg {avg[m]:.0f} median {med[m]:.0f} lines/s", flush=True)
+            # each adjacent pair (P K, then K P, ...) ran back to back: its ratio is the
+            # least disturbed by the machine's load drifting over the run
+            pairs = [p / k for p, k in zip(rates["pipeline"], rates["kernel"])]
+            print(f"RESULT busy paired pipeline/kernel: {' '.join(f'{r:.3f}' for r in pairs)} "
+                  f"median {float(np.median(pairs)):.3f}", flush=True)
+            for name, secs in stage_secs.items():
+                mean = sum(secs) / len(secs)
+                print(f"RESULT busy stage {name}: {stage_lines[name]:,} lines, mean {mean:.3f} s "
+                      f"= {stage_lines[name] / mean:,.0f} lines/s", flush=True)
+            print(f"RESULT busy lines={n} rounds={rounds} pipeline/kernel="
+                  f"{avg['pipeline'] / avg['kernel']:.3f} (time ratio "
+                  f"{avg['kernel'] / avg['pipeline']:.3f})", flush=True)
+        finally:
+            c.dispose()
+            drop(template)
+
+
 def run(store: str, n: int, partition: int, mode: str) -> None:
     clock = FixedClock()
     clock.set_date(BOUGHT)
@@ -321,12 +416,20 @@ def main() -> None:
     ap.add_argument("--store", choices=["sqlite", "postgres", "both"], default="both")
     ap.add_argument("--partition", type=int, default=20_000)
     ap.add_argument("--kernel-lines", type=int, default=1_000_000)
-    ap.add_argument("--mode", choices=["pipeline", "kernel", "alternate"], default="pipeline",
+    ap.add_argument("--mode", choices=["pipeline", "kernel", "alternate", "busy"],
+                    default="pipeline",
                     help="pipeline: run_eod; kernel: the servicing stage alone, no pipeline; "
-                         "alternate: the quiet days take turns (pipeline, kernel, ...)")
+                         "alternate: the quiet days take turns (pipeline, kernel, ...); "
+                         "busy: the statement day on copies of one book, taking turns "
+                         "(PostgreSQL)")
+    ap.add_argument("--busy-rounds", type=int, default=2,
+                    help="--mode busy: pairs of runs (pipeline and kernel alone)")
     a = ap.parse_args()
     if a.kernel_lines:
         kernel_only(a.kernel_lines)
+    if a.mode == "busy":
+        busy(a.lines, a.partition, a.busy_rounds)
+        return
     for store in (["sqlite", "postgres"] if a.store == "both" else [a.store]):
         run(store, a.lines, a.partition, a.mode)
 

@@ -28,6 +28,7 @@ import numpy as np
 
 from creditline.audit import Anchor, AuditEntry, ChainReport, StreamHead
 from creditline.auth import Principal, Role
+from creditline.calendar.ports import CalendarState
 from creditline.clock import FixedClock
 from creditline.crypto import FieldCipher
 from creditline.errors import ConcurrencyError, Conflict, NotFound
@@ -105,6 +106,7 @@ class State:
     journal: list[JournalEntry] = field(default_factory=list)
     # bulk postings: (entry id, line id, account, cents)
     bulk_postings: list[tuple[str, str | None, str, int]] = field(default_factory=list)
+    calendar: CalendarState | None = None
 
 
 # ----------------------------------------------------------------------------- foundation
@@ -751,6 +753,17 @@ class FakeLedger:
 
 
 # ----------------------------------------------------------------------------- the unit of work
+class FakeCalendar:
+    def __init__(self, state: State) -> None:
+        self.state = state
+
+    def get(self, *, lock: bool = False) -> CalendarState | None:
+        return self.state.calendar
+
+    def save(self, state: CalendarState) -> None:
+        self.state.calendar = state
+
+
 class FakeUnitOfWork:
     """``with uow: ...; uow.commit()`` over a ``State`` in memory (see the module docstring)."""
 
@@ -874,6 +887,10 @@ class FakeUnitOfWork:
     @property
     def ledger(self) -> FakeLedger:
         return FakeLedger(self._state)
+
+    @property
+    def calendar(self) -> FakeCalendar:
+        return FakeCalendar(self._state)
 
 
 def typed(uow: FakeUnitOfWork) -> UnitOfWork:

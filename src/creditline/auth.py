@@ -53,6 +53,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "ledger:read": frozenset({A, RO, AU}),
     "eod:run": frozenset({A}),
     "eod:read": frozenset({A, RO, AU}),  # the end-of-day stages and run records
+    "calendar:read": frozenset({A, RO, RV, CO, AU}),  # the book's business date
+    "calendar:set": frozenset({A}),  # set or advance it (never backwards)
     "models:read": frozenset({A, RO, AU}),
     "models:register": frozenset({A, RO}),
     "models:promote": frozenset({A, RO}),

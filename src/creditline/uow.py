@@ -18,6 +18,7 @@ from creditline.auth import Principal
 if TYPE_CHECKING:
     from creditline.access.ports import UserRepository
     from creditline.batch.ports import EodRunRepository
+    from creditline.calendar.ports import CalendarRepository
     from creditline.clock import Clock
     from creditline.crypto import FieldCipher
     from creditline.fraud.ports import BlacklistRepository
@@ -139,3 +140,6 @@ class UnitOfWork(Protocol):
 
     @property
     def ledger(self) -> LedgerRepository: ...
+
+    @property
+    def calendar(self) -> CalendarRepository: ...

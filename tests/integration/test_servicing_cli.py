@@ -11,13 +11,13 @@ import pytest
 from sqlalchemy import text
 from typer.testing import CliRunner
 
-from creditline.auth import SYSTEM
+from creditline.auth import SYSTEM, Role
 from creditline.bootstrap import Container
 from creditline.cli import _register, app
 from creditline.clock import FixedClock
-from creditline.errors import ValidationError
+from creditline.errors import Unauthorized, ValidationError
 from creditline.servicing import services as sv
-from tests.conftest import SECRET
+from tests.conftest import SECRET, create_user
 from tests.integration.servicing_support import open_line
 
 _register()  # the command groups (the console script does this in main)
@@ -35,6 +35,12 @@ def test_eod_then_ledger_check_and_a_tampered_balance_is_caught(
     sv.purchase(sv.Purchase(line.id, "900.00", "JD", "phones", 3), sqlite_container.uow(), SYSTEM)
     url = sqlite_container.engine.url.render_as_string(hide_password=False)
     runner = CliRunner()
+    refused = runner.invoke(app, ["eod", "--date", "2026-04-01", "--db", url], env=env)
+    assert isinstance(refused.exception, Unauthorized) and "--token" in refused.exception.message
+    admin = create_user(sqlite_container, "eod-admin", Role.ADMIN)["Authorization"].split()[1]
+    # end of day acts as (and is audited as) a user; the token was issued on the test's
+    # clock, the CLI checks it against the wall clock
+    env = {**env, "CREDITLINE_TOKEN": admin, "CREDITLINE_TOKEN_DAYS_ADMIN": "3650"}
 
     eod = runner.invoke(app, ["eod", "--date", "2026-04-01", "--db", url], env=env)
     assert eod.exit_code == 0, eod.output

@@ -46,6 +46,8 @@ statements:read           Y        Y          Y        Y        Y       .
 ledger:read               Y        Y          .        .        Y       .
 eod:run                   Y        .          .        .        .       .
 eod:read                  Y        Y          .        .        Y       .
+calendar:read             Y        Y          Y        Y        Y       .
+calendar:set              Y        .          .        .        .       .
 models:read               Y        Y          .        .        Y       .
 models:register           Y        Y          .        .        .       .
 models:promote            Y        Y          .        .        .       .

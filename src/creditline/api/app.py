@@ -30,6 +30,7 @@ ROUTERS: list[str] = [
     "creditline.api.routers.purchases",
     "creditline.api.routers.ledger",
     "creditline.api.routers.eod",
+    "creditline.api.routers.calendar",
     "creditline.api.routers.users",
 ]
 

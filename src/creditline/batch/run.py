@@ -54,6 +54,8 @@ from datetime import date, timedelta
 from creditline.auth import Principal
 from creditline.batch.eod import KERNEL, SERVICING
 from creditline.batch.pipeline import Pipeline, StageStats
+from creditline.batch.temporary_limits import TEMPORARY_LIMIT_STAGE
+from creditline.calendar.services import current_business_date
 from creditline.errors import BusinessRuleViolation, ValidationError
 from creditline.uow import UnitOfWork
 
@@ -68,8 +70,9 @@ def new_run_id() -> str:
 
 
 def default_pipeline() -> Pipeline:
-    """The stages end of day runs today, in order: the servicing kernel."""
-    return Pipeline([SERVICING])
+    """The stages end of day runs today, in order: the servicing kernel, then the lapse of
+    temporary limits."""
+    return Pipeline([SERVICING, TEMPORARY_LIMIT_STAGE])
 
 
 @dataclass(frozen=True)
@@ -159,9 +162,10 @@ def run_eod(cmd: RunEod, uow: UnitOfWork, actor: Principal, progress: Progress |
     target = cmd.business_date
     if not isinstance(target, date):
         raise ValidationError("business_date", "must be a date (YYYY-MM-DD)")
-    today = uow.clock.today()
+    today = current_business_date(uow)
     if target > today:
-        raise ValidationError("business_date", f"must not be after today ({today.isoformat()})")
+        raise ValidationError("business_date", f"must not be after the book's business date "
+                              f"({today.isoformat()}; move it with the calendar)")
     if cmd.partition_size < 1:
         raise ValidationError("partition_size", "must be at least 1")
     pipe = pipeline if pipeline is not None else pipeline_of(uow)

@@ -7,6 +7,7 @@ registered below; bad input exits with code 2 and a message naming the field and
 from __future__ import annotations
 
 import sys
+from typing import Annotated
 
 import typer
 
@@ -18,7 +19,26 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # Click's plain help: flags show as --x/--no-x with no "<bool>" type column (Typer's
+    # Rich panels print one), and command lists take each docstring's first sentence.
+    rich_markup_mode=None,
+    context_settings={"max_content_width": 120},  # as wide as the terminal, up to 120
 )
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        from creditline import __version__
+
+        typer.echo(f"creditline {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(version: Annotated[bool, typer.Option(
+        "--version", callback=_print_version, is_eager=True,
+        help="Print the version and exit.")] = False) -> None:
+    """Creditline: consumer BNPL and SME credit lines with their risk management."""
 
 
 _registered = False

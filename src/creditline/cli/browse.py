@@ -15,9 +15,8 @@ from rich.table import Table
 
 from creditline.auth import Principal
 from creditline.bootstrap import Container
-from creditline.cli.common import DbOption, console, container_for
+from creditline.cli.common import DbOption, UserTokenOption, console, container_for
 from creditline.cli.foundation import actor_from_token
-from creditline.cli.model import TokenOption
 from creditline.errors import ValidationError
 from creditline.money import money_str
 from creditline.origination import browse as origination_browse
@@ -29,8 +28,8 @@ from creditline.servicing import browse as servicing_browse
 
 T = TypeVar("T")
 
-customers_app = typer.Typer(help="Customers: list and search (phone and identity number "
-                                 "through the keyed hash).", no_args_is_help=True)
+customers_app = typer.Typer(help="Customers: list and search. Phone and identity number "
+                                 "are searched through the keyed hash.", no_args_is_help=True)
 purchases_app = typer.Typer(help="Purchases: list them with filters.", no_args_is_help=True)
 applications_app = typer.Typer(help="Applications: list them with filters.",
                                no_args_is_help=True)
@@ -102,9 +101,11 @@ def list_customers(
     created_to: Annotated[str | None, typer.Option(
         "--to", help="Registered on or before (YYYY-MM-DD, UTC).", show_default=False)] = None,
     cursor: CursorOption = None, limit: LimitOption = LIMIT_DEFAULT,
-    token: TokenOption = None, db: DbOption = None,
+    token: UserTokenOption = None, db: DbOption = None,
 ) -> None:
-    """List customers, oldest first; personal data masked unless your role may read it."""
+    """List customers, oldest first.
+
+    Personal data is masked unless your role may read it."""
     cmd = parties.ListCustomers(kind=kind, name=name, created_from=_date(created_from, "--from"),
                                 created_to=_date(created_to, "--to"), page=_page(cursor, limit))
     container, actor = _who(db, token)
@@ -123,10 +124,12 @@ def search_customers(
     name: Annotated[str | None, typer.Option(help="Part of the name, any case.",
                                              show_default=False)] = None,
     cursor: CursorOption = None, limit: LimitOption = LIMIT_DEFAULT,
-    token: TokenOption = None, db: DbOption = None,
+    token: UserTokenOption = None, db: DbOption = None,
 ) -> None:
-    """Find customers by phone or identity number (matched by keyed hash, never in clear),
-    USCC or part of the name; the given fields must all match."""
+    """Find customers by phone, identity number, USCC or name.
+
+    Phone and identity number are matched by keyed hash, never in clear; USCC exactly; the
+    name by part. The given fields must all match."""
     if phone is None and id_number is None and uscc is None and name is None:
         raise ValidationError("--phone", "give at least one of --phone, --id-number, --uscc "
                                          "or --name")
@@ -153,7 +156,7 @@ def list_lines(
     opened_to: Annotated[str | None, typer.Option(
         "--to", help="Opened on or before (YYYY-MM-DD).", show_default=False)] = None,
     cursor: CursorOption = None, limit: LimitOption = LIMIT_DEFAULT,
-    token: TokenOption = None, db: DbOption = None,
+    token: UserTokenOption = None, db: DbOption = None,
 ) -> None:
     """List credit lines, oldest first (e.g. --status active --min-dpd 30)."""
     cmd = servicing_browse.ListLines(
@@ -182,9 +185,11 @@ def list_purchases(
     made_to: Annotated[str | None, typer.Option(
         "--to", help="Made on or before (YYYY-MM-DD).", show_default=False)] = None,
     cursor: CursorOption = None, limit: LimitOption = LIMIT_DEFAULT,
-    token: TokenOption = None, db: DbOption = None,
+    token: UserTokenOption = None, db: DbOption = None,
 ) -> None:
-    """List purchases, oldest first; a service user sees only its own merchants'."""
+    """List purchases, oldest first.
+
+    A service user sees only its own merchants'."""
     cmd = servicing_browse.ListPurchases(
         line_id=line, customer_id=customer, merchant=merchant, status=status,
         made_from=_date(made_from, "--from"), made_to=_date(made_to, "--to"),
@@ -211,7 +216,7 @@ def list_applications(
     created_to: Annotated[str | None, typer.Option(
         "--to", help="Made on or before (YYYY-MM-DD, UTC).", show_default=False)] = None,
     cursor: CursorOption = None, limit: LimitOption = LIMIT_DEFAULT,
-    token: TokenOption = None, db: DbOption = None,
+    token: UserTokenOption = None, db: DbOption = None,
 ) -> None:
     """List applications, oldest first."""
     cmd = origination_browse.ListApplications(

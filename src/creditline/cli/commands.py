@@ -8,6 +8,7 @@ from __future__ import annotations
 import typer
 
 from creditline.cli import browse as browse_cli
+from creditline.cli import calendar as calendar_cli
 from creditline.cli import demo as demo_cli
 from creditline.cli import foundation
 from creditline.cli import model as model_cli
@@ -30,6 +31,7 @@ def register(app: typer.Typer) -> None:
     app.add_typer(products_cli.sub, name="products")
     app.add_typer(report_cli.sub, name="report")
     app.command("eod")(servicing_cli.eod)
+    app.add_typer(calendar_cli.sub, name="calendar")
     app.add_typer(servicing_cli.sub, name="ledger")
     app.add_typer(servicing_cli.lines_app, name="lines")
     servicing_cli.lines_app.command("list")(browse_cli.list_lines)

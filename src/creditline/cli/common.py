@@ -29,3 +29,9 @@ def settings_for(db: str | None) -> Settings:
 
 def container_for(db: str | None, *, migrate: bool = True) -> Container:
     return bootstrap(settings_for(db), migrate=migrate)
+
+# Every command that acts as a user takes this option (or $CREDITLINE_TOKEN) and resolves it
+# with ``cli.foundation.actor_from_token``: the same rules as the API.
+UserTokenOption = Annotated[str | None, typer.Option(
+    "--token", envvar="CREDITLINE_TOKEN", show_default=False,
+    help="Your API bearer token (or $CREDITLINE_TOKEN); the command acts as that user.")]

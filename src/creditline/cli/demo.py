@@ -63,9 +63,11 @@ def demo(
                            "about 1.2 purchases a month; the default keeps the default "
                            "run under two minutes).")] = DEFAULT_ACTIVITY,
 ) -> None:
-    """Run the demo: register simulated customers, decide their applications, run the months
-    day by day (purchases, returns, repayments, end of day) through the real services, then
-    print a summary and write report.html."""
+    """Run the demo on a simulated book.
+
+    Registers simulated customers, decides their applications, runs the months day by
+    day (purchases, returns, repayments, end of day) through the real services, then
+    prints a summary and writes report.html."""
     if out.exists() and not out.is_dir():
         raise ValidationError("--out", "is a file; give a folder")
     try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import getpass
+from enum import StrEnum
 from typing import Annotated
 
 import typer
@@ -37,13 +38,31 @@ audit_app = typer.Typer(help="The keyed, append-only audit log: verify it, ancho
                          no_args_is_help=True)
 
 
+class LogLevel(StrEnum):
+    """uvicorn's log levels."""
+
+    critical = "critical"
+    error = "error"
+    warning = "warning"
+    info = "info"
+    debug = "debug"
+    trace = "trace"
+
+
 def serve(
     db: DbOption = None,
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port.", min=1, max=65535)] = 8000,
     workers: Annotated[int, typer.Option(help="Worker processes (uvicorn).", min=1)] = 1,
+    log_level: Annotated[LogLevel, typer.Option(
+        case_sensitive=False, help="Server log level (uvicorn's).")] = LogLevel.warning,
+    access_log: Annotated[bool, typer.Option(
+        "--access-log/--no-access-log", help="Log one line per request (uvicorn's access log).")
+    ] = False,
 ) -> None:
-    """Serve the REST API (docs at /docs, schema at /openapi.json); migrates the schema first."""
+    """Serve the REST API.
+
+    Docs at /docs, schema at /openapi.json; the schema is migrated first."""
     import os
 
     import uvicorn
@@ -55,7 +74,7 @@ def serve(
     os.environ["CREDITLINE_DATABASE_URL"] = settings.database_url
     console.print(f"Creditline API on http://{host}:{port}  (database: {settings.database_url})")
     uvicorn.run("creditline.api.main:app", host=host, port=port, workers=workers,
-                http=PROTOCOL_PATH, log_level="warning")
+                http=PROTOCOL_PATH, log_level=log_level.value, access_log=access_log)
 
 
 @db_app.command("upgrade")
@@ -110,7 +129,9 @@ def users_create(
                            "checkout sells for.", show_default=False)] = None,
     db: DbOption = None,
 ) -> None:
-    """Create a user and print their bearer token once (only its hash is stored)."""
+    """Create a user and print their bearer token once.
+
+    Only the token's hash is stored."""
     # checked here too, so the messages name the CLI's arguments and nothing is opened
     check_merchants(parse_role(role, "--role"), merchant or [], "--merchant")
     check_user_name(name, "NAME")
@@ -127,7 +148,9 @@ def users_create(
 
 @users_app.command("list")
 def users_list(db: DbOption = None) -> None:
-    """Users with their role, status, token expiry and merchants (never a token)."""
+    """List users with role, status, expiry and merchants.
+
+    Tokens are never shown."""
     container = container_for(db)
     policy, views = container.settings.token_policy(), []
     req: PageRequest | None = PageRequest(limit=LIMIT_MAX)
@@ -146,7 +169,9 @@ def users_list(db: DbOption = None) -> None:
 @users_app.command("revoke")
 def users_revoke(name: Annotated[str, typer.Argument(help="The user whose token to revoke.")],
                  db: DbOption = None) -> None:
-    """Revoke a user's token for good; the API refuses it from the next request on."""
+    """Revoke a user's token for good.
+
+    The API refuses it from the next request on."""
     container = container_for(db)
     v = revoke(RevokeUser(name, container.settings.token_policy()), container.uow(),
                cli_operator())
@@ -156,7 +181,9 @@ def users_revoke(name: Annotated[str, typer.Argument(help="The user whose token 
 @users_app.command("rotate")
 def users_rotate(name: Annotated[str, typer.Argument(help="The user whose token to replace.")],
                  db: DbOption = None) -> None:
-    """Issue a new token and print it once; the old one stops working at once."""
+    """Issue a new token and print it once.
+
+    The old one stops working at once."""
     container = container_for(db)
     issued = rotate(RotateToken(name, container.settings.token_policy()), container.uow(),
                     cli_operator())
@@ -191,7 +218,9 @@ def audit_verify(
         help="An anchor from 'creditline audit anchor' (the text, or a file holding it): also "
              "check that the log still holds those heads unchanged and extends from them.")] = None,
 ) -> None:
-    """Check the audit chain and its signed heads; exit 1 naming the first bad entry or stream."""
+    """Check the audit chain and its signed heads.
+
+    Exits 1 naming the first bad entry or stream."""
     container = container_for(db)
     expected = _read_anchor(anchor, container.audit_key) if anchor else None
     with container.uow() as uow:
@@ -207,7 +236,9 @@ def audit_verify(
 
 @audit_app.command("anchor")
 def audit_anchor(db: DbOption = None) -> None:
-    """Print the signed heads of the audit log (one line, on stdout) to keep outside the
+    """Print the audit log's signed heads, to keep elsewhere.
+
+    One line, on stdout, to keep outside the
     database; 'audit verify --anchor' proves later that the log still extends from them."""
     container = container_for(db)
     with container.uow() as uow:

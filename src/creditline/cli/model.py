@@ -12,22 +12,22 @@ from typing import Annotated, Any
 
 import numpy as np
 import typer
+from rich import box
 from rich.table import Table
 
-from creditline.cli.common import DbOption, console, container_for
+from creditline.cli.common import DbOption, UserTokenOption, console, container_for
 from creditline.cli.foundation import actor_from_token
 from creditline.errors import ValidationError
 
-sub = typer.Typer(help="Scorecards: train, report, monitor drift, register and promote.",
+sub = typer.Typer(help="Scorecards: train, report, monitor, promote. Drift monitoring, "
+                       "the registry and champion / challenger.",
                   no_args_is_help=True)
 
 DataOption = Annotated[Path, typer.Option("--data", help="Training/validation data (.csv or .parquet).")]
 TargetOption = Annotated[str, typer.Option("--target", help="Name of the outcome column.")]
 BadOption = Annotated[str, typer.Option("--bad", help="Value of the target that means *bad* (e.g. 1).")]
 ModelOption = Annotated[Path, typer.Option("--model", help="A model JSON written by `model train`.")]
-TokenOption = Annotated[str | None, typer.Option(
-    "--token", envvar="CREDITLINE_TOKEN", show_default=False,
-    help="Your API bearer token (or $CREDITLINE_TOKEN); promotion needs a risk officer or admin.")]
+TokenOption = UserTokenOption  # the same --token rules as every command that acts as a user
 
 
 def read_frame(path: Path, option: str = "--data") -> Any:
@@ -96,7 +96,9 @@ def train(
     categorical: Annotated[str, typer.Option("--categorical", help="Comma-separated columns to treat as categories.")] = "",
     drop: Annotated[str, typer.Option("--drop", help="Comma-separated columns to leave out (ids, dates).")] = "",
 ) -> None:
-    """Fit a scorecard (or GBM) on a stratified split and print holdout AUC / KS / Gini."""
+    """Fit a scorecard (or GBM) on a stratified split.
+
+    Prints the holdout AUC / KS / Gini."""
     from creditline.scoring.training import TrainCard, train_card, write_model
 
     card = card.upper()
@@ -138,8 +140,10 @@ def report(
     out: Annotated[Path, typer.Option("--out", help="Where to write the HTML report.")],
     title: Annotated[str, typer.Option("--title", help="Report title.")] = "Model report",
 ) -> None:
-    """Write a self-contained HTML model report (ROC, KS, score distribution, calibration,
-    WOE bars, gains and calibration tables) for a labelled sample."""
+    """Write an HTML model report for a labelled sample.
+
+    Self-contained: ROC, KS, score distribution, calibration, WOE bars, gains and
+    calibration tables."""
     from creditline.scoring.report import build_report
 
     fitted, _ = _load_model(model)
@@ -157,7 +161,9 @@ def monitor(
     psi_limit: Annotated[float, typer.Option("--psi-limit", help="PSI above this is drift.", min=0.0)] = 0.25,
     warn_limit: Annotated[float, typer.Option("--warn-limit", help="PSI above this is a warning.", min=0.0)] = 0.10,
 ) -> None:
-    """PSI of the score and of every model variable between two samples.
+    """Measure drift (PSI) between two samples.
+
+    PSI of the score and of every model variable.
 
     Exit code: 0 when nothing drifted, 1 when any PSI exceeds --psi-limit (so a scheduler can
     alert), 2 on bad input.
@@ -183,15 +189,23 @@ def monitor(
 
 
 def _record_table(records: list[Any]) -> Table:
-    t = Table(title="Models")
-    t.add_column("id", no_wrap=True, min_width=36)  # ids are copied into `model promote`
-    for c in ("name", "version", "card", "kind", "status", "shadow", "AUC", "created"):
-        t.add_column(c)
+    """One line per model, fitting a 100-column terminal: the full id (it is copied into
+    `model promote --id`), card and kind in one cell, the shadow share beside the status,
+    and the creation date (the registry keeps the time)."""
+    t = Table(title="Models", box=box.SIMPLE_HEAD, pad_edge=False, padding=(0, 1, 0, 0),
+              show_edge=False)
+    t.add_column("id", no_wrap=True, min_width=36)
+    t.add_column("name", no_wrap=True)
+    t.add_column("v", justify="right")
+    t.add_column("model", no_wrap=True)
+    t.add_column("status", no_wrap=True)
+    t.add_column("AUC", justify="right")
+    t.add_column("created", no_wrap=True)
     for r in records:
-        t.add_row(r.id, r.name, str(r.version), r.card_type, r.kind, r.status.value,
-                  f"{r.shadow_share:.0%}" if r.shadow_share else "",
+        status = r.status.value + (f" {r.shadow_share:.0%}" if r.shadow_share else "")
+        t.add_row(r.id, r.name, str(r.version), f"{r.card_type} {r.kind}", status,
                   f"{r.metrics['auc']:.4f}" if "auc" in r.metrics else "",
-                  r.created_at.strftime("%Y-%m-%d %H:%M"))
+                  r.created_at.strftime("%Y-%m-%d"))
     return t
 
 
@@ -200,10 +214,12 @@ def register(
     model: ModelOption,
     name: Annotated[str, typer.Option("--name", help="Model family, e.g. bnpl_a_card; versions count up within it.")],
     fingerprint: Annotated[str | None, typer.Option("--fingerprint", help="Training data SHA-256, if the JSON has no training record.", show_default=False)] = None,
-    token: TokenOption = None,
+    token: UserTokenOption = None,
     db: DbOption = None,
 ) -> None:
-    """Store a model JSON in the registry as a candidate (next version of --name)."""
+    """Register a model JSON as a candidate.
+
+    It becomes the next version of --name."""
     from creditline.scoring.services import RegisterModel, register_model
 
     _, d = _load_model(model)
@@ -239,11 +255,12 @@ def promote(
     model_id: IdOption = None,
     name: NameOption = None,
     version: VersionOption = None,
-    token: TokenOption = None,
+    token: UserTokenOption = None,
     db: DbOption = None,
 ) -> None:
-    """Make a model the champion of its name (risk officer or admin); the old champion is
-    retired.  Serving uses the champion."""
+    """Make a model the champion of its name.
+
+    Risk officer or admin; the old champion is retired.  Serving uses the champion."""
     from creditline.scoring.services import promote_model
 
     ref = _ref(model_id, name, version)
@@ -258,10 +275,12 @@ def challenger(
     model_id: IdOption = None,
     name: NameOption = None,
     version: VersionOption = None,
-    token: TokenOption = None,
+    token: UserTokenOption = None,
     db: DbOption = None,
 ) -> None:
-    """Run a candidate in shadow beside the champion on a share of traffic."""
+    """Run a candidate in shadow beside the champion.
+
+    It scores a share of traffic."""
     from creditline.scoring.services import SetChallenger, set_challenger
 
     ref = _ref(model_id, name, version)
@@ -274,7 +293,7 @@ def challenger(
 @sub.command("list")
 def list_models(
     name: Annotated[str | None, typer.Option("--name", help="Only this model name.", show_default=False)] = None,
-    token: TokenOption = None,
+    token: UserTokenOption = None,
     db: DbOption = None,
 ) -> None:
     """Show registered models with status and holdout AUC."""

@@ -43,7 +43,9 @@ def products_list(catalog: CatalogOption = None) -> None:
 @sub.command("show")
 def products_show(code: Annotated[str, typer.Argument(help="A product code.")],
                   catalog: CatalogOption = None) -> None:
-    """One product's full terms, as JSON (the shape a line copies when it is opened)."""
+    """Print one product's full terms as JSON.
+
+    The shape a line copies when it is opened."""
     cat = queries.catalog_at(catalog)
     product = queries.get_product(code, cat)
     console.print_json(json.dumps({"code": product.code, "catalog_version": cat.label,

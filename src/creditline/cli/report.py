@@ -23,7 +23,9 @@ def report_pdf(
         "--out", help="Where to write the PDF; default: beside the HTML, as .pdf.",
         show_default=False)] = None,
 ) -> None:
-    """Print an HTML report to PDF (A4, charts and tables kept whole across pages)."""
+    """Print an HTML report to PDF.
+
+    A4, with charts and tables kept whole across pages."""
     if not html.is_file():
         raise ValidationError("HTML", f"{html} is not a file")
     target = out or html.with_suffix(".pdf")

@@ -51,7 +51,9 @@ def test(
         show_default=False)] = None,
     rules: RulesOption = None,
 ) -> None:
-    """Run every example case in a folder against the tables; exit 1 if any case fails."""
+    """Run every example case in a folder against the tables.
+
+    Exits 1 if any case fails."""
     rs = load_ruleset(rules)
     results = run_cases(rs, cases or CASES_DIR)
     failed = [r for r in results if not r.ok]
@@ -77,8 +79,10 @@ def replay_cmd(
                                       help="List this many changed applications.")] = 10,
     db: DbOption = None,
 ) -> None:
-    """Re-decide past applications with a (changed) ruleset, using the facts and scores they
-    were decided on, and report how many decisions and limits would change."""
+    """Re-decide past applications with a (changed) ruleset.
+
+    Uses the facts and scores they were decided on, and reports how many decisions and
+    limits would change."""
     start = _date(since, "--since")
     end = None if until is None else _date(until, "--until")
     if end is not None and end <= start:

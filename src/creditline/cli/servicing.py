@@ -11,11 +11,16 @@ import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from creditline.auth import SYSTEM
 from creditline.batch.run import DEFAULT_PARTITION, RunEod, run_eod
-from creditline.cli.common import DbOption, console, container_for, err_console
+from creditline.calendar.services import current_business_date
+from creditline.cli.common import (
+    DbOption,
+    UserTokenOption,
+    console,
+    container_for,
+    err_console,
+)
 from creditline.cli.foundation import actor_from_token
-from creditline.cli.model import TokenOption
 from creditline.errors import ValidationError
 from creditline.ledger.trial_balance import read_trial_balance
 from creditline.lines.proposals import LimitProposal
@@ -24,9 +29,10 @@ from creditline.paging import LIMIT_MAX, PageRequest
 from creditline.servicing import services
 
 sub = typer.Typer(help="The double-entry ledger: reconcile and report.", no_args_is_help=True)
-lines_app = typer.Typer(help="Credit lines: inspect one line, its limit history; change the "
-                             "limit (large raises need a second person), grant a temporary "
-                             "limit; refund a credit balance.", no_args_is_help=True)
+lines_app = typer.Typer(help="Credit lines and their limits. One line, its limit history, "
+                             "temporary limits, limit proposals (large raises need a second "
+                             "person) and refunds.",
+                        no_args_is_help=True)
 
 
 def _date(value: str | None, option: str) -> date | None:
@@ -41,7 +47,8 @@ def _date(value: str | None, option: str) -> date | None:
 def eod(
     business_date: Annotated[str | None, typer.Option(
         "--date", help="Close every pending business day up to this one (YYYY-MM-DD); "
-                       "default: today's business date.", show_default=False)] = None,
+                       "default: the book's business date (`creditline calendar show`).",
+        show_default=False)] = None,
     partition_size: Annotated[int, typer.Option(
         help="Lines per partition (one transaction each).", min=1)] = DEFAULT_PARTITION,
     stages: Annotated[bool, typer.Option(
@@ -53,11 +60,14 @@ def eod(
                         "again for a day changes nothing); the first stage closes exactly "
                         "that one day, and only if every later stage is rerunnable.",
         show_default=False)] = None,
+    token: UserTokenOption = None,
     db: DbOption = None,
 ) -> None:
-    """End of day for every line: accrue interest and penalties, bill installments, cut
-    statements, age overdue lines -- every stage, in order.  Days already closed are not
-    run again; skipped days are caught up one by one."""
+    """Run end of day for every line, through the business date.
+
+    Accrue interest and penalties, bill installments, cut statements, age overdue lines
+    -- every stage, in order.  Days already closed are not run again; skipped days are
+    caught up one by one."""
     container = container_for(db)
     if stages:
         table = Table("#", "stage", "every line", "rerunnable", "what it does")
@@ -66,7 +76,10 @@ def eod(
                           "yes" if st.rerunnable else "no", st.description)
         console.print(table)
         return
-    target = _date(business_date, "--date") or container.clock.today()
+    target = _date(business_date, "--date") or current_business_date(container.uow())
+    if stage is not None and stage not in container.pipeline.names:
+        raise ValidationError("--stage", f"must be one of {', '.join(container.pipeline.names)}")
+    actor = actor_from_token(container, token)  # an admin's token: end of day is audited as them
     with Progress(TextColumn("[bold]end of day[/] {task.description}"), BarColumn(),
                   TextColumn("{task.completed} lines"), TimeElapsedColumn(),
                   console=err_console, transient=True) as progress:
@@ -77,7 +90,7 @@ def eod(
 
         try:
             report = run_eod(RunEod(target, partition_size, stage=stage), container.uow(),
-                             SYSTEM, tick, pipeline=container.pipeline)
+                             actor, tick, pipeline=container.pipeline)
         except ValidationError as exc:
             if exc.field == "stage":
                 raise ValidationError("--stage", exc.rule) from None
@@ -102,8 +115,10 @@ def eod(
 
 @sub.command("check")
 def ledger_check(db: DbOption = None) -> None:
-    """Verify every line's balances equal what its installments and postings say, the
-    trial balance sums to zero and every entry balances; exit 1 naming what is off."""
+    """Reconcile every line's balances with the ledger.
+
+    Every line's balances equal what its installments and postings say, the trial
+    balance sums to zero and every entry balances; exits 1 naming what is off."""
     r = services.check_ledger(container_for(db).uow())
     if r.ok:
         console.print(f"ledger sound: {r.lines_checked} lines reconciled, trial balance "
@@ -123,7 +138,9 @@ def ledger_check(db: DbOption = None) -> None:
 
 @sub.command("trial-balance")
 def ledger_trial_balance(db: DbOption = None) -> None:
-    """Signed sums per account (debit positive); they add up to zero."""
+    """Print signed sums per account, which add up to zero.
+
+    Debits are positive."""
     tb = read_trial_balance(container_for(db).uow())
     table = Table("account", "currency", "debit", "credit")
     for r in tb.rows:
@@ -156,8 +173,9 @@ def lines_show(line_id: Annotated[str, typer.Argument(help="The credit line id."
 @lines_app.command("limit-history")
 def lines_limit_history(line_id: Annotated[str, typer.Argument(help="The credit line id.")],
                         db: DbOption = None) -> None:
-    """Every limit change of a line, oldest first: when, from and to, which kind and source,
-    who and why."""
+    """List every limit change of a line, oldest first.
+
+    When, from and to, which kind and source, who and why."""
     events = services.limit_history(line_id, container_for(db).uow())
     table = Table("business date", "kind", "source", "from", "to", "days", "actor", "reason")
     for e in events:
@@ -180,11 +198,12 @@ def lines_temp_limit(
     start: Annotated[str | None, typer.Option(help="First day (YYYY-MM-DD); default: "
                                                    "today's business date.",
                                               show_default=False)] = None,
-    token: TokenOption = None,
+    token: UserTokenOption = None,
     db: DbOption = None,
 ) -> None:
-    """Grant a temporary limit (risk officer or admin): it applies from START to END, both
-    included, then lapses at end of day."""
+    """Grant a temporary limit (risk officer or admin).
+
+    It applies from START to END, both included, then lapses at end of day."""
     container = container_for(db)
     actor = actor_from_token(container, token)
     actor.require("lines:temporary_limit")
@@ -206,11 +225,13 @@ def lines_refund(
     amount: Annotated[str | None, typer.Option(help="How much to pay back, e.g. 40.00; "
                                                     "default: all that is refundable.",
                                                show_default=False)] = None,
-    token: TokenOption = None,
+    token: UserTokenOption = None,
     db: DbOption = None,
 ) -> None:
-    """Pay a line's credit balance (or part of it) back to the customer (risk officer or
-    admin): Dr customer credit / Cr customer refund payable."""
+    """Refund a line's credit balance.
+
+    Pays the credit balance (or part of it) back to the customer (risk officer or admin):
+    Dr customer credit / Cr customer refund payable."""
     container = container_for(db)
     actor = actor_from_token(container, token)
     actor.require("refunds:create")
@@ -229,11 +250,12 @@ def lines_limit(
                                        show_default=False)],
     reason: Annotated[str, typer.Option(help="Why (recorded in the limit history).",
                                         show_default=False)],
-    token: TokenOption = None,
+    token: UserTokenOption = None,
     db: DbOption = None,
 ) -> None:
-    """Change a line's permanent limit within its product's range (risk officer or admin).
-    A raise of more than CREDITLINE_LIMIT_APPROVAL_INCREASE is only a proposal that
+    """Change a line's permanent limit.
+
+    Within its product's range (risk officer or admin). A raise of more than CREDITLINE_LIMIT_APPROVAL_INCREASE is only a proposal that
     another person approves (lines approve-limit)."""
     container = container_for(db)
     actor = actor_from_token(container, token)
@@ -254,10 +276,12 @@ def lines_limit(
 @lines_app.command("proposals")
 def lines_proposals(
     status: Annotated[str, typer.Option(help="pending, approved or rejected.")] = "pending",
-    token: TokenOption = None,
+    token: UserTokenOption = None,
     db: DbOption = None,
 ) -> None:
-    """Limit proposals, oldest first (by default those waiting for a decision)."""
+    """List limit proposals, oldest first.
+
+    By default those waiting for a decision."""
     container = container_for(db)
     actor_from_token(container, token).require("lines:limit_proposals")
     table = Table("id", "line", "from", "to", "proposed by", "reason", "status", "decided by")
@@ -289,7 +313,7 @@ def lines_approve_limit(
     proposal_id: Annotated[str, typer.Argument(help="The limit proposal id.")],
     note: Annotated[str, typer.Option(help="Why (kept with the decision).",
                                       show_default=False)],
-    token: TokenOption = None,
+    token: UserTokenOption = None,
     db: DbOption = None,
 ) -> None:
     """Approve another person's limit proposal: the limit moves."""
@@ -301,7 +325,7 @@ def lines_reject_limit(
     proposal_id: Annotated[str, typer.Argument(help="The limit proposal id.")],
     note: Annotated[str, typer.Option(help="Why (kept with the decision).",
                                       show_default=False)],
-    token: TokenOption = None,
+    token: UserTokenOption = None,
     db: DbOption = None,
 ) -> None:
     """Reject another person's limit proposal: the limit stays."""

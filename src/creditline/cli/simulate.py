@@ -70,8 +70,9 @@ def population(
                                              "phones, devices) and their emergency contacts "
                                              "as <name>.persons / <name>.contacts.")] = False,
 ) -> None:
-    """Generate synthetic applicants with a hidden ground truth and write the A-card
-    training frame (observable features + `bad`)."""
+    """Generate synthetic applicants with a hidden ground truth.
+
+    Writes the A-card training frame (observable features + `bad`)."""
     if n < 1:
         raise ValidationError("--n", "must be at least 1")
     if seed < 0:

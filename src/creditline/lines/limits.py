@@ -40,6 +40,11 @@ class LimitSource(StrEnum):
     SECTOR_ACTION = "sector_action"
     CLOSURE = "closure"
     ORIGINATION = "origination"
+    # nobody decided it that day: a temporary limit reached the end of its last day and end
+    # of day lapsed it.  A source of its own (not MANUAL, the grant's) so a limit history
+    # tells a lapse from an officer's cut, and a strategy counting manual overrides does not
+    # count lapses.
+    EXPIRY = "expiry"
 
 
 @dataclass(frozen=True)
@@ -122,3 +127,17 @@ def lapsing_mask(temp_end: np.ndarray, day_number: int) -> np.ndarray:
     end of day ``day_number``."""
     ends = np.asarray(temp_end)
     return (ends >= 0) & (ends <= day_number)
+
+
+def lapse_event(line_id: str, *, permanent: Decimal, temporary: TemporaryLimit, day: date,
+                at: datetime, actor: str) -> LimitEvent:
+    """The event a lapse appends: a ``temporary`` ``expiry`` change from the limit in force
+    on the temporary limit's last day back to the permanent limit, carrying the days it
+    covered.  ``day`` is the business day end of day closed when it lapsed."""
+    return LimitEvent(
+        line_id=line_id, at=at, business_date=day,
+        old_limit=effective_limit(permanent, temporary, temporary.end), new_limit=permanent,
+        kind=LimitKind.TEMPORARY, source=LimitSource.EXPIRY, actor=actor,
+        note=f"temporary limit {money_str(temporary.amount)} lapsed at the end of "
+             f"{temporary.end.isoformat()}",
+        starts_on=temporary.start, ends_on=temporary.end)

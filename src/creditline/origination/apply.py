@@ -19,7 +19,7 @@ from decimal import Decimal
 from typing import Any
 
 from creditline.auth import SYSTEM, Principal
-from creditline.clock import CHINA_TZ
+from creditline.calendar.services import current_business_date
 from creditline.errors import Conflict, NotFound, ValidationError
 from creditline.fraud import blacklist as bl
 from creditline.fraud.screening import ScreenRequest, ring_view, screen
@@ -45,7 +45,8 @@ BureauValue = str | int | float | None
 
 
 def business_date(uow: UnitOfWork) -> date:
-    return uow.now().astimezone(CHINA_TZ).date()
+    """The book's business date (``creditline.calendar``), not the wall clock's."""
+    return current_business_date(uow)
 
 
 @dataclass(frozen=True)

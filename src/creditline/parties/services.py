@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from creditline.auth import Principal
+from creditline.calendar.services import current_business_date
 from creditline.errors import Conflict, NotFound, ValidationError
 from creditline.paging import Page, PageRequest, check_filters
 from creditline.parties.contacts import EmergencyContact, new_contact
@@ -77,8 +78,8 @@ class PhoneLinks:
 
 
 def business_date(uow: UnitOfWork) -> date:
-    """The business date of the injected clock (China Standard Time)."""
-    return uow.clock.today()
+    """The book's business date (``creditline.calendar``), not the wall clock's."""
+    return current_business_date(uow)
 
 
 def register_customer(cmd: RegisterPerson | RegisterEnterprise, uow: UnitOfWork,

@@ -97,6 +97,13 @@ class EodColumns(Protocol):
               inst: dict[str, list[Any]], statement_rows: dict[str, list[Any]]) -> None:
         """Write back one partition's end of day."""
 
+    def lapse_temporary_limits(self, line_ids: Sequence[str]
+                               ) -> list[tuple[str, Decimal, Decimal, date, date]]:
+        """Clear these lines' temporary limits; (id, limit, amount, start, end) of each."""
+
+    def hold_next_visit(self, line_ids: Sequence[str], days: Sequence[date]) -> None:
+        """Set these lines' next end-of-day visit to the given days."""
+
     def cached_balances(self) -> dict[str, dict[str, Decimal]]:
         """Per line, the balances its row caches."""
 

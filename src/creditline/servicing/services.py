@@ -21,6 +21,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from creditline.auth import Principal
+from creditline.calendar.services import current_business_date
 from creditline.errors import (
     BusinessRuleViolation,
     Conflict,
@@ -165,7 +166,7 @@ class SetStatus:
 # ----- helpers
 
 def _today(uow: UnitOfWork, on: date | None) -> date:
-    return on if on is not None else uow.clock.today()
+    return on if on is not None else current_business_date(uow)
 
 
 def _locked_line(uow: UnitOfWork, line_id: str, on: date | None) -> tuple[Line, date]:

@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from creditline.bootstrap import Container, bootstrap
+from creditline.calendar.services import SetBusinessDate, set_business_date
 from creditline.clock import FixedClock
 from creditline.errors import ValidationError
 from creditline.settings import Settings
@@ -201,6 +202,8 @@ class DemoRun:
             ctx.progress.advance()
         for stage in self.closing:
             self._timed(ctx, stage.name, stage.run, ctx)
+        if days:  # leave the book dated at its last simulated day, not the wall clock's
+            set_business_date(SetBusinessDate(days[-1]), ctx.container.uow(), ctx.system)
 
     @staticmethod
     def _timed(ctx: DemoContext, name: str, fn: Any, *args: Any) -> None:

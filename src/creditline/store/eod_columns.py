@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 import pyarrow.csv as pacsv
-from sqlalchemy import select, text
+from sqlalchemy import bindparam, select, text, update
 from sqlalchemy.orm import Session
 
 from creditline.store.tables.servicing import credit_lines, installments
@@ -24,6 +24,11 @@ from creditline.store.types import from_cents
 
 if TYPE_CHECKING:
     from creditline.store.uow import SqlUnitOfWork
+
+# (line id, permanent limit, temporary amount, start, end) of a lapsed temporary limit
+LapsedLimit = tuple[str, Decimal, Decimal, date, date]
+_HOLD_NEXT = (update(credit_lines).where(credit_lines.c.id == bindparam("k_id"))
+              .values(next_eod=bindparam("next")))
 
 _TEXT_COLUMNS = ("line_id", "status", "penalty_rate", "min_share", "waterfall", "purchase_id",
                  "interest_rate")
@@ -100,6 +105,7 @@ class SqlEodColumns:
                 f"{d('last_statement_date')} AS last_stmt, stmt_opening, cyc_purchases, "
                 f"cyc_returns, cyc_repayments, cyc_fees, cyc_interest, cyc_penalties, "
                 f"{d('last_eod')} AS last_eod, {d('next_eod')} AS next, "
+                f"{d('temp_limit_end')} AS temp_end, "
                 f"principal_unbilled, principal_billed, fee, "
                 f"interest_accrued, interest_billed, penalty")
         params: dict[str, Any] = {"prev": self._date(day - timedelta(days=1))}
@@ -251,6 +257,31 @@ class SqlEodColumns:
                 cp.write(buf)
         finally:
             cur.close()
+
+    # ----- temporary limits (the lapse stage, ``batch.temporary_limits``)
+    def lapse_temporary_limits(self, line_ids: Sequence[str]) -> list[LapsedLimit]:
+        """Clear the temporary limit of these lines (in one UPDATE, bumping ``version`` as
+        any change of the line does) and hand back what each had: (line id, permanent
+        limit, temporary amount, start, end).  Lines without one are left alone."""
+        c = credit_lines.c
+        out: list[LapsedLimit] = []
+        for k in range(0, len(line_ids), 10_000):  # within SQLite's bound-parameter limit
+            chunk = list(line_ids[k:k + 10_000])
+            rows = self.s.execute(
+                select(c.id, c.credit_limit, c.temp_limit, c.temp_limit_start, c.temp_limit_end)
+                .where(c.id.in_(chunk), c.temp_limit.is_not(None)).order_by(c.id)).all()
+            if rows:
+                self.s.execute(update(credit_lines).where(c.id.in_([r[0] for r in rows]))
+                               .values(temp_limit=None, temp_limit_start=None,
+                                       temp_limit_end=None, version=c.version + 1))
+            out.extend((r[0], r[1], r[2], r[3], r[4]) for r in rows)
+        return out
+
+    def hold_next_visit(self, line_ids: Sequence[str], days: Sequence[date]) -> None:
+        """Bring these lines' next visit (``next_eod``) forward to the given days: end of
+        day must not skip a line on the day its temporary limit lapses."""
+        if line_ids:
+            self.s.execute(_HOLD_NEXT, [{"k_id": i, "next": d} for i, d in zip(line_ids, days)])
 
     # ----- reconciliation (ledger check)
     def cached_balances(self) -> dict[str, dict[str, Decimal]]:

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from creditline.store.applications import SqlApplicationRepository
     from creditline.store.audit_repo import SqlAuditRepository
     from creditline.store.blacklist import SqlBlacklistRepository
+    from creditline.store.calendar import SqlCalendarRepository
     from creditline.store.eod_columns import SqlEodColumns
     from creditline.store.eod_runs import SqlEodRunRepository
     from creditline.store.idempotency import SqlIdempotencyStore
@@ -209,6 +210,11 @@ class SqlUnitOfWork:
     def ledger(self) -> SqlLedgerRepository:
         from creditline.store.ledger import SqlLedgerRepository
         return self._repo("ledger", SqlLedgerRepository)
+
+    @property
+    def calendar(self) -> SqlCalendarRepository:
+        from creditline.store.calendar import SqlCalendarRepository
+        return self._repo("calendar", SqlCalendarRepository)
 
     def audit(self, actor: Principal, action: str, entity: str, entity_id: str,
               details: dict[str, Any] | None = None) -> None:

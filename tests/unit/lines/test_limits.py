@@ -3,7 +3,7 @@ for the Singles' Day week (11-17 November)."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal as D
 
 import numpy as np
@@ -11,8 +11,11 @@ import pytest
 
 from creditline.errors import ValidationError
 from creditline.lines.limits import (
+    LimitKind,
+    LimitSource,
     TemporaryLimit,
     effective_limit,
+    lapse_event,
     lapsing,
     lapsing_mask,
     temporary_limit,
@@ -69,3 +72,17 @@ def test_the_column_form_agrees_with_lapsing() -> None:
         mask = lapsing_mask(cols, (day - day0).days)
         expected = lapsing(day, [(str(i), e) for i, e in enumerate(ends)]).line_ids
         assert [str(i) for i in np.nonzero(mask)[0]] == expected
+
+
+def test_a_lapse_is_a_temporary_expiry_event_back_to_the_permanent_limit() -> None:
+    at = datetime(2026, 11, 18, 1, 0, tzinfo=UTC)
+    e = lapse_event("L1", permanent=PERMANENT, temporary=WEEK, day=date(2026, 11, 17), at=at,
+                    actor="system")
+    assert (e.kind, e.source, e.actor, e.business_date) == (
+        LimitKind.TEMPORARY, LimitSource.EXPIRY, "system", date(2026, 11, 17))
+    assert (e.old_limit, e.new_limit, e.starts_on, e.ends_on) == (
+        D("8000.00"), PERMANENT, WEEK.start, WEEK.end)
+    # the permanent limit caught up meanwhile: nothing above it was in force to lapse from
+    raised = lapse_event("L1", permanent=D("9000.00"), temporary=WEEK, day=WEEK.end, at=at,
+                         actor="system")
+    assert (raised.old_limit, raised.new_limit) == (D("9000.00"), D("9000.00"))

@@ -58,11 +58,19 @@ class FakeCustomers:
         return sorted({c.customer_id for c in self.contact_rows if c.phone == phone_hash})
 
 
+class UnsetCalendar:
+    """A store whose business date no one has set: it follows the clock."""
+
+    def get(self, *, lock: bool = False) -> None:
+        return None
+
+
 class FakeUnitOfWork:
     """Stages writes and publishes them to ``committed`` only on ``commit()``."""
 
     def __init__(self) -> None:
         self.clock = FixedClock(datetime(2026, 3, 2, 2, 0, tzinfo=UTC))
+        self.calendar = UnsetCalendar()
         self.committed = FakeCustomers()
         self.audits: list[tuple[str, str, str]] = []
         self.events: list[tuple[str, dict[str, Any]]] = []

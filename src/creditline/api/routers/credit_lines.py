@@ -192,7 +192,8 @@ class LimitEventPublic(BaseModel):
     new_limit: str
     kind: str = Field(description="permanent or temporary")
     source: str = Field(description="manual, review, strategy, trigger, sector_action, "
-                                    "closure or origination")
+                                    "closure, origination or expiry (a temporary limit "
+                                    "lapsed at end of day)")
     reason_codes: list[str]
     actor: str
     rules_version: str | None

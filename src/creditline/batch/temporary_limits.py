@@ -1,0 +1,96 @@
+"""The temporary-limit stage of end of day: temporary limits lapse by themselves.
+
+Registered after the servicing kernel.  For the lines of a partition it finds those whose
+temporary limit ends on the day being closed, or earlier (``lines.limits.lapsing_mask``
+over the frame's ``temp_end`` column), clears their temporary limit in bulk, and appends
+one ``temporary`` limit event with source ``expiry`` (actor ``system``) and one outbox
+notification ``line.temporary_limit_lapsed`` per line.  The line keeps its balance;
+available credit becomes ``max(0, permanent limit - used)`` (``lines.limits``).
+
+**Skipping.**  End of day skips a quiet line (nothing due before ``next_eod``), and a line
+skipped on its lapse day would keep its temporary limit until something else woke it.
+Two ways out: declare ``every_line`` (no skipping at all: every open line loaded every day,
+for the sake of the few with a temporary limit), or keep such a line's next visit no later
+than its temporary limit's end.  This stage does the second, which costs one visit per
+temporary limit:
+
+- granting a temporary limit saves the line, and saving clears ``next_eod`` (the line is
+  visited at the next end of day), so no grant is ever skipped past;
+- at every visit the kernel computes the next visit afresh (``kernel.next_visit``, which
+  knows nothing of limits); where that is after the end of a temporary limit still
+  running, this stage brings ``next_eod`` back to that end (``hold_next_visit``) -- a
+  visit early changes nothing, ``next_visit`` being a lower bound.
+
+So the line is visited on its temporary limit's last day and lapses at its end.  A line
+whose end of day runs late (the batch closing several days, or the online catch-up of one
+line) goes through this stage for each day in order, and the mask also lapses a limit whose
+end is already behind the day closed.
+
+Running it again for a day changes nothing (the lapsed lines no longer have a temporary
+limit; the held days are the same), so the stage is ``rerunnable``: it may run alone, and
+the kernel may run alone before it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+import numpy as np
+
+from creditline.auth import SYSTEM
+from creditline.batch.pipeline import Partition, Stage, StageOutput
+from creditline.lines.limits import TemporaryLimit, lapse_event, lapsing_mask
+from creditline.money import money_str
+from creditline.servicing.calendar import EPOCH, day_number
+from creditline.uow import UnitOfWork
+
+TEMPORARY_LIMITS = "temporary_limits"
+LAPSED_TOPIC = "line.temporary_limit_lapsed"
+
+
+@dataclass
+class LapseOutput:
+    lapsed: list[str] = field(default_factory=list)  # line ids whose temporary limit lapses
+    held: list[str] = field(default_factory=list)  # line ids whose next visit is brought forward
+    held_to: list[int] = field(default_factory=list)  # ... to these day numbers
+
+
+def _compute(part: Partition, _: object) -> StageOutput:
+    """Pure: which lines lapse today, and which keep a temporary limit but would next be
+    visited only after its end."""
+    ends = np.asarray(part.frame["temp_end"], dtype=np.int64)
+    today = day_number(part.day)
+    lapse = lapsing_mask(ends, today)
+    ids = np.asarray(part.line_ids, dtype=object)
+    out = LapseOutput(lapsed=ids[lapse].tolist())
+    nxt = part.columns.get("next")  # the kernel's next visit (-1: the next end of day)
+    if nxt is not None:
+        hold = (ends > today) & (nxt >= 0) & (nxt > ends)
+        out.held, out.held_to = ids[hold].tolist(), ends[hold].tolist()
+    return StageOutput(data=out, counts={"lapsed": len(out.lapsed), "held": len(out.held)})
+
+
+def _write(uow: UnitOfWork, part: Partition, result: StageOutput) -> dict[str, int]:
+    out: LapseOutput = result.data
+    if out.held:
+        uow.eod_columns.hold_next_visit(out.held, [EPOCH + timedelta(days=d) for d in out.held_to])
+    if not out.lapsed:
+        return {}
+    at = uow.now()
+    for line_id, permanent, amount, start, end in uow.eod_columns.lapse_temporary_limits(
+            out.lapsed):
+        temp = TemporaryLimit(amount, start, end)
+        uow.limit_events.add(lapse_event(line_id, permanent=permanent, temporary=temp,
+                                         day=part.day, at=at, actor=SYSTEM.name))
+        uow.emit(LAPSED_TOPIC, {
+            "line_id": line_id, "limit": money_str(permanent),
+            "temporary_limit": money_str(amount), "start": start.isoformat(),
+            "end": end.isoformat(), "business_date": part.day.isoformat()})
+    return {}
+
+
+TEMPORARY_LIMIT_STAGE = Stage(
+    TEMPORARY_LIMITS, compute=_compute, write=_write, rerunnable=True,
+    description="lapse temporary limits at the end of their last day; keep a line with one "
+                "due for a visit on that day")
