@@ -46,7 +46,7 @@ from creditline.origination.application import DECLINED, REFERRED, Application
 from creditline.origination.ports import ApplicationQuery
 from creditline.origination.review import Review
 from creditline.origination.special_terms import APPROVED, SpecialTerms
-from creditline.paging import Page, PageKey, PageRequest
+from creditline.paging import Page, PageKey, PageRequest, SeqPage, SeqPageRequest
 from creditline.parties.contacts import EmergencyContact
 from creditline.parties.customers import Customer, Enterprise, Person
 from creditline.parties.ports import CustomerQuery
@@ -530,6 +530,16 @@ class FakeLimitEvents:
 
     def of_line(self, line_id: str) -> list[LimitEvent]:
         return [e for e in self.st.limit_events if e.line_id == line_id]
+
+    def page(self, line_id: str, req: SeqPageRequest) -> SeqPage[LimitEvent]:
+        """Position in the append-only list (1-based) stands in for ``seq``."""
+        rows = [(n, e) for n, e in enumerate(self.st.limit_events, 1)
+                if e.line_id == line_id and (req.after is None or n > req.after)]
+        more = len(rows) > req.limit
+        rows = rows[:req.limit]
+        total = len(self.of_line(line_id))
+        return SeqPage([copy.deepcopy(e) for _, e in rows],
+                       rows[-1][0] if more and rows else None, total)
 
 
 class FakeLimitProposals:

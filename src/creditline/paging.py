@@ -88,6 +88,48 @@ def decode_cursor(cursor: str) -> PageKey:
     return PageKey(when, id_)
 
 
+@dataclass(frozen=True)
+class SeqPageRequest:
+    """A page of a list ordered by an integer sequence (limit events, statements, the audit
+    chain): unique and increasing, so the key is just the last ``seq`` seen."""
+
+    after: int | None = None
+    limit: int = LIMIT_DEFAULT
+
+    def __post_init__(self) -> None:
+        PageRequest(limit=self.limit)
+
+
+@dataclass(frozen=True)
+class SeqPage(Generic[T]):
+    """``next`` is the last row's sequence number when there is another page, else None."""
+
+    items: list[T]
+    next: int | None
+    total: int | None
+
+
+def encode_seq_cursor(seq: int) -> str:
+    """base64url of ``["s", seq]``: tagged so a ``(created_at, id)`` cursor is not taken
+    for one."""
+    raw = json.dumps(["s", seq], separators=(",", ":"))
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def decode_seq_cursor(cursor: str) -> int:
+    """The sequence number a cursor stands for; anything else is a 422 naming ``cursor``."""
+    bad = ValidationError("cursor", "is not a cursor this API issued (pass next_cursor as given)")
+    if not re.fullmatch(r"[A-Za-z0-9_-]{1,400}", cursor):
+        raise bad
+    try:
+        tag, seq = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    except (binascii.Error, ValueError, TypeError, UnicodeDecodeError):
+        raise bad from None
+    if tag != "s" or isinstance(seq, bool) or not isinstance(seq, int) or not 0 <= seq < 2**62:
+        raise bad
+    return seq
+
+
 def check_filters(**values: object) -> None:
     """Text filters go into SQL as parameters; a NUL character (which PostgreSQL refuses in
     text) or a lone surrogate (not encodable) is bad input, named by its filter."""

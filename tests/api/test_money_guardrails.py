@@ -173,7 +173,7 @@ def test_manual_limits_stay_in_the_product_range_and_large_raises_need_a_second_
     assert api.post(decide, headers=other, json={"note": "again"}).status_code == 409
     assert api.get("/v1/limit-proposals", headers=ADMIN).json() == {
         "items": [], "next_cursor": None, "total": 0}
-    last = api.get(f"/v1/credit-lines/{lid}/limit-history", headers=ADMIN).json()[-1]
+    last = api.get(f"/v1/credit-lines/{lid}/limit-history", headers=ADMIN).json()["items"][-1]
     assert (last["source"], last["old_limit"], last["new_limit"], last["actor"]) == (
         "manual", "1500.00", "15000.00", "test-admin")
     assert "user-risk_officer" in last["note"] and "test-admin" in last["note"]

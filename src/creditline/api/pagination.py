@@ -21,8 +21,12 @@ from creditline.paging import (
     LIMIT_MAX,
     Page,
     PageRequest,
+    SeqPage,
+    SeqPageRequest,
     decode_cursor,
+    decode_seq_cursor,
     encode_cursor,
+    encode_seq_cursor,
 )
 
 T = TypeVar("T")
@@ -52,4 +56,23 @@ PageParams = Annotated[PageRequest, Depends(page_request)]
 def list_page(page: Page[U], public: Callable[[U], T]) -> ListPage[T]:
     return ListPage[T](items=[public(x) for x in page.items],
                        next_cursor=None if page.next is None else encode_cursor(page.next),
+                       total=page.total)
+
+
+def seq_page_request(
+    cursor: Annotated[str | None, Query(max_length=400, description="next_cursor of the page "
+                                        "before; omit for the first page")] = None,
+    limit: Annotated[int, Query(ge=1, le=LIMIT_MAX, description="rows per page")] = LIMIT_DEFAULT,
+) -> SeqPageRequest:
+    """The same ``cursor``/``limit`` for lists ordered by an integer sequence."""
+    return SeqPageRequest(after=None if cursor is None else decode_seq_cursor(cursor),
+                          limit=limit)
+
+
+SeqPageParams = Annotated[SeqPageRequest, Depends(seq_page_request)]
+
+
+def list_seq_page(page: SeqPage[U], public: Callable[[U], T]) -> ListPage[T]:
+    return ListPage[T](items=[public(x) for x in page.items],
+                       next_cursor=None if page.next is None else encode_seq_cursor(page.next),
                        total=page.total)

@@ -10,7 +10,7 @@ from typing import Protocol
 from creditline.lines.limits import LimitEvent
 from creditline.lines.line import Line
 from creditline.lines.proposals import LimitProposal
-from creditline.paging import Page, PageRequest
+from creditline.paging import Page, PageRequest, SeqPage, SeqPageRequest
 
 
 @dataclass(frozen=True)
@@ -54,6 +54,9 @@ class LimitEventRepository(Protocol):
 
     def of_line(self, line_id: str) -> list[LimitEvent]:
         """The line's limit history, oldest first."""
+
+    def page(self, line_id: str, req: SeqPageRequest) -> SeqPage[LimitEvent]:
+        """A page of the line's limit history in ``seq`` order, with the total."""
 
 
 class LimitProposalRepository(Protocol):

@@ -36,7 +36,7 @@ from creditline.lines.line import Balances, Line
 from creditline.lines.proposals import LimitProposal, ProposalStatus, parse_proposal_status
 from creditline.lines.status import LineStatus, check_transition, parse_status
 from creditline.money import money_str, to_money
-from creditline.paging import Page, PageRequest
+from creditline.paging import Page, PageRequest, SeqPage, SeqPageRequest
 from creditline.products.catalog import default_catalog, product_terms, terms_product
 from creditline.servicing import entries, guardrails
 from creditline.servicing.model import Installment, PurchaseRecord
@@ -448,6 +448,15 @@ def limit_history(line_id: str, uow: UnitOfWork) -> list[LimitEvent]:
         if uow.lines.get(line_id) is None:
             raise NotFound(f"credit line {line_id} not found")
         return uow.limit_events.of_line(line_id)
+
+
+def limit_history_page(line_id: str, uow: UnitOfWork, req: SeqPageRequest
+                       ) -> SeqPage[LimitEvent]:
+    """A page of the line's limit changes, oldest first (``seq`` order), with the total."""
+    with uow:
+        if uow.lines.get(line_id) is None:
+            raise NotFound(f"credit line {line_id} not found")
+        return uow.limit_events.page(line_id, req)
 
 
 def set_status(cmd: SetStatus, uow: UnitOfWork, actor: Principal) -> LineView:

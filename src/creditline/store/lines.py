@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ColumnElement, bindparam, insert, select, update
+from sqlalchemy import ColumnElement, bindparam, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -24,7 +24,7 @@ from creditline.lines.line import Line
 from creditline.lines.ports import LineQuery
 from creditline.lines.status import LineStatus
 from creditline.lines.terms import Waterfall
-from creditline.paging import Page, PageRequest
+from creditline.paging import Page, PageRequest, SeqPage, SeqPageRequest
 from creditline.store import browse
 from creditline.store.tables.lines import limit_events
 from creditline.store.tables.servicing import OPEN_LINE_PER_PRODUCT, credit_lines
@@ -174,12 +174,29 @@ class SqlLimitEventRepository:
             "starts_on": event.starts_on, "ends_on": event.ends_on})
 
     def of_line(self, line_id: str) -> list[LimitEvent]:
-        return [LimitEvent(
-            line_id=r.line_id, at=_aware(r.at), business_date=r.business_date,
-            old_limit=r.old_limit, new_limit=r.new_limit, kind=LimitKind(r.kind),
-            source=LimitSource(r.source), actor=r.actor, reason_codes=tuple(r.reason_codes),
-            rules_version=r.rules_version, note=r.note, starts_on=r.starts_on,
-            ends_on=r.ends_on) for r in self.s.execute(_EVENTS_OF_LINE, {"line_id": line_id})]
+        return [_event(r) for r in self.s.execute(_EVENTS_OF_LINE, {"line_id": line_id})]
+
+    def page(self, line_id: str, req: SeqPageRequest) -> SeqPage[LimitEvent]:
+        t = limit_events
+        q = select(t).where(t.c.line_id == line_id)
+        if req.after is not None:
+            q = q.where(t.c.seq > req.after)
+        rows = list(self.s.execute(q.order_by(t.c.seq).limit(req.limit + 1)))
+        more = len(rows) > req.limit
+        rows = rows[:req.limit]
+        total = self.s.execute(select(func.count()).select_from(t)
+                               .where(t.c.line_id == line_id)).scalar_one()
+        return SeqPage([_event(r) for r in rows], rows[-1].seq if more and rows else None,
+                       total)
+
+
+def _event(r: Any) -> LimitEvent:
+    return LimitEvent(
+        line_id=r.line_id, at=_aware(r.at), business_date=r.business_date,
+        old_limit=r.old_limit, new_limit=r.new_limit, kind=LimitKind(r.kind),
+        source=LimitSource(r.source), actor=r.actor, reason_codes=tuple(r.reason_codes),
+        rules_version=r.rules_version, note=r.note, starts_on=r.starts_on,
+        ends_on=r.ends_on)
 
 
 def _aware(ts: datetime) -> datetime:

@@ -9,7 +9,13 @@ from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from creditline.api.deps import Allowed, ContainerDep
-from creditline.api.pagination import ListPage, PageParams, list_page
+from creditline.api.pagination import (
+    ListPage,
+    PageParams,
+    SeqPageParams,
+    list_page,
+    list_seq_page,
+)
 from creditline.api.routers.limit_proposals import LimitProposalPublic
 from creditline.api.routers.purchases import AMOUNT_HELP, IdempotencyKey, PurchasePublic
 from creditline.api.schemas_common import Amount, Count, Day, iso_utc
@@ -360,13 +366,14 @@ def grant_temporary_limit(line_id: str, body: TemporaryLimitCreate, container: C
     return LinePublic.of(services.grant_temporary_limit(cmd, container.uow(), actor))
 
 
-@router.get("/{line_id}/limit-history", response_model=list[LimitEventPublic],
+@router.get("/{line_id}/limit-history", response_model=ListPage[LimitEventPublic],
             summary="List a line's limit changes")
 def limit_history(line_id: str, container: ContainerDep,
                   _: Annotated[Principal, Allowed("lines:limit_history")],
-                  ) -> list[LimitEventPublic]:
-    """Every limit change of the line, oldest first: who, when, why, from which source."""
-    return [LimitEventPublic.of(e) for e in services.limit_history(line_id, container.uow())]
+                  page: SeqPageParams) -> ListPage[LimitEventPublic]:
+    """The line's limit changes, oldest first: who, when, why, from which source."""
+    return list_seq_page(services.limit_history_page(line_id, container.uow(), page),
+                         LimitEventPublic.of)
 
 
 @router.post("/{line_id}/status", response_model=LinePublic,
