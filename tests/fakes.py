@@ -653,6 +653,15 @@ class FakeStatements:
     def of_line(self, line_id: str) -> list[Statement]:
         return sorted(self.st.statements.get(line_id, []), key=lambda s: s.statement_date)
 
+    def page(self, line_id: str, req: SeqPageRequest) -> SeqPage[Statement]:
+        every = self.of_line(line_id)
+        rows = [s for s in every
+                if req.after is None or s.statement_date.toordinal() > req.after]
+        more = len(rows) > req.limit
+        rows = rows[:req.limit]
+        return SeqPage(rows, rows[-1].statement_date.toordinal() if more and rows else None,
+                       len(every))
+
 
 class FakeEodColumns:
     """The reconciliation reads and the skip work in memory; the column I/O of a partition

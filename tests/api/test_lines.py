@@ -134,7 +134,7 @@ def test_purchase_return_repayment_statement_and_ledger_over_http(
     # nothing was due between the purchase day and the statement day: those days only moved on
     assert [d["skipped"] for d in eod["days"]] == [0] + [1] * 29 + [0]
     assert api.post("/v1/eod", headers=ADMIN, json={"business_date": "2026-04-01"}).json()["days"] == []
-    [st] = api.get(f"/v1/credit-lines/{lid}/statements", headers=ADMIN).json()
+    [st] = api.get(f"/v1/credit-lines/{lid}/statements", headers=ADMIN).json()["items"]
     assert (st["opening_balance"], st["purchases"], st["returns"], st["fees"],
             st["closing_balance"], st["amount_due"], st["minimum_payment"], st["due_date"]) == (
         "0.00", "600.00", "200.00", "3.00", "403.00", "103.00", "50.00", "2026-04-10")
@@ -156,3 +156,31 @@ def test_purchase_return_repayment_statement_and_ledger_over_http(
     assert api.get("/v1/ledger/check", headers=ADMIN).json()["ok"] is True
     kinds = [e["kind"] for e in api.get(f"/v1/ledger/entries?line_id={lid}", headers=ADMIN).json()]
     assert sorted(kinds) == ["eod", "purchase", "repayment", "return"]
+
+
+def test_statements_page_one_at_a_time_oldest_first_and_refuse_a_forged_cursor(
+        api: TestClient, container: Container, clock: FixedClock) -> None:
+    """A purchase in March, end of day run to 1 June: statements on 1 April, 1 May and
+    1 June, read one per page, each once, in date order; a made-up cursor is a 422."""
+    line = open_line(api, container, "2000.00")
+    lid = line["id"]
+    assert buy(api, lid, "600.00", key="p1", installments=6).status_code == 201
+    clock.set_date(date(2026, 6, 1))
+    assert api.post("/v1/eod", headers=ADMIN,
+                    json={"business_date": "2026-06-01"}).status_code == 200
+    url = f"/v1/credit-lines/{lid}/statements"
+    seen: list[str] = []
+    cursor: str | None = None
+    while True:
+        params: dict[str, str | int] = {"limit": 1} | ({"cursor": cursor} if cursor else {})
+        body = api.get(url, headers=ADMIN, params=params).json()
+        assert body["total"] == 3 and len(body["items"]) == 1
+        seen.append(body["items"][0]["statement_date"])
+        cursor = body["next_cursor"]
+        if cursor is None:
+            break
+    assert seen == ["2026-04-01", "2026-05-01", "2026-06-01"]
+    assert [s["statement_date"] for s in api.get(url, headers=ADMIN).json()["items"]] == seen
+    for bad in ("nope!", "eyJhIjoxfQ", "WzEsImEiXQ"):  # not base64url; {"a":1}; a (time, id) key
+        r = api.get(url, headers=ADMIN, params={"cursor": bad})
+        assert r.status_code == 422 and "cursor" in r.text, r.text

@@ -10,7 +10,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Protocol
 
-from creditline.paging import Page, PageRequest
+from creditline.paging import Page, PageRequest, SeqPage, SeqPageRequest
 from creditline.servicing.model import Installment, PurchaseRecord
 from creditline.servicing.statements import Statement
 
@@ -73,6 +73,10 @@ class PurchaseRepository(Protocol):
 class StatementRepository(Protocol):
     def of_line(self, line_id: str) -> list[Statement]:
         """The line's statements, oldest first (end of day writes them in bulk)."""
+
+    def page(self, line_id: str, req: SeqPageRequest) -> SeqPage[Statement]:
+        """A page of the line's statements, oldest first, with the total; the key is the
+        statement date's ordinal (one statement per line and date)."""
 
 
 class EodColumns(Protocol):

@@ -754,6 +754,14 @@ def list_statements(line_id: str, uow: UnitOfWork) -> list[Statement]:
         return list(uow.statements.of_line(line_id))
 
 
+def statements_page(line_id: str, uow: UnitOfWork, req: SeqPageRequest) -> SeqPage[Statement]:
+    """A page of the line's statements, oldest first, with the total."""
+    with uow:
+        if uow.lines.get(line_id) is None:
+            raise NotFound(f"credit line {line_id} not found")
+        return uow.statements.page(line_id, req)
+
+
 # ----- the ledger
 
 def check_ledger(uow: UnitOfWork) -> LedgerCheck:

@@ -325,12 +325,14 @@ def refund(line_id: str, body: RefundCreate, container: ContainerDep,
     return RefundPublic.of(services.refund(cmd, container.uow(), actor))
 
 
-@router.get("/{line_id}/statements", response_model=list[StatementPublic],
+@router.get("/{line_id}/statements", response_model=ListPage[StatementPublic],
             summary="List the statements of a credit line")
 def statements(line_id: str, container: ContainerDep,
-               _: Annotated[Principal, Allowed("statements:read")]) -> list[StatementPublic]:
-    """Every statement of the line, oldest first."""
-    return [StatementPublic.of(s) for s in services.list_statements(line_id, container.uow())]
+               _: Annotated[Principal, Allowed("statements:read")],
+               page: SeqPageParams) -> ListPage[StatementPublic]:
+    """The line's statements, oldest first."""
+    return list_seq_page(services.statements_page(line_id, container.uow(), page),
+                         StatementPublic.of)
 
 
 @router.post("/{line_id}/limit", response_model=None, summary="Change a line's limit",
