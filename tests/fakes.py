@@ -163,6 +163,9 @@ class FakeAuditLog:
     def count(self) -> int:
         return len(self.uow.audits)
 
+    def count_where(self, *, entity: str | None = None, entity_id: str | None = None) -> int:
+        return len(self.page(limit=len(self._entries()) + 1, entity=entity, entity_id=entity_id))
+
 
 class FakeIdempotency:
     def __init__(self, st: State) -> None:

@@ -29,6 +29,9 @@ class AuditLogRepository(Protocol):
 
     def count(self) -> int: ...
 
+    def count_where(self, *, entity: str | None = None, entity_id: str | None = None) -> int:
+        """Entries matching the filters of ``page`` (the total of a listed page)."""
+
 
 class IdempotencyStore(Protocol):
     def lookup(self, scope: str, key: str, body: Any) -> dict[str, Any] | None:

@@ -68,7 +68,7 @@ def test_instants_in_answers_carry_an_offset(sqlite_api: TestClient) -> None:
                         json={"kind": "device", "value": "dev-1", "reason": "stolen"})
     assert r.status_code == 201, r.text
     assert r.json()["created_at"].endswith("Z")
-    entries = sqlite_api.get("/v1/audit", headers=ADMIN).json()["entries"]
+    entries = sqlite_api.get("/v1/audit", headers=ADMIN).json()["items"]
     assert entries and all(re.search(r"(Z|[+-]\d\d:\d\d)$", e["at"]) for e in entries)
     for m in sqlite_api.get("/v1/models", headers=ADMIN).json()["items"]:
         assert m["created_at"].endswith("Z")

@@ -39,7 +39,7 @@ def test_users_create_prints_a_token_once_and_it_works_against_the_api(
     token = tokens[0]
     assert sqlite_api.get("/v1/audit", headers=auth(token)).status_code == 200
     assert sqlite_api.post("/v1/customers", json={}, headers=auth(token)).status_code == 403
-    entries = sqlite_api.get("/v1/audit", headers=auth(token)).json()["entries"]
+    entries = sqlite_api.get("/v1/audit", headers=auth(token)).json()["items"]
     assert [(e["action"], e["details"]["name"]) for e in entries] == [("user.created", "alice")]
     assert token not in str(entries)
 

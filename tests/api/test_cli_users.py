@@ -39,7 +39,7 @@ def test_create_list_rotate_revoke(sqlite_url: str, sqlite_api: TestClient,
     assert code == 0 and f"revoked by cli:{getpass.getuser()}" in out
     assert sqlite_api.get("/v1/purchases/x", headers=auth(second)).status_code == 401
     entries = sqlite_api.get("/v1/audit", params={"entity": "user"},
-                             headers=ADMIN).json()["entries"]
+                             headers=ADMIN).json()["items"]
     who = f"cli:{getpass.getuser()}"
     assert [(e["actor"], e["action"]) for e in entries] == [
         (who, "user.created"), (who, "user.token_rotated"), (who, "user.revoked")]

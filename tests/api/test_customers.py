@@ -220,7 +220,7 @@ def test_registrations_are_audited_without_personal_data(
     cid = register(api, ZHANG, role_headers["risk_officer"])["id"]
     eid = register(api, TRADING, role_headers["service"])["id"]
     auditor = role_headers["auditor"]
-    entries = api.get("/v1/audit", params={"entity": "customer"}, headers=auditor).json()["entries"]
+    entries = api.get("/v1/audit", params={"entity": "customer"}, headers=auditor).json()["items"]
     assert [(e["actor"], e["action"], e["entity_id"]) for e in entries] == [
         ("user-risk_officer", "customer.registered", cid),
         ("user-service", "customer.registered", eid)]

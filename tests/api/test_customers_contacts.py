@@ -110,7 +110,7 @@ def test_contact_additions_are_audited_and_the_chain_verifies(
     r = api.post(contacts_url(cid), headers=role_headers["service"],
                  json={"name": "Zhang Wei", "relation": "parent", "phone": "13900000001"})
     entries = api.get("/v1/audit", params={"entity_id": cid},
-                      headers=role_headers["auditor"]).json()["entries"]
+                      headers=role_headers["auditor"]).json()["items"]
     assert [e["action"] for e in entries] == ["customer.registered",
                                               "customer.emergency_contact_added"]
     added = entries[1]

@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from creditline.bootstrap import Container
+from creditline.paging import encode_seq_cursor
 from creditline.store.tables.foundation import audit_log
 from tests.api.test_applications_support import GOOD_BUREAU, person, register
 from tests.conftest import ADMIN
@@ -99,7 +100,7 @@ def test_a_nul_byte_anywhere_in_a_body_is_a_400_naming_the_field_and_writes_noth
 # -- integers past 64 bits (a database overflow) -------------------------------------------
 def test_integers_past_64_bits_in_a_query_are_a_422_naming_the_parameter(
         api: TestClient) -> None:
-    for url, name in [("/v1/audit?after=99999999999999999999", "after"),
+    for url, name in [("/v1/audit?cursor=99999999999999999999", "cursor"),
                       ("/v1/blacklist?cursor=99999999999999999999", "cursor"),
                       ("/v1/reviews?cursor=99999999999999999999", "cursor"),
                       ("/v1/blacklist?limit=99999999999999999999", "limit")]:
@@ -108,10 +109,12 @@ def test_integers_past_64_bits_in_a_query_are_a_422_naming_the_parameter(
 
 
 def test_the_largest_64_bit_offset_is_still_answered(api: TestClient) -> None:
-    # the blacklist pages by cursor (README, "Browsing the book"); the audit by ``after``
+    # every list pages by cursor (README, "Browsing the book"); the audit's is a seq
     assert api.get("/v1/blacklist?limit=200", headers=ADMIN).json() == {
         "items": [], "next_cursor": None, "total": 0}
-    assert api.get(f"/v1/audit?after={2**63 - 1}", headers=ADMIN).json() == {"entries": []}
+    last = api.get("/v1/audit", headers=ADMIN,
+                   params={"cursor": encode_seq_cursor(2**62 - 1)}).json()
+    assert (last["items"], last["next_cursor"]) == ([], None)
 
 
 # -- lone surrogates (cannot be encoded to UTF-8) ------------------------------------------

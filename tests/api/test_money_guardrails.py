@@ -113,7 +113,7 @@ def test_a_credit_balance_is_refunded_once_with_balanced_postings(
     assert Decimal(tb["liability:customer_credit"]["balance"]) == 0  # nothing left to owe back
     _clean_ledger(api)
     audit = api.get("/v1/audit", headers=ADMIN, params={"entity_id": first.json()["id"]}).json()
-    rows = audit["entries"] if isinstance(audit, dict) else audit
+    rows = audit["items"]
     assert [e["action"] for e in rows] == ["refund.created"]
 
 

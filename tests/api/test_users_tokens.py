@@ -27,7 +27,7 @@ def make_user(api: TestClient, name: str, role: str, headers: dict[str, str] = A
 
 
 def audit(api: TestClient) -> list[tuple[str, str, str]]:
-    entries = api.get("/v1/audit", params={"entity": "user"}, headers=ADMIN).json()["entries"]
+    entries = api.get("/v1/audit", params={"entity": "user"}, headers=ADMIN).json()["items"]
     return [(e["actor"], e["action"], e["details"]["name"]) for e in entries]
 
 

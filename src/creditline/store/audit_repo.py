@@ -87,6 +87,14 @@ class SqlAuditRepository:
     def count(self) -> int:
         return int(self.s.execute(select(func.count()).select_from(audit_log)).scalar() or 0)
 
+    def count_where(self, *, entity: str | None = None, entity_id: str | None = None) -> int:
+        q = select(func.count()).select_from(audit_log)
+        if entity:
+            q = q.where(audit_log.c.entity == entity)
+        if entity_id:
+            q = q.where(audit_log.c.entity_id == entity_id)
+        return int(self.s.execute(q).scalar() or 0)
+
 
 def _heads(conn: Connection) -> dict[int, StreamHead]:
     return {r.id: StreamHead(r.id, int(r.seq), r.hash, r.mac)

@@ -8,10 +8,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 
 from creditline.api.deps import Allowed, ContainerDep
+from creditline.api.pagination import SeqPageParams
 from creditline.api.schemas_common import iso_utc
 from creditline.audit import BadAnchor, parse_anchor
 from creditline.auth import Principal
 from creditline.errors import Conflict, ValidationError
+from creditline.paging import encode_seq_cursor
 
 router = APIRouter(prefix="/v1/audit", tags=["audit"])
 
@@ -20,20 +22,24 @@ router = APIRouter(prefix="/v1/audit", tags=["audit"])
 def list_entries(
     container: ContainerDep,
     _: Annotated[Principal, Allowed("audit:read")],
-    after: Annotated[int, Query(ge=0, le=2**63 - 1,
-                                description="return entries with seq greater than this")] = 0,
-    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    page: SeqPageParams,
     entity: str | None = None,
     entity_id: str | None = None,
 ) -> dict[str, Any]:
-    """Entries in chain order after ``after``, optionally for one entity; each carries its
-    hash and the previous entry's."""
+    """Entries in chain (global ``seq``) order, optionally for one entity, in the one list
+    shape; each carries its hash and the previous entry's."""
     with container.uow() as uow:
-        rows = uow.audit_log.page(after=after, limit=limit, entity=entity, entity_id=entity_id)
-    return {"entries": [
+        rows = uow.audit_log.page(after=page.after or 0, limit=page.limit + 1, entity=entity,
+                                  entity_id=entity_id)
+        total = uow.audit_log.count_where(entity=entity, entity_id=entity_id)
+    more = len(rows) > page.limit
+    rows = rows[:page.limit]
+    return {"items": [
         {"seq": e.seq, "stream": e.stream, "stream_seq": e.stream_seq, "at": iso_utc(e.at),
          "actor": e.actor, "action": e.action, "entity": e.entity, "entity_id": e.entity_id,
-         "details": e.details, "prev_hash": e.prev_hash, "hash": e.hash} for e in rows]}
+         "details": e.details, "prev_hash": e.prev_hash, "hash": e.hash} for e in rows],
+        "next_cursor": encode_seq_cursor(rows[-1].seq) if more and rows else None,
+        "total": total}
 
 
 @router.get("/verify", summary="Verify the audit chain, its heads and optionally an anchor")
