@@ -67,6 +67,18 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "blacklist:read": frozenset({A, RO, RV, AU}),
     "special_terms:propose": frozenset({A, RO}),
     "special_terms:approve": frozenset({A, RO}),
+    # collections
+    "collections:queue": frozenset({A, RO, CO}),  # one's own queue of cases
+    "collections:read": frozenset({A, RO, CO, AU}),  # a case (collectors: their own)
+    "collections:read_pii": frozenset({A, RO}),  # the debtor's data unmasked
+    "collections:work": frozenset({A, RO, CO}),  # calls, promises, hardship, pauses, disputes
+    "collections:supervise": frozenset({A, RO}),  # assign, any queue, contact terms, disputes
+    "collections:backdate": frozenset({A, RO}),  # a hold that starts before today
+    "collections:agencies": frozenset({A, RO}),  # agencies, placement and recall
+    "collections:agency_contact": frozenset({A, RO, CO}),  # log an agency's contact
+    "collections:agency_read": frozenset({A, RO, AU}),  # agencies and their performance
+    "collections:legal": frozenset({A, RO}),  # legal referral packages
+    "collections:replay": frozenset({A, RO, AU}),  # the contact log through the rules
 }
 
 # What the environment token (``CREDITLINE_ADMIN_TOKEN``) may do: create named admin users

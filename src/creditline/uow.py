@@ -20,6 +20,11 @@ if TYPE_CHECKING:
     from creditline.batch.ports import EodRunRepository
     from creditline.calendar.ports import CalendarRepository
     from creditline.clock import Clock
+    from creditline.collections.ports import (  # collections
+        AgencyRepository,
+        CaseRepository,
+        ContactLog,
+    )
     from creditline.crypto import FieldCipher
     from creditline.fraud.ports import BlacklistRepository
     from creditline.ledger.ports import LedgerRepository
@@ -143,3 +148,13 @@ class UnitOfWork(Protocol):
 
     @property
     def calendar(self) -> CalendarRepository: ...
+
+    # ----- collections
+    @property
+    def collection_cases(self) -> CaseRepository: ...
+
+    @property
+    def contact_log(self) -> ContactLog: ...
+
+    @property
+    def agencies(self) -> AgencyRepository: ...

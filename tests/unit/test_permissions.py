@@ -60,6 +60,17 @@ blacklist:manage          Y        Y          .        .        .       .
 blacklist:read            Y        Y          Y        .        Y       .
 special_terms:propose     Y        Y          .        .        .       .
 special_terms:approve     Y        Y          .        .        .       .
+collections:queue         Y        Y          .        Y        .       .
+collections:read          Y        Y          .        Y        Y       .
+collections:read_pii      Y        Y          .        .        .       .
+collections:work          Y        Y          .        Y        .       .
+collections:supervise     Y        Y          .        .        .       .
+collections:backdate      Y        Y          .        .        .       .
+collections:agencies      Y        Y          .        .        .       .
+collections:agency_contact Y       Y          .        Y        .       .
+collections:agency_read   Y        Y          .        .        Y       .
+collections:legal         Y        Y          .        .        .       .
+collections:replay        Y        Y          .        .        Y       .
 """
 
 

@@ -52,6 +52,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from creditline.auth import Principal
+from creditline.batch.collections import COLLECTIONS_STAGE
 from creditline.batch.eod import KERNEL, SERVICING
 from creditline.batch.pipeline import Pipeline, StageStats
 from creditline.batch.temporary_limits import TEMPORARY_LIMIT_STAGE
@@ -71,8 +72,10 @@ def new_run_id() -> str:
 
 def default_pipeline() -> Pipeline:
     """The stages end of day runs today, in order: the servicing kernel, then the lapse of
-    temporary limits."""
-    return Pipeline([SERVICING, TEMPORARY_LIMIT_STAGE])
+    temporary limits, then collections ageing."""
+    return Pipeline([SERVICING, TEMPORARY_LIMIT_STAGE,
+                     COLLECTIONS_STAGE,  # collections: ageing, cases, promises
+                     ])
 
 
 @dataclass(frozen=True)

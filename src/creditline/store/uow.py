@@ -25,6 +25,11 @@ if TYPE_CHECKING:
     from creditline.store.audit_repo import SqlAuditRepository
     from creditline.store.blacklist import SqlBlacklistRepository
     from creditline.store.calendar import SqlCalendarRepository
+    from creditline.store.collections import (  # collections
+        SqlAgencyRepository,
+        SqlCaseRepository,
+        SqlContactLog,
+    )
     from creditline.store.eod_columns import SqlEodColumns
     from creditline.store.eod_runs import SqlEodRunRepository
     from creditline.store.idempotency import SqlIdempotencyStore
@@ -215,6 +220,22 @@ class SqlUnitOfWork:
     def calendar(self) -> SqlCalendarRepository:
         from creditline.store.calendar import SqlCalendarRepository
         return self._repo("calendar", SqlCalendarRepository)
+
+    # ----- collections
+    @property
+    def collection_cases(self) -> SqlCaseRepository:
+        from creditline.store.collections import SqlCaseRepository
+        return self._repo("collection_cases", SqlCaseRepository)
+
+    @property
+    def contact_log(self) -> SqlContactLog:
+        from creditline.store.collections import SqlContactLog
+        return self._repo("contact_log", SqlContactLog)
+
+    @property
+    def agencies(self) -> SqlAgencyRepository:
+        from creditline.store.collections import SqlAgencyRepository
+        return self._repo("agencies", SqlAgencyRepository)
 
     def audit(self, actor: Principal, action: str, entity: str, entity_id: str,
               details: dict[str, Any] | None = None) -> None:

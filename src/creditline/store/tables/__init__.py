@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from creditline.store.tables import (
     calendar,  # noqa: F401
+    collections,  # noqa: F401  (collections)
     eod,  # noqa: F401
     foundation,  # noqa: F401  (registers tables)
     lines,  # noqa: F401
