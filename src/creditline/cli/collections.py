@@ -21,7 +21,7 @@ from creditline.collections.rules import default_rules
 from creditline.errors import ValidationError
 from creditline.money import money_str
 
-sub = typer.Typer(help="Collections: queues, calls, holds, agencies, legal, compliance.",
+sub = typer.Typer(help="Collections: queues, calls, agencies, legal.",
                   no_args_is_help=True)
 agencies_app = typer.Typer(help="Collection agencies: add, list, performance.",
                            no_args_is_help=True)
