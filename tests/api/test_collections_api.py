@@ -30,7 +30,7 @@ def test_a_collectors_day_over_http(sqlite_api: TestClient, sqlite_container: Co
     assert r.status_code == 200 and r.json()[0]["assigned_to"] == "chen"
 
     q = sqlite_api.get(f"{base}/queue", headers=chen).json()
-    assert q["total"] == 1 and q["next_cursor"] is None
+    assert q["total"] is None and q["next_cursor"] is None
     [item] = q["items"]
     assert item["bucket_name"] == "M1" and item["collectable"] == "50.00"
     assert item["debtor"]["phone"] == "13812341234"

@@ -107,6 +107,9 @@ class CaseRepository(Protocol):
 
     def promises(self, case_id: str) -> list[Promise]: ...
 
+    def open_promises(self, case_ids: Sequence[str]) -> dict[str, list[Promise]]:
+        """The open promises of these cases, in one read."""
+
     # ----- the ageing stage, in bulk
     def ageing_inputs(self, first_id: str, last_id: str,
                       line_ids: Sequence[str] | None) -> AgeingRows:

@@ -457,17 +457,17 @@ def queue(cmd: GetQueue, uow: UnitOfWork, actor: Principal) -> list[QueueItem]:
     pii = actor.can("collections:read_pii")
     with uow:
         today = current_business_date(uow)
-        items = []
-        for case in uow.collection_cases.active(assigned_to=who, limit=5000):
-            if not workable(case, today, rules.tolerance):
-                continue
-            promise = next_promise(uow.collection_cases.promises(case.id))
-            debtor = debtor_view(uow.customers.get(case.customer_id), case.customer_id,
-                                 call=True, pii=pii)
-            items.append(QueueItem(case, _bucket_name(case), debtor, case.collectable, promise,
-                                   priority(case, promise, today)))
-    items.sort(key=lambda q: (q.priority, q.case.id))
-    return items[:cmd.limit]
+        cases = [c for c in uow.collection_cases.active(assigned_to=who, limit=5000)
+                 if workable(c, today, rules.tolerance)]
+        promised = uow.collection_cases.open_promises([c.id for c in cases])
+        ranked = sorted(((priority(c, next_promise(promised.get(c.id, [])), today), c.id, c)
+                         for c in cases), key=lambda t: (t[0], t[1]))[:cmd.limit]
+        # only the cases shown are decrypted: personal data is read for what is displayed
+        return [QueueItem(c, _bucket_name(c),
+                          debtor_view(uow.customers.get(c.customer_id), c.customer_id,
+                                      call=True, pii=pii),
+                          c.collectable, next_promise(promised.get(c.id, [])), rank)
+                for rank, _, c in ranked]
 
 
 @dataclass(frozen=True)

@@ -173,6 +173,16 @@ class SqlCaseRepository:
         return [_promise(r) for r in self.s.execute(
             select(t).where(t.c.case_id == case_id).order_by(t.c.made_on, t.c.id))]
 
+    def open_promises(self, case_ids: Sequence[str]) -> dict[str, list[Promise]]:
+        t = promises
+        out: dict[str, list[Promise]] = {}
+        for k in range(0, len(case_ids), CHUNK):
+            for r in self.s.execute(select(t).where(
+                    t.c.case_id.in_(list(case_ids[k:k + CHUNK])),
+                    t.c.status == PromiseStatus.OPEN.value).order_by(t.c.due_on, t.c.id)):
+                out.setdefault(r.case_id, []).append(_promise(r))
+        return out
+
     # ----- the ageing stage, in bulk
     def ageing_inputs(self, first_id: str, last_id: str,
                       line_ids: Sequence[str] | None) -> AgeingRows:

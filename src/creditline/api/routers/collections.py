@@ -201,10 +201,10 @@ def get_queue(container: ContainerDep, actor: Annotated[Principal, Allowed("coll
     falling due today or earlier, then escalation (a broken promise), then the bucket, then
     the amount collectable.  Cases on hold, placed with an agency, or fully disputed are
     left out.  Not cursor-paged: the order changes as the queue is worked, so ``limit``
-    takes the top of it and ``total`` counts the whole queue."""
-    items = cs.queue(cs.GetQueue(collector, 1000), container.uow(), actor)
-    return ListPage[QueueItemPublic](items=[QueueItemPublic.of(q) for q in items[:limit]],
-                                     next_cursor=None, total=len(items))
+    takes the top of it (``total`` is null)."""
+    items = cs.queue(cs.GetQueue(collector, limit), container.uow(), actor)
+    return ListPage[QueueItemPublic](items=[QueueItemPublic.of(q) for q in items],
+                                     next_cursor=None, total=None)
 
 
 @router.get("/cases", response_model=ListPage[CasePublic], summary="List active cases")
