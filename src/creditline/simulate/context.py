@@ -195,6 +195,7 @@ class DemoContext:
     timings: defaultdict[str, float] = field(  # wall seconds by step
         default_factory=lambda: defaultdict(float))
     cpu: defaultdict[str, float] = field(default_factory=lambda: defaultdict(float))  # CPU s
+    collections: Any = None  # collections: the desk's state (simulate.steps.collections)
     _book: Book | None = None
 
     def uow(self) -> Any:

@@ -57,6 +57,11 @@ from creditline.simulate.population import generate_population
 from creditline.simulate.steps.access import Access
 from creditline.simulate.steps.activity import CustomerActivity
 from creditline.simulate.steps.applications import Applications
+from creditline.simulate.steps.collections import (  # collections
+    CollectionsClose,
+    CollectionsDesk,
+    CollectionsMonthEnd,
+)
 from creditline.simulate.steps.end_of_day import EndOfDay
 from creditline.simulate.steps.ledger_check import LedgerCheck
 from creditline.simulate.steps.month_end import MonthEnd
@@ -72,11 +77,15 @@ def default_opening() -> list[Stage]:
 
 
 def default_daily() -> list[DayStep]:
-    return [CustomerActivity(), EndOfDay(), MonthEnd()]
+    return [CustomerActivity(), EndOfDay(), MonthEnd(),
+            CollectionsMonthEnd(), CollectionsDesk(),  # collections
+            ]
 
 
 def default_closing() -> list[Stage]:
-    return [LedgerCheck()]
+    return [LedgerCheck(),
+            CollectionsClose(),  # collections
+            ]
 
 
 # --------------------------------------------------------------------------- the run

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from decimal import Decimal
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -204,6 +205,7 @@ def build_summary(ctx: DemoContext) -> dict[str, Any]:
         "truth": _truth(apps, observed_bad, balance),
         "scores": _scores(apps),
         "ledger": dict(ctx.ledger),
+        "collections": _collections(ctx),  # collections
     }
 
 
@@ -211,3 +213,43 @@ def write_summary(summary: dict[str, Any], out: Path) -> Path:
     path = out / SUMMARY_FILE
     path.write_text(json.dumps(summary, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     return path
+
+
+# --------------------------------------------------------------------------- collections
+def _collections(ctx: DemoContext) -> dict[str, Any]:
+    """Collection buckets at each month end (lines and balances), roll and cure rates month
+    to month, cases opened and closed, the desk's contacts and the contact-log replay."""
+    state = ctx.collections
+    if state is None:
+        return {}
+    months = state.months
+    rolls = []
+    for before, after in pairwise(months):
+        a, b = before["of_line"], after["of_line"]
+        both = [line for line in a if line in b]
+        names = list(before["lines"])
+        roll: dict[str, float] = {}
+        cure: dict[str, float] = {}
+        for k, name in enumerate(names):
+            start = [line for line in both if a[line] == k]
+            if k + 1 < len(names):
+                roll[f"{name}->{names[k + 1]}"] = rate(sum(b[x] == k + 1 for x in start),
+                                                       len(start))
+            if k > 0:
+                cure[name] = rate(sum(b[x] == 0 for x in start), len(start))
+        rolls.append({"from": before["month"], "to": after["month"], "roll": roll,
+                      "cure": cure})
+    kept = state.promise_status.get("kept", 0)
+    broken = state.promise_status.get("broken", 0)
+    return {
+        "months": [{"month": m["month"], "lines": m["lines"],
+                    "balance": {k: money(v) for k, v in m["balance"].items()}}
+                   for m in months],
+        "roll_and_cure": rolls,
+        "cases_by_month": state.cases,
+        "desk": {"collectors": len(state.collectors),
+                 "attempts": dict(sorted(state.attempts.items())),
+                 "promises": state.promises, "promise_status": dict(state.promise_status),
+                 "promise_kept_rate": rate(kept, kept + broken)},
+        "contact_replay": dict(state.replay),
+    }
