@@ -258,3 +258,34 @@ def test_the_command_prints_the_summary_and_how_to_browse(
     assert (out / "report.html").exists() and (out / "summary.json").exists()
     # A rerun into the same folder replaces the demo's own database.
     assert _cli(monkeypatch, "--customers", "10", "--months", "1", "--out", str(out)) == 0
+
+
+@pytest.mark.slow
+def test_the_collections_figures_add_up(short_demo: DemoResult) -> None:
+    """Collections in the demo: the month-end buckets cover every open line, the desk's
+    contacts are what the contact log and the audit log hold, and the replay of the log
+    through the compliance rules finds nothing made outside them."""
+    s = short_demo.summary
+    co = s["collections"]
+    assert [m["month"] for m in co["months"]] == ["2026-01", "2026-02"]
+    for snap, m in zip(co["months"], s["months"], strict=True):
+        assert sum(snap["lines"].values()) == m["lines"]
+        assert sum(Decimal(v) for v in snap["balance"].values()) == Decimal(m["balance"])
+    opened = sum(v.get("opened", 0) for v in co["cases_by_month"].values())
+    assert opened >= 1  # the January purchases' first minimums fell past due in February
+    made = {k: v for k, v in co["desk"]["attempts"].items() if not k.startswith("refused")}
+    refused = {k: v for k, v in co["desk"]["attempts"].items() if k.startswith("refused")}
+    replay = co["contact_replay"]
+    assert replay["contacts"] == sum(made.values()) > 0
+    assert replay["refused_by_gate"] == sum(refused.values())
+    assert (replay["outside_hours"], replay["over_limits"], replay["unrelated_parties"]) == (0, 0, 0)
+    container = _container(short_demo)
+    try:
+        logged = _count(container, "SELECT COUNT(*) FROM contact_log")
+        calls = _count(container, "SELECT COUNT(*) FROM audit_log "
+                                  "WHERE action = 'collections.call_logged'")
+        cases = _count(container, "SELECT COUNT(*) FROM collection_cases")
+    finally:
+        container.dispose()
+    assert logged == replay["contacts"] + replay["refused_by_gate"]
+    assert calls == replay["contacts"] and cases == opened
