@@ -30,6 +30,15 @@ from creditline.audit import Anchor, AuditEntry, ChainReport, StreamHead
 from creditline.auth import Principal, Role
 from creditline.calendar.ports import CalendarState
 from creditline.clock import FixedClock
+from creditline.collections.cases import BucketSpell, Case, Promise, PromiseStatus  # collections
+from creditline.collections.compliance import PastContact  # collections
+from creditline.collections.ports import (  # collections
+    Agency,
+    AgencyFigures,
+    ContactRecord,
+    Placement,
+    Referral,
+)
 from creditline.crypto import FieldCipher
 from creditline.errors import ConcurrencyError, Conflict, NotFound
 from creditline.fraud.blacklist import BlacklistEntry
@@ -107,6 +116,7 @@ class State:
     # bulk postings: (entry id, line id, account, cents)
     bulk_postings: list[tuple[str, str | None, str, int]] = field(default_factory=list)
     calendar: CalendarState | None = None
+    collections: FakeCollectionsState = field(default_factory=lambda: FakeCollectionsState())
 
 
 # ----------------------------------------------------------------------------- foundation
@@ -913,6 +923,165 @@ class FakeUnitOfWork:
     @property
     def calendar(self) -> FakeCalendar:
         return FakeCalendar(self._state)
+
+    # ----- collections
+    @property
+    def collection_cases(self) -> FakeCases:
+        return FakeCases(self._state)
+
+    @property
+    def contact_log(self) -> FakeContactLog:
+        return FakeContactLog(self._state)
+
+    @property
+    def agencies(self) -> FakeAgencies:
+        return FakeAgencies(self._state)
+
+
+# ----------------------------------------------------------------------------- collections
+@dataclass
+class FakeCollectionsState:
+    cases: dict[str, Case] = field(default_factory=dict)
+    spells: list[BucketSpell] = field(default_factory=list)
+    promises: dict[str, Promise] = field(default_factory=dict)
+    contacts: list[ContactRecord] = field(default_factory=list)
+    agencies: dict[str, Agency] = field(default_factory=dict)
+    placements: dict[str, Placement] = field(default_factory=dict)
+    referrals: dict[str, Referral] = field(default_factory=dict)
+
+
+class FakeCases:
+    """Cases in memory (the line's live past due and balance as the SQL join gives them);
+    the ageing stage's bulk I/O refuses: run end of day against a database."""
+
+    def __init__(self, st: State) -> None:
+        self.st = st
+        self.c = st.collections
+
+    def _live(self, case: Case) -> Case:
+        line = self.st.lines.get(case.line_id)
+        if line is None:
+            return case
+        return replace(case, past_due=line.past_due, balance=line.balance)
+
+    def add(self, case: Case) -> None:  # a fixture's way in (end of day opens them in SQL)
+        self.c.cases[case.id] = case
+
+    def get(self, case_id: str, *, lock: bool = False) -> Case | None:
+        case = self.c.cases.get(case_id)
+        return None if case is None else self._live(case)
+
+    def save(self, case: Case) -> Case:
+        old = self.c.cases.get(case.id)
+        if old is None or old.version != case.version:
+            raise ConcurrencyError(f"collection case {case.id} was changed meanwhile; retry")
+        new = replace(case, version=case.version + 1)
+        self.c.cases[case.id] = new
+        return new
+
+    def active_for_line(self, line_id: str) -> Case | None:
+        found = [c for c in self.c.cases.values() if c.line_id == line_id and c.active]
+        return self._live(found[0]) if found else None
+
+    def active(self, *, assigned_to: str | None = None, agency_id: str | None = None,
+               limit: int = 1000) -> list[Case]:
+        rows = [self._live(c) for c in self.c.cases.values() if c.active
+                and (assigned_to is None or c.assigned_to == assigned_to)
+                and (agency_id is None or c.agency_id == agency_id)]
+        return sorted(rows, key=lambda c: (-c.bucket, c.id))[:limit]
+
+    def spells(self, case_id: str) -> list[BucketSpell]:
+        return [s for s in self.c.spells if s.case_id == case_id]
+
+    def line_spells(self, line_id: str) -> list[BucketSpell]:
+        return [s for s in self.c.spells if s.line_id == line_id]
+
+    def add_promise(self, promise: Promise) -> None:
+        self.c.promises[promise.id] = promise
+
+    def promises(self, case_id: str) -> list[Promise]:
+        return sorted((p for p in self.c.promises.values() if p.case_id == case_id),
+                      key=lambda p: (p.made_on, p.id))
+
+    def open_promises(self, case_ids: Sequence[str]) -> dict[str, list[Promise]]:
+        out: dict[str, list[Promise]] = {}
+        for p in sorted(self.c.promises.values(), key=lambda p: (p.due_on, p.id)):
+            if p.case_id in case_ids and p.status is PromiseStatus.OPEN:
+                out.setdefault(p.case_id, []).append(p)
+        return out
+
+    def _bulk(self, *_: Any, **__: Any) -> Any:
+        raise NotImplementedError("the ageing stage's column I/O runs against a database")
+
+    ageing_inputs = apply_ageing = promise_inputs = settle_promises = _bulk
+    escalate = cancel_open_promises = _bulk
+
+
+class FakeContactLog:
+    def __init__(self, st: State) -> None:
+        self.c = st.collections
+
+    def add(self, record: ContactRecord) -> None:
+        self.c.contacts.append(record)
+
+    def history(self, customer_id: str, since: datetime) -> list[PastContact]:
+        return [PastContact(r.case_id, r.channel, r.at, r.outcome) for r in self.c.contacts
+                if r.customer_id == customer_id and r.allowed and r.at >= since]
+
+    def for_case(self, case_id: str) -> list[ContactRecord]:
+        return [r for r in self.c.contacts if r.case_id == case_id]
+
+    def iterate(self, batch: int = 5000) -> Iterator[ContactRecord]:
+        return iter(list(self.c.contacts))
+
+
+class FakeAgencies:
+    def __init__(self, st: State) -> None:
+        self.st = st
+        self.c = st.collections
+
+    def add(self, agency: Agency) -> None:
+        self.c.agencies[agency.id] = agency
+
+    def get(self, agency_id: str) -> Agency | None:
+        return self.c.agencies.get(agency_id)
+
+    def name_taken(self, name: str) -> bool:
+        return any(a.name == name for a in self.c.agencies.values())
+
+    def all(self) -> list[Agency]:
+        return sorted(self.c.agencies.values(), key=lambda a: a.name)
+
+    def add_placement(self, placement: Placement) -> None:
+        self.c.placements[placement.id] = placement
+
+    def active_placement(self, case_id: str) -> Placement | None:
+        found = [p for p in self.c.placements.values()
+                 if p.case_id == case_id and p.recalled_on is None]
+        return found[0] if found else None
+
+    def recall(self, placement: Placement) -> None:
+        self.c.placements[placement.id] = placement
+
+    def figures(self, on: date) -> list[AgencyFigures]:
+        out = []
+        for a in self.all():
+            mine = [p for p in self.c.placements.values() if p.agency_id == a.id]
+            recovered = sum((Decimal(r["amount"]) for p in mine
+                             for r in self.st.repayments.values()
+                             if r.get("line_id") == p.line_id
+                             and p.placed_on < r["business_date"] <= (p.recalled_on or on)),
+                            ZERO)
+            contacts = sum(1 for r in self.c.contacts if r.agency_id == a.id and r.allowed)
+            out.append(AgencyFigures(a.id, len(mine), sum(p.recalled_on is None for p in mine),
+                                     recovered, contacts))
+        return out
+
+    def add_referral(self, referral: Referral) -> None:
+        self.c.referrals[referral.case_id] = referral
+
+    def referral(self, case_id: str) -> Referral | None:
+        return self.c.referrals.get(case_id)
 
 
 def typed(uow: FakeUnitOfWork) -> UnitOfWork:
