@@ -54,9 +54,13 @@ class AgeingPlan:
 
 def _read(uow: UnitOfWork, part: Partition) -> dict[str, AgeingRows]:
     ids = part.line_ids
-    cases = uow.collection_cases
-    return {"cases": cases.ageing_inputs(ids[0], ids[-1], part.only),
-            "promises": cases.promise_inputs(ids[0], ids[-1], part.only, part.day)}
+    repo = uow.collection_cases
+    cases = repo.ageing_inputs(ids[0], ids[-1], part.only)
+    # an open promise belongs to an active case (resolving one cancels its promises), so a
+    # partition without active cases has none to settle: one read saved on most partitions
+    promises = (repo.promise_inputs(ids[0], ids[-1], part.only, part.day) if cases["case_id"]
+                else {k: [] for k in ("promise_id", "case_id", "line_id", "amount", "paid", "due")})
+    return {"cases": cases, "promises": promises}
 
 
 def _compute(part: Partition, inputs: dict[str, AgeingRows]) -> StageOutput:
