@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import text
 
 from creditline.auth import SYSTEM
-from creditline.batch.run import RunEod, run_eod
+from creditline.batch.run import RunEod, catch_up, run_eod
 from creditline.bootstrap import Container
 from creditline.clock import FixedClock
 from creditline.collections import agencies as ag
@@ -213,3 +213,24 @@ def test_the_contact_log_refuses_update_and_delete(container: Container,
             c.execute(text(sql))
     with container.uow() as uow:
         assert len(uow.contact_log.for_case(case.id)) == 1
+
+
+def test_the_online_catch_up_ages_a_line_as_the_batch_does(container: Container,
+                                                           clock: FixedClock) -> None:
+    """Two debtors with the same purchase: one line's days are closed by the per-line
+    catch-up (as a command on a line that is behind does), the other's by the batch; both
+    get the same case and the same bucket history."""
+    online = debtor(container, clock)
+    batch = debtor(container, clock, phone="13900001111", id_number="360426199101010071")
+    clock.set_date(date(2026, 5, 12))
+    with container.uow() as uow:
+        line = uow.lines.get(online.line_id, lock=True)
+        catch_up(uow, online.line_id, line.last_eod, date(2026, 5, 12), container.pipeline)
+        uow.commit()
+    run_eod(RunEod(date(2026, 5, 12)), container.uow(), SYSTEM)  # closes the other line
+    a, b = case_of(container, online.line_id), case_of(container, batch.line_id)
+    assert a is not None and b is not None
+    assert (a.status, a.bucket, a.opened_on) == (b.status, b.bucket, b.opened_on) == (
+        "stage_2", 2, date(2026, 4, 11))
+    assert spells(container, online.line_id) == spells(container, batch.line_id)
+    assert len(spells(container, online.line_id)) == 2
