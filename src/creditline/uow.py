@@ -26,6 +26,7 @@ if TYPE_CHECKING:
         ContactLog,
     )
     from creditline.crypto import FieldCipher
+    from creditline.documents.ports import DocumentRepository, DocumentStore
     from creditline.fraud.ports import BlacklistRepository
     from creditline.ledger.ports import LedgerRepository
     from creditline.lines.ports import (
@@ -149,6 +150,12 @@ class UnitOfWork(Protocol):
     @property
     def calendar(self) -> CalendarRepository: ...
 
+    # documents context: metadata, and the bytes in the file store (not transactional)
+    @property
+    def documents(self) -> DocumentRepository: ...
+
+    @property
+    def document_files(self) -> DocumentStore: ...
     # ----- collections
     @property
     def collection_cases(self) -> CaseRepository: ...

@@ -11,6 +11,7 @@ from creditline.cli import browse as browse_cli
 from creditline.cli import calendar as calendar_cli
 from creditline.cli import collections as collections_cli  # collections
 from creditline.cli import demo as demo_cli
+from creditline.cli import documents as documents_cli
 from creditline.cli import foundation
 from creditline.cli import model as model_cli
 from creditline.cli import products as products_cli
@@ -40,4 +41,5 @@ def register(app: typer.Typer) -> None:
     app.add_typer(browse_cli.purchases_app, name="purchases")
     app.add_typer(browse_cli.applications_app, name="applications")
     app.command("demo")(demo_cli.demo)
+    app.add_typer(documents_cli.sub, name="documents")  # documents context
     app.add_typer(collections_cli.sub, name="collections")  # collections
