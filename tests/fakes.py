@@ -26,6 +26,7 @@ from typing import Any, TypeVar
 
 import numpy as np
 
+from creditline.access.ports import SessionRecord
 from creditline.audit import Anchor, AuditEntry, ChainReport, StreamHead
 from creditline.auth import Principal, Role
 from creditline.calendar.ports import CalendarState
@@ -107,6 +108,9 @@ class State:
     # bulk postings: (entry id, line id, account, cents)
     bulk_postings: list[tuple[str, str | None, str, int]] = field(default_factory=list)
     calendar: CalendarState | None = None
+    # console (issue 19): user id -> {password_hash, locale}; session id hash -> record
+    console_users: dict[str, dict[str, Any]] = field(default_factory=dict)
+    console_sessions: dict[str, SessionRecord] = field(default_factory=dict)
 
 
 # ----------------------------------------------------------------------------- foundation
@@ -648,6 +652,13 @@ class FakePurchases:
     def get_return(self, return_id: str) -> dict[str, Any] | None:
         return copy.deepcopy(self.st.returns.get(return_id))
 
+    # console (issue 19)
+    def repayments_of(self, line_id: str) -> list[dict[str, Any]]:
+        return [copy.deepcopy(r) for r in self.st.repayments.values() if r["line_id"] == line_id]
+
+    def returns_of(self, line_id: str) -> list[dict[str, Any]]:
+        return [copy.deepcopy(r) for r in self.st.returns.values() if r["line_id"] == line_id]
+
 
 class FakeStatements:
     def __init__(self, st: State) -> None:
@@ -786,6 +797,46 @@ class FakeCalendar:
         self.state.calendar = state
 
 
+# console (issue 19)
+class FakeConsoleAccounts:
+    def __init__(self, st: State) -> None:
+        self.st = st
+
+    def password_hash(self, user_id: str) -> str | None:
+        return self.st.console_users.get(user_id, {}).get("password_hash")
+
+    def set_password(self, user_id: str, password_hash: str, at: datetime, by: str) -> None:
+        self.st.console_users.setdefault(user_id, {})["password_hash"] = password_hash
+
+    def locale(self, user_id: str) -> str | None:
+        return self.st.console_users.get(user_id, {}).get("locale")
+
+    def set_locale(self, user_id: str, locale: str) -> None:
+        self.st.console_users.setdefault(user_id, {})["locale"] = locale
+
+    def start_session(self, id_hash: str, user_id: str, csrf_token: str, at: datetime) -> None:
+        self.st.console_sessions[id_hash] = SessionRecord(id_hash, user_id, csrf_token, at, at,
+                                                          None)
+
+    def session(self, id_hash: str) -> SessionRecord | None:
+        return self.st.console_sessions.get(id_hash)
+
+    def touch_session(self, id_hash: str, at: datetime) -> None:
+        self.st.console_sessions[id_hash] = replace(self.st.console_sessions[id_hash],
+                                                    last_seen_at=at)
+
+    def end_session(self, id_hash: str, at: datetime) -> None:
+        self.st.console_sessions[id_hash] = replace(self.st.console_sessions[id_hash],
+                                                    ended_at=at)
+
+    def end_sessions_of(self, user_id: str, at: datetime) -> int:
+        open_ = [h for h, r in self.st.console_sessions.items()
+                 if r.user_id == user_id and r.ended_at is None]
+        for h in open_:
+            self.end_session(h, at)
+        return len(open_)
+
+
 class FakeUnitOfWork:
     """``with uow: ...; uow.commit()`` over a ``State`` in memory (see the module docstring)."""
 
@@ -913,6 +964,11 @@ class FakeUnitOfWork:
     @property
     def calendar(self) -> FakeCalendar:
         return FakeCalendar(self._state)
+
+    # console (issue 19)
+    @property
+    def console_accounts(self) -> FakeConsoleAccounts:
+        return FakeConsoleAccounts(self._state)
 
 
 def typed(uow: FakeUnitOfWork) -> UnitOfWork:

@@ -67,6 +67,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "blacklist:read": frozenset({A, RO, RV, AU}),
     "special_terms:propose": frozenset({A, RO}),
     "special_terms:approve": frozenset({A, RO}),
+    # console (issue 19): people sign in with a password; machines (service) keep tokens
+    "console:sign_in": frozenset({A, RO, RV, CO, AU}),
 }
 
 # What the environment token (``CREDITLINE_ADMIN_TOKEN``) may do: create named admin users

@@ -58,6 +58,11 @@ class Settings(BaseSettings):
     limit_approval_increase: Decimal = Field(default=Decimal("1000.00"), ge=0, max_digits=15,
                                              decimal_places=2)
 
+    # console (issue 19): a session ends after this long without a request, and after
+    # ``console_session_hours`` in all (a working day plus overtime), whatever happens.
+    console_idle_minutes: int = Field(default=30, ge=1, le=24 * 60)
+    console_session_hours: int = Field(default=12, ge=1, le=24 * 7)
+
     def token_policy(self) -> TokenPolicy:
         """The bootstrap token and the token lifetimes, for the access services."""
         return TokenPolicy(self.admin_token or None,

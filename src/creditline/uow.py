@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING, Any, Protocol
 from creditline.auth import Principal
 
 if TYPE_CHECKING:
-    from creditline.access.ports import UserRepository
+    # console (issue 19)
+    from creditline.access.ports import ConsoleAccountRepository, UserRepository
     from creditline.batch.ports import EodRunRepository
     from creditline.calendar.ports import CalendarRepository
     from creditline.clock import Clock
@@ -143,3 +144,7 @@ class UnitOfWork(Protocol):
 
     @property
     def calendar(self) -> CalendarRepository: ...
+
+    # console (issue 19): passwords, languages and console sessions
+    @property
+    def console_accounts(self) -> ConsoleAccountRepository: ...

@@ -6,7 +6,8 @@ anything is read into the domain or the store.
   body without one is counted chunk by chunk and refused as soon as it passes the limit.
   Default 1 MiB (``CREDITLINE_MAX_BODY_BYTES``); registering a model, whose JSON carries a
   whole booster, may send more (``CREDITLINE_MAX_MODEL_BODY_BYTES``).
-- A body must be JSON (415 otherwise), UTF-8, well-formed, without NaN/Infinity, duplicate
+- A body must be JSON (415 otherwise; the console's ``/console/`` pages may also post
+  ``application/x-www-form-urlencoded`` forms, checked the same way), UTF-8, well-formed, without NaN/Infinity, duplicate
   keys, more than ``max_json_items`` keys and array items in all, or nesting deeper than
   ``max_json_depth`` (400): a 13 MB body with 700k keys used to stall the server for 16 s.
 - No NUL byte (PostgreSQL refuses it in text: it was a 500) and no unpaired UTF-16
@@ -157,6 +158,30 @@ def _safe(text: str) -> str:
     return text.encode("utf-8", "backslashreplace").decode("utf-8").replace("\x00", "\\x00")
 
 
+def _is_console_form(content_type: str, path: str) -> bool:
+    """The console's pages post HTML forms; the API takes JSON only."""
+    media = content_type.split(";", 1)[0].strip().lower()
+    return media == "application/x-www-form-urlencoded" and path.startswith("/console/")
+
+
+def check_form(raw: bytes, limits: BodyLimits) -> None:
+    """A console form: UTF-8, at most ``max_items`` fields, no NUL or unpaired surrogate."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise BadInput(400, "malformed_request", ["body"], "the form is not UTF-8") from None
+    fields = parse_qsl(text, keep_blank_values=True)
+    if len(fields) > limits.max_items:
+        raise BadInput(400, "too_many_items", ["body"],
+                       f"the form has more than {limits.max_items} fields")
+    for name, value in fields:
+        for part in (name, value):
+            problem = _bad_text(part)
+            if problem:
+                raise BadInput(400, "malformed_request", ["body", _safe(name)],
+                               f"form field {_safe(name)!r} {problem}")
+
+
 def _is_json(content_type: str) -> bool:
     media = content_type.split(";", 1)[0].strip().lower()
     return media == "application/json" or (media.startswith("application/")
@@ -182,11 +207,14 @@ class InputGuard:
                 return
             if body:
                 content_type = headers.get("content-type", "")
-                if not _is_json(content_type):
+                if _is_console_form(content_type, scope.get("path", "")):
+                    check_form(body, limits)
+                elif not _is_json(content_type):
                     raise BadInput(415, "unsupported_media_type", ["header", "Content-Type"],
                                    f"the body must be JSON (Content-Type: application/json), "
                                    f"not {content_type or 'unspecified'!r}")
-                check_json(body, limits)
+                else:
+                    check_json(body, limits)
         except BadInput as bad:
             response = error_response(bad.status, bad.code, bad.msg,
                                       [{"loc": bad.loc, "msg": bad.msg}],

@@ -25,6 +25,9 @@ if TYPE_CHECKING:
     from creditline.store.audit_repo import SqlAuditRepository
     from creditline.store.blacklist import SqlBlacklistRepository
     from creditline.store.calendar import SqlCalendarRepository
+
+    # console (issue 19)
+    from creditline.store.console import SqlConsoleAccountRepository
     from creditline.store.eod_columns import SqlEodColumns
     from creditline.store.eod_runs import SqlEodRunRepository
     from creditline.store.idempotency import SqlIdempotencyStore
@@ -215,6 +218,12 @@ class SqlUnitOfWork:
     def calendar(self) -> SqlCalendarRepository:
         from creditline.store.calendar import SqlCalendarRepository
         return self._repo("calendar", SqlCalendarRepository)
+
+    # console (issue 19): passwords, languages and console sessions
+    @property
+    def console_accounts(self) -> SqlConsoleAccountRepository:
+        from creditline.store.console import SqlConsoleAccountRepository
+        return self._repo("console_accounts", SqlConsoleAccountRepository)
 
     def audit(self, actor: Principal, action: str, entity: str, entity_id: str,
               details: dict[str, Any] | None = None) -> None:
