@@ -45,11 +45,16 @@ def limit_steps(points: Sequence[tuple[date, Decimal]], today: date, label: str)
             f'<path class="line" d="{" ".join(path)}"/><g class="dots">{dots}</g></svg>')
 
 
-def ring_graph(ring: dict[str, Any], seed: str, names: dict[str, str], label: str) -> str:
-    """Applicants (circles) and what they share (squares: a contact phone, device or IP,
-    by a prefix of its keyed hash); the applicant under review is marked."""
+def ring_graph(ring: dict[str, Any], seed: str, label: str) -> str:
+    """Applicants (circles, named as the application record keeps them: masked) and what
+    they share (squares: a contact phone, device or IP, by a prefix of its keyed hash); the
+    applicant under review is marked."""
     g = nx.Graph()
+    names: dict[str, str] = {}
     for member in ring.get("members", []):
+        if isinstance(member, dict):
+            names[member["customer_id"]] = str(member.get("name", ""))
+            member = member["customer_id"]
         g.add_node(("c", member))
     for link in ring.get("links", []):
         node = ("l", f"{link['kind']}:{link['value']}")

@@ -36,4 +36,4 @@ def trail(request: Request, session: Annotated[ConsoleSession, May("audit:read")
 def verify(request: Request, session: Annotated[ConsoleSession, May("audit:read")],
            _: Form) -> Response:
     report = verify_trail(container_of(request).uow(), session.principal)
-    return page(request, session, "_verify.j2", report=report.as_dict())
+    return page(request, session, "_verify.j2", report=report)

@@ -22,7 +22,6 @@ from creditline.web.routing import console_router
 from creditline.web.session import Form, May, container_of
 
 router = console_router()
-RING_NAMES_UP_TO = 30  # name the ring's members on the graph while it is this small
 
 
 @router.get("/reviews")
@@ -49,13 +48,10 @@ def case(request: Request, review_id: str,
     applicant = shown_customer(parties.get_customer(app.customer_id, uow), me)
     ring_svg = ""
     if app.ring and app.ring.get("size", 0) > 1:
-        members = app.ring.get("members", [])
-        names = ({m: parties.get_customer(m, uow).name for m in members}
-                 if len(members) <= RING_NAMES_UP_TO else {})
         _ = translator(locale_of(request, session))
-        ring_svg = ring_graph(app.ring, app.customer_id, names, _("Ring"))
+        ring_svg = ring_graph(app.ring, app.customer_id, _("Ring"))
     already = any(d.reviewer_id == me.user_id for d in item.review.decisions)
-    return page(request, session, "review.j2", item=item, review=item.review, app=app,
+    return page(request, session, "review.j2", item=item, review=item.review, app=app, customer=applicant,
                 applicant=applicant, ring_svg=ring_svg, already_decided=already,
                 score_reasons=[r for r in app.reasons if r.get("source") == "score"],
                 other_reasons=[r for r in app.reasons if r.get("source") != "score"])
