@@ -51,7 +51,7 @@ def shot(page: Any, folder: Path, name: str) -> None:
 
 def test_people_at_work_in_the_console(book: tuple[Container, LiveServer], browser: Any,
                                        shots: Path) -> None:
-    container, server = book
+    _, server = book
     with api(server) as http:
         referred = applied(http, register(http, person(700, income="6000.00",
                                                        employment="freelancer")),

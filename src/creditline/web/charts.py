@@ -49,7 +49,7 @@ def ring_graph(ring: dict[str, Any], seed: str, label: str) -> str:
     """Applicants (circles, named as the application record keeps them: masked) and what
     they share (squares: a contact phone, device or IP, by a prefix of its keyed hash); the
     applicant under review is marked."""
-    g = nx.Graph()
+    g: nx.Graph[tuple[str, str]] = nx.Graph()
     names: dict[str, str] = {}
     for member in ring.get("members", []):
         if isinstance(member, dict):

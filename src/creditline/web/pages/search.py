@@ -33,9 +33,10 @@ def search(request: Request, session: Annotated[ConsoleSession, May("customers:r
            form: Form) -> Response:
     query = {k: form[k].strip() for k in FIELDS if form.get(k, "").strip()}
     kind = form.get("kind") or None
-    got = parties.list_customers(parties.ListCustomers(kind=kind, page=PageRequest(limit=50),
-                                                       **query),
-                                 container_of(request).uow(), session.principal)
+    cmd = parties.ListCustomers(kind=kind, name=query.get("name"), phone=query.get("phone"),
+                                id_number=query.get("id_number"), uscc=query.get("uscc"),
+                                page=PageRequest(limit=50))
+    got = parties.list_customers(cmd, container_of(request).uow(), session.principal)
     results = [shown_customer(c, session.principal) for c in got.items]
     template = "_search_results.j2" if request.headers.get("hx-request") else "search.j2"
     return page(request, session, template, results=results, total=got.total, query=query,

@@ -66,8 +66,8 @@ def login_form(request: Request,
 @router.post("/login")
 async def login(request: Request) -> Response:
     fields = await read_form(request)
-    locale = fields.get("lang") if fields.get("lang") in sessions.LOCALES else \
-        locale_of(request, None)
+    lang = fields.get("lang", "")
+    locale = lang if lang in sessions.LOCALES else locale_of(request, None)
     next_ = fields.get("next", PATH)
     if not same(fields.get(CSRF_FIELD), request.cookies.get(LOGIN_CSRF_COOKIE)):
         return _form(request, next_=next_, locale=locale, status=403, error="csrf")

@@ -4,7 +4,7 @@ password.  The same access services as ``/v1/users`` and ``creditline users``.""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Query, Request
 from starlette.responses import Response
@@ -21,7 +21,7 @@ router = console_router()
 
 
 def _list(request: Request, session: ConsoleSession, cursor: str | None = None,
-          **shown: object) -> Response:
+          **shown: Any) -> Response:
     container = container_of(request)
     req = PageRequest(after=decode_cursor(cursor) if cursor else None, limit=100)
     got = services.list_users(services.ListUsers(container.settings.token_policy(), req),
