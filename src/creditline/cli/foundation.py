@@ -73,6 +73,7 @@ def serve(
     container_for(db).dispose()  # migrate once, before workers start
     os.environ["CREDITLINE_DATABASE_URL"] = settings.database_url
     console.print(f"Creditline API on http://{host}:{port}  (database: {settings.database_url})")
+    console.print(f"console for people: http://{host}:{port}/console")  # issue 19
     uvicorn.run("creditline.api.main:app", host=host, port=port, workers=workers,
                 http=PROTOCOL_PATH, log_level=log_level.value, access_log=access_log)
 
