@@ -51,6 +51,7 @@ from creditline.paging import Page, PageKey, PageRequest, SeqPage, SeqPageReques
 from creditline.parties.contacts import EmergencyContact
 from creditline.parties.customers import Customer, Enterprise, Person
 from creditline.parties.ports import CustomerQuery
+from creditline.ports import OutboxEvent
 from creditline.scoring.registry import ModelRecord, ModelStatus
 from creditline.servicing.model import Installment, PurchaseRecord
 from creditline.servicing.ports import PurchaseQuery
@@ -837,6 +838,16 @@ class FakeConsoleAccounts:
         return len(open_)
 
 
+class FakeOutboxReader:
+    def __init__(self, uow: FakeUnitOfWork) -> None:
+        self.uow = uow
+
+    def for_customer(self, customer_id: str, limit: int = 50) -> list[OutboxEvent]:
+        found = [OutboxEvent(i + 1, t, dict(p), self.uow.clock.now(), None)
+                 for i, (t, p) in enumerate(self.uow.events) if p.get("customer_id") == customer_id]
+        return found[::-1][:limit]
+
+
 class FakeUnitOfWork:
     """``with uow: ...; uow.commit()`` over a ``State`` in memory (see the module docstring)."""
 
@@ -969,6 +980,10 @@ class FakeUnitOfWork:
     @property
     def console_accounts(self) -> FakeConsoleAccounts:
         return FakeConsoleAccounts(self._state)
+
+    @property
+    def outbox_events(self) -> FakeOutboxReader:
+        return FakeOutboxReader(self)
 
 
 def typed(uow: FakeUnitOfWork) -> UnitOfWork:

@@ -44,9 +44,9 @@ def fits(page: Any) -> None:
     assert overflow <= 0, f"{page.url} is {overflow}px wider than the window"
 
 
-def shot(page: Any, folder: Path, name: str) -> None:
+def shot(page: Any, folder: Path, name: str, *, full: bool = False) -> None:
     fits(page)
-    page.screenshot(path=str(folder / f"{name}.png"), full_page=False)
+    page.screenshot(path=str(folder / f"{name}.png"), full_page=full)
 
 
 def test_people_at_work_in_the_console(book: tuple[Container, LiveServer], browser: Any,
@@ -100,7 +100,7 @@ def test_people_at_work_in_the_console(book: tuple[Container, LiveServer], brows
     assert page.locator("#available").inner_text() == "CN¥1,800.00"
     assert page.locator("table.schedule tbody tr").count() == 3
     assert "Not for your role." in page.inner_text("body")  # reviewers see no postings
-    shot(page, shots, "line-360-reviewer")
+    shot(page, shots, "line-360-reviewer", full=True)
 
     # -- a form posted without its CSRF token is refused and changes nothing
     other = ringed[1]["review_id"]
@@ -145,7 +145,9 @@ def test_people_at_work_in_the_console(book: tuple[Container, LiveServer], brows
     page = sign_in(browser, server, ADMIN_NAME)
     page.goto(f"{server.url}/console/lines/{line_id}")
     assert page.locator("#postings tbody tr").count() >= 2
-    shot(page, shots, "line-360-admin")
+    told = page.locator("#notifications").inner_text()
+    assert "application_approved" in told and "line.opened" in told and "queued" in told
+    shot(page, shots, "line-360-admin", full=True)
     page.goto(f"{server.url}/console/users")
     assert page.locator("#user-rita").count() == 1
     shot(page, shots, "users")

@@ -1,6 +1,7 @@
 """One credit line on one page (the console's "360" view): the line, its limit history,
 statements, purchases with their installment schedules, repayments, returns and latest
-ledger postings, read in one transaction.
+ledger postings and the events queued in the outbox for the customer (what they are told),
+read in one transaction.
 
 Each part is there only if the actor holds the permission the API asks for the same data
 (``statements:read``, ``purchases:read``, ``ledger:read``, ...); a part the role may not
@@ -17,6 +18,7 @@ from creditline.calendar.services import current_business_date
 from creditline.errors import NotFound
 from creditline.ledger.journal import JournalEntry
 from creditline.lines.limits import LimitEvent
+from creditline.ports import OutboxEvent
 from creditline.servicing.statements import Statement
 from creditline.servicing.views import LineView, PurchaseView
 from creditline.uow import UnitOfWork
@@ -43,6 +45,8 @@ class LineOverview:
     purchases: list[PurchaseView] | None
     movements: list[Movement] | None
     postings: list[JournalEntry] | None  # the latest ``POSTINGS_SHOWN`` entries, newest first
+    notifications: list[OutboxEvent]  # the customer's newest outbox events, newest first
+    business_date: date
 
 
 def line_overview(line_id: str, uow: UnitOfWork, actor: Principal) -> LineOverview:
@@ -51,7 +55,8 @@ def line_overview(line_id: str, uow: UnitOfWork, actor: Principal) -> LineOvervi
         line = uow.lines.get(line_id)
         if line is None:
             raise NotFound(f"credit line {line_id} not found")
-        view = LineView.of(line, current_business_date(uow))
+        today = current_business_date(uow)
+        view = LineView.of(line, today)
         history = (uow.limit_events.of_line(line_id) if actor.can("lines:limit_history")
                    else None)
         statements = (list(uow.statements.of_line(line_id)) if actor.can("statements:read")
@@ -70,4 +75,6 @@ def line_overview(line_id: str, uow: UnitOfWork, actor: Principal) -> LineOvervi
                 key=lambda m: (m.business_date, m.kind, m.id))
         postings = (uow.ledger.entries(line_id=line_id, limit=POSTINGS_SHOWN)
                     if actor.can("ledger:read") else None)
-    return LineOverview(view, history, statements, purchases, movements, postings)
+        notifications = uow.outbox_events.for_customer(line.customer_id, POSTINGS_SHOWN)
+    return LineOverview(view, history, statements, purchases, movements, postings,
+                        notifications, today)

@@ -25,9 +25,7 @@ if TYPE_CHECKING:
     from creditline.store.audit_repo import SqlAuditRepository
     from creditline.store.blacklist import SqlBlacklistRepository
     from creditline.store.calendar import SqlCalendarRepository
-
-    # console (issue 19)
-    from creditline.store.console import SqlConsoleAccountRepository
+    from creditline.store.console import SqlConsoleAccountRepository  # console (issue 19)
     from creditline.store.eod_columns import SqlEodColumns
     from creditline.store.eod_runs import SqlEodRunRepository
     from creditline.store.idempotency import SqlIdempotencyStore
@@ -35,6 +33,7 @@ if TYPE_CHECKING:
     from creditline.store.limit_proposals import SqlLimitProposalRepository
     from creditline.store.lines import SqlLimitEventRepository, SqlLineRepository
     from creditline.store.models import SqlModelRepository
+    from creditline.store.outbox_read import SqlOutboxReader  # console (issue 19)
     from creditline.store.parties import SqlCustomerRepository
     from creditline.store.purchases import SqlPurchaseRepository
     from creditline.store.reviews import SqlReviewRepository
@@ -224,6 +223,11 @@ class SqlUnitOfWork:
     def console_accounts(self) -> SqlConsoleAccountRepository:
         from creditline.store.console import SqlConsoleAccountRepository
         return self._repo("console_accounts", SqlConsoleAccountRepository)
+
+    @property
+    def outbox_events(self) -> SqlOutboxReader:
+        from creditline.store.outbox_read import SqlOutboxReader
+        return self._repo("outbox_events", SqlOutboxReader)
 
     def audit(self, actor: Principal, action: str, entity: str, entity_id: str,
               details: dict[str, Any] | None = None) -> None:

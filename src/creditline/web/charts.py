@@ -12,15 +12,14 @@ from typing import Any
 
 import networkx as nx
 
-W, H, PAD = 640, 200, 36
+W, H, PAD = 720, 180, 36
 
 
 def limit_steps(points: Sequence[tuple[date, Decimal]], today: date, label: str) -> str:
     """The limit in force over time: a step line from the first change to ``today``."""
     if not points:
         return ""
-    days = [p[0] for p in points] + [today]
-    start, end = min(days), max(days)
+    start, end = points[0][0], max(today, points[-1][0])
     span = max((end - start).days, 1)
     top = max(p[1] for p in points) or Decimal(1)
 

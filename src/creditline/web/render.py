@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from fastapi import Request
-from jinja2 import Environment, PackageLoader, select_autoescape
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from starlette.responses import HTMLResponse
 
 from creditline.access.sessions import ConsoleSession
@@ -53,7 +53,8 @@ WORDS = (N_("approved"), N_("declined"), N_("referred"), N_("approve"), N_("decl
 def _env(locale: str) -> Environment:
     env = Environment(loader=PackageLoader("creditline.web", "templates"),
                       autoescape=select_autoescape(["j2", "html"], default=True),
-                      extensions=["jinja2.ext.i18n"], trim_blocks=True, lstrip_blocks=True)
+                      extensions=["jinja2.ext.i18n"], trim_blocks=True, lstrip_blocks=True,
+                      undefined=StrictUndefined)  # a misspelt field fails, never shows blank
     env.install_gettext_translations(TRANSLATIONS[locale], newstyle=True)  # type: ignore[attr-defined]
     f = Formats(locale)
     env.filters.update(money=f.money, number=f.number, percent=f.percent, day=f.day,

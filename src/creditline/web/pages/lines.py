@@ -36,7 +36,7 @@ def line(request: Request, line_id: str,
     if view.limit_history:
         _ = translator(locale_of(request, session))
         chart = limit_steps([(e.business_date, e.new_limit) for e in view.limit_history],
-                            view.line.as_of, _("Limit history"))
+                            view.business_date, _("Limit history"))
     return page(request, session, "line.j2", v=view, line=view.line, customer=customer,
                 contacts=contacts, chart=chart)
 

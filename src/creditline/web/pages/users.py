@@ -26,6 +26,7 @@ def _list(request: Request, session: ConsoleSession, cursor: str | None = None,
     req = PageRequest(after=decode_cursor(cursor) if cursor else None, limit=100)
     got = services.list_users(services.ListUsers(container.settings.token_policy(), req),
                               container.uow(), session.principal)
+    shown = {"issued": None, "done": None, **shown}
     return page(request, session, "users.j2", users=got.items, total=got.total,
                 roles=[r.value for r in Role],
                 next_cursor=encode_cursor(got.next) if got.next else None, **shown)
