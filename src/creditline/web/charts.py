@@ -5,7 +5,7 @@ library and print as they show."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from html import escape
 from typing import Any
@@ -19,7 +19,8 @@ def limit_steps(points: Sequence[tuple[date, Decimal]], today: date, label: str)
     """The limit in force over time: a step line from the first change to ``today``."""
     if not points:
         return ""
-    start, end = points[0][0], max(today, points[-1][0])
+    start = points[0][0]
+    end = max(today, points[-1][0], start + timedelta(days=1))  # a line, never a lone dot
     span = max((end - start).days, 1)
     top = max(p[1] for p in points) or Decimal(1)
 
@@ -31,7 +32,7 @@ def limit_steps(points: Sequence[tuple[date, Decimal]], today: date, label: str)
 
     path: list[str] = []
     for i, (d, v) in enumerate(points):
-        nxt = points[i + 1][0] if i + 1 < len(points) else today
+        nxt = points[i + 1][0] if i + 1 < len(points) else end
         path.append(f"{'M' if i == 0 else 'L'}{x(d):.1f},{y(v):.1f} L{x(nxt):.1f},{y(v):.1f}")
     ticks = "".join(
         f'<text x="{PAD - 4}" y="{y(v) + 4:.1f}" text-anchor="end">{v:,.0f}</text>'
