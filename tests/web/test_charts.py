@@ -20,6 +20,9 @@ def test_the_limit_history_is_a_step_line_to_the_business_date() -> None:
     assert xs_ys[0][1] == xs_ys[1][1] > xs_ys[2][1] == xs_ys[3][1]
     assert xs_ys[0][0] < xs_ys[1][0] == xs_ys[2][0] < xs_ys[3][0]
     assert "2026-03-02" in svg and "2026-05-01" in svg
+    # the axis names the amounts, right-aligned inside the drawing (not cut at its left edge)
+    label = re.search(r'<text x="([\d.]+)"[^>]*text-anchor="end">5,000</text>', svg)
+    assert label and float(label[1]) >= 6 * 10
     one_day = limit_steps([(date(2026, 3, 2), D("3000.00"))], date(2026, 3, 2), "x")
     found = re.search(r'd="M([\d.]+),[\d.]+ L([\d.]+),', one_day)
     assert found and float(found[2]) > float(found[1])  # a line on the day the line opened

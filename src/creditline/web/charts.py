@@ -13,6 +13,7 @@ from typing import Any
 import networkx as nx
 
 W, H, PAD = 720, 180, 36
+LEFT = 84  # room for the amounts on the axis (up to 8 digits with separators)
 
 
 def limit_steps(points: Sequence[tuple[date, Decimal]], today: date, label: str) -> str:
@@ -25,7 +26,7 @@ def limit_steps(points: Sequence[tuple[date, Decimal]], today: date, label: str)
     top = max(p[1] for p in points) or Decimal(1)
 
     def x(d: date) -> float:
-        return PAD + (W - 2 * PAD) * (d - start).days / span
+        return LEFT + (W - LEFT - PAD) * (d - start).days / span
 
     def y(v: Decimal) -> float:
         return H - PAD - float((H - 2 * PAD) * v / top)
@@ -35,12 +36,12 @@ def limit_steps(points: Sequence[tuple[date, Decimal]], today: date, label: str)
         nxt = points[i + 1][0] if i + 1 < len(points) else end
         path.append(f"{'M' if i == 0 else 'L'}{x(d):.1f},{y(v):.1f} L{x(nxt):.1f},{y(v):.1f}")
     ticks = "".join(
-        f'<text x="{PAD - 4}" y="{y(v) + 4:.1f}" text-anchor="end">{v:,.0f}</text>'
+        f'<text x="{LEFT - 6}" y="{y(v) + 4:.1f}" text-anchor="end">{v:,.0f}</text>'
         for v in sorted({top, top / 2, Decimal(0)}))
     dots = "".join(f'<circle cx="{x(d):.1f}" cy="{y(v):.1f}" r="3"/>' for d, v in points)
     return (f'<svg class="chart" viewBox="0 0 {W} {H}" role="img" aria-label="{escape(label)}">'
-            f'<g class="axis"><line x1="{PAD}" y1="{H - PAD}" x2="{W - PAD}" y2="{H - PAD}"/>'
-            f'{ticks}<text x="{PAD}" y="{H - 12}">{start.isoformat()}</text>'
+            f'<g class="axis"><line x1="{LEFT}" y1="{H - PAD}" x2="{W - PAD}" y2="{H - PAD}"/>'
+            f'{ticks}<text x="{LEFT}" y="{H - 12}">{start.isoformat()}</text>'
             f'<text x="{W - PAD}" y="{H - 12}" text-anchor="end">{end.isoformat()}</text></g>'
             f'<path class="line" d="{" ".join(path)}"/><g class="dots">{dots}</g></svg>')
 
