@@ -151,6 +151,10 @@ def test_people_at_work_in_the_console(book: tuple[Container, LiveServer], brows
     page.goto(f"{server.url}/console/users")
     assert page.locator("#user-rita").count() == 1
     shot(page, shots, "users")
+    page.fill("#quick-search", "applicant 70")  # the search box on every page
+    page.press("#quick-search", "Enter")
+    page.wait_for_selector("#found")
+    assert page.locator("#found tbody tr").count() == 1
     page.goto(f"{server.url}/console/search")
     page.fill("#q-phone", "+86 138-0000-0700")
     page.click("#search")
