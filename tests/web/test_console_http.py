@@ -124,3 +124,14 @@ def test_an_admin_sets_a_password_through_the_api_and_the_cli(
     got = CliRunner().invoke(cli_app, ["users", "set-password", "carl", "--password-stdin",
                                        "--db", url], input="tiny\n")
     assert got.exit_code != 0
+
+
+def test_an_auditor_finds_a_customer_by_phone_and_sees_it_masked(web: TestClient) -> None:
+    from tests.api.test_applications_support import person, register
+    register(web, person(901))
+    csrf = sign_in(web, "audrey")
+    page = web.post("/console/search", data={"csrf": csrf, "phone": "+86 138 0000 0901"}).text
+    assert "Applicant 901" in page and "138****0901" in page
+    assert "13800000901" not in page  # the clear number never reaches a role without PII
+    assert "Nobody found." in web.post("/console/search",
+                                       data={"csrf": csrf, "phone": "13800000999"}).text
