@@ -67,6 +67,9 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "blacklist:read": frozenset({A, RO, RV, AU}),
     "special_terms:propose": frozenset({A, RO}),
     "special_terms:approve": frozenset({A, RO}),
+    # documents (uploaded proofs): the files carry personal and business data
+    "documents:upload": frozenset({A, RO, CO, SV}),
+    "documents:read": frozenset({A, RO, RV, CO, AU}),  # metadata and the bytes
     # console (issue 19): people sign in with a password; machines (service) keep tokens
     "console:sign_in": frozenset({A, RO, RV, CO, AU}),
 }

@@ -58,6 +58,11 @@ class Settings(BaseSettings):
     limit_approval_increase: Decimal = Field(default=Decimal("1000.00"), ge=0, max_digits=15,
                                              decimal_places=2)
 
+    # Documents (uploaded proofs): the folder holding their bytes (default: ``documents/``
+    # beside the embedded SQLite database, see ``resolved_documents_dir``) and the largest
+    # file accepted.
+    documents_dir: Path | None = None
+    documents_max_bytes: int = Field(default=10 * 1024 * 1024, ge=1, le=1024 * 1024 * 1024)
     # console (issue 19): a session ends after this long without a request, and after
     # ``console_session_hours`` in all (a working day plus overtime), whatever happens.
     console_idle_minutes: int = Field(default=30, ge=1, le=24 * 60)
@@ -75,3 +80,8 @@ class Settings(BaseSettings):
         if self.database_url.startswith("sqlite:///") and self.database_url != "sqlite:///:memory:":
             return Path(self.database_url.removeprefix("sqlite:///")).resolve().parent
         return Path.cwd()
+
+    def resolved_documents_dir(self) -> Path:
+        """Where uploaded files' bytes live: ``CREDITLINE_DOCUMENTS_DIR``, else a
+        ``documents/`` folder beside the SQLite file (or in the data folder)."""
+        return self.documents_dir or self.resolved_data_dir() / "documents"
