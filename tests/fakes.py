@@ -36,11 +36,13 @@ from creditline.fraud.blacklist import BlacklistEntry
 from creditline.fraud.rings import Link
 from creditline.fraud.velocity import ApplicationKeys, PastApplication
 from creditline.ledger.journal import JournalEntry, UnbalancedEntry, check_columns
+from creditline.lines.holds import HeldPurchase, TriggerRecord
 from creditline.lines.limits import LimitEvent
 from creditline.lines.line import Line
 from creditline.lines.ports import LineQuery
 from creditline.lines.proposals import LimitProposal, ProposalStatus
 from creditline.lines.status import LineStatus
+from creditline.lines.triggers import Activity, PastPurchase
 from creditline.money import ZERO
 from creditline.origination.application import DECLINED, REFERRED, Application
 from creditline.origination.ports import ApplicationQuery
@@ -107,6 +109,9 @@ class State:
     # bulk postings: (entry id, line id, account, cents)
     bulk_postings: list[tuple[str, str | None, str, int]] = field(default_factory=list)
     calendar: CalendarState | None = None
+    # issue 13, triggers lane: held purchases and triggers fired
+    held_purchases: dict[str, HeldPurchase] = field(default_factory=dict)
+    trigger_events: list[TriggerRecord] = field(default_factory=list)
 
 
 # ----------------------------------------------------------------------------- foundation
@@ -913,6 +918,79 @@ class FakeUnitOfWork:
     @property
     def calendar(self) -> FakeCalendar:
         return FakeCalendar(self._state)
+
+    # ----- issue 13, triggers lane
+    @property
+    def held_purchases(self) -> FakeHeldPurchases:
+        return FakeHeldPurchases(self._state)
+
+    @property
+    def trigger_events(self) -> FakeTriggerEvents:
+        return FakeTriggerEvents(self._state)
+
+    @property
+    def activity(self) -> FakeActivity:
+        return FakeActivity(self._state)
+
+
+# ----------------------------------------------------------------------------- issue 13, triggers lane
+class FakeHeldPurchases:
+    def __init__(self, st: State) -> None:
+        self.st = st
+
+    def add(self, hold: HeldPurchase) -> None:
+        self.st.held_purchases[hold.id] = hold
+
+    def get(self, hold_id: str, *, lock: bool = False) -> HeldPurchase | None:
+        return self.st.held_purchases.get(hold_id)
+
+    def save(self, hold: HeldPurchase) -> None:
+        if self.st.held_purchases[hold.id].status.value != "held":
+            raise ConcurrencyError(f"held purchase {hold.id} was decided meanwhile")
+        self.st.held_purchases[hold.id] = hold
+
+    def page(self, status: str | None, line_id: str | None, req: PageRequest
+             ) -> Page[HeldPurchase]:
+        rows = [h for h in self.st.held_purchases.values()
+                if (status is None or h.status.value == status)
+                and (line_id is None or h.line_id == line_id)]
+        return fake_page(rows, req, key=lambda h: PageKey(h.created_at, h.id))
+
+
+class FakeTriggerEvents:
+    def __init__(self, st: State) -> None:
+        self.st = st
+
+    def add(self, record: TriggerRecord) -> None:
+        self.st.trigger_events.append(replace(record, seq=len(self.st.trigger_events) + 1))
+
+    def page(self, line_id: str | None, code: str | None, req: SeqPageRequest
+             ) -> SeqPage[TriggerRecord]:
+        every = [r for r in self.st.trigger_events
+                 if (line_id is None or r.line_id == line_id) and (code is None or r.code == code)]
+        rows = [r for r in every if req.after is None or (r.seq or 0) > req.after]
+        more = len(rows) > req.limit
+        rows = rows[:req.limit]
+        return SeqPage(rows, rows[-1].seq if more and rows else None, len(every))
+
+
+class FakeActivity:
+    def __init__(self, st: State) -> None:
+        self.st = st
+
+    def recent(self, line_id: str, since: date) -> Activity:
+        bought = tuple(PastPurchase(p.made_on, p.amount, p.merchant_category)
+                       for p, _ in self.st.purchases.values()
+                       if p.line_id == line_id and p.made_on >= since)
+        returned = tuple(r["business_date"] for r in self.st.returns.values()
+                         if r["line_id"] == line_id and r["business_date"] >= since)
+        return Activity(bought, returned)
+
+    def owed_in_categories(self, line_id: str, categories: frozenset[str]) -> Decimal:
+        cats = {pid for pid, (p, _) in self.st.purchases.items()
+                if p.merchant_category in categories}
+        return sum((i.p_out for (lid, i) in self.st.installments.values()
+                    if lid == line_id and not i.settled and i.purchase_id in cats), ZERO)
 
 
 def typed(uow: FakeUnitOfWork) -> UnitOfWork:

@@ -67,6 +67,10 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "blacklist:read": frozenset({A, RO, RV, AU}),
     "special_terms:propose": frozenset({A, RO}),
     "special_terms:approve": frozenset({A, RO}),
+    # issue 13, triggers lane: real-time triggers and held purchases
+    "holds:read": frozenset({A, RO, RV, AU}),
+    "holds:decide": frozenset({A, RO, RV}),  # release or refuse, never one's own purchase
+    "triggers:read": frozenset({A, RO, RV, CO, AU}),
 }
 
 # What the environment token (``CREDITLINE_ADMIN_TOKEN``) may do: create named admin users

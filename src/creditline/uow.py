@@ -28,6 +28,11 @@ if TYPE_CHECKING:
         LimitProposalRepository,
         LineRepository,
     )
+    from creditline.lines.trigger_ports import (
+        HeldPurchaseRepository,
+        LineActivity,
+        TriggerEventRepository,
+    )
     from creditline.origination.ports import (
         ApplicationRepository,
         ReviewRepository,
@@ -143,3 +148,13 @@ class UnitOfWork(Protocol):
 
     @property
     def calendar(self) -> CalendarRepository: ...
+
+    # ----- issue 13, triggers lane: real-time triggers and held purchases
+    @property
+    def held_purchases(self) -> HeldPurchaseRepository: ...
+
+    @property
+    def trigger_events(self) -> TriggerEventRepository: ...
+
+    @property
+    def activity(self) -> LineActivity: ...

@@ -32,6 +32,8 @@ ROUTERS: list[str] = [
     "creditline.api.routers.eod",
     "creditline.api.routers.calendar",
     "creditline.api.routers.users",
+    # issue 13, triggers lane: held purchases and triggers fired
+    "creditline.api.routers.triggers",
 ]
 
 

@@ -17,6 +17,7 @@ from creditline.cli import report as report_cli
 from creditline.cli import rules as rules_cli
 from creditline.cli import servicing as servicing_cli
 from creditline.cli import simulate as simulate_cli
+from creditline.cli import triggers as triggers_cli
 
 
 def register(app: typer.Typer) -> None:
@@ -39,3 +40,6 @@ def register(app: typer.Typer) -> None:
     app.add_typer(browse_cli.purchases_app, name="purchases")
     app.add_typer(browse_cli.applications_app, name="applications")
     app.command("demo")(demo_cli.demo)
+    # issue 13, triggers lane: held purchases and triggers fired
+    app.add_typer(triggers_cli.holds_app, name="holds")
+    app.add_typer(triggers_cli.triggers_app, name="triggers")

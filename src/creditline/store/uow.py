@@ -37,6 +37,11 @@ if TYPE_CHECKING:
     from creditline.store.reviews import SqlReviewRepository
     from creditline.store.special_terms import SqlSpecialTermsRepository
     from creditline.store.statements import SqlStatementRepository
+    from creditline.store.triggers import (
+        SqlHeldPurchaseRepository,
+        SqlLineActivity,
+        SqlTriggerEventRepository,
+    )
     from creditline.store.users import SqlUserRepository
 
 R = TypeVar("R")
@@ -215,6 +220,22 @@ class SqlUnitOfWork:
     def calendar(self) -> SqlCalendarRepository:
         from creditline.store.calendar import SqlCalendarRepository
         return self._repo("calendar", SqlCalendarRepository)
+
+    # ----- issue 13, triggers lane: real-time triggers and held purchases
+    @property
+    def held_purchases(self) -> SqlHeldPurchaseRepository:
+        from creditline.store.triggers import SqlHeldPurchaseRepository
+        return self._repo("held_purchases", SqlHeldPurchaseRepository)
+
+    @property
+    def trigger_events(self) -> SqlTriggerEventRepository:
+        from creditline.store.triggers import SqlTriggerEventRepository
+        return self._repo("trigger_events", SqlTriggerEventRepository)
+
+    @property
+    def activity(self) -> SqlLineActivity:
+        from creditline.store.triggers import SqlLineActivity
+        return self._repo("activity", SqlLineActivity)
 
     def audit(self, actor: Principal, action: str, entity: str, entity_id: str,
               details: dict[str, Any] | None = None) -> None:

@@ -1,0 +1,150 @@
+"""Real-time triggers: purchases held for a reviewer (release or refuse, once, never by the
+person who made the purchase) and the triggers fired (``lines.triggers``)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel, ConfigDict, Field
+
+from creditline.api.deps import Allowed, ContainerDep
+from creditline.api.pagination import (
+    ListPage,
+    PageParams,
+    SeqPageParams,
+    list_page,
+    list_seq_page,
+)
+from creditline.api.routers.purchases import PurchasePublic
+from creditline.api.schemas_common import iso_utc
+from creditline.auth import Principal
+from creditline.lines.holds import HeldPurchase, TriggerRecord
+from creditline.money import money_str
+from creditline.servicing import holds
+
+router = APIRouter(prefix="/v1", tags=["triggers"])
+
+
+class HeldPurchasePublic(BaseModel):
+    id: str = Field(description="also the purchase's id once released")
+    line_id: str
+    customer_id: str
+    amount: str
+    merchant: str
+    merchant_category: str
+    installments: int
+    business_date: str
+    status: str = Field(description="held, released or refused")
+    triggers: list[str]
+    reason_en: str
+    reason_zh: str
+    rules_version: str
+    created_at: str
+    created_by: str
+    decided_by: str | None
+    decided_at: str | None
+    decision_note: str | None
+
+    @classmethod
+    def of(cls, h: HeldPurchase) -> HeldPurchasePublic:
+        return cls(id=h.id, line_id=h.line_id, customer_id=h.customer_id,
+                   amount=money_str(h.amount), merchant=h.merchant,
+                   merchant_category=h.merchant_category, installments=h.periods,
+                   business_date=h.business_date.isoformat(), status=h.status.value,
+                   triggers=list(h.triggers), reason_en=h.reason_en, reason_zh=h.reason_zh,
+                   rules_version=h.rules_version, created_at=iso_utc(h.created_at),
+                   created_by=h.created_by, decided_by=h.decided_by,
+                   decided_at=iso_utc(h.decided_at) if h.decided_at else None,
+                   decision_note=h.decision_note)
+
+
+class TriggerPublic(BaseModel):
+    seq: int
+    line_id: str
+    customer_id: str
+    business_date: str
+    at: str
+    event: str = Field(description="purchase or return")
+    ref_id: str = Field(description="the held purchase, the purchase or the return")
+    code: str
+    action: str = Field(description="cut, hold, freeze or suspend")
+    rules_version: str
+    reason_en: str
+    reason_zh: str
+    facts: dict[str, Any]
+    outcome: dict[str, Any]
+
+    @classmethod
+    def of(cls, r: TriggerRecord) -> TriggerPublic:
+        return cls(seq=r.seq or 0, line_id=r.line_id, customer_id=r.customer_id,
+                   business_date=r.business_date.isoformat(), at=iso_utc(r.at), event=r.event,
+                   ref_id=r.ref_id, code=r.code, action=r.action,
+                   rules_version=r.rules_version, reason_en=r.reason_en,
+                   reason_zh=r.reason_zh, facts=r.facts, outcome=r.outcome)
+
+
+class HoldDecision(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    note: str = Field(min_length=1, max_length=200, description="why (kept with the decision)")
+
+
+@router.get("/held-purchases", response_model=ListPage[HeldPurchasePublic],
+            summary="List purchases held by a trigger")
+def list_holds(container: ContainerDep, _: Annotated[Principal, Allowed("holds:read")],
+               page: PageParams,
+               status: Annotated[str | None, Query(
+                   description="held (default), released or refused")] = "held",
+               line_id: Annotated[str | None, Query(min_length=1, max_length=36)] = None,
+               ) -> ListPage[HeldPurchasePublic]:
+    """Held purchases oldest first: by default those waiting for a reviewer."""
+    return list_page(holds.list_holds(container.uow(), status=status, line_id=line_id,
+                                      req=page), HeldPurchasePublic.of)
+
+
+@router.get("/held-purchases/{hold_id}", response_model=HeldPurchasePublic,
+            summary="Get a held purchase")
+def get_hold(hold_id: str, container: ContainerDep,
+             _: Annotated[Principal, Allowed("holds:read")]) -> HeldPurchasePublic:
+    return HeldPurchasePublic.of(holds.get_hold(hold_id, container.uow()))
+
+
+@router.post("/held-purchases/{hold_id}/release", response_model=PurchasePublic,
+             summary="Release a held purchase: book it")
+def release(hold_id: str, body: HoldDecision, container: ContainerDep,
+            actor: Annotated[Principal, Allowed("holds:decide")]) -> PurchasePublic:
+    """Book the held purchase (on today's business date) and answer it with its schedule.
+    The user who made the purchase: 403; already decided: 409; the line not active: 409."""
+    cmd = holds.DecideHold(hold_id, True, body.note)
+    return PurchasePublic.of(holds.decide_hold(cmd, container.uow(), actor))
+
+
+@router.post("/held-purchases/{hold_id}/refuse", response_model=PurchasePublic,
+             summary="Refuse a held purchase")
+def refuse(hold_id: str, body: HoldDecision, container: ContainerDep,
+           actor: Annotated[Principal, Allowed("holds:decide")]) -> PurchasePublic:
+    """Refuse the held purchase: its reservation on the line goes and the customer is told.
+    The user who made the purchase: 403; already decided: 409."""
+    cmd = holds.DecideHold(hold_id, False, body.note)
+    return PurchasePublic.of(holds.decide_hold(cmd, container.uow(), actor))
+
+
+@router.get("/triggers", response_model=ListPage[TriggerPublic], summary="List triggers fired")
+def list_triggers(container: ContainerDep, _: Annotated[Principal, Allowed("triggers:read")],
+                  page: SeqPageParams,
+                  line_id: Annotated[str | None, Query(min_length=1, max_length=36)] = None,
+                  code: Annotated[str | None, Query(min_length=1, max_length=60)] = None,
+                  ) -> ListPage[TriggerPublic]:
+    """Every trigger fired, oldest first, with the facts it read and what it did."""
+    return list_seq_page(holds.list_triggers(container.uow(), line_id=line_id, code=code,
+                                             req=page), TriggerPublic.of)
+
+
+@router.get("/credit-lines/{line_id}/triggers", response_model=ListPage[TriggerPublic],
+            summary="List the triggers fired on a credit line")
+def line_triggers(line_id: str, container: ContainerDep,
+                  _: Annotated[Principal, Allowed("triggers:read")],
+                  page: SeqPageParams) -> ListPage[TriggerPublic]:
+    """The line's triggers, oldest first; 404 if there is no such line."""
+    return list_seq_page(holds.list_triggers(container.uow(), line_id=line_id, req=page),
+                         TriggerPublic.of)

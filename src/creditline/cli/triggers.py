@@ -1,0 +1,105 @@
+"""``creditline holds list|release|refuse`` (purchases a real-time trigger held for a
+reviewer) and ``creditline triggers list`` (every trigger fired)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from creditline.cli.common import DbOption, UserTokenOption, console, container_for
+from creditline.cli.foundation import actor_from_token
+from creditline.lines.holds import HeldPurchase
+from creditline.money import money_str
+from creditline.paging import LIMIT_MAX, PageRequest, SeqPageRequest
+from creditline.servicing import holds
+
+holds_app = typer.Typer(help="Held purchases: list, release or refuse. A real-time trigger "
+                             "held them for a reviewer.", no_args_is_help=True)
+triggers_app = typer.Typer(help="Real-time triggers fired on purchases and returns.",
+                           no_args_is_help=True)
+
+
+@holds_app.command("list")
+def list_holds(
+    status: Annotated[str, typer.Option(help="held, released or refused.")] = "held",
+    line: Annotated[str | None, typer.Option("--line", help="Only this line's holds.",
+                                             show_default=False)] = None,
+    token: UserTokenOption = None,
+    db: DbOption = None,
+) -> None:
+    """List held purchases, oldest first.
+
+    By default those waiting for a reviewer."""
+    container = container_for(db)
+    actor_from_token(container, token).require("holds:read")
+    rows: list[HeldPurchase] = []
+    req: PageRequest | None = PageRequest(limit=LIMIT_MAX)
+    while req is not None:
+        got = holds.list_holds(container.uow(), status=status, line_id=line, req=req)
+        rows.extend(got.items)
+        req = None if got.next is None else PageRequest(after=got.next, limit=LIMIT_MAX)
+    table = Table("id", "line", "amount", "merchant", "category", "day", "triggers", "status",
+                  "reason")
+    for h in rows:
+        table.add_row(h.id, h.line_id, money_str(h.amount), h.merchant, h.merchant_category,
+                      h.business_date.isoformat(), ",".join(h.triggers), h.status.value,
+                      h.reason_en)
+    console.print(table)
+
+
+def _decide(hold_id: str, release: bool, note: str, token: str | None, db: str | None) -> None:
+    container = container_for(db)
+    actor = actor_from_token(container, token)
+    actor.require("holds:decide")
+    view = holds.decide_hold(holds.DecideHold(hold_id, release, note), container.uow(), actor)
+    console.print(f"purchase {view.id}: {view.status} ({money_str(view.amount)} on line "
+                  f"{view.line_id})", soft_wrap=True)
+
+
+@holds_app.command("release")
+def release(
+    hold_id: Annotated[str, typer.Argument(help="The held purchase's id.")],
+    note: Annotated[str, typer.Option(help="Why (kept with the decision).", show_default=False)],
+    token: UserTokenOption = None,
+    db: DbOption = None,
+) -> None:
+    """Release a held purchase: it is booked today, with its schedule."""
+    _decide(hold_id, True, note, token, db)
+
+
+@holds_app.command("refuse")
+def refuse(
+    hold_id: Annotated[str, typer.Argument(help="The held purchase's id.")],
+    note: Annotated[str, typer.Option(help="Why (kept with the decision).", show_default=False)],
+    token: UserTokenOption = None,
+    db: DbOption = None,
+) -> None:
+    """Refuse a held purchase: its reservation goes, the customer is told."""
+    _decide(hold_id, False, note, token, db)
+
+
+@triggers_app.command("list")
+def list_triggers(
+    line: Annotated[str | None, typer.Option("--line", help="Only this line's triggers.",
+                                             show_default=False)] = None,
+    code: Annotated[str | None, typer.Option("--code", help="Only this trigger code.",
+                                             show_default=False)] = None,
+    limit: Annotated[int, typer.Option(help="At most this many, oldest first.", min=1,
+                                       max=LIMIT_MAX)] = 50,
+    token: UserTokenOption = None,
+    db: DbOption = None,
+) -> None:
+    """List triggers fired, oldest first, with what each did."""
+    container = container_for(db)
+    actor_from_token(container, token).require("triggers:read")
+    page = holds.list_triggers(container.uow(), line_id=line, code=code,
+                               req=SeqPageRequest(limit=limit))
+    table = Table("seq", "day", "line", "event", "code", "action", "outcome", "rules")
+    for r in page.items:
+        table.add_row(str(r.seq), r.business_date.isoformat(), r.line_id, r.event, r.code,
+                      r.action, " ".join(f"{k}={v}" for k, v in r.outcome.items()),
+                      r.rules_version)
+    console.print(table)
+    console.print(f"{len(page.items)} of {page.total} triggers", soft_wrap=True)
