@@ -26,9 +26,7 @@ from typing import Any, Protocol
 
 from creditline.errors import ValidationError
 from creditline.money import ZERO, quantize
-
-TRIGGER_RULES_DIR = Path(__file__).parent / "trigger_rules"
-TRIGGER_CASES_DIR = Path(__file__).parent / "trigger_cases"
+from creditline.rulesets.family import RuleFamily
 
 
 class TriggerAction(StrEnum):
@@ -193,6 +191,30 @@ def decide(rules: RuleTables, facts: TriggerFacts) -> list[Fired]:
         out.append(Fired(str(row["code"]), action, share, str(row["reason_en"]),
                          str(row["reason_zh"])))
     return out
+
+
+# a quiet purchase on an old line: what a case's facts start from
+QUIET: dict[str, Any] = {
+    "event": "purchase", "amount": 100.0, "category": "groceries", "returns_in_window": 0,
+    "prior_purchases": 0, "usual_amount": 0.0, "amount_ratio": 0.0, "risky": False,
+    "risky_share": 0.0, "days_open": 365, "utilisation_before": 0.1, "utilisation_after": 0.11,
+    "burst_purchases": 0}
+
+
+def run_case(rules: RuleTables, facts: Mapping[str, Any]) -> dict[str, Any]:
+    """An example case's answer: the facts (over a quiet purchase, unknown names refused)
+    through the tables, with the codes and actions fired joined in order ("" for none), so
+    a case can also say that nothing fires."""
+    fired = decide(rules, TriggerFacts(**{**QUIET, **facts}))
+    return {"codes": ",".join(f.code for f in fired),
+            "actions": ",".join(f.action.value for f in fired),
+            "cut_share": max((f.cut_share for f in fired), default=ZERO)}
+
+
+# the family of trigger tables (``creditline.rulesets``): shipped folder, example cases
+TRIGGERS = RuleFamily(name="triggers", title="Real-time triggers on purchases and returns",
+                      rules_dir=Path(__file__).parent / "trigger_rules",
+                      cases_dir=Path(__file__).parent / "trigger_cases", run=run_case)
 
 
 def strongest(fired: Sequence[Fired]) -> TriggerAction | None:

@@ -24,7 +24,7 @@ from creditline.lines.line import Line
 from creditline.lines.status import TRANSITIONS, LineStatus
 from creditline.lines.triggers import (
     HOLDING,
-    TRIGGER_RULES_DIR,
+    TRIGGERS,
     Fired,
     RuleTables,
     TriggerAction,
@@ -36,7 +36,6 @@ from creditline.lines.triggers import (
     return_facts,
     strongest,
 )
-from creditline.policy.ruleset import load_ruleset
 from creditline.products.catalog import Product
 from creditline.uow import UnitOfWork
 
@@ -53,10 +52,11 @@ class TriggerRules:
         return self.tables.label
 
 
-@lru_cache(maxsize=4)
-def trigger_rules(folder: str = str(TRIGGER_RULES_DIR)) -> TriggerRules:
-    """The shipped trigger tables, loaded and checked once per process."""
-    tables = load_ruleset(folder)
+@lru_cache(maxsize=1)
+def trigger_rules() -> TriggerRules:
+    """The shipped trigger tables, loaded once per process and refused if one of their
+    example cases fails (``lines.triggers.TRIGGERS``)."""
+    tables = TRIGGERS.default()
     return TriggerRules(tables, Window.of(tables.parameters))
 
 

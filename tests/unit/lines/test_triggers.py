@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import shutil
 from datetime import date, timedelta
 from decimal import Decimal
+from pathlib import Path
 
+import pytest
+
+from creditline.errors import ValidationError
 from creditline.lines.triggers import (
+    TRIGGERS,
     Activity,
     Fired,
     PastPurchase,
@@ -75,3 +81,15 @@ def test_suspend_wins_over_freeze() -> None:
         return Fired("X", action, D(0), "en", "zh")
     assert strongest([f(TriggerAction.FREEZE), f(TriggerAction.SUSPEND)]) is TriggerAction.SUSPEND
     assert strongest([f(TriggerAction.HOLD), f(TriggerAction.CUT)]) is None
+
+
+def test_a_trigger_table_that_fails_its_example_cases_is_refused_at_load_naming_the_case(
+        tmp_path: Path) -> None:
+    folder = Path(shutil.copytree(TRIGGERS.rules_dir, tmp_path / "rules"))
+    table = folder / "triggers.json"
+    table.write_text(table.read_text(encoding="utf-8").replace(
+        "returns_in_window >= 3", "returns_in_window >= 4"), encoding="utf-8")
+    with pytest.raises(ValidationError) as e:
+        TRIGGERS.load(folder)
+    assert "three returns within the window cut half" in e.value.message
+    assert TRIGGERS.load(TRIGGERS.rules_dir).label == trigger_rules().label
