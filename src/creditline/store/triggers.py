@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ColumnElement, bindparam, func, insert, select, update
+from sqlalchemy import ColumnElement, bindparam, func, insert, literal, select, union_all, update
 from sqlalchemy.orm import Session
 
 from creditline.errors import ConcurrencyError
@@ -26,13 +26,16 @@ from creditline.store.tables.triggers import trigger_events as te
 if TYPE_CHECKING:
     from creditline.store.uow import SqlUnitOfWork
 
-_RECENT_PURCHASES = (select(purchases.c.made_on, purchases.c.amount,
-                            purchases.c.merchant_category)
-                     .where(purchases.c.line_id == bindparam("line_id"),
-                            purchases.c.made_on >= bindparam("since")))
-_RECENT_RETURNS = (select(goods_returns.c.business_date)
-                   .where(goods_returns.c.line_id == bindparam("line_id"),
-                          goods_returns.c.business_date >= bindparam("since")))
+# one round trip: the line's purchases (kind "p") and returns (kind "r") since a day
+_RECENT = union_all(
+    select(literal("p").label("kind"), purchases.c.made_on.label("day"),
+           purchases.c.amount, purchases.c.merchant_category)
+    .where(purchases.c.line_id == bindparam("line_id"),
+           purchases.c.made_on >= bindparam("since")),
+    select(literal("r").label("kind"), goods_returns.c.business_date.label("day"),
+           goods_returns.c.amount, literal("").label("merchant_category"))
+    .where(goods_returns.c.line_id == bindparam("line_id"),
+           goods_returns.c.business_date >= bindparam("since")))
 _ADD_EVENT = insert(te)
 
 
@@ -133,11 +136,10 @@ class SqlLineActivity:
         self.s = session
 
     def recent(self, line_id: str, since: date) -> Activity:
-        args = {"line_id": line_id, "since": since}
-        bought = tuple(PastPurchase(r.made_on, r.amount, r.merchant_category)
-                       for r in self.s.execute(_RECENT_PURCHASES, args))
-        returned = tuple(r.business_date for r in self.s.execute(_RECENT_RETURNS, args))
-        return Activity(bought, returned)
+        rows = self.s.execute(_RECENT, {"line_id": line_id, "since": since}).all()
+        return Activity(tuple(PastPurchase(r.day, r.amount, r.merchant_category)
+                              for r in rows if r.kind == "p"),
+                        tuple(r.day for r in rows if r.kind == "r"))
 
     def owed_in_categories(self, line_id: str, categories: frozenset[str]) -> Decimal:
         i = installments.c
