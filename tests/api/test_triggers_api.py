@@ -69,3 +69,24 @@ def test_a_prohibited_category_is_a_422_naming_the_cap(
     assert r.status_code == 422
     assert r.json()["reason"] == "category_prohibited"
     assert "prohibited" in r.json()["message"]
+
+
+def test_campaigns_are_listed_and_a_dry_run_counts_by_role(
+        sqlite_api: TestClient, sqlite_container: Container,
+        role_headers: dict[str, dict[str, str]]) -> None:
+    listed = sqlite_api.get("/v1/campaigns", headers=role_headers["reviewer"])
+    assert listed.status_code == 200
+    first = listed.json()[0]
+    assert (first["code"], first["raise_share"], first["over_limit"]) == (
+        "double11_2026", "0.30", "run_off")
+    assert first["name_zh"] == "2026年双十一"
+    open_line(sqlite_api, sqlite_container, "5000.00")  # 244 days on the book by 1 November
+    body = {"dry_run": True}
+    assert sqlite_api.post("/v1/campaigns/double11_2026/grant", headers=role_headers["reviewer"],
+                           json=body).status_code == 403
+    r = sqlite_api.post("/v1/campaigns/double11_2026/grant", headers=role_headers["risk_officer"],
+                        json=body)
+    assert r.status_code == 200, r.text
+    assert (r.json()["looked_at"], r.json()["granted"], r.json()["raised"]) == (1, 1, "1500.00")
+    unknown = sqlite_api.post("/v1/campaigns/nope/grant", headers=ADMIN, json=body)
+    assert unknown.status_code == 422 and "campaign" in unknown.text

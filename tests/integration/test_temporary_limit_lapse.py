@@ -86,7 +86,8 @@ def _after_lapse(container: Container, line_id: str) -> None:
     assert _lapses(container, line_id) == [LAPSE]
     assert _notices(container) == [{
         "line_id": line_id, "limit": "1000.00", "temporary_limit": "1500.00",
-        "start": "2026-03-02", "end": "2026-03-08", "business_date": "2026-03-08"}]
+        "start": "2026-03-02", "end": "2026-03-08", "business_date": "2026-03-08",
+        "over_limit": "400.00", "over_limit_rule": "run_off"}]  # 1,400.00 used, 1,000.00 limit
     ledger_sound(container)
 
 

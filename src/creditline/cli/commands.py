@@ -43,3 +43,4 @@ def register(app: typer.Typer) -> None:
     # issue 13, triggers lane: held purchases and triggers fired
     app.add_typer(triggers_cli.holds_app, name="holds")
     app.add_typer(triggers_cli.triggers_app, name="triggers")
+    app.add_typer(triggers_cli.campaigns_app, name="campaigns")

@@ -1,5 +1,6 @@
 """``creditline holds list|release|refuse`` (purchases a real-time trigger held for a
-reviewer) and ``creditline triggers list`` (every trigger fired)."""
+reviewer), ``creditline triggers list`` (every trigger fired) and ``creditline campaigns
+list|grant`` (temporary limits by rule)."""
 
 from __future__ import annotations
 
@@ -13,10 +14,12 @@ from creditline.cli.foundation import actor_from_token
 from creditline.lines.holds import HeldPurchase
 from creditline.money import money_str
 from creditline.paging import LIMIT_MAX, PageRequest, SeqPageRequest
-from creditline.servicing import holds
+from creditline.servicing import campaigns, holds
 
 holds_app = typer.Typer(help="Held purchases: list, release or refuse. A real-time trigger "
                              "held them for a reviewer.", no_args_is_help=True)
+campaigns_app = typer.Typer(help="Temporary-limit campaigns: list them, grant one by its "
+                                 "rule.", no_args_is_help=True)
 triggers_app = typer.Typer(help="Real-time triggers fired on purchases and returns.",
                            no_args_is_help=True)
 
@@ -103,3 +106,38 @@ def list_triggers(
                       r.rules_version)
     console.print(table)
     console.print(f"{len(page.items)} of {page.total} triggers", soft_wrap=True)
+
+
+@campaigns_app.command("list")
+def list_campaigns() -> None:
+    """List the shipped campaigns: days, raise, eligibility rule."""
+    every = campaigns.list_campaigns()
+    table = Table("code", "name", "days", "products", "raise", "eligible", "over limit")
+    for c in every.campaigns.values():
+        table.add_row(c.code, f"{c.name_en} / {c.name_zh}",
+                      f"{c.start.isoformat()}..{c.end.isoformat()}", ",".join(sorted(c.products)),
+                      f"+{c.raise_share * 100:.0f} %",
+                      f"dpd <= {c.max_dpd}, {c.min_days_on_book}+ days on book, limit >= "
+                      f"{money_str(c.min_limit)}", c.over_limit)
+    console.print(table)
+    console.print(f"campaigns {every.label}", soft_wrap=True)
+
+
+@campaigns_app.command("grant")
+def grant(
+    code: Annotated[str, typer.Argument(help="The campaign's code (campaigns list).")],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Count the eligible lines, "
+                                                            "grant nothing.")] = False,
+    token: UserTokenOption = None,
+    db: DbOption = None,
+) -> None:
+    """Grant a campaign's temporary limit to every eligible line."""
+    container = container_for(db)
+    actor = actor_from_token(container, token)
+    actor.require("lines:temporary_limit")
+    run = campaigns.grant_campaign(campaigns.GrantCampaign(code, dry_run), container.uow(),
+                                   actor)
+    verb = "would get" if dry_run else "got"
+    console.print(f"{run.campaign.code} ({run.label}): {run.granted} of {run.looked_at} active "
+                  f"lines {verb} the temporary limit, {money_str(run.raised)} above their "
+                  "permanent limits", soft_wrap=True)

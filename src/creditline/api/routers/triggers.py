@@ -1,5 +1,6 @@
-"""Real-time triggers: purchases held for a reviewer (release or refuse, once, never by the
-person who made the purchase) and the triggers fired (``lines.triggers``)."""
+"""Issue 13's line controls: purchases held by a real-time trigger (release or refuse, once,
+never by the person who made the purchase), the triggers fired (``lines.triggers``), and
+temporary-limit campaigns granted by rule (``lines.campaigns``)."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from creditline.api.schemas_common import iso_utc
 from creditline.auth import Principal
 from creditline.lines.holds import HeldPurchase, TriggerRecord
 from creditline.money import money_str
-from creditline.servicing import holds
+from creditline.servicing import campaigns, holds
 
 router = APIRouter(prefix="/v1", tags=["triggers"])
 
@@ -148,3 +149,63 @@ def line_triggers(line_id: str, container: ContainerDep,
     """The line's triggers, oldest first; 404 if there is no such line."""
     return list_seq_page(holds.list_triggers(container.uow(), line_id=line_id, req=page),
                          TriggerPublic.of)
+
+
+class CampaignPublic(BaseModel):
+    code: str
+    name_en: str
+    name_zh: str
+    start: str
+    end: str
+    products: list[str]
+    raise_share: str
+    eligible: dict[str, str]
+    over_limit: str = Field(description="run_off: what is used above the permanent limit when "
+                                        "the temporary limit lapses runs off through the "
+                                        "scheduled installments, no new purchase meanwhile")
+    rules_version: str
+
+
+class CampaignGrant(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    dry_run: bool = Field(False, description="count the eligible lines, grant nothing")
+
+
+class CampaignRunPublic(BaseModel):
+    campaign: str
+    rules_version: str
+    business_date: str
+    dry_run: bool
+    looked_at: int
+    granted: int
+    raised: str
+    line_ids: list[str]
+
+
+@router.get("/campaigns", response_model=list[CampaignPublic],
+            summary="List temporary-limit campaigns")
+def list_campaigns(_: Annotated[Principal, Allowed("lines:read")]) -> list[CampaignPublic]:
+    """The shipped campaigns (a versioned folder), with their eligibility rule."""
+    every = campaigns.list_campaigns()
+    return [CampaignPublic(
+        code=c.code, name_en=c.name_en, name_zh=c.name_zh, start=c.start.isoformat(),
+        end=c.end.isoformat(), products=sorted(c.products), raise_share=str(c.raise_share),
+        eligible={"max_dpd": str(c.max_dpd), "min_days_on_book": str(c.min_days_on_book),
+                  "min_limit": money_str(c.min_limit)},
+        over_limit=c.over_limit, rules_version=every.label) for c in every.campaigns.values()]
+
+
+@router.post("/campaigns/{code}/grant", response_model=CampaignRunPublic,
+             summary="Grant a campaign's temporary limits by its rule")
+def grant_campaign(code: str, body: CampaignGrant, container: ContainerDep,
+                   actor: Annotated[Principal, Allowed("lines:temporary_limit")],
+                   ) -> CampaignRunPublic:
+    """Every eligible line gets the campaign's temporary limit (a ``campaign`` limit event,
+    the customer told); ``dry_run`` only counts.  Unknown campaign or one that has ended:
+    422 naming ``campaign``."""
+    run = campaigns.grant_campaign(campaigns.GrantCampaign(code, body.dry_run),
+                                   container.uow(), actor)
+    return CampaignRunPublic(campaign=run.campaign.code, rules_version=run.label,
+                             business_date=run.business_date.isoformat(), dry_run=run.dry_run,
+                             looked_at=run.looked_at, granted=run.granted,
+                             raised=money_str(run.raised), line_ids=run.line_ids)
