@@ -41,6 +41,7 @@ from creditline.lines.limits import LimitEvent
 from creditline.lines.line import Line
 from creditline.lines.ports import LineQuery
 from creditline.lines.proposals import LimitProposal, ProposalStatus
+from creditline.lines.sectors import ActionStatus, SectorAction, SectorFlag
 from creditline.lines.status import LineStatus
 from creditline.lines.triggers import Activity, PastPurchase
 from creditline.money import ZERO
@@ -112,6 +113,8 @@ class State:
     # issue 13, triggers lane: held purchases and triggers fired
     held_purchases: dict[str, HeldPurchase] = field(default_factory=dict)
     trigger_events: list[TriggerRecord] = field(default_factory=list)
+    sector_flags: dict[str, SectorFlag] = field(default_factory=dict)
+    sector_actions: dict[str, SectorAction] = field(default_factory=dict)
 
 
 # ----------------------------------------------------------------------------- foundation
@@ -932,6 +935,10 @@ class FakeUnitOfWork:
     def activity(self) -> FakeActivity:
         return FakeActivity(self._state)
 
+    @property
+    def sectors(self) -> FakeSectors:
+        return FakeSectors(self._state)
+
 
 # ----------------------------------------------------------------------------- issue 13, triggers lane
 class FakeHeldPurchases:
@@ -991,6 +998,46 @@ class FakeActivity:
                 if p.merchant_category in categories}
         return sum((i.p_out for (lid, i) in self.st.installments.values()
                     if lid == line_id and not i.settled and i.purchase_id in cats), ZERO)
+
+
+class FakeSectors:
+    def __init__(self, st: State) -> None:
+        self.st = st
+
+    def enterprise_lines(self, industry: str | None = None) -> dict[str, list[Any]]:
+        rows = []
+        for x in sorted(self.st.lines.values(), key=lambda x: x.id):
+            c = self.st.customers.get(x.customer_id)
+            if x.status == LineStatus.CLOSED or not isinstance(c, Enterprise):
+                continue
+            if industry is None or c.industry == industry:
+                rows.append((x.id, x.customer_id, c.industry, x.dpd, x.limit, x.product))
+        names = ("line_id", "customer_id", "industry", "dpd", "limit", "product")
+        return {n: [r[i] for r in rows] for i, n in enumerate(names)}
+
+    def save_flags(self, flags: Sequence[SectorFlag]) -> None:
+        self.st.sector_flags = {f.industry: f for f in flags}
+
+    def flags(self) -> list[SectorFlag]:
+        return sorted(self.st.sector_flags.values(), key=lambda f: f.industry)
+
+    def flag(self, industry: str) -> SectorFlag | None:
+        return self.st.sector_flags.get(industry)
+
+    def add_action(self, action: SectorAction) -> None:
+        self.st.sector_actions[action.id] = action
+
+    def get_action(self, action_id: str, *, lock: bool = False) -> SectorAction | None:
+        return self.st.sector_actions.get(action_id)
+
+    def mark_reversed(self, action: SectorAction) -> None:
+        if self.st.sector_actions[action.id].status is not ActionStatus.APPLIED:
+            raise ConcurrencyError(f"sector action {action.id} was reversed meanwhile")
+        self.st.sector_actions[action.id] = action
+
+    def actions(self, industry: str | None, req: PageRequest) -> Page[SectorAction]:
+        return fake_page([a for a in self.st.sector_actions.values()
+                          if industry is None or a.industry == industry], req)
 
 
 def typed(uow: FakeUnitOfWork) -> UnitOfWork:

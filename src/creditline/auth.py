@@ -71,6 +71,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "holds:read": frozenset({A, RO, RV, AU}),
     "holds:decide": frozenset({A, RO, RV}),  # release or refuse, never one's own purchase
     "triggers:read": frozenset({A, RO, RV, CO, AU}),
+    "sectors:read": frozenset({A, RO, AU}),  # early-warning flags and sector actions
+    "sectors:manage": frozenset({A, RO}),  # watch, preview, cut and reverse
 }
 
 # What the environment token (``CREDITLINE_ADMIN_TOKEN``) may do: create named admin users

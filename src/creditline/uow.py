@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from creditline.lines.trigger_ports import (
         HeldPurchaseRepository,
         LineActivity,
+        SectorRepository,
         TriggerEventRepository,
     )
     from creditline.origination.ports import (
@@ -158,3 +159,6 @@ class UnitOfWork(Protocol):
 
     @property
     def activity(self) -> LineActivity: ...
+
+    @property
+    def sectors(self) -> SectorRepository: ...

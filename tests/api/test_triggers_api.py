@@ -90,3 +90,20 @@ def test_campaigns_are_listed_and_a_dry_run_counts_by_role(
     assert (r.json()["looked_at"], r.json()["granted"], r.json()["raised"]) == (1, 1, "1500.00")
     unknown = sqlite_api.post("/v1/campaigns/nope/grant", headers=ADMIN, json=body)
     assert unknown.status_code == 422 and "campaign" in unknown.text
+
+
+def test_sector_routes_check_roles_and_name_a_bad_industry(
+        sqlite_api: TestClient, role_headers: dict[str, dict[str, str]]) -> None:
+    assert sqlite_api.post("/v1/sectors/watch", headers=role_headers["auditor"]).status_code == 403
+    watched = sqlite_api.post("/v1/sectors/watch", headers=role_headers["risk_officer"])
+    assert (watched.status_code, watched.json()) == (200, [])  # no enterprise lines yet
+    assert sqlite_api.get("/v1/sectors", headers=role_headers["auditor"]).json() == []
+    bad = sqlite_api.post("/v1/sectors/Z/cut-preview", headers=ADMIN, json={"percent": "20"})
+    assert bad.status_code == 422 and bad.json()["detail"][0]["loc"] == ["industry"]
+    over = sqlite_api.post("/v1/sectors/C/cut-preview", headers=ADMIN, json={"percent": "101"})
+    assert over.status_code == 422 and over.json()["detail"][0]["loc"] == ["percent"]
+    empty = sqlite_api.post("/v1/sectors/C/cut-preview", headers=ADMIN, json={"percent": "20"})
+    assert (empty.json()["lines"], empty.json()["limit_removed"]) == (0, "0.00")
+    refused = sqlite_api.post("/v1/sectors/C/cut", headers=ADMIN,
+                              json={"percent": "20", "reason": "stress"})
+    assert refused.status_code == 409

@@ -63,6 +63,8 @@ special_terms:approve     Y        Y          .        .        .       .
 holds:read                Y        Y          Y        .        Y       .
 holds:decide              Y        Y          Y        .        .       .
 triggers:read             Y        Y          Y        Y        Y       .
+sectors:read              Y        Y          .        .        Y       .
+sectors:manage            Y        Y          .        .        .       .
 """
 
 

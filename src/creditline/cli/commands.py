@@ -44,3 +44,4 @@ def register(app: typer.Typer) -> None:
     app.add_typer(triggers_cli.holds_app, name="holds")
     app.add_typer(triggers_cli.triggers_app, name="triggers")
     app.add_typer(triggers_cli.campaigns_app, name="campaigns")
+    app.add_typer(triggers_cli.sectors_app, name="sectors")

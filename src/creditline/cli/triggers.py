@@ -1,6 +1,7 @@
 """``creditline holds list|release|refuse`` (purchases a real-time trigger held for a
-reviewer), ``creditline triggers list`` (every trigger fired) and ``creditline campaigns
-list|grant`` (temporary limits by rule)."""
+reviewer), ``creditline triggers list`` (every trigger fired), ``creditline campaigns
+list|grant`` (temporary limits by rule) and ``creditline sectors watch|list|preview|cut|
+reverse`` (sector actions)."""
 
 from __future__ import annotations
 
@@ -14,12 +15,14 @@ from creditline.cli.foundation import actor_from_token
 from creditline.lines.holds import HeldPurchase
 from creditline.money import money_str
 from creditline.paging import LIMIT_MAX, PageRequest, SeqPageRequest
-from creditline.servicing import campaigns, holds
+from creditline.servicing import campaigns, holds, sectors
 
 holds_app = typer.Typer(help="Held purchases: list, release or refuse. A real-time trigger "
                              "held them for a reviewer.", no_args_is_help=True)
 campaigns_app = typer.Typer(help="Temporary-limit campaigns: list them, grant one by its "
                                  "rule.", no_args_is_help=True)
+sectors_app = typer.Typer(help="Sector early warning and sector cuts. A cut lowers every line "
+                               "in a flagged industry.", no_args_is_help=True)
 triggers_app = typer.Typer(help="Real-time triggers fired on purchases and returns.",
                            no_args_is_help=True)
 
@@ -141,3 +144,76 @@ def grant(
     console.print(f"{run.campaign.code} ({run.label}): {run.granted} of {run.looked_at} active "
                   f"lines {verb} the temporary limit, {money_str(run.raised)} above their "
                   "permanent limits", soft_wrap=True)
+
+
+def _flags_table(flags: list[sectors.SectorFlag]) -> Table:
+    table = Table("industry", "lines", "30+ dpd rate", "default rate", "flagged", "since", "why")
+    for f in flags:
+        table.add_row(f.industry, str(f.rate.lines), str(f.rate.dpd30_rate),
+                      str(f.rate.default_rate), "yes" if f.flagged else "no",
+                      f.flagged_on.isoformat() if f.flagged_on else "", ",".join(f.rate.why))
+    return table
+
+
+@sectors_app.command("watch")
+def sectors_watch(token: UserTokenOption = None, db: DbOption = None) -> None:
+    """Run the sector early warning now and show every industry's rates."""
+    container = container_for(db)
+    actor = actor_from_token(container, token)
+    actor.require("sectors:manage")
+    console.print(_flags_table(sectors.watch_sectors(container.uow(), actor)))
+
+
+@sectors_app.command("list")
+def sectors_list(token: UserTokenOption = None, db: DbOption = None) -> None:
+    """Show the early warning's last answer per industry."""
+    container = container_for(db)
+    actor_from_token(container, token).require("sectors:read")
+    console.print(_flags_table(sectors.list_flags(container.uow())))
+
+
+IndustryArg = Annotated[str, typer.Argument(help="GB/T 4754 section letter A-T.")]
+PercentOpt = Annotated[str, typer.Option("--percent", help="The cut, above 0 and at most 100.",
+                                         show_default=False)]
+
+
+@sectors_app.command("preview")
+def sectors_preview(industry: IndustryArg, percent: PercentOpt, token: UserTokenOption = None,
+                    db: DbOption = None) -> None:
+    """Preview a sector cut. It names the lines, customers and limit removed."""
+    container = container_for(db)
+    actor_from_token(container, token).require("sectors:manage")
+    p = sectors.preview_sector_cut(sectors.SectorCut(industry, percent), container.uow())
+    console.print(f"industry {p.industry} -{p.percent.normalize():f} %: {len(p.lines)} lines, "
+                  f"{p.customers} customers, {money_str(p.limit_removed)} of limit removed",
+                  soft_wrap=True)
+
+
+@sectors_app.command("cut")
+def sectors_cut(
+    industry: IndustryArg, percent: PercentOpt,
+    reason: Annotated[str, typer.Option(help="Why (told in the audit log).", show_default=False)],
+    token: UserTokenOption = None, db: DbOption = None,
+) -> None:
+    """Cut every line in a flagged industry, as one audited batch."""
+    container = container_for(db)
+    actor = actor_from_token(container, token)
+    actor.require("sectors:manage")
+    a = sectors.apply_sector_cut(sectors.SectorCut(industry, percent, reason), container.uow(),
+                                 actor)
+    console.print(f"sector action {a.id}: {len(a.lines)} lines, {a.customers} customers, "
+                  f"{money_str(a.limit_removed)} of limit removed", soft_wrap=True)
+
+
+@sectors_app.command("reverse")
+def sectors_reverse(
+    action_id: Annotated[str, typer.Argument(help="The sector action's id.")],
+    token: UserTokenOption = None, db: DbOption = None,
+) -> None:
+    """Reverse a sector cut: old limits back where untouched since."""
+    container = container_for(db)
+    actor = actor_from_token(container, token)
+    actor.require("sectors:manage")
+    a, left = sectors.reverse_sector_cut(action_id, container.uow(), actor)
+    console.print(f"sector action {a.id} reversed; {len(left)} lines changed since were left "
+                  "alone" + (": " + ", ".join(left) if left else ""), soft_wrap=True)

@@ -1,13 +1,16 @@
-"""What triggers and holds need from storage (SQL in ``creditline.store.triggers``; reached
-as ``uow.held_purchases``, ``uow.trigger_events`` and ``uow.activity``)."""
+"""What triggers, holds and sector actions need from storage (SQL in
+``creditline.store.triggers`` and ``creditline.store.sectors``; reached as
+``uow.held_purchases``, ``uow.trigger_events``, ``uow.activity`` and ``uow.sectors``)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
-from typing import Protocol
+from typing import Any, Protocol
 
 from creditline.lines.holds import HeldPurchase, TriggerRecord
+from creditline.lines.sectors import SectorAction, SectorFlag
 from creditline.lines.triggers import Activity
 from creditline.paging import Page, PageRequest, SeqPage, SeqPageRequest
 
@@ -41,3 +44,27 @@ class LineActivity(Protocol):
 
     def owed_in_categories(self, line_id: str, categories: frozenset[str]) -> Decimal:
         """Principal still owed on the line's purchases in these merchant categories."""
+
+
+class SectorRepository(Protocol):
+    """The sector early warning and sector cuts (``lines.sectors``)."""
+
+    def enterprise_lines(self, industry: str | None = None) -> dict[str, list[Any]]:
+        """Open (not closed) lines of enterprises, as columns: ``line_id``, ``customer_id``,
+        ``industry``, ``dpd``, ``limit`` (Decimal), ``product``; one industry or all."""
+
+    def save_flags(self, flags: Sequence[SectorFlag]) -> None:
+        """Write the latest answer per industry (replacing the previous one)."""
+
+    def flags(self) -> list[SectorFlag]: ...
+
+    def flag(self, industry: str) -> SectorFlag | None: ...
+
+    def add_action(self, action: SectorAction) -> None: ...
+
+    def get_action(self, action_id: str, *, lock: bool = False) -> SectorAction | None: ...
+
+    def mark_reversed(self, action: SectorAction) -> None:
+        """Record the reversal of an applied action (``ConcurrencyError`` if it was not)."""
+
+    def actions(self, industry: str | None, req: PageRequest) -> Page[SectorAction]: ...

@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from creditline.store.parties import SqlCustomerRepository
     from creditline.store.purchases import SqlPurchaseRepository
     from creditline.store.reviews import SqlReviewRepository
+    from creditline.store.sectors import SqlSectorRepository
     from creditline.store.special_terms import SqlSpecialTermsRepository
     from creditline.store.statements import SqlStatementRepository
     from creditline.store.triggers import (
@@ -236,6 +237,11 @@ class SqlUnitOfWork:
     def activity(self) -> SqlLineActivity:
         from creditline.store.triggers import SqlLineActivity
         return self._repo("activity", SqlLineActivity)
+
+    @property
+    def sectors(self) -> SqlSectorRepository:
+        from creditline.store.sectors import SqlSectorRepository
+        return self._repo("sectors", SqlSectorRepository)
 
     def audit(self, actor: Principal, action: str, entity: str, entity_id: str,
               details: dict[str, Any] | None = None) -> None:

@@ -1,6 +1,7 @@
 """Issue 13's line controls: purchases held by a real-time trigger (release or refuse, once,
-never by the person who made the purchase), the triggers fired (``lines.triggers``), and
-temporary-limit campaigns granted by rule (``lines.campaigns``)."""
+never by the person who made the purchase), the triggers fired (``lines.triggers``),
+temporary-limit campaigns granted by rule (``lines.campaigns``) and sector actions
+(``lines.sectors``: the early warning, a cut previewed, applied and reversed)."""
 
 from __future__ import annotations
 
@@ -21,8 +22,9 @@ from creditline.api.routers.purchases import PurchasePublic
 from creditline.api.schemas_common import iso_utc
 from creditline.auth import Principal
 from creditline.lines.holds import HeldPurchase, TriggerRecord
+from creditline.lines.sectors import SectorAction, SectorFlag
 from creditline.money import money_str
-from creditline.servicing import campaigns, holds
+from creditline.servicing import campaigns, holds, sectors
 
 router = APIRouter(prefix="/v1", tags=["triggers"])
 
@@ -209,3 +211,109 @@ def grant_campaign(code: str, body: CampaignGrant, container: ContainerDep,
                              business_date=run.business_date.isoformat(), dry_run=run.dry_run,
                              looked_at=run.looked_at, granted=run.granted,
                              raised=money_str(run.raised), line_ids=run.line_ids)
+
+
+class SectorFlagPublic(BaseModel):
+    industry: str
+    flagged: bool
+    checked_on: str
+    flagged_on: str | None
+    lines: int
+    dpd30_rate: str
+    default_rate: str
+    why: list[str] = Field(description="the thresholds passed: DPD30_RATE, DEFAULT_RATE")
+    rules_version: str
+
+    @classmethod
+    def of(cls, f: SectorFlag) -> SectorFlagPublic:
+        return cls(industry=f.industry, flagged=f.flagged, checked_on=f.checked_on.isoformat(),
+                   flagged_on=f.flagged_on.isoformat() if f.flagged_on else None,
+                   lines=f.rate.lines, dpd30_rate=str(f.rate.dpd30_rate),
+                   default_rate=str(f.rate.default_rate), why=list(f.rate.why),
+                   rules_version=f.rules_version)
+
+
+class SectorCutCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    percent: str = Field(description="the cut, above 0 and at most 100, e.g. \"20\"")
+    reason: str = Field("", max_length=200, description="why (required to apply)")
+
+
+class SectorCutPublic(BaseModel):
+    id: str | None = Field(description="the batch's id; None for a preview")
+    industry: str
+    percent: str
+    status: str = Field(description="preview, applied or reversed")
+    lines: int
+    customers: int
+    limit_removed: str
+    items: list[dict[str, str]]
+    left_alone: list[str] = Field(default_factory=list,
+                                  description="lines a reversal did not touch (changed since)")
+
+    @classmethod
+    def of(cls, a: SectorAction | sectors.SectorPreview, left: list[str] | None = None,
+           ) -> SectorCutPublic:
+        return cls(id=a.id if isinstance(a, SectorAction) else None, industry=a.industry,
+                   percent=f"{a.percent.normalize():f}",
+                   status=a.status.value if isinstance(a, SectorAction) else "preview",
+                   lines=len(a.lines), customers=a.customers,
+                   limit_removed=money_str(a.limit_removed), left_alone=left or [],
+                   items=[{"line_id": x.line_id, "customer_id": x.customer_id,
+                           "old_limit": money_str(x.old_limit),
+                           "new_limit": money_str(x.new_limit)} for x in a.lines])
+
+
+@router.post("/sectors/watch", response_model=list[SectorFlagPublic],
+             summary="Run the sector early warning now")
+def watch(container: ContainerDep, actor: Annotated[Principal, Allowed("sectors:manage")],
+          ) -> list[SectorFlagPublic]:
+    """Every industry's 30+ DPD and default rates over its open enterprise lines, against
+    the early-warning table; flags kept (and audited when they change)."""
+    return [SectorFlagPublic.of(f) for f in sectors.watch_sectors(container.uow(), actor)]
+
+
+@router.get("/sectors", response_model=list[SectorFlagPublic],
+            summary="The sector early warning's last answer")
+def list_sectors(container: ContainerDep, _: Annotated[Principal, Allowed("sectors:read")],
+                 ) -> list[SectorFlagPublic]:
+    return [SectorFlagPublic.of(f) for f in sectors.list_flags(container.uow())]
+
+
+@router.post("/sectors/{industry}/cut-preview", response_model=SectorCutPublic,
+             summary="Preview a cut of every line in an industry")
+def preview_cut(industry: str, body: SectorCutCreate, container: ContainerDep,
+                _: Annotated[Principal, Allowed("sectors:manage")]) -> SectorCutPublic:
+    """The lines, customers and limit a cut would remove; changes nothing.  Unknown
+    industry or a percent outside 0-100: 422 naming the field."""
+    return SectorCutPublic.of(sectors.preview_sector_cut(
+        sectors.SectorCut(industry, body.percent, body.reason), container.uow()))
+
+
+@router.post("/sectors/{industry}/cut", response_model=SectorCutPublic, status_code=201,
+             summary="Cut every line in a flagged industry")
+def apply_cut(industry: str, body: SectorCutCreate, container: ContainerDep,
+              actor: Annotated[Principal, Allowed("sectors:manage")]) -> SectorCutPublic:
+    """One audited batch: every open line of the industry cut by the percentage (never
+    below the product's minimum), every customer told.  Not flagged: 409."""
+    return SectorCutPublic.of(sectors.apply_sector_cut(
+        sectors.SectorCut(industry, body.percent, body.reason), container.uow(), actor))
+
+
+@router.post("/sector-actions/{action_id}/reverse", response_model=SectorCutPublic,
+             summary="Reverse a sector cut")
+def reverse_cut(action_id: str, container: ContainerDep,
+                actor: Annotated[Principal, Allowed("sectors:manage")]) -> SectorCutPublic:
+    """Old limits back on every line still at the cut's limit; reversed already: 409."""
+    action, left = sectors.reverse_sector_cut(action_id, container.uow(), actor)
+    return SectorCutPublic.of(action, left)
+
+
+@router.get("/sector-actions", response_model=ListPage[SectorCutPublic],
+            summary="List sector cuts")
+def list_actions(container: ContainerDep, _: Annotated[Principal, Allowed("sectors:read")],
+                 page: PageParams,
+                 industry: Annotated[str | None, Query(min_length=1, max_length=1)] = None,
+                 ) -> ListPage[SectorCutPublic]:
+    return list_page(sectors.list_sector_actions(container.uow(), industry, page),
+                     SectorCutPublic.of)

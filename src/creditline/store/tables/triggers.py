@@ -6,6 +6,7 @@ from __future__ import annotations
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     Column,
     Date,
     DateTime,
@@ -70,4 +71,46 @@ trigger_events = Table(
     Column("outcome", JSON, nullable=False),
     Index("ix_trigger_events_line", "line_id", "seq"),
     Index("ix_trigger_events_code", "code", "seq"),
+)
+
+# The sector early warning's latest answer per industry (``lines.sectors``; migration
+# 0017b): rewritten by each watch, ``flagged_on`` kept while the industry stays flagged.
+sector_flags = Table(
+    "sector_flags", metadata,
+    Column("industry", String(1), primary_key=True),
+    Column("flagged", Boolean, nullable=False),
+    Column("checked_on", Date, nullable=False),
+    Column("flagged_on", Date, nullable=True),
+    Column("lines", Integer, nullable=False),
+    Column("dpd30", Integer, nullable=False),
+    Column("defaults", Integer, nullable=False),
+    Column("dpd30_rate", Rate, nullable=False),
+    Column("default_rate", Rate, nullable=False),
+    Column("why", JSON, nullable=False),
+    Column("rules_version", String(40), nullable=False),
+)
+
+# One sector cut: the batch, and each line's limits before and after (to reverse it).
+sector_actions = Table(
+    "sector_actions", metadata,
+    Column("id", String(36), primary_key=True),
+    Column("industry", String(1), nullable=False),
+    Column("percent", Rate, nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("business_date", Date, nullable=False),
+    Column("created_by", String(100), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("status", String(12), nullable=False),
+    Column("reversed_by", String(100), nullable=True),
+    Column("reversed_at", DateTime(timezone=True), nullable=True),
+    Index("ix_sector_actions_created", "created_at", "id"),
+)
+
+sector_action_lines = Table(
+    "sector_action_lines", metadata,
+    Column("action_id", String(36), ForeignKey("sector_actions.id"), primary_key=True),
+    Column("line_id", String(36), ForeignKey("credit_lines.id"), primary_key=True),
+    Column("customer_id", String(36), nullable=False),
+    Column("old_limit", Money, nullable=False),
+    Column("new_limit", Money, nullable=False),
 )

@@ -1,0 +1,104 @@
+"""A sector cut, on SQLite and PostgreSQL: five manufacturers (GB/T 4754 section C) hold
+100,000.00 SME lines; two draw 50,000.00 in March and stop paying.  By 25 April both are
+more than 30 days past due: C's 30+ DPD rate is 40 %, above its 10 % threshold in the
+early-warning table (``lines/sectors``), so the watch flags C.  A lone wholesaler (F) is
+below the five lines a rate needs.  A risk officer previews a 20 % cut of C (5 lines, 5
+customers, 100,000.00 of limit), applies it as one batch that tells every customer, and
+reverses it; a line whose limit was changed in between is left alone and named."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import insert, select
+
+from creditline.auth import SYSTEM, Principal, Role
+from creditline.bootstrap import Container
+from creditline.clock import FixedClock
+from creditline.errors import Conflict, ValidationError
+from creditline.servicing import sectors as st
+from creditline.servicing import services as sv
+from creditline.store.tables.foundation import audit_log, customers, outbox
+from tests.integration.servicing_support import eod_through
+
+D = Decimal
+OFFICER = Principal(user_id="ro-1", name="li-officer", role=Role.RISK_OFFICER)
+
+
+def enterprise_line(container: Container, industry: str, limit: str) -> str:
+    cid = str(uuid.uuid4())
+    with container.uow() as uow:
+        uow.session.execute(insert(customers).values(
+            id=cid, kind="enterprise", name=f"Works {cid[:4]}", industry=industry,
+            attributes={}, consents={}, created_at=uow.now(), version=1))
+        uow.commit()
+    return sv.open_line(sv.OpenLine(cid, "sme_line", limit), container.uow(), SYSTEM).id
+
+
+def limit_of(container: Container, line_id: str) -> Decimal:
+    return sv.get_line(line_id, container.uow()).limit
+
+
+def test_a_sector_cut_is_previewed_applied_to_every_line_and_reversed(
+        container: Container, clock: FixedClock) -> None:
+    clock.set_date(date(2026, 3, 2))
+    makers = [enterprise_line(container, "C", "100000.00") for _ in range(5)]
+    trader = enterprise_line(container, "F", "200000.00")
+    for n, line_id in enumerate(makers[:2]):
+        sv.purchase(sv.Purchase(line_id, "50000.00", "Steel Supply Co", "raw_materials", 3,
+                                idempotency_key=f"steel-{n}"), container.uow(), SYSTEM)
+    eod_through(container, clock, date(2026, 4, 25))
+    assert [sv.get_line(x, container.uow()).days_past_due >= 30 for x in makers] == [
+        True, True, False, False, False]
+
+    flags = {f.industry: f for f in st.watch_sectors(container.uow(), OFFICER)}
+    c, f = flags["C"], flags["F"]
+    assert (c.flagged, c.rate.lines, c.rate.dpd30, c.rate.dpd30_rate, c.rate.why,
+            c.flagged_on) == (True, 5, 2, D("0.4"), ("DPD30_RATE",), date(2026, 4, 25))
+    assert (f.flagged, f.rate.lines) == (False, 1)
+
+    preview = st.preview_sector_cut(st.SectorCut("c", "20"), container.uow())
+    assert (len(preview.lines), preview.customers, preview.limit_removed) == (5, 5,
+                                                                              D("100000.00"))
+    assert {x.new_limit for x in preview.lines} == {D("80000.00")}
+    assert limit_of(container, makers[0]) == D("100000.00")  # a preview changes nothing
+
+    with pytest.raises(Conflict, match="not flagged"):
+        st.apply_sector_cut(st.SectorCut("F", "20", "stress"), container.uow(), OFFICER)
+    for bad, field in ((st.SectorCut("Z", "20", "x"), "industry"),
+                       (st.SectorCut("C", "120", "x"), "percent")):
+        with pytest.raises(ValidationError) as e:
+            st.apply_sector_cut(bad, container.uow(), OFFICER)
+        assert e.value.field == field
+
+    action = st.apply_sector_cut(st.SectorCut("C", "20", "manufacturing downturn"),
+                                 container.uow(), OFFICER)
+    assert (len(action.lines), action.customers, action.limit_removed) == (5, 5, D("100000.00"))
+    assert [limit_of(container, x) for x in makers] == [D("80000.00")] * 5
+    assert limit_of(container, trader) == D("200000.00")
+    event = sv.limit_history(makers[3], container.uow())[-1]
+    assert (event.source.value, event.old_limit, event.new_limit, event.reason_codes) == (
+        "sector_action", D("100000.00"), D("80000.00"), ("SECTOR_ACTION", "C", action.id))
+    with container.engine.connect() as conn:
+        told = [r[0] for r in conn.execute(select(outbox.c.payload).where(
+            outbox.c.topic == "line.limit_changed"))]
+        audited = conn.execute(select(audit_log.c.action).where(
+            audit_log.c.entity_id == action.id)).scalars().all()
+    assert len(told) == 5 and {t["sector_action_id"] for t in told} == {action.id}
+    assert "行业（C类）风险上升" in told[0]["reason_zh"]
+    assert audited == ["sector.cut_applied"]
+
+    # a risk officer moves one line meanwhile; the reversal leaves it alone
+    sv.change_limit(sv.ChangeLimit(makers[4], "60000.00", "own review"), container.uow(),
+                    OFFICER)
+    back, left = st.reverse_sector_cut(action.id, container.uow(), OFFICER)
+    assert (back.status.value, left) == ("reversed", [makers[4]])
+    assert [limit_of(container, x) for x in makers] == [D("100000.00")] * 4 + [D("60000.00")]
+    with pytest.raises(Conflict):
+        st.reverse_sector_cut(action.id, container.uow(), OFFICER)
+    [listed] = st.list_sector_actions(container.uow(), "C").items
+    assert (listed.id, listed.status.value, listed.reversed_by) == (
+        action.id, "reversed", "li-officer")
