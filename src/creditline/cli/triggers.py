@@ -13,6 +13,7 @@ from rich.table import Table
 from creditline.cli.common import DbOption, UserTokenOption, console, container_for
 from creditline.cli.foundation import actor_from_token
 from creditline.lines.holds import HeldPurchase
+from creditline.lines.sectors import SectorFlag
 from creditline.money import money_str
 from creditline.paging import LIMIT_MAX, PageRequest, SeqPageRequest
 from creditline.servicing import campaigns, holds, sectors
@@ -146,7 +147,7 @@ def grant(
                   "permanent limits", soft_wrap=True)
 
 
-def _flags_table(flags: list[sectors.SectorFlag]) -> Table:
+def _flags_table(flags: list[SectorFlag]) -> Table:
     table = Table("industry", "lines", "30+ dpd rate", "default rate", "flagged", "since", "why")
     for f in flags:
         table.add_row(f.industry, str(f.rate.lines), str(f.rate.dpd30_rate),

@@ -6,7 +6,6 @@ service."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -28,15 +27,10 @@ from creditline.store.tables.servicing import credit_lines
 from creditline.store.tables.triggers import sector_action_lines as sal
 from creditline.store.tables.triggers import sector_actions as sa
 from creditline.store.tables.triggers import sector_flags as sf
+from creditline.store.triggers import aware
 
 if TYPE_CHECKING:
     from creditline.store.uow import SqlUnitOfWork
-
-
-def _aware(ts: datetime | None) -> datetime | None:
-    if ts is None:
-        return None
-    return ts.replace(tzinfo=UTC) if ts.tzinfo is None else ts
 
 
 def _flag(r: Any) -> SectorFlag:
@@ -99,13 +93,13 @@ class SqlSectorRepository:
                                                      x.new_limit))
         out = []
         for r in rows:
-            created = _aware(r.created_at)
+            created = aware(r.created_at)
             assert created is not None
             out.append(SectorAction(
                 id=r.id, industry=r.industry, percent=Decimal(r.percent), reason=r.reason,
                 business_date=r.business_date, created_by=r.created_by, created_at=created,
                 lines=tuple(lines[r.id]), status=ActionStatus(r.status),
-                reversed_by=r.reversed_by, reversed_at=_aware(r.reversed_at)))
+                reversed_by=r.reversed_by, reversed_at=aware(r.reversed_at)))
         return out
 
     def get_action(self, action_id: str, *, lock: bool = False) -> SectorAction | None:

@@ -39,14 +39,15 @@ _RECENT = union_all(
 _ADD_EVENT = insert(te)
 
 
-def _aware(ts: datetime | None) -> datetime | None:
+def aware(ts: datetime | None) -> datetime | None:
+    """SQLite hands back naive datetimes for ``DateTime(timezone=True)``; they were UTC."""
     if ts is None:
         return None
     return ts.replace(tzinfo=UTC) if ts.tzinfo is None else ts
 
 
 def _hold(r: Any) -> HeldPurchase:
-    created = _aware(r.created_at)
+    created = aware(r.created_at)
     assert created is not None
     return HeldPurchase(
         id=r.id, line_id=r.line_id, customer_id=r.customer_id, amount=r.amount,
@@ -54,7 +55,7 @@ def _hold(r: Any) -> HeldPurchase:
         method=r.method, fee_rate=r.fee_rate, business_date=r.business_date,
         triggers=tuple(r.triggers), reason_en=r.reason_en, reason_zh=r.reason_zh,
         rules_version=r.rules_version, created_at=created, created_by=r.created_by,
-        status=HoldStatus(r.status), decided_by=r.decided_by, decided_at=_aware(r.decided_at),
+        status=HoldStatus(r.status), decided_by=r.decided_by, decided_at=aware(r.decided_at),
         decided_on=r.decided_on, decision_note=r.decision_note)
 
 
@@ -99,7 +100,7 @@ class SqlHeldPurchaseRepository:
 
 
 def _record(r: Any) -> TriggerRecord:
-    at = _aware(r.at)
+    at = aware(r.at)
     assert at is not None
     return TriggerRecord(line_id=r.line_id, customer_id=r.customer_id,
                          business_date=r.business_date, at=at, event=r.event, ref_id=r.ref_id,
