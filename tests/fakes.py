@@ -41,6 +41,7 @@ from creditline.lines.limits import LimitEvent
 from creditline.lines.line import Line
 from creditline.lines.ports import LineQuery
 from creditline.lines.proposals import LimitProposal, ProposalStatus
+from creditline.lines.reviews import ReviewCase
 from creditline.lines.sectors import ActionStatus, SectorAction, SectorFlag
 from creditline.lines.status import LineStatus
 from creditline.lines.triggers import Activity, PastPurchase
@@ -115,6 +116,7 @@ class State:
     trigger_events: list[TriggerRecord] = field(default_factory=list)
     sector_flags: dict[str, SectorFlag] = field(default_factory=dict)
     sector_actions: dict[str, SectorAction] = field(default_factory=dict)
+    review_cases: dict[str, ReviewCase] = field(default_factory=dict)
 
 
 # ----------------------------------------------------------------------------- foundation
@@ -939,6 +941,10 @@ class FakeUnitOfWork:
     def sectors(self) -> FakeSectors:
         return FakeSectors(self._state)
 
+    @property
+    def review_cases(self) -> FakeReviewCases:
+        return FakeReviewCases(self._state)
+
 
 # ----------------------------------------------------------------------------- issue 13, triggers lane
 class FakeHeldPurchases:
@@ -1011,8 +1017,10 @@ class FakeSectors:
             if x.status == LineStatus.CLOSED or not isinstance(c, Enterprise):
                 continue
             if industry is None or c.industry == industry:
-                rows.append((x.id, x.customer_id, c.industry, x.dpd, x.limit, x.product))
-        names = ("line_id", "customer_id", "industry", "dpd", "limit", "product")
+                rows.append((x.id, x.customer_id, c.industry, x.dpd, x.limit, x.product,
+                             x.opened_on, x.status.value))
+        names = ("line_id", "customer_id", "industry", "dpd", "limit", "product", "opened_on",
+                 "status")
         return {n: [r[i] for r in rows] for i, n in enumerate(names)}
 
     def save_flags(self, flags: Sequence[SectorFlag]) -> None:
@@ -1038,6 +1046,39 @@ class FakeSectors:
     def actions(self, industry: str | None, req: PageRequest) -> Page[SectorAction]:
         return fake_page([a for a in self.st.sector_actions.values()
                           if industry is None or a.industry == industry], req)
+
+
+class FakeReviewCases:
+    def __init__(self, st: State) -> None:
+        self.st = st
+
+    def add(self, case: ReviewCase) -> None:
+        self.st.review_cases[case.id] = case
+
+    def get(self, case_id: str, *, lock: bool = False) -> ReviewCase | None:
+        return self.st.review_cases.get(case_id)
+
+    def save(self, case: ReviewCase) -> None:
+        if not self.st.review_cases[case.id].open:
+            raise ConcurrencyError(f"review case {case.id} was decided meanwhile")
+        self.st.review_cases[case.id] = case
+
+    def open_cases(self) -> list[ReviewCase]:
+        return sorted((c for c in self.st.review_cases.values() if c.open),
+                      key=lambda c: (c.due_on, c.id))
+
+    def last_decided(self) -> dict[str, date]:
+        out: dict[str, date] = {}
+        for c in self.st.review_cases.values():
+            if c.decided_on is not None:
+                out[c.line_id] = max(c.decided_on, out.get(c.line_id, c.decided_on))
+        return out
+
+    def page(self, status: str | None, due_by: date | None, req: PageRequest
+             ) -> Page[ReviewCase]:
+        return fake_page([c for c in self.st.review_cases.values()
+                          if (status is None or c.status.value == status)
+                          and (due_by is None or c.due_on <= due_by)], req)
 
 
 def typed(uow: FakeUnitOfWork) -> UnitOfWork:

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from creditline.lines.trigger_ports import (
         HeldPurchaseRepository,
         LineActivity,
+        ReviewCaseRepository,
         SectorRepository,
         TriggerEventRepository,
     )
@@ -162,3 +163,6 @@ class UnitOfWork(Protocol):
 
     @property
     def sectors(self) -> SectorRepository: ...
+
+    @property
+    def review_cases(self) -> ReviewCaseRepository: ...

@@ -1,4 +1,4 @@
-"""A sector cut, on SQLite and PostgreSQL: five manufacturers (GB/T 4754 section C) hold
+"""A sector cut and a quarterly review under a flagged industry, on SQLite and PostgreSQL: five manufacturers (GB/T 4754 section C) hold
 100,000.00 SME lines; two draw 50,000.00 in March and stop paying.  By 25 April both are
 more than 30 days past due: C's 30+ DPD rate is 40 %, above its 10 % threshold in the
 early-warning table (``lines/sectors``), so the watch flags C.  A lone wholesaler (F) is
@@ -18,7 +18,8 @@ from sqlalchemy import insert, select
 from creditline.auth import SYSTEM, Principal, Role
 from creditline.bootstrap import Container
 from creditline.clock import FixedClock
-from creditline.errors import Conflict, ValidationError
+from creditline.errors import Conflict, Forbidden, ValidationError
+from creditline.servicing import line_reviews as rv
 from creditline.servicing import sectors as st
 from creditline.servicing import services as sv
 from creditline.store.tables.foundation import audit_log, customers, outbox
@@ -26,6 +27,7 @@ from tests.integration.servicing_support import eod_through
 
 D = Decimal
 OFFICER = Principal(user_id="ro-1", name="li-officer", role=Role.RISK_OFFICER)
+CHECKER = Principal(user_id="ro-2", name="wang-checker", role=Role.RISK_OFFICER)
 
 
 def enterprise_line(container: Container, industry: str, limit: str) -> str:
@@ -42,8 +44,8 @@ def limit_of(container: Container, line_id: str) -> Decimal:
     return sv.get_line(line_id, container.uow()).limit
 
 
-def test_a_sector_cut_is_previewed_applied_to_every_line_and_reversed(
-        container: Container, clock: FixedClock) -> None:
+def flagged_manufacturing(container: Container, clock: FixedClock) -> tuple[list[str], str]:
+    """Five manufacturers (two of them 30+ days past due by 25 April) and a wholesaler."""
     clock.set_date(date(2026, 3, 2))
     makers = [enterprise_line(container, "C", "100000.00") for _ in range(5)]
     trader = enterprise_line(container, "F", "200000.00")
@@ -53,6 +55,12 @@ def test_a_sector_cut_is_previewed_applied_to_every_line_and_reversed(
     eod_through(container, clock, date(2026, 4, 25))
     assert [sv.get_line(x, container.uow()).days_past_due >= 30 for x in makers] == [
         True, True, False, False, False]
+    return makers, trader
+
+
+def test_a_sector_cut_is_previewed_applied_to_every_line_and_reversed(
+        container: Container, clock: FixedClock) -> None:
+    makers, trader = flagged_manufacturing(container, clock)
 
     flags = {f.industry: f for f in st.watch_sectors(container.uow(), OFFICER)}
     c, f = flags["C"], flags["F"]
@@ -102,3 +110,65 @@ def test_a_sector_cut_is_previewed_applied_to_every_line_and_reversed(
     [listed] = st.list_sector_actions(container.uow(), "C").items
     assert (listed.id, listed.status.value, listed.reversed_by) == (
         action.id, "reversed", "li-officer")
+
+
+def statements(cash_flow: str, debt_service: str) -> dict[str, str]:
+    return {"revenue": "5000000.00", "net_profit": "300000.00", "current_assets": "900000.00",
+            "current_liabilities": "600000.00", "total_assets": "3000000.00",
+            "total_liabilities": "1500000.00", "operating_cash_flow": cash_flow,
+            "debt_service": debt_service}
+
+
+def test_enterprise_lines_in_a_flagged_industry_are_reviewed_quarterly(
+        container: Container, clock: FixedClock) -> None:
+    makers, trader = flagged_manufacturing(container, clock)
+    st.watch_sectors(container.uow(), OFFICER)  # C flagged on 25 April
+    assert rv.schedule_reviews(container.uow(), OFFICER).opened == []  # none due yet
+
+    # 2 June: a quarter after opening, every manufacturer is due; the wholesaler (yearly,
+    # F not flagged) only in March 2027
+    clock.set_date(date(2026, 6, 2))
+    run = rv.schedule_reviews(container.uow(), OFFICER)
+    assert sorted(c.line_id for c in run.opened) == sorted(makers)
+    assert {(c.frequency, c.due_on) for c in run.opened} == {("quarterly", date(2026, 6, 2))}
+    case = {c.line_id: c for c in run.opened}
+
+    with pytest.raises(ValidationError) as bad:
+        rv.upload_statements(rv.UploadStatements(case[makers[2]].id, {"revenue": "1.00"}),
+                             container.uow(), OFFICER)
+    assert bad.value.field == "statements.net_profit"
+    # capacity = cash flow / 1.40 - debt service, to the 1,000.00 below
+    up = rv.upload_statements(rv.UploadStatements(case[makers[2]].id, statements(
+        "1400000.00", "200000.00")), container.uow(), OFFICER)
+    assert (up.capacity, up.proposal.value if up.proposal else None, up.proposed_limit) == (
+        D("800000.00"), "increase", D("130000.00"))
+    down = rv.upload_statements(rv.UploadStatements(case[makers[3]].id, statements(
+        "140000.00", "30000.00")), container.uow(), OFFICER)
+    assert (down.proposal.value if down.proposal else None, down.proposed_limit) == (
+        "reduce", D("70000.00"))
+    gone = rv.upload_statements(rv.UploadStatements(case[makers[4]].id, statements(
+        "50000.00", "0.00")), container.uow(), OFFICER)
+    assert gone.proposal is not None and gone.proposal.value == "close"
+
+    with pytest.raises(Forbidden):  # maker-checker: not one's own proposal
+        rv.decide_review(rv.DecideReview(up.id, True, "fine"), container.uow(), OFFICER)
+    done = rv.decide_review(rv.DecideReview(up.id, True, "strong cash flow"), container.uow(),
+                            CHECKER)
+    assert (done.status.value, done.decided_by) == ("approved", "wang-checker")
+    assert limit_of(container, makers[2]) == D("130000.00")
+    event = sv.limit_history(makers[2], container.uow())[-1]
+    assert (event.source.value, event.reason_codes) == ("review", ("REVIEW", "increase"))
+    rv.decide_review(rv.DecideReview(gone.id, True, "no capacity left"), container.uow(),
+                     CHECKER)
+    assert sv.get_line(makers[4], container.uow()).status == "closing"
+
+    # 5 August: the cases still open are 64 days overdue -- their lines are frozen
+    clock.set_date(date(2026, 8, 5))
+    assert sorted(c.line_id for c in rv.overdue_reviews(container.uow())) == sorted(
+        [makers[0], makers[1], makers[3]])
+    late = rv.schedule_reviews(container.uow(), OFFICER)
+    assert late.opened == []  # makers[2] was reviewed on 2 June: next due 2 September
+    assert sorted(late.frozen) == sorted([makers[0], makers[1], makers[3]])
+    assert [sv.get_line(x, container.uow()).status for x in makers] == [
+        "frozen", "frozen", "active", "frozen", "closing"]
+    assert sv.get_line(trader, container.uow()).status == "active"

@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Any, Protocol
 
 from creditline.lines.holds import HeldPurchase, TriggerRecord
+from creditline.lines.reviews import ReviewCase
 from creditline.lines.sectors import SectorAction, SectorFlag
 from creditline.lines.triggers import Activity
 from creditline.paging import Page, PageRequest, SeqPage, SeqPageRequest
@@ -51,7 +52,8 @@ class SectorRepository(Protocol):
 
     def enterprise_lines(self, industry: str | None = None) -> dict[str, list[Any]]:
         """Open (not closed) lines of enterprises, as columns: ``line_id``, ``customer_id``,
-        ``industry``, ``dpd``, ``limit`` (Decimal), ``product``; one industry or all."""
+        ``industry``, ``dpd``, ``limit`` (Decimal), ``product``, ``opened_on``, ``status``;
+        one industry or all."""
 
     def save_flags(self, flags: Sequence[SectorFlag]) -> None:
         """Write the latest answer per industry (replacing the previous one)."""
@@ -68,3 +70,23 @@ class SectorRepository(Protocol):
         """Record the reversal of an applied action (``ConcurrencyError`` if it was not)."""
 
     def actions(self, industry: str | None, req: PageRequest) -> Page[SectorAction]: ...
+
+
+class ReviewCaseRepository(Protocol):
+    """Periodic review cases of enterprise lines (``lines.reviews``)."""
+
+    def add(self, case: ReviewCase) -> None: ...
+
+    def get(self, case_id: str, *, lock: bool = False) -> ReviewCase | None: ...
+
+    def save(self, case: ReviewCase) -> None: ...
+
+    def open_cases(self) -> list[ReviewCase]:
+        """Every case not yet decided, oldest due first."""
+
+    def last_decided(self) -> dict[str, date]:
+        """Each line's latest decided review day."""
+
+    def page(self, status: str | None, due_by: date | None, req: PageRequest
+             ) -> Page[ReviewCase]:
+        """Cases in ``(created_at, id)`` order, optionally in one status or due by a day."""

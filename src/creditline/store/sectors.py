@@ -46,13 +46,15 @@ class SqlSectorRepository:
 
     def enterprise_lines(self, industry: str | None = None) -> dict[str, list[Any]]:
         c = credit_lines.c
-        q = (select(c.id, c.customer_id, customers.c.industry, c.dpd, c.credit_limit, c.product)
+        q = (select(c.id, c.customer_id, customers.c.industry, c.dpd, c.credit_limit, c.product,
+                    c.opened_on, c.status)
              .join(customers, customers.c.id == c.customer_id)
              .where(c.status != "closed", customers.c.industry.is_not(None)))
         if industry is not None:
             q = q.where(customers.c.industry == industry)
         rows = self.s.execute(q.order_by(c.id)).all()
-        names = ("line_id", "customer_id", "industry", "dpd", "limit", "product")
+        names = ("line_id", "customer_id", "industry", "dpd", "limit", "product", "opened_on",
+                 "status")
         return {n: [r[i] for r in rows] for i, n in enumerate(names)}
 
     def save_flags(self, flags: Any) -> None:

@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from creditline.store.parties import SqlCustomerRepository
     from creditline.store.purchases import SqlPurchaseRepository
     from creditline.store.reviews import SqlReviewRepository
+    from creditline.store.reviews_cases import SqlReviewCaseRepository
     from creditline.store.sectors import SqlSectorRepository
     from creditline.store.special_terms import SqlSpecialTermsRepository
     from creditline.store.statements import SqlStatementRepository
@@ -242,6 +243,11 @@ class SqlUnitOfWork:
     def sectors(self) -> SqlSectorRepository:
         from creditline.store.sectors import SqlSectorRepository
         return self._repo("sectors", SqlSectorRepository)
+
+    @property
+    def review_cases(self) -> SqlReviewCaseRepository:
+        from creditline.store.reviews_cases import SqlReviewCaseRepository
+        return self._repo("review_cases", SqlReviewCaseRepository)
 
     def audit(self, actor: Principal, action: str, entity: str, entity_id: str,
               details: dict[str, Any] | None = None) -> None:

@@ -114,3 +114,29 @@ sector_action_lines = Table(
     Column("old_limit", Money, nullable=False),
     Column("new_limit", Money, nullable=False),
 )
+
+# Periodic reviews of enterprise lines (``lines.reviews``; migration 0017c).
+review_cases = Table(
+    "review_cases", metadata,
+    Column("id", String(36), primary_key=True),
+    Column("line_id", String(36), ForeignKey("credit_lines.id"), nullable=False),
+    Column("customer_id", String(36), nullable=False),
+    Column("industry", String(1), nullable=False),
+    Column("frequency", String(12), nullable=False),
+    Column("due_on", Date, nullable=False),
+    Column("opened_on", Date, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("statements", JSON, nullable=True),
+    Column("ratios", JSON, nullable=True),
+    Column("capacity", Money, nullable=True),
+    Column("proposal", String(12), nullable=True),
+    Column("proposed_limit", Money, nullable=True),
+    Column("proposed_by", String(100), nullable=True),
+    Column("decided_by", String(100), nullable=True),
+    Column("decided_at", DateTime(timezone=True), nullable=True),
+    Column("decided_on", Date, nullable=True),
+    Column("note", Text, nullable=True),
+    Index("ix_review_cases_line", "line_id", "due_on"),
+    Index("ix_review_cases_status", "status", "due_on"),
+)
