@@ -73,6 +73,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "triggers:read": frozenset({A, RO, RV, CO, AU}),
     "sectors:read": frozenset({A, RO, AU}),  # early-warning flags and sector actions
     "sectors:manage": frozenset({A, RO}),  # watch, preview, cut and reverse
+    "line_reviews:read": frozenset({A, RO, RV, AU}),  # periodic reviews of enterprise lines
+    "line_reviews:manage": frozenset({A, RO}),  # schedule, upload statements, decide (not own)
 }
 
 # What the environment token (``CREDITLINE_ADMIN_TOKEN``) may do: create named admin users

@@ -107,3 +107,16 @@ def test_sector_routes_check_roles_and_name_a_bad_industry(
     refused = sqlite_api.post("/v1/sectors/C/cut", headers=ADMIN,
                               json={"percent": "20", "reason": "stress"})
     assert refused.status_code == 409
+
+
+def test_review_routes_check_roles_and_refuse_unknown_cases(
+        sqlite_api: TestClient, role_headers: dict[str, dict[str, str]]) -> None:
+    assert sqlite_api.post("/v1/line-reviews/schedule",
+                           headers=role_headers["reviewer"]).status_code == 403
+    run = sqlite_api.post("/v1/line-reviews/schedule", headers=role_headers["risk_officer"])
+    assert (run.status_code, run.json()) == (200, {"opened": [], "frozen": []})
+    assert sqlite_api.get("/v1/line-reviews/overdue", headers=role_headers["auditor"]).json() == []
+    missing = sqlite_api.post("/v1/line-reviews/nope/statements", headers=ADMIN,
+                              json={"statements": {"revenue": "1.00"}})
+    assert missing.status_code == 422  # the figures are checked first: net_profit missing
+    assert missing.json()["detail"][0]["loc"] == ["statements", "net_profit"]

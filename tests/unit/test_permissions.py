@@ -65,6 +65,8 @@ holds:decide              Y        Y          Y        .        .       .
 triggers:read             Y        Y          Y        Y        Y       .
 sectors:read              Y        Y          .        .        Y       .
 sectors:manage            Y        Y          .        .        .       .
+line_reviews:read         Y        Y          Y        .        Y       .
+line_reviews:manage       Y        Y          .        .        .       .
 """
 
 

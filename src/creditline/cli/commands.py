@@ -45,3 +45,4 @@ def register(app: typer.Typer) -> None:
     app.add_typer(triggers_cli.triggers_app, name="triggers")
     app.add_typer(triggers_cli.campaigns_app, name="campaigns")
     app.add_typer(triggers_cli.sectors_app, name="sectors")
+    app.add_typer(triggers_cli.reviews_app, name="line-reviews")

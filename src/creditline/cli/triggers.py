@@ -1,7 +1,8 @@
 """``creditline holds list|release|refuse`` (purchases a real-time trigger held for a
 reviewer), ``creditline triggers list`` (every trigger fired), ``creditline campaigns
-list|grant`` (temporary limits by rule) and ``creditline sectors watch|list|preview|cut|
-reverse`` (sector actions)."""
+list|grant`` (temporary limits by rule), ``creditline sectors watch|list|preview|cut|
+reverse`` (sector actions) and ``creditline line-reviews schedule|overdue|approve|reject``
+(periodic reviews of enterprise lines; statements are uploaded through the API)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from creditline.lines.holds import HeldPurchase
 from creditline.lines.sectors import SectorFlag
 from creditline.money import money_str
 from creditline.paging import LIMIT_MAX, PageRequest, SeqPageRequest
-from creditline.servicing import campaigns, holds, sectors
+from creditline.servicing import campaigns, holds, line_reviews, sectors
 
 holds_app = typer.Typer(help="Held purchases: list, release or refuse. A real-time trigger "
                              "held them for a reviewer.", no_args_is_help=True)
@@ -24,6 +25,8 @@ campaigns_app = typer.Typer(help="Temporary-limit campaigns: list them, grant on
                                  "rule.", no_args_is_help=True)
 sectors_app = typer.Typer(help="Sector early warning and sector cuts. A cut lowers every line "
                                "in a flagged industry.", no_args_is_help=True)
+reviews_app = typer.Typer(help="Periodic reviews of enterprise lines. Statements are "
+                               "uploaded through the API.", no_args_is_help=True)
 triggers_app = typer.Typer(help="Real-time triggers fired on purchases and returns.",
                            no_args_is_help=True)
 
@@ -218,3 +221,53 @@ def sectors_reverse(
     a, left = sectors.reverse_sector_cut(action_id, container.uow(), actor)
     console.print(f"sector action {a.id} reversed; {len(left)} lines changed since were left "
                   "alone" + (": " + ", ".join(left) if left else ""), soft_wrap=True)
+
+
+@reviews_app.command("schedule")
+def reviews_schedule(token: UserTokenOption = None, db: DbOption = None) -> None:
+    """Open the reviews that are due. Lines long overdue are frozen."""
+    container = container_for(db)
+    actor = actor_from_token(container, token)
+    actor.require("line_reviews:manage")
+    run = line_reviews.schedule_reviews(container.uow(), actor)
+    console.print(f"{len(run.opened)} review cases opened, {len(run.frozen)} lines frozen "
+                  "for a long-overdue review", soft_wrap=True)
+
+
+@reviews_app.command("overdue")
+def reviews_overdue(token: UserTokenOption = None, db: DbOption = None) -> None:
+    """List open review cases past their due date."""
+    container = container_for(db)
+    actor_from_token(container, token).require("line_reviews:read")
+    table = Table("case", "line", "industry", "frequency", "due", "status", "proposal")
+    for c in line_reviews.overdue_reviews(container.uow()):
+        table.add_row(c.id, c.line_id, c.industry, c.frequency, c.due_on.isoformat(),
+                      c.status.value, "" if c.proposal is None else c.proposal.value)
+    console.print(table)
+
+
+def _decide_review(case_id: str, approve: bool, note: str, token: str | None,
+                   db: str | None) -> None:
+    container = container_for(db)
+    actor = actor_from_token(container, token)
+    actor.require("line_reviews:manage")
+    c = line_reviews.decide_review(line_reviews.DecideReview(case_id, approve, note),
+                                   container.uow(), actor)
+    console.print(f"review {c.id} {c.status.value} by {c.decided_by}", soft_wrap=True)
+
+
+NoteOpt = Annotated[str, typer.Option(help="Why (kept with the decision).", show_default=False)]
+
+
+@reviews_app.command("approve")
+def reviews_approve(case_id: Annotated[str, typer.Argument(help="The review case id.")],
+                    note: NoteOpt, token: UserTokenOption = None, db: DbOption = None) -> None:
+    """Approve another officer's review proposal: it applies."""
+    _decide_review(case_id, True, note, token, db)
+
+
+@reviews_app.command("reject")
+def reviews_reject(case_id: Annotated[str, typer.Argument(help="The review case id.")],
+                   note: NoteOpt, token: UserTokenOption = None, db: DbOption = None) -> None:
+    """Reject another officer's review proposal: the line stays."""
+    _decide_review(case_id, False, note, token, db)

@@ -1,7 +1,8 @@
 """Issue 13's line controls: purchases held by a real-time trigger (release or refuse, once,
 never by the person who made the purchase), the triggers fired (``lines.triggers``),
-temporary-limit campaigns granted by rule (``lines.campaigns``) and sector actions
-(``lines.sectors``: the early warning, a cut previewed, applied and reversed)."""
+temporary-limit campaigns granted by rule (``lines.campaigns``), sector actions
+(``lines.sectors``: the early warning, a cut previewed, applied and reversed) and periodic
+reviews of enterprise lines (``lines.reviews``)."""
 
 from __future__ import annotations
 
@@ -22,9 +23,10 @@ from creditline.api.routers.purchases import PurchasePublic
 from creditline.api.schemas_common import iso_utc
 from creditline.auth import Principal
 from creditline.lines.holds import HeldPurchase, TriggerRecord
+from creditline.lines.reviews import ReviewCase
 from creditline.lines.sectors import SectorAction, SectorFlag
 from creditline.money import money_str
-from creditline.servicing import campaigns, holds, sectors
+from creditline.servicing import campaigns, holds, line_reviews, sectors
 
 router = APIRouter(prefix="/v1", tags=["triggers"])
 
@@ -317,3 +319,103 @@ def list_actions(container: ContainerDep, _: Annotated[Principal, Allowed("secto
                  ) -> ListPage[SectorCutPublic]:
     return list_page(sectors.list_sector_actions(container.uow(), industry, page),
                      SectorCutPublic.of)
+
+
+class ReviewCasePublic(BaseModel):
+    id: str
+    line_id: str
+    customer_id: str
+    industry: str
+    frequency: str = Field(description="yearly, or quarterly while the industry is flagged")
+    due_on: str
+    opened_on: str
+    status: str = Field(description="awaiting_statements, proposed, approved or rejected")
+    statements: dict[str, Any] | None
+    ratios: dict[str, Any] | None
+    capacity: str | None
+    proposal: str | None = Field(description="keep, increase, reduce or close")
+    proposed_limit: str | None
+    proposed_by: str | None
+    decided_by: str | None
+    note: str | None
+
+    @classmethod
+    def of(cls, c: ReviewCase) -> ReviewCasePublic:
+        return cls(id=c.id, line_id=c.line_id, customer_id=c.customer_id, industry=c.industry,
+                   frequency=c.frequency, due_on=c.due_on.isoformat(),
+                   opened_on=c.opened_on.isoformat(), status=c.status.value,
+                   statements=c.statements, ratios=c.ratios,
+                   capacity=None if c.capacity is None else money_str(c.capacity),
+                   proposal=None if c.proposal is None else c.proposal.value,
+                   proposed_limit=None if c.proposed_limit is None
+                   else money_str(c.proposed_limit),
+                   proposed_by=c.proposed_by, decided_by=c.decided_by, note=c.note)
+
+
+class ScheduleRunPublic(BaseModel):
+    opened: list[ReviewCasePublic]
+    frozen: list[str] = Field(description="lines frozen for a long-overdue review")
+
+
+class StatementsUpload(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    statements: dict[str, str] = Field(description="revenue, net_profit, current_assets, "
+                                                   "current_liabilities, total_assets, "
+                                                   "total_liabilities, operating_cash_flow, "
+                                                   "debt_service (decimal strings, CNY)")
+
+
+@router.post("/line-reviews/schedule", response_model=ScheduleRunPublic,
+             summary="Open the reviews that are due; freeze long-overdue lines")
+def schedule(container: ContainerDep,
+             actor: Annotated[Principal, Allowed("line_reviews:manage")]) -> ScheduleRunPublic:
+    run = line_reviews.schedule_reviews(container.uow(), actor)
+    return ScheduleRunPublic(opened=[ReviewCasePublic.of(c) for c in run.opened],
+                             frozen=run.frozen)
+
+
+@router.get("/line-reviews", response_model=ListPage[ReviewCasePublic],
+            summary="List review cases of enterprise lines")
+def list_line_reviews(container: ContainerDep,
+                      _: Annotated[Principal, Allowed("line_reviews:read")], page: PageParams,
+                      status: Annotated[str | None, Query(max_length=20)] = None,
+                      ) -> ListPage[ReviewCasePublic]:
+    return list_page(line_reviews.list_reviews(container.uow(), status=status, req=page),
+                     ReviewCasePublic.of)
+
+
+@router.get("/line-reviews/overdue", response_model=list[ReviewCasePublic],
+            summary="List overdue review cases")
+def overdue(container: ContainerDep, _: Annotated[Principal, Allowed("line_reviews:read")],
+            ) -> list[ReviewCasePublic]:
+    """Open cases past their due date, most overdue first."""
+    return [ReviewCasePublic.of(c) for c in line_reviews.overdue_reviews(container.uow())]
+
+
+@router.post("/line-reviews/{case_id}/statements", response_model=ReviewCasePublic,
+             summary="Upload the financial statements of a review")
+def upload(case_id: str, body: StatementsUpload, container: ContainerDep,
+           actor: Annotated[Principal, Allowed("line_reviews:manage")]) -> ReviewCasePublic:
+    """The figures are checked (422 naming one), capacity recomputed with the enterprise
+    policy and the proposal made in the uploader's name."""
+    cmd = line_reviews.UploadStatements(case_id, body.statements)
+    return ReviewCasePublic.of(line_reviews.upload_statements(cmd, container.uow(), actor))
+
+
+@router.post("/line-reviews/{case_id}/approve", response_model=ReviewCasePublic,
+             summary="Approve a review's proposal")
+def approve_review(case_id: str, body: HoldDecision, container: ContainerDep,
+                   actor: Annotated[Principal, Allowed("line_reviews:manage")],
+                   ) -> ReviewCasePublic:
+    """The proposal applies; its proposer: 403; not proposed yet or decided: 409."""
+    cmd = line_reviews.DecideReview(case_id, True, body.note)
+    return ReviewCasePublic.of(line_reviews.decide_review(cmd, container.uow(), actor))
+
+
+@router.post("/line-reviews/{case_id}/reject", response_model=ReviewCasePublic,
+             summary="Reject a review's proposal")
+def reject_review(case_id: str, body: HoldDecision, container: ContainerDep,
+                  actor: Annotated[Principal, Allowed("line_reviews:manage")],
+                  ) -> ReviewCasePublic:
+    cmd = line_reviews.DecideReview(case_id, False, body.note)
+    return ReviewCasePublic.of(line_reviews.decide_review(cmd, container.uow(), actor))
