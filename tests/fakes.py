@@ -986,6 +986,12 @@ class FakeTriggerEvents:
         rows = rows[:req.limit]
         return SeqPage(rows, rows[-1].seq if more and rows else None, len(every))
 
+    def counts(self) -> dict[str, int]:
+        out: dict[str, int] = defaultdict(int)
+        for r in self.st.trigger_events:
+            out[r.code] += 1
+        return dict(out)
+
 
 class FakeActivity:
     def __init__(self, st: State) -> None:

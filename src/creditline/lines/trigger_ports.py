@@ -36,6 +36,9 @@ class TriggerEventRepository(Protocol):
              ) -> SeqPage[TriggerRecord]:
         """Triggers fired, oldest first (``seq`` order), optionally of one line or code."""
 
+    def counts(self) -> dict[str, int]:
+        """How many times each trigger code fired."""
+
 
 class LineActivity(Protocol):
     """The reads a trigger needs, one round trip each."""

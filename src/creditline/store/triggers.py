@@ -132,6 +132,11 @@ class SqlTriggerEventRepository:
                                lambda rows: [_record(r) for r in rows], where)
 
 
+    def counts(self) -> dict[str, int]:
+        q = select(te.c.code, func.count()).group_by(te.c.code)
+        return {code: int(n) for code, n in self.s.execute(q)}
+
+
 class SqlLineActivity:
     def __init__(self, session: Session, uow: SqlUnitOfWork) -> None:
         self.s = session
