@@ -1080,6 +1080,24 @@ class FakeReviewCases:
                 out[c.line_id] = max(c.decided_on, out.get(c.line_id, c.decided_on))
         return out
 
+    def open_due(self, line_ids: Sequence[str]) -> dict[str, tuple[str, date]]:
+        wanted = set(line_ids)
+        out: dict[str, tuple[str, date]] = {}
+        for c in sorted(self.st.review_cases.values(), key=lambda c: c.due_on, reverse=True):
+            if c.open and c.line_id in wanted:
+                out[c.line_id] = (c.id, c.due_on)
+        return out
+
+    def freeze(self, line_ids: Sequence[str]) -> list[str]:
+        frozen = []
+        for i in sorted(line_ids):
+            line = self.st.lines.get(i)
+            if line is not None and line.status == LineStatus.ACTIVE:
+                self.st.lines[i] = replace(line, status=LineStatus.FROZEN,
+                                           version=line.version + 1)
+                frozen.append(i)
+        return frozen
+
     def page(self, status: str | None, due_by: date | None, req: PageRequest
              ) -> Page[ReviewCase]:
         return fake_page([c for c in self.st.review_cases.values()

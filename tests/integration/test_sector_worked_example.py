@@ -162,13 +162,30 @@ def test_enterprise_lines_in_a_flagged_industry_are_reviewed_quarterly(
                      CHECKER)
     assert sv.get_line(makers[4], container.uow()).status == "closing"
 
-    # 5 August: the cases still open are 64 days overdue -- their lines are frozen
-    clock.set_date(date(2026, 8, 5))
+    # 5 August: the cases still open are 64 days overdue -- end of day freezes their lines
+    # (the review stage); the schedule then finds nothing left to freeze
+    eod_through(container, clock, date(2026, 8, 5))
     assert sorted(c.line_id for c in rv.overdue_reviews(container.uow())) == sorted(
         [makers[0], makers[1], makers[3]])
-    late = rv.schedule_reviews(container.uow(), OFFICER)
-    assert late.opened == []  # makers[2] was reviewed on 2 June: next due 2 September
-    assert sorted(late.frozen) == sorted([makers[0], makers[1], makers[3]])
     assert [sv.get_line(x, container.uow()).status for x in makers] == [
-        "frozen", "frozen", "active", "frozen", "closing"]
+        "frozen", "frozen", "active", "frozen", "closed"]  # closing ran off: closed
     assert sv.get_line(trader, container.uow()).status == "active"
+    late = rv.schedule_reviews(container.uow(), OFFICER)
+    assert (late.opened, late.frozen) == ([], [])  # makers[2]'s next review: 2 September
+    with container.engine.connect() as conn:
+        frozen_by = conn.execute(select(audit_log.c.actor).where(
+            audit_log.c.action == "line.status_changed")).scalars().all()
+    assert frozen_by == ["system"] * 3
+
+
+def test_schedule_freezes_a_long_overdue_line_end_of_day_has_not_visited(
+        sqlite_container: Container, clock: FixedClock) -> None:
+    """The on-demand schedule applies the same freeze rule as the end-of-day stage."""
+    clock.set_date(date(2026, 3, 2))
+    line_id = enterprise_line(sqlite_container, "F", "100000.00")
+    clock.set_date(date(2027, 3, 2))
+    [case] = rv.schedule_reviews(sqlite_container.uow(), OFFICER).opened
+    assert (case.frequency, case.due_on) == ("yearly", date(2027, 3, 2))
+    clock.set_date(date(2027, 5, 2))  # 61 days overdue, no end of day run since
+    assert rv.schedule_reviews(sqlite_container.uow(), OFFICER).frozen == [line_id]
+    assert sv.get_line(line_id, sqlite_container.uow()).status == "frozen"

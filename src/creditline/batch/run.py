@@ -54,6 +54,7 @@ from datetime import date, timedelta
 from creditline.auth import Principal
 from creditline.batch.eod import KERNEL, SERVICING
 from creditline.batch.pipeline import Pipeline, StageStats
+from creditline.batch.reviews import REVIEW_STAGE  # issue 13, triggers lane
 from creditline.batch.temporary_limits import TEMPORARY_LIMIT_STAGE
 from creditline.calendar.services import current_business_date
 from creditline.errors import BusinessRuleViolation, ValidationError
@@ -71,8 +72,10 @@ def new_run_id() -> str:
 
 def default_pipeline() -> Pipeline:
     """The stages end of day runs today, in order: the servicing kernel, then the lapse of
-    temporary limits."""
-    return Pipeline([SERVICING, TEMPORARY_LIMIT_STAGE])
+    temporary limits, then the freeze of lines whose periodic review is long overdue."""
+    return Pipeline([SERVICING, TEMPORARY_LIMIT_STAGE,
+                     REVIEW_STAGE,  # issue 13, triggers lane: long-overdue reviews freeze
+                     ])
 
 
 @dataclass(frozen=True)

@@ -18,11 +18,14 @@ capacity); otherwise keep.  An open case more than 60 days past its due date fre
 from __future__ import annotations
 
 import calendar
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from decimal import ROUND_DOWN, Decimal
 from enum import StrEnum
 from typing import Any
+
+import numpy as np
 
 from creditline.errors import Conflict, Forbidden, ValidationError
 
@@ -136,3 +139,18 @@ def long_overdue(case: ReviewCase, today: date, rule: ReviewRule = REVIEW_RULE) 
     """The rule that freezes a line: its open review is more than ``freeze_after_days``
     past due."""
     return case.open and today > case.due_on + timedelta(days=rule.freeze_after_days)
+
+
+def freeze_day(due_on: date, rule: ReviewRule = REVIEW_RULE) -> date:
+    """The first day an open review due on ``due_on`` is long overdue (``long_overdue``)."""
+    return due_on + timedelta(days=rule.freeze_after_days + 1)
+
+
+def freeze_mask(status: Sequence[str], freeze_on: np.ndarray, today: int) -> np.ndarray:
+    """The column form of the freeze rule for an end-of-day stage: True for an active line
+    whose open review is long overdue.  ``freeze_on`` holds each line's ``freeze_day`` as a
+    day number (-1: no open review); ``today`` the day closed."""
+    days = np.asarray(freeze_on, dtype=np.int64)
+    mask: np.ndarray = ((np.asarray(status, dtype=object) == "active") & (days >= 0)
+                        & (days <= today))
+    return mask

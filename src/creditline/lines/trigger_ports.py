@@ -93,3 +93,11 @@ class ReviewCaseRepository(Protocol):
     def page(self, status: str | None, due_by: date | None, req: PageRequest
              ) -> Page[ReviewCase]:
         """Cases in ``(created_at, id)`` order, optionally in one status or due by a day."""
+
+    def open_due(self, line_ids: Sequence[str]) -> dict[str, tuple[str, date]]:
+        """Of these lines, those with an open case: line id -> (case id, due day), the
+        earliest due (one query: the end-of-day review stage reads it per partition)."""
+
+    def freeze(self, line_ids: Sequence[str]) -> list[str]:
+        """Freeze these lines where still active, in one statement (bumping ``version``);
+        answers the lines frozen."""

@@ -62,6 +62,9 @@ def schedule_reviews(uow: UnitOfWork, actor: Principal) -> ScheduleRun:
                               frequency="quarterly" if flagged[industry] else "yearly",
                               due_on=due, opened_on=today, created_at=uow.now())
             uow.review_cases.add(case)
+            line = uow.lines.get(line_id, lock=True)
+            assert line is not None
+            uow.lines.save(line)  # end of day visits it next (batch.reviews: freeze day)
             run.opened.append(case)
             uow.audit(actor, "review.opened", "credit_line", line_id,
                       {"case_id": case.id, "due_on": due, "frequency": case.frequency})

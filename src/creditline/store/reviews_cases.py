@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -14,6 +15,7 @@ from creditline.errors import ConcurrencyError
 from creditline.lines.reviews import Proposal, ReviewCase, ReviewStatus
 from creditline.paging import Page, PageRequest
 from creditline.store import browse
+from creditline.store.tables.servicing import credit_lines
 from creditline.store.tables.triggers import review_cases as rc
 from creditline.store.triggers import aware
 
@@ -73,6 +75,27 @@ class SqlReviewCaseRepository:
         q = (select(rc.c.line_id, func.max(rc.c.decided_on))
              .where(rc.c.decided_on.is_not(None)).group_by(rc.c.line_id))
         return {r[0]: r[1] for r in self.s.execute(q)}
+
+    def open_due(self, line_ids: Sequence[str]) -> dict[str, tuple[str, date]]:
+        out: dict[str, tuple[str, date]] = {}
+        for k in range(0, len(line_ids), 10_000):  # within SQLite's bound-parameter limit
+            q = (select(rc.c.line_id, rc.c.id, rc.c.due_on)
+                 .where(rc.c.line_id.in_(list(line_ids[k:k + 10_000])), rc.c.status.in_(_OPEN))
+                 .order_by(rc.c.due_on.desc()))
+            out.update({r[0]: (r[1], r[2]) for r in self.s.execute(q)})  # earliest wins
+        return out
+
+    def freeze(self, line_ids: Sequence[str]) -> list[str]:
+        c = credit_lines.c
+        if not line_ids:
+            return []
+        ids = list(line_ids)
+        frozen = [r[0] for r in self.s.execute(
+            select(c.id).where(c.id.in_(ids), c.status == "active").order_by(c.id))]
+        if frozen:
+            self.s.execute(update(credit_lines).where(c.id.in_(frozen))
+                           .values(status="frozen", version=c.version + 1, next_eod=None))
+        return frozen
 
     def page(self, status: str | None, due_by: date | None, req: PageRequest
              ) -> Page[ReviewCase]:
