@@ -16,14 +16,15 @@ overdue.  Running the stage again for a day finds nothing left to freeze (``reru
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
 import numpy as np
 
 from creditline.auth import SYSTEM
 from creditline.batch.pipeline import Partition, Stage, StageOutput
+from creditline.batch.temporary_limits import hold_visits, visits_to_hold
 from creditline.lines.reviews import freeze_day, freeze_mask
-from creditline.servicing.calendar import EPOCH, day_number
+from creditline.servicing.calendar import day_number
 from creditline.uow import UnitOfWork
 
 REVIEWS = "reviews"
@@ -47,17 +48,13 @@ def _compute(part: Partition, cases: dict[str, tuple[str, date]]) -> StageOutput
     today = day_number(part.day)
     mask = freeze_mask(part.frame["status"], freeze_on, today)
     out = ReviewOutput(frozen=[(i, cases[i][0]) for i in ids[mask].tolist()])
-    nxt = part.columns.get("next")  # the kernel's next visit (-1: the next end of day)
-    if nxt is not None:
-        hold = (freeze_on > today) & (nxt >= 0) & (nxt > freeze_on)
-        out.held, out.held_to = ids[hold].tolist(), freeze_on[hold].tolist()
+    out.held, out.held_to = visits_to_hold(part, freeze_on)
     return StageOutput(data=out, counts={"frozen": len(out.frozen), "held": len(out.held)})
 
 
 def _write(uow: UnitOfWork, part: Partition, result: StageOutput) -> dict[str, int]:
     out: ReviewOutput = result.data
-    if out.held:
-        uow.eod_columns.hold_next_visit(out.held, [EPOCH + timedelta(days=d) for d in out.held_to])
+    hold_visits(uow, out.held, out.held_to)
     cases = dict(out.frozen)
     for line_id in uow.review_cases.freeze(list(cases)):
         details = {"from": "active", "to": "frozen", "reason": "REVIEW_LONG_OVERDUE",

@@ -71,17 +71,29 @@ def _compute(part: Partition, _: object) -> StageOutput:
     used = (np.asarray(part.frame["principal_unbilled"], dtype=np.int64)
             + np.asarray(part.frame["principal_billed"], dtype=np.int64))
     out = LapseOutput(lapsed=ids[lapse].tolist(), lapsed_used=used[lapse].tolist())
-    nxt = part.columns.get("next")  # the kernel's next visit (-1: the next end of day)
-    if nxt is not None:
-        hold = (ends > today) & (nxt >= 0) & (nxt > ends)
-        out.held, out.held_to = ids[hold].tolist(), ends[hold].tolist()
+    out.held, out.held_to = visits_to_hold(part, ends)
     return StageOutput(data=out, counts={"lapsed": len(out.lapsed), "held": len(out.held)})
+
+
+def visits_to_hold(part: Partition, until: np.ndarray) -> tuple[list[str], list[int]]:
+    """The lines that must be visited again by day ``until`` (day numbers, -1 for none)
+    but that the kernel would next visit only after it, and that day: what a stage whose
+    rule falls due on a day passes to ``hold_visits`` so skipping cannot miss it."""
+    nxt = part.columns.get("next")  # the kernel's next visit (-1: the next end of day)
+    if nxt is None:
+        return [], []
+    hold = (until > day_number(part.day)) & (nxt >= 0) & (nxt > until)
+    return np.asarray(part.line_ids, dtype=object)[hold].tolist(), until[hold].tolist()
+
+
+def hold_visits(uow: UnitOfWork, line_ids: list[str], days: list[int]) -> None:
+    if line_ids:
+        uow.eod_columns.hold_next_visit(line_ids, [EPOCH + timedelta(days=d) for d in days])
 
 
 def _write(uow: UnitOfWork, part: Partition, result: StageOutput) -> dict[str, int]:
     out: LapseOutput = result.data
-    if out.held:
-        uow.eod_columns.hold_next_visit(out.held, [EPOCH + timedelta(days=d) for d in out.held_to])
+    hold_visits(uow, out.held, out.held_to)
     if not out.lapsed:
         return {}
     at = uow.now()
