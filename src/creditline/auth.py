@@ -67,6 +67,9 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "blacklist:read": frozenset({A, RO, RV, AU}),
     "special_terms:propose": frozenset({A, RO}),
     "special_terms:approve": frozenset({A, RO}),
+    # documents (uploaded proofs): the files carry personal and business data
+    "documents:upload": frozenset({A, RO, CO, SV}),
+    "documents:read": frozenset({A, RO, RV, CO, AU}),  # metadata and the bytes
     # issue 13, triggers lane: real-time triggers and held purchases
     "holds:read": frozenset({A, RO, RV, AU}),
     "holds:decide": frozenset({A, RO, RV}),  # release or refuse, never one's own purchase

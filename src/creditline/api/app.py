@@ -32,6 +32,7 @@ ROUTERS: list[str] = [
     "creditline.api.routers.eod",
     "creditline.api.routers.calendar",
     "creditline.api.routers.users",
+    "creditline.api.routers.documents",  # documents context
     # issue 13, triggers lane: held purchases and triggers fired
     "creditline.api.routers.triggers",
 ]
