@@ -171,3 +171,20 @@ def test_category_caps_refuse_by_name_and_green_purchases_pay_a_lower_fee(
     assert (plain.fee_rate, plain.schedule[0].fee) == (D("0.005"), D("6.00"))
     assert line_figures(container, line.id) == (D("10000.00"), D("6400.00"), 0, D("3600.00"))
     ledger_sound(container)
+
+
+def test_a_hold_is_not_released_beyond_a_limit_cut_since(
+        sqlite_container: Container, clock: FixedClock) -> None:
+    clock.set_date(date(2026, 3, 2))
+    line = open_line(sqlite_container, "10000.00")
+    buy(sqlite_container, line.id, "3000.00", "luxury", "bag")
+    held = buy(sqlite_container, line.id, "2500.00", "luxury", "watch")
+    assert held.status == "held"
+    sv.change_limit(sv.ChangeLimit(line.id, "5000.00", "income fell"), sqlite_container.uow(),
+                    REVIEWER)  # used 3,000.00 + held 2,500.00 > 5,000.00: available 0.00
+    with pytest.raises(BusinessRuleViolation) as e:
+        holds.decide_hold(holds.DecideHold(held.id, True, "ok"), sqlite_container.uow(),
+                          REVIEWER)
+    assert e.value.reason == "insufficient_available_credit"
+    assert line_figures(sqlite_container, line.id) == (D("5000.00"), D("3000.00"),
+                                                       D("2500.00"), D("0.00"))

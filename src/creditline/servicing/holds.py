@@ -28,8 +28,8 @@ class DecideHold:
 def decide_hold(cmd: DecideHold, uow: UnitOfWork, actor: Principal) -> PurchaseView:
     """Release (book) or refuse a held purchase, once (409 after), never by the person who
     made the purchase (403).  A release needs the line active and not past due (a line a
-    trigger froze is first unfrozen by a risk officer); its amount was reserved, so it
-    always fits the available credit it held."""
+    trigger froze is first unfrozen by a risk officer) and the amount within the available
+    credit once the reservation is lifted (a limit cut since may have taken it: 422)."""
     if not isinstance(cmd.note, str) or not cmd.note.strip() or len(cmd.note.strip()) > 200:
         raise ValidationError("note", "must be text of 1-200 characters")
     note = cmd.note.strip()
@@ -55,6 +55,12 @@ def decide_hold(cmd: DecideHold, uow: UnitOfWork, actor: Principal) -> PurchaseV
                 raise BusinessRuleViolation(
                     f"the line is {line.dpd} days past due ({money_str(line.past_due)} "
                     "overdue): no purchases until it is paid", reason="line_past_due")
+            available = line.available_on(day)
+            if hold.amount > available:
+                raise BusinessRuleViolation(
+                    f"amount {money_str(hold.amount)} exceeds the available credit "
+                    f"{money_str(available)} (the limit was cut since the hold)",
+                    reason="insufficient_available_credit")
             product = terms_product(line.product, line.terms)
             book_purchase(uow, actor, line, day, hold.id, hold.amount, hold.merchant,
                           hold.merchant_category, hold.periods, hold.method or "single",
