@@ -111,6 +111,7 @@ def list_holds(container: ContainerDep, _: Annotated[Principal, Allowed("holds:r
             summary="Get a held purchase")
 def get_hold(hold_id: str, container: ContainerDep,
              _: Annotated[Principal, Allowed("holds:read")]) -> HeldPurchasePublic:
+    """One held purchase: its triggers, the reason in both languages and any decision."""
     return HeldPurchasePublic.of(holds.get_hold(hold_id, container.uow()))
 
 
@@ -279,6 +280,7 @@ def watch(container: ContainerDep, actor: Annotated[Principal, Allowed("sectors:
             summary="The sector early warning's last answer")
 def list_sectors(container: ContainerDep, _: Annotated[Principal, Allowed("sectors:read")],
                  ) -> list[SectorFlagPublic]:
+    """Every industry's rates and flag as the last watch left them."""
     return [SectorFlagPublic.of(f) for f in sectors.list_flags(container.uow())]
 
 
@@ -317,6 +319,7 @@ def list_actions(container: ContainerDep, _: Annotated[Principal, Allowed("secto
                  page: PageParams,
                  industry: Annotated[str | None, Query(min_length=1, max_length=1)] = None,
                  ) -> ListPage[SectorCutPublic]:
+    """Sector cuts oldest first, each with its lines before and after."""
     return list_page(sectors.list_sector_actions(container.uow(), industry, page),
                      SectorCutPublic.of)
 
@@ -369,6 +372,8 @@ class StatementsUpload(BaseModel):
              summary="Open the reviews that are due; freeze long-overdue lines")
 def schedule(container: ContainerDep,
              actor: Annotated[Principal, Allowed("line_reviews:manage")]) -> ScheduleRunPublic:
+    """Open a case for every enterprise line due (yearly; quarterly while its industry is
+    flagged) and freeze the active lines whose review is more than 60 days overdue."""
     run = line_reviews.schedule_reviews(container.uow(), actor)
     return ScheduleRunPublic(opened=[ReviewCasePublic.of(c) for c in run.opened],
                              frozen=run.frozen)
@@ -380,6 +385,7 @@ def list_line_reviews(container: ContainerDep,
                       _: Annotated[Principal, Allowed("line_reviews:read")], page: PageParams,
                       status: Annotated[str | None, Query(max_length=20)] = None,
                       ) -> ListPage[ReviewCasePublic]:
+    """Review cases oldest first, optionally in one status."""
     return list_page(line_reviews.list_reviews(container.uow(), status=status, req=page),
                      ReviewCasePublic.of)
 
@@ -417,5 +423,6 @@ def approve_review(case_id: str, body: HoldDecision, container: ContainerDep,
 def reject_review(case_id: str, body: HoldDecision, container: ContainerDep,
                   actor: Annotated[Principal, Allowed("line_reviews:manage")],
                   ) -> ReviewCasePublic:
+    """The line stays as it is; its proposer: 403; not proposed yet or decided: 409."""
     cmd = line_reviews.DecideReview(case_id, False, body.note)
     return ReviewCasePublic.of(line_reviews.decide_review(cmd, container.uow(), actor))
