@@ -17,6 +17,7 @@ alone and named).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -103,7 +104,12 @@ def parse_industry(value: object, field: str = "industry") -> str:
     return value.strip().upper()
 
 
+_PERCENT = re.compile(r"[0-9]{1,3}(\.[0-9]{1,4})?")  # ASCII only, like money amounts
+
+
 def parse_percent(value: object, field: str = "percent") -> Decimal:
+    if isinstance(value, str) and not _PERCENT.fullmatch(value.strip()):
+        raise ValidationError(field, "must be a decimal string such as \"20\" or \"12.5\"")
     pct = to_rate(value, field)
     if not 0 < pct <= 100:
         raise ValidationError(field, "must be above 0 and at most 100")
