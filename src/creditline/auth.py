@@ -70,6 +70,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     # documents (uploaded proofs): the files carry personal and business data
     "documents:upload": frozenset({A, RO, CO, SV}),
     "documents:read": frozenset({A, RO, RV, CO, AU}),  # metadata and the bytes
+    # console (issue 19): people sign in with a password; machines (service) keep tokens
+    "console:sign_in": frozenset({A, RO, RV, CO, AU}),
     # issue 13, triggers lane: real-time triggers and held purchases
     "holds:read": frozenset({A, RO, RV, AU}),
     "holds:decide": frozenset({A, RO, RV}),  # release or refuse, never one's own purchase
