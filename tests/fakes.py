@@ -47,11 +47,15 @@ from creditline.fraud.blacklist import BlacklistEntry
 from creditline.fraud.rings import Link
 from creditline.fraud.velocity import ApplicationKeys, PastApplication
 from creditline.ledger.journal import JournalEntry, UnbalancedEntry, check_columns
+from creditline.lines.holds import HeldPurchase, TriggerRecord
 from creditline.lines.limits import LimitEvent
 from creditline.lines.line import Line
 from creditline.lines.ports import LineQuery
 from creditline.lines.proposals import LimitProposal, ProposalStatus
+from creditline.lines.reviews import ReviewCase
+from creditline.lines.sectors import ActionStatus, SectorAction, SectorFlag
 from creditline.lines.status import LineStatus
+from creditline.lines.triggers import Activity, PastPurchase
 from creditline.money import ZERO
 from creditline.origination.application import DECLINED, REFERRED, Application
 from creditline.origination.ports import ApplicationQuery
@@ -124,6 +128,12 @@ class State:
     console_users: dict[str, dict[str, Any]] = field(default_factory=dict)
     console_sessions: dict[str, SessionRecord] = field(default_factory=dict)
     collections: FakeCollectionsState = field(default_factory=lambda: FakeCollectionsState())
+    # issue 13, triggers lane: held purchases and triggers fired
+    held_purchases: dict[str, HeldPurchase] = field(default_factory=dict)
+    trigger_events: list[TriggerRecord] = field(default_factory=list)
+    sector_flags: dict[str, SectorFlag] = field(default_factory=dict)
+    sector_actions: dict[str, SectorAction] = field(default_factory=dict)
+    review_cases: dict[str, ReviewCase] = field(default_factory=dict)
 
 
 # ----------------------------------------------------------------------------- foundation
@@ -1198,6 +1208,186 @@ class FakeAgencies:
 
     def referral(self, case_id: str) -> Referral | None:
         return self.c.referrals.get(case_id)
+
+    # ----- issue 13, triggers lane
+    @property
+    def held_purchases(self) -> FakeHeldPurchases:
+        return FakeHeldPurchases(self._state)
+
+    @property
+    def trigger_events(self) -> FakeTriggerEvents:
+        return FakeTriggerEvents(self._state)
+
+    @property
+    def activity(self) -> FakeActivity:
+        return FakeActivity(self._state)
+
+    @property
+    def sectors(self) -> FakeSectors:
+        return FakeSectors(self._state)
+
+    @property
+    def review_cases(self) -> FakeReviewCases:
+        return FakeReviewCases(self._state)
+
+
+# ----------------------------------------------------------------------------- issue 13, triggers lane
+class FakeHeldPurchases:
+    def __init__(self, st: State) -> None:
+        self.st = st
+
+    def add(self, hold: HeldPurchase) -> None:
+        self.st.held_purchases[hold.id] = hold
+
+    def get(self, hold_id: str, *, lock: bool = False) -> HeldPurchase | None:
+        return self.st.held_purchases.get(hold_id)
+
+    def save(self, hold: HeldPurchase) -> None:
+        if self.st.held_purchases[hold.id].status.value != "held":
+            raise ConcurrencyError(f"held purchase {hold.id} was decided meanwhile")
+        self.st.held_purchases[hold.id] = hold
+
+    def page(self, status: str | None, line_id: str | None, req: PageRequest
+             ) -> Page[HeldPurchase]:
+        rows = [h for h in self.st.held_purchases.values()
+                if (status is None or h.status.value == status)
+                and (line_id is None or h.line_id == line_id)]
+        return fake_page(rows, req, key=lambda h: PageKey(h.created_at, h.id))
+
+
+class FakeTriggerEvents:
+    def __init__(self, st: State) -> None:
+        self.st = st
+
+    def add(self, record: TriggerRecord) -> None:
+        self.st.trigger_events.append(replace(record, seq=len(self.st.trigger_events) + 1))
+
+    def page(self, line_id: str | None, code: str | None, req: SeqPageRequest
+             ) -> SeqPage[TriggerRecord]:
+        every = [r for r in self.st.trigger_events
+                 if (line_id is None or r.line_id == line_id) and (code is None or r.code == code)]
+        rows = [r for r in every if req.after is None or (r.seq or 0) > req.after]
+        more = len(rows) > req.limit
+        rows = rows[:req.limit]
+        return SeqPage(rows, rows[-1].seq if more and rows else None, len(every))
+
+    def counts(self) -> dict[str, int]:
+        out: dict[str, int] = defaultdict(int)
+        for r in self.st.trigger_events:
+            out[r.code] += 1
+        return dict(out)
+
+
+class FakeActivity:
+    def __init__(self, st: State) -> None:
+        self.st = st
+
+    def recent(self, line_id: str, since: date) -> Activity:
+        bought = tuple(PastPurchase(p.made_on, p.amount, p.merchant_category)
+                       for p, _ in self.st.purchases.values()
+                       if p.line_id == line_id and p.made_on >= since)
+        returned = tuple(r["business_date"] for r in self.st.returns.values()
+                         if r["line_id"] == line_id and r["business_date"] >= since)
+        return Activity(bought, returned)
+
+    def owed_in_categories(self, line_id: str, categories: frozenset[str]) -> Decimal:
+        cats = {pid for pid, (p, _) in self.st.purchases.items()
+                if p.merchant_category in categories}
+        return sum((i.p_out for (lid, i) in self.st.installments.values()
+                    if lid == line_id and not i.settled and i.purchase_id in cats), ZERO)
+
+
+class FakeSectors:
+    def __init__(self, st: State) -> None:
+        self.st = st
+
+    def enterprise_lines(self, industry: str | None = None) -> dict[str, list[Any]]:
+        rows = []
+        for x in sorted(self.st.lines.values(), key=lambda x: x.id):
+            c = self.st.customers.get(x.customer_id)
+            if x.status == LineStatus.CLOSED or not isinstance(c, Enterprise):
+                continue
+            if industry is None or c.industry == industry:
+                rows.append((x.id, x.customer_id, c.industry, x.dpd, x.limit, x.product,
+                             x.opened_on, x.status.value))
+        names = ("line_id", "customer_id", "industry", "dpd", "limit", "product", "opened_on",
+                 "status")
+        return {n: [r[i] for r in rows] for i, n in enumerate(names)}
+
+    def save_flags(self, flags: Sequence[SectorFlag]) -> None:
+        self.st.sector_flags = {f.industry: f for f in flags}
+
+    def flags(self) -> list[SectorFlag]:
+        return sorted(self.st.sector_flags.values(), key=lambda f: f.industry)
+
+    def flag(self, industry: str) -> SectorFlag | None:
+        return self.st.sector_flags.get(industry)
+
+    def add_action(self, action: SectorAction) -> None:
+        self.st.sector_actions[action.id] = action
+
+    def get_action(self, action_id: str, *, lock: bool = False) -> SectorAction | None:
+        return self.st.sector_actions.get(action_id)
+
+    def mark_reversed(self, action: SectorAction) -> None:
+        if self.st.sector_actions[action.id].status is not ActionStatus.APPLIED:
+            raise ConcurrencyError(f"sector action {action.id} was reversed meanwhile")
+        self.st.sector_actions[action.id] = action
+
+    def actions(self, industry: str | None, req: PageRequest) -> Page[SectorAction]:
+        return fake_page([a for a in self.st.sector_actions.values()
+                          if industry is None or a.industry == industry], req)
+
+
+class FakeReviewCases:
+    def __init__(self, st: State) -> None:
+        self.st = st
+
+    def add(self, case: ReviewCase) -> None:
+        self.st.review_cases[case.id] = case
+
+    def get(self, case_id: str, *, lock: bool = False) -> ReviewCase | None:
+        return self.st.review_cases.get(case_id)
+
+    def save(self, case: ReviewCase) -> None:
+        if not self.st.review_cases[case.id].open:
+            raise ConcurrencyError(f"review case {case.id} was decided meanwhile")
+        self.st.review_cases[case.id] = case
+
+    def open_cases(self) -> list[ReviewCase]:
+        return sorted((c for c in self.st.review_cases.values() if c.open),
+                      key=lambda c: (c.due_on, c.id))
+
+    def last_decided(self) -> dict[str, date]:
+        out: dict[str, date] = {}
+        for c in self.st.review_cases.values():
+            if c.decided_on is not None:
+                out[c.line_id] = max(c.decided_on, out.get(c.line_id, c.decided_on))
+        return out
+
+    def open_due(self, line_ids: Sequence[str]) -> dict[str, tuple[str, date]]:
+        wanted = set(line_ids)
+        out: dict[str, tuple[str, date]] = {}
+        for c in sorted(self.st.review_cases.values(), key=lambda c: c.due_on, reverse=True):
+            if c.open and c.line_id in wanted:
+                out[c.line_id] = (c.id, c.due_on)
+        return out
+
+    def freeze(self, line_ids: Sequence[str]) -> list[str]:
+        frozen = []
+        for i in sorted(line_ids):
+            line = self.st.lines.get(i)
+            if line is not None and line.status == LineStatus.ACTIVE:
+                self.st.lines[i] = replace(line, status=LineStatus.FROZEN,
+                                           version=line.version + 1)
+                frozen.append(i)
+        return frozen
+
+    def page(self, status: str | None, due_by: date | None, req: PageRequest
+             ) -> Page[ReviewCase]:
+        return fake_page([c for c in self.st.review_cases.values()
+                          if (status is None or c.status.value == status)
+                          and (due_by is None or c.due_on <= due_by)], req)
 
 
 def typed(uow: FakeUnitOfWork) -> UnitOfWork:

@@ -84,6 +84,14 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "collections:agency_read": frozenset({A, RO, AU}),  # agencies and their performance
     "collections:legal": frozenset({A, RO}),  # legal referral packages
     "collections:replay": frozenset({A, RO, AU}),  # the contact log through the rules
+    # issue 13, triggers lane: real-time triggers and held purchases
+    "holds:read": frozenset({A, RO, RV, AU}),
+    "holds:decide": frozenset({A, RO, RV}),  # release or refuse, never one's own purchase
+    "triggers:read": frozenset({A, RO, RV, CO, AU}),
+    "sectors:read": frozenset({A, RO, AU}),  # early-warning flags and sector actions
+    "sectors:manage": frozenset({A, RO}),  # watch, preview, cut and reverse
+    "line_reviews:read": frozenset({A, RO, RV, AU}),  # periodic reviews of enterprise lines
+    "line_reviews:manage": frozenset({A, RO}),  # schedule, upload statements, decide (not own)
 }
 
 # What the environment token (``CREDITLINE_ADMIN_TOKEN``) may do: create named admin users

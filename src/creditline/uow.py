@@ -34,6 +34,13 @@ if TYPE_CHECKING:
         LimitProposalRepository,
         LineRepository,
     )
+    from creditline.lines.trigger_ports import (
+        HeldPurchaseRepository,
+        LineActivity,
+        ReviewCaseRepository,
+        SectorRepository,
+        TriggerEventRepository,
+    )
     from creditline.origination.ports import (
         ApplicationRepository,
         ReviewRepository,
@@ -172,3 +179,19 @@ class UnitOfWork(Protocol):
 
     @property
     def agencies(self) -> AgencyRepository: ...
+
+    # ----- issue 13, triggers lane: real-time triggers and held purchases
+    @property
+    def held_purchases(self) -> HeldPurchaseRepository: ...
+
+    @property
+    def trigger_events(self) -> TriggerEventRepository: ...
+
+    @property
+    def activity(self) -> LineActivity: ...
+
+    @property
+    def sectors(self) -> SectorRepository: ...
+
+    @property
+    def review_cases(self) -> ReviewCaseRepository: ...

@@ -8,6 +8,7 @@ from datetime import date
 from fastapi.testclient import TestClient
 
 from creditline.auth import SYSTEM
+from creditline.batch.run import default_pipeline
 from creditline.bootstrap import Container
 from creditline.clock import FixedClock
 from creditline.servicing import services as sv
@@ -20,12 +21,13 @@ def test_the_stages_are_listed_in_order_and_a_run_reports_each_stage(
         role_headers: dict[str, dict[str, str]]) -> None:
     r = sqlite_api.get("/v1/eod/stages", headers=role_headers["auditor"])
     assert r.status_code == 200
-    kernel, lapse, ageing = r.json()
+    kernel, lapse, *later = r.json()
     assert (kernel["position"], kernel["name"], kernel["every_line"], kernel["rerunnable"]) == (
         0, "servicing", False, False)
     assert (lapse["position"], lapse["name"], lapse["every_line"], lapse["rerunnable"]) == (
         1, "temporary_limits", False, True)
-    assert (ageing["position"], ageing["name"], ageing["rerunnable"]) == (2, "collections", True)
+    assert [(s["position"], s["name"]) for s in later] == list(
+        enumerate(default_pipeline().names[2:], start=2))
     assert sqlite_api.get("/v1/eod/stages", headers=role_headers["collector"]).status_code == 403
 
     clock.set_date(date(2026, 3, 2))

@@ -116,6 +116,12 @@ def test_every_action_went_through_the_services(short_demo: DemoResult) -> None:
     assert audited["purchase.returned"] == act["returns"]["count"]
     assert audited["repayment.received"] == act["repayments"]["count"]
     assert audited["eod.closed"] == s["run"]["business_days"]
+    # issue 13: every trigger fired and every purchase held went through the services too
+    trig = s["triggers"]
+    assert audited["trigger.fired"] == trig["fired_total"] == sum(trig["fired"].values())
+    assert audited["purchase.held"] == trig["purchases_held"]["count"]
+    assert sum(trig["category_refusals"].values()) == sum(
+        v for k, v in act["refused"].items() if k.startswith("purchase: category_"))
 
 
 @pytest.mark.slow

@@ -23,7 +23,7 @@ from sqlalchemy import select, text
 from creditline.auth import SYSTEM
 from creditline.batch.eod import SERVICING
 from creditline.batch.pipeline import Pipeline
-from creditline.batch.run import RunEod, run_eod
+from creditline.batch.run import RunEod, default_pipeline, run_eod
 from creditline.bootstrap import Container
 from creditline.clock import FixedClock
 from creditline.errors import BusinessRuleViolation
@@ -86,7 +86,8 @@ def _after_lapse(container: Container, line_id: str) -> None:
     assert _lapses(container, line_id) == [LAPSE]
     assert _notices(container) == [{
         "line_id": line_id, "limit": "1000.00", "temporary_limit": "1500.00",
-        "start": "2026-03-02", "end": "2026-03-08", "business_date": "2026-03-08"}]
+        "start": "2026-03-02", "end": "2026-03-08", "business_date": "2026-03-08",
+        "over_limit": "400.00", "over_limit_rule": "run_off"}]  # 1,400.00 used, 1,000.00 limit
     ledger_sound(container)
 
 
@@ -154,7 +155,8 @@ def test_a_book_without_temporary_limits_is_what_the_kernel_alone_leaves(
     shutil.copy(sqlite_url.removeprefix("sqlite:///"), tmp_path / "kernel.db")
     default = make_container(sqlite_url, tmp_path, clock)
     kernel = make_container(f"sqlite:///{tmp_path / 'kernel.db'}", tmp_path, clock)
-    assert default.pipeline.names == ["servicing", "temporary_limits", "collections"]
+    assert default.pipeline.names == ["servicing", "temporary_limits",
+                                      *default_pipeline().names[2:]]
 
     through = date(2026, 5, 20)
     clock.set_date(through)

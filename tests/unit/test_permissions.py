@@ -74,6 +74,13 @@ collections:agency_contact Y       Y          .        Y        .       .
 collections:agency_read   Y        Y          .        .        Y       .
 collections:legal         Y        Y          .        .        .       .
 collections:replay        Y        Y          .        .        Y       .
+holds:read                Y        Y          Y        .        Y       .
+holds:decide              Y        Y          Y        .        .       .
+triggers:read             Y        Y          Y        Y        Y       .
+sectors:read              Y        Y          .        .        Y       .
+sectors:manage            Y        Y          .        .        .       .
+line_reviews:read         Y        Y          Y        .        Y       .
+line_reviews:manage       Y        Y          .        .        .       .
 """
 
 

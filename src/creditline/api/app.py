@@ -34,6 +34,8 @@ ROUTERS: list[str] = [
     "creditline.api.routers.users",
     "creditline.api.routers.documents",  # documents context
     "creditline.api.routers.collections",  # collections
+    # issue 13, triggers lane: held purchases and triggers fired
+    "creditline.api.routers.triggers",
 ]
 
 

@@ -66,6 +66,7 @@ from creditline.auth import Principal
 from creditline.batch.collections import COLLECTIONS_STAGE
 from creditline.batch.eod import KERNEL, SERVICING
 from creditline.batch.pipeline import Pipeline, StageStats
+from creditline.batch.reviews import REVIEW_STAGE  # issue 13, triggers lane
 from creditline.batch.temporary_limits import TEMPORARY_LIMIT_STAGE
 from creditline.calendar.services import current_business_date
 from creditline.errors import BusinessRuleViolation, ValidationError
@@ -83,9 +84,11 @@ def new_run_id() -> str:
 
 def default_pipeline() -> Pipeline:
     """The stages end of day runs today, in order: the servicing kernel, then the lapse of
-    temporary limits, then collections ageing."""
+    temporary limits, then collections ageing, then the freeze of lines whose periodic review
+    is long overdue."""
     return Pipeline([SERVICING, TEMPORARY_LIMIT_STAGE,
                      COLLECTIONS_STAGE,  # collections: ageing, cases, promises
+                     REVIEW_STAGE,  # issue 13, triggers lane: long-overdue reviews freeze
                      ])
 
 

@@ -19,6 +19,7 @@ from creditline.cli import report as report_cli
 from creditline.cli import rules as rules_cli
 from creditline.cli import servicing as servicing_cli
 from creditline.cli import simulate as simulate_cli
+from creditline.cli import triggers as triggers_cli
 
 
 def register(app: typer.Typer) -> None:
@@ -43,3 +44,9 @@ def register(app: typer.Typer) -> None:
     app.command("demo")(demo_cli.demo)
     app.add_typer(documents_cli.sub, name="documents")  # documents context
     app.add_typer(collections_cli.sub, name="collections")  # collections
+    # issue 13, triggers lane: held purchases and triggers fired
+    app.add_typer(triggers_cli.holds_app, name="holds")
+    app.add_typer(triggers_cli.triggers_app, name="triggers")
+    app.add_typer(triggers_cli.campaigns_app, name="campaigns")
+    app.add_typer(triggers_cli.sectors_app, name="sectors")
+    app.add_typer(triggers_cli.reviews_app, name="line-reviews")

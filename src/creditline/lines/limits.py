@@ -45,6 +45,8 @@ class LimitSource(StrEnum):
     # tells a lapse from an officer's cut, and a strategy counting manual overrides does not
     # count lapses.
     EXPIRY = "expiry"
+    # a dated campaign (``lines.campaigns``) granted a temporary limit by rule (issue 13)
+    CAMPAIGN = "campaign"
 
 
 @dataclass(frozen=True)
@@ -129,15 +131,25 @@ def lapsing_mask(temp_end: np.ndarray, day_number: int) -> np.ndarray:
     return (ends >= 0) & (ends <= day_number)
 
 
+OVER_LIMIT_RUN_OFF = "OVER_LIMIT_RUN_OFF"
+
+
 def lapse_event(line_id: str, *, permanent: Decimal, temporary: TemporaryLimit, day: date,
-                at: datetime, actor: str) -> LimitEvent:
+                at: datetime, actor: str, used: Decimal | None = None) -> LimitEvent:
     """The event a lapse appends: a ``temporary`` ``expiry`` change from the limit in force
     on the temporary limit's last day back to the permanent limit, carrying the days it
-    covered.  ``day`` is the business day end of day closed when it lapsed."""
+    covered.  ``day`` is the business day end of day closed when it lapsed.  With ``used``
+    above the permanent limit the over-limit rule is stated on it (``lines.campaigns``:
+    the excess runs off, reason code ``OVER_LIMIT_RUN_OFF``)."""
+    note = (f"temporary limit {money_str(temporary.amount)} lapsed at the end of "
+            f"{temporary.end.isoformat()}")
+    codes: tuple[str, ...] = ()
+    if used is not None and used > permanent:
+        codes = (OVER_LIMIT_RUN_OFF,)
+        note += (f"; {money_str(used - permanent)} used above the permanent limit runs off "
+                 "through the scheduled installments, no new purchase until below it")
     return LimitEvent(
         line_id=line_id, at=at, business_date=day,
         old_limit=effective_limit(permanent, temporary, temporary.end), new_limit=permanent,
-        kind=LimitKind.TEMPORARY, source=LimitSource.EXPIRY, actor=actor,
-        note=f"temporary limit {money_str(temporary.amount)} lapsed at the end of "
-             f"{temporary.end.isoformat()}",
-        starts_on=temporary.start, ends_on=temporary.end)
+        kind=LimitKind.TEMPORARY, source=LimitSource.EXPIRY, actor=actor, reason_codes=codes,
+        note=note, starts_on=temporary.start, ends_on=temporary.end)

@@ -106,6 +106,8 @@ class Line:
     cyc_penalties: Decimal = ZERO
     version: int = 1
     temporary: TemporaryLimit | None = None
+    # purchases held by a trigger for a reviewer (``lines.triggers``): reserved, not yet used
+    held: Decimal = ZERO
 
     @property
     def used(self) -> Decimal:
@@ -116,15 +118,16 @@ class Line:
     def available(self) -> Decimal:
         """What may still be spent under the permanent limit; zero (never negative) when a
         limit cut left it short.  With a temporary limit use ``available_on``."""
-        return max(ZERO, self.limit - self.used)
+        return max(ZERO, self.limit - self.used - self.held)
 
     def effective_limit(self, on: date) -> Decimal:
         """The limit in force on business date ``on`` (a temporary limit while it runs)."""
         return effective_limit(self.limit, self.temporary, on)
 
     def available_on(self, on: date) -> Decimal:
-        """What may still be spent on ``on``: zero when the limit in force is below use."""
-        return max(ZERO, self.effective_limit(on) - self.used)
+        """What may still be spent on ``on``: zero when the limit in force is below use
+        (a held purchase counts as used until a reviewer releases or refuses it)."""
+        return max(ZERO, self.effective_limit(on) - self.used - self.held)
 
     @property
     def total_owed(self) -> Decimal:

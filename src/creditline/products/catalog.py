@@ -28,6 +28,7 @@ from creditline.lines.terms import EXCESS
 from creditline.lines.terms import KINDS as KINDS
 from creditline.lines.terms import Waterfall as Waterfall
 from creditline.money import money_str, to_money, to_rate
+from creditline.products.categories import CategoryCaps, parse_caps
 from creditline.versioned import read_versioned
 
 CATALOG_DIR = Path(__file__).parent / "data"
@@ -76,6 +77,8 @@ class Product:
     waterfall: Waterfall
     fee_refund: str
     block_when_past_due: bool
+    # merchant-category caps (ESG, ``products.categories``); None: the product has none
+    categories: CategoryCaps | None = None
 
     def plan(self, periods: object, method: object = None) -> Plan:
         """The plan for a requested installment count (and method), or a 422 naming it."""
@@ -203,6 +206,7 @@ def _product(code: str, raw: dict[str, Any], *, copied: bool = False) -> Product
         waterfall=Waterfall(order, wf.get("by", "kind"), wf.get("excess", "prepay")),
         fee_refund=fee_refund,
         block_when_past_due=bool(raw.get("block_purchases_when_past_due", True)),
+        categories=parse_caps(raw.get("categories"), f"{f}.categories"),
     )
 
 
@@ -250,7 +254,7 @@ def product_terms(p: Product) -> dict[str, Any]:
     limit = {"min": money_str(p.limit_min), "max": money_str(p.limit_max)}
     if p.second_review_above is not None:
         limit["second_review_above"] = money_str(p.second_review_above)
-    return {
+    terms: dict[str, Any] = {
         "name": p.name, "kind": p.kind, "customer_kind": p.customer_kind,
         "currency": p.currency, "statement_day": p.statement_day, "grace_days": p.grace_days,
         "limit": limit,
@@ -265,6 +269,9 @@ def product_terms(p: Product) -> dict[str, Any]:
         "returns": {"fee_refund": p.fee_refund},
         "block_purchases_when_past_due": p.block_when_past_due,
     }
+    if p.categories is not None:
+        terms["categories"] = p.categories.to_json()
+    return terms
 
 
 def terms_product(code: str, terms: dict[str, Any]) -> Product:

@@ -31,14 +31,16 @@ from creditline.errors import (
 )
 from creditline.idempotency import check_key
 from creditline.ledger.check import LedgerCheck, check_lines
+from creditline.lines.holds import HeldPurchase, HoldStatus
 from creditline.lines.limits import LimitEvent, LimitKind, LimitSource, temporary_limit
 from creditline.lines.line import Balances, Line
 from creditline.lines.proposals import LimitProposal, ProposalStatus, parse_proposal_status
 from creditline.lines.status import LineStatus, check_transition, parse_status
 from creditline.money import money_str, to_money
 from creditline.paging import Page, PageRequest, SeqPage, SeqPageRequest
-from creditline.products.catalog import default_catalog, product_terms, terms_product
-from creditline.servicing import entries, guardrails
+from creditline.products import categories
+from creditline.products.catalog import Product, default_catalog, product_terms, terms_product
+from creditline.servicing import entries, guardrails, triggers
 from creditline.servicing.model import Installment, PurchaseRecord
 from creditline.servicing.returns import apply_return
 from creditline.servicing.schedule import build_schedule
@@ -482,8 +484,13 @@ def set_status(cmd: SetStatus, uow: UnitOfWork, actor: Principal) -> LineView:
 
 def purchase(cmd: Purchase, uow: UnitOfWork, actor: Principal) -> PurchaseView:
     """Buy on the line: refused with a reason (and nothing posted) beyond the available
-    credit, on a line that is not active or is past due, or for an installment count the
-    product does not offer."""
+    credit, on a line that is not active or is past due, for an installment count the
+    product does not offer, or by the product's merchant-category caps
+    (``products.categories``: prohibited categories, the high-energy cap; a green category
+    gets its lower fee).  The real-time triggers (``servicing.triggers``) then look at it in
+    the same transaction: a purchase they hold is not booked but reserved on the line for a
+    reviewer (answered with status ``held`` and the reason), and a cut, freeze or suspension
+    they order applies at once."""
     amount = parse_amount(cmd.amount)
     merchant = _text(cmd.merchant, "merchant", 200)
     category = _text(cmd.merchant_category, "merchant_category", 60)
@@ -493,12 +500,15 @@ def purchase(cmd: Purchase, uow: UnitOfWork, actor: Principal) -> PurchaseView:
     key = check_key(cmd.idempotency_key)
     body = {"amount": money_str(amount), "merchant": merchant, "merchant_category": category,
             "installments": cmd.installments, "method": cmd.method}
+    rules = triggers.trigger_rules()
     with uow:
         line, day = _locked_line(uow, cmd.line_id, cmd.on)
         scope = f"purchase:{line.id}"
         if key is not None:
             stored = uow.idempotency.lookup(scope, key, body)
             if stored is not None:
+                if "hold_id" in stored:
+                    return holds_view(uow, stored["hold_id"], replayed=True)
                 return _purchase_view(uow, stored["purchase_id"], replayed=True)
         if line.status != LineStatus.ACTIVE:
             raise Conflict(f"the line is {line.status.value}: purchases need an active line")
@@ -514,37 +524,91 @@ def purchase(cmd: Purchase, uow: UnitOfWork, actor: Principal) -> PurchaseView:
                 f"amount {money_str(amount)} exceeds the available credit "
                 f"{money_str(available)}", reason="insufficient_available_credit",
                 details=[{"loc": ["amount"], "msg": "exceeds available credit"}])
-        rate = product.interest_daily_rate
-        plan_rows = build_schedule(amount, plan.periods, plan.method, purchase_date=day,
-                                   statement_day=line.statement_day, grace_days=line.grace_days,
-                                   fee_rate=plan.fee_rate, daily_rate=rate)
-        record = PurchaseRecord(id=str(uuid.uuid4()), line_id=line.id, amount=amount,
-                                merchant=merchant, merchant_category=category,
-                                periods=plan.periods, method=plan.method,
-                                fee_rate=plan.fee_rate, interest_rate=rate, made_on=day)
-        schedule = [Installment(purchase_id=record.id, seq=r.seq, bill_date=r.bill_date,
-                                due_date=r.due_date, p_orig=r.principal, f_orig=r.fee,
-                                p_sched=r.principal, f_sched=r.fee) for r in plan_rows]
-        uow.purchases.add(record, actor.name)
-        uow.purchases.add_installments(line.id, schedule)
-        uow.ledger.post([entries.purchase_entry(line.id, record.id, amount, day, merchant)])
-        line.principal_unbilled += amount
-        line.cyc_purchases += amount
-        if line.credit_balance > 0:
-            open_ = uow.purchases.open_installments(line.id)
-            _apply_credit(uow, line, open_, day)
-            _refresh(line, open_)
+        caps = product.categories
+        if caps is not None:
+            owed = (uow.activity.owed_in_categories(line.id, caps.high_energy)
+                    if caps.kind(category) == "high_energy" else Decimal("0.00"))
+            categories.check_purchase(caps, line.product, category, amount,
+                                      line.effective_limit(day), owed)
+        fee_rate = categories.fee_rate(caps, category, plan.fee_rate)
+        purchase_id = str(uuid.uuid4())
+        verdict = triggers.on_event(uow, "purchase", line, day, amount, category, rules)
+        if verdict.holds:
+            hold = HeldPurchase(
+                id=purchase_id, line_id=line.id, customer_id=line.customer_id, amount=amount,
+                merchant=merchant, merchant_category=category, periods=plan.periods,
+                method=plan.method, fee_rate=fee_rate,
+                business_date=day, triggers=tuple(f.code for f in verdict.fired),
+                reason_en=verdict.reason("en"), reason_zh=verdict.reason("zh"),
+                rules_version=rules.label, created_at=uow.now(), created_by=actor.name)
+            uow.held_purchases.add(hold)
+            line.held += amount
+            triggers.apply(uow, actor, line, day, product, verdict, "purchase", hold.id, rules)
+            uow.lines.save(line)
+            details = {"line_id": line.id, "amount": amount, "merchant": merchant,
+                       "merchant_category": category, "triggers": list(hold.triggers),
+                       "business_date": day}
+            uow.audit(actor, "purchase.held", "purchase", hold.id, details)
+            uow.emit("purchase.held", {"purchase_id": hold.id, "customer_id": line.customer_id,
+                                       **details, "reason_en": hold.reason_en,
+                                       "reason_zh": hold.reason_zh})
+            if key is not None:
+                uow.idempotency.save(scope, key, body, {"hold_id": hold.id})
+            uow.commit()
+            return PurchaseView.held(hold)
+        record, schedule = book_purchase(uow, actor, line, day, purchase_id, amount, merchant,
+                                         category, plan.periods, plan.method, fee_rate, product)
+        triggers.apply(uow, actor, line, day, product, verdict, "purchase", record.id, rules)
         uow.lines.save(line)
-        details = {"line_id": line.id, "amount": amount, "merchant": merchant,
-                   "merchant_category": category, "installments": plan.periods,
-                   "business_date": day}
-        uow.audit(actor, "purchase.created", "purchase", record.id, details)
-        uow.emit("purchase.created", {"purchase_id": record.id, "customer_id": line.customer_id,
-                                      **details})
         if key is not None:
             uow.idempotency.save(scope, key, body, {"purchase_id": record.id})
         uow.commit()
     return PurchaseView.of(record, schedule)
+
+
+def book_purchase(uow: UnitOfWork, actor: Principal, line: Line, day: date, purchase_id: str,
+                  amount: Decimal, merchant: str, category: str, periods: int, method: str,
+                  fee_rate: Decimal, product: Product) -> tuple[PurchaseRecord, list[Installment]]:
+    """Book a purchase the checks have let through (a new one, or a held one a reviewer
+    released): schedule, installments, the journal entry, the line's balances, audit and
+    outbox.  The caller holds the line's lock and saves the line."""
+    rate = product.interest_daily_rate
+    plan_rows = build_schedule(amount, periods, method, purchase_date=day,
+                               statement_day=line.statement_day, grace_days=line.grace_days,
+                               fee_rate=fee_rate, daily_rate=rate)
+    record = PurchaseRecord(id=purchase_id, line_id=line.id, amount=amount,
+                            merchant=merchant, merchant_category=category,
+                            periods=periods, method=method,
+                            fee_rate=fee_rate, interest_rate=rate, made_on=day)
+    schedule = [Installment(purchase_id=record.id, seq=r.seq, bill_date=r.bill_date,
+                            due_date=r.due_date, p_orig=r.principal, f_orig=r.fee,
+                            p_sched=r.principal, f_sched=r.fee) for r in plan_rows]
+    uow.purchases.add(record, actor.name)
+    uow.purchases.add_installments(line.id, schedule)
+    uow.ledger.post([entries.purchase_entry(line.id, record.id, amount, day, merchant)])
+    line.principal_unbilled += amount
+    line.cyc_purchases += amount
+    if line.credit_balance > 0:
+        open_ = uow.purchases.open_installments(line.id)
+        _apply_credit(uow, line, open_, day)
+        _refresh(line, open_)
+    details = {"line_id": line.id, "amount": amount, "merchant": merchant,
+               "merchant_category": category, "installments": periods,
+               "business_date": day}
+    uow.audit(actor, "purchase.created", "purchase", record.id, details)
+    uow.emit("purchase.created", {"purchase_id": record.id, "customer_id": line.customer_id,
+                                  **details})
+    return record, schedule
+
+
+def holds_view(uow: UnitOfWork, hold_id: str, replayed: bool = False) -> PurchaseView:
+    """A held purchase as the purchase answers it: the booked purchase once released."""
+    hold = uow.held_purchases.get(hold_id)
+    if hold is None:
+        raise NotFound(f"held purchase {hold_id} not found")
+    if hold.status is HoldStatus.RELEASED:
+        return _purchase_view(uow, hold.id, replayed=replayed)
+    return PurchaseView.held(hold, replayed)
 
 
 def _purchase_view(uow: UnitOfWork, purchase_id: str, replayed: bool = False,
@@ -576,7 +640,9 @@ def purchases_of_line(line_id: str, uow: UnitOfWork, actor: Principal | None = N
 
 def return_goods(cmd: ReturnGoods, uow: UnitOfWork, actor: Principal) -> ReturnView:
     """Return goods (part or all of a purchase); see ``servicing.returns`` for the order in
-    which installments are reversed and what happens to fees."""
+    which installments are reversed and what happens to fees.  The real-time triggers look
+    at the return in the same transaction (frequent returns cut the available credit at
+    once, ``servicing.triggers``)."""
     amount = parse_amount(cmd.amount)
     key = check_key(cmd.idempotency_key)
     body = {"amount": money_str(amount)}
@@ -608,7 +674,6 @@ def return_goods(cmd: ReturnGoods, uow: UnitOfWork, actor: Principal) -> ReturnV
         _apply_credit(uow, line, own + others, day)
         _refresh(line, own + others)
         line.clamp_past_due()
-        uow.lines.save(line)
         record.returned += amount
         uow.purchases.save_returned(record)
         effect_json = {
@@ -620,6 +685,12 @@ def return_goods(cmd: ReturnGoods, uow: UnitOfWork, actor: Principal) -> ReturnV
             "scheduled_fees_waived": money_str(effect.unbilled_fee_waived)}
         uow.purchases.add_return(return_id, record.id, line.id, amount, day, effect_json,
                                  actor.name)
+        rules = triggers.trigger_rules()
+        verdict = triggers.on_event(uow, "return", line, day, amount, record.merchant_category,
+                                    rules)
+        triggers.apply(uow, actor, line, day, terms_product(line.product, line.terms), verdict,
+                       "return", return_id, rules)
+        uow.lines.save(line)
         details = {"purchase_id": record.id, "line_id": line.id, "amount": amount,
                    "business_date": day}
         uow.audit(actor, "purchase.returned", "purchase", record.id, details)

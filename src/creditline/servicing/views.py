@@ -8,6 +8,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from creditline.lines.holds import HeldPurchase
 from creditline.lines.limits import TemporaryLimit
 from creditline.lines.line import Line
 from creditline.money import ZERO
@@ -47,6 +48,7 @@ class LineView:
     version: int
     effective_limit: Decimal  # on the business date: a temporary limit while it runs
     temporary_limit: TemporaryLimit | None = None  # granted, whether or not in force yet
+    held: Decimal = ZERO  # purchases held by a trigger for a reviewer (counted against available)
 
     @classmethod
     def of(cls, line: Line, on: date) -> LineView:
@@ -56,7 +58,7 @@ class LineView:
             product_version=line.product_version, status=line.status.value,
             currency=line.currency, limit=line.limit, used=line.used,
             available=line.available_on(on), effective_limit=line.effective_limit(on),
-            temporary_limit=line.temporary,
+            temporary_limit=line.temporary, held=line.held,
             principal_unbilled=line.principal_unbilled, principal_billed=line.principal_billed,
             fees=line.fee, interest_accrued=line.interest_accrued,
             interest_billed=line.interest_billed, penalties=line.penalty,
@@ -112,6 +114,21 @@ class PurchaseView:
     status: str
     schedule: tuple[InstallmentView, ...]
     replayed: bool = False
+    # a purchase a real-time trigger held for a reviewer (status "held" or "refused"):
+    # the triggers and the reason, in English and Chinese; None for a booked purchase
+    hold: dict[str, Any] | None = None
+
+    @classmethod
+    def held(cls, h: HeldPurchase, replayed: bool = False) -> PurchaseView:
+        """A held (or refused) purchase: nothing booked, so no schedule."""
+        return cls(id=h.id, line_id=h.line_id, amount=h.amount, merchant=h.merchant,
+                   merchant_category=h.merchant_category, installments=h.periods,
+                   method=h.method or "", fee_rate=h.fee_rate, interest_daily_rate=ZERO,
+                   made_on=h.business_date, returned=ZERO, status=h.status.value, schedule=(),
+                   replayed=replayed,
+                   hold={"triggers": list(h.triggers), "reason_en": h.reason_en,
+                         "reason_zh": h.reason_zh, "rules_version": h.rules_version,
+                         "decided_by": h.decided_by, "decision_note": h.decision_note})
 
     @classmethod
     def of(cls, p: PurchaseRecord, schedule: list[Installment], replayed: bool = False) -> PurchaseView:

@@ -26,7 +26,7 @@ from creditline.simulate.behaviour import LineBook
 _SQL = text(
     "SELECT id, customer_id, product, status, credit_limit, principal_unbilled, "
     "principal_billed, fee, interest_accrued, interest_billed, penalty, credit_balance, "
-    "min_remaining, past_due, min_due_date, dpd, block_when_past_due "
+    "min_remaining, past_due, min_due_date, dpd, block_when_past_due, held "
     "FROM credit_lines ORDER BY id")
 
 # Days-past-due buckets of the month-end report: (label, lowest dpd, highest dpd).
@@ -64,6 +64,7 @@ class Book:
     due: np.ndarray  # min_due_date as a date ordinal; 0 = no statement yet
     dpd: np.ndarray
     block_when_past_due: np.ndarray
+    held: np.ndarray  # purchases a real-time trigger holds for a reviewer (lines.triggers)
 
     def __len__(self) -> int:
         return len(self.line_id)
@@ -74,7 +75,7 @@ class Book:
 
     @property
     def available(self) -> np.ndarray:
-        return np.maximum(self.limit - self.used, 0)
+        return np.maximum(self.limit - self.used - self.held, 0)
 
     @property
     def total_owed(self) -> np.ndarray:
@@ -120,7 +121,7 @@ def read_book(uow: Any) -> Book:
     """One read of every line, inside a short read-only transaction."""
     with uow:
         rows = uow.session.execute(_SQL).all()
-    cols = list(zip(*rows)) if rows else [()] * 17
+    cols = list(zip(*rows)) if rows else [()] * 18
 
     def ints(i: int) -> np.ndarray:
         return np.array(cols[i], dtype=np.int64)
@@ -132,4 +133,4 @@ def read_book(uow: Any) -> Book:
         interest_accrued=ints(8), interest_billed=ints(9), penalty=ints(10),
         credit_balance=ints(11), min_remaining=ints(12), past_due=ints(13),
         due=np.array([_ordinal(v) for v in cols[14]], dtype=np.int64), dpd=ints(15),
-        block_when_past_due=np.array([bool(v) for v in cols[16]], dtype=bool))
+        block_when_past_due=np.array([bool(v) for v in cols[16]], dtype=bool), held=ints(17))

@@ -144,6 +144,7 @@ class Activity:
     repayments: Flow = field(default_factory=Flow)
     installment_purchases: int = 0
     refused: Counter[str] = field(default_factory=Counter)
+    held: Flow = field(default_factory=Flow)  # purchases a real-time trigger held (issue 13)
     by_month: dict[str, dict[str, Flow]] = field(
         default_factory=lambda: defaultdict(lambda: defaultdict(Flow)))
 

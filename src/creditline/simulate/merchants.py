@@ -7,6 +7,10 @@ Ticket medians are CNY for a customer earning the reference income
 multiplies a customer's own return propensity (apparel comes back far more often than
 groceries; digital goods almost never).  ``green`` marks green consumption (energy-saving
 appliances, e-bikes, solar, EV charging) that green-credit reporting counts separately.
+
+The ESG kind of each category (high-energy, green, prohibited or standard) is the product
+catalogue's (``products.categories``, ``esg_kind``): the same codes, so in the demo a
+high-energy purchase meets its product's cap and a green one pays the lower fee.
 """
 
 from __future__ import annotations
@@ -74,6 +78,15 @@ RESELLABLE = np.array([CATEGORY_INDEX[c] for c in ("electronics", "luxury", "hom
 def ticket_scale(monthly_income: np.ndarray) -> np.ndarray:
     """How much bigger than the catalogue median a person's tickets run (income**0.4)."""
     return np.clip((np.asarray(monthly_income, dtype=np.float64) / REFERENCE_INCOME) ** 0.4, 0.3, 3.0)
+
+
+def esg_kind(code: str, product: str = "consumer_bnpl") -> str:
+    """The ESG kind the product gives a merchant category: ``high_energy``, ``green``,
+    ``prohibited`` or ``standard`` (``products.categories``)."""
+    from creditline.products.catalog import default_catalog
+
+    caps = default_catalog().get(product).categories
+    return "standard" if caps is None else caps.kind(code)
 
 
 def category(code: str) -> MerchantCategory:

@@ -164,6 +164,17 @@ def _months(ctx: DemoContext) -> list[dict[str, Any]]:
     return out
 
 
+def _triggers(ctx: DemoContext) -> dict[str, Any]:
+    """Triggers fired (by code, from the store), purchases held and category refusals."""
+    with ctx.uow() as uow:
+        fired = uow.trigger_events.counts()
+    refused = ctx.activity.refused
+    return {"fired": dict(sorted(fired.items())), "fired_total": sum(fired.values()),
+            "purchases_held": _flow(ctx.activity.held),
+            "category_refusals": {k.split(": ", 1)[1]: v for k, v in sorted(refused.items())
+                                  if k.startswith("purchase: category_")}}
+
+
 def build_summary(ctx: DemoContext) -> dict[str, Any]:
     cfg = ctx.config
     apps = ctx.applications
@@ -201,6 +212,7 @@ def build_summary(ctx: DemoContext) -> dict[str, Any]:
                 "losses_90_plus": money(losses),
                 "loss_rate_of_balance": rate(losses, int(owed.sum())),
                 "loss_rate_of_purchases": rate(losses, act.purchases.cents)},
+        "triggers": _triggers(ctx),  # issue 13: real-time triggers and category caps
         "fraud": _fraud(apps, balance),
         "truth": _truth(apps, observed_bad, balance),
         "scores": _scores(apps),

@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import Session
 
-from creditline.paging import Page, PageKey, PageRequest
+from creditline.paging import Page, PageKey, PageRequest, SeqPage, SeqPageRequest
 
 T = TypeVar("T")
 
@@ -53,3 +53,19 @@ def day_start(day: date, postgres: bool) -> datetime:
 def day_after(day: date, postgres: bool) -> datetime:
     """The exclusive upper bound of an inclusive ``..day`` range."""
     return day_start(day + timedelta(days=1), postgres)
+
+
+def seq_page(s: Session, q: Select[Any], seq: Any, req: SeqPageRequest,
+             make: Callable[[Sequence[Any]], list[T]],
+             where: Sequence[ColumnElement[bool]] = ()) -> SeqPage[T]:
+    """The ``seq``-keyed page of ``q`` (filtered by ``where``) after ``req.after``, with the
+    total over the same filters."""
+    q = q.where(*where)
+    if req.after is not None:
+        q = q.where(seq > req.after)
+    rows = list(s.execute(q.order_by(seq).limit(req.limit + 1)))
+    more = len(rows) > req.limit
+    rows = rows[:req.limit]
+    total = s.execute(select(func.count()).select_from(q.get_final_froms()[0])
+                      .where(*where)).scalar_one()
+    return SeqPage(make(rows), getattr(rows[-1], seq.key) if more and rows else None, int(total))

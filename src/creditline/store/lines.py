@@ -36,7 +36,7 @@ LINE_FIELDS = ("principal_unbilled", "principal_billed", "fee", "interest_accrue
                "interest_billed", "penalty", "credit_balance", "min_remaining", "min_due_date",
                "past_due", "past_due_since", "dpd", "last_statement_date", "stmt_opening",
                "cyc_purchases", "cyc_returns", "cyc_repayments", "cyc_fees", "cyc_interest",
-               "cyc_penalties", "last_eod")
+               "cyc_penalties", "last_eod", "held")
 _TEMP = ("temp_limit", "temp_limit_start", "temp_limit_end")
 
 # Hot statements are built once, with bind parameters, so a command does not pay for

@@ -44,8 +44,15 @@ if TYPE_CHECKING:
     from creditline.store.parties import SqlCustomerRepository
     from creditline.store.purchases import SqlPurchaseRepository
     from creditline.store.reviews import SqlReviewRepository
+    from creditline.store.reviews_cases import SqlReviewCaseRepository
+    from creditline.store.sectors import SqlSectorRepository
     from creditline.store.special_terms import SqlSpecialTermsRepository
     from creditline.store.statements import SqlStatementRepository
+    from creditline.store.triggers import (
+        SqlHeldPurchaseRepository,
+        SqlLineActivity,
+        SqlTriggerEventRepository,
+    )
     from creditline.store.users import SqlUserRepository
 
 R = TypeVar("R")
@@ -268,6 +275,32 @@ class SqlUnitOfWork:
     def agencies(self) -> SqlAgencyRepository:
         from creditline.store.collections import SqlAgencyRepository
         return self._repo("agencies", SqlAgencyRepository)
+
+    # ----- issue 13, triggers lane: real-time triggers and held purchases
+    @property
+    def held_purchases(self) -> SqlHeldPurchaseRepository:
+        from creditline.store.triggers import SqlHeldPurchaseRepository
+        return self._repo("held_purchases", SqlHeldPurchaseRepository)
+
+    @property
+    def trigger_events(self) -> SqlTriggerEventRepository:
+        from creditline.store.triggers import SqlTriggerEventRepository
+        return self._repo("trigger_events", SqlTriggerEventRepository)
+
+    @property
+    def activity(self) -> SqlLineActivity:
+        from creditline.store.triggers import SqlLineActivity
+        return self._repo("activity", SqlLineActivity)
+
+    @property
+    def sectors(self) -> SqlSectorRepository:
+        from creditline.store.sectors import SqlSectorRepository
+        return self._repo("sectors", SqlSectorRepository)
+
+    @property
+    def review_cases(self) -> SqlReviewCaseRepository:
+        from creditline.store.reviews_cases import SqlReviewCaseRepository
+        return self._repo("review_cases", SqlReviewCaseRepository)
 
     def audit(self, actor: Principal, action: str, entity: str, entity_id: str,
               details: dict[str, Any] | None = None) -> None:

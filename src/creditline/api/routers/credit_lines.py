@@ -68,6 +68,8 @@ class LinePublic(BaseModel):
                                              "while it runs, else the permanent limit")
     temporary_limit: dict[str, str] | None = Field(
         None, description="amount, start and end of a temporary limit, if the line has one")
+    held: str = Field("0.00", description="purchases a real-time trigger held for a reviewer: "
+                                          "reserved, counted against available")
 
     @classmethod
     def of(cls, v: LineView) -> LinePublic:
@@ -92,7 +94,8 @@ class LinePublic(BaseModel):
             temporary_limit=None if v.temporary_limit is None else {
                 "amount": money_str(v.temporary_limit.amount),
                 "start": v.temporary_limit.start.isoformat(),
-                "end": v.temporary_limit.end.isoformat()})
+                "end": v.temporary_limit.end.isoformat()},
+            held=money_str(v.held))
 
 
 class PurchaseCreate(BaseModel):
@@ -271,17 +274,25 @@ def get_line(line_id: str, container: ContainerDep,
 
 
 @router.post("/{line_id}/purchases", response_model=PurchasePublic, status_code=201,
-             summary="Buy on a credit line")
-def purchase(line_id: str, body: PurchaseCreate, container: ContainerDep,
+             summary="Buy on a credit line",
+             responses={202: {"model": PurchasePublic,
+                              "description": "held by a real-time trigger for a reviewer "
+                                             "(status held, the reason in hold)"}})
+def purchase(line_id: str, body: PurchaseCreate, container: ContainerDep, response: Response,
              actor: Annotated[Principal, Allowed("purchases:create")],
              idempotency_key: IdempotencyKey = None) -> PurchasePublic:
     """Buy on the line (needs an Idempotency-Key).  Refused with a reason, posting nothing,
     beyond the available credit (422), on a line that is not active (409) or past due
-    (422), or for an installment count the product does not offer (422)."""
+    (422), for an installment count the product does not offer (422), or by the product's
+    merchant-category caps (422 naming the cap).  A purchase a real-time trigger holds
+    answers 202 with status ``held`` and the reason in English and Chinese."""
     cmd = services.Purchase(line_id, body.amount, body.merchant, body.merchant_category,
                             body.installments, body.method,
                             idempotency_key=_required(idempotency_key, "purchases"))
-    return PurchasePublic.of(services.purchase(cmd, container.uow(), actor))
+    view = services.purchase(cmd, container.uow(), actor)
+    if view.hold is not None:
+        response.status_code = 202
+    return PurchasePublic.of(view)
 
 
 @router.get("/{line_id}/purchases", response_model=ListPage[PurchasePublic],

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Header, Query
 from pydantic import BaseModel, ConfigDict, Field
@@ -56,6 +56,9 @@ class PurchasePublic(BaseModel):
     total_fees: str
     schedule: list[InstallmentPublic]
     replayed: bool
+    hold: dict[str, Any] | None = Field(
+        None, description="a purchase a real-time trigger held (status held, released or "
+                          "refused): triggers, reason_en, reason_zh, rules_version")
 
     @classmethod
     def of(cls, v: PurchaseView) -> PurchasePublic:
@@ -64,7 +67,7 @@ class PurchasePublic(BaseModel):
             merchant_category=v.merchant_category, installments=v.installments, method=v.method,
             fee_rate=str(v.fee_rate), interest_daily_rate=str(v.interest_daily_rate),
             made_on=v.made_on.isoformat(), returned=money_str(v.returned), status=v.status,
-            total_fees=money_str(v.total_fees), replayed=v.replayed,
+            total_fees=money_str(v.total_fees), replayed=v.replayed, hold=v.hold,
             schedule=[InstallmentPublic(
                 seq=i.seq, bill_date=i.bill_date.isoformat(), due_date=i.due_date.isoformat(),
                 status=i.status, principal=money_str(i.principal), fee=money_str(i.fee),

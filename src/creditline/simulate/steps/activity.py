@@ -1,8 +1,10 @@
 """What the customers do each business day: the behaviour model plans it from the morning
 book (``plan_day``) and every intent goes to the servicing services in the order planned —
 repayment, returns, then the purchase.  The services may refuse (a line frozen overnight,
-credit used up by an earlier purchase); a refusal is counted by its reason and the
-customer simply does without.
+credit used up by an earlier purchase, a merchant-category cap); a refusal is counted by its
+reason and the customer simply does without.  A purchase a real-time trigger holds is
+counted as held: no reviewer works in the demo, so it stays reserved on the line and the
+customer does without.
 
 Purchases and repayments carry an Idempotency-Key, as the API requires of a checkout."""
 
@@ -41,6 +43,9 @@ class CustomerActivity:
                     view = servicing.purchase(servicing.Purchase(
                         line_id, action.amount, action.merchant, action.merchant_category,
                         action.installments, idempotency_key=action.ref), ctx.uow(), ctx.channel)
+                    if view.hold is not None:  # a trigger held it: nobody reviews in the demo
+                        ctx.activity.held.add(_cents(action.amount))
+                        continue
                     ctx.memory.record(intent.customer, action, day)
                     ctx.purchase_ids[action.ref] = view.id
                     ctx.activity.record("purchases", day, _cents(action.amount))

@@ -14,6 +14,7 @@ from creditline.store.tables import (
     origination,  # noqa: F401
     scoring,  # noqa: F401
     servicing,  # noqa: F401
+    triggers,  # noqa: F401  (issue 13: triggers, holds, category caps, campaigns, sectors)
 )
 from creditline.store.tables.base import metadata
 

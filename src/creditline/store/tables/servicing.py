@@ -67,6 +67,8 @@ credit_lines = Table(
     Column("temp_limit", Money, nullable=True),
     Column("temp_limit_start", Date, nullable=True),
     Column("temp_limit_end", Date, nullable=True),
+    # purchases held by a real-time trigger for a reviewer (lines.triggers, migration 0017)
+    Column("held", Money, nullable=False, server_default="0"),
     Column("last_statement_date", Date, nullable=True),
     *(Column(name, Money, nullable=False) for name in _BALANCES),
     Column("min_remaining", Money, nullable=False),
