@@ -37,7 +37,7 @@ def test_the_stages_are_listed_in_order_and_a_run_reports_each_stage(
     body = sqlite_api.post("/v1/eod", headers=ADMIN, json={"business_date": "2026-03-04"}).json()
     assert body["run_id"] and body["stage"] is None
     assert [d["business_date"] for d in body["days"]] == ["2026-03-02", "2026-03-03", "2026-03-04"]
-    st, _, _ = body["stages"]
+    st, *_ = body["stages"]
     assert st["name"] == "servicing" and st["lines"] == 1 and st["seconds"] >= 0
 
     refused = sqlite_api.post("/v1/eod", headers=ADMIN,
