@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from creditline.store.limit_proposals import SqlLimitProposalRepository
     from creditline.store.lines import SqlLimitEventRepository, SqlLineRepository
     from creditline.store.models import SqlModelRepository
+    from creditline.store.notify import SqlMessageRepository
     from creditline.store.parties import SqlCustomerRepository
     from creditline.store.purchases import SqlPurchaseRepository
     from creditline.store.reviews import SqlReviewRepository
@@ -215,6 +216,12 @@ class SqlUnitOfWork:
     def calendar(self) -> SqlCalendarRepository:
         from creditline.store.calendar import SqlCalendarRepository
         return self._repo("calendar", SqlCalendarRepository)
+
+    # ----- notify: the outbox relay's reads and the messages it makes
+    @property
+    def notifications(self) -> SqlMessageRepository:
+        from creditline.store.notify import SqlMessageRepository
+        return self._repo("notifications", SqlMessageRepository)
 
     def audit(self, actor: Principal, action: str, entity: str, entity_id: str,
               details: dict[str, Any] | None = None) -> None:

@@ -91,6 +91,8 @@ class PersonCreate(_Strict):
     employment: str | None = Field(None, description="employed, self_employed, business_owner, "
                                    "freelancer, student, retired, unemployed or other")
     region: str | None = None
+    language: str | None = Field(None, description="zh (default) or en: the language of the "
+                                 "customer's messages")
     consents: ConsentsIn = Field(default_factory=ConsentsIn)
 
 
@@ -111,6 +113,7 @@ class EnterpriseCreate(_Strict):
     annual_revenue: Amount | None = Field(None, description="decimal string")
     employees: Count | None = None
     address: str | None = None
+    language: str | None = Field(None, description="zh (default) or en")
     consents: ConsentsIn = Field(default_factory=ConsentsIn)
 
 
@@ -139,6 +142,7 @@ class _CustomerPublic(BaseModel):
     created_at: Timestamp
     version: int
     pii: Literal["full", "masked"] = Field(description="whether personal data is shown in full")
+    language: str = Field("zh", description="the language of the customer's messages")
 
 
 class PersonPublic(_CustomerPublic):
@@ -199,7 +203,8 @@ def customer_public(c: Customer, actor: Principal) -> PersonPublic | EnterpriseP
     full = actor.can("customers:read_pii")
     base: dict[str, Any] = {
         "id": c.id, "name": c.name, "consents": ConsentsPublic.model_validate(c.consents.as_dict()),
-        "created_at": c.created_at, "version": c.version, "pii": "full" if full else "masked"}
+        "created_at": c.created_at, "version": c.version, "pii": "full" if full else "masked",
+        "language": c.language}
     if isinstance(c, Person):
         return PersonPublic(
             **base, id_number=_shown(c.id_number, full, mask_id_number),
