@@ -126,7 +126,8 @@ class SqlMessageRepository:
 
     def claim_due(self, now: datetime, lease_until: datetime, limit: int,
                   channels: Sequence[str]) -> list[Message]:
-        q = select(t).where(self._due(now, channels)).order_by(t.c.due_at, t.c.id).limit(limit)
+        q = (select(t).where(self._due(now, channels))
+             .order_by(t.c.due_at, t.c.outbox_id, t.c.id).limit(limit))
         if self.postgres:
             q = q.with_for_update(skip_locked=True)
         rows = list(self.s.execute(q))
