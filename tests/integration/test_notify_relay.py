@@ -44,7 +44,7 @@ def channels(smtp: SmtpServer, gateway: SmsGateway) -> dict[str, Channel]:
 
 
 def statuses(container: Container) -> dict[tuple[str, str], tuple[str, int]]:
-    page = ns.list_messages(ns.ListMessages(), PageRequest(limit=200), container.uow())
+    page = ns.list_messages(ns.ListMessages(page=PageRequest(limit=200)), container.uow(), SYSTEM)
     return {(m.topic, m.channel): (m.status, m.attempts) for m in page.items}
 
 
@@ -106,14 +106,13 @@ def test_receivers_down_messages_wait_and_go_out_once_when_they_are_back(
     assert headers["Idempotency-Key"] == sms["message_id"]
     assert sms["to"] == "13812341234" and sms["language"] == "en"
     assert sms["text"].startswith("Purchase of CNY 1200.00 at JD Mall\n")
-    email_msg = next(m for m in ns.list_messages(
-        ns.ListMessages(channel="email", topic="purchase.created"), PageRequest(),
-        container.uow()).items)
+    [email_msg] = ns.list_messages(ns.ListMessages(channel="email", topic="purchase.created"),
+                                   container.uow(), SYSTEM).items
     assert smtp.ids()[1] == email_msg.id
     assert email_msg.body.endswith("If you did not make this purchase, contact us at once.")
 
     # the inbox holds both notices, in order; the outbox is relayed
-    inbox = ns.inbox(cid, PageRequest(), container.uow()).items
+    inbox = ns.inbox(ns.ReadInbox(cid), container.uow(), SYSTEM).items
     assert [m.topic for m in inbox] == ["line.opened", "purchase.created"]
     assert inbox[0].subject.startswith("Your credit line ****")
     with container.engine.connect() as c:
@@ -135,7 +134,7 @@ def test_a_relay_run_twice_over_the_same_events_makes_no_second_message(
     again = relay_once(container.uow, chans)
     assert (again.events, again.messages, again.sent) == (2, 0, 0)
     assert len(smtp.received) == 1 and len(gateway.received) == 1
-    inbox = ns.inbox(cid, PageRequest(), container.uow()).items
+    inbox = ns.inbox(ns.ReadInbox(cid), container.uow(), SYSTEM).items
     assert [m.subject for m in inbox] == [f"您的额度账户 {inbox[0].subject.split()[1]} 已开通"]
 
 
@@ -154,16 +153,14 @@ def test_retries_back_off_then_give_up_and_an_operator_requeues(
     for _ in range(3):
         r = relay_once(container.uow, chans, cfg)
         assert (r.retried, r.failed) == (1, 0)
-        [m] = ns.list_messages(ns.ListMessages(channel="sms"), PageRequest(),
-                               container.uow()).items
+        [m] = ns.list_messages(ns.ListMessages(channel="sms"), container.uow(), SYSTEM).items
         waits.append(round((m.due_at - clock.now()).total_seconds()))
         assert m.last_error == "SMS gateway answered 503"
         clock.advance(seconds=waits[-1])
     assert waits == [10, 30, 60]  # 10 s, x3, capped at 60 s
     r = relay_once(container.uow, chans, cfg)
     assert (r.retried, r.failed) == (0, 1)
-    [m] = ns.list_messages(ns.ListMessages(channel="sms"), PageRequest(),
-                           container.uow()).items
+    [m] = ns.list_messages(ns.ListMessages(channel="sms"), container.uow(), SYSTEM).items
     assert (m.status, m.attempts) == ("failed", 4)
     clock.advance(hours=1)
     assert relay_once(container.uow, chans, cfg).sent == 0  # failed stays failed

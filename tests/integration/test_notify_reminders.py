@@ -23,7 +23,6 @@ from creditline.channels.sms import HttpSmsGateway
 from creditline.clock import FixedClock
 from creditline.notify import services as ns
 from creditline.notify.relay import relay_once
-from creditline.paging import PageRequest
 from creditline.servicing import services as sv
 from tests.integration.notify_support import SmsGateway, open_line, register
 
@@ -74,7 +73,7 @@ def test_reminders_t3_t1_at_nine_local_then_paid_and_no_more(
     clock.current = datetime(2026, 4, 7, 0, 59, tzinfo=UTC)
     r = relay_once(container.uow, chans)
     assert (r.events, r.messages, r.sent) == (1, 2, 0)
-    assert [m.topic for m in ns.inbox(cid, PageRequest(), container.uow()).items] == [
+    assert [m.topic for m in ns.inbox(ns.ReadInbox(cid), container.uow(), SYSTEM).items] == [
         "line.opened", "purchase.created"]
     assert gateway.received[-1][1]["text"].startswith("您在JD Mall消费")
     clock.current = datetime(2026, 4, 7, 1, 0, tzinfo=UTC)
@@ -108,6 +107,6 @@ def test_reminders_t3_t1_at_nine_local_then_paid_and_no_more(
                    "还款提醒：2026-04-10，应还人民币 50.00 元",
                    "还款提醒：2026-04-10，应还人民币 50.00 元",
                    "已收到您的还款人民币 50.00 元"]
-    counts = ns.message_counts(container.uow()).rows
+    counts = ns.message_counts(container.uow(), SYSTEM).rows
     assert counts[("statement.reminder", "sms", "sent")] == 2
     assert counts[("statement.reminder", "inbox", "sent")] == 2

@@ -19,8 +19,9 @@ from pathlib import Path
 from creditline.channels.file_sink import FileSink
 from creditline.channels.sms import HttpSmsGateway
 from creditline.channels.smtp import SmtpChannel
-from creditline.notify.messages import EMAIL, SMS
+from creditline.notify.messages import EMAIL, SMS, Backoff
 from creditline.notify.ports import Channel
+from creditline.notify.relay import RelayConfig
 from creditline.settings import Settings
 
 
@@ -39,3 +40,11 @@ def channels_from_settings(settings: Settings, *, sink: Path | None = None) -> d
         out[SMS] = HttpSmsGateway(url=settings.sms_url, token=settings.sms_token,
                                   timeout=settings.notify_timeout)
     return out
+
+
+def relay_config(settings: Settings) -> RelayConfig:
+    """The relay's retry timing from the settings (``CREDITLINE_NOTIFY_RETRY_*``)."""
+    return RelayConfig(backoff=Backoff(base_seconds=settings.notify_retry_base_seconds,
+                                       cap_seconds=max(settings.notify_retry_cap_seconds,
+                                                       settings.notify_retry_base_seconds),
+                                       max_attempts=settings.notify_max_attempts))

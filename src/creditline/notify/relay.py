@@ -24,6 +24,8 @@ A channel being down never loses a message nor blocks the others: its messages s
 
 from __future__ import annotations
 
+import logging
+import threading
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -247,3 +249,51 @@ def relay_once(new_uow: Callable[[], UnitOfWork], channels: Mapping[str, Channel
     return report
 
 
+
+
+log = logging.getLogger("creditline.notify")
+
+
+class RelayWorker:
+    """The relay as a background thread (inside ``creditline serve``) or a foreground loop
+    (``creditline notify run``): ``relay_once`` every ``poll_seconds`` until stopped.  A
+    failing pass (the database away for a moment) is logged and the next pass tries again;
+    messages wait in the store meanwhile."""
+
+    def __init__(self, new_uow: Callable[[], UnitOfWork], channels: Mapping[str, Channel],
+                 config: RelayConfig | None = None, poll_seconds: float = 5.0) -> None:
+        self.new_uow, self.channels = new_uow, channels
+        self.config = config or RelayConfig()
+        self.poll_seconds = poll_seconds
+        self.stopping = threading.Event()
+        self._thread: threading.Thread | None = None
+        self.passes = 0
+        self.errors = 0
+
+    def run_pass(self) -> RelayReport | None:
+        try:
+            report = relay_once(self.new_uow, self.channels, self.config)
+        except Exception:
+            self.errors += 1
+            log.exception("notify relay pass failed; the next pass tries again")
+            return None
+        self.passes += 1
+        return report
+
+    def run(self, on_pass: Callable[[RelayReport], None] | None = None) -> None:
+        while not self.stopping.is_set():
+            report = self.run_pass()
+            if report is not None and on_pass is not None:
+                on_pass(report)
+            self.stopping.wait(self.poll_seconds)
+
+    def start(self) -> RelayWorker:
+        self._thread = threading.Thread(target=self.run, name="notify-relay", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self, timeout: float = 30.0) -> None:
+        self.stopping.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+            self._thread = None
