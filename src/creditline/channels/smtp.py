@@ -1,5 +1,6 @@
-"""E-mail over SMTP (stdlib ``smtplib``): a text part and an HTML part, the message id as
-``Message-ID`` so a mail system can drop a duplicate."""
+"""E-mail over SMTP (stdlib ``smtplib``): a text part and an HTML part (the same text in a
+small layout, ``notify.templates.render_html``), the message id as ``Message-ID`` so a mail
+system can drop a duplicate."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from email.utils import formatdate
 
 from creditline.notify.messages import EMAIL
 from creditline.notify.ports import DeliveryError, Outgoing
+from creditline.notify.templates import Rendered, render_html
 
 
 class SmtpChannel:
@@ -29,8 +31,7 @@ class SmtpChannel:
         msg["Date"] = formatdate(m.created_at.timestamp(), usegmt=True)
         msg["Content-Language"] = "zh-CN" if m.language == "zh" else "en"
         msg.set_content(m.body)
-        if out.html is not None:
-            msg.add_alternative(out.html, subtype="html")
+        msg.add_alternative(render_html(Rendered(m.subject, m.body), m.language), subtype="html")
         return msg
 
     def send(self, out: Outgoing) -> None:

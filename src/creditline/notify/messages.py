@@ -58,9 +58,6 @@ class Message:
     deliver_after: datetime | None = None
     last_error: str | None = None
     sent_at: datetime | None = None
-    # the e-mail address or mobile number, in clear only in memory (the store keeps it
-    # encrypted); None for the inbox
-    address: str | None = None
 
 
 @dataclass(frozen=True)

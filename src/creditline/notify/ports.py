@@ -23,15 +23,15 @@ class OutboxEvent:
 
 @dataclass(frozen=True)
 class Recipient:
-    """Who a message goes to, as the relay needs them (personal data decrypted only here,
-    in the relay's transaction; a message row keeps no address)."""
+    """Who a message goes to, as fan-out needs them: which channels reach them, and nothing
+    in clear (the addresses are decrypted only when a message is sent, ``addresses``)."""
 
     customer_id: str
     name: str
     language: str
     time_zone: str
-    email: str | None = None
-    phone: str | None = None
+    has_email: bool = False
+    has_phone: bool = False
     line_id: str | None = None
     line_kind: str | None = None  # the line's product kind (bnpl | sme), when there is a line
 
@@ -42,7 +42,6 @@ class Outgoing:
 
     message: Message
     address: str | None  # e-mail address, mobile number; None for the inbox
-    html: str | None = None
 
 
 class DeliveryError(Exception):
@@ -82,12 +81,17 @@ class MessageRepository(Protocol):
     def mark_relayed(self, event_ids: Sequence[int], at: datetime) -> None:
         """The events have their messages: the outbox's ``delivered_at``."""
 
-    def recipient(self, customer_id: str | None, line_id: str | None) -> Recipient | None:
-        """The customer an event is about (through its line if it names only a line)."""
+    def recipients(self, customer_ids: Sequence[str], line_ids: Sequence[str]
+                   ) -> tuple[dict[str, Recipient], dict[str, Recipient]]:
+        """The customers events are about, by customer id and by line id (an event that
+        names a line is about the line's customer), in one read each."""
 
-    def add(self, messages: Sequence[Message]) -> int:
+    def addresses(self, customer_ids: Sequence[str]) -> dict[str, tuple[str | None, str | None]]:
+        """Per customer: (e-mail, mobile), decrypted, for the messages being sent now."""
+
+    def add(self, messages: Sequence[Message]) -> list[Message]:
         """Insert; a message whose id exists already is left alone (the dedupe key).
-        Returns how many were new."""
+        Returns the new ones."""
 
     def claim_due(self, now: datetime, lease_until: datetime, limit: int,
                   channels: Sequence[str]) -> list[Message]:
@@ -95,7 +99,8 @@ class MessageRepository(Protocol):
         lapsed lease), each claimed with a compare-and-set to ``sending`` until
         ``lease_until``; what another relay claimed first is left out."""
 
-    def mark_sent(self, message_id: str, at: datetime) -> None: ...
+    def mark_sent(self, message_ids: Sequence[str], at: datetime) -> None:
+        """The channels took these messages (only those still ``sending``)."""
 
     def mark_failed_attempt(self, message_id: str, status: str, attempts: int,
                             due_at: datetime, error: str) -> None:
@@ -113,6 +118,9 @@ class MessageRepository(Protocol):
 
     def reminder_recipients(self, line_ids: Sequence[str]) -> dict[str, tuple[str, str]]:
         """Per line: (customer id, customer's time zone), in one read (end of day)."""
+
+    def sent_early(self) -> int:
+        """Messages sent before their ``deliver_after`` (the relay's promise: none)."""
 
     def next_due(self, channels: Sequence[str]) -> datetime | None:
         """When the earliest pending message on these channels falls due (None: none)."""

@@ -26,8 +26,9 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -37,6 +38,7 @@ from creditline.notify.messages import (
     FAILED,
     INBOX,
     PENDING,
+    SENT,
     SMS,
     Backoff,
     Message,
@@ -44,7 +46,7 @@ from creditline.notify.messages import (
     parse_instant,
 )
 from creditline.notify.ports import Channel, DeliveryError, OutboxEvent, Outgoing, Recipient
-from creditline.notify.templates import MissingTemplate, Rendered, render, render_html
+from creditline.notify.templates import MissingTemplate, Rendered, render
 from creditline.notify.topics import is_internal, template_name
 from creditline.products.catalog import default_catalog
 from creditline.uow import UnitOfWork
@@ -117,8 +119,10 @@ def context_for(payload: Mapping[str, Any], rec: Recipient) -> dict[str, Any]:
     return ctx
 
 
-def _addresses(rec: Recipient) -> dict[str, str | None]:
-    return {INBOX: None, EMAIL: rec.email, SMS: rec.phone}
+def reaches(rec: Recipient, channel: str) -> bool:
+    """Whether the customer can be reached on ``channel`` (an address on file)."""
+    return channel == INBOX or (channel == EMAIL and rec.has_email) or (
+        channel == SMS and rec.has_phone)
 
 
 def messages_for(event: OutboxEvent, rec: Recipient | None, channels: Iterable[str],
@@ -135,27 +139,28 @@ def messages_for(event: OutboxEvent, rec: Recipient | None, channels: Iterable[s
     customer = payload.get("customer_id")
 
     def build(channel: str, lang: str, text: Rendered, status: str, error: str | None,
-              address: str | None) -> Message:
+              ) -> Message:
         return Message(id=message_id(key, channel), event_key=key, outbox_id=event.id,
                        topic=event.topic, template=name,
                        customer_id=rec.customer_id if rec else (
                            customer if isinstance(customer, str) else None),
                        channel=channel, language=lang, subject=text.subject, body=text.body,
                        status=status, attempts=0, due_at=due, created_at=now,
-                       deliver_after=after, last_error=error, address=address)
+                       deliver_after=after, last_error=error)
 
     if rec is None:
-        return [build(INBOX, "zh", Rendered("", ""), FAILED, "no customer for this event", None)]
+        return [build(INBOX, "zh", Rendered("", ""), FAILED, "no customer for this event")]
     try:
         text = render(name, rec.language, context_for(payload, rec))
     except MissingTemplate as exc:
-        return [build(INBOX, rec.language, Rendered("", ""), FAILED, str(exc), None)]
+        return [build(INBOX, rec.language, Rendered("", ""), FAILED, str(exc))]
     except Exception as exc:  # a template needing a field this event lacks (StrictUndefined)
         return [build(INBOX, rec.language, Rendered("", ""), FAILED,
-                      f"template {rec.language}/{name}: {type(exc).__name__}: {exc}", None)]
-    addresses = _addresses(rec)
-    return [build(ch, rec.language, text, PENDING, None, addresses.get(ch))
-            for ch in channels if ch == INBOX or addresses.get(ch)]
+                      f"template {rec.language}/{name}: {type(exc).__name__}: {exc}")]
+    out = [build(ch, rec.language, text, PENDING, None) for ch in channels if reaches(rec, ch)]
+    # the inbox's delivery is the stored message: one due now is delivered as it is written
+    return [replace(m, status=SENT, attempts=1, sent_at=now)
+            if m.channel == INBOX and m.due_at <= now else m for m in out]
 
 
 def fan_out(uow: UnitOfWork, channels: Iterable[str], config: RelayConfig,
@@ -167,22 +172,32 @@ def fan_out(uow: UnitOfWork, channels: Iterable[str], config: RelayConfig,
         repo = uow.notifications
         now = uow.now()
         events = repo.pending_events(config.batch)
+        wanted = [ev for ev in events if not is_internal(ev.topic)]
+        report.internal += len(events) - len(wanted)
+        by_customer, by_line = repo.recipients(
+            sorted({c for ev in wanted if isinstance(c := ev.payload.get("customer_id"), str)}),
+            sorted({x for ev in wanted if isinstance(x := ev.payload.get("line_id"), str)}))
         out: list[Message] = []
-        for ev in events:
-            if is_internal(ev.topic):
-                report.internal += 1
-                continue
-            line = ev.payload.get("line_id")
-            customer = ev.payload.get("customer_id")
-            rec = repo.recipient(customer if isinstance(customer, str) else None,
-                                 line if isinstance(line, str) else None)
+        for ev in wanted:
+            line, customer = ev.payload.get("line_id"), ev.payload.get("customer_id")
+            rec = (by_line.get(line) if isinstance(line, str) else None) or (
+                by_customer.get(customer) if isinstance(customer, str) else None)
             made = messages_for(ev, rec, chans, now)
-            report.undeliverable += sum(1 for m in made if m.status == FAILED)
             out.extend(made)
-        report.messages += repo.add(out)
-        repo.mark_relayed([ev.id for ev in events], now)
-        report.events += len(events)
-        uow.commit()
+        if events:  # nothing to write on a quiet pass: no commit
+            new = repo.add(out)
+            repo.mark_relayed([ev.id for ev in events], now)
+            inbox = sum(1 for m in new if m.status == SENT)
+            uow.audit(SYSTEM, "notify.fanned_out", "notify", "relay", {
+                "events": len(events), "internal": len(events) - len(wanted),
+                "messages": len(new), "inbox_delivered": inbox})
+            uow.commit()
+            report.messages += len(new)
+            report.events += len(events)
+            report.sent += inbox
+            report.undeliverable += sum(1 for m in new if m.status == FAILED)
+            if inbox:
+                report.by_channel[INBOX] = report.by_channel.get(INBOX, 0) + inbox
     return len(events)
 
 
@@ -195,15 +210,16 @@ def dispatch(new_uow: Callable[[], UnitOfWork], channels: Mapping[str, Channel],
         now = uow.now()
         claimed = uow.notifications.claim_due(
             now, now + timedelta(seconds=config.lease_seconds), config.batch, list(channels))
+        if not claimed:
+            return 0
+        addresses = uow.notifications.addresses(sorted(
+            {m.customer_id for m in claimed if m.channel != INBOX and m.customer_id}))
         uow.commit()
-    if not claimed:
-        return 0
     outcomes: list[tuple[Message, str | None]] = []
     for m in claimed:
+        email, phone = addresses.get(m.customer_id or "", (None, None))
         try:
-            html = render_html(Rendered(m.subject, m.body), m.language) if m.channel == EMAIL \
-                else None
-            channels[m.channel].send(Outgoing(m, m.address, html))
+            channels[m.channel].send(Outgoing(m, {EMAIL: email, SMS: phone}.get(m.channel)))
         except DeliveryError as exc:
             outcomes.append((m, str(exc) or type(exc).__name__))
         except Exception as exc:  # an adapter's bug must not stop the relay
@@ -213,27 +229,33 @@ def dispatch(new_uow: Callable[[], UnitOfWork], channels: Mapping[str, Channel],
     uow = new_uow()
     with uow:
         repo, now = uow.notifications, uow.now()
+        sent = [m for m, error in outcomes if error is None]
+        failed = 0
+        repo.mark_sent([m.id for m in sent], now)
+        report.sent += len(sent)
+        for m in sent:
+            report.by_channel[m.channel] = report.by_channel.get(m.channel, 0) + 1
         for m, error in outcomes:
             if error is None:
-                repo.mark_sent(m.id, now)
-                report.sent += 1
-                report.by_channel[m.channel] = report.by_channel.get(m.channel, 0) + 1
                 continue
             attempts = m.attempts + 1
             status, due = config.backoff.after_failure(attempts, now)
             repo.mark_failed_attempt(m.id, status, attempts, due, error[:500])
-            if status == FAILED:
-                report.failed += 1
-            else:
-                report.retried += 1
+            failed += status == FAILED
+        uow.audit(SYSTEM, "notify.dispatched", "notify", "relay", {
+            "sent": len(sent), "retry_later": len(outcomes) - len(sent) - failed,
+            "failed": failed, "sent_by_channel": dict(Counter(m.channel for m in sent))})
         uow.commit()
+    report.failed += failed
+    report.retried += len(outcomes) - len(sent) - failed
     return len(claimed)
 
 
 def relay_once(new_uow: Callable[[], UnitOfWork], channels: Mapping[str, Channel],
                config: RelayConfig | None = None) -> RelayReport:
-    """Relay everything in the outbox and send everything due, then return.  The run is
-    audited (``notify.relayed``, with its counts) when it changed anything."""
+    """Relay everything in the outbox and send everything due, then return.  Each
+    transaction that changes anything is audited with its counts (``notify.fanned_out``,
+    ``notify.dispatched``)."""
     config = config or RelayConfig()
     chans: dict[str, Channel] = {INBOX: Inbox(), **channels}
     report = RelayReport()
@@ -241,11 +263,6 @@ def relay_once(new_uow: Callable[[], UnitOfWork], channels: Mapping[str, Channel
         pass
     while dispatch(new_uow, chans, config, report) == config.batch:
         pass
-    if report.changed:
-        uow = new_uow()
-        with uow:
-            uow.audit(SYSTEM, "notify.relayed", "notify", "relay", report.as_dict())
-            uow.commit()
     return report
 
 

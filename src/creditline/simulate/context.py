@@ -195,6 +195,8 @@ class DemoContext:
     timings: defaultdict[str, float] = field(  # wall seconds by step
         default_factory=lambda: defaultdict(float))
     cpu: defaultdict[str, float] = field(default_factory=lambda: defaultdict(float))  # CPU s
+    # notify: the relay's counters over the run (events, messages, sent, retried, failed...)
+    notify: Counter[str] = field(default_factory=Counter)
     _book: Book | None = None
 
     def uow(self) -> Any:

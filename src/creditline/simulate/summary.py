@@ -163,6 +163,28 @@ def _months(ctx: DemoContext) -> list[dict[str, Any]]:
     return out
 
 
+def _notifications(ctx: DemoContext) -> dict[str, Any]:
+    """notify: the messages the relay made over the run, by topic, channel and status; the
+    reminders among them; and the check that none went out before its delivery time."""
+    with ctx.uow() as uow:
+        rows = uow.notifications.counts().rows
+        early = uow.notifications.sent_early()
+    by: dict[str, Counter[str]] = {"topic": Counter(), "channel": Counter(), "status": Counter()}
+    for (topic, channel, status), n in rows.items():
+        by["topic"][topic] += n
+        by["channel"][channel] += n
+        by["status"][status] += n
+    reminders = {f"{ch}:{st}": n for (tp, ch, st), n in sorted(rows.items())
+                 if tp == "statement.reminder"}
+    return {"messages": sum(rows.values()),
+            "by_topic": dict(sorted(by["topic"].items())),
+            "by_channel": dict(sorted(by["channel"].items())),
+            "by_status": dict(sorted(by["status"].items())),
+            "reminders": reminders, "sent_before_deliver_after": early,
+            "relay": {k: ctx.notify[k] for k in ("events", "internal", "messages", "sent",
+                                                 "retried", "failed", "undeliverable")}}
+
+
 def build_summary(ctx: DemoContext) -> dict[str, Any]:
     cfg = ctx.config
     apps = ctx.applications
@@ -204,6 +226,7 @@ def build_summary(ctx: DemoContext) -> dict[str, Any]:
         "truth": _truth(apps, observed_bad, balance),
         "scores": _scores(apps),
         "ledger": dict(ctx.ledger),
+        "notifications": _notifications(ctx),  # notify
     }
 
 

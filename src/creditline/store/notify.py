@@ -62,26 +62,34 @@ class SqlMessageRepository:
                            .values(delivered_at=at))
 
     # -- recipients ------------------------------------------------------------------------
-    def recipient(self, customer_id: str | None, line_id: str | None) -> Recipient | None:
+    def recipients(self, customer_ids: Sequence[str], line_ids: Sequence[str]
+                   ) -> tuple[dict[str, Recipient], dict[str, Recipient]]:
+        c, ln = customers.c, credit_lines.c
+        cols = (c.id, c.name, c.language, c.time_zone, c.email_enc.is_not(None).label("e"),
+                c.phone_enc.is_not(None).label("p"))
+        by_customer: dict[str, Recipient] = {}
+        by_line: dict[str, Recipient] = {}
+        for i in range(0, len(customer_ids), _CHUNK):
+            for r in self.s.execute(select(*cols).where(c.id.in_(customer_ids[i:i + _CHUNK]))):
+                by_customer[r.id] = Recipient(r.id, r.name, r.language, r.time_zone,
+                                              bool(r.e), bool(r.p))
+        for i in range(0, len(line_ids), _CHUNK):
+            q = (select(*cols, ln.id.label("line_id"), ln.kind)
+                 .join(credit_lines, ln.customer_id == c.id)
+                 .where(ln.id.in_(line_ids[i:i + _CHUNK])))
+            for r in self.s.execute(q):
+                by_line[r.line_id] = Recipient(r.id, r.name, r.language, r.time_zone,
+                                               bool(r.e), bool(r.p), r.line_id, r.kind)
+        return by_customer, by_line
+
+    def addresses(self, customer_ids: Sequence[str]) -> dict[str, tuple[str | None, str | None]]:
         c = customers.c
-        cols = (c.id, c.name, c.language, c.time_zone, c.email_enc, c.phone_enc)
-        row: Any
-        if line_id is not None:
-            row = self.s.execute(
-                select(*cols, credit_lines.c.id.label("line_id"), credit_lines.c.kind)
-                .join(credit_lines, credit_lines.c.customer_id == c.id)
-                .where(credit_lines.c.id == line_id)).first()
-        elif customer_id is not None:
-            row = self.s.execute(select(*cols).where(c.id == customer_id)).first()
-        else:
-            return None
-        if row is None:
-            return None
-        m = row._mapping
-        return Recipient(customer_id=m["id"], name=m["name"], language=m["language"],
-                         time_zone=m["time_zone"], email=self._dec(m["email_enc"]),
-                         phone=self._dec(m["phone_enc"]), line_id=m.get("line_id"),
-                         line_kind=m.get("kind"))
+        out: dict[str, tuple[str | None, str | None]] = {}
+        for i in range(0, len(customer_ids), _CHUNK):
+            q = select(c.id, c.email_enc, c.phone_enc).where(c.id.in_(customer_ids[i:i + _CHUNK]))
+            out.update({r.id: (self._dec(r.email_enc), self._dec(r.phone_enc))
+                        for r in self.s.execute(q)})
+        return out
 
     def reminder_recipients(self, line_ids: Sequence[str]) -> dict[str, tuple[str, str]]:
         out: dict[str, tuple[str, str]] = {}
@@ -93,31 +101,32 @@ class SqlMessageRepository:
         return out
 
     # -- messages --------------------------------------------------------------------------
-    def add(self, messages: Sequence[Message]) -> int:
+    def add(self, messages: Sequence[Message]) -> list[Message]:
         if not messages:
-            return 0
+            return []
         ids = [m.id for m in messages]
         seen: set[str] = set()
         for i in range(0, len(ids), _CHUNK):
             seen.update(self.s.execute(select(t.c.id).where(t.c.id.in_(ids[i:i + _CHUNK])))
                         .scalars())
-        rows, fresh = [], set()
+        rows, fresh, new = [], set(), []
         for m in messages:
             if m.id in seen or m.id in fresh:
                 continue
             fresh.add(m.id)
+            new.append(m)
             rows.append({
                 "id": m.id, "event_key": m.event_key, "outbox_id": m.outbox_id,
                 "topic": m.topic, "template": m.template, "customer_id": m.customer_id,
                 "channel": m.channel, "language": m.language, "subject": m.subject,
-                "body": m.body, "address_enc": self._enc(m.address), "status": m.status,
+                "body": m.body, "status": m.status,
                 "attempts": m.attempts, "due_at": m.due_at, "deliver_after": m.deliver_after,
                 "lease_until": None, "last_error": m.last_error, "created_at": m.created_at,
                 "sent_at": m.sent_at})
         if rows:
             ins = pg_insert(t) if self.postgres else sqlite_insert(t)
             self.s.execute(ins.on_conflict_do_nothing(index_elements=["id"]), rows)
-        return len(rows)
+        return new
 
     def _due(self, now: datetime, channels: Sequence[str]) -> ColumnElement[bool]:
         return and_(t.c.channel.in_(list(channels)),
@@ -140,10 +149,12 @@ class SqlMessageRepository:
                            .values(status=SENDING, lease_until=lease_until))
         return [self._message(r) for r in rows]
 
-    def mark_sent(self, message_id: str, at: datetime) -> None:
-        self.s.execute(update(t).where(t.c.id == message_id, t.c.status == SENDING)
-                       .values(status=SENT, sent_at=at, attempts=t.c.attempts + 1,
-                               lease_until=None, last_error=None))
+    def mark_sent(self, message_ids: Sequence[str], at: datetime) -> None:
+        for i in range(0, len(message_ids), _CHUNK):
+            self.s.execute(update(t).where(t.c.id.in_(message_ids[i:i + _CHUNK]),
+                                           t.c.status == SENDING)
+                           .values(status=SENT, sent_at=at, attempts=t.c.attempts + 1,
+                                   lease_until=None, last_error=None))
 
     def mark_failed_attempt(self, message_id: str, status: str, attempts: int,
                             due_at: datetime, error: str) -> None:
@@ -172,7 +183,7 @@ class SqlMessageRepository:
         if query.topic is not None:
             where.append(t.c.topic == query.topic)
         return browse.page(self.s, select(t), t.c.created_at, t.c.id, req,
-                           lambda rows: [self._message(r, address=False) for r in rows],
+                           lambda rows: [self._message(r) for r in rows],
                            postgres=self.postgres, where=where)
 
     def counts(self) -> Counts:
@@ -180,19 +191,22 @@ class SqlMessageRepository:
              .group_by(t.c.topic, t.c.channel, t.c.status))
         return Counts({(r[0], r[1], r[2]): int(r[3]) for r in self.s.execute(q)})
 
+    def sent_early(self) -> int:
+        q = select(func.count()).select_from(t).where(
+            t.c.sent_at.is_not(None), t.c.deliver_after.is_not(None),
+            t.c.sent_at < t.c.deliver_after)
+        return int(self.s.execute(q).scalar() or 0)
+
     def next_due(self, channels: Sequence[str]) -> datetime | None:
         q = select(func.min(t.c.due_at)).where(t.c.status == PENDING,
                                                t.c.channel.in_(list(channels)))
         return _aware(self.s.execute(q).scalar())
 
     # -- helpers ---------------------------------------------------------------------------
-    def _enc(self, value: str | None) -> str | None:
-        return None if value is None else self.cipher.encrypt(value)
-
     def _dec(self, value: str | None) -> str | None:
         return None if value is None else self.cipher.decrypt(value)
 
-    def _message(self, r: Any, *, address: bool = True) -> Message:
+    def _message(self, r: Any) -> Message:
         due, created = _aware(r.due_at), _aware(r.created_at)
         assert due is not None and created is not None
         return Message(id=r.id, event_key=r.event_key, outbox_id=r.outbox_id, topic=r.topic,
@@ -200,5 +214,4 @@ class SqlMessageRepository:
                        language=r.language, subject=r.subject, body=r.body, status=r.status,
                        attempts=r.attempts, due_at=due, created_at=created,
                        deliver_after=_aware(r.deliver_after), last_error=r.last_error,
-                       sent_at=_aware(r.sent_at),
-                       address=self._dec(r.address_enc) if address else None)
+                       sent_at=_aware(r.sent_at))

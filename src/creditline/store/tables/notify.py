@@ -24,7 +24,6 @@ notify_messages = Table(
     Column("language", String(2), nullable=False),  # en | zh
     Column("subject", Text, nullable=False),
     Column("body", Text, nullable=False),
-    Column("address_enc", Text, nullable=True),  # e-mail or phone, encrypted; NULL for inbox
     # pending -> sending (leased) -> sent | pending (retry, back-off) | failed (gave up)
     Column("status", String(10), nullable=False),
     Column("attempts", Integer, nullable=False),
