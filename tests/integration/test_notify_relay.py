@@ -4,8 +4,9 @@ the receivers is down while it is tried (both stores)."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import text
@@ -172,3 +173,59 @@ def test_retries_back_off_then_give_up_and_an_operator_requeues(
     assert gateway.ids() == [m.id]
     with pytest.raises(Exception, match="only a failed message can be retried"):
         ns.retry_message(ns.RetryMessage(m.id), container.uow(), SYSTEM)
+
+
+def test_two_relays_at_once_send_each_message_once(
+        container: Container, clock: FixedClock, smtp: SmtpServer, gateway: SmsGateway) -> None:
+    """The relay inside ``serve`` and a ``notify run`` at the same time: the claims keep them
+    apart (PostgreSQL: SKIP LOCKED; SQLite: one writer), so every message goes out once."""
+    clock.set_date(date(2026, 3, 2))
+    people = [register(container, id_number=n, phone=p, email=f"p{i}@example.com")
+              for i, (n, p) in enumerate([("11010519491231002X", "13812341234"),
+                                          ("360426199101010071", "13900001111")])]
+    lines = [open_line(container, c) for c in people]
+    for i in range(6):
+        sv.purchase(sv.Purchase(lines[i % 2], "10.00", f"Shop {i}", "books"), container.uow(),
+                    SYSTEM)
+    chans = channels(smtp, gateway)
+    cfg = RelayConfig(batch=3)  # small batches, so the two interleave
+    reports = []
+
+    def relay() -> None:
+        reports.append(relay_once(container.uow, chans, cfg))
+
+    threads = [threading.Thread(target=relay) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    reports.append(relay_once(container.uow, chans, cfg))  # whatever a lock made them leave
+    assert sum(r.events for r in reports) == 10  # 2 registrations, 2 openings, 6 purchases
+    assert sum(r.by_channel.get("email", 0) for r in reports) == 8
+    assert len(smtp.ids()) == len(set(smtp.ids())) == 8
+    assert len(gateway.ids()) == len(set(gateway.ids())) == 8
+
+
+def test_a_relay_that_dies_mid_send_leaves_its_claim_to_lapse_and_the_same_id_goes_again(
+        sqlite_container: Container, clock: FixedClock, smtp: SmtpServer,
+        gateway: SmsGateway) -> None:
+    """At least once: a relay that handed a message over but died before recording it holds
+    a claim for the lease; after it the message goes out again with the same id, which the
+    receiver dedupes on."""
+    container = sqlite_container
+    clock.set_date(date(2026, 3, 2))
+    open_line(container, register(container, email=None))
+    chans = channels(smtp, gateway)
+    gateway.stop()
+    assert relay_once(container.uow, chans).retried == 1  # the SMS waits 30 s
+    gateway.start()
+    clock.advance(seconds=30)
+    with container.uow() as uow:  # a relay claims the SMS ... and dies
+        [claimed] = uow.notifications.claim_due(clock.now(), clock.now() + timedelta(minutes=5),
+                                                10, ["sms"])
+        uow.commit()
+    clock.advance(minutes=4)
+    assert relay_once(container.uow, chans).sent == 0  # still claimed
+    clock.advance(minutes=1)
+    again = relay_once(container.uow, chans)
+    assert again.by_channel == {"sms": 1} and gateway.ids() == [claimed.id]
