@@ -808,7 +808,7 @@ class FakeNotifications:
         self.st.relayed.update(event_ids)
 
     def _recipient(self, c: Customer, line: Line | None = None) -> Recipient:
-        return Recipient(c.id, c.name, c.language, "Asia/Shanghai",
+        return Recipient(c.id, c.name, c.language, c.time_zone,
                          has_email=isinstance(c, Person) and c.email is not None,
                          has_phone=c.phone is not None, line_id=line.id if line else None,
                          line_kind=line.kind if line else None)
@@ -830,8 +830,8 @@ class FakeNotifications:
         return out
 
     def reminder_recipients(self, line_ids: Sequence[str]) -> dict[str, tuple[str, str]]:
-        return {i: (self.st.lines[i].customer_id, "Asia/Shanghai") for i in line_ids
-                if i in self.st.lines}
+        return {i: (ln.customer_id, self.st.customers[ln.customer_id].time_zone)
+                for i in line_ids if (ln := self.st.lines.get(i)) is not None}
 
     def add(self, messages: Sequence[Message]) -> list[Message]:
         new = [m for m in messages if m.id not in self.st.messages]

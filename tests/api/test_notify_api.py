@@ -81,3 +81,18 @@ def test_the_relay_runs_inside_the_server(sqlite_container: Container, clock: Fi
         assert [m["topic"] for m in inbox] == ["line.opened"]
         assert app.state.relay.errors == 0
     assert app.state.relay.stopping.is_set()
+
+
+def test_registration_takes_a_language_and_a_time_zone_and_refuses_bad_ones(
+        sqlite_api: TestClient) -> None:
+    body = {"kind": "person", "name": "Wei Zhang", "id_number": "11010519491231002X",
+            "phone": "13812341234", "monthly_income": "8000.00",
+            "consents": {"credit_check": True, "data_processing": True}}
+    bad = sqlite_api.post("/v1/customers", headers=ADMIN,
+                          json={**body, "language": "fr", "time_zone": "Mars/Olympus"})
+    assert bad.status_code == 422
+    assert {tuple(e["loc"])[-1] for e in bad.json()["details"]} == {"language", "time_zone"}
+    ok = sqlite_api.post("/v1/customers", headers=ADMIN,
+                         json={**body, "language": "en", "time_zone": "Europe/London"})
+    assert ok.status_code == 201
+    assert (ok.json()["language"], ok.json()["time_zone"]) == ("en", "Europe/London")

@@ -111,10 +111,10 @@ class SmsGateway:
 
 def register(container: Container, *, id_number: str = "11010519491231002X",
              phone: str = "13812341234", email: str | None = "zhang@example.com",
-             language: str = "zh", name: str = "张伟") -> str:
+             language: str = "zh", name: str = "张伟", time_zone: str | None = None) -> str:
     c = parties.register_customer(parties.RegisterPerson(
         name=name, id_number=id_number, phone=phone, monthly_income="8000.00", email=email,
-        language=language, consents={"credit_check": True, "data_processing": True}),
+        language=language, time_zone=time_zone, consents={"credit_check": True, "data_processing": True}),
         container.uow(), SYSTEM)
     return c.id
 

@@ -110,3 +110,23 @@ def test_reminders_t3_t1_at_nine_local_then_paid_and_no_more(
     counts = ns.message_counts(container.uow(), SYSTEM).rows
     assert counts[("statement.reminder", "sms", "sent")] == 2
     assert counts[("statement.reminder", "inbox", "sent")] == 2
+
+
+def test_a_reminder_keeps_the_daytime_of_the_customers_own_zone(
+        sqlite_container: Container, clock: FixedClock) -> None:
+    container = sqlite_container
+    clock.set_date(date(2026, 3, 2))
+    cid = register(container, language="en", time_zone="America/New_York")
+    line = open_line(container, cid)
+    sv.purchase(sv.Purchase(line, "300.00", "JD Mall", "books", 3), container.uow(), SYSTEM)
+    eod(container, clock, date(2026, 4, 6))
+    [t3] = reminders(container)
+    assert t3["deliver_after"] == "2026-04-07T13:00:00+00:00"  # 09:00 in New York (EDT)
+    clock.current = datetime(2026, 4, 7, 12, 59, tzinfo=UTC)
+    assert relay_once(container.uow, {}).by_channel == {"inbox": 2}  # not the reminder yet
+    clock.current = datetime(2026, 4, 7, 13, 0, tzinfo=UTC)
+    assert relay_once(container.uow, {}).by_channel == {"inbox": 1}
+    [m] = [m for m in ns.inbox(ns.ReadInbox(cid), container.uow(), SYSTEM).items
+           if m.topic == "statement.reminder"]
+    assert m.subject == "Your payment of CNY 50.00 is due on 2026-04-10"
+    assert "is due in 3 days, on 2026-04-10" in m.body

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import ClassVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from creditline.errors import ValidationError
 from creditline.money import to_money
@@ -43,6 +44,7 @@ MAX_ENTERPRISE_AMOUNT = Decimal("1000000000000.00")
 # The languages customers' messages are written in (notify's templates exist in each).
 LANGUAGES = frozenset({"zh", "en"})
 DEFAULT_LANGUAGE = "zh"
+DEFAULT_TIME_ZONE = "Asia/Shanghai"
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
@@ -99,6 +101,7 @@ class Person:
     region: str | None = None
     version: int = 1
     language: str = "zh"  # notify: the language messages are written in (zh | en)
+    time_zone: str = DEFAULT_TIME_ZONE  # notify: reminders keep this zone's daytime hours
 
     @property
     def birth_date(self) -> date:
@@ -133,6 +136,7 @@ class Enterprise:
     address: str | None = None
     version: int = 1
     language: str = "zh"  # notify: the language messages are written in (zh | en)
+    time_zone: str = DEFAULT_TIME_ZONE  # notify: reminders keep this zone's daytime hours
 
     @property
     def industry_name(self) -> str:
@@ -158,7 +162,7 @@ Customer = Person | Enterprise
 def register_person(*, customer_id: str, name: object, id_number: object, phone: object,
                     monthly_income: object, consents: object, today: date, now: datetime,
                     email: object = None, employment: object = None, region: object = None,
-                    language: object = None) -> Person:
+                    language: object = None, time_zone: object = None) -> Person:
     """A new person, or a ``ValidationError`` listing every field that broke a rule."""
     errs = FieldErrors()
     name_v = errs.check(text, name, "name", max_len=200)
@@ -174,12 +178,14 @@ def register_person(*, customer_id: str, name: object, id_number: object, phone:
     employment_v = errs.check(one_of, employment, "employment", EMPLOYMENT, required=False)
     region_v = errs.check(text, region, "region", max_len=60, required=False)
     language_v = errs.check(one_of, language, "language", LANGUAGES, required=False)
+    zone_v = errs.check(_time_zone, time_zone)
     consents_v = _consents(consents, errs, now, required=REQUIRED_PERSON_CONSENTS)
     errs.raise_if_any()
     assert name_v and idn and phone_v and income is not None
     return Person(id=customer_id, name=name_v, id_number=idn, phone=phone_v, monthly_income=income,
                   consents=consents_v, created_at=now, email=email_v, employment=employment_v,
-                  region=region_v, language=language_v or DEFAULT_LANGUAGE)
+                  region=region_v, language=language_v or DEFAULT_LANGUAGE,
+                  time_zone=zone_v or DEFAULT_TIME_ZONE)
 
 
 def register_enterprise(*, customer_id: str, name: object, uscc: object, industry: object,
@@ -187,7 +193,7 @@ def register_enterprise(*, customer_id: str, name: object, uscc: object, industr
                         now: datetime, consents: object = None, phone: object = None,
                         registered_capital: object = None, annual_revenue: object = None,
                         employees: object = None, address: object = None,
-                        language: object = None) -> Enterprise:
+                        language: object = None, time_zone: object = None) -> Enterprise:
     """A new enterprise, or a ``ValidationError`` listing every field that broke a rule.
     Consents are optional here (an enterprise's credit-check authorisation may come later
     with an application); persons must give theirs at registration."""
@@ -205,6 +211,7 @@ def register_enterprise(*, customer_id: str, name: object, uscc: object, industr
     staff = errs.check(_headcount, employees, "employees")
     address_v = errs.check(text, address, "address", max_len=300, required=False)
     language_v = errs.check(one_of, language, "language", LANGUAGES, required=False)
+    zone_v = errs.check(_time_zone, time_zone)
     consents_v = _consents(consents, errs, now, required=())
     errs.raise_if_any()
     assert name_v and uscc_v and industry_v and reg and rep
@@ -212,7 +219,8 @@ def register_enterprise(*, customer_id: str, name: object, uscc: object, industr
                       registered_on=reg, legal_representative=rep, consents=consents_v,
                       created_at=now, phone=phone_v, registered_capital=capital,
                       annual_revenue=revenue, employees=staff, address=address_v,
-                      language=language_v or DEFAULT_LANGUAGE)
+                      language=language_v or DEFAULT_LANGUAGE,
+                      time_zone=zone_v or DEFAULT_TIME_ZONE)
 
 
 def _consents(value: object, errs: FieldErrors, now: datetime,
@@ -255,6 +263,20 @@ def _email(value: object) -> str | None:
         raise ValidationError("email", "must be an e-mail address such as name@example.com")
     local, _, domain = v.partition("@")
     return f"{local}@{domain.lower()}"
+
+
+def _time_zone(value: object) -> str | None:
+    """An IANA zone name such as Asia/Shanghai (the customer's local time)."""
+    if value is None:
+        return None
+    rule = "must be an IANA time zone such as Asia/Shanghai"
+    if not isinstance(value, str) or not 1 <= len(value) <= 40:
+        raise ValidationError("time_zone", rule)
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValidationError("time_zone", rule) from None
+    return value
 
 
 def _past_date(value: object, field: str, today: date) -> date:
