@@ -72,6 +72,9 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "inbox:read": frozenset({A, RO, RV, CO, AU}),
     "notifications:read": frozenset({A, RO, CO, AU}),
     "notifications:retry": frozenset({A, RO}),
+    # documents (uploaded proofs): the files carry personal and business data
+    "documents:upload": frozenset({A, RO, CO, SV}),
+    "documents:read": frozenset({A, RO, RV, CO, AU}),  # metadata and the bytes
 }
 
 # What the environment token (``CREDITLINE_ADMIN_TOKEN``) may do: create named admin users

@@ -22,8 +22,10 @@ from creditline.batch.run import LineCatchUp, default_pipeline
 from creditline.clock import Clock, SystemClock
 from creditline.crypto import FieldCipher, load_audit_key, load_secret
 from creditline.notify.reminders import ReminderPolicy  # notify
+from creditline.rulesets.family import RuleFamily
 from creditline.settings import Settings
 from creditline.store.db import make_engine, session_factory
+from creditline.store.document_files import FolderDocumentStore
 from creditline.store.migrate import upgrade
 from creditline.store.uow import SqlUnitOfWork
 
@@ -37,15 +39,19 @@ class Container:
     audit_key: AuditKey
     services: dict[str, Any] = field(default_factory=dict)
     pipeline: Pipeline = field(default_factory=default_pipeline)
+    document_files: FolderDocumentStore = field(init=False)  # documents: the bytes' folder
 
     def __post_init__(self) -> None:
         self._sessions = session_factory(self.engine)
         self._catch_up = LineCatchUp(self.pipeline)
+        self.document_files = FolderDocumentStore(  # documents context
+            self.settings.resolved_documents_dir(), self.settings.documents_max_bytes)
 
     def uow(self) -> SqlUnitOfWork:
         uow = SqlUnitOfWork(self._sessions, self.clock, self.cipher, self.engine.dialect.name,
                             self.audit_key)
         uow.catch_up = self._catch_up
+        uow.document_files = self.document_files
         return uow
 
     def dispose(self) -> None:
@@ -68,3 +74,21 @@ def bootstrap(settings: Settings | None = None, *, clock: Clock | None = None,
                      # notify: the reminder stage keeps the configured days and hour
                      pipeline=default_pipeline(ReminderPolicy.parse(
                          settings.reminder_days, settings.reminder_hour)))
+
+
+def executor_container(settings: dict[str, Any]) -> Container:
+    """A container on a worker of another engine (a Spark executor): the store the driver
+    migrated, so no migration here."""
+    return bootstrap(Settings(**settings), migrate=False)
+
+
+def rule_families() -> dict[str, RuleFamily]:
+    """Every family of decision tables the platform decides with, by name: what
+    ``creditline rules list`` shows and ``creditline rules test --family`` runs.  A context
+    that adds a family (``creditline.rulesets.family``) adds its constant here, one line each."""
+    from creditline.policy.cases import ORIGINATION
+
+    families: list[RuleFamily] = [
+        ORIGINATION,
+    ]
+    return {f.name: f for f in families}

@@ -63,6 +63,8 @@ special_terms:approve     Y        Y          .        .        .       .
 inbox:read                Y        Y          Y        Y        Y       .
 notifications:read        Y        Y          .        Y        Y       .
 notifications:retry       Y        Y          .        .        .       .
+documents:upload          Y        Y          .        Y        .       Y
+documents:read            Y        Y          Y        Y        Y       .
 """
 
 

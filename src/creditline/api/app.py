@@ -34,6 +34,7 @@ ROUTERS: list[str] = [
     "creditline.api.routers.users",
     # notify: inbox, message status, retry
     "creditline.api.routers.notifications",
+    "creditline.api.routers.documents",  # documents context
 ]
 
 

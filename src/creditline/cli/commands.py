@@ -10,6 +10,7 @@ import typer
 from creditline.cli import browse as browse_cli
 from creditline.cli import calendar as calendar_cli
 from creditline.cli import demo as demo_cli
+from creditline.cli import documents as documents_cli
 from creditline.cli import foundation
 from creditline.cli import model as model_cli
 from creditline.cli import notify as notify_cli
@@ -42,3 +43,4 @@ def register(app: typer.Typer) -> None:
     app.command("demo")(demo_cli.demo)
     # notify: the outbox relay and message status
     app.add_typer(notify_cli.sub, name="notify")
+    app.add_typer(documents_cli.sub, name="documents")  # documents context
