@@ -65,6 +65,7 @@ notifications:read        Y        Y          .        Y        Y       .
 notifications:retry       Y        Y          .        .        .       .
 documents:upload          Y        Y          .        Y        .       Y
 documents:read            Y        Y          Y        Y        Y       .
+console:sign_in           Y        Y          Y        Y        Y       .
 """
 
 

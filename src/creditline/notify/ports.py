@@ -4,21 +4,14 @@ message out (``creditline.channels``: SMTP, an SMS gateway over HTTP, a file sin
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Protocol
 
 from creditline.notify.messages import Message
 from creditline.paging import Page, PageRequest
-
-
-@dataclass(frozen=True)
-class OutboxEvent:
-    id: int
-    topic: str
-    payload: Mapping[str, Any]
-    created_at: datetime
+from creditline.ports import OutboxEvent  # the outbox's rows, shared with the console's reader
 
 
 @dataclass(frozen=True)

@@ -45,9 +45,10 @@ from creditline.notify.messages import (
     message_id,
     parse_instant,
 )
-from creditline.notify.ports import Channel, DeliveryError, OutboxEvent, Outgoing, Recipient
+from creditline.notify.ports import Channel, DeliveryError, Outgoing, Recipient
 from creditline.notify.templates import MissingTemplate, Rendered, render
 from creditline.notify.topics import is_internal, template_name
+from creditline.ports import OutboxEvent
 from creditline.products.catalog import default_catalog
 from creditline.uow import UnitOfWork
 

@@ -19,8 +19,9 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from creditline.notify.messages import FAILED, PENDING, SENDING, SENT, Message
-from creditline.notify.ports import Counts, MessageQuery, OutboxEvent, Recipient
+from creditline.notify.ports import Counts, MessageQuery, Recipient
 from creditline.paging import Page, PageRequest
+from creditline.ports import OutboxEvent
 from creditline.store import browse
 from creditline.store.tables.foundation import customers, outbox
 from creditline.store.tables.notify import notify_messages as t
@@ -52,8 +53,8 @@ class SqlMessageRepository:
              .where(outbox.c.delivered_at.is_(None)).order_by(outbox.c.id).limit(limit))
         if self.postgres:
             q = q.with_for_update(skip_locked=True)
-        return [OutboxEvent(id=r.id, topic=r.topic, payload=r.payload or {},
-                            created_at=_aware(r.created_at) or r.created_at)
+        return [OutboxEvent(id=r.id, topic=r.topic, payload=dict(r.payload or {}),
+                            created_at=_aware(r.created_at) or r.created_at, delivered_at=None)
                 for r in self.s.execute(q)]
 
     def mark_relayed(self, event_ids: Sequence[int], at: datetime) -> None:
