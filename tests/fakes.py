@@ -57,6 +57,8 @@ from creditline.lines.sectors import ActionStatus, SectorAction, SectorFlag
 from creditline.lines.status import LineStatus
 from creditline.lines.triggers import Activity, PastPurchase
 from creditline.money import ZERO
+from creditline.notify.messages import Message
+from creditline.notify.ports import Counts, MessageQuery, Recipient
 from creditline.origination.application import DECLINED, REFERRED, Application
 from creditline.origination.ports import ApplicationQuery
 from creditline.origination.review import Review
@@ -123,6 +125,9 @@ class State:
     # bulk postings: (entry id, line id, account, cents)
     bulk_postings: list[tuple[str, str | None, str, int]] = field(default_factory=list)
     calendar: CalendarState | None = None
+    # notify: messages by id, and the outbox events (by position in ``uow.events``) relayed
+    messages: dict[str, Message] = field(default_factory=dict)
+    relayed: set[int] = field(default_factory=set)
     documents: dict[str, Document] = field(default_factory=dict)  # documents context
     # console (issue 19): user id -> {password_hash, locale}; session id hash -> record
     console_users: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -820,6 +825,107 @@ class FakeCalendar:
         self.state.calendar = state
 
 
+# ----------------------------------------------------------------------------- notify
+class FakeNotifications:
+    """The relay's port in memory: the outbox is the fake's committed ``events`` (an event's
+    id is its position); customers' addresses come from the fake's customers."""
+
+    def __init__(self, uow: FakeUnitOfWork, st: State) -> None:
+        self.uow, self.st = uow, st
+
+    def pending_events(self, limit: int) -> list[OutboxEvent]:
+        at = self.uow.clock.now()
+        return [OutboxEvent(i, topic, payload, at, None) for i, (topic, payload)
+                in enumerate(self.uow.events) if i not in self.st.relayed][:limit]
+
+    def mark_relayed(self, event_ids: Sequence[int], at: datetime) -> None:
+        self.st.relayed.update(event_ids)
+
+    def _recipient(self, c: Customer, line: Line | None = None) -> Recipient:
+        return Recipient(c.id, c.name, c.language, c.time_zone,
+                         has_email=isinstance(c, Person) and c.email is not None,
+                         has_phone=c.phone is not None, line_id=line.id if line else None,
+                         line_kind=line.kind if line else None)
+
+    def recipients(self, customer_ids: Sequence[str], line_ids: Sequence[str]
+                   ) -> tuple[dict[str, Recipient], dict[str, Recipient]]:
+        by_c = {i: self._recipient(self.st.customers[i]) for i in customer_ids
+                if i in self.st.customers}
+        by_l = {i: self._recipient(self.st.customers[ln.customer_id], ln) for i in line_ids
+                if (ln := self.st.lines.get(i)) is not None}
+        return by_c, by_l
+
+    def addresses(self, customer_ids: Sequence[str]) -> dict[str, tuple[str | None, str | None]]:
+        out: dict[str, tuple[str | None, str | None]] = {}
+        for i in customer_ids:
+            c = self.st.customers.get(i)
+            if c is not None:
+                out[i] = (c.email if isinstance(c, Person) else None, c.phone)
+        return out
+
+    def reminder_recipients(self, line_ids: Sequence[str]) -> dict[str, tuple[str, str]]:
+        return {i: (ln.customer_id, self.st.customers[ln.customer_id].time_zone)
+                for i in line_ids if (ln := self.st.lines.get(i)) is not None}
+
+    def add(self, messages: Sequence[Message]) -> list[Message]:
+        new = [m for m in messages if m.id not in self.st.messages]
+        self.st.messages.update({m.id: m for m in new})
+        return new
+
+    def _due(self, m: Message, now: datetime, channels: Sequence[str]) -> bool:
+        return m.channel in channels and m.status == "pending" and m.due_at <= now
+
+    def claim_due(self, now: datetime, lease_until: datetime, limit: int,
+                  channels: Sequence[str]) -> list[Message]:
+        due = sorted((m for m in self.st.messages.values() if self._due(m, now, channels)),
+                     key=lambda m: (m.due_at, m.outbox_id or 0, m.id))[:limit]
+        for m in due:
+            self.st.messages[m.id] = replace(m, status="sending")
+        return due
+
+    def mark_sent(self, message_ids: Sequence[str], at: datetime) -> None:
+        for i in message_ids:
+            m = self.st.messages[i]
+            self.st.messages[i] = replace(m, status="sent", sent_at=at, attempts=m.attempts + 1)
+
+    def mark_failed_attempt(self, message_id: str, status: str, attempts: int,
+                            due_at: datetime, error: str) -> None:
+        m = self.st.messages[message_id]
+        self.st.messages[message_id] = replace(m, status=status, attempts=attempts,
+                                               due_at=due_at, last_error=error)
+
+    def requeue(self, message_id: str, due_at: datetime) -> bool:
+        m = self.st.messages.get(message_id)
+        if m is None or m.status != "failed" or not m.subject:
+            return False
+        self.st.messages[message_id] = replace(m, status="pending", attempts=0, due_at=due_at)
+        return True
+
+    def get(self, message_id: str) -> Message | None:
+        return self.st.messages.get(message_id)
+
+    def page(self, query: MessageQuery, req: PageRequest) -> Page[Message]:
+        rows = [m for m in self.st.messages.values()
+                if all(v is None or getattr(m, k) == v for k, v in (
+                    ("customer_id", query.customer_id), ("channel", query.channel),
+                    ("status", query.status), ("topic", query.topic)))]
+        return fake_page(rows, req)
+
+    def counts(self) -> Counts:
+        out: defaultdict[tuple[str, str, str], int] = defaultdict(int)
+        for m in self.st.messages.values():
+            out[(m.topic, m.channel, m.status)] += 1
+        return Counts(dict(out))
+
+    def sent_early(self) -> int:
+        return sum(1 for m in self.st.messages.values() if m.sent_at and m.deliver_after
+                   and m.sent_at < m.deliver_after)
+
+    def next_due(self, channels: Sequence[str]) -> datetime | None:
+        return min((m.due_at for m in self.st.messages.values()
+                    if m.status == "pending" and m.channel in channels), default=None)
+
+
 class FakeDocuments:
     def __init__(self, state: State) -> None:
         self.state = state
@@ -1038,6 +1144,11 @@ class FakeUnitOfWork:
     @property
     def calendar(self) -> FakeCalendar:
         return FakeCalendar(self._state)
+
+    # notify
+    @property
+    def notifications(self) -> FakeNotifications:
+        return FakeNotifications(self, self._state)
 
     @property
     def documents(self) -> FakeDocuments:  # documents context

@@ -67,6 +67,11 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "blacklist:read": frozenset({A, RO, RV, AU}),
     "special_terms:propose": frozenset({A, RO}),
     "special_terms:approve": frozenset({A, RO}),
+    # notify: a customer's in-app inbox (as the customer record), the messages with their
+    # delivery status, and putting a failed message back in the queue
+    "inbox:read": frozenset({A, RO, RV, CO, AU}),
+    "notifications:read": frozenset({A, RO, CO, AU}),
+    "notifications:retry": frozenset({A, RO}),
     # documents (uploaded proofs): the files carry personal and business data
     "documents:upload": frozenset({A, RO, CO, SV}),
     "documents:read": frozenset({A, RO, RV, CO, AU}),  # metadata and the bytes

@@ -21,6 +21,7 @@ from creditline.batch.pipeline import Pipeline
 from creditline.batch.run import LineCatchUp, default_pipeline
 from creditline.clock import Clock, SystemClock
 from creditline.crypto import FieldCipher, load_audit_key, load_secret
+from creditline.notify.reminders import ReminderPolicy  # notify
 from creditline.rulesets.family import RuleFamily
 from creditline.settings import Settings
 from creditline.store.db import make_engine, session_factory
@@ -69,7 +70,10 @@ def bootstrap(settings: Settings | None = None, *, clock: Clock | None = None,
     secret = load_secret(settings.secret_key, settings.resolved_data_dir())
     audit_secret = load_audit_key(settings.audit_key, settings.resolved_data_dir(), secret)
     return Container(settings=settings, engine=engine, clock=clock or SystemClock(),
-                     cipher=FieldCipher(secret), audit_key=AuditKey(audit_secret))
+                     cipher=FieldCipher(secret), audit_key=AuditKey(audit_secret),
+                     # notify: the reminder stage keeps the configured days and hour
+                     pipeline=default_pipeline(ReminderPolicy.parse(
+                         settings.reminder_days, settings.reminder_hour)))
 
 
 def executor_container(settings: dict[str, Any]) -> Container:

@@ -58,6 +58,26 @@ class Settings(BaseSettings):
     limit_approval_increase: Decimal = Field(default=Decimal("1000.00"), ge=0, max_digits=15,
                                              decimal_places=2)
 
+    # notify: where messages go.  E-mail over SMTP when ``smtp_host`` is set; SMS through an
+    # HTTP gateway when ``sms_url`` is set; ``notify_sink`` (a file) takes both instead, one
+    # JSON line per message.  The inbox is always on.
+    smtp_host: str | None = None
+    smtp_port: int = Field(default=25, ge=1, le=65535)
+    smtp_from: str = "noreply@creditline.local"
+    sms_url: str | None = None
+    sms_token: str | None = None
+    notify_sink: Path | None = None
+    notify_timeout: float = Field(default=10.0, gt=0, le=300)
+    # the relay inside ``creditline serve``: on by default, polling every few seconds
+    notify_relay_in_serve: bool = True
+    notify_poll_seconds: float = Field(default=5.0, gt=0, le=3600)
+    # retries: 30 s, then doubling up to an hour, eight attempts
+    notify_retry_base_seconds: float = Field(default=30.0, gt=0)
+    notify_retry_cap_seconds: float = Field(default=3600.0, gt=0)
+    notify_max_attempts: int = Field(default=8, ge=1, le=100)
+    # reminders: days before the due date (0 = on the day), and the local hour they go out
+    reminder_days: str = "3,1,0"
+    reminder_hour: int = Field(default=9, ge=0, le=23)
     # Documents (uploaded proofs): the folder holding their bytes (default: ``documents/``
     # beside the embedded SQLite database, see ``resolved_documents_dir``) and the largest
     # file accepted.

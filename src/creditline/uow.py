@@ -41,6 +41,7 @@ if TYPE_CHECKING:
         SectorRepository,
         TriggerEventRepository,
     )
+    from creditline.notify.ports import MessageRepository
     from creditline.origination.ports import (
         ApplicationRepository,
         ReviewRepository,
@@ -88,8 +89,9 @@ class UnitOfWork(Protocol):
 
     def emit(self, topic: str, payload: dict[str, Any]) -> None:
         """Write an event to the outbox in this transaction (so it exists only if the
-        command commits).  Nothing delivers it yet: the outbox relay that will is still to
-        be built (``notify/``, docs/ARCHITECTURE.md)."""
+        command commits).  The relay (``creditline.notify.relay``) delivers the
+        customer-facing ones; a payload may carry ``deliver_after`` (UTC) and a
+        ``dedupe_key``."""
 
     def now(self) -> datetime: ...
 
@@ -156,6 +158,10 @@ class UnitOfWork(Protocol):
 
     @property
     def calendar(self) -> CalendarRepository: ...
+
+    # ----- notify: the outbox relay's reads and the messages it makes
+    @property
+    def notifications(self) -> MessageRepository: ...
 
     # documents context: metadata, and the bytes in the file store (not transactional)
     @property

@@ -295,3 +295,27 @@ def test_the_collections_figures_add_up(short_demo: DemoResult) -> None:
         container.dispose()
     assert logged == replay["contacts"] + replay["refused_by_gate"]
     assert calls == replay["contacts"] and cases == opened
+def test_every_notice_goes_through_the_relay_to_the_sink_and_none_early(
+        short_demo: DemoResult) -> None:
+    """notify: the demo's notices and reminders went through the real relay; what it sent by
+    e-mail and SMS is in the file sink, line for line, and nothing went before its time."""
+    n = short_demo.summary["notifications"]
+    assert n["sent_before_deliver_after"] == 0
+    assert n["relay"]["failed"] == n["relay"]["undeliverable"] == 0
+    assert n["messages"] == sum(n["by_topic"].values()) == sum(n["by_status"].values())
+    assert n["by_topic"]["purchase.created"] > 0 and n["by_topic"]["repayment.received"] > 0
+    sink = short_demo.context.config.out / "messages.jsonl"
+    rows = [json.loads(x) for x in sink.read_text(encoding="utf-8").splitlines()]
+    sent = Counter(r["channel"] for r in rows)
+    container = _container(short_demo)
+    try:
+        with container.uow() as uow:
+            counts = uow.notifications.counts().rows
+    finally:
+        container.dispose()
+    expected: Counter[str] = Counter()
+    for (_, channel, status), k in counts.items():
+        if status == "sent" and channel != "inbox":
+            expected[channel] += k
+    assert sent == expected and sum(sent.values()) > 0
+    assert len({r["id"] for r in rows}) == len(rows)  # none twice

@@ -23,6 +23,7 @@ from sqlalchemy import select, text
 from creditline.auth import SYSTEM
 from creditline.batch.eod import SERVICING
 from creditline.batch.pipeline import Pipeline
+from creditline.batch.reminders import REMINDER_STAGE
 from creditline.batch.run import RunEod, default_pipeline, run_eod
 from creditline.bootstrap import Container
 from creditline.clock import FixedClock
@@ -161,7 +162,8 @@ def test_a_book_without_temporary_limits_is_what_the_kernel_alone_leaves(
     through = date(2026, 5, 20)
     clock.set_date(through)
     run_eod(RunEod(through), default.uow(), SYSTEM)
-    run_eod(RunEod(through), kernel.uow(), SYSTEM, pipeline=Pipeline([SERVICING]))
+    run_eod(RunEod(through), kernel.uow(), SYSTEM,
+            pipeline=Pipeline([SERVICING, REMINDER_STAGE]))
     assert_same_book(book_dump(default), book_dump(kernel))
     assert _notices(default) == []
     default.dispose()

@@ -60,6 +60,9 @@ blacklist:manage          Y        Y          .        .        .       .
 blacklist:read            Y        Y          Y        .        Y       .
 special_terms:propose     Y        Y          .        .        .       .
 special_terms:approve     Y        Y          .        .        .       .
+inbox:read                Y        Y          Y        Y        Y       .
+notifications:read        Y        Y          .        Y        Y       .
+notifications:retry       Y        Y          .        .        .       .
 documents:upload          Y        Y          .        Y        .       Y
 documents:read            Y        Y          Y        Y        Y       .
 console:sign_in           Y        Y          Y        Y        Y       .

@@ -32,6 +32,8 @@ ROUTERS: list[str] = [
     "creditline.api.routers.eod",
     "creditline.api.routers.calendar",
     "creditline.api.routers.users",
+    # notify: inbox, message status, retry
+    "creditline.api.routers.notifications",
     "creditline.api.routers.documents",  # documents context
     "creditline.api.routers.collections",  # collections
     # issue 13, triggers lane: held purchases and triggers fired

@@ -113,12 +113,15 @@ def _write(uow: UnitOfWork, part: Partition, result: StageOutput) -> dict[str, i
     day = part.day
     if plan.kept or plan.broken:
         for p in cases.settle_promises(day, plan.kept, plan.broken, plan.paid):
-            topic = PROMISE_KEPT if p.status.value == "kept" else PROMISE_BROKEN
-            uow.emit(topic, {"case_id": p.case_id, "line_id": p.line_id,
-                             "promise_id": p.id, "amount": money_str(p.amount),
-                             "due_on": p.due_on.isoformat(),
-                             "paid": money_str(p.paid if p.paid is not None else ZERO),
-                             "business_date": day.isoformat()})
+            event = {"case_id": p.case_id, "line_id": p.line_id,
+                     "promise_id": p.id, "amount": money_str(p.amount),
+                     "due_on": p.due_on.isoformat(),
+                     "paid": money_str(p.paid if p.paid is not None else ZERO),
+                     "business_date": day.isoformat()}
+            if p.status.value == "kept":  # each topic named at its emit (notify's topic check)
+                uow.emit(PROMISE_KEPT, event)
+            else:
+                uow.emit(PROMISE_BROKEN, event)
         cases.escalate(plan.escalate, day)
     changed = plan.opened["line_id"] or plan.moved["case_id"] or plan.resolved["case_id"]
     if changed:

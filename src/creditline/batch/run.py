@@ -66,10 +66,12 @@ from creditline.auth import Principal
 from creditline.batch.collections import COLLECTIONS_STAGE
 from creditline.batch.eod import KERNEL, SERVICING
 from creditline.batch.pipeline import Pipeline, StageStats
+from creditline.batch.reminders import reminder_stage  # notify: due-date reminders
 from creditline.batch.reviews import REVIEW_STAGE  # issue 13, triggers lane
 from creditline.batch.temporary_limits import TEMPORARY_LIMIT_STAGE
 from creditline.calendar.services import current_business_date
 from creditline.errors import BusinessRuleViolation, ValidationError
+from creditline.notify.reminders import ReminderPolicy  # notify
 from creditline.uow import UnitOfWork
 
 DEFAULT_PARTITION = 20_000
@@ -82,13 +84,14 @@ def new_run_id() -> str:
     return f"{time.time_ns():016x}{os.urandom(8).hex()}"
 
 
-def default_pipeline() -> Pipeline:
+def default_pipeline(reminders: ReminderPolicy | None = None) -> Pipeline:
     """The stages end of day runs today, in order: the servicing kernel, then the lapse of
     temporary limits, then collections ageing, then the freeze of lines whose periodic review
-    is long overdue."""
+    is long overdue; then (notify) the due-date reminders under ``reminders``."""
     return Pipeline([SERVICING, TEMPORARY_LIMIT_STAGE,
                      COLLECTIONS_STAGE,  # collections: ageing, cases, promises
                      REVIEW_STAGE,  # issue 13, triggers lane: long-overdue reviews freeze
+                     reminder_stage(reminders),  # notify: due-date reminders
                      ])
 
 

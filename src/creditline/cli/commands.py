@@ -14,6 +14,7 @@ from creditline.cli import demo as demo_cli
 from creditline.cli import documents as documents_cli
 from creditline.cli import foundation
 from creditline.cli import model as model_cli
+from creditline.cli import notify as notify_cli
 from creditline.cli import products as products_cli
 from creditline.cli import report as report_cli
 from creditline.cli import rules as rules_cli
@@ -42,6 +43,8 @@ def register(app: typer.Typer) -> None:
     app.add_typer(browse_cli.purchases_app, name="purchases")
     app.add_typer(browse_cli.applications_app, name="applications")
     app.command("demo")(demo_cli.demo)
+    # notify: the outbox relay and message status
+    app.add_typer(notify_cli.sub, name="notify")
     app.add_typer(documents_cli.sub, name="documents")  # documents context
     app.add_typer(collections_cli.sub, name="collections")  # collections
     # issue 13, triggers lane: held purchases and triggers fired

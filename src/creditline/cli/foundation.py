@@ -59,10 +59,15 @@ def serve(
     access_log: Annotated[bool, typer.Option(
         "--access-log/--no-access-log", help="Log one line per request (uvicorn's access log).")
     ] = False,
+    relay: Annotated[bool, typer.Option(
+        "--relay/--no-relay", help="Run the notification relay inside the server (outbox to "
+                                   "e-mail, SMS and inbox; $CREDITLINE_NOTIFY_RELAY_IN_SERVE).")
+    ] = True,
 ) -> None:
     """Serve the REST API.
 
-    Docs at /docs, schema at /openapi.json; the schema is migrated first."""
+    Docs at /docs, schema at /openapi.json; the schema is migrated first.  The notification
+    relay runs in the background unless --no-relay."""
     import os
 
     import uvicorn
@@ -72,6 +77,7 @@ def serve(
     settings = settings_for(db)
     container_for(db).dispose()  # migrate once, before workers start
     os.environ["CREDITLINE_DATABASE_URL"] = settings.database_url
+    os.environ["CREDITLINE_NOTIFY_RELAY_IN_SERVE"] = "true" if relay else "false"
     console.print(f"Creditline API on http://{host}:{port}  (database: {settings.database_url})")
     console.print(f"console for people: http://{host}:{port}/console")  # issue 19
     uvicorn.run("creditline.api.main:app", host=host, port=port, workers=workers,

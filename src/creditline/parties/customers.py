@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import ClassVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from creditline.errors import ValidationError
 from creditline.money import to_money
@@ -40,6 +41,10 @@ EMPLOYMENT = frozenset({"employed", "self_employed", "business_owner", "freelanc
                         "retired", "unemployed", "other"})
 MAX_MONTHLY_INCOME = Decimal("100000000.00")  # a typo guard, far above any real salary
 MAX_ENTERPRISE_AMOUNT = Decimal("1000000000000.00")
+# The languages customers' messages are written in (notify's templates exist in each).
+LANGUAGES = frozenset({"zh", "en"})
+DEFAULT_LANGUAGE = "zh"
+DEFAULT_TIME_ZONE = "Asia/Shanghai"
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
@@ -95,6 +100,8 @@ class Person:
     employment: str | None = None
     region: str | None = None
     version: int = 1
+    language: str = "zh"  # notify: the language messages are written in (zh | en)
+    time_zone: str = DEFAULT_TIME_ZONE  # notify: reminders keep this zone's daytime hours
 
     @property
     def birth_date(self) -> date:
@@ -128,6 +135,8 @@ class Enterprise:
     employees: int | None = None
     address: str | None = None
     version: int = 1
+    language: str = "zh"  # notify: the language messages are written in (zh | en)
+    time_zone: str = DEFAULT_TIME_ZONE  # notify: reminders keep this zone's daytime hours
 
     @property
     def industry_name(self) -> str:
@@ -153,7 +162,7 @@ Customer = Person | Enterprise
 def register_person(*, customer_id: str, name: object, id_number: object, phone: object,
                     monthly_income: object, consents: object, today: date, now: datetime,
                     email: object = None, employment: object = None, region: object = None,
-                    ) -> Person:
+                    language: object = None, time_zone: object = None) -> Person:
     """A new person, or a ``ValidationError`` listing every field that broke a rule."""
     errs = FieldErrors()
     name_v = errs.check(text, name, "name", max_len=200)
@@ -168,19 +177,23 @@ def register_person(*, customer_id: str, name: object, id_number: object, phone:
     email_v = errs.check(_email, email)
     employment_v = errs.check(one_of, employment, "employment", EMPLOYMENT, required=False)
     region_v = errs.check(text, region, "region", max_len=60, required=False)
+    language_v = errs.check(one_of, language, "language", LANGUAGES, required=False)
+    zone_v = errs.check(_time_zone, time_zone)
     consents_v = _consents(consents, errs, now, required=REQUIRED_PERSON_CONSENTS)
     errs.raise_if_any()
     assert name_v and idn and phone_v and income is not None
     return Person(id=customer_id, name=name_v, id_number=idn, phone=phone_v, monthly_income=income,
                   consents=consents_v, created_at=now, email=email_v, employment=employment_v,
-                  region=region_v)
+                  region=region_v, language=language_v or DEFAULT_LANGUAGE,
+                  time_zone=zone_v or DEFAULT_TIME_ZONE)
 
 
 def register_enterprise(*, customer_id: str, name: object, uscc: object, industry: object,
                         registered_on: object, legal_representative: object, today: date,
                         now: datetime, consents: object = None, phone: object = None,
                         registered_capital: object = None, annual_revenue: object = None,
-                        employees: object = None, address: object = None) -> Enterprise:
+                        employees: object = None, address: object = None,
+                        language: object = None, time_zone: object = None) -> Enterprise:
     """A new enterprise, or a ``ValidationError`` listing every field that broke a rule.
     Consents are optional here (an enterprise's credit-check authorisation may come later
     with an application); persons must give theirs at registration."""
@@ -197,13 +210,17 @@ def register_enterprise(*, customer_id: str, name: object, uscc: object, industr
         _amount, annual_revenue, "annual_revenue", MAX_ENTERPRISE_AMOUNT)
     staff = errs.check(_headcount, employees, "employees")
     address_v = errs.check(text, address, "address", max_len=300, required=False)
+    language_v = errs.check(one_of, language, "language", LANGUAGES, required=False)
+    zone_v = errs.check(_time_zone, time_zone)
     consents_v = _consents(consents, errs, now, required=())
     errs.raise_if_any()
     assert name_v and uscc_v and industry_v and reg and rep
     return Enterprise(id=customer_id, name=name_v, uscc=uscc_v, industry=industry_v,
                       registered_on=reg, legal_representative=rep, consents=consents_v,
                       created_at=now, phone=phone_v, registered_capital=capital,
-                      annual_revenue=revenue, employees=staff, address=address_v)
+                      annual_revenue=revenue, employees=staff, address=address_v,
+                      language=language_v or DEFAULT_LANGUAGE,
+                      time_zone=zone_v or DEFAULT_TIME_ZONE)
 
 
 def _consents(value: object, errs: FieldErrors, now: datetime,
@@ -246,6 +263,20 @@ def _email(value: object) -> str | None:
         raise ValidationError("email", "must be an e-mail address such as name@example.com")
     local, _, domain = v.partition("@")
     return f"{local}@{domain.lower()}"
+
+
+def _time_zone(value: object) -> str | None:
+    """An IANA zone name such as Asia/Shanghai (the customer's local time)."""
+    if value is None:
+        return None
+    rule = "must be an IANA time zone such as Asia/Shanghai"
+    if not isinstance(value, str) or not 1 <= len(value) <= 40:
+        raise ValidationError("time_zone", rule)
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValidationError("time_zone", rule) from None
+    return value
 
 
 def _past_date(value: object, field: str, today: date) -> date:

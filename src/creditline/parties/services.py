@@ -37,6 +37,8 @@ class RegisterPerson:
     email: object = None
     employment: object = None
     region: object = None
+    language: object = None  # zh (default) | en: the language of the customer's messages
+    time_zone: object = None  # IANA zone, default Asia/Shanghai (reminders' daytime hours)
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,8 @@ class RegisterEnterprise:
     annual_revenue: object = None
     employees: object = None
     address: object = None
+    language: object = None  # zh (default) | en
+    time_zone: object = None  # IANA zone, default Asia/Shanghai
 
 
 @dataclass(frozen=True)
@@ -112,13 +116,14 @@ def _build(cmd: RegisterPerson | RegisterEnterprise, customer_id: str, uow: Unit
         return register_person(
             customer_id=customer_id, name=cmd.name, id_number=cmd.id_number, phone=cmd.phone,
             monthly_income=cmd.monthly_income, consents=cmd.consents, email=cmd.email,
-            employment=cmd.employment, region=cmd.region, today=today, now=now)
+            employment=cmd.employment, region=cmd.region, language=cmd.language,
+            time_zone=cmd.time_zone, today=today, now=now)
     return register_enterprise(
         customer_id=customer_id, name=cmd.name, uscc=cmd.uscc, industry=cmd.industry,
         registered_on=cmd.registered_on, legal_representative=cmd.legal_representative,
         consents=cmd.consents, phone=cmd.phone, registered_capital=cmd.registered_capital,
         annual_revenue=cmd.annual_revenue, employees=cmd.employees, address=cmd.address,
-        today=today, now=now)
+        language=cmd.language, time_zone=cmd.time_zone, today=today, now=now)
 
 
 def get_customer(customer_id: str, uow: UnitOfWork) -> Customer:

@@ -197,6 +197,8 @@ class DemoContext:
         default_factory=lambda: defaultdict(float))
     cpu: defaultdict[str, float] = field(default_factory=lambda: defaultdict(float))  # CPU s
     collections: Any = None  # collections: the desk's state (simulate.steps.collections)
+    # notify: the relay's counters over the run (events, messages, sent, retried, failed...)
+    notify: Counter[str] = field(default_factory=Counter)
     _book: Book | None = None
 
     def uow(self) -> Any:

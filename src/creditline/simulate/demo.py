@@ -65,6 +65,7 @@ from creditline.simulate.steps.collections import (  # collections
 from creditline.simulate.steps.end_of_day import EndOfDay
 from creditline.simulate.steps.ledger_check import LedgerCheck
 from creditline.simulate.steps.month_end import MonthEnd
+from creditline.simulate.steps.notifications import Notifications  # notify
 from creditline.simulate.steps.onboarding import Onboarding
 
 __all__ = ["DEFAULT_ACTIVITY", "MAX_CUSTOMERS", "MAX_MONTHS", "MIN_CUSTOMERS",
@@ -79,6 +80,7 @@ def default_opening() -> list[Stage]:
 def default_daily() -> list[DayStep]:
     return [CustomerActivity(), EndOfDay(), MonthEnd(),
             CollectionsMonthEnd(), CollectionsDesk(),  # collections
+            Notifications(),  # notify: the outbox relay, to a file sink
             ]
 
 

@@ -173,6 +173,26 @@ def _triggers(ctx: DemoContext) -> dict[str, Any]:
             "purchases_held": _flow(ctx.activity.held),
             "category_refusals": {k.split(": ", 1)[1]: v for k, v in sorted(refused.items())
                                   if k.startswith("purchase: category_")}}
+def _notifications(ctx: DemoContext) -> dict[str, Any]:
+    """notify: the messages the relay made over the run, by topic, channel and status; the
+    reminders among them; and the check that none went out before its delivery time."""
+    with ctx.uow() as uow:
+        rows = uow.notifications.counts().rows
+        early = uow.notifications.sent_early()
+    by: dict[str, Counter[str]] = {"topic": Counter(), "channel": Counter(), "status": Counter()}
+    for (topic, channel, status), n in rows.items():
+        by["topic"][topic] += n
+        by["channel"][channel] += n
+        by["status"][status] += n
+    reminders = {f"{ch}:{st}": n for (tp, ch, st), n in sorted(rows.items())
+                 if tp == "statement.reminder"}
+    return {"messages": sum(rows.values()),
+            "by_topic": dict(sorted(by["topic"].items())),
+            "by_channel": dict(sorted(by["channel"].items())),
+            "by_status": dict(sorted(by["status"].items())),
+            "reminders": reminders, "sent_before_deliver_after": early,
+            "relay": {k: ctx.notify[k] for k in ("events", "internal", "messages", "sent",
+                                                 "retried", "failed", "undeliverable")}}
 
 
 def build_summary(ctx: DemoContext) -> dict[str, Any]:
@@ -218,6 +238,7 @@ def build_summary(ctx: DemoContext) -> dict[str, Any]:
         "scores": _scores(apps),
         "ledger": dict(ctx.ledger),
         "collections": _collections(ctx),  # collections
+        "notifications": _notifications(ctx),  # notify
     }
 
 

@@ -52,6 +52,7 @@ class SqlCustomerRepository:
             "consents": customer.consents.as_dict(), "created_at": customer.created_at,
             "version": customer.version, "attributes": {},
             "phone_enc": self._enc(customer.phone), "phone_hash": self._hash(customer.phone),
+            "language": customer.language, "time_zone": customer.time_zone,
         }
         if isinstance(customer, Person):
             row.update(id_number_enc=self._enc(customer.id_number),
@@ -167,14 +168,16 @@ class SqlCustomerRepository:
             return Person(id=r.id, name=r.name, id_number=self.cipher.decrypt(r.id_number_enc),
                           phone=self.cipher.decrypt(r.phone_enc), monthly_income=r.monthly_income,
                           consents=consents, created_at=created, email=self._dec(r.email_enc),
-                          employment=r.employment, region=r.region, version=r.version)
+                          employment=r.employment, region=r.region, version=r.version,
+                          language=r.language, time_zone=r.time_zone)
         attrs = r.attributes or {}
         return Enterprise(
             id=r.id, name=r.name, uscc=r.uscc, industry=r.industry, registered_on=r.registered_on,
             legal_representative=r.legal_representative, consents=consents, created_at=created,
             phone=self._dec(r.phone_enc), registered_capital=_dec_or_none(attrs.get("registered_capital")),
             annual_revenue=_dec_or_none(attrs.get("annual_revenue")),
-            employees=attrs.get("employees"), address=attrs.get("address"), version=r.version)
+            employees=attrs.get("employees"), address=attrs.get("address"), version=r.version,
+            language=r.language, time_zone=r.time_zone)
 
 
 def _dec_or_none(v: object) -> Decimal | None:

@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from creditline.store.limit_proposals import SqlLimitProposalRepository
     from creditline.store.lines import SqlLimitEventRepository, SqlLineRepository
     from creditline.store.models import SqlModelRepository
+    from creditline.store.notify import SqlMessageRepository
     from creditline.store.outbox_read import SqlOutboxReader  # console (issue 19)
     from creditline.store.parties import SqlCustomerRepository
     from creditline.store.purchases import SqlPurchaseRepository
@@ -231,6 +232,12 @@ class SqlUnitOfWork:
     def calendar(self) -> SqlCalendarRepository:
         from creditline.store.calendar import SqlCalendarRepository
         return self._repo("calendar", SqlCalendarRepository)
+
+    # ----- notify: the outbox relay's reads and the messages it makes
+    @property
+    def notifications(self) -> SqlMessageRepository:
+        from creditline.store.notify import SqlMessageRepository
+        return self._repo("notifications", SqlMessageRepository)
 
     # documents context: the metadata repository and the file store the container hands in
     _document_files: DocumentStore | None = None

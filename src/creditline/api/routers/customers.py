@@ -91,6 +91,10 @@ class PersonCreate(_Strict):
     employment: str | None = Field(None, description="employed, self_employed, business_owner, "
                                    "freelancer, student, retired, unemployed or other")
     region: str | None = None
+    language: str | None = Field(None, description="zh (default) or en: the language of the "
+                                 "customer's messages")
+    time_zone: str | None = Field(None, description="IANA zone of the customer's local time, "
+                                  "default Asia/Shanghai (reminders go out in its daytime)")
     consents: ConsentsIn = Field(default_factory=ConsentsIn)
 
 
@@ -111,6 +115,8 @@ class EnterpriseCreate(_Strict):
     annual_revenue: Amount | None = Field(None, description="decimal string")
     employees: Count | None = None
     address: str | None = None
+    language: str | None = Field(None, description="zh (default) or en")
+    time_zone: str | None = Field(None, description="IANA zone, default Asia/Shanghai")
     consents: ConsentsIn = Field(default_factory=ConsentsIn)
 
 
@@ -139,6 +145,8 @@ class _CustomerPublic(BaseModel):
     created_at: Timestamp
     version: int
     pii: Literal["full", "masked"] = Field(description="whether personal data is shown in full")
+    language: str = Field("zh", description="the language of the customer's messages")
+    time_zone: str = Field("Asia/Shanghai", description="the customer's local zone")
 
 
 class PersonPublic(_CustomerPublic):
@@ -199,7 +207,8 @@ def customer_public(c: Customer, actor: Principal) -> PersonPublic | EnterpriseP
     full = actor.can("customers:read_pii")
     base: dict[str, Any] = {
         "id": c.id, "name": c.name, "consents": ConsentsPublic.model_validate(c.consents.as_dict()),
-        "created_at": c.created_at, "version": c.version, "pii": "full" if full else "masked"}
+        "created_at": c.created_at, "version": c.version, "pii": "full" if full else "masked",
+        "language": c.language, "time_zone": c.time_zone}
     if isinstance(c, Person):
         return PersonPublic(
             **base, id_number=_shown(c.id_number, full, mask_id_number),

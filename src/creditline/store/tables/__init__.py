@@ -3,6 +3,7 @@ module here, imported below so Alembic and ``metadata.create_all`` see them all.
 
 from __future__ import annotations
 
+# notify: messages per channel (migration 0019_notify)
 from creditline.store.tables import (
     calendar,  # noqa: F401
     collections,  # noqa: F401  (collections)
@@ -11,6 +12,7 @@ from creditline.store.tables import (
     eod,  # noqa: F401
     foundation,  # noqa: F401  (registers tables)
     lines,  # noqa: F401
+    notify,  # noqa: F401
     origination,  # noqa: F401
     scoring,  # noqa: F401
     servicing,  # noqa: F401

@@ -116,6 +116,11 @@ customers = Table(
     Column("consents", JSON, nullable=False, default=dict),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("version", Integer, nullable=False, default=1),
+    # notify (0019_notify): the language messages are written in (en | zh) and the local
+    # zone reminders keep their hours in
+    Column("language", String(2), nullable=False, default="zh", server_default="zh"),
+    Column("time_zone", String(40), nullable=False, default="Asia/Shanghai",
+           server_default="Asia/Shanghai"),
 )
 
 emergency_contacts = Table(
