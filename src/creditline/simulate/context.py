@@ -121,6 +121,8 @@ class ApplicationRecord:
     pd_true: float
     fraud_kind: str
     default_month: int | None
+    # fraudq: reasons given whose text is the generic "Risk factor: <variable>" fallback
+    generic_reasons: int = 0
 
 
 @dataclass

@@ -61,6 +61,10 @@ def _funnel(apps: list[ApplicationRecord]) -> dict[str, Any]:
     out["refer_reasons"] = dict(sorted(Counter(a.reasons[0] for a in apps
                                                if a.status == REFERRED and a.reasons)
                                        .most_common(8)))
+    # fraudq: the A-card's reasons given, and how many fell back to the generic text
+    out["score_reasons"] = dict(sorted(Counter(c for a in apps for c in a.reasons
+                                               if c.startswith("A_")).items()))
+    out["generic_reasons"] = sum(a.generic_reasons for a in apps)
     return out
 
 

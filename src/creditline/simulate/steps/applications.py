@@ -11,6 +11,7 @@ from typing import Any
 
 from creditline.origination import apply as origination
 from creditline.origination.application import APPROVED
+from creditline.scoring.reasons import is_generic
 from creditline.simulate.context import ApplicationRecord, DemoContext
 from creditline.simulate.default_cards import COLLATERAL
 
@@ -98,6 +99,7 @@ class Applications:
             referred_by=tuple(f["code"] for f in fired if f["action"] == "refer"),
             reasons=tuple(r["code"] for r in app.reasons), line_id=app.line_id,
             bad=int(truth["bad"]), pd_true=float(truth["pd_true"]),
-            fraud_kind=str(truth["fraud_kind"]), default_month=truth["default_month"])
+            fraud_kind=str(truth["fraud_kind"]), default_month=truth["default_month"],
+            generic_reasons=sum(is_generic(r["en"], r["zh"]) for r in app.reasons))
         ctx.applications.append(record)
         return record
