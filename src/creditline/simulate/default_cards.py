@@ -19,13 +19,13 @@ from typing import Any
 
 import polars as pl
 
+from creditline.origination.feature_reasons import ENTERPRISE_REASONS, PERSON_REASONS
 from creditline.origination.features import (
     ENTERPRISE_CARD,
     ENTERPRISE_FEATURES,
     PERSON_CARD,
     PERSON_FEATURES,
 )
-from creditline.origination.feature_reasons import ENTERPRISE_REASONS, PERSON_REASONS
 from creditline.origination.scorer import MODELS_DIR
 from creditline.scoring.training import TrainCard, train_card, write_model
 from creditline.simulate.population import Population, generate_population
