@@ -67,6 +67,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "blacklist:read": frozenset({A, RO, RV, AU}),
     "special_terms:propose": frozenset({A, RO}),
     "special_terms:approve": frozenset({A, RO}),
+    # fraudq: checkout offers (a merchant checkout shows the plans' cost before a purchase)
+    "checkout:offers": frozenset({A, RO, SV}),
 }
 
 # What the environment token (``CREDITLINE_ADMIN_TOKEN``) may do: create named admin users

@@ -60,6 +60,7 @@ blacklist:manage          Y        Y          .        .        .       .
 blacklist:read            Y        Y          Y        .        Y       .
 special_terms:propose     Y        Y          .        .        .       .
 special_terms:approve     Y        Y          .        .        .       .
+checkout:offers           Y        Y          .        .        .       Y
 """
 
 

@@ -32,6 +32,8 @@ ROUTERS: list[str] = [
     "creditline.api.routers.eod",
     "creditline.api.routers.calendar",
     "creditline.api.routers.users",
+    # fraudq: checkout offers (the plans for an amount, before the purchase)
+    "creditline.api.routers.checkout",
 ]
 
 

@@ -9,6 +9,7 @@ import typer
 
 from creditline.cli import browse as browse_cli
 from creditline.cli import calendar as calendar_cli
+from creditline.cli import checkout as checkout_cli
 from creditline.cli import demo as demo_cli
 from creditline.cli import foundation
 from creditline.cli import model as model_cli
@@ -39,3 +40,5 @@ def register(app: typer.Typer) -> None:
     app.add_typer(browse_cli.purchases_app, name="purchases")
     app.add_typer(browse_cli.applications_app, name="applications")
     app.command("demo")(demo_cli.demo)
+    # fraudq: checkout offers
+    app.add_typer(checkout_cli.sub, name="checkout")
