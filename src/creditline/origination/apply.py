@@ -61,6 +61,8 @@ class Apply:
     financials: Mapping[str, str] | None = None
     collateral: Sequence[Mapping[str, str]] | None = None
     idempotency_key: str | None = None
+    # the carrier's answer: months the applicant's mobile has been in service (None: not asked)
+    phone_tenure_months: int | None = None
 
 
 @dataclass(frozen=True)
@@ -88,6 +90,10 @@ def _check_request(cmd: Apply) -> tuple[Decimal | None, str | None, str | None]:
             ip = str(ipaddress.ip_address(str(cmd.ip).strip()))
         except ValueError:
             raise ValidationError("ip", "must be an IPv4 or IPv6 address") from None
+    tenure = cmd.phone_tenure_months
+    if tenure is not None and (isinstance(tenure, bool) or not isinstance(tenure, int)
+                               or not 0 <= tenure <= 1200):
+        raise ValidationError("phone_tenure_months", "must be a whole number from 0 to 1200")
     return requested, device, ip
 
 
@@ -121,7 +127,8 @@ def apply(cmd: Apply, uow: UnitOfWork, actor: Principal) -> Outcome:
             raise Conflict(f"customer {customer.id} already has application {latest[0]} "
                            "waiting for review; wait for its decision")
         last_decline = None if latest is None else latest[2]
-        for line in uow.lines.of_customer(customer.id):
+        earlier_lines = uow.lines.of_customer(customer.id)
+        for line in earlier_lines:
             if line.product == cmd.product and str(line.status) != "closed":
                 raise Conflict(f"customer {customer.id} already has an open {cmd.product} line "
                                f"({line.id}); ask for a limit review instead")
@@ -175,11 +182,13 @@ def apply(cmd: Apply, uow: UnitOfWork, actor: Principal) -> Outcome:
             blacklist_phone=bl.BlacklistKind.PHONE.value in screened.blacklisted,
             blacklist_device=bl.BlacklistKind.DEVICE.value in screened.blacklisted,
             velocity=screened.velocity, ring_size=screened.ring.size,
-            days_since_decline=screened.days_since_decline)
+            days_since_decline=screened.days_since_decline,
+            phone_tenure_months=cmd.phone_tenure_months)
         scored = scorer.score(uow, customer.kind, app_id, features)
         facts = PolicyFacts(product=cmd.product, kind=customer.kind, score=scored.score,
                             pd=scored.pd, screening=screening, requested_limit=requested,
-                            score_reasons=tuple(r["code"] for r in scored.reasons), **facts_kw)
+                            score_reasons=tuple(r["code"] for r in scored.reasons),
+                            new_customer=not earlier_lines, **facts_kw)
         decision = decide(ruleset, facts)
         texts = {r["code"]: r for r in scored.reasons}
         answer_reasons = catalogue.ranked(decision.reasons, texts)
@@ -193,7 +202,8 @@ def apply(cmd: Apply, uow: UnitOfWork, actor: Principal) -> Outcome:
             inputs={"customer_id": customer.id, "product": cmd.product, "channel": cmd.channel,
                     "requested_limit": None if requested is None else money_str(requested),
                     "device_id": None if device is None else bl.mask(bl.BlacklistKind.DEVICE, device),
-                    "ip": mask_ip(ip), **extra_inputs},
+                    "ip": mask_ip(ip), "phone_tenure_months": cmd.phone_tenure_months,
+                    **extra_inputs},
             checks={"screening": screening.as_json(),
                     "fired": [{"code": c, "action": a} for c, a in decision.knockouts]},
             features=dict(features), facts=facts.as_json(), policy=decision.as_json(),
@@ -220,9 +230,10 @@ def apply(cmd: Apply, uow: UnitOfWork, actor: Principal) -> Outcome:
             "rules": ruleset.label, "line_id": app.line_id, "review_id": review_id})
         notify_decision(uow, app)
         if screened.ring.size > 1 and any(c == "RING_SIZE" for c, _ in decision.knockouts):
+            held = hold_ring_lines(uow, screened.ring.members, customer.id, app.id)
             uow.emit("fraud.ring_detected", {"application_id": app.id,
                                              "members": list(screened.ring.members),
-                                             "size": screened.ring.size})
+                                             "size": screened.ring.size, "held_lines": held})
         if key is not None:
             uow.idempotency.save(scope, key, body, {"application_id": app.id,
                                                     "review_id": review_id})
@@ -236,7 +247,9 @@ def _request_body(cmd: Apply) -> dict[str, Any]:
             "requested_limit": None if cmd.requested_limit is None else str(cmd.requested_limit),
             "device_id": cmd.device_id, "ip": cmd.ip, "bureau": cmd.bureau,
             "financials": cmd.financials,
-            "collateral": None if cmd.collateral is None else list(cmd.collateral)}
+            "collateral": None if cmd.collateral is None else list(cmd.collateral),
+            **({} if cmd.phone_tenure_months is None
+               else {"phone_tenure_months": cmd.phone_tenure_months})}
 
 
 def notify_decision(uow: UnitOfWork, app: Application) -> None:
@@ -257,6 +270,28 @@ def open_approved_line(uow: UnitOfWork, app: Application) -> str:
 
     return open_line(OpenLine(customer_id=app.customer_id, product=app.product,
                               limit=app.granted_limit), uow, SYSTEM).id
+
+
+def hold_ring_lines(uow: UnitOfWork, members: Sequence[str], applicant: str,
+                    app_id: str) -> list[str]:
+    """Freeze the active lines of a ring's earlier members, in the caller's transaction.
+
+    A ring forms over weeks: its first members apply alone, look like nobody else and are
+    approved; the member whose application links them into a ring of the policy's size
+    exposes them too.  Their lines stop buying (frozen: repayments still run) until a
+    reviewer clears them; returns the ids of the lines frozen."""
+    from creditline.servicing.services import SetStatus, set_status
+
+    held = []
+    for member in members:
+        if member == applicant:
+            continue
+        for line in uow.lines.of_customer(member):
+            if str(line.status) == "active":
+                set_status(SetStatus(line.id, "frozen", f"fraud ring: linked by application "
+                                                        f"{app_id}"), uow, SYSTEM)
+                held.append(line.id)
+    return held
 
 
 def get_application(uow: UnitOfWork, app_id: str) -> tuple[Application, rv.Review | None]:

@@ -77,12 +77,14 @@ def product_for(catalog: Catalog, facts: PolicyFacts) -> Product:
 
 
 def _limit(ruleset: Ruleset, facts: PolicyFacts, result: Mapping[str, Any],
-           max_limit: Decimal) -> limits.LimitBasis:
+           product: Product) -> limits.LimitBasis:
     step = Decimal(str(ruleset.parameters.get("limit_step", "100.00")))
     head: list[tuple[str, Decimal | None]] = [("REQUESTED_LIMIT", facts.requested_limit)]
     if facts.special_terms_limit is not None:
         return limits.lowest([*head, ("SPECIAL_TERMS", facts.special_terms_limit)], step)
-    head.append(("PRODUCT_MAX", max_limit))
+    head.append(("PRODUCT_MAX", product.limit_max))
+    if facts.new_customer:  # the limit ramp: a first line starts at the product's first limit
+        head.append(("FIRST_LIMIT", product.first_limit_max))
     if facts.kind == "person":
         a = facts.applicant
         burden = result.get("burden") or {}
@@ -119,7 +121,7 @@ def interpret(ruleset: Ruleset, facts: PolicyFacts, result: Mapping[str, Any],
     cutoff = result.get("cutoff") or {}
     band = cutoff.get("band")
     cut = cutoff.get("decision", "decline")
-    basis = _limit(ruleset, facts, result, max_limit)
+    basis = _limit(ruleset, facts, result, product)
     score = list(facts.score_reasons)
 
     reasons: list[str]
