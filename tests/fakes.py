@@ -411,6 +411,12 @@ class FakeReviews:
         rows = [r for r in self.st.reviews.values() if status is None or r.status == status]
         return fake_page(rows, req)
 
+    # fraudq: the review SLA's breach list
+    def overdue(self, now: datetime, req: PageRequest) -> Page[Review]:
+        rows = [r for r in self.st.reviews.values() if r.status in ("pending", "second_review")
+                and r.due_at is not None and r.due_at < now]
+        return fake_page(rows, req)
+
 
 class FakeBlacklist:
     def __init__(self, st: State) -> None:

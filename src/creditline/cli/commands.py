@@ -15,6 +15,7 @@ from creditline.cli import foundation
 from creditline.cli import model as model_cli
 from creditline.cli import products as products_cli
 from creditline.cli import report as report_cli
+from creditline.cli import reviews as reviews_cli
 from creditline.cli import rules as rules_cli
 from creditline.cli import servicing as servicing_cli
 from creditline.cli import simulate as simulate_cli
@@ -40,5 +41,6 @@ def register(app: typer.Typer) -> None:
     app.add_typer(browse_cli.purchases_app, name="purchases")
     app.add_typer(browse_cli.applications_app, name="applications")
     app.command("demo")(demo_cli.demo)
-    # fraudq: checkout offers
+    # fraudq: checkout offers, the review queue and its SLA
     app.add_typer(checkout_cli.sub, name="checkout")
+    app.add_typer(reviews_cli.sub, name="reviews")

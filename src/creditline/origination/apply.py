@@ -36,6 +36,7 @@ from creditline.policy.decision import decide
 from creditline.policy.enterprise import FinancialStatements, parse_collateral
 from creditline.policy.facts import Applicant, Enterprise, PolicyFacts, Screening
 from creditline.policy.ruleset import default_ruleset
+from creditline.products.catalog import default_catalog
 from creditline.uow import UnitOfWork
 
 _CHANNEL = re.compile(r"^[a-z][a-z0-9_-]{0,39}$")
@@ -222,7 +223,7 @@ def apply(cmd: Apply, uow: UnitOfWork, actor: Principal) -> Outcome:
                 id=review_id, application_id=app.id, status=rv.PENDING,
                 proposed_limit=decision.limit, min_limit=decision.min_limit,
                 max_limit=decision.max_limit, second_review_above=decision.second_review_above,
-                decisions=(), created_at=now))
+                decisions=(), created_at=now, due_at=rv.due_at(now, product_sla(cmd.product))))
         uow.audit(actor, f"application.{decision.decision}", "application", app.id, {
             "customer_id": customer.id, "product": cmd.product,
             "limit": money_str(app.granted_limit), "score": round(scored.score, 2),
@@ -292,6 +293,11 @@ def hold_ring_lines(uow: UnitOfWork, members: Sequence[str], applicant: str,
                                                         f"{app_id}"), uow, SYSTEM)
                 held.append(line.id)
     return held
+
+
+def product_sla(product: str) -> int | None:
+    """The product's review SLA in hours (the catalogue's ``review_sla_hours``)."""
+    return default_catalog().get(product).review_sla_hours
 
 
 def get_application(uow: UnitOfWork, app_id: str) -> tuple[Application, rv.Review | None]:

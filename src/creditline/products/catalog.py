@@ -87,6 +87,7 @@ class Product:
     interest_free_days: int | None = None  # single-payment purchases: the longest period
     late_fee: Decimal = Decimal("0.00")  # flat fee per missed due date (none is charged yet)
     first_limit_max: Decimal | None = None  # a new customer's first limit (the limit ramp)
+    review_sla_hours: int | None = None  # a referred application is decided within this
 
     def plan(self, periods: object, method: object = None) -> Plan:
         """The plan for a requested installment count (and method), or a 422 naming it."""
@@ -208,6 +209,9 @@ def _product(code: str, raw: dict[str, Any], *, copied: bool = False) -> Product
         if not limit_min <= first_max <= limit_max:
             raise ValidationError(f"{f}.limit.first_limit_max",
                                   "must be between limit.min and limit.max")
+    sla: int | None = None
+    if not copied or raw.get("review_sla_hours") is not None:
+        sla = _int(raw.get("review_sla_hours"), f"{f}.review_sla_hours", 1, 720)
     fee_refund = raw.get("returns", {}).get("fee_refund", "pro_rata")
     if fee_refund not in FEE_REFUND:
         raise ValidationError(f"{f}.returns.fee_refund", f"must be one of {', '.join(FEE_REFUND)}")
@@ -227,6 +231,7 @@ def _product(code: str, raw: dict[str, Any], *, copied: bool = False) -> Product
         fee_refund=fee_refund,
         block_when_past_due=bool(raw.get("block_purchases_when_past_due", True)),
         interest_free_days=free_days, late_fee=late_fee, first_limit_max=first_max,
+        review_sla_hours=sla,
     )
 
 
@@ -298,6 +303,8 @@ def product_terms(p: Product) -> dict[str, Any]:
     if p.first_limit_max is not None:
         limit["first_limit_max"] = money_str(p.first_limit_max)
     explicit: dict[str, Any] = {"late_fee": money_str(p.late_fee)}
+    if p.review_sla_hours is not None:
+        explicit["review_sla_hours"] = p.review_sla_hours
     if p.interest_free_days is not None:
         explicit["interest_free_days"] = p.interest_free_days
     return {

@@ -109,6 +109,33 @@ def _sections(rng: np.random.Generator, n: int, weights: dict[str, int]) -> np.n
     return rng.choice(codes, size=n, p=p / p.sum())
 
 
+RING_JOIN_GAP_DAYS = (1, 7)  # a ring's next member applies 1-7 days after the one before
+
+
+def _application_days(seed: np.random.SeedSequence, roles: fr.FraudRoles, n: int) -> np.ndarray:
+    """Days after ``as_of`` on which each applicant applies: 0 for everyone but ring members.
+
+    A ring forms over weeks: its organiser recruits one member after another, each applying
+    1-7 days after the one before (a ring of eight spans up to seven weeks), so no single
+    day's applications show the whole ring.  Drawn from a stream of its own (the 11th child
+    of ``seed``), so adding it changed no other draw of the population."""
+    days = np.zeros(n, dtype=np.int64)
+    if not roles.rings:
+        return days
+    (s_join,) = seed.spawn(1)
+    g = np.random.default_rng(s_join)
+    rows = np.flatnonzero(roles.ring_id >= 0)
+    rows = rows[np.argsort(roles.ring_id[rows], kind="stable")]
+    gaps = g.integers(RING_JOIN_GAP_DAYS[0], RING_JOIN_GAP_DAYS[1] + 1, size=len(rows))
+    rid = roles.ring_id[rows]
+    first = np.r_[True, rid[1:] != rid[:-1]]
+    gaps[first] = 0  # each ring's first member applies with everyone else
+    cum = np.cumsum(gaps)
+    start = np.maximum.accumulate(np.where(first, cum, 0))
+    days[rows] = cum - start
+    return days
+
+
 def build_persons(seed: np.random.SeedSequence, n: int, as_of: date, *, fraud_share: float,
                   default_rate: float, downturn: np.ndarray) -> PersonDraw:
     """Draw ``n`` applicants (with contacts, truth and life events) as of ``as_of``."""
@@ -365,6 +392,7 @@ def build_persons(seed: np.random.SeedSequence, n: int, as_of: date, *, fraud_sh
         relation[r1] = g.choice([FRIEND, SIBLING, COLLEAGUE], size=len(r1))
     c_consent = g.random(len(owner)) < 0.92
 
+    applied_on = _application_days(seed, roles, n)
     person_id = ids("P", n)
     persons = pl.DataFrame(text_as_lists({
         "person_id": person_id,
@@ -400,7 +428,7 @@ def build_persons(seed: np.random.SeedSequence, n: int, as_of: date, *, fraud_sh
         pl.Series("consent_data_processing", np.ones(n, dtype=bool)),
         pl.Series("consent_emergency_contact", g.random(n) < 0.96),
         pl.Series("consent_marketing", g.random(n) < 0.55),
-        pl.lit(as_of).alias("application_date"),
+        (pl.lit(as_of) + pl.duration(days=pl.lit(pl.Series(applied_on)))).alias("application_date"),
     )
     contacts = pl.DataFrame(text_as_lists({
         "person_id": person_id[owner],

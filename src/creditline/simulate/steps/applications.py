@@ -47,6 +47,12 @@ def collateral(row: dict[str, Any]) -> list[dict[str, str]]:
              "appraised_value": f"{row['collateral_value']:.2f}"}]
 
 
+def person_truth(ctx: DemoContext) -> dict[str, dict[str, Any]]:
+    """The hidden truth of each person, for grading the decisions (never for making them)."""
+    return {r["person_id"]: r for r in ctx.population.truth.select(
+        "person_id", "bad", "pd_true", "fraud_kind", "default_month").iter_rows(named=True)}
+
+
 def _cents(amount: Decimal) -> int:
     return int(amount * 100)
 
@@ -57,18 +63,14 @@ class Applications:
     def run(self, ctx: DemoContext) -> None:
         pop = ctx.population
         ctx.progress.phase("applications", len(ctx.customer_ids))
-        truth = {r["person_id"]: r for r in pop.truth.select(
-            "person_id", "bad", "pd_true", "fraud_kind", "default_month").iter_rows(named=True)}
+        truth = person_truth(ctx)
         holders: list[str] = []
         lines: list[str] = []
         for row in pop.persons.iter_rows(named=True):
             pid = row["person_id"]
             if pid not in ctx.customer_ids:
                 continue
-            cmd = origination.Apply(customer_id=ctx.customer_ids[pid], product=PERSON_PRODUCT,
-                                    channel=CHANNEL, device_id=row["device_id"], ip=row["ip"],
-                                    bureau=bureau(row))
-            record = self._apply(ctx, cmd, pid, "person", truth[pid])
+            record = self.person(ctx, row, truth[pid])
             if record.line_id is not None:
                 holders.append(pid)
                 lines.append(record.line_id)
@@ -85,6 +87,17 @@ class Applications:
             self._apply(ctx, cmd, eid, "enterprise", {**etruth[eid], "fraud_kind": "none"})
             ctx.progress.advance()
         ctx.changed()
+
+    @classmethod
+    def person(cls, ctx: DemoContext, row: dict[str, Any], truth: dict[str, Any]
+               ) -> ApplicationRecord:
+        """A registered person's application, with the carrier's phone-tenure answer."""
+        pid = row["person_id"]
+        cmd = origination.Apply(customer_id=ctx.customer_ids[pid], product=PERSON_PRODUCT,
+                                channel=CHANNEL, device_id=row["device_id"], ip=row["ip"],
+                                bureau=bureau(row),
+                                phone_tenure_months=row["phone_tenure_months"])
+        return cls._apply(ctx, cmd, pid, "person", truth)
 
     @staticmethod
     def _apply(ctx: DemoContext, cmd: origination.Apply, subject: str, kind: str,

@@ -85,6 +85,9 @@ reviews = Table(
     Column("decided_at", DateTime(timezone=True), nullable=True),
     Column("version", Integer, nullable=False, default=1),
     Index("ix_reviews_status_created", "status", "created_at"),
+    # fraudq: the review SLA (0015_review_sla): when the review is due; the breach list
+    Column("due_at", DateTime(timezone=True), nullable=True),
+    Index("ix_reviews_status_due", "status", "due_at"),
 )
 
 blacklist = Table(
