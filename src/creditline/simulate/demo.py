@@ -62,6 +62,7 @@ from creditline.simulate.steps.end_of_day import EndOfDay
 from creditline.simulate.steps.ledger_check import LedgerCheck
 from creditline.simulate.steps.month_end import MonthEnd
 from creditline.simulate.steps.onboarding import Onboarding
+from creditline.simulate.steps.reviewers import Reviewers
 
 __all__ = ["DEFAULT_ACTIVITY", "MAX_CUSTOMERS", "MAX_MONTHS", "MIN_CUSTOMERS",
            "ApplicationRecord", "DayStep", "DemoConfig", "DemoContext", "DemoResult",
@@ -73,8 +74,9 @@ def default_opening() -> list[Stage]:
 
 
 def default_daily() -> list[DayStep]:
-    # fraudq: Arrivals (later applicants, e.g. a ring's members) apply before the day's trade
-    return [Arrivals(), CustomerActivity(), EndOfDay(), MonthEnd()]
+    # fraudq: Arrivals (later applicants, e.g. a ring's members) apply and Reviewers work the
+    # review queue before the day's trade
+    return [Arrivals(), Reviewers(), CustomerActivity(), EndOfDay(), MonthEnd()]
 
 
 def default_closing() -> list[Stage]:

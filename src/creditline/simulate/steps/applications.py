@@ -2,7 +2,7 @@
 policy, limit; an approval opens the line in the same transaction).  Persons apply for
 ``consumer_bnpl`` with their credit-bureau file, device and IP; enterprises for
 ``sme_line`` with their financial statements and collateral.  Referred applications stay
-in the manual review queue for a person to decide in the console."""
+in the manual review queue, which the simulated reviewers work (``steps.reviewers``)."""
 
 from __future__ import annotations
 
@@ -102,7 +102,8 @@ class Applications:
     @staticmethod
     def _apply(ctx: DemoContext, cmd: origination.Apply, subject: str, kind: str,
                truth: dict[str, Any]) -> ApplicationRecord:
-        app = origination.apply(cmd, ctx.uow(), ctx.channel).application
+        outcome = origination.apply(cmd, ctx.uow(), ctx.channel)
+        app = outcome.application
         fired = app.checks.get("fired", [])
         record = ApplicationRecord(
             subject_id=subject, kind=kind, product=app.product, status=app.status,
@@ -113,6 +114,7 @@ class Applications:
             reasons=tuple(r["code"] for r in app.reasons), line_id=app.line_id,
             bad=int(truth["bad"]), pd_true=float(truth["pd_true"]),
             fraud_kind=str(truth["fraud_kind"]), default_month=truth["default_month"],
-            generic_reasons=sum(is_generic(r["en"], r["zh"]) for r in app.reasons))
+            generic_reasons=sum(is_generic(r["en"], r["zh"]) for r in app.reasons),
+            application_id=app.id, review_id=outcome.review_id)
         ctx.applications.append(record)
         return record
