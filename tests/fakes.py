@@ -40,6 +40,7 @@ from creditline.lines.limits import LimitEvent
 from creditline.lines.line import Line
 from creditline.lines.ports import LineQuery
 from creditline.lines.proposals import LimitProposal, ProposalStatus
+from creditline.lines.ramp import LimitRamp
 from creditline.lines.status import LineStatus
 from creditline.money import ZERO
 from creditline.origination.application import DECLINED, REFERRED, Application
@@ -97,6 +98,7 @@ class State:
     special_terms: dict[str, SpecialTerms] = field(default_factory=dict)
     lines: dict[str, Line] = field(default_factory=dict)
     limit_events: list[LimitEvent] = field(default_factory=list)
+    limit_ramps: dict[str, LimitRamp] = field(default_factory=dict)  # fraudq: limit ramp
     limit_proposals: dict[str, LimitProposal] = field(default_factory=dict)
     purchases: dict[str, tuple[PurchaseRecord, str]] = field(default_factory=dict)
     installments: dict[tuple[str, int], tuple[str, Installment]] = field(default_factory=dict)
@@ -530,6 +532,27 @@ class FakeLines:
         return [copy.deepcopy(x) for x in rows[:limit]]
 
 
+class FakeLimitRamps:  # fraudq: the new-customer limit ramp
+    def __init__(self, st: State) -> None:
+        self.st = st
+
+    def add(self, ramp: LimitRamp) -> None:
+        self.st.limit_ramps[ramp.line_id] = ramp
+
+    def of_lines(self, line_ids: list[str]) -> list[tuple[LimitRamp, Decimal]]:
+        return [(self.st.limit_ramps[i], self.st.lines[i].limit) for i in sorted(line_ids)
+                if i in self.st.limit_ramps]
+
+    def step(self, rows: list[tuple[str, Decimal]], on: date) -> None:
+        for line_id, limit in rows:
+            self.st.lines[line_id].limit = limit
+            ramp = replace(self.st.limit_ramps[line_id], last_step_on=on)
+            if limit >= ramp.target:
+                del self.st.limit_ramps[line_id]
+            else:
+                self.st.limit_ramps[line_id] = ramp
+
+
 class FakeLimitEvents:
     def __init__(self, st: State) -> None:
         self.st = st
@@ -919,6 +942,11 @@ class FakeUnitOfWork:
     @property
     def calendar(self) -> FakeCalendar:
         return FakeCalendar(self._state)
+
+    # fraudq: the new-customer limit ramp
+    @property
+    def limit_ramps(self) -> FakeLimitRamps:
+        return FakeLimitRamps(self._state)
 
 
 def typed(uow: FakeUnitOfWork) -> UnitOfWork:

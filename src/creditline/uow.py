@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from creditline.lines.ports import (
         LimitEventRepository,
         LimitProposalRepository,
+        LimitRampRepository,
         LineRepository,
     )
     from creditline.origination.ports import (
@@ -143,3 +144,7 @@ class UnitOfWork(Protocol):
 
     @property
     def calendar(self) -> CalendarRepository: ...
+
+    # fraudq: the new-customer limit ramp (lines.ramp)
+    @property
+    def limit_ramps(self) -> LimitRampRepository: ...

@@ -53,6 +53,7 @@ from datetime import date, timedelta
 
 from creditline.auth import Principal
 from creditline.batch.eod import KERNEL, SERVICING
+from creditline.batch.limit_ramp import LIMIT_RAMP_STAGE
 from creditline.batch.pipeline import Pipeline, StageStats
 from creditline.batch.temporary_limits import TEMPORARY_LIMIT_STAGE
 from creditline.calendar.services import current_business_date
@@ -70,9 +71,11 @@ def new_run_id() -> str:
 
 
 def default_pipeline() -> Pipeline:
-    """The stages end of day runs today, in order: the servicing kernel, then the lapse of
-    temporary limits."""
-    return Pipeline([SERVICING, TEMPORARY_LIMIT_STAGE])
+    """The stages end of day runs today, in order: the servicing kernel, the lapse of
+    temporary limits, then the new-customer limit ramp."""
+    return Pipeline([SERVICING, TEMPORARY_LIMIT_STAGE,
+                     # fraudq: the new-customer limit ramp
+                     LIMIT_RAMP_STAGE])
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from creditline.errors import Conflict, NotFound, ValidationError
 from creditline.fraud import blacklist as bl
 from creditline.fraud.screening import ScreenRequest, ring_view, screen
 from creditline.idempotency import check_key
+from creditline.lines.ramp import LimitRamp
 from creditline.money import ZERO, money_str, to_money
 from creditline.origination import reasons as catalogue
 from creditline.origination import review as rv
@@ -266,11 +267,18 @@ def notify_decision(uow: UnitOfWork, app: Application) -> None:
 
 def open_approved_line(uow: UnitOfWork, app: Application) -> str:
     """Open the approved application's credit line through the servicing services, in the
-    caller's transaction; returns the line id."""
+    caller's transaction (with its limit ramp when it opens at a first limit below what the
+    policy granted); returns the line id."""
     from creditline.servicing.services import OpenLine, open_line
 
-    return open_line(OpenLine(customer_id=app.customer_id, product=app.product,
-                              limit=app.granted_limit), uow, SYSTEM).id
+    line_id = open_line(OpenLine(customer_id=app.customer_id, product=app.product,
+                                 limit=app.granted_limit), uow, SYSTEM).id
+    target = (app.policy or {}).get("ramp_target")
+    growth = default_catalog().get(app.product).ramp_growth
+    if target is not None and growth is not None and Decimal(target) > app.granted_limit:
+        # the limit ramp: the line starts at its first limit and grows toward the policy's
+        uow.limit_ramps.add(LimitRamp(line_id, Decimal(target), growth))
+    return line_id
 
 
 def hold_ring_lines(uow: UnitOfWork, members: Sequence[str], applicant: str,

@@ -87,6 +87,7 @@ class Product:
     interest_free_days: int | None = None  # single-payment purchases: the longest period
     late_fee: Decimal = Decimal("0.00")  # flat fee per missed due date (none is charged yet)
     first_limit_max: Decimal | None = None  # a new customer's first limit (the limit ramp)
+    ramp_growth: Decimal | None = None  # ... and its growth per clean statement (a share)
     review_sla_hours: int | None = None  # a referred application is decided within this
 
     def plan(self, periods: object, method: object = None) -> Plan:
@@ -204,11 +205,16 @@ def _product(code: str, raw: dict[str, Any], *, copied: bool = False) -> Product
         raise ValidationError(f"{f}.late_fee", "must be 0.00: servicing charges lateness by "
                                                "penalty_daily_rate only (no flat late fee yet)")
     first_max: Decimal | None = None
+    growth: Decimal | None = None
     if lim.get("first_limit_max") is not None:
         first_max = to_money(lim.get("first_limit_max"), f"{f}.limit.first_limit_max")
         if not limit_min <= first_max <= limit_max:
             raise ValidationError(f"{f}.limit.first_limit_max",
                                   "must be between limit.min and limit.max")
+        growth = _rate(lim.get("ramp_growth"), f"{f}.limit.ramp_growth")
+        if not 0 < growth <= 1:
+            raise ValidationError(f"{f}.limit.ramp_growth", "must be a share above 0 and at "
+                                                             "most 1 (growth per statement)")
     sla: int | None = None
     if not copied or raw.get("review_sla_hours") is not None:
         sla = _int(raw.get("review_sla_hours"), f"{f}.review_sla_hours", 1, 720)
@@ -231,7 +237,7 @@ def _product(code: str, raw: dict[str, Any], *, copied: bool = False) -> Product
         fee_refund=fee_refund,
         block_when_past_due=bool(raw.get("block_purchases_when_past_due", True)),
         interest_free_days=free_days, late_fee=late_fee, first_limit_max=first_max,
-        review_sla_hours=sla,
+        ramp_growth=growth, review_sla_hours=sla,
     )
 
 
@@ -302,6 +308,7 @@ def product_terms(p: Product) -> dict[str, Any]:
         limit["second_review_above"] = money_str(p.second_review_above)
     if p.first_limit_max is not None:
         limit["first_limit_max"] = money_str(p.first_limit_max)
+        limit["ramp_growth"] = str(p.ramp_growth)
     explicit: dict[str, Any] = {"late_fee": money_str(p.late_fee)}
     if p.review_sla_hours is not None:
         explicit["review_sla_hours"] = p.review_sla_hours
