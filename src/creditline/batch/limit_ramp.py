@@ -2,7 +2,7 @@
 
 Registered after the servicing kernel, whose published columns it reads: on the day a line's
 statement is cut (``last_stmt`` is today), a line with a ramp (``lines.ramp``) that is
-active with nothing past due steps its permanent limit up by the ramp's growth share, until
+active with nothing past due, and old enough for a due date to have passed, steps its permanent limit up by the ramp's growth share, until
 the target the policy granted (``lines.ramp.next_limits``: a pure function over the
 partition's columns).  The writes are bulk: the new limits (``uow.limit_ramps.step``), one
 ``permanent`` limit event per line with source ``strategy`` and reason ``LIMIT_RAMP``
@@ -27,6 +27,7 @@ from creditline.lines.limits import LimitEvent, LimitKind, LimitSource
 from creditline.lines.ramp import GROWTH_SCALE, LimitRamp, next_limits, ramp_due
 from creditline.lines.status import STATUS_CODE, LineStatus
 from creditline.money import money_str
+from creditline.products.catalog import LONGEST_CYCLE_DAYS
 from creditline.servicing.calendar import day_number
 from creditline.uow import UnitOfWork
 
@@ -64,9 +65,12 @@ def _compute(part: Partition, ramps: Any) -> StageOutput:
     today = day_number(part.day)
     last_step = np.array([-1 if r.last_step_on is None else day_number(r.last_step_on)
                           for r, _ in ramps], dtype=np.int64)
+    # the first due date falls at most the longest cycle plus the grace days after opening
+    first_due = LONGEST_CYCLE_DAYS + np.asarray(part.frame["grace"], dtype=np.int64)[rows]
     due = ramp_due(np.asarray(part.columns["status"])[rows], ACTIVE,
                    np.asarray(part.columns["past_due"])[rows],
-                   np.asarray(part.columns["last_stmt"])[rows], last_step, today)
+                   np.asarray(part.columns["last_stmt"])[rows], last_step, today,
+                   np.asarray(part.frame["opened"], dtype=np.int64)[rows], first_due)
     limit = np.array([_cents(lim) for _, lim in ramps], dtype=np.int64)
     target = np.array([_cents(r.target) for r, _ in ramps], dtype=np.int64)
     growth = np.array([int(r.growth * GROWTH_SCALE) for r, _ in ramps], dtype=np.int64)

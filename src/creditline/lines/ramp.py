@@ -4,7 +4,9 @@ A new customer's line opens at the product's first limit (``limit.first_limit_ma
 when the policy would grant more; the policy's figure is kept as the ramp's *target*.  At
 each statement the line closes without arrears (active, nothing past due) the limit grows
 by the product's ``limit.ramp_growth`` share, rounded down to ``RAMP_STEP``, until it
-reaches the target.  A first-party fraudster who never means to pay takes the first limit
+reaches the target -- but only once a due date has passed (the line is older than the
+longest cycle plus its grace days): nothing past due then means a bill was paid, not that
+none has fallen due yet, so a bust-out that maxed the line in its first days never steps.  A first-party fraudster who never means to pay takes the first limit
 and no more; a customer who pays reaches what the policy granted within a few months.
 
 Pure functions over columns (integer cents, day numbers), run by the ``limit_ramp`` stage of
@@ -34,11 +36,13 @@ class LimitRamp:
 
 
 def ramp_due(status: np.ndarray, active_code: int, past_due: np.ndarray, last_stmt: np.ndarray,
-             last_step: np.ndarray, today: int) -> np.ndarray:
-    """Lines that step today: a statement cut today, the line active with nothing past due,
-    and no step taken today already (so running the day again changes nothing)."""
+             last_step: np.ndarray, today: int, opened: np.ndarray,
+             first_due_within: np.ndarray) -> np.ndarray:
+    """Lines that step today: a statement cut today, the line active with nothing past due
+    after at least one due date (``opened`` more than ``first_due_within`` days ago), and no
+    step taken today already (so running the day again changes nothing)."""
     due: np.ndarray = ((last_stmt == today) & (status == active_code) & (past_due <= 0)
-                       & (last_step != today))
+                       & (last_step != today) & (today - opened > first_due_within))
     return due
 
 
