@@ -365,7 +365,8 @@ class FakeApplications:
         for a in self.st.applications.values():
             if a.customer_id in customer_ids and a.created_at >= since:
                 out += [Link(a.customer_id, kind, v) for kind, v in
-                        (("device", a.keys.device), ("ip", a.keys.ip)) if v]
+                        (("device", a.keys.device), ("ip", a.keys.ip),
+                         ("contact_phone", a.keys.phone), ("address", a.address_hash)) if v]
         return out
 
     def sharing(self, values: set[tuple[str, str]], since: datetime) -> list[Link]:
@@ -374,7 +375,8 @@ class FakeApplications:
         for a in self.st.applications.values():
             if a.created_at >= since:
                 out += [Link(a.customer_id, kind, v) for kind, v in
-                        (("device", a.keys.device), ("ip", a.keys.ip))
+                        (("device", a.keys.device), ("ip", a.keys.ip),
+                         ("contact_phone", a.keys.phone), ("address", a.address_hash))
                         if v is not None and (kind, v) in values]
         return out
 

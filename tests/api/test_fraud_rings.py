@@ -7,6 +7,8 @@
   approved); Sun applies on 23 March from Qian's home IP.  Sun makes it three: referred,
   and the lines already opened for Zhao and Qian are frozen in the same transaction
   (links across time: the ring window is 90 days, not one day's batch).
+- Three applicants giving one home address (written three ways) are a ring; so are an
+  applicant and the two others who list her own mobile as their emergency contact.
 - A mobile number in service for 3 months (the carrier check) is referred (PHONE_NEW).
 - A good applicant who shares nothing, with a mobile of four years, is approved with
   nothing fired; as a new customer, at the product's first limit of 3,000.00.
@@ -80,6 +82,31 @@ def test_a_ring_forming_over_three_weeks_is_caught_and_its_early_lines_frozen(
                  headers={**ADMIN, "Idempotency-Key": "k1"},
                  json={"amount": "100.00", "merchant": "JD Mall", "merchant_category": "phones"})
     assert r.status_code == 409 and "frozen" in r.json()["message"]
+
+
+def test_a_shared_home_address_links_a_ring(api: TestClient) -> None:
+    ways = ("Room 301, 12 Jiefang Road, Wuhan", "room 301 12 jiefang road wuhan",
+            "ROOM 301 - 12 JIEFANG ROAD, WUHAN.")
+    answers = [applied(api, register(api, person(110 + i)), bureau=GOOD_BUREAU, address=a)
+               for i, a in enumerate(ways)]
+    assert [a["decision"] for a in answers] == ["approved", "approved", "referred"]
+    assert codes(answers[2])[0] == "RING_SIZE"
+    detail = api.get(f"/v1/applications/{answers[2]['id']}", headers=ADMIN).json()
+    assert [link["kind"] for link in detail["ring"]["links"]] == ["address"]
+    assert "Jiefang" not in str(detail)  # only the keyed hash is kept
+    bad = apply(api, register(api, person(114)), bureau=GOOD_BUREAU, address=" ,. ")
+    assert bad.status_code == 422 and bad.json()["detail"][0]["loc"][-1] == "address"
+
+
+def test_an_applicants_own_mobile_listed_by_two_others_links_a_ring(api: TestClient) -> None:
+    hub = register(api, person(120))  # her own mobile is 13800000120
+    answers = [applied(api, hub, bureau=GOOD_BUREAU)]
+    for i in (121, 122):
+        cid = register(api, person(i))
+        add_contact(api, cid, "13800000120")
+        answers.append(applied(api, cid, bureau=GOOD_BUREAU))
+    assert [a["decision"] for a in answers] == ["approved", "approved", "referred"]
+    assert codes(answers[2])[0] == "RING_SIZE"
 
 
 def test_a_mobile_three_months_in_service_is_referred(api: TestClient) -> None:

@@ -22,7 +22,7 @@ from creditline.auth import SYSTEM, Principal
 from creditline.calendar.services import current_business_date
 from creditline.errors import Conflict, NotFound, ValidationError
 from creditline.fraud import blacklist as bl
-from creditline.fraud.screening import ScreenRequest, ring_view, screen
+from creditline.fraud.screening import ScreenRequest, address_key, ring_view, screen
 from creditline.idempotency import check_key
 from creditline.lines.ramp import LimitRamp
 from creditline.money import ZERO, money_str, to_money
@@ -65,6 +65,7 @@ class Apply:
     idempotency_key: str | None = None
     # the carrier's answer: months the applicant's mobile has been in service (None: not asked)
     phone_tenure_months: int | None = None
+    address: str | None = None  # home address: a ring link (only its keyed hash is kept)
 
 
 @dataclass(frozen=True)
@@ -96,6 +97,8 @@ def _check_request(cmd: Apply) -> tuple[Decimal | None, str | None, str | None]:
     if tenure is not None and (isinstance(tenure, bool) or not isinstance(tenure, int)
                                or not 0 <= tenure <= 1200):
         raise ValidationError("phone_tenure_months", "must be a whole number from 0 to 1200")
+    if cmd.address is not None:
+        address_key(cmd.address)
     return requested, device, ip
 
 
@@ -177,7 +180,9 @@ def apply(cmd: Apply, uow: UnitOfWork, actor: Principal) -> Outcome:
         screened = screen(ScreenRequest(
             device=device, ip=ip, contacts=tuple(contacts), last_decline=last_decline,
             ring_link_window_days=int(params.get("ring_link_window_days", 90)),
-            ring_max_explore=int(params.get("ring_max_explore", 50))), customer, uow, today, now)
+            ring_max_explore=int(params.get("ring_max_explore", 50)),
+            address=None if cmd.address is None else address_key(cmd.address)),
+            customer, uow, today, now)
         screening = Screening(
             id_valid=screened.id_valid, phone_valid=screened.phone_valid,
             blacklist_id=bl.BlacklistKind.ID_NUMBER.value in screened.blacklisted,
@@ -212,7 +217,7 @@ def apply(cmd: Apply, uow: UnitOfWork, actor: Principal) -> Outcome:
             reasons=answer_reasons, ring=ring, model_id=scored.model_id,
             model_name=scored.model_name, model_version=scored.model_version,
             shadow=scored.shadow, rules_version=ruleset.version, rules_hash=ruleset.hash,
-            elapsed_ms=round(elapsed, 3), created_at=now,
+            elapsed_ms=round(elapsed, 3), created_at=now, address_hash=screened.address_hash,
             decided_at=None if decision.decision == REFERRED else now)
         review_id = None
         if decision.decision == APPROVED:  # the line first, so the row is written once
@@ -251,7 +256,8 @@ def _request_body(cmd: Apply) -> dict[str, Any]:
             "financials": cmd.financials,
             "collateral": None if cmd.collateral is None else list(cmd.collateral),
             **({} if cmd.phone_tenure_months is None
-               else {"phone_tenure_months": cmd.phone_tenure_months})}
+               else {"phone_tenure_months": cmd.phone_tenure_months}),
+            **({} if cmd.address is None else {"address": cmd.address})}
 
 
 def notify_decision(uow: UnitOfWork, app: Application) -> None:

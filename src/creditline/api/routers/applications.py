@@ -71,6 +71,9 @@ class ApplicationCreate(_Strict):
     phone_tenure_months: int | None = Field(
         default=None, description="the carrier check: months the applicant's mobile number "
                                   "has been in service (0-1200)")
+    address: str | None = Field(
+        default=None, description="the applicant's home address (1-300 characters); kept only "
+                                  "as a keyed hash, to link applicants who share it")
     bureau: BureauIn | None = None
     financials: FinancialsIn | None = None
     collateral: list[CollateralIn] | None = None
@@ -157,7 +160,7 @@ def apply(body: ApplicationCreate, container: ContainerDep,
     cmd = services.Apply(
         customer_id=body.customer_id, product=body.product, channel=body.channel,
         requested_limit=body.requested_limit, device_id=body.device_id, ip=body.ip,
-        phone_tenure_months=body.phone_tenure_months,
+        phone_tenure_months=body.phone_tenure_months, address=body.address,
         bureau=None if body.bureau is None else body.bureau.model_dump(exclude_none=True),
         financials=None if body.financials is None else body.financials.model_dump(),
         collateral=None if body.collateral is None else [c.model_dump() for c in body.collateral],

@@ -67,6 +67,9 @@ applications = Table(
     Index("ix_applications_phone_hash_created", "phone_hash", "created_at"),
     Index("ix_applications_device_hash_created", "device_hash", "created_at"),
     Index("ix_applications_ip_hash_created", "ip_hash", "created_at"),
+    # fraudq: the home address as a ring link (0015c_application_address)
+    Column("address_hash", String(64), nullable=True),
+    Index("ix_applications_address_hash_created", "address_hash", "created_at"),
     Index("ix_applications_created_at", "created_at"),
 )
 
