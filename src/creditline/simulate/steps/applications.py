@@ -91,12 +91,14 @@ class Applications:
     @classmethod
     def person(cls, ctx: DemoContext, row: dict[str, Any], truth: dict[str, Any]
                ) -> ApplicationRecord:
-        """A registered person's application, with the carrier's phone-tenure answer."""
+        """A registered person's application, with the carrier's phone-tenure answer and
+        the home address."""
         pid = row["person_id"]
         cmd = origination.Apply(customer_id=ctx.customer_ids[pid], product=PERSON_PRODUCT,
                                 channel=CHANNEL, device_id=row["device_id"], ip=row["ip"],
                                 bureau=bureau(row),
-                                phone_tenure_months=row["phone_tenure_months"])
+                                phone_tenure_months=row["phone_tenure_months"],
+                                address=row["address"])
         return cls._apply(ctx, cmd, pid, "person", truth)
 
     @staticmethod
