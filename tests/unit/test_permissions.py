@@ -60,6 +60,8 @@ blacklist:manage          Y        Y          .        .        .       .
 blacklist:read            Y        Y          Y        .        Y       .
 special_terms:propose     Y        Y          .        .        .       .
 special_terms:approve     Y        Y          .        .        .       .
+documents:upload          Y        Y          .        Y        .       Y
+documents:read            Y        Y          Y        Y        Y       .
 checkout:offers           Y        Y          .        .        .       Y
 """
 

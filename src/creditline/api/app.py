@@ -32,6 +32,7 @@ ROUTERS: list[str] = [
     "creditline.api.routers.eod",
     "creditline.api.routers.calendar",
     "creditline.api.routers.users",
+    "creditline.api.routers.documents",  # documents context
     # fraudq: checkout offers (the plans for an amount, before the purchase)
     "creditline.api.routers.checkout",
 ]

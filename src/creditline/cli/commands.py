@@ -11,6 +11,7 @@ from creditline.cli import browse as browse_cli
 from creditline.cli import calendar as calendar_cli
 from creditline.cli import checkout as checkout_cli
 from creditline.cli import demo as demo_cli
+from creditline.cli import documents as documents_cli
 from creditline.cli import foundation
 from creditline.cli import model as model_cli
 from creditline.cli import products as products_cli
@@ -41,6 +42,7 @@ def register(app: typer.Typer) -> None:
     app.add_typer(browse_cli.purchases_app, name="purchases")
     app.add_typer(browse_cli.applications_app, name="applications")
     app.command("demo")(demo_cli.demo)
+    app.add_typer(documents_cli.sub, name="documents")  # documents context
     # fraudq: checkout offers, the review queue and its SLA
     app.add_typer(checkout_cli.sub, name="checkout")
     app.add_typer(reviews_cli.sub, name="reviews")
