@@ -62,6 +62,7 @@ special_terms:propose     Y        Y          .        .        .       .
 special_terms:approve     Y        Y          .        .        .       .
 documents:upload          Y        Y          .        Y        .       Y
 documents:read            Y        Y          Y        Y        Y       .
+console:sign_in           Y        Y          Y        Y        Y       .
 checkout:offers           Y        Y          .        .        .       Y
 """
 

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from creditline.api.deps import Allowed, ContainerDep
 from creditline.api.pagination import ListPage, PageParams, list_page
-from creditline.api.routers.applications import ApplicationPublic, application_public
+from creditline.api.routers.applications import ApplicationPublic, application_public, declared
 from creditline.api.schemas_common import Amount, Timestamp
 from creditline.auth import Principal
 from creditline.money import money_str
@@ -54,6 +54,8 @@ class ReviewPublic(BaseModel):
                                          "final decision, once decided)")
     sla_breached: bool = Field(description="still open after due_at, or decided after it")
     application: ApplicationPublic
+    declared: dict[str, Any] = Field(description="what the applicant declared (assets, "
+                                                 "statements, licence, mitigants...)")
     checks: dict[str, Any]
     score: dict[str, Any]
     ring: dict[str, Any] | None
@@ -68,7 +70,8 @@ def review_public(item: services.ReviewItem) -> ReviewPublic:
                                     limit=None if d.limit is None else money_str(d.limit),
                                     comment=d.comment, at=d.at) for d in r.decisions],
         created_at=r.created_at, due_at=r.due_at, age_hours=item.age_hours,
-        sla_breached=item.breached, application=application_public(app, r.id), checks=app.checks,
+        sla_breached=item.breached, application=application_public(app, r.id),
+        declared=declared(app), checks=app.checks,
         score={"score": None if app.score is None else round(app.score, 2),
                "pd": None if app.pd is None else round(app.pd, 6), "band": app.band, "model_id": app.model_id,
                "model": app.model_name, "model_version": app.model_version,
