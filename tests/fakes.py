@@ -52,6 +52,7 @@ from creditline.lines.limits import LimitEvent
 from creditline.lines.line import Line
 from creditline.lines.ports import LineQuery
 from creditline.lines.proposals import LimitProposal, ProposalStatus
+from creditline.lines.ramp import LimitRamp
 from creditline.lines.reviews import ReviewCase
 from creditline.lines.sectors import ActionStatus, SectorAction, SectorFlag
 from creditline.lines.status import LineStatus
@@ -115,6 +116,7 @@ class State:
     special_terms: dict[str, SpecialTerms] = field(default_factory=dict)
     lines: dict[str, Line] = field(default_factory=dict)
     limit_events: list[LimitEvent] = field(default_factory=list)
+    limit_ramps: dict[str, LimitRamp] = field(default_factory=dict)  # fraudq: limit ramp
     limit_proposals: dict[str, LimitProposal] = field(default_factory=dict)
     purchases: dict[str, tuple[PurchaseRecord, str]] = field(default_factory=dict)
     installments: dict[tuple[str, int], tuple[str, Installment]] = field(default_factory=dict)
@@ -395,7 +397,8 @@ class FakeApplications:
         for a in self.st.applications.values():
             if a.customer_id in customer_ids and a.created_at >= since:
                 out += [Link(a.customer_id, kind, v) for kind, v in
-                        (("device", a.keys.device), ("ip", a.keys.ip)) if v]
+                        (("device", a.keys.device), ("ip", a.keys.ip),
+                         ("contact_phone", a.keys.phone), ("address", a.address_hash)) if v]
         return out
 
     def sharing(self, values: set[tuple[str, str]], since: datetime) -> list[Link]:
@@ -404,7 +407,8 @@ class FakeApplications:
         for a in self.st.applications.values():
             if a.created_at >= since:
                 out += [Link(a.customer_id, kind, v) for kind, v in
-                        (("device", a.keys.device), ("ip", a.keys.ip))
+                        (("device", a.keys.device), ("ip", a.keys.ip),
+                         ("contact_phone", a.keys.phone), ("address", a.address_hash))
                         if v is not None and (kind, v) in values]
         return out
 
@@ -441,6 +445,12 @@ class FakeReviews:
 
     def page(self, status: str | None, req: PageRequest) -> Page[Review]:
         rows = [r for r in self.st.reviews.values() if status is None or r.status == status]
+        return fake_page(rows, req)
+
+    # fraudq: the review SLA's breach list
+    def overdue(self, now: datetime, req: PageRequest) -> Page[Review]:
+        rows = [r for r in self.st.reviews.values() if r.status in ("pending", "second_review")
+                and r.due_at is not None and r.due_at < now]
         return fake_page(rows, req)
 
 
@@ -554,6 +564,27 @@ class FakeLines:
                 and (status is None or x.status.value == status)
                 and (after is None or x.id > after)]
         return [copy.deepcopy(x) for x in rows[:limit]]
+
+
+class FakeLimitRamps:  # fraudq: the new-customer limit ramp
+    def __init__(self, st: State) -> None:
+        self.st = st
+
+    def add(self, ramp: LimitRamp) -> None:
+        self.st.limit_ramps[ramp.line_id] = ramp
+
+    def of_lines(self, line_ids: list[str]) -> list[tuple[LimitRamp, Decimal]]:
+        return [(self.st.limit_ramps[i], self.st.lines[i].limit) for i in sorted(line_ids)
+                if i in self.st.limit_ramps]
+
+    def step(self, rows: list[tuple[str, Decimal]], on: date) -> None:
+        for line_id, limit in rows:
+            self.st.lines[line_id].limit = limit
+            ramp = replace(self.st.limit_ramps[line_id], last_step_on=on)
+            if limit >= ramp.target:
+                del self.st.limit_ramps[line_id]
+            else:
+                self.st.limit_ramps[line_id] = ramp
 
 
 class FakeLimitEvents:
@@ -1174,6 +1205,32 @@ class FakeUnitOfWork:
     def agencies(self) -> FakeAgencies:
         return FakeAgencies(self._state)
 
+    # ----- issue 13, triggers lane
+    @property
+    def held_purchases(self) -> FakeHeldPurchases:
+        return FakeHeldPurchases(self._state)
+
+    @property
+    def trigger_events(self) -> FakeTriggerEvents:
+        return FakeTriggerEvents(self._state)
+
+    @property
+    def activity(self) -> FakeActivity:
+        return FakeActivity(self._state)
+
+    @property
+    def sectors(self) -> FakeSectors:
+        return FakeSectors(self._state)
+
+    @property
+    def review_cases(self) -> FakeReviewCases:
+        return FakeReviewCases(self._state)
+
+    # fraudq: the new-customer limit ramp
+    @property
+    def limit_ramps(self) -> FakeLimitRamps:
+        return FakeLimitRamps(self._state)
+
 
 # ----------------------------------------------------------------------------- collections
 @dataclass
@@ -1319,28 +1376,6 @@ class FakeAgencies:
 
     def referral(self, case_id: str) -> Referral | None:
         return self.c.referrals.get(case_id)
-
-    # ----- issue 13, triggers lane
-    @property
-    def held_purchases(self) -> FakeHeldPurchases:
-        return FakeHeldPurchases(self._state)
-
-    @property
-    def trigger_events(self) -> FakeTriggerEvents:
-        return FakeTriggerEvents(self._state)
-
-    @property
-    def activity(self) -> FakeActivity:
-        return FakeActivity(self._state)
-
-    @property
-    def sectors(self) -> FakeSectors:
-        return FakeSectors(self._state)
-
-    @property
-    def review_cases(self) -> FakeReviewCases:
-        return FakeReviewCases(self._state)
-
 
 # ----------------------------------------------------------------------------- issue 13, triggers lane
 class FakeHeldPurchases:
@@ -1499,7 +1534,6 @@ class FakeReviewCases:
         return fake_page([c for c in self.st.review_cases.values()
                           if (status is None or c.status.value == status)
                           and (due_by is None or c.due_on <= due_by)], req)
-
 
 def typed(uow: FakeUnitOfWork) -> UnitOfWork:
     """The fake as the port (a type checker proves it implements every repository)."""

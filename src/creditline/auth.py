@@ -97,6 +97,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "sectors:manage": frozenset({A, RO}),  # watch, preview, cut and reverse
     "line_reviews:read": frozenset({A, RO, RV, AU}),  # periodic reviews of enterprise lines
     "line_reviews:manage": frozenset({A, RO}),  # schedule, upload statements, decide (not own)
+    # fraudq: checkout offers (a merchant checkout shows the plans' cost before a purchase)
+    "checkout:offers": frozenset({A, RO, SV}),
 }
 
 # What the environment token (``CREDITLINE_ADMIN_TOKEN``) may do: create named admin users

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from creditline.lines.ports import (
         LimitEventRepository,
         LimitProposalRepository,
+        LimitRampRepository,
         LineRepository,
     )
     from creditline.lines.trigger_ports import (
@@ -201,3 +202,7 @@ class UnitOfWork(Protocol):
 
     @property
     def review_cases(self) -> ReviewCaseRepository: ...
+
+    # fraudq: the new-customer limit ramp (lines.ramp)
+    @property
+    def limit_ramps(self) -> LimitRampRepository: ...

@@ -51,16 +51,21 @@ def test_a_person_with_assets_gets_a_higher_capacity(api: TestClient) -> None:
     wealthy = apply_person(api, 42, assets=[DEPOSIT, CAR])
     assert plain["band"] == wealthy["band"] == "A"
 
-    assert plain["decision"] == "approved" and plain["limit"] == "6000.00"
+    # both are new customers: each line opens at the product's first limit (the limit ramp,
+    # lane fraudq) and grows toward what the policy grants them, the target: there the
+    # assets show, 6,000.00 (debt burden) against 15,000.00 (limit matrix)
+    assert plain["decision"] == "approved" and plain["limit"] == "3000.00"
     assert plain["policy"]["basis"] == {
-        "limit": "6000.00", "binding": "DEBT_BURDEN",
-        "components": {"PRODUCT_MAX": "50000.00", "LIMIT_MATRIX": "15000.00",
-                       "DEBT_BURDEN": "6000.00"}}
-    assert wealthy["decision"] == "approved" and wealthy["limit"] == "15000.00"
+        "limit": "3000.00", "binding": "FIRST_LIMIT",
+        "components": {"PRODUCT_MAX": "50000.00", "FIRST_LIMIT": "3000.00",
+                       "LIMIT_MATRIX": "15000.00", "DEBT_BURDEN": "6000.00"}}
+    assert plain["policy"]["ramp_target"] == "6000.00"
+    assert wealthy["decision"] == "approved" and wealthy["limit"] == "3000.00"
     assert wealthy["policy"]["basis"] == {
-        "limit": "15000.00", "binding": "LIMIT_MATRIX",
-        "components": {"PRODUCT_MAX": "50000.00", "LIMIT_MATRIX": "15000.00",
-                       "DEBT_BURDEN": "30000.00"}}
+        "limit": "3000.00", "binding": "FIRST_LIMIT",
+        "components": {"PRODUCT_MAX": "50000.00", "FIRST_LIMIT": "3000.00",
+                       "LIMIT_MATRIX": "15000.00", "DEBT_BURDEN": "30000.00"}}
+    assert wealthy["policy"]["ramp_target"] == "15000.00"
     # reviewers see what was declared
     assert wealthy["declared"]["assets"] == [
         {**DEPOSIT}, {**CAR, "verified_value": None, "source": None}]

@@ -89,6 +89,34 @@ def test_the_summary_adds_up(short_demo: DemoResult) -> None:
 
 
 @pytest.mark.slow
+def test_fraud_reviews_and_reasons_add_up(short_demo: DemoResult) -> None:
+    """Fraud by kind, the review queue and the reasons, graded by the hidden truth: every
+    fraudster is caught or missed, every referral was decided by the simulated reviewers
+    (within the run), and no reason given was the generic fallback."""
+    s = short_demo.summary
+    fraud, reviews, apps = s["fraud"], s["reviews"], short_demo.context.applications
+    for kind, k in fraud["by_kind"].items():
+        assert k["caught"] + k["missed"] == k["applied"]
+        assert k["caught"] == (k["declined_at_application"] + k["declined_in_review"]
+                               + k["still_in_review"] + k["frozen_after_approval"])
+        assert k["applied"] == sum(a.fraud_kind == kind for a in apps)
+    assert sum(k["missed"] for k in fraud["by_kind"].values()) == fraud["missed"]
+    good = sum(a.fraud_kind == "none" for a in apps)
+    assert fraud["false_alarm_rate"] == round(fraud["false_alarms"] / good, 6)
+    assert reviews["referred"] == sum(a.review_id is not None for a in apps) > 0
+    assert reviews["decided"] + reviews["pending_at_end"] == reviews["referred"]
+    assert reviews["approved"] + reviews["declined"] == reviews["decided"]
+    assert 0 < reviews["hours_to_decision"]["median"] <= reviews["hours_to_decision"]["max"]
+    assert s["applications"]["generic_reasons"] == 0 and s["applications"]["score_reasons"]
+    container = _container(short_demo)
+    try:
+        open_reviews = _count(container, "SELECT COUNT(*) FROM reviews WHERE status <> 'decided'")
+    finally:
+        container.dispose()
+    assert open_reviews == reviews["pending_at_end"]
+
+
+@pytest.mark.slow
 def test_every_action_went_through_the_services(short_demo: DemoResult) -> None:
     """What the summary counts is what the database and the audit log hold: nothing was
     posted beside the services."""
@@ -110,8 +138,10 @@ def test_every_action_went_through_the_services(short_demo: DemoResult) -> None:
         act["purchases"]["count"], act["returns"]["count"], act["repayments"]["count"]]
     assert audited["customer.registered"] == s["customers"]["registered"]
     assert audited["customer.emergency_contact_added"] == s["customers"]["contacts"]
+    # a referred application is audited again when the simulated reviewers decide it
     assert sum(audited[f"application.{d}"] for d in ("approved", "referred", "declined")) \
-        == s["applications"]["applied"]
+        == s["applications"]["applied"] + s["reviews"]["decided"]
+    assert audited["review.approve"] + audited["review.decline"] == s["reviews"]["decided"]
     assert audited["purchase.created"] == act["purchases"]["count"]
     assert audited["purchase.returned"] == act["returns"]["count"]
     assert audited["repayment.received"] == act["repayments"]["count"]

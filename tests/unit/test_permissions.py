@@ -84,6 +84,7 @@ sectors:read              Y        Y          .        .        Y       .
 sectors:manage            Y        Y          .        .        .       .
 line_reviews:read         Y        Y          Y        .        Y       .
 line_reviews:manage       Y        Y          .        .        .       .
+checkout:offers           Y        Y          .        .        .       Y
 """
 
 

@@ -38,6 +38,8 @@ ROUTERS: list[str] = [
     "creditline.api.routers.collections",  # collections
     # issue 13, triggers lane: held purchases and triggers fired
     "creditline.api.routers.triggers",
+    # fraudq: checkout offers (the plans for an amount, before the purchase)
+    "creditline.api.routers.checkout",
 ]
 
 

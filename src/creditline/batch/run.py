@@ -65,6 +65,7 @@ from typing import Protocol
 from creditline.auth import Principal
 from creditline.batch.collections import COLLECTIONS_STAGE
 from creditline.batch.eod import KERNEL, SERVICING
+from creditline.batch.limit_ramp import LIMIT_RAMP_STAGE
 from creditline.batch.pipeline import Pipeline, StageStats
 from creditline.batch.reminders import reminder_stage  # notify: due-date reminders
 from creditline.batch.reviews import REVIEW_STAGE  # issue 13, triggers lane
@@ -87,10 +88,12 @@ def new_run_id() -> str:
 def default_pipeline(reminders: ReminderPolicy | None = None) -> Pipeline:
     """The stages end of day runs today, in order: the servicing kernel, then the lapse of
     temporary limits, then collections ageing, then the freeze of lines whose periodic review
-    is long overdue; then (notify) the due-date reminders under ``reminders``."""
+    is long overdue, then the new-customer limit ramp; then (notify) the due-date reminders
+    under ``reminders``."""
     return Pipeline([SERVICING, TEMPORARY_LIMIT_STAGE,
                      COLLECTIONS_STAGE,  # collections: ageing, cases, promises
                      REVIEW_STAGE,  # issue 13, triggers lane: long-overdue reviews freeze
+                     LIMIT_RAMP_STAGE,  # fraudq: the new-customer limit ramp
                      reminder_stage(reminders),  # notify: due-date reminders
                      ])
 

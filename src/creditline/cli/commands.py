@@ -9,6 +9,7 @@ import typer
 
 from creditline.cli import browse as browse_cli
 from creditline.cli import calendar as calendar_cli
+from creditline.cli import checkout as checkout_cli
 from creditline.cli import collections as collections_cli  # collections
 from creditline.cli import demo as demo_cli
 from creditline.cli import documents as documents_cli
@@ -17,6 +18,7 @@ from creditline.cli import model as model_cli
 from creditline.cli import notify as notify_cli
 from creditline.cli import products as products_cli
 from creditline.cli import report as report_cli
+from creditline.cli import reviews as reviews_cli
 from creditline.cli import rules as rules_cli
 from creditline.cli import servicing as servicing_cli
 from creditline.cli import simulate as simulate_cli
@@ -53,3 +55,6 @@ def register(app: typer.Typer) -> None:
     app.add_typer(triggers_cli.campaigns_app, name="campaigns")
     app.add_typer(triggers_cli.sectors_app, name="sectors")
     app.add_typer(triggers_cli.reviews_app, name="line-reviews")
+    # fraudq: checkout offers, the review queue and its SLA
+    app.add_typer(checkout_cli.sub, name="checkout")
+    app.add_typer(reviews_cli.sub, name="reviews")

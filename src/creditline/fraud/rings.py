@@ -1,4 +1,5 @@
-"""Rings: applicants linked by a shared emergency-contact phone, device or IP address.
+"""Rings: applicants linked by a shared phone (an emergency contact several list, or one
+applicant's own mobile listed by another), device, IP address or home address.
 
 Applicants and the things they share form a bipartite graph (networkx); a ring is the
 connected component of applicants around the one being decided.  Only keyed hashes are
@@ -14,7 +15,7 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
-LINK_KINDS: tuple[str, ...] = ("contact_phone", "device", "ip")
+LINK_KINDS: tuple[str, ...] = ("contact_phone", "device", "ip", "address")
 
 
 @dataclass(frozen=True)

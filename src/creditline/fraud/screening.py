@@ -41,6 +41,7 @@ class ScreenRequest:
     last_decline: datetime | None
     ring_link_window_days: int = 90
     ring_max_explore: int = 50
+    address: str | None = None  # the home address given, normalised (``address_key``)
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,7 @@ class ScreenResult:
     ring: Ring
     days_since_decline: int | None
     keys: ApplicationKeys
+    address_hash: str | None = None
 
 
 def screen(req: ScreenRequest, customer: Customer, uow: UnitOfWork, today: date,
@@ -88,13 +90,30 @@ def screen(req: ScreenRequest, customer: Customer, uow: UnitOfWork, today: date,
         seed_links.append(Link(customer.id, "device", keys.device))
     if keys.ip:
         seed_links.append(Link(customer.id, "ip", keys.ip))
+    if keys.phone:  # others may list this applicant's mobile as their contact
+        seed_links.append(Link(customer.id, "contact_phone", keys.phone))
+    address_hash = None if req.address is None else cipher.blind_index(req.address)
+    if address_hash:
+        seed_links.append(Link(customer.id, "address", address_hash))
     ring = explore(customer.id, seed_links,
                    lambda ids: uow.applications.links_of(ids, window),
                    lambda values: uow.applications.sharing(values, window),
                    max_members=req.ring_max_explore)
     return ScreenResult(id_valid=id_valid, phone_valid=phone_valid,
                         blacklisted=frozenset(hits), velocity=velocity, ring=ring,
-                        days_since_decline=days_since(req.last_decline, now), keys=keys)
+                        days_since_decline=days_since(req.last_decline, now), keys=keys,
+                        address_hash=address_hash)
+
+
+def address_key(address: object, field: str = "address") -> str:
+    """An address as a ring link compares it: case, spacing and punctuation ignored, so
+    "Room 3, 12 Jiefang Rd" and "room 3 12 jiefang rd." are one place."""
+    if not isinstance(address, str) or not address.strip() or len(address) > 300:
+        raise ValidationError(field, "must be 1-300 characters")
+    key = "".join(ch for ch in address.casefold() if ch.isalnum())
+    if not key:
+        raise ValidationError(field, "must contain letters or digits")
+    return key
 
 
 def ring_view(uow: UnitOfWork, ring: Ring) -> dict[str, Any]:

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from typing import Protocol
 
 from creditline.lines.limits import LimitEvent
 from creditline.lines.line import Line
 from creditline.lines.proposals import LimitProposal
+from creditline.lines.ramp import LimitRamp
 from creditline.paging import Page, PageRequest, SeqPage, SeqPageRequest
 
 
@@ -74,3 +76,17 @@ class LimitProposalRepository(Protocol):
              ) -> Page[LimitProposal]:
         """Proposals oldest first, keyed on ``(proposed_at, id)``, optionally in one status
         or of one line, with the total."""
+
+
+class LimitRampRepository(Protocol):
+    """The limit ramps of new customers' lines (``lines.ramp``; ``uow.limit_ramps``)."""
+
+    def add(self, ramp: LimitRamp) -> None: ...
+
+    def of_lines(self, line_ids: list[str]) -> list[tuple[LimitRamp, Decimal]]:
+        """The ramps of these lines that have not reached their target, each with the
+        line's permanent limit, in line id order."""
+
+    def step(self, rows: list[tuple[str, Decimal]], on: date) -> None:
+        """Set these lines' permanent limits (bumping ``version``), note the step day, and
+        drop the ramps whose line reached its target."""

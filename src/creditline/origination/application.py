@@ -53,3 +53,5 @@ class Application:
     decided_at: datetime | None = None
     version: int = 1
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
+    # keyed hash of the home address given with the application (a ring link; fraudq)
+    address_hash: str | None = None

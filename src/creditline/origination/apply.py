@@ -22,8 +22,9 @@ from creditline.auth import SYSTEM, Principal
 from creditline.calendar.services import current_business_date
 from creditline.errors import Conflict, NotFound, ValidationError
 from creditline.fraud import blacklist as bl
-from creditline.fraud.screening import ScreenRequest, ring_view, screen
+from creditline.fraud.screening import ScreenRequest, address_key, ring_view, screen
 from creditline.idempotency import check_key
+from creditline.lines.ramp import LimitRamp
 from creditline.money import ZERO, money_str, to_money
 from creditline.origination import reasons as catalogue
 from creditline.origination import review as rv
@@ -40,6 +41,7 @@ from creditline.policy.mitigants import parse_mitigants
 from creditline.policy.profile import Licence, Profile, parse_profile
 from creditline.policy.ruleset import default_ruleset
 from creditline.policy.statements import YearStatements, parse_statements
+from creditline.products.catalog import default_catalog
 from creditline.uow import UnitOfWork
 
 _CHANNEL = re.compile(r"^[a-z][a-z0-9_-]{0,39}$")
@@ -77,6 +79,9 @@ class Apply:
     receivables: str | None = None
     mitigants: Sequence[Mapping[str, str]] | None = None
     business_licence_document_id: str | None = None
+    # the carrier's answer: months the applicant's mobile has been in service (None: not asked)
+    phone_tenure_months: int | None = None
+    address: str | None = None  # home address: a ring link (only its keyed hash is kept)
 
     def enterprise_fields(self) -> list[str]:
         """The enterprise-only fields this request gives."""
@@ -111,6 +116,12 @@ def _check_request(cmd: Apply) -> tuple[Decimal | None, str | None, str | None]:
             ip = str(ipaddress.ip_address(str(cmd.ip).strip()))
         except ValueError:
             raise ValidationError("ip", "must be an IPv4 or IPv6 address") from None
+    tenure = cmd.phone_tenure_months
+    if tenure is not None and (isinstance(tenure, bool) or not isinstance(tenure, int)
+                               or not 0 <= tenure <= 1200):
+        raise ValidationError("phone_tenure_months", "must be a whole number from 0 to 1200")
+    if cmd.address is not None:
+        address_key(cmd.address)
     return requested, device, ip
 
 
@@ -144,7 +155,8 @@ def apply(cmd: Apply, uow: UnitOfWork, actor: Principal) -> Outcome:
             raise Conflict(f"customer {customer.id} already has application {latest[0]} "
                            "waiting for review; wait for its decision")
         last_decline = None if latest is None else latest[2]
-        for line in uow.lines.of_customer(customer.id):
+        earlier_lines = uow.lines.of_customer(customer.id)
+        for line in earlier_lines:
             if line.product == cmd.product and str(line.status) != "closed":
                 raise Conflict(f"customer {customer.id} already has an open {cmd.product} line "
                                f"({line.id}); ask for a limit review instead")
@@ -216,18 +228,22 @@ def apply(cmd: Apply, uow: UnitOfWork, actor: Principal) -> Outcome:
         screened = screen(ScreenRequest(
             device=device, ip=ip, contacts=tuple(contacts), last_decline=last_decline,
             ring_link_window_days=int(params.get("ring_link_window_days", 90)),
-            ring_max_explore=int(params.get("ring_max_explore", 50))), customer, uow, today, now)
+            ring_max_explore=int(params.get("ring_max_explore", 50)),
+            address=None if cmd.address is None else address_key(cmd.address)),
+            customer, uow, today, now)
         screening = Screening(
             id_valid=screened.id_valid, phone_valid=screened.phone_valid,
             blacklist_id=bl.BlacklistKind.ID_NUMBER.value in screened.blacklisted,
             blacklist_phone=bl.BlacklistKind.PHONE.value in screened.blacklisted,
             blacklist_device=bl.BlacklistKind.DEVICE.value in screened.blacklisted,
             velocity=screened.velocity, ring_size=screened.ring.size,
-            days_since_decline=screened.days_since_decline)
+            days_since_decline=screened.days_since_decline,
+            phone_tenure_months=cmd.phone_tenure_months)
         scored = scorer.score(uow, customer.kind, app_id, features)
         facts = PolicyFacts(product=cmd.product, kind=customer.kind, score=scored.score,
                             pd=scored.pd, screening=screening, requested_limit=requested,
-                            score_reasons=tuple(r["code"] for r in scored.reasons), **facts_kw)
+                            score_reasons=tuple(r["code"] for r in scored.reasons),
+                            new_customer=not earlier_lines, **facts_kw)
         decision = decide(ruleset, facts)
         texts = {r["code"]: r for r in scored.reasons}
         answer_reasons = catalogue.ranked(decision.reasons, texts)
@@ -241,14 +257,15 @@ def apply(cmd: Apply, uow: UnitOfWork, actor: Principal) -> Outcome:
             inputs={"customer_id": customer.id, "product": cmd.product, "channel": cmd.channel,
                     "requested_limit": None if requested is None else money_str(requested),
                     "device_id": None if device is None else bl.mask(bl.BlacklistKind.DEVICE, device),
-                    "ip": mask_ip(ip), **extra_inputs},
+                    "ip": mask_ip(ip), "phone_tenure_months": cmd.phone_tenure_months,
+                    **extra_inputs},
             checks={"screening": screening.as_json(),
                     "fired": [{"code": c, "action": a} for c, a in decision.knockouts]},
             features=dict(features), facts=facts.as_json(), policy=decision.as_json(),
             reasons=answer_reasons, ring=ring, model_id=scored.model_id,
             model_name=scored.model_name, model_version=scored.model_version,
             shadow=scored.shadow, rules_version=ruleset.version, rules_hash=ruleset.hash,
-            elapsed_ms=round(elapsed, 3), created_at=now,
+            elapsed_ms=round(elapsed, 3), created_at=now, address_hash=screened.address_hash,
             decided_at=None if decision.decision == REFERRED else now)
         review_id = None
         if decision.decision == APPROVED:  # the line first, so the row is written once
@@ -260,7 +277,7 @@ def apply(cmd: Apply, uow: UnitOfWork, actor: Principal) -> Outcome:
                 id=review_id, application_id=app.id, status=rv.PENDING,
                 proposed_limit=decision.limit, min_limit=decision.min_limit,
                 max_limit=decision.max_limit, second_review_above=decision.second_review_above,
-                decisions=(), created_at=now))
+                decisions=(), created_at=now, due_at=rv.due_at(now, product_sla(cmd.product))))
         uow.audit(actor, f"application.{decision.decision}", "application", app.id, {
             "customer_id": customer.id, "product": cmd.product,
             "limit": money_str(app.granted_limit), "score": round(scored.score, 2),
@@ -268,9 +285,10 @@ def apply(cmd: Apply, uow: UnitOfWork, actor: Principal) -> Outcome:
             "rules": ruleset.label, "line_id": app.line_id, "review_id": review_id})
         notify_decision(uow, app)
         if screened.ring.size > 1 and any(c == "RING_SIZE" for c, _ in decision.knockouts):
+            held = hold_ring_lines(uow, screened.ring.members, customer.id, app.id)
             uow.emit("fraud.ring_detected", {"application_id": app.id,
                                              "members": list(screened.ring.members),
-                                             "size": screened.ring.size})
+                                             "size": screened.ring.size, "held_lines": held})
         if key is not None:
             uow.idempotency.save(scope, key, body, {"application_id": app.id,
                                                     "review_id": review_id})
@@ -284,7 +302,10 @@ def _request_body(cmd: Apply) -> dict[str, Any]:
             "requested_limit": None if cmd.requested_limit is None else str(cmd.requested_limit),
             "device_id": cmd.device_id, "ip": cmd.ip, "bureau": cmd.bureau,
             "financials": cmd.financials,
-            "collateral": None if cmd.collateral is None else list(cmd.collateral)}
+            "collateral": None if cmd.collateral is None else list(cmd.collateral),
+            **({} if cmd.phone_tenure_months is None
+               else {"phone_tenure_months": cmd.phone_tenure_months}),
+            **({} if cmd.address is None else {"address": cmd.address})}
     for name in ("assets", "obligations", "statements", "mitigants"):  # issue 12
         value = getattr(cmd, name)
         if value is not None:
@@ -330,11 +351,45 @@ def notify_decision(uow: UnitOfWork, app: Application) -> None:
 
 def open_approved_line(uow: UnitOfWork, app: Application) -> str:
     """Open the approved application's credit line through the servicing services, in the
-    caller's transaction; returns the line id."""
+    caller's transaction (with its limit ramp when it opens at a first limit below what the
+    policy granted); returns the line id."""
     from creditline.servicing.services import OpenLine, open_line
 
-    return open_line(OpenLine(customer_id=app.customer_id, product=app.product,
-                              limit=app.granted_limit), uow, SYSTEM).id
+    line_id = open_line(OpenLine(customer_id=app.customer_id, product=app.product,
+                                 limit=app.granted_limit), uow, SYSTEM).id
+    target = (app.policy or {}).get("ramp_target")
+    growth = default_catalog().get(app.product).ramp_growth
+    if target is not None and growth is not None and Decimal(target) > app.granted_limit:
+        # the limit ramp: the line starts at its first limit and grows toward the policy's
+        uow.limit_ramps.add(LimitRamp(line_id, Decimal(target), growth))
+    return line_id
+
+
+def hold_ring_lines(uow: UnitOfWork, members: Sequence[str], applicant: str,
+                    app_id: str) -> list[str]:
+    """Freeze the active lines of a ring's earlier members, in the caller's transaction.
+
+    A ring forms over weeks: its first members apply alone, look like nobody else and are
+    approved; the member whose application links them into a ring of the policy's size
+    exposes them too.  Their lines stop buying (frozen: repayments still run) until a
+    reviewer clears them; returns the ids of the lines frozen."""
+    from creditline.servicing.services import SetStatus, set_status
+
+    held = []
+    for member in members:
+        if member == applicant:
+            continue
+        for line in uow.lines.of_customer(member):
+            if str(line.status) == "active":
+                set_status(SetStatus(line.id, "frozen", f"fraud ring: linked by application "
+                                                        f"{app_id}"), uow, SYSTEM)
+                held.append(line.id)
+    return held
+
+
+def product_sla(product: str) -> int | None:
+    """The product's review SLA in hours (the catalogue's ``review_sla_hours``)."""
+    return default_catalog().get(product).review_sla_hours
 
 
 def get_application(uow: UnitOfWork, app_id: str) -> tuple[Application, rv.Review | None]:

@@ -71,6 +71,10 @@ class ReviewRepository(Protocol):
     def page(self, status: str | None, req: PageRequest) -> Page[Review]:
         """Oldest first, in ``(created_at, id)`` order, with the total."""
 
+    def overdue(self, now: datetime, req: PageRequest) -> Page[Review]:
+        """Open reviews (pending or second review) due before ``now``, oldest first, in
+        ``(created_at, id)`` order, with the total: the SLA breach list."""
+
 
 class SpecialTermsRepository(Protocol):
     def add(self, st: SpecialTerms) -> None: ...

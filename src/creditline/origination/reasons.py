@@ -60,8 +60,11 @@ CATALOGUE: dict[str, ReasonCode] = dict([
     _r("VELOCITY_IP_30D", "Too many applications from this IP address in 30 days",
        "同一IP地址30天内申请次数过多", "screening"),
     # rings and cool-down
-    _r("RING_SIZE", "Applicant is linked to a large group of applicants sharing contacts, "
-       "devices or IP addresses", "申请人与共用紧急联系人、设备或IP的申请群体关联", "screening"),
+    _r("RING_SIZE", "Applicant is linked to a group of three or more applicants sharing "
+       "contacts, devices or IP addresses", "申请人与三人及以上共用紧急联系人、设备或IP的申请群体关联",
+       "screening"),
+    _r("PHONE_NEW", "The mobile number has been in service for less than 6 months",
+       "手机号码在网时长不足6个月", "screening"),
     _r("COOLDOWN", "A recent application was declined; please wait before reapplying",
        "近期申请被拒绝，冷静期内不可再次申请", "screening"),
     # person policy
@@ -76,6 +79,8 @@ CATALOGUE: dict[str, ReasonCode] = dict([
        "policy"),
     _r("PRODUCT_MAX", "Limit capped at the product maximum", "额度受产品上限限制", "policy"),
     _r("REQUESTED_LIMIT", "Limit granted as requested", "按申请额度授信", "policy"),
+    _r("FIRST_LIMIT", "A first credit line with us starts at the product's first limit",
+       "首次在本机构授信，额度以产品的首次授信额度为上限", "policy"),
     _r("LIMIT_BELOW_MIN", "The limit the policy allows is below the product minimum",
        "可授信额度低于产品最低额度", "policy"),
     # enterprise policy

@@ -9,7 +9,7 @@ may confirm, lower the limit, or decline.  A decline by the first reviewer is fi
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any, Literal
 
@@ -18,6 +18,7 @@ from creditline.money import money_str, to_money
 
 PENDING, SECOND_REVIEW, DECIDED = "pending", "second_review", "decided"
 STATUSES = (PENDING, SECOND_REVIEW, DECIDED)
+OPEN = (PENDING, SECOND_REVIEW)  # waiting for a reviewer: what an SLA measures
 APPROVE, DECLINE = "approve", "decline"  # as stored in a review's decisions
 # What a reviewer sends and every answer says: the outcome, as applications name it.  The
 # imperative forms are still read for one release (deprecated; see README "Decisions").
@@ -64,6 +65,20 @@ class Review:
     decisions: tuple[ReviewDecision, ...]
     created_at: datetime
     version: int = 1
+    due_at: datetime | None = None  # the SLA: decided by then (None: opened before SLAs)
+
+    def age(self, now: datetime) -> timedelta:
+        """How long the applicant has waited (until the final decision once decided)."""
+        end = self.decisions[-1].at if self.status == DECIDED and self.decisions else now
+        return end - self.created_at
+
+    def breached(self, now: datetime) -> bool:
+        """Past its SLA: still open after ``due_at``, or decided after it."""
+        if self.due_at is None:
+            return False
+        if self.status == DECIDED and self.decisions:
+            return self.decisions[-1].at > self.due_at
+        return now > self.due_at
 
     @property
     def outcome(self) -> str | None:
@@ -77,6 +92,10 @@ class Review:
         if self.outcome != "approved":
             return None
         return self.decisions[-1].limit
+
+
+def due_at(created_at: datetime, sla_hours: int | None) -> datetime | None:
+    return None if sla_hours is None else created_at + timedelta(hours=sla_hours)
 
 
 def parse_decision(decision: object, limit: object, comment: object) -> tuple[str, Decimal | None, str]:

@@ -7,6 +7,7 @@ line and tells the customer, in the reviewer's transaction.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from datetime import datetime
 from decimal import Decimal
 
 from creditline.auth import Principal
@@ -24,6 +25,15 @@ from creditline.uow import UnitOfWork
 class ReviewItem:
     review: rv.Review
     application: Application
+    age_hours: float = 0.0  # how long the applicant has waited (to the decision, if decided)
+    breached: bool = False  # past the product's review SLA
+
+
+def _item(review: rv.Review, uow: UnitOfWork, now: datetime) -> ReviewItem:
+    app = uow.applications.get(review.application_id)
+    assert app is not None
+    return ReviewItem(review, app, round(review.age(now).total_seconds() / 3600, 2),
+                      review.breached(now))
 
 
 @dataclass(frozen=True)
@@ -41,12 +51,16 @@ def list_reviews(uow: UnitOfWork, status: str | None, req: PageRequest | None = 
         raise ValidationError("status", f"must be one of: {', '.join(rv.STATUSES)}")
     with uow:
         page = uow.reviews.page(status, req or PageRequest())
-        out = []
-        for r in page.items:
-            app = uow.applications.get(r.application_id)
-            assert app is not None
-            out.append(ReviewItem(r, app))
-        return Page(out, page.next, page.total)
+        now = uow.now()
+        return Page([_item(r, uow, now) for r in page.items], page.next, page.total)
+
+
+def list_breaches(uow: UnitOfWork, req: PageRequest | None = None) -> Page[ReviewItem]:
+    """The SLA breach list: open reviews past their due time, oldest first."""
+    with uow:
+        now = uow.now()
+        page = uow.reviews.overdue(now, req or PageRequest())
+        return Page([_item(r, uow, now) for r in page.items], page.next, page.total)
 
 
 def get_review(uow: UnitOfWork, review_id: str) -> ReviewItem:
@@ -54,9 +68,7 @@ def get_review(uow: UnitOfWork, review_id: str) -> ReviewItem:
         r = uow.reviews.get(review_id)
         if r is None:
             raise NotFound(f"review {review_id} not found")
-        app = uow.applications.get(r.application_id)
-        assert app is not None
-        return ReviewItem(r, app)
+        return _item(r, uow, uow.now())
 
 
 def decide_review(cmd: DecideReview, uow: UnitOfWork, actor: Principal) -> ReviewItem:
@@ -92,4 +104,5 @@ def decide_review(cmd: DecideReview, uow: UnitOfWork, actor: Principal) -> Revie
                 "reviewers": [d.reviewer for d in updated.decisions], "line_id": app.line_id})
             notify_decision(uow, app)
         uow.commit()
-    return ReviewItem(updated, app)
+    return ReviewItem(updated, app, round(updated.age(now).total_seconds() / 3600, 2),
+                      updated.breached(now))

@@ -14,7 +14,7 @@ the catalogue's version+hash beside the ruleset's.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
@@ -43,6 +43,7 @@ class PolicyDecision:
     rules_version: str
     rules_hash: str
     products_version: str  # the catalogue's version+hash12
+    ramp_target: Decimal | None = None  # a first limit's target (the limit ramp), if below
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -54,6 +55,8 @@ class PolicyDecision:
             "second_review_above": money_str(self.second_review_above),
             "rules_version": self.rules_version, "rules_hash": self.rules_hash,
             "products_version": self.products_version,
+            **({} if self.ramp_target is None
+               else {"ramp_target": money_str(self.ramp_target)}),
         }
 
 
@@ -77,12 +80,14 @@ def product_for(catalog: Catalog, facts: PolicyFacts) -> Product:
 
 
 def _limit(ruleset: Ruleset, facts: PolicyFacts, result: Mapping[str, Any],
-           max_limit: Decimal) -> limits.LimitBasis:
+           product: Product) -> limits.LimitBasis:
     step = Decimal(str(ruleset.parameters.get("limit_step", "100.00")))
     head: list[tuple[str, Decimal | None]] = [("REQUESTED_LIMIT", facts.requested_limit)]
     if facts.special_terms_limit is not None:
         return limits.lowest([*head, ("SPECIAL_TERMS", facts.special_terms_limit)], step)
-    head.append(("PRODUCT_MAX", max_limit))
+    head.append(("PRODUCT_MAX", product.limit_max))
+    if facts.new_customer:  # the limit ramp: a first line starts at the product's first limit
+        head.append(("FIRST_LIMIT", product.first_limit_max))
     if facts.kind == "person":
         a = facts.applicant
         burden = result.get("burden") or {}
@@ -123,7 +128,12 @@ def interpret(ruleset: Ruleset, facts: PolicyFacts, result: Mapping[str, Any],
     cutoff = result.get("cutoff") or {}
     band = cutoff.get("band")
     cut = cutoff.get("decision", "decline")
-    basis = _limit(ruleset, facts, result, max_limit)
+    basis = _limit(ruleset, facts, result, product)
+    # the limit ramp: what the policy grants once the first limit has grown (its target)
+    ramp_target = None
+    if basis.binding == "FIRST_LIMIT":
+        full = _limit(ruleset, replace(facts, new_customer=False), result, product).limit
+        ramp_target = full if full > basis.limit else None
     score = list(facts.score_reasons)
 
     reasons: list[str]
@@ -144,7 +154,8 @@ def interpret(ruleset: Ruleset, facts: PolicyFacts, result: Mapping[str, Any],
         decision=decision, limit=limit, band=band, reasons=tuple(dict.fromkeys(reasons)),
         knockouts=knockouts, basis=basis, min_limit=min_limit, max_limit=max_limit,
         second_review_above=second, rules_version=ruleset.version, rules_hash=ruleset.hash,
-        products_version=catalog.label)
+        products_version=catalog.label,
+        ramp_target=None if decision == DECLINED else ramp_target)
 
 
 def decide(ruleset: Ruleset, facts: PolicyFacts, catalog: Catalog | None = None) -> PolicyDecision:

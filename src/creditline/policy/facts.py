@@ -43,12 +43,14 @@ class Screening:
     velocity: Mapping[str, int] = field(default_factory=lambda: dict.fromkeys(VELOCITY_FIELDS, 0))
     ring_size: int = 1
     days_since_decline: int | None = None
+    phone_tenure_months: int | None = None  # carrier check: how long the mobile is in service
 
     def as_json(self) -> dict[str, Any]:
         return {"id_valid": self.id_valid, "phone_valid": self.phone_valid,
                 "blacklist_id": self.blacklist_id, "blacklist_phone": self.blacklist_phone,
                 "blacklist_device": self.blacklist_device, "velocity": dict(self.velocity),
-                "ring_size": self.ring_size, "days_since_decline": self.days_since_decline}
+                "ring_size": self.ring_size, "days_since_decline": self.days_since_decline,
+                "phone_tenure_months": self.phone_tenure_months}
 
     @classmethod
     def from_json(cls, d: Mapping[str, Any]) -> Screening:
@@ -58,7 +60,8 @@ class Screening:
                    blacklist_device=bool(d.get("blacklist_device")),
                    velocity={**dict.fromkeys(VELOCITY_FIELDS, 0), **dict(d.get("velocity") or {})},
                    ring_size=int(d.get("ring_size", 1)),
-                   days_since_decline=d.get("days_since_decline"))
+                   days_since_decline=d.get("days_since_decline"),
+                   phone_tenure_months=d.get("phone_tenure_months"))
 
 
 @dataclass(frozen=True)
@@ -168,6 +171,7 @@ class PolicyFacts:
     requested_limit: Decimal | None = None
     special_terms_limit: Decimal | None = None
     score_reasons: tuple[str, ...] = ()  # the A-card's adverse factors, worst first
+    new_customer: bool = False  # no earlier line with us: the product's first limit applies
 
     def context(self) -> dict[str, Any]:
         """The input of the decision tables."""
@@ -212,6 +216,7 @@ class PolicyFacts:
             "special_terms_limit": None if self.special_terms_limit is None
             else money_str(self.special_terms_limit),
             "score_reasons": list(self.score_reasons),
+            "new_customer": self.new_customer,
         }
 
     @classmethod
@@ -224,4 +229,5 @@ class PolicyFacts:
             requested_limit=_dec(d.get("requested_limit")),
             special_terms_limit=_dec(d.get("special_terms_limit")),
             score_reasons=tuple(d.get("score_reasons") or ()),
+            new_customer=bool(d.get("new_customer", False)),
         )

@@ -39,6 +39,12 @@ MAX_DAILY_RATE = Decimal("0.001")  # 36.5 % a year: above any lawful consumer ra
 METHODS = ("single", "even", "annuity", "interest_only")
 FEE_REFUND = ("pro_rata", "unbilled_only")
 CUSTOMER_KINDS = {"bnpl": "person", "sme": "enterprise"}  # product kind -> who it is for
+# The statement calendar (``servicing.calendar``) bills a purchase on the first statement
+# strictly after it, at most 31 days later, due ``grace_days`` after that: a single-payment
+# purchase is interest-free for at most 31 + grace_days days.  The product file states the
+# figure (customers are promised it) and the catalogue refuses a file whose figure the
+# calendar would not keep.
+LONGEST_CYCLE_DAYS = 31
 
 
 @dataclass(frozen=True)
@@ -79,6 +85,13 @@ class Product:
     block_when_past_due: bool
     # merchant-category caps (ESG, ``products.categories``); None: the product has none
     categories: CategoryCaps | None = None
+    # explicit terms shown at checkout (catalogue 2026.11.3); None / zero on terms copied
+    # onto a line before the catalogue carried them
+    interest_free_days: int | None = None  # single-payment purchases: the longest period
+    late_fee: Decimal = Decimal("0.00")  # flat fee per missed due date (none is charged yet)
+    first_limit_max: Decimal | None = None  # a new customer's first limit (the limit ramp)
+    ramp_growth: Decimal | None = None  # ... and its growth per clean statement (a share)
+    review_sla_hours: int | None = None  # a referred application is decided within this
 
     def plan(self, periods: object, method: object = None) -> Plan:
         """The plan for a requested installment count (and method), or a 422 naming it."""
@@ -188,6 +201,26 @@ def _product(code: str, raw: dict[str, Any], *, copied: bool = False) -> Product
         raise ValidationError(f"{f}.waterfall.by", "must be kind or due")
     if wf.get("excess", "prepay") not in EXCESS:
         raise ValidationError(f"{f}.waterfall.excess", f"must be one of {', '.join(EXCESS)}")
+    grace = _int(raw.get("grace_days"), f"{f}.grace_days", 0, 25)
+    free_days = _interest_free_days(raw, f, plans, grace, copied)
+    late_fee = to_money(raw.get("late_fee", "0.00"), f"{f}.late_fee", allow_zero=True)
+    if late_fee != 0:
+        raise ValidationError(f"{f}.late_fee", "must be 0.00: servicing charges lateness by "
+                                               "penalty_daily_rate only (no flat late fee yet)")
+    first_max: Decimal | None = None
+    growth: Decimal | None = None
+    if lim.get("first_limit_max") is not None:
+        first_max = to_money(lim.get("first_limit_max"), f"{f}.limit.first_limit_max")
+        if not limit_min <= first_max <= limit_max:
+            raise ValidationError(f"{f}.limit.first_limit_max",
+                                  "must be between limit.min and limit.max")
+        growth = _rate(lim.get("ramp_growth"), f"{f}.limit.ramp_growth")
+        if not 0 < growth <= 1:
+            raise ValidationError(f"{f}.limit.ramp_growth", "must be a share above 0 and at "
+                                                             "most 1 (growth per statement)")
+    sla: int | None = None
+    if not copied or raw.get("review_sla_hours") is not None:
+        sla = _int(raw.get("review_sla_hours"), f"{f}.review_sla_hours", 1, 720)
     fee_refund = raw.get("returns", {}).get("fee_refund", "pro_rata")
     if fee_refund not in FEE_REFUND:
         raise ValidationError(f"{f}.returns.fee_refund", f"must be one of {', '.join(FEE_REFUND)}")
@@ -195,7 +228,7 @@ def _product(code: str, raw: dict[str, Any], *, copied: bool = False) -> Product
         code=code, name=str(raw.get("name", code)), kind=kind, customer_kind=customer_kind,
         currency=str(raw.get("currency", "CNY")),
         statement_day=_int(raw.get("statement_day"), f"{f}.statement_day", 1, 28),
-        grace_days=_int(raw.get("grace_days"), f"{f}.grace_days", 0, 25),
+        grace_days=grace,
         limit_min=limit_min, limit_max=limit_max, second_review_above=second, plans=plans,
         interest_daily_rate=_rate(raw.get("interest_daily_rate", "0"), f"{f}.interest_daily_rate",
                                   MAX_DAILY_RATE),
@@ -207,7 +240,30 @@ def _product(code: str, raw: dict[str, Any], *, copied: bool = False) -> Product
         fee_refund=fee_refund,
         block_when_past_due=bool(raw.get("block_purchases_when_past_due", True)),
         categories=parse_caps(raw.get("categories"), f"{f}.categories"),
+        interest_free_days=free_days, late_fee=late_fee, first_limit_max=first_max,
+        ramp_growth=growth, review_sla_hours=sla,
     )
+
+
+def _interest_free_days(raw: dict[str, Any], f: str, plans: dict[int, Plan], grace: int,
+                        copied: bool) -> int | None:
+    """The stated interest-free period of single-payment purchases: required with a
+    single plan (absent otherwise), and what the statement calendar keeps."""
+    value = raw.get("interest_free_days")
+    if 1 not in plans:
+        if value is not None:
+            raise ValidationError(f"{f}.interest_free_days",
+                                  "is only stated for a product with a single-payment plan")
+        return None
+    if value is None and copied:
+        return None
+    longest = LONGEST_CYCLE_DAYS + grace
+    if isinstance(value, bool) or not isinstance(value, int) or value != longest:
+        raise ValidationError(f"{f}.interest_free_days",
+                              f"must be {longest}: a single payment is billed on the next "
+                              f"statement (at most {LONGEST_CYCLE_DAYS} days on) and due "
+                              f"grace_days ({grace}) later")
+    return value
 
 
 def parse_catalog(raw: dict[str, Any], hash_: str = "") -> Catalog:
@@ -254,6 +310,14 @@ def product_terms(p: Product) -> dict[str, Any]:
     limit = {"min": money_str(p.limit_min), "max": money_str(p.limit_max)}
     if p.second_review_above is not None:
         limit["second_review_above"] = money_str(p.second_review_above)
+    if p.first_limit_max is not None:
+        limit["first_limit_max"] = money_str(p.first_limit_max)
+        limit["ramp_growth"] = str(p.ramp_growth)
+    explicit: dict[str, Any] = {"late_fee": money_str(p.late_fee)}
+    if p.review_sla_hours is not None:
+        explicit["review_sla_hours"] = p.review_sla_hours
+    if p.interest_free_days is not None:
+        explicit["interest_free_days"] = p.interest_free_days
     terms: dict[str, Any] = {
         "name": p.name, "kind": p.kind, "customer_kind": p.customer_kind,
         "currency": p.currency, "statement_day": p.statement_day, "grace_days": p.grace_days,
@@ -268,6 +332,7 @@ def product_terms(p: Product) -> dict[str, Any]:
                       "excess": p.waterfall.excess},
         "returns": {"fee_refund": p.fee_refund},
         "block_purchases_when_past_due": p.block_when_past_due,
+        **explicit,
     }
     if p.categories is not None:
         terms["categories"] = p.categories.to_json()

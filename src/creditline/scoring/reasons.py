@@ -56,6 +56,16 @@ _KNOWN: dict[str, tuple[str, str]] = {
 }
 
 
+GENERIC_EN = "Risk factor: "
+GENERIC_ZH = "风险因素："
+
+
+def is_generic(en: str, zh: str) -> bool:
+    """Whether a reason is the fallback that only names the variable (a shipped card must
+    never give one; ``creditline.origination.feature_reasons`` holds their texts)."""
+    return en.startswith(GENERIC_EN) or zh.startswith(GENERIC_ZH)
+
+
 def derive_code(variable: str, prefix: str = "A") -> str:
     """``A_<VARIABLE>`` in upper snake case, stable for a given variable name."""
     body = re.sub(r"[^0-9A-Za-z]+", "_", variable).strip("_").upper() or "VAR"
@@ -68,6 +78,6 @@ def reason_text(variable: str, overrides: Mapping[str, Mapping[str, str]] | None
     known texts, then a generic text that still names the variable."""
     over = dict((overrides or {}).get(variable, {}))
     key = variable.lower()
-    en, zh = _KNOWN.get(key, (f"Risk factor: {variable}", f"风险因素：{variable}"))
+    en, zh = _KNOWN.get(key, (f"{GENERIC_EN}{variable}", f"{GENERIC_ZH}{variable}"))
     return ReasonText(code=over.get("code", derive_code(variable, prefix)),
                       en=over.get("en", en), zh=over.get("zh", zh))

@@ -46,6 +46,8 @@ class TrainCard:
     holdout: float = 0.3
     seed: int = 42
     split: str = "stratified"
+    # per-variable {"code", "en", "zh"}: the card's reason texts (stored with the card)
+    reason_texts: Mapping[str, Mapping[str, str]] | None = None
 
 
 @dataclass(frozen=True)
@@ -91,11 +93,13 @@ def train_card(cmd: TrainCard) -> TrainedCard:
     cats = list(cmd.categorical) or None
     model: Scorecard | GBMScorecard
     if cmd.kind == "scorecard":
-        model = Scorecard(card_type=cmd.card_type, categorical=cats)
+        model = Scorecard(card_type=cmd.card_type, categorical=cats,
+                          reason_texts=cmd.reason_texts)
     else:
         from creditline.scoring.gbm import GBMScorecard
 
-        model = GBMScorecard(card_type=cmd.card_type, categorical=cats)
+        model = GBMScorecard(card_type=cmd.card_type, categorical=cats,
+                             reason_texts=cmd.reason_texts)
     model.fit(X_tr, y_tr)
     return TrainedCard(
         model=model, rows=len(y), train_rows=len(y_tr), holdout_rows=len(y_te),

@@ -482,6 +482,23 @@ def set_status(cmd: SetStatus, uow: UnitOfWork, actor: Principal) -> LineView:
 
 # ----- purchases
 
+def check_can_buy(line: Line, amount: Decimal, day: date) -> None:
+    """Whether ``amount`` may be bought on ``line`` on ``day`` (a purchase, or the checkout's
+    offers before it): 409 unless active, 422 past due or beyond the available credit."""
+    if line.status != LineStatus.ACTIVE:
+        raise Conflict(f"the line is {line.status.value}: purchases need an active line")
+    if line.block_when_past_due and line.past_due > 0:
+        raise BusinessRuleViolation(
+            f"the line is {line.dpd} days past due ({money_str(line.past_due)} overdue): "
+            "no purchases until it is paid", reason="line_past_due")
+    available = line.available_on(day)
+    if amount > available:
+        raise BusinessRuleViolation(
+            f"amount {money_str(amount)} exceeds the available credit "
+            f"{money_str(available)}", reason="insufficient_available_credit",
+            details=[{"loc": ["amount"], "msg": "exceeds available credit"}])
+
+
 def purchase(cmd: Purchase, uow: UnitOfWork, actor: Principal) -> PurchaseView:
     """Buy on the line: refused with a reason (and nothing posted) beyond the available
     credit, on a line that is not active or is past due, for an installment count the
@@ -510,20 +527,12 @@ def purchase(cmd: Purchase, uow: UnitOfWork, actor: Principal) -> PurchaseView:
                 if "hold_id" in stored:
                     return holds_view(uow, stored["hold_id"], replayed=True)
                 return _purchase_view(uow, stored["purchase_id"], replayed=True)
-        if line.status != LineStatus.ACTIVE:
-            raise Conflict(f"the line is {line.status.value}: purchases need an active line")
         product = terms_product(line.product, line.terms)
-        plan = product.plan(cmd.installments, cmd.method)
-        if line.block_when_past_due and line.past_due > 0:
-            raise BusinessRuleViolation(
-                f"the line is {line.dpd} days past due ({money_str(line.past_due)} overdue): "
-                "no purchases until it is paid", reason="line_past_due")
-        available = line.available_on(day)
-        if amount > available:
-            raise BusinessRuleViolation(
-                f"amount {money_str(amount)} exceeds the available credit "
-                f"{money_str(available)}", reason="insufficient_available_credit",
-                details=[{"loc": ["amount"], "msg": "exceeds available credit"}])
+        # an inactive line is refused as such (409) before the plan is checked (422)
+        active = line.status == LineStatus.ACTIVE
+        plan = product.plan(cmd.installments, cmd.method) if active else None
+        check_can_buy(line, amount, day)
+        assert plan is not None
         caps = product.categories
         if caps is not None:
             owed = (uow.activity.owed_in_categories(line.id, caps.high_energy)

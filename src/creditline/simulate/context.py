@@ -121,6 +121,12 @@ class ApplicationRecord:
     pd_true: float
     fraud_kind: str
     default_month: int | None
+    # fraudq: reasons given whose text is the generic "Risk factor: <variable>" fallback
+    generic_reasons: int = 0
+    application_id: str = ""
+    review_id: str | None = None  # referred: the review the simulated reviewers work
+    review_hours: float | None = None  # referred and decided: how long the applicant waited
+    review_breached: bool = False  # decided after the product's review SLA
 
 
 @dataclass

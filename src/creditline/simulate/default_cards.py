@@ -19,6 +19,7 @@ from typing import Any
 
 import polars as pl
 
+from creditline.origination.feature_reasons import ENTERPRISE_REASONS, PERSON_REASONS
 from creditline.origination.features import (
     ENTERPRISE_CARD,
     ENTERPRISE_FEATURES,
@@ -62,12 +63,13 @@ def train(persons: int = 60_000, enterprises: int = 8_000, seed: int = SEED,
     pop = generate_population(persons, seed, enterprises=enterprises)
     report: dict[str, dict[str, Any]] = {}
     out.mkdir(parents=True, exist_ok=True)
-    for name, frame, cats in (
-            (PERSON_CARD, person_frame(pop), ("employment",)),
-            (ENTERPRISE_CARD, enterprise_frame(pop), ("industry", "collateral_kind"))):
+    for name, frame, cats, texts in (
+            (PERSON_CARD, person_frame(pop), ("employment",), PERSON_REASONS),
+            (ENTERPRISE_CARD, enterprise_frame(pop), ("industry", "collateral_kind"),
+             ENTERPRISE_REASONS)):
         trained = train_card(TrainCard(X=frame.drop("bad"), y=frame["bad"].to_numpy(),
                                        card_type="A", categorical=cats, holdout=0.3,
-                                       seed=seed, split="random"))
+                                       seed=seed, split="random", reason_texts=texts))
         record = {"rows": trained.rows, "train_rows": trained.train_rows,
                   "holdout_rows": trained.holdout_rows, "bad_rate": trained.bad_rate,
                   "data_fingerprint": trained.fingerprint_train,

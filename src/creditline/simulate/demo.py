@@ -57,6 +57,7 @@ from creditline.simulate.population import generate_population
 from creditline.simulate.steps.access import Access
 from creditline.simulate.steps.activity import CustomerActivity
 from creditline.simulate.steps.applications import Applications
+from creditline.simulate.steps.arrivals import Arrivals
 from creditline.simulate.steps.collections import (  # collections
     CollectionsClose,
     CollectionsDesk,
@@ -67,6 +68,7 @@ from creditline.simulate.steps.ledger_check import LedgerCheck
 from creditline.simulate.steps.month_end import MonthEnd
 from creditline.simulate.steps.notifications import Notifications  # notify
 from creditline.simulate.steps.onboarding import Onboarding
+from creditline.simulate.steps.reviewers import Reviewers
 
 __all__ = ["DEFAULT_ACTIVITY", "MAX_CUSTOMERS", "MAX_MONTHS", "MIN_CUSTOMERS",
            "ApplicationRecord", "DayStep", "DemoConfig", "DemoContext", "DemoResult",
@@ -78,7 +80,9 @@ def default_opening() -> list[Stage]:
 
 
 def default_daily() -> list[DayStep]:
-    return [CustomerActivity(), EndOfDay(), MonthEnd(),
+    # fraudq: Arrivals (later applicants, e.g. a ring's members) apply and Reviewers work the
+    # review queue before the day's trade
+    return [Arrivals(), Reviewers(), CustomerActivity(), EndOfDay(), MonthEnd(),
             CollectionsMonthEnd(), CollectionsDesk(),  # collections
             Notifications(),  # notify: the outbox relay, to a file sink
             ]

@@ -109,6 +109,64 @@ def _sections(rng: np.random.Generator, n: int, weights: dict[str, int]) -> np.n
     return rng.choice(codes, size=n, p=p / p.sum())
 
 
+RING_JOIN_GAP_DAYS = (1, 7)  # a ring's next member applies 1-7 days after the one before
+
+
+def _application_days(s_join: np.random.SeedSequence, roles: fr.FraudRoles, n: int
+                      ) -> np.ndarray:
+    """Days after ``as_of`` on which each applicant applies: 0 for everyone but ring members.
+
+    A ring forms over weeks: its organiser recruits one member after another, each applying
+    1-7 days after the one before (a ring of eight spans up to seven weeks), so no single
+    day's applications show the whole ring.  Drawn from a stream of its own (a child of the
+    persons' seed spawned after the others), so adding it changed no other draw."""
+    days = np.zeros(n, dtype=np.int64)
+    if not roles.rings:
+        return days
+    g = np.random.default_rng(s_join)
+    rows = np.flatnonzero(roles.ring_id >= 0)
+    rows = rows[np.argsort(roles.ring_id[rows], kind="stable")]
+    gaps = g.integers(RING_JOIN_GAP_DAYS[0], RING_JOIN_GAP_DAYS[1] + 1, size=len(rows))
+    rid = roles.ring_id[rows]
+    first = np.r_[True, rid[1:] != rid[:-1]]
+    gaps[first] = 0  # each ring's first member applies with everyone else
+    cum = np.cumsum(gaps)
+    start = np.maximum.accumulate(np.where(first, cum, 0))
+    days[rows] = cum - start
+    return days
+
+
+ROADS = ("人民路", "解放路", "中山路", "建设路", "和平路", "新华路", "胜利路", "文化路",
+         "长江路", "黄河路", "青年路", "光明路")
+RING_SHARES_ADDRESS = 0.5  # a ring's members give the organiser's address (a rented flat)
+
+
+def _addresses(s_addr: np.random.SeedSequence, provinces: np.ndarray, partner: np.ndarray,
+               roles: fr.FraudRoles) -> np.ndarray:
+    """Home addresses: one each, a couple's shared, and in half the rings every member
+    gives the first member's (the organiser's flat).  A stream of its own, like
+    ``_application_days``."""
+    g = np.random.default_rng(s_addr)
+    n = len(provinces)
+    road = np.array(ROADS)[g.integers(0, len(ROADS), size=n)]
+    no, block = g.integers(1, 1000, size=n), g.integers(1, 31, size=n)
+    flat = g.integers(1, 26, size=n) * 100 + g.integers(1, 6, size=n)
+    out = np.array([f"{p}{r}{a}号{b}栋{c}室" for p, r, a, b, c in
+                    zip(provinces.tolist(), road.tolist(), no.tolist(), block.tolist(),
+                        flat.tolist())], dtype=object)
+    couple = partner >= 0
+    lower = couple & (np.arange(n) > partner)  # the later partner moves in with the first
+    out[lower] = out[partner[lower]]
+    if roles.rings:
+        shared = g.random(roles.rings) < RING_SHARES_ADDRESS
+        rows = np.flatnonzero(roles.ring_id >= 0)
+        rid = roles.ring_id[rows]
+        leader = rows[np.unique(rid, return_index=True)[1]]  # first member of each ring
+        take = shared[rid]
+        out[rows[take]] = out[leader[rid[take]]]
+    return out
+
+
 def build_persons(seed: np.random.SeedSequence, n: int, as_of: date, *, fraud_share: float,
                   default_rate: float, downturn: np.ndarray) -> PersonDraw:
     """Draw ``n`` applicants (with contacts, truth and life events) as of ``as_of``."""
@@ -365,6 +423,9 @@ def build_persons(seed: np.random.SeedSequence, n: int, as_of: date, *, fraud_sh
         relation[r1] = g.choice([FRIEND, SIBLING, COLLEAGUE], size=len(r1))
     c_consent = g.random(len(owner)) < 0.92
 
+    s_join, s_addr = seed.spawn(2)  # after the ten above: no earlier draw changes
+    applied_on = _application_days(s_join, roles, n)
+    address = _addresses(s_addr, REGION_PROVINCES[region], partner, roles)
     person_id = ids("P", n)
     persons = pl.DataFrame(text_as_lists({
         "person_id": person_id,
@@ -377,6 +438,7 @@ def build_persons(seed: np.random.SeedSequence, n: int, as_of: date, *, fraud_sh
         "email": email,
         "region_code": REGION_CODES[region],
         "region": REGION_PROVINCES[region],
+        "address": address,
         "city_tier": tier,
         "education": np.array(EDUCATION)[education],
         "marital_status": np.array(MARITAL)[marital],
@@ -400,7 +462,7 @@ def build_persons(seed: np.random.SeedSequence, n: int, as_of: date, *, fraud_sh
         pl.Series("consent_data_processing", np.ones(n, dtype=bool)),
         pl.Series("consent_emergency_contact", g.random(n) < 0.96),
         pl.Series("consent_marketing", g.random(n) < 0.55),
-        pl.lit(as_of).alias("application_date"),
+        (pl.lit(as_of) + pl.duration(days=pl.lit(pl.Series(applied_on)))).alias("application_date"),
     )
     contacts = pl.DataFrame(text_as_lists({
         "person_id": person_id[owner],

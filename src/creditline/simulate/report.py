@@ -125,14 +125,16 @@ def fraud_chart(fraud: dict[str, Any]) -> Chart:
     kinds = list(fraud["by_kind"])
     caught = [fraud["by_kind"][k]["caught"] for k in kinds]
     missed = [fraud["by_kind"][k]["missed"] for k in kinds]
-    ax.bar(kinds, caught, color=ACCENT, label="caught (declined or referred)")
-    ax.bar(kinds, missed, bottom=caught, color=BAD, label="missed (line opened)")
+    ax.bar(kinds, caught, color=ACCENT, label="caught (declined, or line frozen)")
+    ax.bar(kinds, missed, bottom=caught, color=BAD, label="missed (line open)")
     ax.set_ylabel("fraudulent applicants (hidden truth)")
     legend_right(ax)
     return Chart("Fraud caught vs missed", caption=
-                 f"{fraud['caught']} of {fraud['fraudsters']} fraudsters stopped at "
-                 f"application; the missed ones owed {Decimal(fraud['missed_balance_end']):,.2f}"
-                 " CNY at the end.",
+                 f"{fraud['caught']} of {fraud['fraudsters']} fraudsters stopped (at "
+                 f"application, in review, or their line frozen when their ring showed); the "
+                 f"missed ones owed {Decimal(fraud['missed_balance_end']):,.2f} CNY at the end. "
+                 f"False alarms: {fraud['false_alarms']} good applicants flagged "
+                 f"({fraud['false_alarm_rate']:.2%}).",
                  png=png(fig))
 
 

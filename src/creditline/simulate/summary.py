@@ -28,7 +28,7 @@ SCORE_BIN = 10
 DELINQUENT_FROM = 1  # bucket index of 1-30 DPD in DPD_BUCKETS
 LOSS_BUCKET = len(DPD_BUCKETS) - 1  # 90+
 FRAUD_RULE_PREFIXES = ("BLACKLIST_", "VELOCITY_", "RING_", "ID_INVALID", "PHONE_INVALID",
-                       "COOLDOWN")
+                       "COOLDOWN", "PHONE_NEW")
 
 
 def money(cents: int) -> str:
@@ -62,6 +62,10 @@ def _funnel(apps: list[ApplicationRecord]) -> dict[str, Any]:
     out["refer_reasons"] = dict(sorted(Counter(a.reasons[0] for a in apps
                                                if a.status == REFERRED and a.reasons)
                                        .most_common(8)))
+    # fraudq: the A-card's reasons given, and how many fell back to the generic text
+    out["score_reasons"] = dict(sorted(Counter(c for a in apps for c in a.reasons
+                                               if c.startswith("A_")).items()))
+    out["generic_reasons"] = sum(a.generic_reasons for a in apps)
     return out
 
 
@@ -98,29 +102,80 @@ def fraud_rule(code: str) -> bool:
     return code.startswith(FRAUD_RULE_PREFIXES)
 
 
-def _fraud(apps: list[ApplicationRecord], balance: dict[str, int]) -> dict[str, Any]:
-    """Fraudsters (hidden truth) stopped at application (declined or referred) or booked."""
+def _fraud(apps: list[ApplicationRecord], balance: dict[str, int],
+           status: dict[str, str]) -> dict[str, Any]:
+    """Fraudsters (hidden truth): caught (declined at application or in review, or their
+    line frozen when a later application exposed their ring) or missed (a line that stayed
+    open), the money each kind owes at the end, and the false alarms among good applicants
+    (flagged by a fraud rule; declined for it in review)."""
     fraud = [a for a in apps if a.fraud_kind != "none"]
+    good = [a for a in apps if a.fraud_kind == "none"]
 
     def flagged(a: ApplicationRecord) -> bool:
         return any(fraud_rule(c) for c in (*a.declined_by, *a.referred_by))
 
-    by_kind: dict[str, dict[str, int]] = {}
-    for a in fraud:
-        k = by_kind.setdefault(a.fraud_kind, {"applied": 0, "caught": 0, "missed": 0})
-        k["applied"] += 1
-        k["missed" if a.status == APPROVED else "caught"] += 1
-    missed = [a for a in fraud if a.status == APPROVED]
-    caught = [a for a in fraud if a.status != APPROVED]
+    def frozen(a: ApplicationRecord) -> bool:
+        return a.line_id is not None and status.get(a.line_id) == "frozen"
+
+    def owed(group: list[ApplicationRecord]) -> int:
+        return sum(balance.get(a.line_id or "", 0) for a in group)
+
+    by_kind: dict[str, dict[str, Any]] = {}
+    for kind in sorted({a.fraud_kind for a in fraud}):
+        group = [a for a in fraud if a.fraud_kind == kind]
+        approved = [a for a in group if a.status == APPROVED]
+        missed = [a for a in approved if not frozen(a)]
+        late = [a for a in approved if frozen(a)]
+        by_kind[kind] = {
+            "applied": len(group), "flagged_by_fraud_rules": sum(flagged(a) for a in group),
+            "declined_at_application": sum(a.status == DECLINED and a.review_id is None
+                                           for a in group),
+            "declined_in_review": sum(a.status == DECLINED and a.review_id is not None
+                                      for a in group),
+            "still_in_review": sum(a.status == REFERRED for a in group),
+            "frozen_after_approval": len(late), "caught": len(group) - len(missed),
+            "missed": len(missed), "catch_rate": rate(len(group) - len(missed), len(group)),
+            "money_lost_missed": money(owed(missed)),
+            "money_owed_frozen": money(owed(late))}
+    missed = [a for a in fraud if a.status == APPROVED and not frozen(a)]
+    caught = [a for a in fraud if a not in missed]
+    alarms = [a for a in good if flagged(a)]
     return {"fraudsters": len(fraud), "caught": len(caught), "missed": len(missed),
             "catch_rate": rate(len(caught), len(fraud)),
             "caught_by_fraud_rules": sum(flagged(a) for a in caught),
             "caught_by_other_rules": sum(not flagged(a) and bool(a.declined_by or a.referred_by)
                                          for a in caught),
             "caught_by_score": sum(not (a.declined_by or a.referred_by) for a in caught),
-            "by_kind": dict(sorted(by_kind.items())),
-            "missed_balance_end": money(sum(balance.get(a.line_id or "", 0) for a in missed)),
-            "false_alarms": sum(a.fraud_kind == "none" and flagged(a) for a in apps)}
+            "by_kind": by_kind,
+            "missed_balance_end": money(owed(missed)),
+            "false_alarms": len(alarms),
+            "false_alarm_rate": rate(len(alarms), len(good)),
+            "false_alarms_declined_in_review": sum(a.status == DECLINED for a in alarms)}
+
+
+def _reviews(apps: list[ApplicationRecord]) -> dict[str, Any]:
+    """The review queue as the simulated reviewers worked it: how long referred applicants
+    waited, how many past the SLA, and the outcomes graded by the hidden truth."""
+    referred = [a for a in apps if a.review_id is not None]
+    decided = [a for a in referred if a.review_hours is not None]
+    hours = np.array([a.review_hours for a in decided], dtype=np.float64)
+    approved = [a for a in decided if a.status == APPROVED]
+    declined = [a for a in decided if a.status == DECLINED]
+
+    def q(p: float) -> float:
+        return round(float(np.quantile(hours, p)), 2) if len(hours) else 0.0
+
+    return {"referred": len(referred), "decided": len(decided),
+            "pending_at_end": len(referred) - len(decided),
+            "approved": len(approved), "declined": len(declined),
+            "hours_to_decision": {"mean": round(float(hours.mean()), 2) if len(hours) else 0.0,
+                                  "median": q(0.5), "p90": q(0.9),
+                                  "max": round(float(hours.max()), 2) if len(hours) else 0.0},
+            "decided_after_sla": sum(a.review_breached for a in decided),
+            "approved_then_bad": sum(a.bad for a in approved),
+            "approved_fraudsters": sum(a.fraud_kind != "none" for a in approved),
+            "declined_but_good": sum(not a.bad and a.fraud_kind == "none" for a in declined),
+            "declined_fraudsters": sum(a.fraud_kind != "none" for a in declined)}
 
 
 def _scores(apps: list[ApplicationRecord]) -> dict[str, Any]:
@@ -233,7 +288,8 @@ def build_summary(ctx: DemoContext) -> dict[str, Any]:
                 "loss_rate_of_balance": rate(losses, int(owed.sum())),
                 "loss_rate_of_purchases": rate(losses, act.purchases.cents)},
         "triggers": _triggers(ctx),  # issue 13: real-time triggers and category caps
-        "fraud": _fraud(apps, balance),
+        "fraud": _fraud(apps, balance, dict(zip(book.line_id, map(str, book.status)))),
+        "reviews": _reviews(apps),
         "truth": _truth(apps, observed_bad, balance),
         "scores": _scores(apps),
         "ledger": dict(ctx.ledger),

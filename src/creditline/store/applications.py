@@ -50,14 +50,19 @@ _CONTACTS_OF = (select(emergency_contacts.c.customer_id, emergency_contacts.c.ph
 _CONTACTS_WITH = (select(emergency_contacts.c.customer_id, emergency_contacts.c.phone_hash)
                   .where(emergency_contacts.c.phone_hash.in_(bindparam("vals", expanding=True))))
 _DEVICES_IPS_OF = (select(applications.c.customer_id, applications.c.device_hash,
-                          applications.c.ip_hash)
+                          applications.c.ip_hash, applications.c.phone_hash,
+                          applications.c.address_hash)
                    .where(applications.c.customer_id.in_(bindparam("ids", expanding=True)),
                           applications.c.created_at >= bindparam("since")))
 _SHARING = {kind: select(applications.c.customer_id, col.label("v"))
             .where(col.in_(bindparam("vals", expanding=True)),
                    applications.c.created_at >= bindparam("since")).distinct()
             for kind, col in (("device", applications.c.device_hash),
-                              ("ip", applications.c.ip_hash))}
+                              ("ip", applications.c.ip_hash),
+                              # an applicant's own mobile is a node of the phones others
+                              # list as their emergency contact
+                              ("contact_phone", applications.c.phone_hash),
+                              ("address", applications.c.address_hash))}
 _recent_by_keys: dict[tuple[str, ...], Any] = {}
 
 
@@ -80,7 +85,7 @@ def _app_values(a: Application) -> dict[str, Any]:
         "requested_limit": a.requested_limit, "granted_limit": a.granted_limit,
         "score": a.score, "pd": a.pd, "band": a.band, "id_hash": a.keys.id,
         "phone_hash": a.keys.phone, "device_hash": a.keys.device, "ip_hash": a.keys.ip,
-        "inputs": a.inputs, "checks": a.checks, "features": a.features, "facts": a.facts,
+        "address_hash": a.address_hash, "inputs": a.inputs, "checks": a.checks, "features": a.features, "facts": a.facts,
         "policy": a.policy, "reasons": a.reasons, "ring": a.ring, "model_id": a.model_id,
         "model_name": a.model_name, "model_version": a.model_version, "shadow": a.shadow,
         "rules_version": a.rules_version, "rules_hash": a.rules_hash,
@@ -101,7 +106,8 @@ def _app(r: Any) -> Application:
         reasons=r.reasons, ring=r.ring, model_id=r.model_id, model_name=r.model_name,
         model_version=r.model_version, shadow=r.shadow, rules_version=r.rules_version,
         rules_hash=r.rules_hash, elapsed_ms=r.elapsed_ms, line_id=r.line_id,
-        created_at=created, decided_at=aware(r.decided_at), version=r.version)
+        created_at=created, decided_at=aware(r.decided_at), version=r.version,
+        address_hash=r.address_hash)
 
 
 class SqlApplicationRepository:
@@ -172,6 +178,10 @@ class SqlApplicationRepository:
                     out.append(Link(r.customer_id, "device", r.device_hash))
                 if r.ip_hash:
                     out.append(Link(r.customer_id, "ip", r.ip_hash))
+                if r.phone_hash:
+                    out.append(Link(r.customer_id, "contact_phone", r.phone_hash))
+                if r.address_hash:
+                    out.append(Link(r.customer_id, "address", r.address_hash))
         return out
 
     def sharing(self, values: set[tuple[str, str]], since: datetime) -> list[Link]:

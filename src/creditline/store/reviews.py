@@ -9,13 +9,14 @@ race (SQLite writers are serialised by ``BEGIN IMMEDIATE``).
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from creditline.errors import ConcurrencyError
-from creditline.origination.review import Review, ReviewDecision
+from creditline.origination.review import OPEN, Review, ReviewDecision
 from creditline.paging import Page, PageRequest
 from creditline.store import browse
 from creditline.store.tables.origination import reviews
@@ -32,7 +33,7 @@ def _review(r: Any) -> Review:
                   proposed_limit=r.proposed_limit, min_limit=r.min_limit, max_limit=r.max_limit,
                   second_review_above=r.second_review_above,
                   decisions=tuple(ReviewDecision.from_json(d) for d in r.decisions or ()),
-                  created_at=created, version=r.version)
+                  created_at=created, version=r.version, due_at=aware(r.due_at))
 
 
 class SqlReviewRepository:
@@ -46,7 +47,7 @@ class SqlReviewRepository:
             proposed_limit=review.proposed_limit, min_limit=review.min_limit,
             max_limit=review.max_limit, second_review_above=review.second_review_above,
             decisions=[d.as_json() for d in review.decisions], created_at=review.created_at,
-            version=review.version))
+            version=review.version, due_at=review.due_at))
 
     def get(self, review_id: str, *, for_update: bool = False) -> Review | None:
         q = select(reviews).where(reviews.c.id == review_id)
@@ -68,6 +69,14 @@ class SqlReviewRepository:
         if result.rowcount != 1:  # type: ignore[attr-defined]  # SQLAlchemy types Session.execute() as Result; rowcount is on the CursorResult it returns
             raise ConcurrencyError(f"review {review.id} changed since it was read; retry")
         return replace(review, version=review.version + 1)
+
+    def overdue(self, now: datetime, req: PageRequest) -> Page[Review]:
+        at = now.astimezone(UTC)
+        bound = at if self.uow.is_postgres else at.replace(tzinfo=None)
+        where = [reviews.c.status.in_(OPEN), reviews.c.due_at < bound]
+        return browse.page(self.s, select(reviews), reviews.c.created_at, reviews.c.id, req,
+                           lambda rows: [_review(r) for r in rows],
+                           postgres=self.uow.is_postgres, where=where)
 
     def page(self, status: str | None, req: PageRequest) -> Page[Review]:
         where = [] if status is None else [reviews.c.status == status]

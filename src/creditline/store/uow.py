@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from creditline.store.idempotency import SqlIdempotencyStore
     from creditline.store.ledger import SqlLedgerRepository
     from creditline.store.limit_proposals import SqlLimitProposalRepository
+    from creditline.store.limit_ramps import SqlLimitRampRepository
     from creditline.store.lines import SqlLimitEventRepository, SqlLineRepository
     from creditline.store.models import SqlModelRepository
     from creditline.store.notify import SqlMessageRepository
@@ -308,6 +309,12 @@ class SqlUnitOfWork:
     def review_cases(self) -> SqlReviewCaseRepository:
         from creditline.store.reviews_cases import SqlReviewCaseRepository
         return self._repo("review_cases", SqlReviewCaseRepository)
+
+    # fraudq: the new-customer limit ramp
+    @property
+    def limit_ramps(self) -> SqlLimitRampRepository:
+        from creditline.store.limit_ramps import SqlLimitRampRepository
+        return self._repo("limit_ramps", SqlLimitRampRepository)
 
     def audit(self, actor: Principal, action: str, entity: str, entity_id: str,
               details: dict[str, Any] | None = None) -> None:

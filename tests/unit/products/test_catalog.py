@@ -107,7 +107,8 @@ def test_the_catalogue_is_identified_by_version_and_content_hash(tmp_path: Path)
     assert before.hash == default_catalog().hash and len(before.hash) == 64
     assert before.label == f"{before.version}+{before.hash[:12]}"
     path = folder / "consumer_bnpl.json"
-    path.write_text(path.read_text().replace('"grace_days": 9', '"grace_days": 10'))
+    path.write_text(path.read_text().replace('"grace_days": 9', '"grace_days": 10')
+                    .replace('"interest_free_days": 40', '"interest_free_days": 41'))
     after = load_catalog(folder)
     assert after.version == before.version and after.hash != before.hash
     assert after.get("consumer_bnpl").grace_days == 10

@@ -68,7 +68,8 @@ def small_summary() -> dict[str, Any]:
         "truth": {g: {"bad_rate": 0.1, "mean_true_pd": 0.08, "applicants": 3}
                   for g in ("approved", "referred", "declined")},
         "fraud": {"by_kind": {"ring": {"caught": 1, "missed": 0}}, "caught": 1,
-                  "fraudsters": 1, "missed_balance_end": "0.00"},
+                  "fraudsters": 1, "missed_balance_end": "0.00", "false_alarms": 0,
+                  "false_alarm_rate": 0.0},
         "months": months,
     }
     return summary

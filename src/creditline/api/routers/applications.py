@@ -119,6 +119,12 @@ class ApplicationCreate(_Strict):
     requested_limit: Amount | None = None
     device_id: str | None = None
     ip: str | None = None
+    phone_tenure_months: int | None = Field(
+        default=None, description="the carrier check: months the applicant's mobile number "
+                                  "has been in service (0-1200)")
+    address: str | None = Field(
+        default=None, description="the applicant's home address (1-300 characters); kept only "
+                                  "as a keyed hash, to link applicants who share it")
     bureau: BureauIn | None = None
     financials: FinancialsIn | None = None
     collateral: list[CollateralIn] | None = None
@@ -239,6 +245,7 @@ def apply(body: ApplicationCreate, container: ContainerDep,
     cmd = services.Apply(
         customer_id=body.customer_id, product=body.product, channel=body.channel,
         requested_limit=body.requested_limit, device_id=body.device_id, ip=body.ip,
+        phone_tenure_months=body.phone_tenure_months, address=body.address,
         bureau=None if body.bureau is None else body.bureau.model_dump(exclude_none=True),
         financials=None if body.financials is None else body.financials.model_dump(),
         collateral=None if body.collateral is None else [c.model_dump() for c in body.collateral],

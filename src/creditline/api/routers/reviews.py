@@ -48,6 +48,11 @@ class ReviewPublic(BaseModel):
     second_review_above: str
     decisions: list[ReviewerDecision]
     created_at: Timestamp
+    due_at: Timestamp | None = Field(description="the review SLA: to be decided by then "
+                                                 "(the product's review_sla_hours)")
+    age_hours: float = Field(description="how long the applicant has waited (until the "
+                                         "final decision, once decided)")
+    sla_breached: bool = Field(description="still open after due_at, or decided after it")
     application: ApplicationPublic
     declared: dict[str, Any] = Field(description="what the applicant declared (assets, "
                                                  "statements, licence, mitigants...)")
@@ -64,7 +69,8 @@ def review_public(item: services.ReviewItem) -> ReviewPublic:
         decisions=[ReviewerDecision(reviewer=d.reviewer, decision=outcome_name(d.decision),
                                     limit=None if d.limit is None else money_str(d.limit),
                                     comment=d.comment, at=d.at) for d in r.decisions],
-        created_at=r.created_at, application=application_public(app, r.id),
+        created_at=r.created_at, due_at=r.due_at, age_hours=item.age_hours,
+        sla_breached=item.breached, application=application_public(app, r.id),
         declared=declared(app), checks=app.checks,
         score={"score": None if app.score is None else round(app.score, 2),
                "pd": None if app.pd is None else round(app.pd, 6), "band": app.band, "model_id": app.model_id,
@@ -82,6 +88,15 @@ def list_reviews(container: ContainerDep, _: Annotated[Principal, Allowed("revie
                  ) -> ListPage[ReviewPublic]:
     """Review items, oldest first."""
     return list_page(services.list_reviews(container.uow(), status, page), review_public)
+
+
+@router.get("/breaches", response_model=ListPage[ReviewPublic],
+            summary="List the reviews past their SLA")
+def list_breaches(container: ContainerDep, _: Annotated[Principal, Allowed("reviews:read")],
+                  page: PageParams) -> ListPage[ReviewPublic]:
+    """Open reviews (pending or waiting for the second reviewer) past their due time,
+    oldest first: who has waited too long for an answer."""
+    return list_page(services.list_breaches(container.uow(), page), review_public)
 
 
 @router.get("/{review_id}", response_model=ReviewPublic, summary="Read a review item")

@@ -2,7 +2,7 @@
 policy, limit; an approval opens the line in the same transaction).  Persons apply for
 ``consumer_bnpl`` with their credit-bureau file, device and IP; enterprises for
 ``sme_line`` with their financial statements and collateral.  Referred applications stay
-in the manual review queue for a person to decide in the console."""
+in the manual review queue, which the simulated reviewers work (``steps.reviewers``)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from typing import Any
 
 from creditline.origination import apply as origination
 from creditline.origination.application import APPROVED
+from creditline.scoring.reasons import is_generic
 from creditline.simulate.context import ApplicationRecord, DemoContext
 from creditline.simulate.default_cards import COLLATERAL
 
@@ -46,6 +47,12 @@ def collateral(row: dict[str, Any]) -> list[dict[str, str]]:
              "appraised_value": f"{row['collateral_value']:.2f}"}]
 
 
+def person_truth(ctx: DemoContext) -> dict[str, dict[str, Any]]:
+    """The hidden truth of each person, for grading the decisions (never for making them)."""
+    return {r["person_id"]: r for r in ctx.population.truth.select(
+        "person_id", "bad", "pd_true", "fraud_kind", "default_month").iter_rows(named=True)}
+
+
 def _cents(amount: Decimal) -> int:
     return int(amount * 100)
 
@@ -56,18 +63,14 @@ class Applications:
     def run(self, ctx: DemoContext) -> None:
         pop = ctx.population
         ctx.progress.phase("applications", len(ctx.customer_ids))
-        truth = {r["person_id"]: r for r in pop.truth.select(
-            "person_id", "bad", "pd_true", "fraud_kind", "default_month").iter_rows(named=True)}
+        truth = person_truth(ctx)
         holders: list[str] = []
         lines: list[str] = []
         for row in pop.persons.iter_rows(named=True):
             pid = row["person_id"]
             if pid not in ctx.customer_ids:
                 continue
-            cmd = origination.Apply(customer_id=ctx.customer_ids[pid], product=PERSON_PRODUCT,
-                                    channel=CHANNEL, device_id=row["device_id"], ip=row["ip"],
-                                    bureau=bureau(row))
-            record = self._apply(ctx, cmd, pid, "person", truth[pid])
+            record = self.person(ctx, row, truth[pid])
             if record.line_id is not None:
                 holders.append(pid)
                 lines.append(record.line_id)
@@ -85,10 +88,24 @@ class Applications:
             ctx.progress.advance()
         ctx.changed()
 
+    @classmethod
+    def person(cls, ctx: DemoContext, row: dict[str, Any], truth: dict[str, Any]
+               ) -> ApplicationRecord:
+        """A registered person's application, with the carrier's phone-tenure answer and
+        the home address."""
+        pid = row["person_id"]
+        cmd = origination.Apply(customer_id=ctx.customer_ids[pid], product=PERSON_PRODUCT,
+                                channel=CHANNEL, device_id=row["device_id"], ip=row["ip"],
+                                bureau=bureau(row),
+                                phone_tenure_months=row["phone_tenure_months"],
+                                address=row["address"])
+        return cls._apply(ctx, cmd, pid, "person", truth)
+
     @staticmethod
     def _apply(ctx: DemoContext, cmd: origination.Apply, subject: str, kind: str,
                truth: dict[str, Any]) -> ApplicationRecord:
-        app = origination.apply(cmd, ctx.uow(), ctx.channel).application
+        outcome = origination.apply(cmd, ctx.uow(), ctx.channel)
+        app = outcome.application
         fired = app.checks.get("fired", [])
         record = ApplicationRecord(
             subject_id=subject, kind=kind, product=app.product, status=app.status,
@@ -98,6 +115,8 @@ class Applications:
             referred_by=tuple(f["code"] for f in fired if f["action"] == "refer"),
             reasons=tuple(r["code"] for r in app.reasons), line_id=app.line_id,
             bad=int(truth["bad"]), pd_true=float(truth["pd_true"]),
-            fraud_kind=str(truth["fraud_kind"]), default_month=truth["default_month"])
+            fraud_kind=str(truth["fraud_kind"]), default_month=truth["default_month"],
+            generic_reasons=sum(is_generic(r["en"], r["zh"]) for r in app.reasons),
+            application_id=app.id, review_id=outcome.review_id)
         ctx.applications.append(record)
         return record

@@ -1,6 +1,8 @@
 """Register the simulated applicants through the parties services: persons with their
 emergency contacts (when they consented to them), and enterprises.  Fraud rings share the
-organiser's phone as a contact, which is what origination's ring check follows later."""
+organiser's phone as a contact, which is what origination's ring check follows later.
+Applicants whose application date is after the first day (a ring's later members) register
+on that day, with their application (``steps.arrivals``)."""
 
 from __future__ import annotations
 
@@ -41,7 +43,8 @@ class Onboarding:
         for c in pop.contacts.sort("person_id", "rank").iter_rows(named=True):
             contacts.setdefault(c["person_id"], []).append(c)
         for row in pop.persons.iter_rows(named=True):
-            self._person(ctx, row, contacts.get(row["person_id"], []))
+            if row["application_date"] <= ctx.config.as_of:  # later ones: steps.arrivals
+                self.person(ctx, row, contacts.get(row["person_id"], []))
             ctx.progress.advance()
         for row in pop.enterprises.iter_rows(named=True):
             try:
@@ -54,7 +57,7 @@ class Onboarding:
             ctx.progress.advance()
 
     @staticmethod
-    def _person(ctx: DemoContext, row: dict[str, Any], contacts: list[dict[str, Any]]) -> None:
+    def person(ctx: DemoContext, row: dict[str, Any], contacts: list[dict[str, Any]]) -> None:
         try:
             customer = parties.register_customer(person_command(row), ctx.uow(), ctx.channel)
         except CreditlineError as exc:

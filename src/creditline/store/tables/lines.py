@@ -58,3 +58,14 @@ limit_proposals = Table(
     Index("ix_limit_proposals_status", "status", "proposed_at"),
     Index("ix_limit_proposals_line", "line_id"),
 )
+
+# fraudq: the new-customer limit ramp (lines.ramp; migration 0015b_limit_ramp): a line opened
+# at the product's first limit grows toward ``target`` at each clean statement
+limit_ramps = Table(
+    "limit_ramps", metadata,
+    Column("line_id", String(36), ForeignKey("credit_lines.id"), primary_key=True),
+    Column("target", Money, nullable=False),
+    Column("growth", String(12), nullable=False),  # a decimal share, e.g. "0.50"
+    Column("last_step_on", Date, nullable=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)

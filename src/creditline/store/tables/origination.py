@@ -67,6 +67,9 @@ applications = Table(
     Index("ix_applications_phone_hash_created", "phone_hash", "created_at"),
     Index("ix_applications_device_hash_created", "device_hash", "created_at"),
     Index("ix_applications_ip_hash_created", "ip_hash", "created_at"),
+    # fraudq: the home address as a ring link (0015c_application_address)
+    Column("address_hash", String(64), nullable=True),
+    Index("ix_applications_address_hash_created", "address_hash", "created_at"),
     Index("ix_applications_created_at", "created_at"),
 )
 
@@ -85,6 +88,9 @@ reviews = Table(
     Column("decided_at", DateTime(timezone=True), nullable=True),
     Column("version", Integer, nullable=False, default=1),
     Index("ix_reviews_status_created", "status", "created_at"),
+    # fraudq: the review SLA (0015_review_sla): when the review is due; the breach list
+    Column("due_at", DateTime(timezone=True), nullable=True),
+    Index("ix_reviews_status_due", "status", "due_at"),
 )
 
 blacklist = Table(
