@@ -20,6 +20,11 @@ if TYPE_CHECKING:
     from creditline.batch.ports import EodRunRepository
     from creditline.calendar.ports import CalendarRepository
     from creditline.clock import Clock
+    from creditline.closure.ports import (  # closure
+        ClosureRequestRepository,
+        NegotiationRepository,
+        PlanRepository,
+    )
     from creditline.crypto import FieldCipher
     from creditline.fraud.ports import BlacklistRepository
     from creditline.ledger.ports import LedgerRepository
@@ -143,3 +148,13 @@ class UnitOfWork(Protocol):
 
     @property
     def calendar(self) -> CalendarRepository: ...
+
+    # ----- closure (issue 14)
+    @property
+    def closure_requests(self) -> ClosureRequestRepository: ...
+
+    @property
+    def closure_plans(self) -> PlanRepository: ...
+
+    @property
+    def negotiations(self) -> NegotiationRepository: ...

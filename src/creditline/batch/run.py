@@ -52,6 +52,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from creditline.auth import Principal
+from creditline.batch.closure import CLOSURE_STAGE  # closure (issue 14)
 from creditline.batch.eod import KERNEL, SERVICING
 from creditline.batch.pipeline import Pipeline, StageStats
 from creditline.batch.temporary_limits import TEMPORARY_LIMIT_STAGE
@@ -71,8 +72,8 @@ def new_run_id() -> str:
 
 def default_pipeline() -> Pipeline:
     """The stages end of day runs today, in order: the servicing kernel, then the lapse of
-    temporary limits."""
-    return Pipeline([SERVICING, TEMPORARY_LIMIT_STAGE])
+    temporary limits, then closures (issue 14: final statements and confirmations)."""
+    return Pipeline([SERVICING, TEMPORARY_LIMIT_STAGE, CLOSURE_STAGE])
 
 
 @dataclass(frozen=True)

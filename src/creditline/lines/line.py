@@ -106,6 +106,7 @@ class Line:
     cyc_penalties: Decimal = ZERO
     version: int = 1
     temporary: TemporaryLimit | None = None
+    restructured: bool = False  # draws were restructured (closure.modification)
 
     @property
     def used(self) -> Decimal:

@@ -25,6 +25,11 @@ if TYPE_CHECKING:
     from creditline.store.audit_repo import SqlAuditRepository
     from creditline.store.blacklist import SqlBlacklistRepository
     from creditline.store.calendar import SqlCalendarRepository
+    from creditline.store.closure import (  # closure
+        SqlClosureRequestRepository,
+        SqlNegotiationRepository,
+        SqlPlanRepository,
+    )
     from creditline.store.eod_columns import SqlEodColumns
     from creditline.store.eod_runs import SqlEodRunRepository
     from creditline.store.idempotency import SqlIdempotencyStore
@@ -215,6 +220,22 @@ class SqlUnitOfWork:
     def calendar(self) -> SqlCalendarRepository:
         from creditline.store.calendar import SqlCalendarRepository
         return self._repo("calendar", SqlCalendarRepository)
+
+    # ----- closure (issue 14)
+    @property
+    def closure_requests(self) -> SqlClosureRequestRepository:
+        from creditline.store.closure import SqlClosureRequestRepository
+        return self._repo("closure_requests", SqlClosureRequestRepository)
+
+    @property
+    def closure_plans(self) -> SqlPlanRepository:
+        from creditline.store.closure import SqlPlanRepository
+        return self._repo("closure_plans", SqlPlanRepository)
+
+    @property
+    def negotiations(self) -> SqlNegotiationRepository:
+        from creditline.store.closure import SqlNegotiationRepository
+        return self._repo("negotiations", SqlNegotiationRepository)
 
     def audit(self, actor: Principal, action: str, entity: str, entity_id: str,
               details: dict[str, Any] | None = None) -> None:

@@ -68,6 +68,7 @@ class LinePublic(BaseModel):
                                              "while it runs, else the permanent limit")
     temporary_limit: dict[str, str] | None = Field(
         None, description="amount, start and end of a temporary limit, if the line has one")
+    restructured: bool = Field(False, description="draws on the line were restructured")
 
     @classmethod
     def of(cls, v: LineView) -> LinePublic:
@@ -92,7 +93,8 @@ class LinePublic(BaseModel):
             temporary_limit=None if v.temporary_limit is None else {
                 "amount": money_str(v.temporary_limit.amount),
                 "start": v.temporary_limit.start.isoformat(),
-                "end": v.temporary_limit.end.isoformat()})
+                "end": v.temporary_limit.end.isoformat()},
+            restructured=v.restructured)
 
 
 class PurchaseCreate(BaseModel):
