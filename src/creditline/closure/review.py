@@ -75,8 +75,9 @@ class ClosureFacts:
                 "reasons": list(self.reasons), "documents": self.documents}
 
 
-def decide(answer: Mapping[str, Any], facts: ClosureFacts, label: str) -> Review:
-    """The review from the tables' answer (each table's fired rows under its name)."""
+def outcome_of(answer: Mapping[str, Any]) -> tuple[str, list[Finding]]:
+    """The outcome and the rows that fired, from the tables' answer (each table's fired
+    rows under its name)."""
     found: list[Finding] = []
     for table in TABLES:
         rows = answer.get(table) or []
@@ -84,4 +85,10 @@ def decide(answer: Mapping[str, Any], facts: ClosureFacts, label: str) -> Review
             found.append(Finding(str(row["code"]), str(row["action"]), table))
     actions = {f.action for f in found}
     outcome = "reject" if "reject" in actions else "refer" if "refer" in actions else "approve"
+    return outcome, found
+
+
+def decide(answer: Mapping[str, Any], facts: ClosureFacts, label: str) -> Review:
+    """The review recorded on the request: outcome, findings, facts, rules label."""
+    outcome, found = outcome_of(answer)
     return Review(outcome, tuple(found), facts.as_json(), label)
