@@ -19,23 +19,25 @@ installments in, the changed and the new installments and the journal entry out.
   principal unbilled for the new, Cr each receivable capitalised.  It balances, and the
   receivables in total are what they were: nothing is gained or forgiven.
 
-**Acceleration** (the contract's acceleration clause) bills a draw's unbilled principal
-and accrued interest at once, due on a new date; its future fees are waived (not earned).
-Entry ``acceleration``: Dr principal billed / Cr principal unbilled, Dr interest billed / Cr
-interest accrued.
+**Acceleration** (the contract's acceleration clause) moves a draw's unbilled installments
+to one statement, so all it owes is billed there and due on that statement's due date (the
+new due date); their future fees are waived (not earned).  The called amount is billed by
+end of day on that statement like any installment (Dr principal billed / Cr principal
+unbilled, Dr interest billed / Cr interest accrued), so the line's minimum payment, its due
+date and the penalties all agree with the new due date.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from creditline.errors import ValidationError
 from creditline.ledger import accounts as acc
 from creditline.ledger.ids import new_entry_id
 from creditline.ledger.journal import EntryBuilder, JournalEntry
-from creditline.money import ZERO
+from creditline.money import ZERO, money_str
 from creditline.servicing.model import Installment
 from creditline.servicing.schedule import build_schedule
 
@@ -62,23 +64,22 @@ class Restructured:
     closed: list[Installment]  # old installments, changed (write back)
     opened: list[Installment]  # the new schedule
     method: str
-    entry: JournalEntry | None = None
+    old_rows: list[dict[str, object]] = field(default_factory=list)
 
     def as_json(self) -> dict[str, object]:
-        from creditline.money import money_str
         return {"purchase_id": self.purchase_id, "old_principal": money_str(self.old_principal),
                 "capitalised": {k: money_str(v) for k, v in self.capitalised.items()},
                 "new_principal": money_str(self.new_principal), "periods": self.periods,
                 "method": self.method,
-                "old_schedule": [_inst_json(i) for i in self.closed],
+                "old_schedule": self.old_rows,
                 "new_schedule": [_inst_json(i) for i in self.opened]}
 
 
 def _inst_json(i: Installment) -> dict[str, object]:
-    from creditline.money import money_str
+    """An installment as a schedule row: what it still owes."""
     return {"seq": i.seq, "bill_date": i.bill_date.isoformat(), "due_date": i.due_date.isoformat(),
-            "principal": money_str(i.p_sched), "fee": money_str(i.f_sched),
-            "interest": money_str(i.i_amt), "paid_principal": money_str(i.p_paid)}
+            "billed": i.billed, "principal": money_str(i.p_out), "fee": money_str(i.f_out),
+            "interest": money_str(i.i_out), "penalty": money_str(i.pen_out)}
 
 
 def _close(i: Installment) -> None:
@@ -122,6 +123,7 @@ def restructure(purchase_id: str, installments: list[Installment], method: str, 
                           statement_day=statement_day, grace_days=grace_days,
                           fee_rate=terms.fee_rate, daily_rate=terms.daily_rate)
     closed = unbilled + (billed if terms.capitalise_arrears else [])
+    old_rows = [_inst_json(i) for i in closed]  # what each still owed, before it closes
     for i in closed:
         _close(i)
     first_seq = max((i.seq for i in installments), default=0) + 1
@@ -131,7 +133,7 @@ def restructure(purchase_id: str, installments: list[Installment], method: str, 
     opened[0].i_amt = accrued
     opened[0].i_carry = carry
     return Restructured(purchase_id, old_principal, cap, new_principal, periods, closed,
-                        opened, new_method)
+                        opened, new_method, old_rows)
 
 
 def restructure_entry(line_id: str, ref: str, parts: list[Restructured],
@@ -149,12 +151,14 @@ def restructure_entry(line_id: str, ref: str, parts: list[Restructured],
 
 @dataclass
 class Called:
-    """A draw called back: what was billed at once and when it is due."""
+    """A draw called back: what it owes now (principal, interest accrued so far) and the
+    statement that bills it, due on ``due``."""
 
     purchase_id: str
     principal: Decimal
     interest: Decimal
     fees_waived: Decimal
+    bill: date
     due: date
     changed: list[Installment] = field(default_factory=list)
 
@@ -163,35 +167,44 @@ class Called:
         return self.principal + self.interest
 
 
-def accelerate(purchase_id: str, installments: list[Installment], *, day: date,
+def call_dates(due: date, *, day: date, statement_day: int, grace_days: int) -> date:
+    """The statement date that bills a called amount due on ``due``: the called amount
+    is billed on a statement (``due - grace``), so the line's minimum payment -- which the
+    statement sets -- and the installments' due date agree.  422 naming ``due_date`` if
+    ``due`` is not a statement's due date on or after the business date."""
+    bill = due - timedelta(days=grace_days)
+    if bill.day != statement_day or bill < day:
+        y, m = day.year, day.month
+        nxt = date(y, m, statement_day)
+        if nxt < day:
+            nxt = date(y + (m == 12), m % 12 + 1, statement_day)
+        raise ValidationError("due_date", f"must be a statement's due date (statement day "
+                                          f"{statement_day} + {grace_days} days), on or after "
+                                          f"the next one, {(nxt + timedelta(days=grace_days))}")
+    return bill
+
+
+def accelerate(purchase_id: str, installments: list[Installment], *, day: date, bill: date,
                due: date) -> Called:
-    """Bill every unbilled installment of the draw now, due on ``due``."""
-    if due <= day:
-        raise ValidationError("due_date", "must be after the business date")
-    out = Called(purchase_id, ZERO, ZERO, ZERO, due)
+    """Move every unbilled installment of the draw to the statement of ``bill``, due on
+    ``due``; their future fees are waived (not earned).  End of day bills them on that
+    statement (Dr principal billed / Cr principal unbilled, and the interest accrued)."""
+    out = Called(purchase_id, ZERO, ZERO, ZERO, bill, due)
     for i in installments:
-        if i.settled or i.billed:
+        if i.settled or i.billed or i.bill_date <= bill:
+            if not (i.settled or i.billed):
+                out.principal += i.p_out
+                out.interest += i.i_out
             continue
         out.principal += i.p_out
         out.interest += i.i_out
         out.fees_waived += i.f_sched - i.f_paid
         i.f_sched = i.f_paid
-        i.billed = True
-        i.bill_date = day
+        i.bill_date = bill
         i.due_date = due
-        i.refresh_settled()
         i.changed = True
         out.changed.append(i)
-    if out.amount <= 0:
-        raise ValidationError("purchase_ids", f"draw {purchase_id} has nothing unbilled to "
-                                              "call back")
+    if not out.changed:
+        raise ValidationError("call_back", f"draw {purchase_id} has nothing left to call back "
+                                           f"before {bill.isoformat()}")
     return out
-
-
-def acceleration_entry(line_id: str, ref: str, calls: list[Called], day: date) -> JournalEntry:
-    b = EntryBuilder(line_id)
-    for c in calls:
-        b.move(acc.PRINCIPAL_BILLED, acc.PRINCIPAL_UNBILLED, c.principal, "called_back")
-        b.move(acc.INTEREST_BILLED, acc.INTEREST_ACCRUED, c.interest, "called_back")
-    return b.build(new_entry_id(), day, "acceleration", ref=ref,
-                   memo="called back under the acceleration clause")

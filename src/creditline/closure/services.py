@@ -27,7 +27,7 @@ from creditline.closure.modification import (
     Restructured,
     Terms,
     accelerate,
-    acceleration_entry,
+    call_dates,
     restructure,
     restructure_entry,
 )
@@ -565,7 +565,7 @@ def reason_list() -> list[dict[str, str]]:
 
 # ----- plans (maker-checker): partial closure, restructuring, emergency
 
-def _plan_of(cmd: ProposePlan, line: Line, actor: Principal, now: datetime) -> Plan:
+def _plan_of(cmd: ProposePlan, line: Line, actor: Principal, now: datetime, on: date) -> Plan:
     try:
         kind = PlanKind(cmd.kind)
     except ValueError:
@@ -579,6 +579,7 @@ def _plan_of(cmd: ProposePlan, line: Line, actor: Principal, now: datetime) -> P
             due = date.fromisoformat(cmd.due_date)
         except (TypeError, ValueError):
             raise ValidationError("due_date", "must be a date as YYYY-MM-DD") from None
+        call_dates(due, day=on, statement_day=line.statement_day, grace_days=line.grace_days)
     terms = None
     if cmd.restructure:
         if cmd.extension is None or isinstance(cmd.extension, bool) \
@@ -618,7 +619,7 @@ def _proposed(cmd: ProposePlan, uow: UnitOfWork, actor: Principal) -> Plan:
     line = _line(uow, cmd.line_id)
     if line.status is LineStatus.CLOSED:
         raise Conflict(f"credit line {line.id} is closed")
-    plan = _plan_of(cmd, line, actor, uow.now())
+    plan = _plan_of(cmd, line, actor, uow.now(), current_business_date(uow))
     _check_draws(uow, plan)
     uow.closure_plans.add(plan)
     uow.audit(actor, "plan.proposed", "closure_plan", plan.id,
@@ -662,24 +663,24 @@ def _carry_out(uow: UnitOfWork, actor: Principal, plan: Plan) -> None:
         uow.emit("line.limit_reduced", {**customer, "old_limit": old,
                                         "new_limit": plan.new_limit, "reason": plan.reason})
     calls: list[Called] = []
-    for pid in plan.call_back:
+    if plan.call_back:
         assert plan.due_date is not None
-        c = accelerate(pid, uow.purchases.installments_of(pid), day=day, due=plan.due_date)
-        uow.closure_plans.rewrite_installments(c.changed)
-        calls.append(c)
-    if calls:
+        bill = call_dates(plan.due_date, day=day, statement_day=line.statement_day,
+                          grace_days=line.grace_days)
+        for pid in plan.call_back:
+            c = accelerate(pid, uow.purchases.installments_of(pid), day=day, bill=bill,
+                           due=plan.due_date)
+            uow.closure_plans.rewrite_installments(c.changed)
+            calls.append(c)
         called = sum((c.amount for c in calls), ZERO)
-        uow.ledger.post([acceleration_entry(line.id, plan.id, calls, day)])
-        assert plan.due_date is not None
-        line.min_remaining += called
-        line.min_due_date = plan.due_date if line.min_due_date is None \
-            else max(line.min_due_date, plan.due_date)
         result["called_back"] = [{"purchase_id": c.purchase_id, "principal": money_str(c.principal),
-                                  "interest": money_str(c.interest),
-                                  "fees_waived": money_str(c.fees_waived)} for c in calls]
-        uow.emit("line.called_back", {**customer, "amount": called, "due_date": plan.due_date,
-                                      "clause": ACCELERATION_CLAUSE, "reason": plan.reason,
-                                      "draws": len(calls)})
+                                  "interest_so_far": money_str(c.interest),
+                                  "fees_waived": money_str(c.fees_waived),
+                                  "billed_on": c.bill.isoformat(),
+                                  "due_date": c.due.isoformat()} for c in calls]
+        uow.emit("line.called_back", {**customer, "principal": called, "due_date": plan.due_date,
+                                      "billed_on": bill, "clause": ACCELERATION_CLAUSE,
+                                      "reason": plan.reason, "draws": len(calls)})
     parts: list[Restructured] = []
     if plan.restructure:
         assert plan.terms is not None
