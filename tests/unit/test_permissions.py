@@ -60,6 +60,16 @@ blacklist:manage          Y        Y          .        .        .       .
 blacklist:read            Y        Y          Y        .        Y       .
 special_terms:propose     Y        Y          .        .        .       .
 special_terms:approve     Y        Y          .        .        .       .
+closure:request           Y        Y          .        .        .       Y
+closure:read              Y        Y          Y        .        Y       Y
+closure:list              Y        Y          Y        .        Y       .
+closure:review            Y        Y          Y        .        .       .
+closure:decide            Y        Y          Y        .        .       .
+plans:propose             Y        Y          .        .        .       .
+plans:approve             Y        Y          .        .        .       .
+plans:read                Y        Y          .        .        Y       .
+negotiations:manage       Y        Y          .        .        .       .
+negotiations:read         Y        Y          .        .        Y       .
 """
 
 

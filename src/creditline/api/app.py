@@ -32,6 +32,10 @@ ROUTERS: list[str] = [
     "creditline.api.routers.eod",
     "creditline.api.routers.calendar",
     "creditline.api.routers.users",
+    # closure (issue 14)
+    "creditline.api.routers.closure_requests",
+    "creditline.api.routers.closure_plans",
+    "creditline.api.routers.negotiations",
 ]
 
 

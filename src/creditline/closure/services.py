@@ -778,10 +778,10 @@ def conclude_negotiation(cmd: ConcludeNegotiation, uow: UnitOfWork,
         n.require_open()
         on = current_business_date(uow)
         if cmd.plan is not None:
-            if cmd.plan.line_id != n.line_id:
+            if cmd.plan.line_id not in ("", n.line_id):
                 raise ValidationError("plan.line_id", "must be the negotiation's line")
-            plan_cmd = ProposePlan(**{**cmd.plan.__dict__, "kind": outcome.value,
-                                      "negotiation_id": n.id})
+            plan_cmd = ProposePlan(**{**cmd.plan.__dict__, "line_id": n.line_id,
+                                      "kind": outcome.value, "negotiation_id": n.id})
             plan = _proposed(plan_cmd, uow, actor)
             n.plan_id = plan.id
         n.add("concluded", uow.now(), on, actor.name, text, outcome=outcome.value,
