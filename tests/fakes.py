@@ -45,6 +45,7 @@ from creditline.closure.request import (  # closure
     request_json,
 )
 from creditline.crypto import FieldCipher
+from creditline.documents.document import Document
 from creditline.errors import ConcurrencyError, Conflict, NotFound
 from creditline.fraud.blacklist import BlacklistEntry
 from creditline.fraud.rings import Link
@@ -125,6 +126,7 @@ class State:
     closure_requests: dict[str, dict[str, Any]] = field(default_factory=dict)
     closure_plans: dict[str, dict[str, Any]] = field(default_factory=dict)
     negotiations: dict[str, dict[str, Any]] = field(default_factory=dict)
+    documents: dict[str, Document] = field(default_factory=dict)  # documents context
 
 
 # ----------------------------------------------------------------------------- foundation
@@ -911,6 +913,48 @@ class FakeCalendar:
         self.state.calendar = state
 
 
+class FakeDocuments:
+    def __init__(self, state: State) -> None:
+        self.state = state
+
+    def add(self, document: Document) -> None:
+        self.state.documents[document.id] = document
+
+    def get(self, document_id: str) -> Document | None:
+        return self.state.documents.get(document_id)
+
+    def for_owner(self, owner_kind: str, owner_id: str) -> list[Document]:
+        return sorted((d for d in self.state.documents.values()
+                       if (d.owner_kind, d.owner_id) == (owner_kind, owner_id)),
+                      key=lambda d: (d.uploaded_at, d.id))
+
+
+class FakeDocumentFiles:
+    """The file store in memory; like the real one it is not part of the transaction."""
+
+    def __init__(self, max_bytes: int = 10 * 1024 * 1024) -> None:
+        self.files: dict[str, bytes] = {}
+        self._max_bytes = max_bytes
+
+    @property
+    def max_bytes(self) -> int:
+        return self._max_bytes
+
+    def put(self, sha256: str, content: bytes) -> bool:
+        created = sha256 not in self.files
+        self.files[sha256] = content
+        return created
+
+    def get(self, sha256: str) -> bytes | None:
+        return self.files.get(sha256)
+
+    def exists(self, sha256: str) -> bool:
+        return sha256 in self.files
+
+    def remove(self, sha256: str) -> None:
+        self.files.pop(sha256, None)
+
+
 class FakeUnitOfWork:
     """``with uow: ...; uow.commit()`` over a ``State`` in memory (see the module docstring)."""
 
@@ -925,6 +969,7 @@ class FakeUnitOfWork:
         self._work: State | None = None
         self._audits: list[tuple[datetime, str, str, str, str, dict[str, Any]]] = []
         self._events: list[tuple[str, dict[str, Any]]] = []
+        self.document_files = FakeDocumentFiles()  # documents context
 
     def __enter__(self) -> FakeUnitOfWork:
         if self._depth == 0:
@@ -1051,6 +1096,10 @@ class FakeUnitOfWork:
     @property
     def negotiations(self) -> FakeNegotiations:
         return FakeNegotiations(self._state)
+
+    @property
+    def documents(self) -> FakeDocuments:  # documents context
+        return FakeDocuments(self._state)
 
 
 def typed(uow: FakeUnitOfWork) -> UnitOfWork:

@@ -79,6 +79,9 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "plans:read": frozenset({A, RO, AU}),
     "negotiations:manage": frozenset({A, RO}),
     "negotiations:read": frozenset({A, RO, AU}),
+    # documents (uploaded proofs): the files carry personal and business data
+    "documents:upload": frozenset({A, RO, CO, SV}),
+    "documents:read": frozenset({A, RO, RV, CO, AU}),  # metadata and the bytes
 }
 
 # What the environment token (``CREDITLINE_ADMIN_TOKEN``) may do: create named admin users

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
         PlanRepository,
     )
     from creditline.crypto import FieldCipher
+    from creditline.documents.ports import DocumentRepository, DocumentStore
     from creditline.fraud.ports import BlacklistRepository
     from creditline.ledger.ports import LedgerRepository
     from creditline.lines.ports import (
@@ -158,3 +159,10 @@ class UnitOfWork(Protocol):
 
     @property
     def negotiations(self) -> NegotiationRepository: ...
+
+    # documents context: metadata, and the bytes in the file store (not transactional)
+    @property
+    def documents(self) -> DocumentRepository: ...
+
+    @property
+    def document_files(self) -> DocumentStore: ...

@@ -70,6 +70,8 @@ plans:approve             Y        Y          .        .        .       .
 plans:read                Y        Y          .        .        Y       .
 negotiations:manage       Y        Y          .        .        .       .
 negotiations:read         Y        Y          .        .        Y       .
+documents:upload          Y        Y          .        Y        .       Y
+documents:read            Y        Y          Y        Y        Y       .
 """
 
 

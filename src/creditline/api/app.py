@@ -36,6 +36,7 @@ ROUTERS: list[str] = [
     "creditline.api.routers.closure_requests",
     "creditline.api.routers.closure_plans",
     "creditline.api.routers.negotiations",
+    "creditline.api.routers.documents",  # documents context
 ]
 
 

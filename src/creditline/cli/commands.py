@@ -10,6 +10,7 @@ import typer
 from creditline.cli import browse as browse_cli
 from creditline.cli import calendar as calendar_cli
 from creditline.cli import demo as demo_cli
+from creditline.cli import documents as documents_cli
 from creditline.cli import foundation
 from creditline.cli import model as model_cli
 from creditline.cli import products as products_cli
@@ -39,3 +40,4 @@ def register(app: typer.Typer) -> None:
     app.add_typer(browse_cli.purchases_app, name="purchases")
     app.add_typer(browse_cli.applications_app, name="applications")
     app.command("demo")(demo_cli.demo)
+    app.add_typer(documents_cli.sub, name="documents")  # documents context
