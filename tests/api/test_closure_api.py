@@ -12,7 +12,19 @@ from creditline.auth import SYSTEM
 from creditline.bootstrap import Container
 from creditline.clock import FixedClock
 from creditline.servicing import services as sv
+from tests.documents_support import EXE_HEADER, image, pdf
 from tests.integration.closure_support import OFFICER, person_line
+
+Part = tuple[str, tuple[str | None, bytes | str, str | None]]
+
+
+def form(*files: Part, **fields: str | list[str]) -> list[Part]:
+    """A ``multipart/form-data`` body: the fields as parts, then the files."""
+    parts: list[Part] = []
+    for name, value in fields.items():
+        for v in value if isinstance(value, list) else [value]:
+            parts.append((name, (None, v, None)))
+    return parts + list(files)
 
 
 def test_a_request_through_the_api_with_its_edges(sqlite_api: TestClient,
@@ -29,23 +41,33 @@ def test_a_request_through_the_api_with_its_edges(sqlite_api: TestClient,
 
     assert sqlite_api.get("/v1/closure-reasons", headers=svc).json()[0] == {
         "code": "income_change", "en": "My income has changed", "zh": "收入发生变化"}
-    bad = sqlite_api.post(url, headers=svc, json={"reasons": ["bored"], "outcome": "close"})
+    bad = sqlite_api.post(url, headers=svc, files=form(**{"reasons": ["bored"], "outcome": "close"}))
     assert bad.status_code == 422 and "reasons" in bad.text
-    bad = sqlite_api.post(url, headers=svc, json={"reasons": ["too_much_credit"],
+    bad = sqlite_api.post(url, headers=svc, files=form(**{"reasons": ["too_much_credit"],
                                                  "outcome": "reduce",
-                                                 "target_limit": "25000.00"})
+                                                 "target_limit": "25000.00"}))
     assert bad.status_code == 422 and "target_limit" in bad.text
-    assert sqlite_api.post(url, headers=role_headers["collector"],
-                           json={"reasons": ["other"], "outcome": "close"}).status_code == 403
+    assert sqlite_api.post(url, headers=svc, json={"reasons": ["other"], "outcome": "close"}
+                           ).status_code == 415  # a form with files, not JSON
+    assert sqlite_api.post(url, headers=role_headers["collector"], files=form(
+        reasons=["other"], outcome="close")).status_code == 403
+    # a refused file (an executable) is a 422 naming it, and nothing is stored
+    exe = sqlite_api.post(url, headers=svc, files=form(
+        ("files", ("payslip.pdf", pdf("ok"), "application/pdf")),
+        ("files", ("setup.exe", EXE_HEADER, "application/pdf")),
+        reasons=["income_change"], outcome="close"))
+    assert exe.status_code == 422 and "setup.exe" in exe.text
+    with sqlite_container.uow() as uow:
+        assert uow.closure_requests.open_for_line(line.id) is None
 
-    r = sqlite_api.post(url, headers=svc, json={"reasons": ["income_change"], "outcome": "close",
-                                               "text": "lost my job"})
+    r = sqlite_api.post(url, headers=svc, files=form(**{"reasons": ["income_change"], "outcome": "close",
+                                               "text": "lost my job"}))
     assert r.status_code == 201, r.text
     req = r.json()
     assert req["status"] == "manual_review" and "review" not in req
     assert req["review_outcome"] == "refer"
-    again = sqlite_api.post(url, headers=svc, json={"reasons": ["other"], "outcome": "close",
-                                                   "text": "x"})
+    again = sqlite_api.post(url, headers=svc, files=form(**{"reasons": ["other"], "outcome": "close",
+                                                   "text": "x"}))
     assert again.status_code == 409
 
     staff = sqlite_api.get(f"/v1/closure-requests/{req['id']}", headers=rv).json()
@@ -64,6 +86,13 @@ def test_a_request_through_the_api_with_its_edges(sqlite_api: TestClient,
                             json={"decision": "ask_documents",
                                   "reason": "a letter from the employer, please"})
     assert asked.json()["status"] == "awaiting_documents"
+    letter = sqlite_api.post(f"/v1/closure-requests/{req['id']}/documents", headers=svc,
+                             files=[("files", ("letter.png", image("PNG"), "image/png"))])
+    assert letter.status_code == 200, letter.text
+    assert letter.json()["status"] == "manual_review"
+    assert [d["media_type"] for d in letter.json()["documents"]] == ["image/png"]
+    sqlite_api.post(f"/v1/closure-requests/{req['id']}/decision", headers=rv,
+                    json={"decision": "ask_documents", "reason": "and the termination letter"})
     gone = sqlite_api.post(f"/v1/closure-requests/{req['id']}/withdraw", headers=svc, json={})
     assert gone.status_code == 200 and gone.json()["status"] == "withdrawn"
     line_now = sqlite_api.get(f"/v1/credit-lines/{line.id}", headers=ro).json()
@@ -74,5 +103,5 @@ def test_a_request_through_the_api_with_its_edges(sqlite_api: TestClient,
 
     sv.set_status(sv.SetStatus(line.id, "closing", "customer asked by phone"),
                   sqlite_container.uow(), SYSTEM)
-    assert sqlite_api.post(url, headers=svc, json={"reasons": ["other"], "outcome": "close",
-                                                  "text": "x"}).status_code == 409
+    assert sqlite_api.post(url, headers=svc, files=form(**{"reasons": ["other"], "outcome": "close",
+                                                  "text": "x"})).status_code == 409

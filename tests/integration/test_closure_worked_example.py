@@ -13,6 +13,7 @@ PostgreSQL.
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date
 from decimal import Decimal
 
@@ -23,6 +24,7 @@ from creditline.clock import FixedClock
 from creditline.closure import services as cs
 from creditline.errors import Conflict, Forbidden, ValidationError
 from creditline.servicing import services as sv
+from tests.documents_support import pdf
 from tests.integration.closure_support import (
     CUSTOMER,
     OFFICER,
@@ -107,16 +109,22 @@ def test_a_complex_request_is_referred_counter_offered_and_accepted_as_a_reducti
     sv.purchase(sv.Purchase(line.id, "8000.00", "Gome", "appliances", 12), container.uow(),
                 OFFICER)
     clock.set_date(date(2026, 3, 12))
-    proof = cs.Proof("doc-1", "payslip.pdf", "application/pdf", 52_000, "ab" * 32)
+    payslip = pdf("Pay slip February 2026: 6,000.00")
+    proof = cs.ProofFile("payslip-2026-02.pdf", payslip, "application/pdf")
     req = cs.submit_request(cs.SubmitRequest(line.id, ("income_change",),
                                              "My salary was cut by half", "close",
-                                             proofs=(proof,)), container.uow(), CUSTOMER)
+                                             files=(proof,)), container.uow(), CUSTOMER)
     assert req["status"] == "manual_review"
     assert [f["code"] for f in req["review"]["findings"]] == ["LARGE_BALANCE"]
     assert req["review"]["facts"]["balance"] == "8000.00"
 
     screen = cs.review_screen(req["id"], container.uow())
-    assert screen["proofs"][0]["sha256"] == "ab" * 32
+    [stored] = screen["proofs"]
+    assert (stored["file_name"], stored["media_type"], stored["size"], stored["sha256"]) == (
+        "payslip-2026-02.pdf", "application/pdf", len(payslip), hashlib.sha256(payslip).hexdigest())
+    with container.uow() as uow:
+        assert [d.id for d in uow.documents.for_owner("closure_request", req["id"])] == [
+            stored["id"]]
     assert screen["findings"]["outcome"] == "refer"
     assert screen["line"]["total_owed"] == "8000.00"
     assert screen["limit_history"][0]["new_limit"] == "30000.00"

@@ -53,34 +53,30 @@ from creditline.closure.request import (
 )
 from creditline.closure.review import ClosureFacts, decide
 from creditline.closure.rules import closure_rules, second_review_above
+from creditline.documents.document import check_content, clean_file_name
+from creditline.documents.services import UploadDocument, upload_document
 from creditline.errors import Conflict, NotFound, ValidationError
 from creditline.fraud.blacklist import BlacklistKind
 from creditline.lines.limits import LimitEvent, LimitKind, LimitSource
 from creditline.lines.line import Balances, Line
 from creditline.lines.status import LineStatus, check_transition
-from creditline.money import ZERO, money_str, to_money, to_rate
+from creditline.money import ZERO, money_str, to_rate
 from creditline.paging import Page, PageRequest
 from creditline.parties.customers import Person
 from creditline.products.catalog import terms_product
-from creditline.servicing.services import get_line, locked_line
+from creditline.servicing.services import get_line, locked_line, parse_amount
 from creditline.servicing.views import LineView
 from creditline.uow import UnitOfWork
 
 # ----- commands
 
 @dataclass(frozen=True)
-class Proof:
-    """A proof document already stored by the documents context (its id and what it is)."""
+class ProofFile:
+    """An uploaded proof as the entrypoint received it; stored by the documents context."""
 
-    id: str
-    filename: str
-    content_type: str
-    size: int
-    sha256: str
-
-    def as_json(self) -> dict[str, Any]:
-        return {"id": self.id, "filename": self.filename, "content_type": self.content_type,
-                "size": self.size, "sha256": self.sha256}
+    file_name: str
+    content: bytes
+    declared_type: str | None = None
 
 
 @dataclass(frozen=True)
@@ -90,7 +86,7 @@ class SubmitRequest:
     text: str
     outcome: str
     target_limit: str | None = None
-    proofs: tuple[Proof, ...] = ()
+    files: tuple[ProofFile, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -110,7 +106,7 @@ class AnswerCounterOffer:
 @dataclass(frozen=True)
 class AddProofs:
     request_id: str
-    proofs: tuple[Proof, ...]
+    files: tuple[ProofFile, ...]
 
 
 @dataclass(frozen=True)
@@ -199,7 +195,7 @@ def _limit_event(uow: UnitOfWork, actor: Principal, line: Line, on: date, new: D
 
 def _lower_limit(line: Line, value: object, field_: str) -> Decimal:
     """A new, lower limit within the product's minimum (422 otherwise)."""
-    amount = to_money(value, field_)
+    amount = parse_amount(value, field_)
     if amount >= line.limit:
         raise ValidationError(field_, f"must be below the current limit {money_str(line.limit)}")
     floor = terms_product(line.product, line.terms).limit_min
@@ -218,6 +214,32 @@ def _fraud_flag(uow: UnitOfWork, customer_id: str) -> bool:
     return bool(uow.blacklist.hits({
         BlacklistKind.ID_NUMBER.value: uow.cipher.blind_index(ident),
         BlacklistKind.PHONE.value: None if c.phone is None else uow.cipher.blind_index(c.phone)}))
+
+
+MAX_PROOFS = 5
+
+
+def _store_proofs(uow: UnitOfWork, actor: Principal, req: ClosureRequest,
+                  files: tuple[ProofFile, ...]) -> list[str]:
+    """Store the files through the documents context (type by content, size, SHA-256), in
+    this transaction, owned by the request; a refused file is a 422 naming it and the whole
+    command writes nothing."""
+    if len(files) > MAX_PROOFS:
+        raise ValidationError("files", f"at most {MAX_PROOFS} files per upload")
+    for f in files:  # every file checked before any is stored
+        check_content(clean_file_name(f.file_name), f.content, f.declared_type,
+                      uow.document_files.max_bytes)
+    names = []
+    for f in files:
+        doc = upload_document(UploadDocument(
+            owner_kind="closure_request", owner_id=req.id, purpose="closure_proof",
+            file_name=f.file_name, content=f.content, declared_type=f.declared_type),
+            uow, actor)
+        req.documents.append({"id": doc.id, "file_name": doc.file_name,
+                              "media_type": doc.media_type, "size": doc.size,
+                              "sha256": doc.sha256})
+        names.append(doc.file_name)
+    return names
 
 
 def _emit(uow: UnitOfWork, topic: str, req: ClosureRequest, **extra: Any) -> None:
@@ -261,16 +283,16 @@ def submit_request(cmd: SubmitRequest, uow: UnitOfWork, actor: Principal) -> dic
                              dpd=line.dpd, other_obligations=others,
                              fraud_flag=_fraud_flag(uow, line.customer_id),
                              outcome=outcome.value, target_limit=target, reasons=reasons,
-                             documents=len(cmd.proofs))
+                             documents=len(cmd.files))
         review = decide(rules.evaluate(facts.context()), facts, rules.label)
         now = uow.now()
         req = ClosureRequest(
             id=str(uuid.uuid4()), line_id=line.id, customer_id=line.customer_id,
             reasons=reasons, text=text, outcome=outcome, target_limit=target,
             status=RequestStatus.MANUAL_REVIEW, submitted_at=now, submitted_on=on,
-            submitted_by=actor.name, documents=[p.as_json() for p in cmd.proofs], review=review)
+            submitted_by=actor.name, review=review)
         req.log(now, on, actor.name, "submitted", reasons=list(reasons), wanted=outcome,
-                target_limit=target, documents=len(cmd.proofs))
+                target_limit=target, documents=len(cmd.files))
         codes = [f.code for f in review.findings]
         if review.outcome == "reject":
             req.move(RequestStatus.REJECTED, now, on, "system", "system_review",
@@ -284,7 +306,7 @@ def submit_request(cmd: SubmitRequest, uow: UnitOfWork, actor: Principal) -> dic
         uow.audit(actor, "closure.submitted", "closure_request", req.id,
                   {"line_id": line.id, "reasons": list(reasons), "outcome": outcome.value,
                    "target_limit": target, "review": review.outcome, "findings": codes,
-                   "rules": review.rules, "documents": [p.sha256 for p in cmd.proofs]})
+                   "rules": review.rules})
         _emit(uow, "closure.received", req, review=review.outcome)
         if req.status is RequestStatus.REJECTED:
             req.finished_on = on
@@ -296,6 +318,9 @@ def submit_request(cmd: SubmitRequest, uow: UnitOfWork, actor: Principal) -> dic
             req.final_limit = target
             _execute(uow, actor, req, line, on)
         uow.closure_requests.add(req)
+        if cmd.files:
+            _store_proofs(uow, actor, req, cmd.files)
+            uow.closure_requests.save(req)
         uow.commit()
     return request_json(req)
 
@@ -454,18 +479,18 @@ def answer_counter_offer(cmd: AnswerCounterOffer, uow: UnitOfWork,
 
 def add_proofs(cmd: AddProofs, uow: UnitOfWork, actor: Principal) -> dict[str, Any]:
     """More documents, as a reviewer asked: the request goes back to the manual queue."""
-    if not cmd.proofs:
+    if not cmd.files:
         raise ValidationError("files", "at least one document is required")
     with uow:
         req = _request(uow, cmd.request_id)
         require(req, frozenset({RequestStatus.AWAITING_DOCUMENTS}), "add documents")
         on = current_business_date(uow)
-        req.documents.extend(p.as_json() for p in cmd.proofs)
+        names = _store_proofs(uow, actor, req, cmd.files)
         req.move(RequestStatus.MANUAL_REVIEW, uow.now(), on, actor.name, "documents_added",
-                 documents=[p.filename for p in cmd.proofs])
+                 documents=names)
         uow.closure_requests.save(req)
         uow.audit(actor, "closure.documents_added", "closure_request", req.id,
-                  {"documents": [p.sha256 for p in cmd.proofs]})
+                  {"documents": [d["id"] for d in req.documents[-len(names):]]})
         uow.commit()
     return request_json(req)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, File, Form, Query, UploadFile
 from pydantic import BaseModel, ConfigDict, Field
 
 from creditline.api.deps import Allowed, ContainerDep
@@ -46,15 +46,6 @@ class ClosureRequestPublic(BaseModel):
         return cls(**d)
 
 
-class ClosureRequestCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    reasons: list[str] = Field(min_length=1, max_length=5,
-                               description="reason codes (GET /v1/closure-reasons)")
-    text: str = Field("", max_length=2000, description="the customer's own words")
-    outcome: Literal["close", "reduce"]
-    target_limit: Amount | None = Field(None, description="the limit wanted (reduce only)")
-
-
 class DecisionIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     decision: Literal["approve", "reject", "counter_offer", "ask_documents"]
@@ -80,17 +71,47 @@ def reasons(_: Annotated[Principal, Allowed("closure:read")]) -> list[dict[str, 
     return cs.reason_list()
 
 
+def _files(files: list[UploadFile] | None) -> tuple[cs.ProofFile, ...]:
+    # bounded by the input guard (creditline.api.limits: MAX_PROOFS files at most)
+    return tuple(cs.ProofFile(f.filename or "", f.file.read(), f.content_type)
+                 for f in files or ())
+
+
 @router.post("/v1/credit-lines/{line_id}/closure-requests", status_code=201,
              response_model=ClosureRequestPublic, summary="Ask to close or reduce a line")
-def submit(line_id: str, body: ClosureRequestCreate, container: ContainerDep,
-           actor: Annotated[Principal, Allowed("closure:request")]) -> ClosureRequestPublic:
-    """File a request; the system review runs at once (approved and executed, referred to
-    the manual queue, or rejected, with its findings).  A closed or closing line, or one
-    with an open request: 409."""
-    cmd = cs.SubmitRequest(line_id, tuple(body.reasons), body.text, body.outcome,
-                           body.target_limit)
+def submit(line_id: str, container: ContainerDep,
+           actor: Annotated[Principal, Allowed("closure:request")],
+           reasons: Annotated[list[str], Form(description="reason codes "
+                                                          "(GET /v1/closure-reasons), 1-5")],
+           outcome: Annotated[Literal["close", "reduce"], Form()],
+           text: Annotated[str, Form(max_length=2000, description="the customer's words")] = "",
+           target_limit: Annotated[str | None, Form(max_length=20, description=(
+               "the limit wanted (reduce only), e.g. \"5000.00\""))] = None,
+           files: Annotated[list[UploadFile] | None, File(description=(
+               "proof documents: PDF, PNG or JPEG, at most 5"))] = None,
+           ) -> ClosureRequestPublic:
+    """``multipart/form-data``: the fields and the proof files.  The files are stored by the
+    documents context (type by content, size, SHA-256); a refused file is a 422 naming it,
+    and nothing is stored.  The system review runs at once (approved and executed,
+    referred to the manual queue, or rejected, with its findings).  A closed or closing
+    line, or one with an open request: 409."""
+    cmd = cs.SubmitRequest(line_id, tuple(reasons), text, outcome, target_limit, _files(files))
     return ClosureRequestPublic.of(cs.view_for(actor, cs.submit_request(cmd, container.uow(),
                                                                         actor)))
+
+
+@router.post("/v1/closure-requests/{request_id}/documents", response_model=ClosureRequestPublic,
+             summary="Add the documents a reviewer asked for")
+def add_documents(request_id: str, container: ContainerDep,
+                  actor: Annotated[Principal, Allowed("closure:request")],
+                  files: Annotated[list[UploadFile], File(description=(
+                      "proof documents: PDF, PNG or JPEG, at most 5"))],
+                  ) -> ClosureRequestPublic:
+    """``multipart/form-data``; the request goes back to the review queue.  Not waiting
+    for documents: 409; a refused file: 422 naming it, nothing stored."""
+    cmd = cs.AddProofs(request_id, _files(files))
+    return ClosureRequestPublic.of(cs.view_for(actor, cs.add_proofs(cmd, container.uow(),
+                                                                    actor)))
 
 
 @router.get("/v1/closure-requests", response_model=ListPage[ClosureRequestPublic],
