@@ -9,6 +9,7 @@ import typer
 
 from creditline.cli import browse as browse_cli
 from creditline.cli import calendar as calendar_cli
+from creditline.cli import closure as closure_cli
 from creditline.cli import demo as demo_cli
 from creditline.cli import documents as documents_cli
 from creditline.cli import foundation
@@ -41,3 +42,4 @@ def register(app: typer.Typer) -> None:
     app.add_typer(browse_cli.applications_app, name="applications")
     app.command("demo")(demo_cli.demo)
     app.add_typer(documents_cli.sub, name="documents")  # documents context
+    app.add_typer(closure_cli.sub, name="closure")  # closure (issue 14)
