@@ -13,7 +13,7 @@ from creditline.bootstrap import Container
 from creditline.clock import FixedClock
 from creditline.servicing import services as sv
 from tests.documents_support import EXE_HEADER, image, pdf
-from tests.integration.closure_support import OFFICER, person_line
+from tests.integration.closure_support import OFFICER, person_line, render_notices
 
 Part = tuple[str, tuple[str | None, bytes | str, str | None]]
 
@@ -105,3 +105,5 @@ def test_a_request_through_the_api_with_its_edges(sqlite_api: TestClient,
                   sqlite_container.uow(), SYSTEM)
     assert sqlite_api.post(url, headers=svc, files=form(**{"reasons": ["other"], "outcome": "close",
                                                   "text": "x"})).status_code == 409
+    subjects = render_notices(sqlite_container)  # every notice renders in en and zh
+    assert any("withdrawn" in t for t in subjects) and any("材料" in t for t in subjects)

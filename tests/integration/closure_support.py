@@ -4,8 +4,10 @@ identity for the fraud flag), lines, and what the outbox holds."""
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import Any
 
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from sqlalchemy import select
 
 from creditline.auth import SYSTEM, Principal, Role
@@ -55,3 +57,27 @@ def payload(container: Container, topic: str) -> dict[str, Any]:
 
 def iso(d: date) -> str:
     return d.isoformat()
+
+
+TEMPLATES = Path(__file__).resolve().parents[2] / "src/creditline/notify/templates"
+TOPICS = ("closure.", "negotiation.", "line.restructured", "line.called_back",
+          "line.limit_reduced")
+
+
+def render_notices(container: Container) -> list[str]:
+    """Render every closure notice in the outbox with its template, in English and Chinese
+    (the template context is the event's payload; an unknown name fails): the subjects."""
+    env = Environment(loader=FileSystemLoader(str(TEMPLATES)), undefined=StrictUndefined,
+                      autoescape=False)
+    with container.engine.connect() as c:
+        rows = c.execute(select(outbox.c.topic, outbox.c.payload).order_by(outbox.c.id)).all()
+    subjects = []
+    for r in rows:
+        if not r.topic.startswith(TOPICS):
+            continue
+        for lang in ("en", "zh"):
+            text = env.get_template(f"{lang}/{r.topic}.txt.j2").render(**dict(r.payload))
+            first, blank, body = text.split("\n", 2)
+            assert first.startswith("Subject: ") and blank == "" and body.strip(), text
+            subjects.append(first)
+    return subjects

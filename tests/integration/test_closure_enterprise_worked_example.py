@@ -28,7 +28,14 @@ from creditline.closure import services as cs
 from creditline.errors import Forbidden, ValidationError
 from creditline.ledger import accounts as acc
 from creditline.servicing import services as sv
-from tests.integration.closure_support import OFFICER, OFFICER2, enterprise_line, payload, topics
+from tests.integration.closure_support import (
+    OFFICER,
+    OFFICER2,
+    enterprise_line,
+    payload,
+    render_notices,
+    topics,
+)
 from tests.integration.servicing_support import eod_through, journal, ledger_sound
 
 D = Decimal
@@ -160,3 +167,4 @@ def test_negotiation_partial_closure_of_the_riskiest_draw_and_a_one_year_extensi
     notice = payload(container, "line.called_back")
     assert notice["clause"].startswith("Article 9.2") and notice["due_date"] == "2026-06-20"
     ledger_sound(container)
+    assert render_notices(container)  # every notice renders in en and zh

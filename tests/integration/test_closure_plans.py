@@ -22,6 +22,7 @@ from tests.integration.closure_support import (
     enterprise_line,
     payload,
     person_line,
+    render_notices,
 )
 from tests.integration.servicing_support import eod_through, journal, ledger_sound
 
@@ -82,6 +83,7 @@ def test_an_emergency_plan_cuts_the_limit_and_calls_a_draw_back(
     assert (v.past_due, v.days_past_due, v.penalties, v.amount_due) == (
         D("112283.26"), 3, D("202.07"), D("112485.33"))
     ledger_sound(container)
+    assert render_notices(container)  # every notice renders in en and zh
 
 
 def test_a_hardship_restructuring_capitalises_the_arrears(
@@ -118,3 +120,4 @@ def test_a_hardship_restructuring_capitalises_the_arrears(
         (acc.PRINCIPAL_BILLED, D("-1000.00")), (acc.PRINCIPAL_UNBILLED, D("-5000.00")),
         (acc.PRINCIPAL_UNBILLED, D("6035.15")))))
     ledger_sound(container)
+    assert render_notices(container)  # every notice renders in en and zh

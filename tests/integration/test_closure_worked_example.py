@@ -31,6 +31,7 @@ from tests.integration.closure_support import (
     REVIEWER,
     payload,
     person_line,
+    render_notices,
     topics,
 )
 from tests.integration.servicing_support import eod_through, ledger_sound
@@ -100,6 +101,7 @@ def test_a_clean_consumer_closure_is_approved_by_the_system_and_closes_after_the
         "closure.received", "closure.approved", "closure.completed"]
     assert payload(container, "closure.completed")["days"] == 85
     ledger_sound(container)
+    assert render_notices(container)  # every notice renders in en and zh
 
 
 def test_a_complex_request_is_referred_counter_offered_and_accepted_as_a_reduction(
@@ -168,6 +170,7 @@ def test_a_complex_request_is_referred_counter_offered_and_accepted_as_a_reducti
         cs.decide_request(cs.DecideRequest(again["id"], "approve", "ok"), container.uow(),
                           REVIEWER)
     ledger_sound(container)
+    assert render_notices(container)  # every notice renders in en and zh
 
 
 def test_maker_checker_above_the_limit_and_no_approving_ones_own_proposal(
