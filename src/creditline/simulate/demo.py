@@ -57,6 +57,7 @@ from creditline.simulate.population import generate_population
 from creditline.simulate.steps.access import Access
 from creditline.simulate.steps.activity import CustomerActivity
 from creditline.simulate.steps.applications import Applications
+from creditline.simulate.steps.closures import Closures  # closure (issue 14)
 from creditline.simulate.steps.end_of_day import EndOfDay
 from creditline.simulate.steps.ledger_check import LedgerCheck
 from creditline.simulate.steps.month_end import MonthEnd
@@ -72,7 +73,7 @@ def default_opening() -> list[Stage]:
 
 
 def default_daily() -> list[DayStep]:
-    return [CustomerActivity(), EndOfDay(), MonthEnd()]
+    return [CustomerActivity(), Closures(), EndOfDay(), MonthEnd()]  # Closures: issue 14
 
 
 def default_closing() -> list[Stage]:
