@@ -87,7 +87,7 @@ def test_a_stage_registered_after_the_kernel_runs_after_it_in_batch_and_on_the_p
     sme, plan, idle = _book(container, clock)
     w = Watcher()
     container.pipeline.register(w.stage(), after="servicing")
-    assert container.pipeline.names == ["servicing", "watch", "temporary_limits"]
+    assert container.pipeline.names == ["servicing", "watch", "temporary_limits", "closure"]
 
     # the batch: 3 to 5 March, every stage in order on each day's partitions
     clock.set_date(date(2026, 3, 5))
@@ -96,11 +96,12 @@ def test_a_stage_registered_after_the_kernel_runs_after_it_in_batch_and_on_the_p
     assert [d for d, _ in w.seen] == days
     assert all(w.after_kernel)  # it saw the lines' new state, the day already closed
     assert sme in w.seen[-1][1] and idle not in w.seen[-1][1]  # quiet lines are skipped
-    assert [s.name for s in report.stages] == ["servicing", "watch", "temporary_limits"]
+    assert [s.name for s in report.stages] == ["servicing", "watch", "temporary_limits", "closure"]
     rows = _stage_rows(container, report.run_id or "")
     assert [(r["business_date"], r["position"], r["stage"]) for r in rows] == [
         (d, pos, name) for d in days
-        for pos, name in ((0, "servicing"), (1, "watch"), (2, "temporary_limits"))]
+        for pos, name in ((0, "servicing"), (1, "watch"), (2, "temporary_limits"),
+                          (3, "closure"))]
     assert all(r["seconds"] >= 0 and r["lines"] >= 1 for r in rows)
     assert [r["lines"] for r in rows if r["stage"] == "watch"] == [len(ids) for _, ids in w.seen]
 
@@ -118,7 +119,7 @@ def test_a_stage_registered_after_the_kernel_runs_after_it_in_batch_and_on_the_p
         line = uow.lines.get(sme, lock=True)
         got = catch_up(uow, sme, line.last_eod, date(2026, 3, 8), container.pipeline)
         uow.commit()
-    assert got.days == 3 and list(got.stages) == ["servicing", "watch", "temporary_limits"]
+    assert got.days == 3 and list(got.stages) == ["servicing", "watch", "temporary_limits", "closure"]
     assert got.stages["watch"].lines == 3 and got.stages["watch"].seconds >= 0
     assert got.stages["watch"].counts == {"watched": 3}
     ledger_sound(container)
