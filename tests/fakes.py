@@ -36,7 +36,7 @@ from creditline.closure.negotiation import (  # closure
     negotiation_json,
 )
 from creditline.closure.plans import Plan  # closure
-from creditline.closure.ports import FinalStatement, RequestQuery  # closure
+from creditline.closure.ports import RequestQuery  # closure
 from creditline.closure.request import OPEN as OPEN_REQUESTS  # closure
 from creditline.closure.request import (  # closure
     ClosureRequest,
@@ -631,7 +631,7 @@ class FakeClosureRequests:
         return [request_from_json(copy.deepcopy(d)) for d in self.st.closure_requests.values()
                 if d["line_id"] in line_ids and d["status"] == RequestStatus.CLOSING.value]
 
-    def final_statements(self, rows: Sequence[FinalStatement]) -> None:
+    def final_statements(self, rows: Sequence[Statement]) -> None:
         raise NotImplementedError("end of day runs on the SQL store only")
 
 

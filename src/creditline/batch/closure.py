@@ -16,9 +16,9 @@ import numpy as np
 from creditline.auth import SYSTEM
 from creditline.batch.pipeline import Partition, Stage, StageOutput
 from creditline.closure.closing import closed_today, final_statements
-from creditline.closure.ports import FinalStatement
 from creditline.closure.request import RequestStatus
 from creditline.servicing.calendar import day_number
+from creditline.servicing.statements import Statement
 from creditline.uow import UnitOfWork
 
 CLOSURE = "closure"
@@ -28,7 +28,7 @@ COMPLETED_TOPIC = "closure.completed"
 @dataclass
 class ClosureOutput:
     closed: list[str] = field(default_factory=list)
-    statements: list[FinalStatement] = field(default_factory=list)
+    statements: list[Statement] = field(default_factory=list)
 
 
 def _compute(part: Partition, _: object) -> StageOutput:

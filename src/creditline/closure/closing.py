@@ -14,9 +14,10 @@ from decimal import Decimal
 
 import numpy as np
 
-from creditline.closure.ports import FinalStatement
 from creditline.lines.status import STATUS_CODE, LineStatus
+from creditline.money import ZERO
 from creditline.servicing.calendar import EPOCH
+from creditline.servicing.statements import Statement
 
 CLOSED = STATUS_CODE[LineStatus.CLOSED]
 _CENT = Decimal("0.01")
@@ -30,10 +31,10 @@ def closed_today(before: list[str], after: np.ndarray) -> np.ndarray:
 
 
 def final_statements(line_ids: list[str], mask: np.ndarray, columns: dict[str, np.ndarray],
-                     day_number: int, cut_today: set[str]) -> list[FinalStatement]:
+                     day_number: int, cut_today: set[str]) -> list[Statement]:
     """The final statement of each line in ``mask`` without a statement cut today, from the
     kernel's columns after the day (cents, day numbers)."""
-    out: list[FinalStatement] = []
+    out: list[Statement] = []
     day = EPOCH + timedelta(days=day_number)
     for i in np.nonzero(mask)[0].tolist():
         line_id = line_ids[i]
@@ -45,10 +46,11 @@ def final_statements(line_ids: list[str], mask: np.ndarray, columns: dict[str, n
         def cents(name: str, i: int = i) -> Decimal:
             return Decimal(int(columns[name][i])) * _CENT
 
-        out.append(FinalStatement(
+        out.append(Statement(
             line_id=line_id, statement_date=day, period_start=EPOCH + timedelta(days=start),
-            opening=cents("stmt_opening"), purchases=cents("cyc_purchases"),
+            due_date=day, opening=cents("stmt_opening"), purchases=cents("cyc_purchases"),
             returns=cents("cyc_returns"), repayments=cents("cyc_repayments"),
             fees=cents("cyc_fees"), interest=cents("cyc_interest"),
-            penalties=cents("cyc_penalties")))
+            penalties=cents("cyc_penalties"), closing=ZERO, amount_due=ZERO,
+            minimum_payment=ZERO, past_due=ZERO))
     return out

@@ -10,7 +10,8 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from creditline.errors import Conflict, ValidationError
+from creditline.closure.reasons import choice
+from creditline.errors import Conflict
 
 
 class NegotiationStatus(StrEnum):
@@ -25,11 +26,7 @@ class NegotiationOutcome(StrEnum):
 
 
 def parse_outcome(value: object) -> NegotiationOutcome:
-    try:
-        return NegotiationOutcome(str(value))
-    except ValueError:
-        raise ValidationError("outcome", "must be one of no_change, partial_closure, "
-                                         "restructuring") from None
+    return choice(NegotiationOutcome, value, "outcome")
 
 
 @dataclass

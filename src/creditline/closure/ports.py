@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
 from decimal import Decimal
 from typing import Protocol
 
@@ -14,6 +13,7 @@ from creditline.closure.plans import Plan
 from creditline.closure.request import ClosureRequest
 from creditline.paging import Page, PageRequest
 from creditline.servicing.model import Installment
+from creditline.servicing.statements import Statement
 
 
 @dataclass(frozen=True)
@@ -22,22 +22,6 @@ class RequestQuery:
     line_id: str | None = None
     customer_id: str | None = None
     statuses: tuple[str, ...] | None = None  # any of these (the review queue)
-
-
-@dataclass(frozen=True)
-class FinalStatement:
-    """The statement end of day cuts when a closing line closes (nothing owed)."""
-
-    line_id: str
-    statement_date: date
-    period_start: date
-    opening: Decimal
-    purchases: Decimal
-    returns: Decimal
-    repayments: Decimal
-    fees: Decimal
-    interest: Decimal
-    penalties: Decimal
 
 
 class ClosureRequestRepository(Protocol):
@@ -57,8 +41,9 @@ class ClosureRequestRepository(Protocol):
     def closing_of_lines(self, line_ids: Sequence[str]) -> list[ClosureRequest]:
         """The ``closing`` requests of these lines, in one read (end of day)."""
 
-    def final_statements(self, rows: Sequence[FinalStatement]) -> None:
-        """Insert the final statements and reset the lines' cycle counters, in bulk."""
+    def final_statements(self, rows: Sequence[Statement]) -> None:
+        """Insert the final statements (end of day, when a closing line closes) and reset
+        the lines' cycle counters, in bulk."""
 
 
 class PlanRepository(Protocol):

@@ -4,8 +4,11 @@ Every label exists in Chinese and English (customers read them)."""
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import TypeVar
 
 from creditline.errors import ValidationError
+
+E = TypeVar("E", bound=StrEnum)
 
 
 class Outcome(StrEnum):
@@ -42,8 +45,14 @@ def parse_reasons(values: object) -> tuple[str, ...]:
     return tuple(out)
 
 
-def parse_outcome(value: object) -> Outcome:
+def choice(kind: type[E], value: object, field: str) -> E:
+    """One of an enumeration's values, or a 422 naming the field and the values."""
     try:
-        return Outcome(str(value))
+        return kind(str(value))
     except ValueError:
-        raise ValidationError("outcome", "must be one of close, reduce") from None
+        raise ValidationError(field, "must be one of " + ", ".join(k.value for k in kind)
+                              ) from None
+
+
+def parse_outcome(value: object) -> Outcome:
+    return choice(Outcome, value, "outcome")

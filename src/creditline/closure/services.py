@@ -40,7 +40,7 @@ from creditline.closure.negotiation import (
 from creditline.closure.negotiation import parse_outcome as parse_negotiation_outcome
 from creditline.closure.plans import ACCELERATION_CLAUSE, Plan, PlanKind, PlanStatus
 from creditline.closure.ports import RequestQuery
-from creditline.closure.reasons import REASONS, Outcome, parse_outcome, parse_reasons
+from creditline.closure.reasons import REASONS, Outcome, choice, parse_outcome, parse_reasons
 from creditline.closure.request import (
     DECIDABLE,
     WITHDRAWABLE,
@@ -359,11 +359,7 @@ def decide_request(cmd: DecideRequest, uow: UnitOfWork, actor: Principal) -> dic
     """A reviewer's decision on a request in the manual queue.  Above the maker-checker
     limit an approval or counter-offer is a proposal a second person confirms (or rejects);
     its proposer may not (403)."""
-    try:
-        decision = Decision(cmd.decision)
-    except ValueError:
-        raise ValidationError("decision", "must be one of " + ", ".join(d.value for d in Decision)
-                              ) from None
+    decision = choice(Decision, cmd.decision, "decision")
     reason = _text(cmd.reason, "reason", 500)
     rules = closure_rules()
     with uow:
@@ -591,11 +587,7 @@ def reason_list() -> list[dict[str, str]]:
 # ----- plans (maker-checker): partial closure, restructuring, emergency
 
 def _plan_of(cmd: ProposePlan, line: Line, actor: Principal, now: datetime, on: date) -> Plan:
-    try:
-        kind = PlanKind(cmd.kind)
-    except ValueError:
-        raise ValidationError("kind", "must be one of " + ", ".join(k.value for k in PlanKind)
-                              ) from None
+    kind = choice(PlanKind, cmd.kind, "kind")
     reason = _text(cmd.reason, "reason", 500)
     new_limit = None if cmd.new_limit is None else _lower_limit(line, cmd.new_limit, "new_limit")
     due = None

@@ -8,6 +8,7 @@ the partial unique index (``uq_closure_requests_open_line``) even when two submi
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -18,11 +19,12 @@ from sqlalchemy.orm import Session
 
 from creditline.closure.negotiation import Negotiation, negotiation_from_json, negotiation_json
 from creditline.closure.plans import Plan
-from creditline.closure.ports import FinalStatement, RequestQuery
+from creditline.closure.ports import RequestQuery
 from creditline.closure.request import ClosureRequest, request_from_json, request_json
 from creditline.errors import ConcurrencyError, Conflict
 from creditline.paging import Page, PageRequest
 from creditline.servicing.model import Installment
+from creditline.servicing.statements import Statement
 from creditline.store import browse
 from creditline.store.purchases import INST_STATE
 from creditline.store.tables.closure import (
@@ -116,17 +118,10 @@ class SqlClosureRequestRepository:
             closure_requests.c.status == "closing")).all()
         return [request_from_json(dict(r.doc)) for r in rows]
 
-    def final_statements(self, rows: Sequence[FinalStatement]) -> None:
+    def final_statements(self, rows: Sequence[Statement]) -> None:
         if not rows:
             return
-        zero = Decimal("0.00")
-        self.s.execute(insert(statements), [
-            {"line_id": r.line_id, "statement_date": r.statement_date,
-             "period_start": r.period_start, "due_date": r.statement_date,
-             "opening": r.opening, "purchases": r.purchases, "returns": r.returns,
-             "repayments": r.repayments, "fees": r.fees, "interest": r.interest,
-             "penalties": r.penalties, "closing": zero, "amount_due": zero,
-             "minimum_payment": zero, "past_due": zero} for r in rows])
+        self.s.execute(insert(statements), [dataclasses.asdict(r) for r in rows])
         self.s.execute(_CYCLE_RESET, [{"k_id": r.line_id, "day": r.statement_date}
                                       for r in rows])
 
