@@ -72,6 +72,12 @@ def bootstrap(settings: Settings | None = None, *, clock: Clock | None = None,
                      cipher=FieldCipher(secret), audit_key=AuditKey(audit_secret))
 
 
+def executor_container(settings: dict[str, Any]) -> Container:
+    """A container on a worker of another engine (a Spark executor): the store the driver
+    migrated, so no migration here."""
+    return bootstrap(Settings(**settings), migrate=False)
+
+
 def rule_families() -> dict[str, RuleFamily]:
     """Every family of decision tables the platform decides with, by name: what
     ``creditline rules list`` shows and ``creditline rules test --family`` runs.  A context
