@@ -38,17 +38,22 @@ WANTS = (("close", ("no_longer_needed",)), ("close", ("switching_lender",)),
 class Closures:
     name = "closures"
 
+    def __init__(self) -> None:
+        self.waiting = 0  # requests waiting for the reviewer or the customer (a cheap gate)
+
     def run(self, ctx: DemoContext, day: date) -> None:
         if not ctx.holder_lines:
             return
         rng = random.Random(f"closures-{ctx.config.seed}-{day.isoformat()}")
-        self._review(ctx, day, rng)
+        if self.waiting:
+            self._review(ctx, day, rng)
         self._ask(ctx, day, rng)
 
     def _review(self, ctx: DemoContext, day: date, rng: random.Random) -> None:
         """The reviewer's queue and the customers' answers to counter-offers."""
         waiting = cs.list_requests(RequestQuery(statuses=(*cs.QUEUE, "counter_offered")),
                                    PageRequest(limit=200), ctx.uow(), REVIEWER).items
+        self.waiting = len(waiting)
         for r in waiting:
             submitted = date.fromisoformat(r["submitted_on"])
             try:
@@ -78,14 +83,18 @@ class Closures:
         cs.decide_request(cmd, ctx.uow(), REVIEWER)
 
     def _ask(self, ctx: DemoContext, day: date, rng: random.Random) -> None:
-        book = ctx.book()
-        rows = book.rows(ctx.holder_lines)
         daily = MONTHLY_SHARE / 30
-        for k, line_id in enumerate(ctx.holder_lines):
-            if rng.random() >= daily or book.status[rows[k]] != "active":
+        askers = [k for k in range(len(ctx.holder_lines)) if rng.random() < daily]
+        if not askers:
+            return  # most days: nobody asks, and the book is not read
+        book = ctx.book()
+        rows = book.rows([ctx.holder_lines[k] for k in askers])
+        for k, row in zip(askers, rows.tolist(), strict=True):
+            line_id = ctx.holder_lines[k]
+            if book.status[row] != "active":
                 continue
             outcome, reasons = WANTS[rng.randrange(len(WANTS))]
-            limit = int(book.limit[rows[k]]) // 100
+            limit = int(book.limit[row]) // 100
             target = None
             if outcome == "reduce":
                 half = (limit // 2 // 100) * 100
@@ -94,8 +103,9 @@ class Closures:
                 else:
                     target = f"{half}.00"
             try:
-                cs.submit_request(cs.SubmitRequest(line_id, reasons, "", outcome, target),
-                                  ctx.uow(), ctx.channel)
+                r = cs.submit_request(cs.SubmitRequest(line_id, reasons, "", outcome, target),
+                                      ctx.uow(), ctx.channel)
+                self.waiting += r["status"] in cs.QUEUE
             except (Conflict, ValidationError, BusinessRuleViolation) as exc:
                 ctx.activity.refused[f"closure request: {type(exc).__name__}"] += 1
         ctx.changed()
