@@ -20,10 +20,10 @@ from creditline.closure.reasons import REASONS
 from creditline.errors import ValidationError
 from creditline.paging import PageRequest
 
-sub = typer.Typer(help="Closing and restructuring lines: closure requests, the review queue, "
+sub = typer.Typer(help="Closing and restructuring lines. Closure requests, the review queue, "
                        "plans (partial closure, restructuring, emergency) and negotiations.",
                   no_args_is_help=True)
-plans_app = typer.Typer(help="Plans that change a line's draws (maker-checker).",
+plans_app = typer.Typer(help="Plans with maker-checker. They change a line's limit and draws.",
                         no_args_is_help=True)
 negotiations_app = typer.Typer(help="Enterprise negotiation cases.", no_args_is_help=True)
 sub.add_typer(plans_app, name="plans")
@@ -58,7 +58,9 @@ def request(
     token: UserTokenOption = None,
     db: DbOption = None,
 ) -> None:
-    """File a closure (or reduction) request; the system review answers at once."""
+    """File a closure or reduction request.
+
+    The system review answers at once."""
     container = container_for(db)
     actor = actor_from_token(container, token)
     _show(cs.submit_request(cs.SubmitRequest(line_id, tuple(reason), text, outcome,
@@ -74,7 +76,7 @@ def list_requests(
     token: UserTokenOption = None,
     db: DbOption = None,
 ) -> None:
-    """Closure requests, oldest first (the first 200)."""
+    """List closure requests, oldest first (the first 200)."""
     container = container_for(db)
     actor = actor_from_token(container, token)
     actor.require("closure:list")
@@ -111,7 +113,9 @@ def decide(request_id: Annotated[str, typer.Argument(metavar="ID")],
            counter_limit: Annotated[str | None, typer.Option(help="The limit offered "
                                                                   "(counter_offer).")] = None,
            token: UserTokenOption = None, db: DbOption = None) -> None:
-    """Decide a request in the manual review queue (maker-checker above the limit)."""
+    """Decide a request in the review queue.
+
+    Above the maker-checker limit a second person confirms."""
     container = container_for(db)
     actor = actor_from_token(container, token)
     actor.require("closure:decide")
@@ -134,7 +138,9 @@ def answer(request_id: Annotated[str, typer.Argument(metavar="ID")],
 @sub.command("withdraw")
 def withdraw(request_id: Annotated[str, typer.Argument(metavar="ID")],
              token: UserTokenOption = None, db: DbOption = None) -> None:
-    """Withdraw a request before the decision (the line stays as it was)."""
+    """Withdraw a request before the decision.
+
+    The line stays as it was."""
     container = container_for(db)
     actor = actor_from_token(container, token)
     actor.require("closure:request")
@@ -159,7 +165,9 @@ def plans_propose(
     capitalise_arrears: Annotated[bool, typer.Option()] = False,
     token: UserTokenOption = None, db: DbOption = None,
 ) -> None:
-    """Propose a plan; nothing changes until a second person approves it."""
+    """Propose a plan.
+
+    Nothing changes until a second person approves it."""
     container = container_for(db)
     actor = actor_from_token(container, token)
     actor.require("plans:propose")
@@ -174,7 +182,9 @@ def plans_decide(plan_id: Annotated[str, typer.Argument(metavar="ID")],
                  approve: Annotated[bool, typer.Option("--approve/--reject")],
                  note: Annotated[str, typer.Option()],
                  token: UserTokenOption = None, db: DbOption = None) -> None:
-    """Approve (and carry out) or reject another person's plan."""
+    """Approve or reject another person's plan.
+
+    An approved plan is carried out at once."""
     container = container_for(db)
     actor = actor_from_token(container, token)
     actor.require("plans:approve")
@@ -184,7 +194,9 @@ def plans_decide(plan_id: Annotated[str, typer.Argument(metavar="ID")],
 @plans_app.command("show")
 def plans_show(plan_id: Annotated[str, typer.Argument(metavar="ID")],
                token: UserTokenOption = None, db: DbOption = None) -> None:
-    """A plan, its decision and what it did (limit, calls, old and new schedules)."""
+    """Show a plan.
+
+    Its decision and what it did: limit, calls, old and new schedules."""
     container = container_for(db)
     actor_from_token(container, token).require("plans:read")
     _show(cs.get_plan(plan_id, container.uow()))
@@ -230,7 +242,9 @@ def negotiations_conclude(
     extension: Annotated[int | None, typer.Option()] = None,
     token: UserTokenOption = None, db: DbOption = None,
 ) -> None:
-    """Conclude a case; the agreed plan (if any) waits for a second person."""
+    """Conclude a negotiation case.
+
+    The agreed plan, if any, waits for a second person."""
     container = container_for(db)
     actor = actor_from_token(container, token)
     actor.require("negotiations:manage")
