@@ -82,6 +82,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     # documents (uploaded proofs): the files carry personal and business data
     "documents:upload": frozenset({A, RO, CO, SV}),
     "documents:read": frozenset({A, RO, RV, CO, AU}),  # metadata and the bytes
+    # console (issue 19): people sign in with a password; machines (service) keep tokens
+    "console:sign_in": frozenset({A, RO, RV, CO, AU}),
 }
 
 # What the environment token (``CREDITLINE_ADMIN_TOKEN``) may do: create named admin users

@@ -72,6 +72,7 @@ negotiations:manage       Y        Y          .        .        .       .
 negotiations:read         Y        Y          .        .        Y       .
 documents:upload          Y        Y          .        Y        .       Y
 documents:read            Y        Y          Y        Y        Y       .
+console:sign_in           Y        Y          Y        Y        Y       .
 """
 
 
