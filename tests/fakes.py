@@ -31,6 +31,20 @@ from creditline.audit import Anchor, AuditEntry, ChainReport, StreamHead
 from creditline.auth import Principal, Role
 from creditline.calendar.ports import CalendarState
 from creditline.clock import FixedClock
+from creditline.closure.negotiation import (  # closure
+    Negotiation,
+    negotiation_from_json,
+    negotiation_json,
+)
+from creditline.closure.plans import Plan  # closure
+from creditline.closure.ports import RequestQuery  # closure
+from creditline.closure.request import OPEN as OPEN_REQUESTS  # closure
+from creditline.closure.request import (  # closure
+    ClosureRequest,
+    RequestStatus,
+    request_from_json,
+    request_json,
+)
 from creditline.collections.cases import BucketSpell, Case, Promise, PromiseStatus  # collections
 from creditline.collections.compliance import PastContact  # collections
 from creditline.collections.ports import (  # collections
@@ -130,6 +144,10 @@ class State:
     # notify: messages by id, and the outbox events (by position in ``uow.events``) relayed
     messages: dict[str, Message] = field(default_factory=dict)
     relayed: set[int] = field(default_factory=set)
+    # closure (issue 14): documents as the store keeps them
+    closure_requests: dict[str, dict[str, Any]] = field(default_factory=dict)
+    closure_plans: dict[str, dict[str, Any]] = field(default_factory=dict)
+    negotiations: dict[str, dict[str, Any]] = field(default_factory=dict)
     documents: dict[str, Document] = field(default_factory=dict)  # documents context
     # console (issue 19): user id -> {password_hash, locale}; session id hash -> record
     console_users: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -630,6 +648,113 @@ class FakeLimitProposals:
                           if (status is None or p.status.value == status)
                           and (line_id is None or p.line_id == line_id)), req,
                          key=lambda p: PageKey(p.proposed_at, p.id))
+
+
+# ----------------------------------------------------------------------------- closure
+class FakeClosureRequests:
+    """Requests kept as the store keeps them (their JSON document)."""
+
+    def __init__(self, st: State) -> None:
+        self.st = st
+
+    def add(self, req: ClosureRequest) -> None:
+        if req.is_open and self.open_for_line(req.line_id) is not None:
+            raise Conflict(f"credit line {req.line_id} already has an open closure request")
+        self.st.closure_requests[req.id] = request_json(req)
+
+    def get(self, request_id: str, *, lock: bool = False) -> ClosureRequest | None:
+        d = self.st.closure_requests.get(request_id)
+        return None if d is None else request_from_json(copy.deepcopy(d))
+
+    def save(self, req: ClosureRequest) -> None:
+        current = self.st.closure_requests.get(req.id)
+        if current is None or current["version"] != req.version:
+            raise ConcurrencyError(f"closure request {req.id} changed meanwhile")
+        req.version += 1
+        self.st.closure_requests[req.id] = request_json(req)
+
+    def open_for_line(self, line_id: str) -> ClosureRequest | None:
+        for d in self.st.closure_requests.values():
+            if d["line_id"] == line_id and RequestStatus(d["status"]) in OPEN_REQUESTS:
+                return request_from_json(copy.deepcopy(d))
+        return None
+
+    def page(self, query: RequestQuery, req: PageRequest) -> Page[ClosureRequest]:
+        rows = [request_from_json(copy.deepcopy(d)) for d in self.st.closure_requests.values()]
+        return fake_page((r for r in rows
+                          if (query.status is None or r.status.value == query.status)
+                          and (query.statuses is None or r.status.value in query.statuses)
+                          and (query.line_id is None or r.line_id == query.line_id)
+                          and (query.customer_id is None or r.customer_id == query.customer_id)),
+                         req, key=lambda r: PageKey(r.submitted_at, r.id))
+
+    def closing_of_lines(self, line_ids: Sequence[str]) -> list[ClosureRequest]:
+        return [request_from_json(copy.deepcopy(d)) for d in self.st.closure_requests.values()
+                if d["line_id"] in line_ids and d["status"] == RequestStatus.CLOSING.value]
+
+    def final_statements(self, rows: Sequence[Statement]) -> None:
+        raise NotImplementedError("end of day runs on the SQL store only")
+
+
+class FakeClosurePlans:
+    def __init__(self, st: State) -> None:
+        self.st = st
+
+    def add(self, plan: Plan) -> None:
+        self.st.closure_plans[plan.id] = plan.as_json()
+
+    def get(self, plan_id: str, *, lock: bool = False) -> Plan | None:
+        d = self.st.closure_plans.get(plan_id)
+        return None if d is None else Plan.from_json(copy.deepcopy(d))
+
+    def save(self, plan: Plan) -> None:
+        current = self.st.closure_plans.get(plan.id)
+        if current is None or current["status"] != "pending":
+            raise ConcurrencyError(f"plan {plan.id} was decided meanwhile")
+        self.st.closure_plans[plan.id] = plan.as_json()
+
+    def page(self, status: str | None, line_id: str | None, req: PageRequest) -> Page[Plan]:
+        rows = [Plan.from_json(copy.deepcopy(d)) for d in self.st.closure_plans.values()]
+        return fake_page((p for p in rows if (status is None or p.status.value == status)
+                          and (line_id is None or p.line_id == line_id)), req,
+                         key=lambda p: PageKey(p.proposed_at, p.id))
+
+    def rewrite_installments(self, items: Sequence[Installment]) -> None:
+        for i in items:
+            if i.changed:
+                line_id, _ = self.st.installments[(i.purchase_id, i.seq)]
+                i.changed = False
+                self.st.installments[(i.purchase_id, i.seq)] = (line_id, copy.deepcopy(i))
+
+    def mark_restructured(self, line_id: str, purchase_ids: Sequence[str],
+                          rates: dict[str, tuple[Decimal, Decimal]]) -> None:
+        self.st.lines[line_id].restructured = True
+        for pid in purchase_ids:
+            record, _by = self.st.purchases[pid]
+            record.restructured = True
+            record.interest_rate, record.fee_rate = rates[pid]
+
+
+class FakeNegotiations:
+    def __init__(self, st: State) -> None:
+        self.st = st
+
+    def add(self, n: Negotiation) -> None:
+        self.st.negotiations[n.id] = negotiation_json(n)
+
+    def get(self, negotiation_id: str, *, lock: bool = False) -> Negotiation | None:
+        d = self.st.negotiations.get(negotiation_id)
+        return None if d is None else negotiation_from_json(copy.deepcopy(d))
+
+    def save(self, n: Negotiation) -> None:
+        self.st.negotiations[n.id] = negotiation_json(n)
+
+    def page(self, status: str | None, line_id: str | None, req: PageRequest
+             ) -> Page[Negotiation]:
+        rows = [negotiation_from_json(copy.deepcopy(d)) for d in self.st.negotiations.values()]
+        return fake_page((n for n in rows if (status is None or n.status.value == status)
+                          and (line_id is None or n.line_id == line_id)), req,
+                         key=lambda n: PageKey(n.opened_at, n.id))
 
 
 # ----------------------------------------------------------------------------- servicing
@@ -1180,6 +1305,18 @@ class FakeUnitOfWork:
     @property
     def notifications(self) -> FakeNotifications:
         return FakeNotifications(self, self._state)
+    # ----- closure (issue 14)
+    @property
+    def closure_requests(self) -> FakeClosureRequests:
+        return FakeClosureRequests(self._state)
+
+    @property
+    def closure_plans(self) -> FakeClosurePlans:
+        return FakeClosurePlans(self._state)
+
+    @property
+    def negotiations(self) -> FakeNegotiations:
+        return FakeNegotiations(self._state)
 
     @property
     def documents(self) -> FakeDocuments:  # documents context

@@ -72,6 +72,18 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "inbox:read": frozenset({A, RO, RV, CO, AU}),
     "notifications:read": frozenset({A, RO, CO, AU}),
     "notifications:retry": frozenset({A, RO}),
+    # closure (issue 14): requests (the customer's channel is a service integration),
+    # the manual review queue, plans with maker-checker, negotiation cases
+    "closure:request": frozenset({A, RO, SV}),  # file, answer a counter-offer, withdraw
+    "closure:read": frozenset({A, RO, RV, AU, SV}),  # one request (service: no findings)
+    "closure:list": frozenset({A, RO, RV, AU}),  # the list and the review queue
+    "closure:review": frozenset({A, RO, RV}),  # the reviewer's screen
+    "closure:decide": frozenset({A, RO, RV}),  # approve, reject, counter-offer, ask docs
+    "plans:propose": frozenset({A, RO}),  # partial closure, restructuring, emergency
+    "plans:approve": frozenset({A, RO}),  # a second person (never the proposer)
+    "plans:read": frozenset({A, RO, AU}),
+    "negotiations:manage": frozenset({A, RO}),
+    "negotiations:read": frozenset({A, RO, AU}),
     # documents (uploaded proofs): the files carry personal and business data
     "documents:upload": frozenset({A, RO, CO, SV}),
     "documents:read": frozenset({A, RO, RV, CO, AU}),  # metadata and the bytes

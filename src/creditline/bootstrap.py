@@ -86,11 +86,13 @@ def rule_families() -> dict[str, RuleFamily]:
     """Every family of decision tables the platform decides with, by name: what
     ``creditline rules list`` shows and ``creditline rules test --family`` runs.  A context
     that adds a family (``creditline.rulesets.family``) adds its constant here, one line each."""
+    from creditline.closure.rules import CLOSURE_REVIEW  # closure (issue 14)
     from creditline.lines.triggers import TRIGGERS  # issue 13, triggers lane
     from creditline.policy.cases import ORIGINATION
 
     families: list[RuleFamily] = [
         ORIGINATION,
         TRIGGERS,  # issue 13, triggers lane: real-time triggers on purchases and returns
+        CLOSURE_REVIEW,  # closure (issue 14)
     ]
     return {f.name: f for f in families}

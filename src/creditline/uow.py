@@ -20,6 +20,11 @@ if TYPE_CHECKING:
     from creditline.batch.ports import EodRunRepository
     from creditline.calendar.ports import CalendarRepository
     from creditline.clock import Clock
+    from creditline.closure.ports import (  # closure
+        ClosureRequestRepository,
+        NegotiationRepository,
+        PlanRepository,
+    )
     from creditline.collections.ports import (  # collections
         AgencyRepository,
         CaseRepository,
@@ -163,6 +168,15 @@ class UnitOfWork(Protocol):
     # ----- notify: the outbox relay's reads and the messages it makes
     @property
     def notifications(self) -> MessageRepository: ...
+    # ----- closure (issue 14)
+    @property
+    def closure_requests(self) -> ClosureRequestRepository: ...
+
+    @property
+    def closure_plans(self) -> PlanRepository: ...
+
+    @property
+    def negotiations(self) -> NegotiationRepository: ...
 
     # documents context: metadata, and the bytes in the file store (not transactional)
     @property

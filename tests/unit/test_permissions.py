@@ -63,6 +63,16 @@ special_terms:approve     Y        Y          .        .        .       .
 inbox:read                Y        Y          Y        Y        Y       .
 notifications:read        Y        Y          .        Y        Y       .
 notifications:retry       Y        Y          .        .        .       .
+closure:request           Y        Y          .        .        .       Y
+closure:read              Y        Y          Y        .        Y       Y
+closure:list              Y        Y          Y        .        Y       .
+closure:review            Y        Y          Y        .        .       .
+closure:decide            Y        Y          Y        .        .       .
+plans:propose             Y        Y          .        .        .       .
+plans:approve             Y        Y          .        .        .       .
+plans:read                Y        Y          .        .        Y       .
+negotiations:manage       Y        Y          .        .        .       .
+negotiations:read         Y        Y          .        .        Y       .
 documents:upload          Y        Y          .        Y        .       Y
 documents:read            Y        Y          Y        Y        Y       .
 console:sign_in           Y        Y          Y        Y        Y       .

@@ -34,6 +34,10 @@ ROUTERS: list[str] = [
     "creditline.api.routers.users",
     # notify: inbox, message status, retry
     "creditline.api.routers.notifications",
+    # closure (issue 14)
+    "creditline.api.routers.closure_requests",
+    "creditline.api.routers.closure_plans",
+    "creditline.api.routers.negotiations",
     "creditline.api.routers.documents",  # documents context
     "creditline.api.routers.collections",  # collections
     # issue 13, triggers lane: held purchases and triggers fired

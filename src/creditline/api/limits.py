@@ -24,6 +24,7 @@ The body is read once here and handed on unchanged, so FastAPI parses the same b
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -53,6 +54,7 @@ class BodyLimits:
 
 # A multipart body carries the file plus its form fields and boundaries: room for those.
 MULTIPART_OVERHEAD = 64 * 1024
+MAX_PROOFS = 5  # proof files on one closure request upload (closure)
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,8 @@ class InputLimits:
     default: BodyLimits = BodyLimits()
     # (method, path) -> limits for routes whose bodies are legitimately large.
     routes: dict[tuple[str, str], BodyLimits] = field(default_factory=dict)
+    # (method, path pattern, limits) for such routes with an id in their path (closure)
+    patterns: tuple[tuple[str, re.Pattern[str], BodyLimits], ...] = ()
 
     @classmethod
     def from_settings(cls, s: Settings) -> InputLimits:
@@ -67,11 +71,23 @@ class InputLimits:
         model = BodyLimits(max(s.max_model_body_bytes, s.max_body_bytes), s.max_json_depth,
                            max(s.max_json_items, 200_000))
         upload = BodyLimits(s.documents_max_bytes + MULTIPART_OVERHEAD, multipart=True)
+        # closure (issue 14): a closure request carries up to MAX_PROOFS proof files
+        proofs = BodyLimits(MAX_PROOFS * s.documents_max_bytes + MULTIPART_OVERHEAD,
+                            multipart=True)
         return cls(default, {("POST", "/v1/models"): model,
-                             ("POST", "/v1/documents"): upload})
+                             ("POST", "/v1/documents"): upload},
+                   (("POST", re.compile(r"/v1/credit-lines/[^/]+/closure-requests"), proofs),
+                    ("POST", re.compile(r"/v1/closure-requests/[^/]+/documents"), proofs)))
 
     def for_request(self, method: str, path: str) -> BodyLimits:
-        return self.routes.get((method, path.rstrip("/") or "/"), self.default)
+        path = path.rstrip("/") or "/"
+        found = self.routes.get((method, path))
+        if found is not None:
+            return found
+        for m, pattern, limits in self.patterns:
+            if m == method and pattern.fullmatch(path):
+                return limits
+        return self.default
 
 
 class BadInput(Exception):

@@ -10,6 +10,7 @@ import typer
 from creditline.cli import browse as browse_cli
 from creditline.cli import calendar as calendar_cli
 from creditline.cli import checkout as checkout_cli
+from creditline.cli import closure as closure_cli
 from creditline.cli import collections as collections_cli  # collections
 from creditline.cli import demo as demo_cli
 from creditline.cli import documents as documents_cli
@@ -58,3 +59,4 @@ def register(app: typer.Typer) -> None:
     # fraudq: checkout offers, the review queue and its SLA
     app.add_typer(checkout_cli.sub, name="checkout")
     app.add_typer(reviews_cli.sub, name="reviews")
+    app.add_typer(closure_cli.sub, name="closure")  # closure (issue 14)

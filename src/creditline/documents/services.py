@@ -30,6 +30,7 @@ OWNERS: dict[str, Callable[[UnitOfWork, str], bool]] = {
     "customer": lambda uow, i: uow.customers.get(i) is not None,
     "application": lambda uow, i: uow.applications.get(i) is not None,
     "line": lambda uow, i: uow.lines.get(i) is not None,
+    "closure_request": lambda uow, i: uow.closure_requests.get(i) is not None,  # closure
 }
 MAX_OWNER_ID = 64
 

@@ -108,6 +108,7 @@ class Line:
     temporary: TemporaryLimit | None = None
     # purchases held by a trigger for a reviewer (``lines.triggers``): reserved, not yet used
     held: Decimal = ZERO
+    restructured: bool = False  # draws were restructured (closure.modification)
 
     @property
     def used(self) -> Decimal:

@@ -115,6 +115,7 @@ class PurchaseRecord:
     interest_rate: Decimal
     made_on: date
     returned: Decimal = ZERO
+    restructured: bool = False  # given a new schedule (closure.modification)
 
     @property
     def returnable(self) -> Decimal:

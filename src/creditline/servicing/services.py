@@ -187,6 +187,10 @@ def _locked_line(uow: UnitOfWork, line_id: str, on: date | None) -> tuple[Line, 
     return line, day
 
 
+# the same lock-date-and-catch-up for other contexts' commands on a line (closure)
+locked_line = _locked_line
+
+
 def _apply_credit(uow: UnitOfWork, line: Line, installments: list[Installment], day: date) -> None:
     """On a line whose waterfall pays ahead, a credit balance never sits beside debt: it is
     spent at once, as a repayment would be (billed debts first, then ahead)."""

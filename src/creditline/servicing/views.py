@@ -49,6 +49,7 @@ class LineView:
     effective_limit: Decimal  # on the business date: a temporary limit while it runs
     temporary_limit: TemporaryLimit | None = None  # granted, whether or not in force yet
     held: Decimal = ZERO  # purchases held by a trigger for a reviewer (counted against available)
+    restructured: bool = False  # draws restructured (closure): IFRS 9 staging reads it
 
     @classmethod
     def of(cls, line: Line, on: date) -> LineView:
@@ -68,7 +69,7 @@ class LineView:
             statement_day=line.statement_day,
             next_statement_date=next_statement_date(line.last_eod, line.statement_day),
             opened_on=line.opened_on, as_of=line.last_eod, payoff_amount=line.payoff_amount,
-            version=line.version)
+            version=line.version, restructured=line.restructured)
 
 
 @dataclass(frozen=True)

@@ -58,6 +58,7 @@ from creditline.simulate.steps.access import Access
 from creditline.simulate.steps.activity import CustomerActivity
 from creditline.simulate.steps.applications import Applications
 from creditline.simulate.steps.arrivals import Arrivals
+from creditline.simulate.steps.closures import Closures  # closure (issue 14)
 from creditline.simulate.steps.collections import (  # collections
     CollectionsClose,
     CollectionsDesk,
@@ -82,7 +83,9 @@ def default_opening() -> list[Stage]:
 def default_daily() -> list[DayStep]:
     # fraudq: Arrivals (later applicants, e.g. a ring's members) apply and Reviewers work the
     # review queue before the day's trade
-    return [Arrivals(), Reviewers(), CustomerActivity(), EndOfDay(), MonthEnd(),
+    return [Arrivals(), Reviewers(), CustomerActivity(),
+            Closures(),  # closure (issue 14)
+            EndOfDay(), MonthEnd(),
             CollectionsMonthEnd(), CollectionsDesk(),  # collections
             Notifications(),  # notify: the outbox relay, to a file sink
             ]

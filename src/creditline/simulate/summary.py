@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from datetime import date
 from decimal import Decimal
 from itertools import pairwise
 from pathlib import Path
@@ -17,8 +18,11 @@ from typing import Any
 
 import numpy as np
 
+from creditline.closure.ports import RequestQuery
+from creditline.closure.services import list_requests
 from creditline.money import money_str
 from creditline.origination.application import APPROVED, DECLINED, REFERRED
+from creditline.paging import PageRequest
 from creditline.scoring.metrics import discrimination
 from creditline.simulate.book import DPD_BUCKETS
 from creditline.simulate.context import ApplicationRecord, DemoContext, Flow
@@ -295,6 +299,7 @@ def build_summary(ctx: DemoContext) -> dict[str, Any]:
         "ledger": dict(ctx.ledger),
         "collections": _collections(ctx),  # collections
         "notifications": _notifications(ctx),  # notify
+        "closures": _closures(ctx),  # closure (issue 14)
     }
 
 
@@ -342,3 +347,31 @@ def _collections(ctx: DemoContext) -> dict[str, Any]:
                  "promise_kept_rate": rate(kept, kept + broken)},
         "contact_replay": dict(state.replay),
     }
+# ----- closure (issue 14): closure requests by outcome and the days they took, from the store
+def _closures(ctx: DemoContext) -> dict[str, Any]:
+    items: list[dict[str, Any]] = []
+    req = PageRequest(limit=200)
+    while True:
+        page = list_requests(RequestQuery(), req, ctx.uow(), ctx.system)
+        items.extend(page.items)
+        if page.next is None:
+            break
+        req = PageRequest(limit=200, after=page.next)
+    owed = [Decimal(r["review"]["facts"]["balance"]) > 0 for r in items]
+    took: dict[str, list[int]] = {}
+    for r in items:
+        if r["finished_on"] is not None:
+            took.setdefault(r["status"], []).append(
+                (date.fromisoformat(r["finished_on"]) - date.fromisoformat(r["submitted_on"])).days)
+
+    def days(v: list[int]) -> dict[str, Any]:
+        v = sorted(v)
+        return {"count": len(v), "median": v[len(v) // 2], "mean": round(sum(v) / len(v), 1),
+                "max": v[-1]}
+
+    return {"requested": len(items), "with_balance": sum(owed),
+            "system_review": dict(sorted(Counter(r["review"]["outcome"] for r in items).items())),
+            "by_outcome": dict(sorted(Counter(r["status"] for r in items).items())),
+            "closed_with_balance": sum(o for o, r in zip(owed, items, strict=True)
+                                       if r["status"] == "closed"),
+            "days_to_outcome": {k: days(v) for k, v in sorted(took.items())}}

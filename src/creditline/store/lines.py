@@ -78,7 +78,7 @@ def _line(r: Any) -> Line:
         min_share=r.min_share, min_floor=r.min_floor, waterfall=Waterfall.parse(r.waterfall),
         fee_refund=r.fee_refund, block_when_past_due=r.block_when_past_due,
         opened_on=r.opened_on, terms=dict(r.terms), version=r.version, temporary=_temporary(r),
-        **{f: getattr(r, f) for f in LINE_FIELDS})
+        restructured=bool(r.restructured), **{f: getattr(r, f) for f in LINE_FIELDS})
 
 
 class SqlLineRepository:

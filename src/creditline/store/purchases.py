@@ -55,7 +55,7 @@ def _purchase(r: Any) -> PurchaseRecord:
     return PurchaseRecord(id=r.id, line_id=r.line_id, amount=r.amount, merchant=r.merchant,
                     merchant_category=r.merchant_category, periods=r.periods, method=r.method,
                     fee_rate=r.fee_rate, interest_rate=r.interest_rate, made_on=r.made_on,
-                    returned=r.returned)
+                    returned=r.returned, restructured=bool(r.restructured))
 
 
 class SqlPurchaseRepository:

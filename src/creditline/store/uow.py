@@ -26,6 +26,11 @@ if TYPE_CHECKING:
     from creditline.store.audit_repo import SqlAuditRepository
     from creditline.store.blacklist import SqlBlacklistRepository
     from creditline.store.calendar import SqlCalendarRepository
+    from creditline.store.closure import (  # closure
+        SqlClosureRequestRepository,
+        SqlNegotiationRepository,
+        SqlPlanRepository,
+    )
     from creditline.store.collections import (  # collections
         SqlAgencyRepository,
         SqlCaseRepository,
@@ -239,6 +244,21 @@ class SqlUnitOfWork:
     def notifications(self) -> SqlMessageRepository:
         from creditline.store.notify import SqlMessageRepository
         return self._repo("notifications", SqlMessageRepository)
+    # ----- closure (issue 14)
+    @property
+    def closure_requests(self) -> SqlClosureRequestRepository:
+        from creditline.store.closure import SqlClosureRequestRepository
+        return self._repo("closure_requests", SqlClosureRequestRepository)
+
+    @property
+    def closure_plans(self) -> SqlPlanRepository:
+        from creditline.store.closure import SqlPlanRepository
+        return self._repo("closure_plans", SqlPlanRepository)
+
+    @property
+    def negotiations(self) -> SqlNegotiationRepository:
+        from creditline.store.closure import SqlNegotiationRepository
+        return self._repo("negotiations", SqlNegotiationRepository)
 
     # documents context: the metadata repository and the file store the container hands in
     _document_files: DocumentStore | None = None

@@ -16,7 +16,7 @@ from creditline.notify.relay import context_for
 from creditline.notify.topics import INTERNAL_TOPICS, REMINDER, REQUESTED
 
 SRC = Path(__file__).resolve().parents[3] / "src" / "creditline"
-_LITERAL = re.compile(r"emit\(\s*\"([a-z_.]+)\"")
+_LITERAL = re.compile(r"emit\(\s*(?:uow,\s*)?\"([a-z_.]+)\"")  # also closure's _emit(uow, "...")
 _CONSTANT = re.compile(r"emit\(\s*([A-Z][A-Z0-9_]*)\s*,")
 _TEMPLATE = re.compile(r"\"template\":\s*f?\"([a-z_{}.]+)\"")
 

@@ -70,6 +70,7 @@ class LinePublic(BaseModel):
         None, description="amount, start and end of a temporary limit, if the line has one")
     held: str = Field("0.00", description="purchases a real-time trigger held for a reviewer: "
                                           "reserved, counted against available")
+    restructured: bool = Field(False, description="draws on the line were restructured")
 
     @classmethod
     def of(cls, v: LineView) -> LinePublic:
@@ -95,7 +96,7 @@ class LinePublic(BaseModel):
                 "amount": money_str(v.temporary_limit.amount),
                 "start": v.temporary_limit.start.isoformat(),
                 "end": v.temporary_limit.end.isoformat()},
-            held=money_str(v.held))
+            held=money_str(v.held), restructured=v.restructured)
 
 
 class PurchaseCreate(BaseModel):

@@ -6,6 +6,7 @@ from __future__ import annotations
 # notify: messages per channel (migration 0019_notify)
 from creditline.store.tables import (
     calendar,  # noqa: F401
+    closure,  # noqa: F401  (closure: issue 14)
     collections,  # noqa: F401  (collections)
     console,  # noqa: F401  (the console's sign-in)
     documents,  # noqa: F401

@@ -79,6 +79,9 @@ credit_lines = Table(
     *(Column(name, Money, nullable=False) for name in _CYCLE),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("version", Integer, nullable=False),
+    # draws on the line were restructured (closure; migration 0018_closure): risk reports
+    # (IFRS 9 staging) read it
+    Column("restructured", Boolean, nullable=False, server_default=text("false")),
     CheckConstraint("credit_limit >= 0", name="limit_not_negative"),
     CheckConstraint("principal_unbilled >= 0 AND principal_billed >= 0 AND fee >= 0 "
                     "AND interest_accrued >= 0 AND interest_billed >= 0 AND penalty >= 0 "
@@ -105,6 +108,8 @@ purchases = Table(
     Column("returned", Money, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("created_by", String(100), nullable=False),
+    # the draw was given a new schedule (closure; migration 0018_closure)
+    Column("restructured", Boolean, nullable=False, server_default=text("false")),
     CheckConstraint("amount > 0 AND returned >= 0 AND returned <= amount", name="amounts"),
 )
 
