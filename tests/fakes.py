@@ -36,6 +36,7 @@ from creditline.fraud.blacklist import BlacklistEntry
 from creditline.fraud.rings import Link
 from creditline.fraud.velocity import ApplicationKeys, PastApplication
 from creditline.ledger.journal import JournalEntry, UnbalancedEntry, check_columns
+from creditline.lines.behaviour_ports import StrategySettings
 from creditline.lines.limits import LimitEvent
 from creditline.lines.line import Line
 from creditline.lines.ports import LineQuery
@@ -107,6 +108,9 @@ class State:
     # bulk postings: (entry id, line id, account, cents)
     bulk_postings: list[tuple[str, str | None, str, int]] = field(default_factory=list)
     calendar: CalendarState | None = None
+    # behaviour scoring and limit strategy (issue 13): line id -> (opted out, at, by)
+    strategy_settings: dict[str, tuple[bool, datetime | None, str | None]] = field(
+        default_factory=dict)
 
 
 # ----------------------------------------------------------------------------- foundation
@@ -786,6 +790,27 @@ class FakeCalendar:
         self.state.calendar = state
 
 
+class FakeBehaviour:
+    """Behaviour scoring and limit strategy (issue 13): the opt-out settings work in memory;
+    the column I/O of a partition does not (run end of day against a database)."""
+
+    def __init__(self, st: State) -> None:
+        self.st = st
+
+    def settings(self, line_id: str) -> StrategySettings:
+        opted, at, by = self.st.strategy_settings.get(line_id, (False, None, None))
+        return StrategySettings(line_id, opted, at, by)
+
+    def set_opt_out(self, line_id: str, opted_out: bool, at: datetime, by: str) -> None:
+        self.st.strategy_settings[line_id] = (opted_out, at, by)
+
+    def _columns(self, *_: object, **__: object) -> Any:
+        raise NotImplementedError("the in-memory unit of work has no end-of-day column I/O")
+
+    history = save_scores = scores_on = score_sample = strategy_rows = apply = decisions = (
+        _columns)
+
+
 class FakeUnitOfWork:
     """``with uow: ...; uow.commit()`` over a ``State`` in memory (see the module docstring)."""
 
@@ -913,6 +938,12 @@ class FakeUnitOfWork:
     @property
     def calendar(self) -> FakeCalendar:
         return FakeCalendar(self._state)
+
+    # behaviour scoring and limit strategy (issue 13)
+    @property
+    def behaviour(self) -> FakeBehaviour:
+        return FakeBehaviour(self._state)
+
 
 
 def typed(uow: FakeUnitOfWork) -> UnitOfWork:

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from creditline.crypto import FieldCipher
     from creditline.fraud.ports import BlacklistRepository
     from creditline.ledger.ports import LedgerRepository
+    from creditline.lines.behaviour_ports import BehaviourRepository
     from creditline.lines.ports import (
         LimitEventRepository,
         LimitProposalRepository,
@@ -143,3 +144,7 @@ class UnitOfWork(Protocol):
 
     @property
     def calendar(self) -> CalendarRepository: ...
+
+    # ----- behaviour scoring and limit strategy (issue 13)
+    @property
+    def behaviour(self) -> BehaviourRepository: ...

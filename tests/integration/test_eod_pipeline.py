@@ -19,7 +19,7 @@ from typer.testing import CliRunner
 
 from creditline.auth import SYSTEM
 from creditline.batch.pipeline import Partition, Stage, StageOutput
-from creditline.batch.run import RunEod, catch_up, run_eod
+from creditline.batch.run import RunEod, catch_up, default_pipeline, run_eod
 from creditline.bootstrap import Container
 from creditline.cli import _register, app
 from creditline.clock import FixedClock
@@ -36,6 +36,9 @@ from tests.integration.servicing_support import (
 )
 
 _register()  # the command groups (the console script does this in main)
+
+# the default stages after the temporary limits (issue 13: behaviour, limit strategy)
+LATER = default_pipeline().names[2:]
 
 
 @dataclass
@@ -87,7 +90,7 @@ def test_a_stage_registered_after_the_kernel_runs_after_it_in_batch_and_on_the_p
     sme, plan, idle = _book(container, clock)
     w = Watcher()
     container.pipeline.register(w.stage(), after="servicing")
-    assert container.pipeline.names == ["servicing", "watch", "temporary_limits"]
+    assert container.pipeline.names == ["servicing", "watch", "temporary_limits", *LATER]
 
     # the batch: 3 to 5 March, every stage in order on each day's partitions
     clock.set_date(date(2026, 3, 5))
@@ -96,11 +99,11 @@ def test_a_stage_registered_after_the_kernel_runs_after_it_in_batch_and_on_the_p
     assert [d for d, _ in w.seen] == days
     assert all(w.after_kernel)  # it saw the lines' new state, the day already closed
     assert sme in w.seen[-1][1] and idle not in w.seen[-1][1]  # quiet lines are skipped
-    assert [s.name for s in report.stages] == ["servicing", "watch", "temporary_limits"]
+    assert [s.name for s in report.stages] == ["servicing", "watch", "temporary_limits", *LATER]
     rows = _stage_rows(container, report.run_id or "")
     assert [(r["business_date"], r["position"], r["stage"]) for r in rows] == [
         (d, pos, name) for d in days
-        for pos, name in ((0, "servicing"), (1, "watch"), (2, "temporary_limits"))]
+        for pos, name in enumerate(["servicing", "watch", "temporary_limits", *LATER])]
     assert all(r["seconds"] >= 0 and r["lines"] >= 1 for r in rows)
     assert [r["lines"] for r in rows if r["stage"] == "watch"] == [len(ids) for _, ids in w.seen]
 
@@ -118,7 +121,7 @@ def test_a_stage_registered_after_the_kernel_runs_after_it_in_batch_and_on_the_p
         line = uow.lines.get(sme, lock=True)
         got = catch_up(uow, sme, line.last_eod, date(2026, 3, 8), container.pipeline)
         uow.commit()
-    assert got.days == 3 and list(got.stages) == ["servicing", "watch", "temporary_limits"]
+    assert got.days == 3 and list(got.stages) == ["servicing", "watch", "temporary_limits", *LATER]
     assert got.stages["watch"].lines == 3 and got.stages["watch"].seconds >= 0
     assert got.stages["watch"].counts == {"watched": 3}
     ledger_sound(container)

@@ -154,7 +154,7 @@ def test_a_book_without_temporary_limits_is_what_the_kernel_alone_leaves(
     shutil.copy(sqlite_url.removeprefix("sqlite:///"), tmp_path / "kernel.db")
     default = make_container(sqlite_url, tmp_path, clock)
     kernel = make_container(f"sqlite:///{tmp_path / 'kernel.db'}", tmp_path, clock)
-    assert default.pipeline.names == ["servicing", "temporary_limits"]
+    assert default.pipeline.names[:2] == ["servicing", "temporary_limits"]
 
     through = date(2026, 5, 20)
     clock.set_date(through)

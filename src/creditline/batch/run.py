@@ -52,6 +52,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from creditline.auth import Principal
+from creditline.batch.behaviour import BEHAVIOUR_STAGE
 from creditline.batch.eod import KERNEL, SERVICING
 from creditline.batch.pipeline import Pipeline, StageStats
 from creditline.batch.temporary_limits import TEMPORARY_LIMIT_STAGE
@@ -71,8 +72,11 @@ def new_run_id() -> str:
 
 def default_pipeline() -> Pipeline:
     """The stages end of day runs today, in order: the servicing kernel, then the lapse of
-    temporary limits."""
-    return Pipeline([SERVICING, TEMPORARY_LIMIT_STAGE])
+    temporary limits, then (issue 13) behaviour scoring."""
+    pipeline = Pipeline([SERVICING, TEMPORARY_LIMIT_STAGE])
+    # behaviour scoring and limit strategy (issue 13)
+    pipeline.register(BEHAVIOUR_STAGE)
+    return pipeline
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from creditline.uow import CatchUp
 if TYPE_CHECKING:
     from creditline.store.applications import SqlApplicationRepository
     from creditline.store.audit_repo import SqlAuditRepository
+    from creditline.store.behaviour import SqlBehaviourRepository
     from creditline.store.blacklist import SqlBlacklistRepository
     from creditline.store.calendar import SqlCalendarRepository
     from creditline.store.eod_columns import SqlEodColumns
@@ -215,6 +216,12 @@ class SqlUnitOfWork:
     def calendar(self) -> SqlCalendarRepository:
         from creditline.store.calendar import SqlCalendarRepository
         return self._repo("calendar", SqlCalendarRepository)
+
+    # ----- behaviour scoring and limit strategy (issue 13)
+    @property
+    def behaviour(self) -> SqlBehaviourRepository:
+        from creditline.store.behaviour import SqlBehaviourRepository
+        return self._repo("behaviour", SqlBehaviourRepository)
 
     def audit(self, actor: Principal, action: str, entity: str, entity_id: str,
               details: dict[str, Any] | None = None) -> None:

@@ -4,6 +4,7 @@ module here, imported below so Alembic and ``metadata.create_all`` see them all.
 from __future__ import annotations
 
 from creditline.store.tables import (
+    behaviour,  # noqa: F401  (issue 13)
     calendar,  # noqa: F401
     eod,  # noqa: F401
     foundation,  # noqa: F401  (registers tables)
