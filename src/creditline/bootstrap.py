@@ -21,6 +21,7 @@ from creditline.batch.pipeline import Pipeline
 from creditline.batch.run import LineCatchUp, default_pipeline
 from creditline.clock import Clock, SystemClock
 from creditline.crypto import FieldCipher, load_audit_key, load_secret
+from creditline.rulesets.family import RuleFamily
 from creditline.settings import Settings
 from creditline.store.db import make_engine, session_factory
 from creditline.store.migrate import upgrade
@@ -64,3 +65,15 @@ def bootstrap(settings: Settings | None = None, *, clock: Clock | None = None,
     audit_secret = load_audit_key(settings.audit_key, settings.resolved_data_dir(), secret)
     return Container(settings=settings, engine=engine, clock=clock or SystemClock(),
                      cipher=FieldCipher(secret), audit_key=AuditKey(audit_secret))
+
+
+def rule_families() -> dict[str, RuleFamily]:
+    """Every family of decision tables the platform decides with, by name: what
+    ``creditline rules list`` shows and ``creditline rules test --family`` runs.  A context
+    that adds a family (``creditline.rulesets.family``) adds its constant here, one line each."""
+    from creditline.policy.cases import ORIGINATION
+
+    families: list[RuleFamily] = [
+        ORIGINATION,
+    ]
+    return {f.name: f for f in families}

@@ -1,5 +1,6 @@
-"""``creditline rules``: check the policy tables against example cases, and replay a changed
-ruleset over past applications before it goes live."""
+"""``creditline rules``: every family of decision tables (origination policy, and the families
+later contexts add): list them, check a family's tables against its example cases, and replay a
+changed origination ruleset over past applications before it goes live."""
 
 from __future__ import annotations
 
@@ -10,20 +11,44 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from creditline.bootstrap import rule_families
 from creditline.cli.common import DbOption, console, container_for, err_console
 from creditline.errors import ValidationError
 from creditline.money import money_str
-from creditline.policy.cases import CASES_DIR, run_cases
 from creditline.policy.ruleset import load_ruleset
+from creditline.rulesets.family import RuleFamily
 
-sub = typer.Typer(help="Policy decision tables: version, example cases, replays.",
+sub = typer.Typer(help="Decision tables: families, versions, example cases, replays.",
                   no_args_is_help=True)
 
 RulesOption = Annotated[
     Path | None,
     typer.Option("--rules", help="A ruleset folder (manifest.json + JDM tables); default: the "
-                                 "one shipped in the package.", show_default=False),
+                                 "family's folder shipped in the package.", show_default=False),
 ]
+FamilyOption = Annotated[
+    str, typer.Option("--family", help="Which family of rules (see `creditline rules list`).")]
+
+
+def _family(name: str) -> RuleFamily:
+    families = rule_families()
+    if name not in families:
+        raise ValidationError("--family", f"unknown family {name!r}; one of: "
+                                          f"{', '.join(sorted(families))}")
+    return families[name]
+
+
+@sub.command("list")
+def list_families() -> None:
+    """Every family of rules: its label, its example cases, what fails."""
+    t = Table("family", "label", "tables", "cases", "failing", "what it decides")
+    for fam in rule_families().values():
+        rs = fam.load(verify=False)
+        results = fam.run_cases(rs)
+        failing = sum(not r.ok for r in results)
+        t.add_row(fam.name, rs.label, str(len(rs.tables)), str(len(results)),
+                  f"[red]{failing}[/red]" if failing else "0", fam.title)
+    console.print(t)
 
 
 def _date(value: str, option: str) -> datetime:
@@ -35,9 +60,9 @@ def _date(value: str, option: str) -> datetime:
 
 
 @sub.command("show")
-def show(rules: RulesOption = None) -> None:
-    """Print the ruleset's version, content hash and tables."""
-    rs = load_ruleset(rules)
+def show(rules: RulesOption = None, family: FamilyOption = "origination") -> None:
+    """Print a family's ruleset version, content hash and tables."""
+    rs = _family(family).load(rules, verify=False)
     console.print(f"ruleset {rs.version}  hash {rs.hash}")
     console.print(f"folder  {rs.folder}")
     for name in rs.tables:
@@ -47,15 +72,17 @@ def show(rules: RulesOption = None) -> None:
 @sub.command("test")
 def test(
     cases: Annotated[Path | None, typer.Argument(
-        help="Folder of example-case JSON files (default: the shipped examples).",
-        show_default=False)] = None,
+        help="Folder of example-case JSON files (default: the cases beside --rules, else the "
+             "family's shipped examples).", show_default=False)] = None,
     rules: RulesOption = None,
+    family: FamilyOption = "origination",
 ) -> None:
-    """Run every example case in a folder against the tables.
+    """Run every example case in a folder against a family's tables.
 
     Exits 1 if any case fails."""
-    rs = load_ruleset(rules)
-    results = run_cases(rs, cases or CASES_DIR)
+    fam = _family(family)
+    rs = fam.load(rules, verify=False)
+    results = fam.run_cases(rs, cases or fam.cases_for(rules))
     failed = [r for r in results if not r.ok]
     for r in results:
         mark = "[green]pass[/green]" if r.ok else "[red]FAIL[/red]"

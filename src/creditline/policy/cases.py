@@ -16,56 +16,22 @@ in order) and ``knockouts`` (codes that must fire).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
-from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from creditline.errors import CreditlineError, ValidationError
 from creditline.policy.decision import PolicyDecision, decide
 from creditline.policy.facts import PolicyFacts
-from creditline.policy.ruleset import Ruleset
+from creditline.policy.ruleset import RULES_DIR
+from creditline.rulesets.cases import Case, CaseResult, load_cases
+from creditline.rulesets.family import RuleFamily
+from creditline.rulesets.tables import Ruleset
+
+__all__ = ["CASES_DIR", "ORIGINATION", "Case", "CaseResult", "check", "load_cases",
+           "run_case", "run_cases"]
 
 CASES_DIR = Path(__file__).parent / "cases"
-
-
-@dataclass(frozen=True)
-class Case:
-    name: str
-    source: str
-    facts: Mapping[str, Any]
-    expect: Mapping[str, Any]
-
-
-@dataclass(frozen=True)
-class CaseResult:
-    case: Case
-    ok: bool
-    problems: tuple[str, ...]
-    decision: PolicyDecision | None
-
-
-def load_cases(folder: Path | str) -> list[Case]:
-    root = Path(folder)
-    if not root.is_dir():
-        raise ValidationError("DIR", f"{root} is not a folder of case files")
-    cases: list[Case] = []
-    for path in sorted(root.glob("*.json")):
-        try:
-            doc = json.loads(path.read_text())
-        except json.JSONDecodeError as exc:
-            raise ValidationError("DIR", f"{path.name} is not valid JSON: {exc}") from None
-        items = doc if isinstance(doc, list) else [doc]
-        for i, item in enumerate(items):
-            if not isinstance(item, dict) or "facts" not in item or "expect" not in item:
-                raise ValidationError("DIR", f"{path.name} case {i} needs 'facts' and 'expect'")
-            cases.append(Case(name=str(item.get("name", f"{path.stem}[{i}]")), source=path.name,
-                              facts=item["facts"], expect=item["expect"]))
-    if not cases:
-        raise ValidationError("DIR", f"{root} holds no *.json case files")
-    return cases
 
 
 def check(decision: PolicyDecision, expect: Mapping[str, Any]) -> list[str]:
@@ -89,19 +55,22 @@ def check(decision: PolicyDecision, expect: Mapping[str, Any]) -> list[str]:
     return problems
 
 
+def _decide(ruleset: Ruleset, facts: Mapping[str, Any]) -> PolicyDecision:
+    return decide(ruleset, PolicyFacts.from_json(facts))
+
+
+# The origination policy as one family of rules among the others.  Its shipped tables are
+# not verified at load (``default_ruleset`` stays the cheap path of every application, and
+# replays load edited folders whose cases are being rewritten); ``creditline rules test``
+# and the unit tests run its cases.
+ORIGINATION = RuleFamily(name="origination", title="Origination policy: knock-outs, cut-offs, "
+                                                   "limits",
+                         rules_dir=RULES_DIR, cases_dir=CASES_DIR, run=_decide, check=check)
+
+
 def run_case(ruleset: Ruleset, case: Case) -> CaseResult:
-    try:
-        decision = decide(ruleset, PolicyFacts.from_json(case.facts))
-    except (CreditlineError, KeyError, TypeError, ValueError) as exc:
-        if "error" in case.expect and case.expect["error"] in str(exc):
-            return CaseResult(case, True, (), None)
-        return CaseResult(case, False, (f"error: {exc}",), None)
-    if "error" in case.expect:
-        return CaseResult(case, False, (f"expected an error naming {case.expect['error']!r}",),
-                          decision)
-    problems = check(decision, case.expect)
-    return CaseResult(case, not problems, tuple(problems), decision)
+    return ORIGINATION.run_case(ruleset, case)
 
 
 def run_cases(ruleset: Ruleset, folder: Path | str) -> list[CaseResult]:
-    return [run_case(ruleset, c) for c in load_cases(folder)]
+    return ORIGINATION.run_cases(ruleset, folder)
