@@ -67,6 +67,9 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "blacklist:read": frozenset({A, RO, RV, AU}),
     "special_terms:propose": frozenset({A, RO}),
     "special_terms:approve": frozenset({A, RO}),
+    # behaviour scoring and limit strategy (issue 13)
+    "lines:auto_increase": frozenset({A, RO, SV}),  # the customer's opt-out, via the app
+    "lines:strategy_read": frozenset({A, RO, RV, AU}),  # strategy decisions, B-scores
 }
 
 # What the environment token (``CREDITLINE_ADMIN_TOKEN``) may do: create named admin users

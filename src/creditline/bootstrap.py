@@ -71,9 +71,11 @@ def rule_families() -> dict[str, RuleFamily]:
     """Every family of decision tables the platform decides with, by name: what
     ``creditline rules list`` shows and ``creditline rules test --family`` runs.  A context
     that adds a family (``creditline.rulesets.family``) adds its constant here, one line each."""
+    from creditline.lines.strategy import STRATEGY  # issue 13: limit strategy
     from creditline.policy.cases import ORIGINATION
 
     families: list[RuleFamily] = [
         ORIGINATION,
+        STRATEGY,  # issue 13: limit strategy
     ]
     return {f.name: f for f in families}

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+import polars as pl
 
 from creditline.auth import SYSTEM
 from creditline.batch.pipeline import Columns, Partition, Stage, StageOutput
@@ -84,7 +85,7 @@ def score_columns(card: ServedModel | None, features: dict[str, np.ndarray],
     """The card's score and probability of bad per line (NaN without a card)."""
     if card is None or n == 0:
         return np.full(n, np.nan), np.full(n, np.nan)
-    frame = feature_frame(features)
+    frame = pl.DataFrame(feature_frame(features))
     score = np.asarray(card.model.score(frame), dtype=np.float64)
     p_bad = np.asarray(card.model.predict_proba(frame)[:, 1], dtype=np.float64)
     return score, p_bad

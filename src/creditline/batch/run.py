@@ -54,6 +54,7 @@ from datetime import date, timedelta
 from creditline.auth import Principal
 from creditline.batch.behaviour import BEHAVIOUR_STAGE
 from creditline.batch.eod import KERNEL, SERVICING
+from creditline.batch.limit_strategy import LIMIT_STRATEGY_STAGE
 from creditline.batch.pipeline import Pipeline, StageStats
 from creditline.batch.temporary_limits import TEMPORARY_LIMIT_STAGE
 from creditline.calendar.services import current_business_date
@@ -72,10 +73,11 @@ def new_run_id() -> str:
 
 def default_pipeline() -> Pipeline:
     """The stages end of day runs today, in order: the servicing kernel, then the lapse of
-    temporary limits, then (issue 13) behaviour scoring."""
+    temporary limits, then (issue 13) behaviour scoring and the limit strategy."""
     pipeline = Pipeline([SERVICING, TEMPORARY_LIMIT_STAGE])
     # behaviour scoring and limit strategy (issue 13)
     pipeline.register(BEHAVIOUR_STAGE)
+    pipeline.register(LIMIT_STRATEGY_STAGE)
     return pipeline
 
 

@@ -11,6 +11,7 @@ from creditline.cli import browse as browse_cli
 from creditline.cli import calendar as calendar_cli
 from creditline.cli import demo as demo_cli
 from creditline.cli import foundation
+from creditline.cli import limit_strategy as limit_strategy_cli
 from creditline.cli import model as model_cli
 from creditline.cli import products as products_cli
 from creditline.cli import report as report_cli
@@ -39,3 +40,6 @@ def register(app: typer.Typer) -> None:
     app.add_typer(browse_cli.purchases_app, name="purchases")
     app.add_typer(browse_cli.applications_app, name="applications")
     app.command("demo")(demo_cli.demo)
+    # behaviour scoring and limit strategy (issue 13)
+    servicing_cli.lines_app.command("auto-increase")(limit_strategy_cli.auto_increase)
+    servicing_cli.lines_app.command("strategy-decisions")(limit_strategy_cli.strategy_decisions)

@@ -43,6 +43,10 @@ class StrategyRow:
     frozen_by_strategy: bool
     last_increase: date | None  # business date of the last raise of the permanent limit
     last_decrease: date | None
+    cycles_since_increase: int  # statements cut after the last raise (or the opening)
+    product_min: Decimal  # the range of the product terms the line was opened on
+    product_max: Decimal
+    opened_on: date
     decided_today: bool  # the strategy already decided on this line for the day
 
 

@@ -25,6 +25,7 @@ from creditline.lines.behaviour_ports import (
     StrategyRow,
     StrategySettings,
 )
+from creditline.products.catalog import terms_product
 from creditline.store.eod_columns import SqlEodColumns
 from creditline.store.tables.behaviour import behaviour_scores, line_strategy, strategy_decisions
 from creditline.store.tables.servicing import credit_lines
@@ -197,7 +198,8 @@ class SqlBehaviourRepository(SqlEodColumns):
             "SELECT l.id, c.kind, l.product, l.status, l.credit_limit, "
             "l.principal_unbilled + l.principal_billed AS used, c.monthly_income, "
             "CASE WHEN c.kind = 'enterprise' THEN c.attributes END AS attrs, "
-            "s.auto_increase_opt_out AS opt_out, s.frozen_by_strategy AS frozen "
+            "s.auto_increase_opt_out AS opt_out, s.frozen_by_strategy AS frozen, l.terms, "
+            "l.opened_on "
             "FROM credit_lines l JOIN customers c ON c.id = l.customer_id "
             "LEFT JOIN line_strategy s ON s.line_id = l.id WHERE l.id {ids}", line_ids, {},
             copy=False)
@@ -206,22 +208,35 @@ class SqlBehaviourRepository(SqlEodColumns):
             "MAX(CASE WHEN new_limit < old_limit THEN business_date END) AS down "
             "FROM limit_events WHERE line_id {ids} AND kind = 'permanent' GROUP BY line_id",
             line_ids, {}, copy=False)
+        cycles = self._read(
+            "SELECT s.line_id, COUNT(*) AS n FROM statements s LEFT JOIN (SELECT line_id, "
+            "MAX(business_date) AS up FROM limit_events WHERE line_id {ids} AND "
+            "kind = 'permanent' AND new_limit > old_limit GROUP BY line_id) u "
+            "ON u.line_id = s.line_id WHERE s.line_id {ids} AND (u.up IS NULL OR "
+            "s.statement_date > u.up) GROUP BY s.line_id", line_ids, {}, copy=False)
+        n_cycles = dict(zip(cycles.get("line_id", []), cycles.get("n", [])))
         done = self._read(f"SELECT line_id FROM strategy_decisions WHERE line_id {{ids}} "
                           f"AND business_date = {p('d')}", line_ids, self._dates(d=day), copy=False)
         decided = set(done.get("line_id", []))
         up = dict(zip(moves.get("line_id", []), moves.get("up", [])))
         down = dict(zip(moves.get("line_id", []), moves.get("down", [])))
         rows: dict[str, StrategyRow] = {}
-        for (lid, kind, product, status, limit, used, income, attrs, opt_out,
-             frozen) in zip(*(lines[c] for c in ("id", "kind", "product", "status",
+        for (lid, kind, product, status, limit, used, income, attrs, opt_out, frozen, terms,
+             opened) in zip(*(lines[c] for c in ("id", "kind", "product", "status",
                                                  "credit_limit", "used", "monthly_income",
-                                                 "attrs", "opt_out", "frozen"))):
+                                                 "attrs", "opt_out", "frozen", "terms",
+                                                 "opened_on"))):
+            terms_of = terms_product(product, json.loads(terms) if isinstance(terms, str)
+                                     else terms)
             rows[lid] = StrategyRow(
                 line_id=lid, customer_kind=kind, product=product, status=status,
                 limit=from_cents(int(limit)), used=from_cents(int(used)),
                 monthly_income=_income(kind, income, attrs), opted_out=_flag(opt_out),
                 frozen_by_strategy=_flag(frozen), last_increase=_day_of(up.get(lid)),
-                last_decrease=_day_of(down.get(lid)), decided_today=lid in decided)
+                last_decrease=_day_of(down.get(lid)),
+                cycles_since_increase=int(n_cycles.get(lid, 0)),
+                product_min=terms_of.limit_min, product_max=terms_of.limit_max,
+                opened_on=_day_of(opened) or day, decided_today=lid in decided)
         return [rows[i] for i in line_ids if i in rows]
 
     def apply(self, day: date, decisions: Sequence[DecisionRow], frozen: Sequence[str],
