@@ -65,6 +65,8 @@ class DecisionList(BaseModel):
             summary="Read a line's opt-out of automatic limit increases")
 def get_auto_increase(line_id: str, container: ContainerDep,
                       actor: Annotated[Principal, Allowed("lines:read")]) -> AutoIncreasePublic:
+    """Whether the customer opted out of automatic increases by the limit strategy, since
+    when and through whom."""
     return AutoIncreasePublic.of(svc.strategy_settings(line_id, container.uow(), actor))
 
 

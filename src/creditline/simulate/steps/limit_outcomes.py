@@ -19,12 +19,16 @@ from datetime import date
 from statistics import median
 from typing import Any
 
+import numpy as np
 from sqlalchemy import text
 
+from creditline.batch.behaviour import B_CARD
 from creditline.batch.limit_strategy import LIMIT_STRATEGY
 from creditline.batch.pipeline import Pipeline
 from creditline.batch.run import default_pipeline
 from creditline.ledger.accounts import FEE_INCOME, INTEREST_INCOME, PENALTY_INCOME
+from creditline.scoring.columns import InputError
+from creditline.scoring.monitor import psi_against_training
 from creditline.simulate.context import DemoContext
 
 LIMIT_MODES = ("static", "dynamic")
@@ -66,6 +70,7 @@ class LimitOutcomes:
                 "SELECT line_id, business_date, action, reason_codes, old_limit, new_limit "
                 "FROM strategy_decisions ORDER BY business_date, line_id"))]
             scored = s.execute(text("SELECT COUNT(*), COUNT(score) FROM behaviour_scores")).one()
+            psi = self._psi(uow)
         by_month: dict[str, Counter[str]] = defaultdict(Counter)
         by_reason: Counter[str] = Counter()
         moved = {"increase": 0, "decrease": 0}
@@ -90,10 +95,36 @@ class LimitOutcomes:
             "average_limit": _money(sum(x.limit for x in snaps) // max(1, sum(x.lines for x in snaps))),
             "average_utilisation": round(sum(x.used for x in snaps) / max(1, sum(x.limit for x in snaps)), 6),
             "behaviour_rows": int(scored[0]), "behaviour_rows_scored": int(scored[1]),
+            "b_card_psi": psi,
             "cuts_before_default": self._lead(ctx, first_cut),
             "losses_note": "losses are balances 90+ days past due at the end; charge-offs "
                            "do not exist yet, so nothing is written off",
         }
+
+    @staticmethod
+    def _psi(uow: Any) -> dict[str, Any] | None:
+        """The champion B-card's PSI on the last day every line was scored (the latest
+        consumer statement day) against its training sample."""
+        champion_id, _, _ = uow.models.serving_ids(B_CARD)
+        if champion_id is None:
+            return None
+        record = uow.models.get(champion_id)
+        day = uow.session.execute(text(
+            "SELECT MAX(business_date) FROM behaviour_scores WHERE business_date IN "
+            "(SELECT business_date FROM behaviour_scores GROUP BY business_date "
+            "HAVING COUNT(*) = (SELECT MAX(n) FROM (SELECT COUNT(*) AS n FROM "
+            "behaviour_scores GROUP BY business_date) x))")).scalar()
+        scores = [r[0] for r in uow.session.execute(text(
+            "SELECT score FROM behaviour_scores WHERE business_date = :d AND score IS NOT "
+            "NULL"), {"d": day})]
+        if not scores:
+            return None
+        try:
+            value = psi_against_training(record.model_json, np.asarray(scores, dtype=float))
+        except InputError:
+            return None
+        return {"model": record.label, "day": str(day), "lines": len(scores),
+                "psi": round(value, 4)}
 
     @staticmethod
     def _lead(ctx: DemoContext, first_cut: dict[str, date]) -> dict[str, Any]:
