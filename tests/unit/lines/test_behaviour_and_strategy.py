@@ -137,3 +137,14 @@ def test_a_table_that_fails_its_example_cases_is_refused_naming_the_case(
         STRATEGY.load(folder)
     assert "band A, six clean cycles: +30 %" in str(err.value)
     assert STRATEGY.load(RULES_DIR).label == STRATEGY.default().label  # the shipped one loads
+
+
+def test_psi_against_the_training_bands() -> None:
+    from creditline.scoring.monitor import psi_against_training
+
+    doc = json.dumps({"training": {"score_edges": [500.0, 600.0],
+                                   "score_counts": [100, 800, 100]}})
+    same = np.array([450.0] * 10 + [550.0] * 80 + [650.0] * 10)
+    shifted = np.array([450.0] * 60 + [550.0] * 30 + [650.0] * 10)
+    assert psi_against_training(doc, same) == pytest.approx(0.0, abs=1e-9)
+    assert psi_against_training(doc, shifted) > 0.25
