@@ -42,4 +42,4 @@ def register(app: typer.Typer) -> None:
     app.command("demo")(demo_cli.demo)
     # behaviour scoring and limit strategy (issue 13)
     servicing_cli.lines_app.command("auto-increase")(limit_strategy_cli.auto_increase)
-    servicing_cli.lines_app.command("strategy-decisions")(limit_strategy_cli.strategy_decisions)
+    servicing_cli.lines_app.command("strategy")(limit_strategy_cli.strategy_decisions)

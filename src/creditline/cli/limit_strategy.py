@@ -1,4 +1,4 @@
-"""``creditline lines auto-increase`` and ``creditline lines strategy-decisions``: the
+"""``creditline lines auto-increase`` and ``creditline lines strategy``: the
 customer's opt-out of automatic limit increases, and what end of day's limit strategy
 decided (issue 13)."""
 
@@ -58,7 +58,9 @@ def strategy_decisions(
     token: UserTokenOption = None,
     db: DbOption = None,
 ) -> None:
-    """List the limit strategy's decisions (increases, cuts, freezes, ...), oldest first."""
+    """List the limit strategy's decisions, oldest first.
+
+    Increases, cuts, freezes, suspensions and reinstatements, with their reasons."""
     container = container_for(db)
     actor = actor_from_token(container, token)
     rows = svc.list_decisions(svc.ListDecisions(_day(start, "--start"), _day(end, "--end"),
