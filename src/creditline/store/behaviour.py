@@ -198,8 +198,8 @@ class SqlBehaviourRepository(SqlEodColumns):
             "SELECT l.id, c.kind, l.product, l.status, l.credit_limit, "
             "l.principal_unbilled + l.principal_billed AS used, c.monthly_income, "
             "CASE WHEN c.kind = 'enterprise' THEN c.attributes END AS attrs, "
-            "s.auto_increase_opt_out AS opt_out, s.frozen_by_strategy AS frozen, l.terms, "
-            "l.opened_on "
+            "s.auto_increase_opt_out AS opt_out, s.frozen_by_strategy AS frozen, "
+            "l.product_version, l.opened_on "
             "FROM credit_lines l JOIN customers c ON c.id = l.customer_id "
             "LEFT JOIN line_strategy s ON s.line_id = l.id WHERE l.id {ids}", line_ids, {},
             copy=False)
@@ -221,13 +221,14 @@ class SqlBehaviourRepository(SqlEodColumns):
         up = dict(zip(moves.get("line_id", []), moves.get("up", [])))
         down = dict(zip(moves.get("line_id", []), moves.get("down", [])))
         rows: dict[str, StrategyRow] = {}
-        for (lid, kind, product, status, limit, used, income, attrs, opt_out, frozen, terms,
+        ranges = self._product_ranges(set(zip(lines.get("product", []),
+                                              lines.get("product_version", []))))
+        for (lid, kind, product, status, limit, used, income, attrs, opt_out, frozen, version,
              opened) in zip(*(lines[c] for c in ("id", "kind", "product", "status",
                                                  "credit_limit", "used", "monthly_income",
-                                                 "attrs", "opt_out", "frozen", "terms",
-                                                 "opened_on"))):
-            terms_of = terms_product(product, json.loads(terms) if isinstance(terms, str)
-                                     else terms)
+                                                 "attrs", "opt_out", "frozen",
+                                                 "product_version", "opened_on"))):
+            lo, hi = ranges[(product, version)]
             rows[lid] = StrategyRow(
                 line_id=lid, customer_kind=kind, product=product, status=status,
                 limit=from_cents(int(limit)), used=from_cents(int(used)),
@@ -235,9 +236,22 @@ class SqlBehaviourRepository(SqlEodColumns):
                 frozen_by_strategy=_flag(frozen), last_increase=_day_of(up.get(lid)),
                 last_decrease=_day_of(down.get(lid)),
                 cycles_since_increase=int(n_cycles.get(lid, 0)),
-                product_min=terms_of.limit_min, product_max=terms_of.limit_max,
+                product_min=lo, product_max=hi,
                 opened_on=_day_of(opened) or day, decided_today=lid in decided)
         return [rows[i] for i in line_ids if i in rows]
+
+    def _product_ranges(self, versions: set[tuple[str, str]]
+                        ) -> dict[tuple[str, str], tuple[Decimal, Decimal]]:
+        """The limit range of each product version the lines were opened on, from the terms
+        a line of that version copied (one read per version, not one per line)."""
+        c = credit_lines.c
+        out: dict[tuple[str, str], tuple[Decimal, Decimal]] = {}
+        for product, version in versions:
+            terms = self.s.execute(select(c.terms).where(
+                c.product == product, c.product_version == version).limit(1)).scalar_one()
+            p = terms_product(product, json.loads(terms) if isinstance(terms, str) else terms)
+            out[(product, version)] = (p.limit_min, p.limit_max)
+        return out
 
     def apply(self, day: date, decisions: Sequence[DecisionRow], frozen: Sequence[str],
               unfrozen: Sequence[str], suspended: Sequence[str]) -> None:
