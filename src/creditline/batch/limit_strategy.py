@@ -6,8 +6,8 @@ limit, use, declared income, opt-out, the strategy's own freeze flag, the last i
 decrease, statements since the last increase, the product range) and the shipped tables
 (verified against their example cases when first loaded: a failing table never runs).
 ``compute`` is pure: it builds each line's facts from those rows and the behaviour stage's
-columns (``b_pd``, utilisation, clean cycles, max days past due), evaluates the tables for
-the whole partition in one native call, and turns each answer into a ``Move``
+columns (``b_pd``, utilisation, clean cycles, max days past due), evaluates the tables on
+each line (the prepared decision, one native call a line), and turns each answer into a ``Move``
 (``lines.strategy.limit_move``).  A line whose facts or answer break a rule -- the tables
 fail on it, an unknown action, a status move the line's state machine refuses -- is set
 aside with its error; the other lines are decided (``(moves, errors)``).
@@ -118,18 +118,16 @@ def facts_of(row: StrategyRow, f: Mapping[str, float], day: date) -> dict[str, A
 
 def _answers(ruleset: Ruleset, contexts: list[dict[str, Any]]
              ) -> list[dict[str, Any] | CreditlineError]:
-    """One native call for the partition; if it fails, line by line, so a context the
-    tables cannot evaluate costs only its own line."""
-    try:
-        return list(ruleset.evaluate_many(contexts))
-    except CreditlineError:
-        out: list[dict[str, Any] | CreditlineError] = []
-        for c in contexts:
-            try:
-                out.append(ruleset.evaluate(c))
-            except CreditlineError as exc:
-                out.append(exc)
-        return out
+    """Each line's answer, or the error the tables raised on it (that line only).  One
+    call per line on the ruleset's prepared decision: measured ~6x cheaper per line than
+    ``evaluate_many``, whose batch call loads the graph again for every context."""
+    out: list[dict[str, Any] | CreditlineError] = []
+    for c in contexts:
+        try:
+            out.append(ruleset.evaluate(c))
+        except CreditlineError as exc:
+            out.append(exc)
+    return out
 
 
 def decide_rows(rows: list[StrategyRow], features: Mapping[str, np.ndarray], day: date,
