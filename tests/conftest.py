@@ -11,6 +11,7 @@ import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -92,9 +93,10 @@ def clock() -> FixedClock:
 LONG_TOKENS = {f"token_days_{r.value}": 3650 for r in Role}
 
 
-def make_container(url: str, tmp_path: Path, clock: FixedClock) -> Container:
+def make_container(url: str, tmp_path: Path, clock: FixedClock, **settings_over: Any,
+                   ) -> Container:
     settings = Settings(database_url=url, admin_token=BOOTSTRAP_TOKEN, secret_key=SECRET,
-                        audit_key=AUDIT_KEY, data_dir=tmp_path, **LONG_TOKENS)
+                        audit_key=AUDIT_KEY, data_dir=tmp_path, **LONG_TOKENS, **settings_over)
     container = bootstrap(settings, clock=clock)
     seed_admin(container)
     return container

@@ -31,6 +31,7 @@ from creditline.auth import Principal, Role
 from creditline.calendar.ports import CalendarState
 from creditline.clock import FixedClock
 from creditline.crypto import FieldCipher
+from creditline.documents.document import Document
 from creditline.errors import ConcurrencyError, Conflict, NotFound
 from creditline.fraud.blacklist import BlacklistEntry
 from creditline.fraud.rings import Link
@@ -108,6 +109,7 @@ class State:
     # bulk postings: (entry id, line id, account, cents)
     bulk_postings: list[tuple[str, str | None, str, int]] = field(default_factory=list)
     calendar: CalendarState | None = None
+    documents: dict[str, Document] = field(default_factory=dict)  # documents context
     # behaviour scoring and limit strategy (issue 13): line id -> (opted out, at, by)
     strategy_settings: dict[str, tuple[bool, datetime | None, str | None]] = field(
         default_factory=dict)
@@ -790,6 +792,48 @@ class FakeCalendar:
         self.state.calendar = state
 
 
+class FakeDocuments:
+    def __init__(self, state: State) -> None:
+        self.state = state
+
+    def add(self, document: Document) -> None:
+        self.state.documents[document.id] = document
+
+    def get(self, document_id: str) -> Document | None:
+        return self.state.documents.get(document_id)
+
+    def for_owner(self, owner_kind: str, owner_id: str) -> list[Document]:
+        return sorted((d for d in self.state.documents.values()
+                       if (d.owner_kind, d.owner_id) == (owner_kind, owner_id)),
+                      key=lambda d: (d.uploaded_at, d.id))
+
+
+class FakeDocumentFiles:
+    """The file store in memory; like the real one it is not part of the transaction."""
+
+    def __init__(self, max_bytes: int = 10 * 1024 * 1024) -> None:
+        self.files: dict[str, bytes] = {}
+        self._max_bytes = max_bytes
+
+    @property
+    def max_bytes(self) -> int:
+        return self._max_bytes
+
+    def put(self, sha256: str, content: bytes) -> bool:
+        created = sha256 not in self.files
+        self.files[sha256] = content
+        return created
+
+    def get(self, sha256: str) -> bytes | None:
+        return self.files.get(sha256)
+
+    def exists(self, sha256: str) -> bool:
+        return sha256 in self.files
+
+    def remove(self, sha256: str) -> None:
+        self.files.pop(sha256, None)
+
+
 class FakeBehaviour:
     """Behaviour scoring and limit strategy (issue 13): the opt-out settings work in memory;
     the column I/O of a partition does not (run end of day against a database)."""
@@ -825,6 +869,7 @@ class FakeUnitOfWork:
         self._work: State | None = None
         self._audits: list[tuple[datetime, str, str, str, str, dict[str, Any]]] = []
         self._events: list[tuple[str, dict[str, Any]]] = []
+        self.document_files = FakeDocumentFiles()  # documents context
 
     def __enter__(self) -> FakeUnitOfWork:
         if self._depth == 0:
@@ -939,11 +984,14 @@ class FakeUnitOfWork:
     def calendar(self) -> FakeCalendar:
         return FakeCalendar(self._state)
 
+    @property
+    def documents(self) -> FakeDocuments:  # documents context
+        return FakeDocuments(self._state)
+
     # behaviour scoring and limit strategy (issue 13)
     @property
     def behaviour(self) -> FakeBehaviour:
         return FakeBehaviour(self._state)
-
 
 
 def typed(uow: FakeUnitOfWork) -> UnitOfWork:

@@ -67,6 +67,9 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "blacklist:read": frozenset({A, RO, RV, AU}),
     "special_terms:propose": frozenset({A, RO}),
     "special_terms:approve": frozenset({A, RO}),
+    # documents (uploaded proofs): the files carry personal and business data
+    "documents:upload": frozenset({A, RO, CO, SV}),
+    "documents:read": frozenset({A, RO, RV, CO, AU}),  # metadata and the bytes
     # behaviour scoring and limit strategy (issue 13)
     "lines:auto_increase": frozenset({A, RO, SV}),  # the customer's opt-out, via the app
     "lines:strategy_read": frozenset({A, RO, RV, AU}),  # strategy decisions, B-scores

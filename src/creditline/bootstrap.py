@@ -24,6 +24,7 @@ from creditline.crypto import FieldCipher, load_audit_key, load_secret
 from creditline.rulesets.family import RuleFamily
 from creditline.settings import Settings
 from creditline.store.db import make_engine, session_factory
+from creditline.store.document_files import FolderDocumentStore
 from creditline.store.migrate import upgrade
 from creditline.store.uow import SqlUnitOfWork
 
@@ -37,15 +38,19 @@ class Container:
     audit_key: AuditKey
     services: dict[str, Any] = field(default_factory=dict)
     pipeline: Pipeline = field(default_factory=default_pipeline)
+    document_files: FolderDocumentStore = field(init=False)  # documents: the bytes' folder
 
     def __post_init__(self) -> None:
         self._sessions = session_factory(self.engine)
         self._catch_up = LineCatchUp(self.pipeline)
+        self.document_files = FolderDocumentStore(  # documents context
+            self.settings.resolved_documents_dir(), self.settings.documents_max_bytes)
 
     def uow(self) -> SqlUnitOfWork:
         uow = SqlUnitOfWork(self._sessions, self.clock, self.cipher, self.engine.dialect.name,
                             self.audit_key)
         uow.catch_up = self._catch_up
+        uow.document_files = self.document_files
         return uow
 
     def dispose(self) -> None:
@@ -65,6 +70,12 @@ def bootstrap(settings: Settings | None = None, *, clock: Clock | None = None,
     audit_secret = load_audit_key(settings.audit_key, settings.resolved_data_dir(), secret)
     return Container(settings=settings, engine=engine, clock=clock or SystemClock(),
                      cipher=FieldCipher(secret), audit_key=AuditKey(audit_secret))
+
+
+def executor_container(settings: dict[str, Any]) -> Container:
+    """A container on a worker of another engine (a Spark executor): the store the driver
+    migrated, so no migration here."""
+    return bootstrap(Settings(**settings), migrate=False)
 
 
 def rule_families() -> dict[str, RuleFamily]:

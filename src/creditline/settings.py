@@ -58,6 +58,12 @@ class Settings(BaseSettings):
     limit_approval_increase: Decimal = Field(default=Decimal("1000.00"), ge=0, max_digits=15,
                                              decimal_places=2)
 
+    # Documents (uploaded proofs): the folder holding their bytes (default: ``documents/``
+    # beside the embedded SQLite database, see ``resolved_documents_dir``) and the largest
+    # file accepted.
+    documents_dir: Path | None = None
+    documents_max_bytes: int = Field(default=10 * 1024 * 1024, ge=1, le=1024 * 1024 * 1024)
+
     def token_policy(self) -> TokenPolicy:
         """The bootstrap token and the token lifetimes, for the access services."""
         return TokenPolicy(self.admin_token or None,
@@ -70,3 +76,8 @@ class Settings(BaseSettings):
         if self.database_url.startswith("sqlite:///") and self.database_url != "sqlite:///:memory:":
             return Path(self.database_url.removeprefix("sqlite:///")).resolve().parent
         return Path.cwd()
+
+    def resolved_documents_dir(self) -> Path:
+        """Where uploaded files' bytes live: ``CREDITLINE_DOCUMENTS_DIR``, else a
+        ``documents/`` folder beside the SQLite file (or in the data folder)."""
+        return self.documents_dir or self.resolved_data_dir() / "documents"

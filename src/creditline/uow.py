@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from creditline.calendar.ports import CalendarRepository
     from creditline.clock import Clock
     from creditline.crypto import FieldCipher
+    from creditline.documents.ports import DocumentRepository, DocumentStore
     from creditline.fraud.ports import BlacklistRepository
     from creditline.ledger.ports import LedgerRepository
     from creditline.lines.behaviour_ports import BehaviourRepository
@@ -144,6 +145,13 @@ class UnitOfWork(Protocol):
 
     @property
     def calendar(self) -> CalendarRepository: ...
+
+    # documents context: metadata, and the bytes in the file store (not transactional)
+    @property
+    def documents(self) -> DocumentRepository: ...
+
+    @property
+    def document_files(self) -> DocumentStore: ...
 
     # ----- behaviour scoring and limit strategy (issue 13)
     @property

@@ -60,6 +60,8 @@ blacklist:manage          Y        Y          .        .        .       .
 blacklist:read            Y        Y          Y        .        Y       .
 special_terms:propose     Y        Y          .        .        .       .
 special_terms:approve     Y        Y          .        .        .       .
+documents:upload          Y        Y          .        Y        .       Y
+documents:read            Y        Y          Y        Y        Y       .
 lines:auto_increase       Y        Y          .        .        .       Y
 lines:strategy_read       Y        Y          Y        .        Y       .
 """

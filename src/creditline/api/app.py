@@ -32,6 +32,7 @@ ROUTERS: list[str] = [
     "creditline.api.routers.eod",
     "creditline.api.routers.calendar",
     "creditline.api.routers.users",
+    "creditline.api.routers.documents",  # documents context
     "creditline.api.routers.limit_strategy",  # issue 13: opt-out, strategy decisions
 ]
 

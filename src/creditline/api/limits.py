@@ -6,7 +6,10 @@ anything is read into the domain or the store.
   body without one is counted chunk by chunk and refused as soon as it passes the limit.
   Default 1 MiB (``CREDITLINE_MAX_BODY_BYTES``); registering a model, whose JSON carries a
   whole booster, may send more (``CREDITLINE_MAX_MODEL_BODY_BYTES``).
-- A body must be JSON (415 otherwise), UTF-8, well-formed, without NaN/Infinity, duplicate
+- A file upload (``POST /v1/documents``) is ``multipart/form-data`` (415 otherwise) of at
+  most ``CREDITLINE_DOCUMENTS_MAX_BYTES`` plus room for the form; the documents context
+  checks the file itself (type by content, size, SHA-256).  Every other body must be JSON
+  (415 otherwise), UTF-8, well-formed, without NaN/Infinity, duplicate
   keys, more than ``max_json_items`` keys and array items in all, or nesting deeper than
   ``max_json_depth`` (400): a 13 MB body with 700k keys used to stall the server for 16 s.
 - No NUL byte (PostgreSQL refuses it in text: it was a 500) and no unpaired UTF-16
@@ -43,6 +46,11 @@ class BodyLimits:
     max_bytes: int = 1024 * 1024
     max_depth: int = 32
     max_items: int = 10_000
+    multipart: bool = False  # a file upload (multipart/form-data) instead of JSON
+
+
+# A multipart body carries the file plus its form fields and boundaries: room for those.
+MULTIPART_OVERHEAD = 64 * 1024
 
 
 @dataclass(frozen=True)
@@ -56,7 +64,9 @@ class InputLimits:
         default = BodyLimits(s.max_body_bytes, s.max_json_depth, s.max_json_items)
         model = BodyLimits(max(s.max_model_body_bytes, s.max_body_bytes), s.max_json_depth,
                            max(s.max_json_items, 200_000))
-        return cls(default, {("POST", "/v1/models"): model})
+        upload = BodyLimits(s.documents_max_bytes + MULTIPART_OVERHEAD, multipart=True)
+        return cls(default, {("POST", "/v1/models"): model,
+                             ("POST", "/v1/documents"): upload})
 
     def for_request(self, method: str, path: str) -> BodyLimits:
         return self.routes.get((method, path.rstrip("/") or "/"), self.default)
@@ -163,6 +173,10 @@ def _is_json(content_type: str) -> bool:
                                             and media.endswith("+json"))
 
 
+def _is_multipart(content_type: str) -> bool:
+    return content_type.split(";", 1)[0].strip().lower() == "multipart/form-data"
+
+
 class InputGuard:
     """ASGI middleware; see the module docstring."""
 
@@ -180,8 +194,14 @@ class InputGuard:
             body = await self._read(receive, headers, limits)
             if body is None:  # the client went away
                 return
-            if body:
-                content_type = headers.get("content-type", "")
+            content_type = headers.get("content-type", "")
+            if limits.multipart:  # the route parses the form; the file is checked by content
+                if not _is_multipart(content_type):
+                    raise BadInput(415, "unsupported_media_type", ["header", "Content-Type"],
+                                   f"the body must be a file upload (Content-Type: "
+                                   f"multipart/form-data), not "
+                                   f"{content_type or 'unspecified'!r}")
+            elif body:
                 if not _is_json(content_type):
                     raise BadInput(415, "unsupported_media_type", ["header", "Content-Type"],
                                    f"the body must be JSON (Content-Type: application/json), "

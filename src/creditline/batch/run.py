@@ -41,15 +41,26 @@ twice nor leave one out:
 
 The per-line catch-up runs the same pipeline with the frame set to the one line; its
 timings come back in its report (not written to ``eod_runs``: it runs inside a command).
+
+**Another engine** (``run_eod(..., engine=...)``, ``creditline eod --engine spark``) closes
+a day's partitions elsewhere, in parallel: after the skip, the day's pending line ids are
+read (ids only) and cut into partitions of ``partition_size``; every partition but the last
+goes to the engine (``PartitionEngine``: each partition through the same
+``Pipeline.run_partition`` in its own transaction, against the same store), and when they
+have all committed the last partition runs here, in the transaction that completes the day,
+exactly as above.  So the audit entry and the run record still commit with the day's last
+partition, a run killed anywhere resumes like an in-process one, and the stages and their
+writes are the same code: the book comes out the same (``tests/integration/test_eod_spark.py``).
 """
 
 from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Protocol
 
 from creditline.auth import Principal
 from creditline.batch.behaviour import BEHAVIOUR_STAGE
@@ -160,10 +171,22 @@ class CatchUpReport:
 Progress = Callable[[date, int], None]
 
 
+class PartitionEngine(Protocol):
+    """Closes many partitions of one day elsewhere (``batch.spark.SparkEngine``)."""
+
+    def close_partitions(self, day: date, bounds: Sequence[tuple[str | None, str]],
+                         partition_size: int) -> tuple[int, dict[str, StageStats]]:
+        """Run every stage of the default pipeline over each partition ``(after, last]`` of
+        the lines still to close ``day`` (at most ``partition_size`` each), one transaction
+        a partition; the lines closed and the stages' stats."""
+
+
 def run_eod(cmd: RunEod, uow: UnitOfWork, actor: Principal, progress: Progress | None = None,
-            pipeline: Pipeline | None = None) -> EodReport:
+            pipeline: Pipeline | None = None, engine: PartitionEngine | None = None
+            ) -> EodReport:
     """Close every pending business day through ``cmd.business_date`` with every stage, or
-    run ``cmd.stage`` alone for that day."""
+    run ``cmd.stage`` alone for that day; with ``engine``, all but each day's last partition
+    are closed by that engine."""
     started = time.perf_counter()
     target = cmd.business_date
     if not isinstance(target, date):
@@ -180,6 +203,13 @@ def run_eod(cmd: RunEod, uow: UnitOfWork, actor: Principal, progress: Progress |
         if cmd.stage not in pipe.names:
             raise ValidationError("stage", f"must be one of {', '.join(pipe.names)}")
         alone = cmd.stage
+    if engine is not None:
+        if alone is not None:
+            raise ValidationError("engine", "a stage alone runs in-process only")
+        if pipe.names != default_pipeline().names:
+            raise ValidationError("engine", "another engine runs the default pipeline "
+                                            f"({', '.join(default_pipeline().names)}), not "
+                                            f"this one ({', '.join(pipe.names)})")
     report = EodReport(target, stage=alone,
                        stage_names=[alone] if alone is not None else pipe.names)
     with uow:
@@ -209,7 +239,8 @@ def run_eod(cmd: RunEod, uow: UnitOfWork, actor: Principal, progress: Progress |
 
     day = first
     while day <= target:
-        report.days.append(_close_day(uow, actor, runner, day, cmd, later, progress, complete))
+        report.days.append(_close_day(uow, actor, runner, day, cmd, later, progress, complete,
+                                      engine))
         day += timedelta(days=1)
     return report
 
@@ -248,7 +279,8 @@ def _iso(d: date | None) -> str:
 
 def _close_day(uow: UnitOfWork, actor: Principal, pipe: Pipeline, day: date, cmd: RunEod,
                alone: str | None, progress: Progress | None,
-               complete: Callable[[DayReport], None]) -> DayReport:
+               complete: Callable[[DayReport], None],
+               engine: PartitionEngine | None = None) -> DayReport:
     """One business day, partition by partition; the day's audit entry (and ``complete``)
     goes in the transaction that completes it."""
     dr = DayReport(day)
@@ -268,6 +300,8 @@ def _close_day(uow: UnitOfWork, actor: Principal, pipe: Pipeline, day: date, cmd
         if not more:
             return dr
     after: str | None = None
+    if engine is not None:
+        after = _fan_out(uow, engine, day, cmd.partition_size, stats, dr, progress)
     while True:
         with uow:
             part = pipe.run_partition(uow, day, after=after, limit=cmd.partition_size,
@@ -293,6 +327,27 @@ def _close_day(uow: UnitOfWork, actor: Principal, pipe: Pipeline, day: date, cmd
         for name, st in stats.items():
             timings[name] = timings.get(name, 0.0) + st.seconds
     return dr
+
+
+def _fan_out(uow: UnitOfWork, engine: PartitionEngine, day: date, size: int,
+             stats: dict[str, StageStats], dr: DayReport, progress: Progress | None
+             ) -> str | None:
+    """Hand every partition of ``day`` but the last to ``engine``; the id the last one
+    starts after (the caller closes it and completes the day)."""
+    with uow:
+        ids = uow.eod_columns.pending_ids(day)
+    starts = list(range(0, len(ids), size))
+    if len(starts) < 2:
+        return None
+    bounds = [(ids[i - 1] if i else None, ids[min(i + size, len(ids)) - 1]) for i in starts[:-1]]
+    lines, done = engine.close_partitions(day, bounds, size)
+    for name, st in done.items():
+        stats.setdefault(name, StageStats()).add(st)
+    dr.lines += lines
+    dr.partitions += len(bounds)
+    if progress is not None:
+        progress(day, lines)
+    return bounds[-1][1]
 
 
 def _more(uow: UnitOfWork, frame_day: date, after: str | None) -> bool:

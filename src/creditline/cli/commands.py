@@ -10,6 +10,7 @@ import typer
 from creditline.cli import browse as browse_cli
 from creditline.cli import calendar as calendar_cli
 from creditline.cli import demo as demo_cli
+from creditline.cli import documents as documents_cli
 from creditline.cli import foundation
 from creditline.cli import limit_strategy as limit_strategy_cli
 from creditline.cli import model as model_cli
@@ -40,6 +41,7 @@ def register(app: typer.Typer) -> None:
     app.add_typer(browse_cli.purchases_app, name="purchases")
     app.add_typer(browse_cli.applications_app, name="applications")
     app.command("demo")(demo_cli.demo)
+    app.add_typer(documents_cli.sub, name="documents")  # documents context
     # behaviour scoring and limit strategy (issue 13)
     servicing_cli.lines_app.command("auto-increase")(limit_strategy_cli.auto_increase)
     servicing_cli.lines_app.command("strategy")(limit_strategy_cli.strategy_decisions)

@@ -60,6 +60,13 @@ def eod(
                         "again for a day changes nothing); the first stage closes exactly "
                         "that one day, and only if every later stage is rerunnable.",
         show_default=False)] = None,
+    engine: Annotated[str, typer.Option(
+        "--engine", help="Where partitions run: 'local' (this process) or 'spark' (Spark "
+                         "executors against the same PostgreSQL store; needs the spark extra).")
+    ] = "local",
+    master: Annotated[str, typer.Option(
+        "--master", help="With --engine spark: the Spark master URL (local[2], "
+                         "spark://host:7077, yarn...).")] = "local[2]",
     token: UserTokenOption = None,
     db: DbOption = None,
 ) -> None:
@@ -79,6 +86,18 @@ def eod(
     target = _date(business_date, "--date") or current_business_date(container.uow())
     if stage is not None and stage not in container.pipeline.names:
         raise ValidationError("--stage", f"must be one of {', '.join(container.pipeline.names)}")
+    if engine not in ("local", "spark"):
+        raise ValidationError("--engine", "must be local or spark")
+    spark = None
+    if engine == "spark":
+        from creditline.batch.spark import SparkEngine
+        from creditline.bootstrap import executor_container
+
+        try:
+            spark = SparkEngine(container.settings.model_dump(mode="json"), executor_container,
+                                master=master)
+        except ValidationError as exc:
+            raise ValidationError("--engine", exc.rule) from None
     actor = actor_from_token(container, token)  # an admin's token: end of day is audited as them
     with Progress(TextColumn("[bold]end of day[/] {task.description}"), BarColumn(),
                   TextColumn("{task.completed} lines"), TimeElapsedColumn(),
@@ -90,11 +109,14 @@ def eod(
 
         try:
             report = run_eod(RunEod(target, partition_size, stage=stage), container.uow(),
-                             actor, tick, pipeline=container.pipeline)
+                             actor, tick, pipeline=container.pipeline, engine=spark)
         except ValidationError as exc:
-            if exc.field == "stage":
-                raise ValidationError("--stage", exc.rule) from None
+            if exc.field in ("stage", "engine"):
+                raise ValidationError(f"--{exc.field}", exc.rule) from None
             raise
+        finally:
+            if spark is not None:
+                spark.stop()
     if not report.days:
         console.print(f"nothing to do: every line is closed through {target.isoformat()}")
         return

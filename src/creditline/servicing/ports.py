@@ -93,6 +93,10 @@ class EodColumns(Protocol):
               line_ids: Sequence[str] | None = None, lock: bool = True) -> dict[str, list[Any]]:
         """The lines still to close ``day``, as columns, in id order."""
 
+    def pending_ids(self, day: date) -> list[str]:
+        """The ids of the lines still to close ``day``, in id order (no lock): where a
+        partitioned run cuts the day before it hands the partitions out."""
+
     def installments(self, first_id: str, last_id: str, line_ids: Sequence[str] | None = None,
                      day: date | None = None) -> dict[str, list[Any]]:
         """Unsettled installments of the lines with ids in [first_id, last_id], as columns."""

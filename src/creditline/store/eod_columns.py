@@ -122,6 +122,13 @@ class SqlEodColumns:
             sql += " FOR UPDATE"
         return self._columns(sql, params)
 
+    def pending_ids(self, day: date) -> list[str]:
+        """The ids of the lines whose last closed day is ``day - 1``, in id order."""
+        rows = self.s.execute(text(
+            "SELECT id FROM credit_lines WHERE status <> 'closed' AND last_eod = :prev "
+            "ORDER BY id"), {"prev": self._date(day - timedelta(days=1))})
+        return [r[0] for r in rows]
+
     def installments(self, first_id: str, last_id: str,
                          line_ids: Sequence[str] | None = None,
                          day: date | None = None) -> dict[str, list[Any]]:

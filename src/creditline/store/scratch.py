@@ -9,13 +9,15 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 
-def create_database(server_url: str, prefix: str) -> str:
-    """A new empty database on the server of ``server_url``; its URL."""
+def create_database(server_url: str, prefix: str, template: str | None = None) -> str:
+    """A new database on the server of ``server_url``: empty, or a file-level copy of the
+    database of the URL ``template`` (which must have no session open); its URL."""
     name = f"{prefix}{uuid.uuid4().hex[:16]}"
+    copy = "" if template is None else f' TEMPLATE "{make_url(template).database}"'
     admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as c:
-            c.execute(text(f'CREATE DATABASE "{name}"'))
+            c.execute(text(f'CREATE DATABASE "{name}"{copy}'))
     finally:
         admin.dispose()
     return make_url(server_url).set(database=name).render_as_string(hide_password=False)

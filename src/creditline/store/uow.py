@@ -21,11 +21,13 @@ from creditline.store.tables.foundation import audit_head, audit_log, outbox
 from creditline.uow import CatchUp
 
 if TYPE_CHECKING:
+    from creditline.documents.ports import DocumentStore
     from creditline.store.applications import SqlApplicationRepository
     from creditline.store.audit_repo import SqlAuditRepository
     from creditline.store.behaviour import SqlBehaviourRepository
     from creditline.store.blacklist import SqlBlacklistRepository
     from creditline.store.calendar import SqlCalendarRepository
+    from creditline.store.documents import SqlDocumentRepository
     from creditline.store.eod_columns import SqlEodColumns
     from creditline.store.eod_runs import SqlEodRunRepository
     from creditline.store.idempotency import SqlIdempotencyStore
@@ -216,6 +218,25 @@ class SqlUnitOfWork:
     def calendar(self) -> SqlCalendarRepository:
         from creditline.store.calendar import SqlCalendarRepository
         return self._repo("calendar", SqlCalendarRepository)
+
+    # documents context: the metadata repository and the file store the container hands in
+    _document_files: DocumentStore | None = None
+
+    @property
+    def documents(self) -> SqlDocumentRepository:
+        from creditline.store.documents import SqlDocumentRepository
+        return self._repo("documents", SqlDocumentRepository)
+
+    @property
+    def document_files(self) -> DocumentStore:
+        if self._document_files is None:
+            raise RuntimeError("no document file store: units of work get one from "
+                               "creditline.bootstrap.Container.uow()")
+        return self._document_files
+
+    @document_files.setter
+    def document_files(self, files: DocumentStore) -> None:
+        self._document_files = files
 
     # ----- behaviour scoring and limit strategy (issue 13)
     @property
