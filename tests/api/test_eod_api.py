@@ -20,11 +20,14 @@ def test_the_stages_are_listed_in_order_and_a_run_reports_each_stage(
         role_headers: dict[str, dict[str, str]]) -> None:
     r = sqlite_api.get("/v1/eod/stages", headers=role_headers["auditor"])
     assert r.status_code == 200
-    kernel, lapse = r.json()
+    kernel, lapse, *later = r.json()
     assert (kernel["position"], kernel["name"], kernel["every_line"], kernel["rerunnable"]) == (
         0, "servicing", False, False)
     assert (lapse["position"], lapse["name"], lapse["every_line"], lapse["rerunnable"]) == (
         1, "temporary_limits", False, True)
+    # issue 13: behaviour scoring and the limit strategy follow, both rerunnable
+    assert [(s["name"], s["rerunnable"]) for s in later] == [
+        ("behaviour", True), ("limit_strategy", True)]
     assert sqlite_api.get("/v1/eod/stages", headers=role_headers["collector"]).status_code == 403
 
     clock.set_date(date(2026, 3, 2))
@@ -34,7 +37,7 @@ def test_the_stages_are_listed_in_order_and_a_run_reports_each_stage(
     body = sqlite_api.post("/v1/eod", headers=ADMIN, json={"business_date": "2026-03-04"}).json()
     assert body["run_id"] and body["stage"] is None
     assert [d["business_date"] for d in body["days"]] == ["2026-03-02", "2026-03-03", "2026-03-04"]
-    st, _ = body["stages"]
+    st, *_ = body["stages"]
     assert st["name"] == "servicing" and st["lines"] == 1 and st["seconds"] >= 0
 
     refused = sqlite_api.post("/v1/eod", headers=ADMIN,
