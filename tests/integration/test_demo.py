@@ -236,7 +236,7 @@ def _cli(monkeypatch: pytest.MonkeyPatch, *args: str) -> int:
 @pytest.mark.parametrize(("args", "option"), [
     (["--customers", "5"], "--customers"), (["--months", "0"], "--months"),
     (["--months", "37"], "--months"), (["--seed", "-1"], "--seed"),
-    (["--activity", "0"], "--activity")])
+    (["--activity", "0"], "--activity"), (["--limits", "sometimes"], "--limits")])
 def test_bad_options_exit_2_naming_the_option(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
                                               capsys: pytest.CaptureFixture[str],
                                               args: list[str], option: str) -> None:
