@@ -26,6 +26,7 @@ from typing import Any, TypeVar
 
 import numpy as np
 
+from creditline.access.ports import SessionRecord
 from creditline.audit import Anchor, AuditEntry, ChainReport, StreamHead
 from creditline.auth import Principal, Role
 from creditline.calendar.ports import CalendarState
@@ -52,6 +53,7 @@ from creditline.paging import Page, PageKey, PageRequest, SeqPage, SeqPageReques
 from creditline.parties.contacts import EmergencyContact
 from creditline.parties.customers import Customer, Enterprise, Person
 from creditline.parties.ports import CustomerQuery
+from creditline.ports import OutboxEvent
 from creditline.scoring.registry import ModelRecord, ModelStatus
 from creditline.servicing.model import Installment, PurchaseRecord
 from creditline.servicing.ports import PurchaseQuery
@@ -110,6 +112,9 @@ class State:
     bulk_postings: list[tuple[str, str | None, str, int]] = field(default_factory=list)
     calendar: CalendarState | None = None
     documents: dict[str, Document] = field(default_factory=dict)  # documents context
+    # console (issue 19): user id -> {password_hash, locale}; session id hash -> record
+    console_users: dict[str, dict[str, Any]] = field(default_factory=dict)
+    console_sessions: dict[str, SessionRecord] = field(default_factory=dict)
     # behaviour scoring and limit strategy (issue 13): line id -> (opted out, at, by)
     strategy_settings: dict[str, tuple[bool, datetime | None, str | None]] = field(
         default_factory=dict)
@@ -654,6 +659,13 @@ class FakePurchases:
     def get_return(self, return_id: str) -> dict[str, Any] | None:
         return copy.deepcopy(self.st.returns.get(return_id))
 
+    # console (issue 19)
+    def repayments_of(self, line_id: str) -> list[dict[str, Any]]:
+        return [copy.deepcopy(r) for r in self.st.repayments.values() if r["line_id"] == line_id]
+
+    def returns_of(self, line_id: str) -> list[dict[str, Any]]:
+        return [copy.deepcopy(r) for r in self.st.returns.values() if r["line_id"] == line_id]
+
 
 class FakeStatements:
     def __init__(self, st: State) -> None:
@@ -832,6 +844,54 @@ class FakeDocumentFiles:
 
     def remove(self, sha256: str) -> None:
         self.files.pop(sha256, None)
+# console (issue 19)
+class FakeConsoleAccounts:
+    def __init__(self, st: State) -> None:
+        self.st = st
+
+    def password_hash(self, user_id: str) -> str | None:
+        return self.st.console_users.get(user_id, {}).get("password_hash")
+
+    def set_password(self, user_id: str, password_hash: str, at: datetime, by: str) -> None:
+        self.st.console_users.setdefault(user_id, {})["password_hash"] = password_hash
+
+    def locale(self, user_id: str) -> str | None:
+        return self.st.console_users.get(user_id, {}).get("locale")
+
+    def set_locale(self, user_id: str, locale: str) -> None:
+        self.st.console_users.setdefault(user_id, {})["locale"] = locale
+
+    def start_session(self, id_hash: str, user_id: str, csrf_token: str, at: datetime) -> None:
+        self.st.console_sessions[id_hash] = SessionRecord(id_hash, user_id, csrf_token, at, at,
+                                                          None)
+
+    def session(self, id_hash: str) -> SessionRecord | None:
+        return self.st.console_sessions.get(id_hash)
+
+    def touch_session(self, id_hash: str, at: datetime) -> None:
+        self.st.console_sessions[id_hash] = replace(self.st.console_sessions[id_hash],
+                                                    last_seen_at=at)
+
+    def end_session(self, id_hash: str, at: datetime) -> None:
+        self.st.console_sessions[id_hash] = replace(self.st.console_sessions[id_hash],
+                                                    ended_at=at)
+
+    def end_sessions_of(self, user_id: str, at: datetime) -> int:
+        open_ = [h for h, r in self.st.console_sessions.items()
+                 if r.user_id == user_id and r.ended_at is None]
+        for h in open_:
+            self.end_session(h, at)
+        return len(open_)
+
+
+class FakeOutboxReader:
+    def __init__(self, uow: FakeUnitOfWork) -> None:
+        self.uow = uow
+
+    def for_customer(self, customer_id: str, limit: int = 50) -> list[OutboxEvent]:
+        found = [OutboxEvent(i + 1, t, dict(p), self.uow.clock.now(), None)
+                 for i, (t, p) in enumerate(self.uow.events) if p.get("customer_id") == customer_id]
+        return found[::-1][:limit]
 
 
 class FakeBehaviour:
@@ -987,6 +1047,14 @@ class FakeUnitOfWork:
     @property
     def documents(self) -> FakeDocuments:  # documents context
         return FakeDocuments(self._state)
+    # console (issue 19)
+    @property
+    def console_accounts(self) -> FakeConsoleAccounts:
+        return FakeConsoleAccounts(self._state)
+
+    @property
+    def outbox_events(self) -> FakeOutboxReader:
+        return FakeOutboxReader(self)
 
     # behaviour scoring and limit strategy (issue 13)
     @property

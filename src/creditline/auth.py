@@ -70,6 +70,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     # documents (uploaded proofs): the files carry personal and business data
     "documents:upload": frozenset({A, RO, CO, SV}),
     "documents:read": frozenset({A, RO, RV, CO, AU}),  # metadata and the bytes
+    # console (issue 19): people sign in with a password; machines (service) keep tokens
+    "console:sign_in": frozenset({A, RO, RV, CO, AU}),
     # behaviour scoring and limit strategy (issue 13)
     "lines:auto_increase": frozenset({A, RO, SV}),  # the customer's opt-out, via the app
     "lines:strategy_read": frozenset({A, RO, RV, AU}),  # strategy decisions, B-scores

@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -40,3 +41,19 @@ class IdempotencyStore(Protocol):
 
     def save(self, scope: str, key: str, body: Any, response: dict[str, Any]) -> None:
         """Store the answer in the command's own transaction."""
+
+
+# console (issue 19): what the outbox holds for a customer, for the line view
+@dataclass(frozen=True)
+class OutboxEvent:
+    id: int
+    topic: str
+    payload: dict[str, Any]
+    created_at: datetime
+    delivered_at: datetime | None  # None: queued, not delivered yet
+
+
+class OutboxReader(Protocol):
+    def for_customer(self, customer_id: str, limit: int = 50) -> list[OutboxEvent]:
+        """The newest events whose payload names the customer, newest first."""
+        ...

@@ -63,6 +63,10 @@ class Settings(BaseSettings):
     # file accepted.
     documents_dir: Path | None = None
     documents_max_bytes: int = Field(default=10 * 1024 * 1024, ge=1, le=1024 * 1024 * 1024)
+    # console (issue 19): a session ends after this long without a request, and after
+    # ``console_session_hours`` in all (a working day plus overtime), whatever happens.
+    console_idle_minutes: int = Field(default=30, ge=1, le=24 * 60)
+    console_session_hours: int = Field(default=12, ge=1, le=24 * 7)
 
     def token_policy(self) -> TokenPolicy:
         """The bootstrap token and the token lifetimes, for the access services."""

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from creditline.auth import Principal
 
 if TYPE_CHECKING:
-    from creditline.access.ports import UserRepository
+    from creditline.access.ports import ConsoleAccountRepository, UserRepository
     from creditline.batch.ports import EodRunRepository
     from creditline.calendar.ports import CalendarRepository
     from creditline.clock import Clock
@@ -36,7 +36,7 @@ if TYPE_CHECKING:
         SpecialTermsRepository,
     )
     from creditline.parties.ports import CustomerRepository
-    from creditline.ports import AuditLogRepository, IdempotencyStore
+    from creditline.ports import AuditLogRepository, IdempotencyStore, OutboxReader
     from creditline.scoring.ports import ModelRepository
     from creditline.servicing.ports import EodColumns, PurchaseRepository, StatementRepository
 
@@ -152,6 +152,14 @@ class UnitOfWork(Protocol):
 
     @property
     def document_files(self) -> DocumentStore: ...
+
+    # console (issue 19): passwords, languages and console sessions
+    @property
+    def console_accounts(self) -> ConsoleAccountRepository: ...
+
+    @property
+    def outbox_events(self) -> OutboxReader:
+        """Read the outbox back (the console's line view); writing stays ``emit``."""
 
     # ----- behaviour scoring and limit strategy (issue 13)
     @property

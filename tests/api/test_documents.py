@@ -131,7 +131,8 @@ def test_refused_files_leave_nothing_behind(small: Container, client: TestClient
     assert stored(small) == before
 
 
-def test_who_may_upload_and_read(small: Container, client: TestClient) -> None:
+def test_who_may_upload_and_read(sqlite_container: Container, sqlite_api: TestClient) -> None:
+    small, client = sqlite_container, sqlite_api
     firm = register(client, enterprise(3))
     reviewer = create_user(small, "wu.reviewer", "reviewer")
     service = create_user(small, "checkout", "service")

@@ -64,4 +64,7 @@ def create_app(container: Container | None = None, settings: Settings | None = N
         app.include_router(importlib.import_module(name).router)
     docs.install(app)
     errors.document(app)
+    # console (issue 19): the pages for people under /console, in the same process
+    from creditline.web.app import install as install_console
+    install_console(app)
     return app

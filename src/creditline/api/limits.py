@@ -8,7 +8,9 @@ anything is read into the domain or the store.
   whole booster, may send more (``CREDITLINE_MAX_MODEL_BODY_BYTES``).
 - A file upload (``POST /v1/documents``) is ``multipart/form-data`` (415 otherwise) of at
   most ``CREDITLINE_DOCUMENTS_MAX_BYTES`` plus room for the form; the documents context
-  checks the file itself (type by content, size, SHA-256).  Every other body must be JSON
+  checks the file itself (type by content, size, SHA-256).  The console's ``/console/``
+  pages post ``application/x-www-form-urlencoded`` forms (UTF-8, no NUL or lone surrogate,
+  at most ``max_json_items`` fields).  Every other body must be JSON
   (415 otherwise), UTF-8, well-formed, without NaN/Infinity, duplicate
   keys, more than ``max_json_items`` keys and array items in all, or nesting deeper than
   ``max_json_depth`` (400): a 13 MB body with 700k keys used to stall the server for 16 s.
@@ -167,6 +169,30 @@ def _safe(text: str) -> str:
     return text.encode("utf-8", "backslashreplace").decode("utf-8").replace("\x00", "\\x00")
 
 
+def _is_console_form(content_type: str, path: str) -> bool:
+    """The console's pages post HTML forms; the API takes JSON only."""
+    media = content_type.split(";", 1)[0].strip().lower()
+    return media == "application/x-www-form-urlencoded" and path.startswith("/console/")
+
+
+def check_form(raw: bytes, limits: BodyLimits) -> None:
+    """A console form: UTF-8, at most ``max_items`` fields, no NUL or unpaired surrogate."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise BadInput(400, "malformed_request", ["body"], "the form is not UTF-8") from None
+    fields = parse_qsl(text, keep_blank_values=True)
+    if len(fields) > limits.max_items:
+        raise BadInput(400, "too_many_items", ["body"],
+                       f"the form has more than {limits.max_items} fields")
+    for name, value in fields:
+        for part in (name, value):
+            problem = _bad_text(part)
+            if problem:
+                raise BadInput(400, "malformed_request", ["body", _safe(name)],
+                               f"form field {_safe(name)!r} {problem}")
+
+
 def _is_json(content_type: str) -> bool:
     media = content_type.split(";", 1)[0].strip().lower()
     return media == "application/json" or (media.startswith("application/")
@@ -202,11 +228,14 @@ class InputGuard:
                                    f"multipart/form-data), not "
                                    f"{content_type or 'unspecified'!r}")
             elif body:
-                if not _is_json(content_type):
+                if _is_console_form(content_type, scope.get("path", "")):
+                    check_form(body, limits)
+                elif not _is_json(content_type):
                     raise BadInput(415, "unsupported_media_type", ["header", "Content-Type"],
                                    f"the body must be JSON (Content-Type: application/json), "
                                    f"not {content_type or 'unspecified'!r}")
-                check_json(body, limits)
+                else:
+                    check_json(body, limits)
         except BadInput as bad:
             response = error_response(bad.status, bad.code, bad.msg,
                                       [{"loc": bad.loc, "msg": bad.msg}],

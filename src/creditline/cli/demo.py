@@ -159,3 +159,7 @@ def print_summary(result: DemoResult) -> None:
     if ctx.admin_token:
         console.print("  as user demo-admin (admin) with the bearer token (shown once):")
         typer.echo(f"  {ctx.admin_token}")
+    # console (issue 19): the pages for people, in the same process
+    console.print("  console for people: http://127.0.0.1:8000/console; give demo-admin a "
+                  "password first:")
+    typer.echo(f"  {env}creditline users set-password demo-admin --db {url}")

@@ -73,6 +73,7 @@ def serve(
     container_for(db).dispose()  # migrate once, before workers start
     os.environ["CREDITLINE_DATABASE_URL"] = settings.database_url
     console.print(f"Creditline API on http://{host}:{port}  (database: {settings.database_url})")
+    console.print(f"console for people: http://{host}:{port}/console")  # issue 19
     uvicorn.run("creditline.api.main:app", host=host, port=port, workers=workers,
                 http=PROTOCOL_PATH, log_level=log_level.value, access_log=access_log)
 
@@ -192,6 +193,33 @@ def users_rotate(name: Annotated[str, typer.Argument(help="The user whose token 
                f"{u.expires_at.isoformat(timespec='minutes') if u.expires_at else '-'}); "
                "the old one no longer works:")
     typer.echo(issued.token)
+
+
+# console (issue 19): a person's password for the web console
+@users_app.command("set-password")
+def users_set_password(
+    name: Annotated[str, typer.Argument(help="The user who signs in to the console with it.")],
+    password_stdin: Annotated[bool, typer.Option(
+        "--password-stdin", help="Read the password from the first line of standard input "
+                                 "(scripts) instead of asking twice.")] = False,
+    db: DbOption = None,
+) -> None:
+    """Set the password a person signs in to /console with.
+
+    12-256 characters, stored as an argon2id hash; the user's open console sessions end.
+    Service users keep their tokens and get no password."""
+    import sys
+
+    from creditline.access.sessions import SetPassword, set_password
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = getpass.getpass(f"new console password for {name}: ")
+        if getpass.getpass("again: ") != password:
+            raise ValidationError("password", "the two entries differ")
+    container = container_for(db)
+    set_password(SetPassword(name, password), container.uow(), cli_operator())
+    typer.echo(f"console password of {name} set; their open console sessions ended")
 
 
 def _read_anchor(value: str, key: AuditKey) -> Anchor:

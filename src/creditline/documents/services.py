@@ -64,8 +64,10 @@ class DocumentContent:
 def _check_fields(cmd: UploadDocument) -> None:
     if cmd.owner_kind not in OWNERS:
         raise ValidationError("owner_kind", f"must be one of: {', '.join(sorted(OWNERS))}")
-    if not cmd.owner_id or len(cmd.owner_id) > MAX_OWNER_ID:
-        raise ValidationError("owner_id", f"must be an id of 1 to {MAX_OWNER_ID} characters")
+    if not cmd.owner_id or len(cmd.owner_id) > MAX_OWNER_ID \
+            or not cmd.owner_id.isprintable():
+        raise ValidationError("owner_id", f"must be an id of 1 to {MAX_OWNER_ID} printable "
+                                          "characters")
     if cmd.purpose not in PURPOSES:
         raise ValidationError("purpose", f"must be one of: {', '.join(sorted(PURPOSES))}")
 

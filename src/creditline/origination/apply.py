@@ -32,10 +32,14 @@ from creditline.origination.application import APPROVED, DECLINED, REFERRED, App
 from creditline.origination.features import Bureau, enterprise_features, person_features
 from creditline.parties.customers import Person
 from creditline.parties.identity import age_on, mask_ip
+from creditline.policy.assets import parse_assets, parse_obligations
 from creditline.policy.decision import decide
 from creditline.policy.enterprise import FinancialStatements, parse_collateral
 from creditline.policy.facts import Applicant, Enterprise, PolicyFacts, Screening
+from creditline.policy.mitigants import parse_mitigants
+from creditline.policy.profile import Licence, Profile, parse_profile
 from creditline.policy.ruleset import default_ruleset
+from creditline.policy.statements import YearStatements, parse_statements
 from creditline.uow import UnitOfWork
 
 _CHANNEL = re.compile(r"^[a-z][a-z0-9_-]{0,39}$")
@@ -61,6 +65,25 @@ class Apply:
     financials: Mapping[str, str] | None = None
     collateral: Sequence[Mapping[str, str]] | None = None
     idempotency_key: str | None = None
+    # issue 12: a person's assets and obligations ...
+    assets: Sequence[Mapping[str, str | None]] | None = None
+    obligations: Sequence[Mapping[str, str | None]] | None = None
+    # ... and an enterprise's statements over 2-3 years (instead of ``financials``), business
+    # model, purpose, order book, receivables, mitigants and uploaded business licence
+    statements: Sequence[Mapping[str, str | int]] | None = None
+    business_model: Mapping[str, str] | None = None
+    purpose: Mapping[str, str | None] | None = None
+    order_book: str | None = None
+    receivables: str | None = None
+    mitigants: Sequence[Mapping[str, str]] | None = None
+    business_licence_document_id: str | None = None
+
+    def enterprise_fields(self) -> list[str]:
+        """The enterprise-only fields this request gives."""
+        return [name for name in ("financials", "collateral", "statements", "business_model",
+                                  "purpose", "order_book", "receivables", "mitigants",
+                                  "business_licence_document_id")
+                if getattr(self, name) not in (None, [], ())]
 
 
 @dataclass(frozen=True)
@@ -129,10 +152,11 @@ def apply(cmd: Apply, uow: UnitOfWork, actor: Principal) -> Outcome:
         contacts = uow.applications.contact_links([customer.id])
         facts_kw: dict[str, Any] = {}
         if isinstance(customer, Person):  # narrows the type; Person.kind == "person"
-            if cmd.financials is not None or cmd.collateral:
-                raise ValidationError("financials", "financial statements and collateral are "
-                                                    "for enterprise applications")
+            if cmd.enterprise_fields():
+                raise ValidationError(cmd.enterprise_fields()[0],
+                                      "is for enterprise applications")
             bureau = Bureau.from_mapping(cmd.bureau)
+            assets, obligations = parse_assets(cmd.assets), parse_obligations(cmd.obligations)
             features = person_features(age=customer.age_on(today),
                                        employment=customer.employment,
                                        monthly_income=customer.monthly_income,
@@ -140,30 +164,54 @@ def apply(cmd: Apply, uow: UnitOfWork, actor: Principal) -> Outcome:
             facts_kw["applicant"] = Applicant(
                 age=customer.age_on(today), monthly_income=customer.monthly_income,
                 monthly_debt=bureau.existing_debt_monthly or ZERO,
-                employment=customer.employment)
-            extra_inputs: dict[str, Any] = {"bureau": bureau.as_json()}
+                employment=customer.employment, assets=assets, obligations=obligations)
+            extra_inputs: dict[str, Any] = {
+                "bureau": bureau.as_json(), "assets": [a.as_json() for a in assets],
+                "obligations": [o.as_json() for o in obligations]}
         else:
             if cmd.bureau is not None:
                 raise ValidationError("bureau", "the credit-bureau block is for persons; "
                                                 "enterprises send financials")
-            if cmd.financials is None:
+            for name in ("assets", "obligations"):
+                if getattr(cmd, name):
+                    raise ValidationError(name, "is for person applications; enterprises "
+                                                "pledge collateral or name mitigants")
+            history: tuple[YearStatements, ...] = ()
+            if cmd.statements is not None:
+                if cmd.financials is not None:
+                    raise ValidationError("financials", "give either one year's financials "
+                                                        "or 2-3 years of statements, not both")
+                history = parse_statements(cmd.statements, today)
+                statements = history[-1].figures
+            elif cmd.financials is None:
                 raise ValidationError("financials", "an enterprise application needs its "
                                                     "financial statements")
-            statements = FinancialStatements.from_mapping(cmd.financials)
+            else:
+                statements = FinancialStatements.from_mapping(cmd.financials)
             collateral = parse_collateral(cmd.collateral)
+            profile = _profile(cmd, uow, customer.id)
+            mitigants = parse_mitigants(cmd.mitigants,
+                                        None if profile is None else profile.receivables)
             years = age_on(customer.registered_on, today)
             features = enterprise_features(industry=customer.industry, firm_age_years=years,
                                            employees=customer.employees,
                                            statements=statements, collateral=collateral)
             facts_kw["enterprise"] = Enterprise(industry=customer.industry,
                                                 years_in_business=Decimal(years),
-                                                statements=statements, collateral=collateral)
+                                                statements=statements, collateral=collateral,
+                                                history=history, profile=profile,
+                                                mitigants=mitigants)
             terms = uow.special_terms.in_force(customer.id, cmd.product, today)
             if terms is not None:
                 facts_kw["special_terms_limit"] = terms.limit
             extra_inputs = {"financials": statements.as_json(),
                             "collateral": [c.as_json() for c in collateral],
-                            "special_terms_id": None if terms is None else terms.id}
+                            "special_terms_id": None if terms is None else terms.id,
+                            "statements": [y.as_json() for y in history],
+                            "trends": None if len(history) < 2
+                            else facts_kw["enterprise"].trends().as_dict(),
+                            "profile": None if profile is None else profile.as_json(),
+                            "mitigants": [m.as_json() for m in mitigants]}
         params = ruleset.parameters
         screened = screen(ScreenRequest(
             device=device, ip=ip, contacts=tuple(contacts), last_decline=last_decline,
@@ -232,11 +280,41 @@ def apply(cmd: Apply, uow: UnitOfWork, actor: Principal) -> Outcome:
 
 def _request_body(cmd: Apply) -> dict[str, Any]:
     """What a retry must repeat for its key to replay (anything else is a 409)."""
-    return {"product": cmd.product, "channel": cmd.channel,
+    body = {"product": cmd.product, "channel": cmd.channel,
             "requested_limit": None if cmd.requested_limit is None else str(cmd.requested_limit),
             "device_id": cmd.device_id, "ip": cmd.ip, "bureau": cmd.bureau,
             "financials": cmd.financials,
             "collateral": None if cmd.collateral is None else list(cmd.collateral)}
+    for name in ("assets", "obligations", "statements", "mitigants"):  # issue 12
+        value = getattr(cmd, name)
+        if value is not None:
+            body[name] = list(value)
+    for name in ("business_model", "purpose", "order_book", "receivables",
+                 "business_licence_document_id"):
+        if getattr(cmd, name) is not None:
+            body[name] = getattr(cmd, name)
+    return body
+
+
+def _profile(cmd: Apply, uow: UnitOfWork, customer_id: str) -> Profile | None:
+    """The enterprise's business model, purpose, order book, receivables and licence, or
+    None when the application gives none of them."""
+    licence = None
+    if cmd.business_licence_document_id is not None:
+        field = "business_licence_document_id"
+        doc = uow.documents.get(cmd.business_licence_document_id)
+        if doc is None or (doc.owner_kind, doc.owner_id) != ("customer", customer_id):
+            raise ValidationError(field, f"no uploaded document {cmd.business_licence_document_id!r} "
+                                         "of this customer")
+        if doc.purpose != "business_licence":
+            raise ValidationError(field, f"document {doc.id!r} was uploaded as "
+                                         f"{doc.purpose}, not as a business_licence")
+        licence = Licence(doc.id, doc.media_type, doc.sha256)
+    given = (cmd.business_model, cmd.purpose, cmd.order_book, cmd.receivables, licence)
+    if all(v is None for v in given):
+        return None
+    return parse_profile(cmd.business_model, cmd.purpose, cmd.order_book, cmd.receivables,
+                         licence)
 
 
 def notify_decision(uow: UnitOfWork, app: Application) -> None:

@@ -11,6 +11,7 @@ import re
 from datetime import date
 
 from creditline.errors import ValidationError
+from creditline.parties.regions import division
 
 # GB/T 2260 province-level codes (the first two digits of an administrative division code).
 PROVINCE_CODES = frozenset({
@@ -69,14 +70,25 @@ def check_id_number(value: str, field: str = "id_number", *, today: date | None 
     v = value.strip().upper()
     if not re.fullmatch(r"\d{17}[\dX]", v):
         raise ValidationError(field, "must be 17 digits followed by a digit or X (GB 11643)")
-    if v[:2] not in PROVINCE_CODES or v[2:4] == "00" or v[4:6] == "00":
-        raise ValidationError(field, "region code (first 6 digits) is not a valid GB/T 2260 code")
+    check_id_region(v[:6], field)
     birth = id_birth_date(v, field)
     if birth.year < 1900 or birth > (today or date.today()):
         raise ValidationError(field, "birth date (digits 7-14) is out of range")
     if id_check_char(v[:17]) != v[17]:
         raise ValidationError(field, "check character does not match (ISO 7064 MOD 11-2)")
     return v
+
+
+def check_id_region(code: str, field: str = "id_number") -> None:
+    """The first six digits of an identity number: a county-level GB/T 2260 code, in force
+    or of an earlier revision (a number keeps the code of the county that issued it)."""
+    found = division(code)
+    if found is None:
+        raise ValidationError(field, f"region code (digits 1-6) {code} is not a GB/T 2260 "
+                                     "county-level code, current or historical")
+    if found.level != "county":
+        raise ValidationError(field, f"region code (digits 1-6) {code} is the {found.level} "
+                                     f"{found.name}, not a county-level code")
 
 
 def id_birth_date(value: str, field: str = "id_number") -> date:
@@ -116,8 +128,9 @@ def check_uscc(value: str, field: str = "uscc") -> str:
             field, f"character {bad[0]!r} is outside the GB 32100 character set (no I, O, S, V, Z)")
     if v[0] not in _USCC_AUTHORITIES:
         raise ValidationError(field, "registration authority code (1st character) is not valid")
-    if not v[2:8].isdigit() or v[2:4] not in PROVINCE_CODES:
-        raise ValidationError(field, "region code (characters 3-8) is not a valid GB/T 2260 code")
+    if not v[2:8].isdigit() or division(v[2:8]) is None:
+        raise ValidationError(field, f"region code (characters 3-8) {v[2:8]} is not a GB/T "
+                                     "2260 code, current or historical")
     if uscc_check_char(v[:17]) != v[17]:
         raise ValidationError(field, "check character does not match (GB 32100)")
     return v

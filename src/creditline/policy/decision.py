@@ -87,9 +87,13 @@ def _limit(ruleset: Ruleset, facts: PolicyFacts, result: Mapping[str, Any],
         a = facts.applicant
         burden = result.get("burden") or {}
         capacity = limits.debt_burden_capacity(
-            None if a is None else a.monthly_income, ZERO if a is None else a.monthly_debt,
+            None if a is None else a.monthly_income, ZERO if a is None else a.debt_payments,
             _dec(burden.get("max_ratio"), "burden.max_ratio"),
             int(_dec(burden.get("tenor_months"), "burden.tenor_months")))
+        # a person's assets carry part of a line beside income (policy.assets)
+        capacity += limits.collateral_value(
+            [(Decimal(str(x["value"])), _dec(x.get("advance_rate"), "asset advance_rate"))
+             for x in result.get("asset_terms") or ()])
         matrix = _dec((result.get("matrix") or {}).get("limit"), "matrix.limit")
         return limits.lowest([*head, ("LIMIT_MATRIX", matrix), ("DEBT_BURDEN", capacity)], step)
     e = facts.enterprise

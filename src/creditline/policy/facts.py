@@ -15,7 +15,11 @@ from typing import Any
 
 from creditline.fraud.velocity import VELOCITY_FIELDS
 from creditline.money import ZERO, money_str
+from creditline.policy.assets import Asset, Obligation, declared_monthly_debt
 from creditline.policy.enterprise import Collateral, FinancialStatements, Ratios
+from creditline.policy.mitigants import Mitigant
+from creditline.policy.profile import Profile
+from creditline.policy.statements import Trends, YearStatements, trends
 
 
 def _num(value: Decimal | None) -> float | None:
@@ -63,46 +67,93 @@ class Applicant:
 
     age: int | None
     monthly_income: Decimal | None
-    monthly_debt: Decimal = ZERO
+    monthly_debt: Decimal = ZERO  # the credit bureau's figure
     employment: str | None = None
+    assets: tuple[Asset, ...] = ()  # declared on the application (issue 12)
+    obligations: tuple[Obligation, ...] = ()
+
+    @property
+    def debt_payments(self) -> Decimal:
+        """Monthly payments the debt-burden cap counts: the larger of the bureau's figure and
+        the declared obligations (see ``policy.assets``)."""
+        return max(self.monthly_debt, declared_monthly_debt(self.obligations))
 
     def as_json(self) -> dict[str, Any]:
-        return {"age": self.age,
-                "monthly_income": None if self.monthly_income is None else money_str(self.monthly_income),
-                "monthly_debt": money_str(self.monthly_debt), "employment": self.employment}
+        out: dict[str, Any] = {
+            "age": self.age,
+            "monthly_income": None if self.monthly_income is None else money_str(self.monthly_income),
+            "monthly_debt": money_str(self.monthly_debt), "employment": self.employment}
+        if self.assets:
+            out["assets"] = [a.as_json() for a in self.assets]
+        if self.obligations:
+            out["obligations"] = [o.as_json() for o in self.obligations]
+        return out
 
     @classmethod
     def from_json(cls, d: Mapping[str, Any]) -> Applicant:
         return cls(age=d.get("age"), monthly_income=_dec(d.get("monthly_income")),
-                   monthly_debt=_dec(d.get("monthly_debt")) or ZERO, employment=d.get("employment"))
+                   monthly_debt=_dec(d.get("monthly_debt")) or ZERO, employment=d.get("employment"),
+                   assets=tuple(Asset.from_json(a) for a in d.get("assets") or ()),
+                   obligations=tuple(Obligation.from_json(o) for o in d.get("obligations") or ()))
 
 
 @dataclass(frozen=True)
 class Enterprise:
     industry: str | None
     years_in_business: Decimal | None
-    statements: FinancialStatements | None
+    statements: FinancialStatements | None  # the latest year's
     collateral: tuple[Collateral, ...] = ()
+    history: tuple[YearStatements, ...] = ()  # 2-3 years, oldest first, when given
+    profile: Profile | None = None  # business model, purpose, order book, licence
+    mitigants: tuple[Mitigant, ...] = ()
 
     def ratios(self) -> Ratios:
         if self.statements is None:
             return Ratios(None, None, None, None)
         return self.statements.ratios()
 
+    def trends(self) -> Trends | None:
+        return trends(self.history) if len(self.history) > 1 else None
+
     def as_json(self) -> dict[str, Any]:
-        return {"industry": self.industry,
-                "years_in_business": None if self.years_in_business is None else str(self.years_in_business),
-                "statements": None if self.statements is None else self.statements.as_json(),
-                "collateral": [c.as_json() for c in self.collateral]}
+        out: dict[str, Any] = {
+            "industry": self.industry,
+            "years_in_business": None if self.years_in_business is None else str(self.years_in_business),
+            "statements": None if self.statements is None else self.statements.as_json(),
+            "collateral": [c.as_json() for c in self.collateral]}
+        if self.history:
+            out["history"] = [y.as_json() for y in self.history]
+        if self.profile is not None:
+            out["profile"] = self.profile.as_json()
+        if self.mitigants:
+            out["mitigants"] = [m.as_json() for m in self.mitigants]
+        return out
 
     @classmethod
     def from_json(cls, d: Mapping[str, Any]) -> Enterprise:
-        st = d.get("statements")
+        st, profile = d.get("statements"), d.get("profile")
         return cls(industry=d.get("industry"), years_in_business=_dec(d.get("years_in_business")),
                    statements=None if st is None else FinancialStatements(
                        **{k: Decimal(v) for k, v in st.items()}),
                    collateral=tuple(Collateral(c["kind"], Decimal(c["appraised_value"]))
-                                    for c in d.get("collateral") or ()))
+                                    for c in d.get("collateral") or ()),
+                   history=tuple(YearStatements.from_json(y) for y in d.get("history") or ()),
+                   profile=None if profile is None else Profile.from_json(profile),
+                   mitigants=tuple(Mitigant.from_json(m) for m in d.get("mitigants") or ()))
+
+
+def _trend_context(t: Trends | None) -> dict[str, Any]:
+    return {"statement_years": 1 if t is None else t.years,
+            "revenue_growth": None if t is None else _num(t.revenue_growth),
+            "margin_trend": None if t is None else _num(t.margin_trend),
+            "leverage_trend": None if t is None else _num(t.leverage_trend)}
+
+
+def _profile_context(p: Profile | None) -> dict[str, Any]:
+    return {"business_category": None if p is None else p.business_category,
+            "order_book": None if p is None else _num(p.order_book),
+            "receivables": None if p is None else _num(p.receivables),
+            "has_licence": p is not None and p.licence is not None}
 
 
 @dataclass(frozen=True)
@@ -125,12 +176,15 @@ class PolicyFacts:
             "screening": self.screening.as_json(),
             "requested_limit": _num(self.requested_limit),
             "special_terms": self.special_terms_limit is not None,
-            "applicant": None, "enterprise": None, "collateral": [],
+            "applicant": None, "enterprise": None, "collateral": [], "assets": [],
         }
         if self.applicant is not None:
             a = self.applicant
             ctx["applicant"] = {"age": a.age, "monthly_income": _num(a.monthly_income),
-                                "monthly_debt": _num(a.monthly_debt), "employment": a.employment}
+                                "monthly_debt": _num(a.debt_payments), "employment": a.employment,
+                                "asset_value": _num(sum((x.value for x in a.assets), ZERO))}
+            ctx["assets"] = [{"kind": x.kind, "value": _num(x.value), "verified": x.verified}
+                             for x in a.assets]
         if self.enterprise is not None:
             e = self.enterprise
             r = e.ratios()
@@ -139,9 +193,13 @@ class PolicyFacts:
                 "current_ratio": _num(r.current_ratio), "debt_to_asset": _num(r.debt_to_asset),
                 "dscr": _num(r.dscr), "margin": _num(r.margin),
                 "collateral_value": _num(sum((c.appraised_value for c in e.collateral), ZERO)),
+                "mitigant_value": _num(sum((m.amount for m in e.mitigants), ZERO)),
+                **_trend_context(e.trends()), **_profile_context(e.profile),
             }
+            # mitigants go through the collateral haircut table by their own kinds
             ctx["collateral"] = [{"kind": c.kind, "value": _num(c.appraised_value)}
-                                 for c in e.collateral]
+                                 for c in e.collateral] + \
+                [{"kind": m.kind, "value": _num(m.amount)} for m in e.mitigants]
         return ctx
 
     def as_json(self) -> dict[str, Any]:

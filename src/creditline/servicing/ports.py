@@ -69,6 +69,15 @@ class PurchaseRepository(Protocol):
 
     def get_return(self, return_id: str) -> dict[str, Any] | None: ...
 
+    # console (issue 19): the line view lists them
+    def repayments_of(self, line_id: str) -> list[dict[str, Any]]:
+        """The line's repayments, in the shape of ``get_repayment``, oldest first."""
+        ...
+
+    def returns_of(self, line_id: str) -> list[dict[str, Any]]:
+        """The line's returns, in the shape of ``get_return``, oldest first."""
+        ...
+
 
 class StatementRepository(Protocol):
     def of_line(self, line_id: str) -> list[Statement]:

@@ -155,12 +155,20 @@ class SqlPurchaseRepository:
             "id": repayment_id, "line_id": line_id, "amount": amount, "business_date": on,
             "allocation": allocation, "created_at": self.uow.now(), "created_by": created_by})
 
-    def get_repayment(self, repayment_id: str) -> dict[str, Any] | None:
-        row = self.s.execute(select(repayments).where(repayments.c.id == repayment_id)).first()
-        if row is None:
-            return None
+    @staticmethod
+    def _repayment(row: Any) -> dict[str, Any]:
         return {"id": row.id, "line_id": row.line_id, "amount": row.amount,
                 "business_date": row.business_date, "allocation": dict(row.allocation)}
+
+    def get_repayment(self, repayment_id: str) -> dict[str, Any] | None:
+        row = self.s.execute(select(repayments).where(repayments.c.id == repayment_id)).first()
+        return None if row is None else self._repayment(row)
+
+    def repayments_of(self, line_id: str) -> list[dict[str, Any]]:
+        rows = self.s.execute(select(repayments).where(repayments.c.line_id == line_id)
+                              .order_by(repayments.c.business_date, repayments.c.created_at,
+                                        repayments.c.id))
+        return [self._repayment(r) for r in rows]
 
     def add_return(self, return_id: str, purchase_id: str, line_id: str, amount: Decimal,
                    on: date, effect: dict[str, Any], created_by: str) -> None:
@@ -169,10 +177,18 @@ class SqlPurchaseRepository:
             "business_date": on, "effect": effect, "created_at": self.uow.now(),
             "created_by": created_by})
 
-    def get_return(self, return_id: str) -> dict[str, Any] | None:
-        row = self.s.execute(select(goods_returns).where(goods_returns.c.id == return_id)).first()
-        if row is None:
-            return None
+    @staticmethod
+    def _return(row: Any) -> dict[str, Any]:
         return {"id": row.id, "purchase_id": row.purchase_id, "line_id": row.line_id,
                 "amount": row.amount, "business_date": row.business_date,
                 "effect": dict(row.effect)}
+
+    def get_return(self, return_id: str) -> dict[str, Any] | None:
+        row = self.s.execute(select(goods_returns).where(goods_returns.c.id == return_id)).first()
+        return None if row is None else self._return(row)
+
+    def returns_of(self, line_id: str) -> list[dict[str, Any]]:
+        rows = self.s.execute(select(goods_returns).where(goods_returns.c.line_id == line_id)
+                              .order_by(goods_returns.c.business_date,
+                                        goods_returns.c.created_at, goods_returns.c.id))
+        return [self._return(r) for r in rows]

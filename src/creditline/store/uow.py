@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from creditline.store.behaviour import SqlBehaviourRepository
     from creditline.store.blacklist import SqlBlacklistRepository
     from creditline.store.calendar import SqlCalendarRepository
+    from creditline.store.console import SqlConsoleAccountRepository  # console (issue 19)
     from creditline.store.documents import SqlDocumentRepository
     from creditline.store.eod_columns import SqlEodColumns
     from creditline.store.eod_runs import SqlEodRunRepository
@@ -35,6 +36,7 @@ if TYPE_CHECKING:
     from creditline.store.limit_proposals import SqlLimitProposalRepository
     from creditline.store.lines import SqlLimitEventRepository, SqlLineRepository
     from creditline.store.models import SqlModelRepository
+    from creditline.store.outbox_read import SqlOutboxReader  # console (issue 19)
     from creditline.store.parties import SqlCustomerRepository
     from creditline.store.purchases import SqlPurchaseRepository
     from creditline.store.reviews import SqlReviewRepository
@@ -237,6 +239,16 @@ class SqlUnitOfWork:
     @document_files.setter
     def document_files(self, files: DocumentStore) -> None:
         self._document_files = files
+    # console (issue 19): passwords, languages and console sessions
+    @property
+    def console_accounts(self) -> SqlConsoleAccountRepository:
+        from creditline.store.console import SqlConsoleAccountRepository
+        return self._repo("console_accounts", SqlConsoleAccountRepository)
+
+    @property
+    def outbox_events(self) -> SqlOutboxReader:
+        from creditline.store.outbox_read import SqlOutboxReader
+        return self._repo("outbox_events", SqlOutboxReader)
 
     # ----- behaviour scoring and limit strategy (issue 13)
     @property

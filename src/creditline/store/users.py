@@ -60,6 +60,10 @@ class SqlUserRepository:
         row = self.s.execute(select(users).where(users.c.name == name)).first()
         return None if row is None else self._record(row)
 
+    def by_id(self, user_id: str) -> UserRecord | None:
+        row = self.s.execute(select(users).where(users.c.id == user_id)).first()
+        return None if row is None else self._record(row)
+
     def page(self, req: PageRequest) -> Page[UserRecord]:
         def make(rows: Sequence[Any]) -> list[UserRecord]:
             bound: dict[str, list[str]] = {}

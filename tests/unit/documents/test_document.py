@@ -108,6 +108,7 @@ def test_refused_uploads_leave_nothing_behind() -> None:
         (_upload(firm, b""), "file"),
         (_upload(firm, pdf(), owner_kind="merchant"), "owner_kind"),
         (_upload(firm, pdf(), owner_id="no-such-customer"), "owner_id"),
+        (_upload(firm, pdf(), owner_id="nul\x00id"), "owner_id"),  # never sent to the store
         (_upload(firm, pdf(), purpose="selfie"), "purpose"),
     ]
     for cmd, field in refusals:

@@ -66,5 +66,5 @@ def test_batch_evaluation_agrees_with_one_at_a_time() -> None:
     rs = default_ruleset()
     contexts = [{"product": "consumer_bnpl", "kind": "person", "score": s, "pd": 0.02,
                  "screening": {}, "applicant": {"age": 30, "monthly_income": 9000.0},
-                 "enterprise": None, "collateral": []} for s in (500, 580, 600, 650)]
+                 "enterprise": None, "collateral": [], "assets": []} for s in (500, 580, 600, 650)]
     assert rs.evaluate_many(contexts) == [rs.evaluate(c) for c in contexts]

@@ -16,14 +16,16 @@ from creditline.parties.identity import (
     id_check_char,
     uscc_check_char,
 )
+from creditline.parties.regions import division
 from creditline.simulate import identities as ids
 
 
-def test_region_table_holds_real_looking_county_codes() -> None:
+def test_region_table_holds_county_codes_in_force() -> None:
     assert len(ids.REGION_CODES) == len(set(ids.REGION_CODES))
     for region in ids.REGIONS:
         assert region.code[:2] in PROVINCE_CODES
-        assert region.code[2:4] != "00" and region.code[4:6] != "00"
+        shipped = division(region.code)  # the GB/T 2260 list identity numbers are checked on
+        assert shipped is not None and shipped.current and shipped.level == "county"
         assert region.tier in (1, 2, 3, 4)
     assert {"110105", "310104", "440305", "360426", "510107"} <= set(ids.REGION_CODES)
 

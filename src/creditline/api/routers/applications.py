@@ -55,6 +55,57 @@ class CollateralIn(_Strict):
     appraised_value: Amount
 
 
+class AssetIn(_Strict):
+    """Something a person owns (issue 12): counted, after a haircut by kind, beside income."""
+
+    kind: Literal["property", "vehicle", "deposit", "investment"]
+    declared_value: Amount = Field(description="what the applicant says it is worth, CNY")
+    verified_value: Amount | None = Field(default=None, description="what a check found")
+    source: str | None = Field(default=None, max_length=100,
+                               description="who or what verified it (required with "
+                                           "verified_value), e.g. property registry")
+
+
+class ObligationIn(_Strict):
+    """An existing debt the applicant declares (issue 12)."""
+
+    kind: Literal["mortgage", "car_loan", "credit_card", "consumer_loan", "business_loan",
+                  "other"]
+    monthly_payment: Amount
+    outstanding: Amount | None = None
+    lender: str | None = Field(default=None, max_length=100)
+
+
+class YearStatementsIn(FinancialsIn):
+    """One year of an enterprise's statements; assets must equal liabilities + equity."""
+
+    year: StrictInt
+    total_equity: SignedAmount
+
+
+class BusinessModelIn(_Strict):
+    category: Literal["manufacturer", "foreign_trade", "wholesale", "retail", "services",
+                      "technology", "construction", "agriculture", "logistics", "other"]
+    description: str = Field(max_length=500, description="what the business makes or does, "
+                                                         "for whom")
+
+
+class PurposeIn(_Strict):
+    kind: Literal["working_capital", "equipment", "project", "trade_finance"]
+    description: str = Field(max_length=500, description="the project or equipment the "
+                                                         "money is for")
+    amount: Amount | None = None
+
+
+class MitigantIn(_Strict):
+    """A risk mitigant beyond collateral, counted after its own haircut."""
+
+    kind: Literal["guarantee_insurance", "receivables_pledge", "corporate_guarantee",
+                  "personal_guarantee"]
+    amount: Amount = Field(description="sum insured, pledged or guaranteed, CNY")
+    provider: str = Field(max_length=200, description="insurer, pledged debtors or guarantor")
+
+
 class ApplicationCreate(_Strict):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
         "customer_id": "3f2c...", "product": "consumer_bnpl", "requested_limit": "10000.00",
@@ -71,6 +122,22 @@ class ApplicationCreate(_Strict):
     bureau: BureauIn | None = None
     financials: FinancialsIn | None = None
     collateral: list[CollateralIn] | None = None
+    # issue 12: persons
+    assets: list[AssetIn] | None = Field(default=None, max_length=20)
+    obligations: list[ObligationIn] | None = Field(default=None, max_length=20)
+    # issue 12: enterprises
+    statements: list[YearStatementsIn] | None = Field(
+        default=None, max_length=10, description="2 or 3 consecutive years (instead of "
+                                                 "financials); trend ratios are computed")
+    business_model: BusinessModelIn | None = None
+    purpose: PurposeIn | None = None
+    order_book: Amount | None = Field(default=None, description="contracted orders not yet "
+                                                                "invoiced, CNY")
+    receivables: Amount | None = Field(default=None, description="trade receivables, CNY")
+    mitigants: list[MitigantIn] | None = Field(default=None, max_length=20)
+    business_licence_document_id: str | None = Field(
+        default=None, max_length=64, description="the business licence uploaded with POST "
+                                                 "/v1/documents (purpose business_licence)")
 
 
 class Reason(BaseModel):
@@ -131,7 +198,25 @@ def application_public(app: Application, review_id: str | None,
         created_at=app.created_at, decided_at=app.decided_at, replayed=replayed)
 
 
+def _dumps(items: list[Any] | None) -> list[dict[str, Any]] | None:
+    return None if items is None else [i.model_dump() for i in items]
+
+
+# what an applicant declared, as reviewers read it (issue 12)
+DECLARED = ("bureau", "assets", "obligations", "financials", "statements", "trends", "profile",
+            "collateral", "mitigants")
+
+
+def declared(app: Application) -> dict[str, Any]:
+    return {k: app.inputs[k] for k in DECLARED if app.inputs.get(k) not in (None, [])}
+
+
 class ApplicationDetail(ApplicationPublic):
+    declared: dict[str, Any] = Field(description="what the applicant declared: bureau file, "
+                                                 "assets and obligations (persons); statements "
+                                                 "with trend ratios, business model, purpose, "
+                                                 "order book, licence, collateral and "
+                                                 "mitigants (enterprises)")
     checks: dict[str, Any]
     features: dict[str, Any]
     ring: dict[str, Any] | None
@@ -157,7 +242,14 @@ def apply(body: ApplicationCreate, container: ContainerDep,
         bureau=None if body.bureau is None else body.bureau.model_dump(exclude_none=True),
         financials=None if body.financials is None else body.financials.model_dump(),
         collateral=None if body.collateral is None else [c.model_dump() for c in body.collateral],
-        idempotency_key=idempotency_key)
+        idempotency_key=idempotency_key,
+        assets=_dumps(body.assets), obligations=_dumps(body.obligations),
+        statements=_dumps(body.statements),
+        business_model=None if body.business_model is None else body.business_model.model_dump(),
+        purpose=None if body.purpose is None else body.purpose.model_dump(),
+        order_book=body.order_book, receivables=body.receivables,
+        mitigants=_dumps(body.mitigants),
+        business_licence_document_id=body.business_licence_document_id)
     outcome = services.apply(cmd, container.uow(), actor)
     return application_public(outcome.application, outcome.review_id, outcome.replayed)
 
@@ -170,7 +262,8 @@ def get(application_id: str, container: ContainerDep,
     404 if there is no such application."""
     app, review = services.get_application(container.uow(), application_id)
     base = application_public(app, None if review is None else review.id)
-    return ApplicationDetail(**base.model_dump(), checks=app.checks, features=app.features,
+    return ApplicationDetail(**base.model_dump(), declared=declared(app), checks=app.checks,
+                             features=app.features,
                              ring=app.ring, shadow=app.shadow, policy=app.policy)
 
 

@@ -11,6 +11,7 @@ from creditline.api.deps import Allowed, ContainerDep
 from creditline.api.pagination import SeqPageParams
 from creditline.api.schemas_common import iso_utc
 from creditline.audit import BadAnchor, parse_anchor
+from creditline.audit_trail import ReadTrail, read_trail, verify_trail
 from creditline.auth import Principal
 from creditline.errors import Conflict, ValidationError
 from creditline.paging import encode_seq_cursor
@@ -21,31 +22,27 @@ router = APIRouter(prefix="/v1/audit", tags=["audit"])
 @router.get("", summary="Read the audit log in order")
 def list_entries(
     container: ContainerDep,
-    _: Annotated[Principal, Allowed("audit:read")],
+    actor: Annotated[Principal, Allowed("audit:read")],
     page: SeqPageParams,
     entity: str | None = None,
     entity_id: str | None = None,
 ) -> dict[str, Any]:
     """Entries in chain (global ``seq``) order, optionally for one entity, in the one list
     shape; each carries its hash and the previous entry's."""
-    with container.uow() as uow:
-        rows = uow.audit_log.page(after=page.after or 0, limit=page.limit + 1, entity=entity,
-                                  entity_id=entity_id)
-        total = uow.audit_log.count_where(entity=entity, entity_id=entity_id)
-    more = len(rows) > page.limit
-    rows = rows[:page.limit]
+    got = read_trail(ReadTrail(entity, entity_id, page), container.uow(), actor)
+    rows = got.items
     return {"items": [
         {"seq": e.seq, "stream": e.stream, "stream_seq": e.stream_seq, "at": iso_utc(e.at),
          "actor": e.actor, "action": e.action, "entity": e.entity, "entity_id": e.entity_id,
          "details": e.details, "prev_hash": e.prev_hash, "hash": e.hash} for e in rows],
-        "next_cursor": encode_seq_cursor(rows[-1].seq) if more and rows else None,
-        "total": total}
+        "next_cursor": None if got.next is None else encode_seq_cursor(got.next),
+        "total": got.total}
 
 
 @router.get("/verify", summary="Verify the audit chain, its heads and optionally an anchor")
 def verify(
     container: ContainerDep,
-    _: Annotated[Principal, Allowed("audit:read")],
+    actor: Annotated[Principal, Allowed("audit:read")],
     anchor: Annotated[str | None, Query(
         max_length=4000, description="an anchor from GET /v1/audit/anchor: also check that the "
                                      "log still holds those heads unchanged")] = None,
@@ -59,9 +56,7 @@ def verify(
             expected = parse_anchor(anchor, container.audit_key)
         except BadAnchor as exc:
             raise ValidationError("anchor", str(exc)) from None
-    with container.uow() as uow:
-        report = uow.audit_log.verify(expected)
-    return report.as_dict()
+    return verify_trail(container.uow(), actor, expected).as_dict()
 
 
 @router.get("/anchor", summary="Sign the current heads of the audit log, to keep elsewhere")

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from creditline.api.deps import Allowed, ContainerDep
 from creditline.api.pagination import ListPage, PageParams, list_page
-from creditline.api.routers.applications import ApplicationPublic, application_public
+from creditline.api.routers.applications import ApplicationPublic, application_public, declared
 from creditline.api.schemas_common import Amount, Timestamp
 from creditline.auth import Principal
 from creditline.money import money_str
@@ -49,6 +49,8 @@ class ReviewPublic(BaseModel):
     decisions: list[ReviewerDecision]
     created_at: Timestamp
     application: ApplicationPublic
+    declared: dict[str, Any] = Field(description="what the applicant declared (assets, "
+                                                 "statements, licence, mitigants...)")
     checks: dict[str, Any]
     score: dict[str, Any]
     ring: dict[str, Any] | None
@@ -62,7 +64,8 @@ def review_public(item: services.ReviewItem) -> ReviewPublic:
         decisions=[ReviewerDecision(reviewer=d.reviewer, decision=outcome_name(d.decision),
                                     limit=None if d.limit is None else money_str(d.limit),
                                     comment=d.comment, at=d.at) for d in r.decisions],
-        created_at=r.created_at, application=application_public(app, r.id), checks=app.checks,
+        created_at=r.created_at, application=application_public(app, r.id),
+        declared=declared(app), checks=app.checks,
         score={"score": None if app.score is None else round(app.score, 2),
                "pd": None if app.pd is None else round(app.pd, 6), "band": app.band, "model_id": app.model_id,
                "model": app.model_name, "model_version": app.model_version,

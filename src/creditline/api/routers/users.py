@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
-from creditline.access import services
+from creditline.access import services, sessions
 from creditline.api.deps import Allowed, ContainerDep, PrincipalDep, token_policy
 from creditline.api.pagination import ListPage, PageParams, list_page
 from creditline.auth import Principal
@@ -85,3 +85,21 @@ def rotate(name: str, container: ContainerDep, actor: PrincipalDep) -> IssuedTok
     issued = services.rotate(services.RotateToken(name, token_policy(container)),
                              container.uow(), actor)
     return IssuedTokenPublic(user=UserPublic.of(issued.user), token=issued.token)
+
+
+# console (issue 19): the password a person signs in to /console with
+class PasswordSet(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    password: str = Field(description="12-256 characters, at least 4 different ones; stored "
+                                      "as an argon2id hash.")
+
+
+@router.put("/{name}/password", status_code=204, summary="Set a user's console password",
+            responses={404: {"description": "no such user"},
+                       422: {"description": "the password breaks the rule, or the user "
+                                            "cannot sign in (revoked, or a service user)"}})
+def set_password(name: str, body: PasswordSet, container: ContainerDep,
+                 actor: PrincipalDep) -> None:
+    """Set the password the user signs in to the console with (admins: anyone; a user:
+    themself); the user's open console sessions end.  Bearer tokens are not affected."""
+    sessions.set_password(sessions.SetPassword(name, body.password), container.uow(), actor)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from creditline.store.tables import (
     behaviour,  # noqa: F401  (issue 13)
     calendar,  # noqa: F401
+    console,  # noqa: F401  (the console's sign-in)
     documents,  # noqa: F401
     eod,  # noqa: F401
     foundation,  # noqa: F401  (registers tables)
