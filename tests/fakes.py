@@ -61,6 +61,7 @@ from creditline.fraud.blacklist import BlacklistEntry
 from creditline.fraud.rings import Link
 from creditline.fraud.velocity import ApplicationKeys, PastApplication
 from creditline.ledger.journal import JournalEntry, UnbalancedEntry, check_columns
+from creditline.lines.behaviour_ports import StrategySettings
 from creditline.lines.holds import HeldPurchase, TriggerRecord
 from creditline.lines.limits import LimitEvent
 from creditline.lines.line import Line
@@ -159,6 +160,9 @@ class State:
     sector_flags: dict[str, SectorFlag] = field(default_factory=dict)
     sector_actions: dict[str, SectorAction] = field(default_factory=dict)
     review_cases: dict[str, ReviewCase] = field(default_factory=dict)
+    # behaviour scoring and limit strategy (issue 13): line id -> (opted out, at, by)
+    strategy_settings: dict[str, tuple[bool, datetime | None, str | None]] = field(
+        default_factory=dict)
 
 
 # ----------------------------------------------------------------------------- foundation
@@ -1172,6 +1176,27 @@ class FakeOutboxReader:
         return found[::-1][:limit]
 
 
+class FakeBehaviour:
+    """Behaviour scoring and limit strategy (issue 13): the opt-out settings work in memory;
+    the column I/O of a partition does not (run end of day against a database)."""
+
+    def __init__(self, st: State) -> None:
+        self.st = st
+
+    def settings(self, line_id: str) -> StrategySettings:
+        opted, at, by = self.st.strategy_settings.get(line_id, (False, None, None))
+        return StrategySettings(line_id, opted, at, by)
+
+    def set_opt_out(self, line_id: str, opted_out: bool, at: datetime, by: str) -> None:
+        self.st.strategy_settings[line_id] = (opted_out, at, by)
+
+    def _columns(self, *_: object, **__: object) -> Any:
+        raise NotImplementedError("the in-memory unit of work has no end-of-day column I/O")
+
+    history = save_scores = scores_on = score_sample = strategy_rows = apply = decisions = (
+        _columns)
+
+
 class FakeUnitOfWork:
     """``with uow: ...; uow.commit()`` over a ``State`` in memory (see the module docstring)."""
 
@@ -1367,6 +1392,11 @@ class FakeUnitOfWork:
     @property
     def limit_ramps(self) -> FakeLimitRamps:
         return FakeLimitRamps(self._state)
+
+    # behaviour scoring and limit strategy (issue 13)
+    @property
+    def behaviour(self) -> FakeBehaviour:
+        return FakeBehaviour(self._state)
 
 
 # ----------------------------------------------------------------------------- collections
@@ -1671,6 +1701,7 @@ class FakeReviewCases:
         return fake_page([c for c in self.st.review_cases.values()
                           if (status is None or c.status.value == status)
                           and (due_by is None or c.due_on <= due_by)], req)
+
 
 def typed(uow: FakeUnitOfWork) -> UnitOfWork:
     """The fake as the port (a type checker proves it implements every repository)."""

@@ -111,6 +111,9 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "line_reviews:manage": frozenset({A, RO}),  # schedule, upload statements, decide (not own)
     # fraudq: checkout offers (a merchant checkout shows the plans' cost before a purchase)
     "checkout:offers": frozenset({A, RO, SV}),
+    # behaviour scoring and limit strategy (issue 13)
+    "lines:auto_increase": frozenset({A, RO, SV}),  # the customer's opt-out, via the app
+    "lines:strategy_read": frozenset({A, RO, RV, AU}),  # strategy decisions, B-scores
 }
 
 # What the environment token (``CREDITLINE_ADMIN_TOKEN``) may do: create named admin users

@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from creditline.documents.ports import DocumentRepository, DocumentStore
     from creditline.fraud.ports import BlacklistRepository
     from creditline.ledger.ports import LedgerRepository
+    from creditline.lines.behaviour_ports import BehaviourRepository
     from creditline.lines.ports import (
         LimitEventRepository,
         LimitProposalRepository,
@@ -184,6 +185,7 @@ class UnitOfWork(Protocol):
 
     @property
     def document_files(self) -> DocumentStore: ...
+
     # console (issue 19): passwords, languages and console sessions
     @property
     def console_accounts(self) -> ConsoleAccountRepository: ...
@@ -220,3 +222,7 @@ class UnitOfWork(Protocol):
     # fraudq: the new-customer limit ramp (lines.ramp)
     @property
     def limit_ramps(self) -> LimitRampRepository: ...
+
+    # ----- behaviour scoring and limit strategy (issue 13)
+    @property
+    def behaviour(self) -> BehaviourRepository: ...

@@ -181,10 +181,11 @@ def test_the_morning_book_reads_what_the_line_service_answers(short_demo: DemoRe
 def test_the_report_shows_the_charts(short_demo: DemoResult) -> None:
     assert short_demo.report_path is not None
     html = short_demo.report_path.read_text(encoding="utf-8")
-    assert html.count("data:image/png;base64,") == 7
+    assert html.count("data:image/png;base64,") == 8
     for title in ("Application funnel", "Score distribution by true outcome",
                   "Utilisation and delinquency over time", "Balances by days past due",
-                  "Fraud caught vs missed", "Decisions against the hidden truth"):
+                  "Fraud caught vs missed", "Decisions against the hidden truth",
+                  "Limit moves (dynamic limits)"):
         assert title in html
     assert "http://" not in html and "https://" not in html  # self-contained
     on_disk = json.loads(short_demo.summary_path.read_text(encoding="utf-8"))
@@ -271,7 +272,7 @@ def _cli(monkeypatch: pytest.MonkeyPatch, *args: str) -> int:
 @pytest.mark.parametrize(("args", "option"), [
     (["--customers", "5"], "--customers"), (["--months", "0"], "--months"),
     (["--months", "37"], "--months"), (["--seed", "-1"], "--seed"),
-    (["--activity", "0"], "--activity")])
+    (["--activity", "0"], "--activity"), (["--limits", "sometimes"], "--limits")])
 def test_bad_options_exit_2_naming_the_option(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
                                               capsys: pytest.CaptureFixture[str],
                                               args: list[str], option: str) -> None:

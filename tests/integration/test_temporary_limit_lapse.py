@@ -24,7 +24,7 @@ from creditline.auth import SYSTEM
 from creditline.batch.eod import SERVICING
 from creditline.batch.pipeline import Pipeline
 from creditline.batch.reminders import REMINDER_STAGE
-from creditline.batch.run import RunEod, default_pipeline, run_eod
+from creditline.batch.run import RunEod, run_eod
 from creditline.bootstrap import Container
 from creditline.clock import FixedClock
 from creditline.errors import BusinessRuleViolation
@@ -156,12 +156,15 @@ def test_a_book_without_temporary_limits_is_what_the_kernel_alone_leaves(
     shutil.copy(sqlite_url.removeprefix("sqlite:///"), tmp_path / "kernel.db")
     default = make_container(sqlite_url, tmp_path, clock)
     kernel = make_container(f"sqlite:///{tmp_path / 'kernel.db'}", tmp_path, clock)
-    assert default.pipeline.names == ["servicing", "temporary_limits",
-                                      *default_pipeline().names[2:]]
+    assert default.pipeline.names[:2] == ["servicing", "temporary_limits"]
 
     through = date(2026, 5, 20)
     clock.set_date(through)
-    run_eod(RunEod(through), default.uow(), SYSTEM)
+    # the default pipeline without the limit strategy, which moves limits by design (issue
+    # 13; the behaviour stage writes only its own table); notify's reminder stage holds next
+    # visits of its own, so the kernel-only book runs it too
+    without_strategy = Pipeline([s for s in default.pipeline.stages if s.name != "limit_strategy"])
+    run_eod(RunEod(through), default.uow(), SYSTEM, pipeline=without_strategy)
     run_eod(RunEod(through), kernel.uow(), SYSTEM,
             pipeline=Pipeline([SERVICING, REMINDER_STAGE]))
     assert_same_book(book_dump(default), book_dump(kernel))

@@ -95,6 +95,8 @@ sectors:manage            Y        Y          .        .        .       .
 line_reviews:read         Y        Y          Y        .        Y       .
 line_reviews:manage       Y        Y          .        .        .       .
 checkout:offers           Y        Y          .        .        .       Y
+lines:auto_increase       Y        Y          .        .        .       Y
+lines:strategy_read       Y        Y          Y        .        Y       .
 """
 
 

@@ -44,6 +44,7 @@ ROUTERS: list[str] = [
     "creditline.api.routers.triggers",
     # fraudq: checkout offers (the plans for an amount, before the purchase)
     "creditline.api.routers.checkout",
+    "creditline.api.routers.limit_strategy",  # issue 13: opt-out, strategy decisions
 ]
 
 

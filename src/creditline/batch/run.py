@@ -63,10 +63,12 @@ from datetime import date, timedelta
 from typing import Protocol
 
 from creditline.auth import Principal
+from creditline.batch.behaviour import BEHAVIOUR_STAGE  # issue 13: behaviour scoring
 from creditline.batch.closure import CLOSURE_STAGE  # closure (issue 14)
 from creditline.batch.collections import COLLECTIONS_STAGE
 from creditline.batch.eod import KERNEL, SERVICING
 from creditline.batch.limit_ramp import LIMIT_RAMP_STAGE
+from creditline.batch.limit_strategy import LIMIT_STRATEGY_STAGE  # issue 13: limit strategy
 from creditline.batch.pipeline import Pipeline, StageStats
 from creditline.batch.reminders import reminder_stage  # notify: due-date reminders
 from creditline.batch.reviews import REVIEW_STAGE  # issue 13, triggers lane
@@ -89,12 +91,14 @@ def new_run_id() -> str:
 def default_pipeline(reminders: ReminderPolicy | None = None) -> Pipeline:
     """The stages end of day runs today, in order: the servicing kernel, then the lapse of
     temporary limits, then collections ageing, then the freeze of lines whose periodic review
-    is long overdue, then the new-customer limit ramp, then closures (issue 14: final
-    statements and confirmations); then (notify) the due-date reminders under
-    ``reminders``."""
+    is long overdue, then (issue 13) behaviour scoring and the limit strategy, then the
+    new-customer limit ramp, then closures (issue 14: final statements and confirmations);
+    then (notify) the due-date reminders under ``reminders``."""
     return Pipeline([SERVICING, TEMPORARY_LIMIT_STAGE,
                      COLLECTIONS_STAGE,  # collections: ageing, cases, promises
                      REVIEW_STAGE,  # issue 13, triggers lane: long-overdue reviews freeze
+                     BEHAVIOUR_STAGE,  # issue 13: the B-card's features and score
+                     LIMIT_STRATEGY_STAGE,  # issue 13: the limit strategy's moves
                      LIMIT_RAMP_STAGE,  # fraudq: the new-customer limit ramp
                      CLOSURE_STAGE,  # closure (issue 14)
                      reminder_stage(reminders),  # notify: due-date reminders

@@ -15,6 +15,7 @@ from creditline.cli import collections as collections_cli  # collections
 from creditline.cli import demo as demo_cli
 from creditline.cli import documents as documents_cli
 from creditline.cli import foundation
+from creditline.cli import limit_strategy as limit_strategy_cli
 from creditline.cli import model as model_cli
 from creditline.cli import notify as notify_cli
 from creditline.cli import products as products_cli
@@ -60,3 +61,6 @@ def register(app: typer.Typer) -> None:
     app.add_typer(checkout_cli.sub, name="checkout")
     app.add_typer(reviews_cli.sub, name="reviews")
     app.add_typer(closure_cli.sub, name="closure")  # closure (issue 14)
+    # behaviour scoring and limit strategy (issue 13)
+    servicing_cli.lines_app.command("auto-increase")(limit_strategy_cli.auto_increase)
+    servicing_cli.lines_app.command("strategy")(limit_strategy_cli.strategy_decisions)

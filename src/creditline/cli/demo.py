@@ -23,7 +23,7 @@ from creditline.simulate.demo import (
 
 _OPTION = {"customers": "--customers", "months": "--months", "seed": "--seed",
            "enterprises": "--enterprises", "activity": "--activity", "db": "--db",
-           "out": "--out"}
+           "out": "--out", "limits": "--limits"}
 
 
 class RichProgress:
@@ -62,6 +62,10 @@ def demo(
         "--activity", help="Scale of the customers' purchase habits (1.0 = as simulated, "
                            "about 1.2 purchases a month; the default keeps the default "
                            "run under two minutes).")] = DEFAULT_ACTIVITY,
+    limits: Annotated[str, typer.Option(
+        "--limits", help="dynamic: end of day runs the limit strategy (B-card bands, "
+                         "increases, cuts, freezes); static: limits stay as origination set "
+                         "them. The same seed gives the same market either way.")] = "dynamic",
 ) -> None:
     """Run the demo on a simulated book.
 
@@ -72,7 +76,7 @@ def demo(
         raise ValidationError("--out", "is a file; give a folder")
     try:
         config = DemoConfig(customers=customers, months=months, seed=seed, out=out, db_url=db,
-                            enterprises=enterprises, activity=activity)
+                            enterprises=enterprises, activity=activity, limits=limits)
     except ValidationError as exc:  # name the option, not the Python field
         raise ValidationError(_OPTION.get(exc.field, exc.field), exc.rule) from None
     columns = (TextColumn("[bold]{task.description:<24}"), BarColumn(), MofNCompleteColumn(),
@@ -123,6 +127,21 @@ def print_summary(result: DemoResult) -> None:
          " / ".join(_pct(truth[g]["bad_rate"]) for g in ("approved", "referred", "declined"))),
         ("ledger", "balanced" if s["ledger"].get("ok") else "NOT BALANCED"),
     ]
+    lim = s.get("limits") or {}
+    if lim:  # issue 13: what the limits did
+        cuts = lim["cuts_before_default"]
+        rows += [
+            (f"limits ({lim['mode']}): strategy moves",
+             ", ".join(f"{k} {v:,}" for k, v in lim["moves"].items()) or "none"),
+            ("revenue: fees / interest / penalties",
+             f"{lim['revenue']['fees']} / {lim['revenue']['interest']} / "
+             f"{lim['revenue']['penalties']}"),
+            ("average limit / utilisation (month ends)",
+             f"{lim['average_limit']} / {_pct(lim['average_utilisation'])}"),
+            ("defaulters cut before default (median days)",
+             f"{cuts['cut_before']} of {cuts['defaulters']} "
+             f"({cuts['median_days_before'] if cuts['median_days_before'] is not None else '-'})"),
+        ]
     for k, v in rows:
         head.add_row(k, v)
     console.print(head)

@@ -9,15 +9,13 @@ in ``origination/models/`` and promotes them, audited, as the system user.
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from creditline.auth import SYSTEM, Principal
-from creditline.errors import Conflict, NotFound, ValidationError
+from creditline.errors import NotFound, ValidationError
 from creditline.origination.features import CARD_FOR_KIND
 from creditline.scoring import services as scoring
 from creditline.scoring.serving import find_serving
@@ -86,24 +84,5 @@ def ensure_default_cards(cmd: InstallDefaultCards, uow: UnitOfWork, actor: Princ
 
 def _install_default_card(uow: UnitOfWork, name: str, actor: Principal) -> bool:
     """Register and promote the shipped A-card ``name`` if it has no champion; ``True`` if
-    this call installed it.  Runs in the caller's transaction when nested; a concurrent
-    installer that wins makes this one a no-op."""
-    with uow:
-        champion_id, _, _ = uow.models.serving_ids(name)
-    if champion_id is not None:
-        return False
-    text = shipped_card(name)
-    meta = json.loads(text).get("training", {})
-    try:
-        record = scoring.register_model(scoring.RegisterModel(
-            name=name, model_json=text,
-            data_fingerprint=meta.get("data_fingerprint") or _fingerprint(text),
-            metrics={k: float(v) for k, v in meta.get("holdout", {}).items()}), uow, actor)
-        scoring.promote_model(scoring.ModelRef(model_id=record.id), uow, actor)
-    except Conflict:
-        return False  # another process installed it first
-    return True
-
-
-def _fingerprint(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()
+    this call installed it (``scoring.services.install_shipped_card``)."""
+    return scoring.install_shipped_card(uow, name, shipped_card(name), actor)

@@ -96,3 +96,20 @@ def _category_counts(base: np.ndarray, cur: np.ndarray) -> tuple[np.ndarray, np.
     keys = sorted(set(b.index) | set(c.index))
     return (np.array([b.get(k, 0) for k in keys], dtype=float),
             np.array([c.get(k, 0) for k in keys], dtype=float))
+
+
+def psi_against_training(model_json: str, scores: Any) -> float:
+    """PSI of current scores against the score bands of the rows a card was trained on, as
+    its training record keeps them (``training.score_edges`` / ``score_counts``: the shipped
+    B-card's, ``simulate.default_bcard``).  A card without them has no baseline here."""
+    import json
+
+    training = json.loads(model_json).get("training") or {}
+    edges, counts = training.get("score_edges"), training.get("score_counts")
+    if edges is None or counts is None:
+        raise InputError("model", "its training record keeps no score bands to compare with")
+    s = np.asarray(scores, dtype=np.float64)
+    s = s[~np.isnan(s)]
+    current = np.bincount(np.searchsorted(np.asarray(edges, dtype=np.float64), s,
+                                          side="right"), minlength=len(counts))
+    return psi_from_counts(np.asarray(counts, dtype=np.float64), current.astype(np.float64))

@@ -4,12 +4,14 @@ nothing.  The rules themselves live in ``creditline.scoring.registry``."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from creditline.auth import Principal
-from creditline.errors import ValidationError
+from creditline.errors import Conflict, ValidationError
 from creditline.paging import Page, PageRequest
 from creditline.scoring import registry
 from creditline.scoring.registry import ModelRecord, ModelStatus
@@ -97,3 +99,25 @@ def list_models(uow: UnitOfWork, actor: Principal, name: str | None = None,
     actor.require("models:read")
     with uow:
         return uow.models.page(name, status, req or PageRequest())
+
+
+def install_shipped_card(uow: UnitOfWork, name: str, text: str, actor: Principal) -> bool:
+    """Register and promote a card shipped with Creditline (its JSON ``text``, with the
+    ``training`` record the training script wrote) if ``name`` has no champion; ``True`` if
+    this call installed it.  Runs in the caller's transaction when nested; a concurrent
+    installer that wins makes this one a no-op.  Used for the default A-cards and B-card."""
+    with uow:
+        champion_id, _, _ = uow.models.serving_ids(name)
+    if champion_id is not None:
+        return False
+    meta = json.loads(text).get("training", {})
+    try:
+        record = register_model(RegisterModel(
+            name=name, model_json=text,
+            data_fingerprint=meta.get("data_fingerprint")
+            or hashlib.sha256(text.encode()).hexdigest(),
+            metrics={k: float(v) for k, v in meta.get("holdout", {}).items()}), uow, actor)
+        promote_model(ModelRef(model_id=record.id), uow, actor)
+    except Conflict:
+        return False  # another process installed it first
+    return True

@@ -49,6 +49,7 @@ import numpy as np
 import polars as pl
 
 from creditline.money import ZERO
+from creditline.simulate import appetite
 from creditline.simulate.events import month_index
 from creditline.simulate.merchants import (
     CATEGORIES,
@@ -77,6 +78,7 @@ REPAYMENT_STYLES = ("full", "minimum", "partial", "late", "miss")
 (_BUY, _CAT, _CAT_MIX, _TICKET1, _TICKET2, _SETTLE, _SETTLE_SHARE, _INSTAL, _TENOR, _MERCHANT,
  _RETURN, _RETURN_PART, _RETURN_SHARE, _STYLE, _LEAD, _LATE_DAYS, _PARTIAL, _LATE_FULL,
  _BUST_CAT, _BUST_SHARE, _BUST_TENOR) = range(1, 22)
+_APPETITE = 22  # issue 13: the hidden appetite for credit (simulate.appetite)
 
 _M1, _M2 = np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB)
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
@@ -474,6 +476,15 @@ def _returns(c: Customers, recent: RecentPurchases, d: int,
         out.append((int(cust[j]), 1, Return(recent.ref[idx[j]], _money(value[j]))))
 
 
+def _appetite_gap(c: Customers, book: LineBook, rows: np.ndarray, k: int
+                  ) -> tuple[np.ndarray, np.ndarray]:
+    """How far below their hidden appetite for credit each customer is (a share of the
+    limit), and who is drawing down before default (``simulate.appetite``)."""
+    base = appetite.appetite(_uniform(c.key[rows], _APPETITE))
+    want, drawing_down = appetite.drawdown_appetite(base, c.default_month[rows], k)
+    return appetite.room(want, book.limit[rows], book.available[rows]), drawing_down
+
+
 def _purchases(c: Customers, book: LineBook, day: date, k: int, factor: np.ndarray,
                out: list[tuple[int, int, Action]]) -> None:
     d = day.toordinal()
@@ -486,12 +497,15 @@ def _purchases(c: Customers, book: LineBook, day: date, k: int, factor: np.ndarr
     splurge = (c.default_month[rows] >= 0) & (k == c.default_month[rows] - 1)
     rate = (c.purchases_per_month[rows] / 30.4 * shopping_factor(day) * np.sqrt(factor[rows])
             * np.where(book.dpd[rows] > 0, 0.3, 1.0) * np.where(splurge, 1.5, 1.0))
+    gap, drawing_down = _appetite_gap(c, book, rows, k)  # customers respond to their limit
+    rate = rate * appetite.rate_factor(gap, drawing_down)
     bust = c.bust_out[rows] & (available >= BUST_OUT_FLOOR_CENTS)
     buys = np.where(bust, 0.85, 1.0 - np.exp(-rate)) > _uniform(key, _BUY, d)
     buys &= ~(c.bust_out[rows] & ~bust)  # a bust-out with nothing left stops
     if not buys.any():
         return
     rows, key, available, bust = rows[buys], key[buys], available[buys], bust[buys]
+    gap = gap[buys]
 
     u = _uniform(key, _CAT, d)
     pick = np.minimum(np.searchsorted(_PREFERENCE_CDF, u, side="right"), 3)
@@ -501,7 +515,7 @@ def _purchases(c: Customers, book: LineBook, day: date, k: int, factor: np.ndarr
     category = np.where(pick < 3, pref, market)
     ticket = (MEDIAN_TICKET[category] * c.ticket_scale[rows]
               * np.exp(TICKET_SIGMA[category] * _normal(key, _TICKET1, _TICKET2, d)))
-    cents = np.maximum(np.round(ticket * 100), MIN_TICKET_CENTS)
+    cents = np.maximum(np.round(ticket * 100 * appetite.ticket_factor(gap)), MIN_TICKET_CENTS)
     # Too dear for the credit left: settle for something cheaper half the time.
     too_dear = cents > available
     settle = _uniform(key, _SETTLE, d) < 0.5

@@ -51,6 +51,7 @@ class DemoConfig:
     enterprises: int = 0
     activity: float = DEFAULT_ACTIVITY
     as_of: date = DEFAULT_AS_OF
+    limits: str = "dynamic"  # issue 13: "static" runs end of day without the limit strategy
 
     def __post_init__(self) -> None:
         for name, value, low, high in (("customers", self.customers, MIN_CUSTOMERS, MAX_CUSTOMERS),
@@ -62,6 +63,8 @@ class DemoConfig:
             raise ValidationError("seed", "must be a non-negative whole number")
         if not 0.0 < self.activity <= 5.0:
             raise ValidationError("activity", "must be above 0 and at most 5")
+        if self.limits not in ("static", "dynamic"):
+            raise ValidationError("limits", "must be static or dynamic")
 
     @property
     def database_url(self) -> str:
@@ -205,6 +208,7 @@ class DemoContext:
     collections: Any = None  # collections: the desk's state (simulate.steps.collections)
     # notify: the relay's counters over the run (events, messages, sent, retried, failed...)
     notify: Counter[str] = field(default_factory=Counter)
+    limits: dict[str, Any] = field(default_factory=dict)  # issue 13: what the limits did
     _book: Book | None = None
 
     def uow(self) -> Any:

@@ -29,7 +29,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -66,6 +66,7 @@ from creditline.simulate.steps.collections import (  # collections
 )
 from creditline.simulate.steps.end_of_day import EndOfDay
 from creditline.simulate.steps.ledger_check import LedgerCheck
+from creditline.simulate.steps.limit_outcomes import LimitOutcomes, static_pipeline
 from creditline.simulate.steps.month_end import MonthEnd
 from creditline.simulate.steps.notifications import Notifications  # notify
 from creditline.simulate.steps.onboarding import Onboarding
@@ -94,6 +95,7 @@ def default_daily() -> list[DayStep]:
 def default_closing() -> list[Stage]:
     return [LedgerCheck(),
             CollectionsClose(),  # collections
+            LimitOutcomes(),  # issue 13: limit moves and the static/dynamic figures
             ]
 
 
@@ -204,6 +206,8 @@ class DemoRun:
             "database_url": cfg.database_url, "data_dir": cfg.out.resolve(),
             "secret_key": self.secret_key or base.secret_key})
         container = bootstrap(settings, clock=clock)
+        if cfg.limits == "static":  # issue 13: the same run without the limit strategy
+            container = replace(container, pipeline=static_pipeline())
         _check_empty(container)
         return DemoContext(config=cfg, container=container, clock=clock, population=population,
                            progress=progress)

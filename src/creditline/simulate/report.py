@@ -156,12 +156,47 @@ def truth_chart(truth: dict[str, Any]) -> Chart:
                  "approves the low bad rates and declines the high ones.", png=png(fig))
 
 
+def limits_chart(limits: dict[str, Any]) -> Chart:
+    """Issue 13: the limit strategy's moves by month and action, with what they earned and
+    how early the cuts came."""
+    fig, ax = figure()
+    months = list(limits["moves_by_month"])
+    x = np.arange(len(months))
+    bottom = np.zeros(len(months))
+    colours = {"increase": GOOD, "decrease": BAD, "freeze": "#fdae6b", "suspend": GREY,
+               "unfreeze": ACCENT}
+    for action, colour in colours.items():
+        v = np.array([limits["moves_by_month"][m].get(action, 0) for m in months], dtype=float)
+        if v.any():
+            ax.bar(x, v, bottom=bottom, color=colour, label=action)
+            bottom += v
+    ax.set_xticks(x, months, rotation=45, ha="right", fontsize=8)
+    ax.set_ylabel("lines moved by the limit strategy")
+    if months:
+        legend_right(ax)
+    rev, cuts = limits["revenue"], limits["cuts_before_default"]
+    lead = cuts["median_days_before"]
+    return Chart(f"Limit moves ({limits['mode']} limits)", caption=
+                 f"Revenue {Decimal(rev['total']):,.2f} CNY (fees {Decimal(rev['fees']):,.2f}, "
+                 f"interest {Decimal(rev['interest']):,.2f}, penalties "
+                 f"{Decimal(rev['penalties']):,.2f}); average limit "
+                 f"{Decimal(limits['average_limit']):,.2f}, utilisation "
+                 f"{100 * limits['average_utilisation']:.1f}% at month ends.  Of "
+                 f"{cuts['defaulters']} line holders who defaulted (hidden truth), "
+                 f"{cuts['cut_before']} were cut or frozen before their default date"
+                 + (f" (median {lead:.0f} days before)" if lead is not None else "")
+                 + f", {cuts['cut_after']} after.  {limits['losses_note'].capitalize()}.",
+                 png=png(fig))
+
+
 def charts(summary: dict[str, Any]) -> list[Chart]:
     out = [funnel_chart(summary["applications"]), score_chart(summary["scores"]),
            truth_chart(summary["truth"]), fraud_chart(summary["fraud"])]
     if summary["months"]:
         out += [trend_chart(summary["months"]), bucket_chart(summary["months"]),
                 activity_chart(summary["months"])]
+    if summary.get("limits"):  # issue 13
+        out.append(limits_chart(summary["limits"]))
     return out
 
 

@@ -271,7 +271,7 @@ def build_summary(ctx: DemoContext) -> dict[str, Any]:
         "run": {"customers": cfg.customers, "enterprises": cfg.enterprises,
                 "months": cfg.months, "seed": cfg.seed, "activity": cfg.activity,
                 "first_day": cfg.as_of.isoformat(), "last_day": cfg.last_day.isoformat(),
-                "business_days": len(cfg.days)},
+                "business_days": len(cfg.days), "limits": cfg.limits},
         "customers": {"registered": len(ctx.customer_ids), "contacts": ctx.contacts_added,
                       "refused": dict(sorted(ctx.contacts_refused.items()))},
         "applications": _funnel(apps),
@@ -300,6 +300,7 @@ def build_summary(ctx: DemoContext) -> dict[str, Any]:
         "collections": _collections(ctx),  # collections
         "notifications": _notifications(ctx),  # notify
         "closures": _closures(ctx),  # closure (issue 14)
+        "limits": dict(ctx.limits),  # issue 13: limit moves, revenue, cuts before default
     }
 
 

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from creditline.documents.ports import DocumentStore
     from creditline.store.applications import SqlApplicationRepository
     from creditline.store.audit_repo import SqlAuditRepository
+    from creditline.store.behaviour import SqlBehaviourRepository
     from creditline.store.blacklist import SqlBlacklistRepository
     from creditline.store.calendar import SqlCalendarRepository
     from creditline.store.closure import (  # closure
@@ -335,6 +336,12 @@ class SqlUnitOfWork:
     def limit_ramps(self) -> SqlLimitRampRepository:
         from creditline.store.limit_ramps import SqlLimitRampRepository
         return self._repo("limit_ramps", SqlLimitRampRepository)
+
+    # ----- behaviour scoring and limit strategy (issue 13)
+    @property
+    def behaviour(self) -> SqlBehaviourRepository:
+        from creditline.store.behaviour import SqlBehaviourRepository
+        return self._repo("behaviour", SqlBehaviourRepository)
 
     def audit(self, actor: Principal, action: str, entity: str, entity_id: str,
               details: dict[str, Any] | None = None) -> None:

@@ -123,9 +123,15 @@ SAMPLES: dict[str, dict[str, object]] = {
                             "reason_en": "Your line's periodic review is complete: increase, "
                                          "limit 260000.00.",
                             "reason_zh": "您的额度定期复审已完成：提额，额度260000.00元。"},
+    # issue 13 (behaviour lane): the customer's opt-out of automatic increases
+    "line.auto_increase_changed": {"line_id": "l1ab12", "auto_increase_opt_out": True,
+                                   "message": {"en": "Automatic credit limit increases are "
+                                                     "turned off for your line.",
+                                               "zh": "您的信用额度已关闭自动提额。"}},
 }
 # What each rendering must mention, per language (the amount, the merchant, the date...).
 MUST = {
+    "line.auto_increase_changed": ("****AB12",),
     "line.trigger_fired": ("6500.00", "****AB12"), "purchase.held": ("4999.00", "JD Mall"),
     "purchase.hold_released": ("4999.00",), "purchase.hold_refused": ("4999.00", "****AB12"),
     "line.review_requested": ("2026-12-31",), "line.review_decided": ("260000.00",),

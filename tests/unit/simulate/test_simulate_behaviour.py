@@ -203,7 +203,9 @@ def test_singles_day_brings_a_shopping_spike(customers: Customers) -> None:
                     np.ones(n, dtype=bool))
     ordinary = len(plan_day(customers, book, date(2026, 11, 4)))  # a Wednesday
     singles_day = len(plan_day(customers, book, date(2026, 11, 11)))
-    assert singles_day > 2 * ordinary
+    # an empty line leaves these customers far below their appetite for credit, so they shop
+    # more than their habit every day (simulate.appetite) and the spike saturates a little
+    assert singles_day > 1.8 * ordinary
 
 
 def test_the_scalar_view_matches_the_vectorised_view(customers: Customers) -> None:
