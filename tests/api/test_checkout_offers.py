@@ -86,6 +86,24 @@ def test_an_offer_is_refused_as_the_purchase_would_be(api: TestClient,
     assert _offers(api, collector, line["id"], "10.00").status_code == 403
 
 
+def test_the_merchants_category_shows_a_green_fee_and_refuses_a_prohibited_one(
+        api: TestClient, container: Container) -> None:
+    """The checkout knows its merchant's category: a green one (solar panels) costs half the
+    fee per period (0.25 % instead of 0.5 %: 1,234.57 x 0.0025 x 12 = 37.04), gambling is
+    refused naming the cap, as the purchase itself would be."""
+    line = open_line(api, container, "8000.00")
+    shop = create_user(container, "checkout", "service")
+    green = api.get("/v1/checkout/offers", headers=shop, params={
+        "line_id": line["id"], "amount": "1234.57", "merchant_category": "green_energy"})
+    assert green.status_code == 200, green.text
+    twelve = next(p for p in green.json()["plans"] if p["installments"] == 12)
+    assert (Decimal(twelve["fee_rate"]), twelve["total_fee"]) == (Decimal("0.0025"), "37.04")
+    assert sum(Decimal(i["fee"]) for i in twelve["schedule"]) == Decimal("37.04")
+    refused = api.get("/v1/checkout/offers", headers=shop, params={
+        "line_id": line["id"], "amount": "100.00", "merchant_category": "gambling"})
+    assert refused.status_code == 422 and "gambling" in refused.text
+
+
 def test_the_cli_prints_the_same_offers(sqlite_api: TestClient, sqlite_container: Container,
                                        tmp_path: Path) -> None:
     line = open_line(sqlite_api, sqlite_container, "8000.00")

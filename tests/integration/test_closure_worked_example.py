@@ -58,7 +58,7 @@ def test_a_clean_consumer_closure_is_approved_by_the_system_and_closes_after_the
                             container.uow(), CUSTOMER)
     assert req["status"] == "closing"
     assert req["review"]["outcome"] == "approve" and req["review"]["findings"] == []
-    assert req["review"]["rules"].startswith("2026.11.1+")
+    assert req["review"]["rules"].startswith("2026.11.2+")
     assert [h["event"] for h in req["history"]] == ["submitted", "system_review", "executed"]
     assert owed(container, line.id) == {
         "status": "closing", "limit": D("10000.00"), "unbilled": D("1200.00"), "billed": 0,

@@ -23,6 +23,9 @@ def checkout_offers(
     amount: Annotated[str, typer.Option(help="The basket, e.g. 1200.00.", show_default=False)],
     schedule: Annotated[bool, typer.Option(help="Print each plan's full schedule too.")
                         ] = False,
+    merchant_category: Annotated[str | None, typer.Option(
+        "--category", help="The merchant's category: its cap applies, green fees shown.",
+        show_default=False)] = None,
     token: UserTokenOption = None,
     db: DbOption = None,
 ) -> None:
@@ -33,7 +36,9 @@ def checkout_offers(
     container = container_for(db)
     actor = actor_from_token(container, token)
     actor.require("checkout:offers")
-    o = services.checkout_offers(services.CheckoutOffers(line_id, amount), container.uow(), actor)
+    o = services.checkout_offers(services.CheckoutOffers(line_id, amount,
+                                                         merchant_category=merchant_category),
+                                 container.uow(), actor)
     table = Table("installments", "method", "fee rate / period", "interest-free days",
                   "total fee", "total interest", "total cost", "total to repay")
     for p in o.plans:

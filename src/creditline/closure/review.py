@@ -7,10 +7,10 @@ Facts, and where each comes from today:
 - ``other_obligations``: what the customer's other lines still owe (an enterprise's other
   obligations; shown for persons too, but only the ``sme`` rows read it).
 - ``fraud_flag``: the customer's identity number or phone is on the active blacklist.
-- ``collection_case``: **always false for now** -- no collection case exists until the
-  collections context lands; the row that reads it is in the table already.
-- ``open_disputes``, ``pending_purchases``: **always 0 for now** -- purchases post at once
-  (there are no authorisation holds) and disputes are not modelled yet.
+- ``collection_case``: the line has an active collection case (``collections``).
+- ``open_disputes``: 1 when that case disputes an amount (a dispute logged on a call), else 0.
+- ``pending_purchases``: purchases a real-time trigger holds for a reviewer on the line
+  (``lines.triggers``: held, not yet released or refused).
 - ``outcome``, ``target_limit``, ``proof_reason``, ``documents``: the request.
 
 The decision: any ``reject`` row rejects; otherwise any ``refer`` row refers to the manual
@@ -45,9 +45,9 @@ class ClosureFacts:
     target_limit: Decimal | None
     reasons: tuple[str, ...]
     documents: int
-    collection_case: bool = False  # no collection case exists yet (collections to come)
-    open_disputes: int = 0  # disputes are not modelled yet
-    pending_purchases: int = 0  # purchases post at once: no holds
+    collection_case: bool = False  # an active collection case on the line
+    open_disputes: int = 0  # that case disputes an amount
+    pending_purchases: int = 0  # purchases held by a trigger, awaiting a reviewer
 
     def context(self) -> dict[str, Any]:
         """The tables' input: numbers as JSON numbers for comparisons only."""

@@ -278,10 +278,16 @@ def submit_request(cmd: SubmitRequest, uow: UnitOfWork, actor: Principal) -> dic
         on = current_business_date(uow)
         others = sum((o.total_owed for o in uow.lines.of_customer(line.customer_id)
                       if o.id != line.id), ZERO)
+        case = uow.collection_cases.active_for_line(line.id)
+        held = uow.held_purchases.page("held", line.id, PageRequest(limit=1))
         facts = ClosureFacts(kind=line.kind, line_status=line.status.value,
                              balance=line.balance, used=line.used, limit=line.limit,
                              dpd=line.dpd, other_obligations=others,
                              fraud_flag=_fraud_flag(uow, line.customer_id),
+                             collection_case=case is not None,
+                             open_disputes=int(case is not None and case.disputed > 0),
+                             pending_purchases=held.total if held.total is not None
+                             else len(held.items),
                              outcome=outcome.value, target_limit=target, reasons=reasons,
                              documents=len(cmd.files))
         review = decide(rules.evaluate(facts.context()), facts, rules.label)

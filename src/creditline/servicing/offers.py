@@ -16,9 +16,10 @@ from decimal import Decimal
 from creditline.auth import Principal
 from creditline.errors import NotFound
 from creditline.money import ZERO
+from creditline.products import categories
 from creditline.products.catalog import terms_product
 from creditline.servicing.schedule import PlannedInstallment, build_schedule
-from creditline.servicing.services import _today, check_can_buy, parse_amount
+from creditline.servicing.services import _text, _today, check_can_buy, parse_amount
 from creditline.uow import UnitOfWork
 
 
@@ -30,6 +31,9 @@ class CheckoutOffers:
     line_id: str
     amount: str | Decimal
     on: date | None = None
+    # the merchant's category, when the checkout knows it: the product's category caps
+    # refuse it as the purchase would, and a green category's plans show its lower fee
+    merchant_category: str | None = None
 
 
 @dataclass(frozen=True)
@@ -78,22 +82,32 @@ def checkout_offers(cmd: CheckoutOffers, uow: UnitOfWork, actor: Principal) -> O
     count, then method).  Refused as a purchase would be: 404 for an unknown line, 409 for
     a line that is not active, 422 (``reason``) past due or beyond the available credit."""
     amount = parse_amount(cmd.amount)
+    category = None if cmd.merchant_category is None else _text(
+        cmd.merchant_category, "merchant_category", 60)
     with uow:
         line = uow.lines.get(cmd.line_id)
         if line is None:
             raise NotFound(f"credit line {cmd.line_id} not found")
         day = max(_today(uow, cmd.on), line.last_eod + timedelta(days=1))
-    check_can_buy(line, amount, day)
+        check_can_buy(line, amount, day)
+        product = terms_product(line.product, line.terms)
+        caps = product.categories if category is not None else None
+        if caps is not None and category is not None:
+            owed = (uow.activity.owed_in_categories(line.id, caps.high_energy)
+                    if caps.kind(category) == "high_energy" else ZERO)
+            categories.check_purchase(caps, line.product, category, amount,
+                                      line.effective_limit(day), owed)
     available = line.available_on(day)
-    product = terms_product(line.product, line.terms)
     plans = []
     for periods, plan in sorted(product.plans.items()):
+        rate = plan.fee_rate if category is None else categories.fee_rate(caps, category,
+                                                                           plan.fee_rate)
         for method in plan.methods:
             rows = build_schedule(amount, periods, method, purchase_date=day,
                                   statement_day=line.statement_day, grace_days=line.grace_days,
-                                  fee_rate=plan.fee_rate, daily_rate=product.interest_daily_rate)
+                                  fee_rate=rate, daily_rate=product.interest_daily_rate)
             free = (rows[0].due_date - day).days if method == "single" else None
-            plans.append(PlanOffer(periods, method, plan.fee_rate, product.interest_daily_rate,
+            plans.append(PlanOffer(periods, method, rate, product.interest_daily_rate,
                                    tuple(rows), free))
     return Offers(line_id=line.id, product=line.product, currency=product.currency,
                   amount=amount, business_date=day, available=available,

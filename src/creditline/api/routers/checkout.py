@@ -76,9 +76,13 @@ def offers_public(o: services.Offers) -> OffersPublic:
 def offers(container: ContainerDep, actor: Annotated[Principal, Allowed("checkout:offers")],
            line_id: Annotated[str, Query(description="the customer's credit line")],
            amount: Annotated[str, Query(description="the basket, e.g. \"1200.00\"")],
+           merchant_category: Annotated[str | None, Query(
+               description="the merchant's category: its cap is checked and a green "
+                           "category's lower fee shown")] = None,
            ) -> OffersPublic:
     """Every plan the line's product offers for the amount, with fees, projected interest,
     total cost and the full schedule (each sums to the cent); nothing is booked.  404 for
     an unknown line, 409 if it is not active, 422 past due or beyond the available credit."""
     return offers_public(services.checkout_offers(
-        services.CheckoutOffers(line_id=line_id, amount=amount), container.uow(), actor))
+        services.CheckoutOffers(line_id=line_id, amount=amount,
+                                merchant_category=merchant_category), container.uow(), actor))
