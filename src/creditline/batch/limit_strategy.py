@@ -97,8 +97,11 @@ def _days(day: date, then: date | None, default: int) -> int:
 
 
 def facts_of(row: StrategyRow, f: Mapping[str, float], day: date) -> dict[str, Any]:
-    """One line's context for the tables."""
-    p_bad = f["b_pd"]
+    """One line's context for the tables.  An enterprise line gets no B-score band (``pd``
+    None: band ``U``): the shipped B-card learned from consumer lines only, so its score
+    says nothing about an SME; an enterprise's limit moves by its periodic review
+    (``lines.reviews``) and by the days-past-due rows, never by that score."""
+    p_bad = math.nan if row.customer_kind == "enterprise" else f["b_pd"]
 
     def whole(v: float) -> int:
         return 0 if math.isnan(v) else int(v)
