@@ -10,7 +10,7 @@ same; SQLite serialises writers with ``BEGIN IMMEDIATE``).  A claim is a move to
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ColumnElement, and_, func, or_, select, update
@@ -26,18 +26,12 @@ from creditline.store import browse
 from creditline.store.tables.foundation import customers, outbox
 from creditline.store.tables.notify import notify_messages as t
 from creditline.store.tables.servicing import credit_lines
+from creditline.store.types import aware
 
 if TYPE_CHECKING:
     from creditline.store.uow import SqlUnitOfWork
 
 _CHUNK = 5000
-
-
-def _aware(ts: datetime | None) -> datetime | None:
-    """SQLite hands back naive datetimes for ``DateTime(timezone=True)``; they were UTC."""
-    if ts is None:
-        return None
-    return ts.replace(tzinfo=UTC) if ts.tzinfo is None else ts
 
 
 class SqlMessageRepository:
@@ -54,7 +48,7 @@ class SqlMessageRepository:
         if self.postgres:
             q = q.with_for_update(skip_locked=True)
         return [OutboxEvent(id=r.id, topic=r.topic, payload=dict(r.payload or {}),
-                            created_at=_aware(r.created_at) or r.created_at, delivered_at=None)
+                            created_at=aware(r.created_at) or r.created_at, delivered_at=None)
                 for r in self.s.execute(q)]
 
     def mark_relayed(self, event_ids: Sequence[int], at: datetime) -> None:
@@ -201,18 +195,18 @@ class SqlMessageRepository:
     def next_due(self, channels: Sequence[str]) -> datetime | None:
         q = select(func.min(t.c.due_at)).where(t.c.status == PENDING,
                                                t.c.channel.in_(list(channels)))
-        return _aware(self.s.execute(q).scalar())
+        return aware(self.s.execute(q).scalar())
 
     # -- helpers ---------------------------------------------------------------------------
     def _dec(self, value: str | None) -> str | None:
         return None if value is None else self.cipher.decrypt(value)
 
     def _message(self, r: Any) -> Message:
-        due, created = _aware(r.due_at), _aware(r.created_at)
+        due, created = aware(r.due_at), aware(r.created_at)
         assert due is not None and created is not None
         return Message(id=r.id, event_key=r.event_key, outbox_id=r.outbox_id, topic=r.topic,
                        template=r.template, customer_id=r.customer_id, channel=r.channel,
                        language=r.language, subject=r.subject, body=r.body, status=r.status,
                        attempts=r.attempts, due_at=due, created_at=created,
-                       deliver_after=_aware(r.deliver_after), last_error=r.last_error,
-                       sent_at=_aware(r.sent_at))
+                       deliver_after=aware(r.deliver_after), last_error=r.last_error,
+                       sent_at=aware(r.sent_at))

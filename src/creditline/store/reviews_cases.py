@@ -17,7 +17,7 @@ from creditline.paging import Page, PageRequest
 from creditline.store import browse
 from creditline.store.tables.servicing import credit_lines
 from creditline.store.tables.triggers import review_cases as rc
-from creditline.store.triggers import aware
+from creditline.store.types import aware
 
 if TYPE_CHECKING:
     from creditline.store.uow import SqlUnitOfWork

@@ -27,7 +27,7 @@ from creditline.store.tables.servicing import credit_lines
 from creditline.store.tables.triggers import sector_action_lines as sal
 from creditline.store.tables.triggers import sector_actions as sa
 from creditline.store.tables.triggers import sector_flags as sf
-from creditline.store.triggers import aware
+from creditline.store.types import aware
 
 if TYPE_CHECKING:
     from creditline.store.uow import SqlUnitOfWork

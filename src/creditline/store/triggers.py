@@ -7,7 +7,7 @@ still ``held`` (a second guard against two reviewers deciding at once)."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -22,6 +22,7 @@ from creditline.store import browse
 from creditline.store.tables.servicing import goods_returns, installments, purchases
 from creditline.store.tables.triggers import held_purchases as h
 from creditline.store.tables.triggers import trigger_events as te
+from creditline.store.types import aware
 
 if TYPE_CHECKING:
     from creditline.store.uow import SqlUnitOfWork
@@ -37,13 +38,6 @@ _RECENT = union_all(
     .where(goods_returns.c.line_id == bindparam("line_id"),
            goods_returns.c.business_date >= bindparam("since")))
 _ADD_EVENT = insert(te)
-
-
-def aware(ts: datetime | None) -> datetime | None:
-    """SQLite hands back naive datetimes for ``DateTime(timezone=True)``; they were UTC."""
-    if ts is None:
-        return None
-    return ts.replace(tzinfo=UTC) if ts.tzinfo is None else ts
 
 
 def _hold(r: Any) -> HeldPurchase:
