@@ -50,6 +50,18 @@ PENALTY_INCOME = "income:penalty"
 # clearing) keeps cash clearing equal to the bank's incoming payments and shows refunds
 # booked but not yet paid out.  Last in the chart, so ACCOUNT_INDEX keeps earlier numbers.
 REFUND_PAYABLE = "payable:customer_refund"
+# Losses and provisions (IFRS 9), appended so ACCOUNT_INDEX keeps earlier numbers.  The loss
+# allowance is a contra-asset: an ASSET account that normally carries a credit balance, so
+# its balance in own terms is negative; gross receivables less the allowance is the net book.
+# Provisions post impairment expense against it; a write-off uses it up against the
+# receivables; a recovery after write-off is income of its own, never a repayment.
+LOSS_ALLOWANCE = "allowance:credit_loss"
+IMPAIRMENT_EXPENSE = "expense:impairment"
+RECOVERY_INCOME = "income:recoveries"
+# A sale of non-performing debt: the price is owed by the buyer until it is paid, and a
+# payment that reaches the lender on a sold line is owed on to the buyer.
+DEBT_SALE_RECEIVABLE = "receivable:debt_sale_proceeds"
+DEBT_BUYER_PAYABLE = "payable:debt_buyer"
 
 CHART: dict[str, Account] = {a.code: a for a in (
     Account(PRINCIPAL_UNBILLED, "Principal receivable, not yet billed", AccountType.ASSET),
@@ -65,6 +77,14 @@ CHART: dict[str, Account] = {a.code: a for a in (
     Account(INTEREST_INCOME, "Interest income", AccountType.INCOME),
     Account(PENALTY_INCOME, "Penalty income", AccountType.INCOME),
     Account(REFUND_PAYABLE, "Refunds of credit balances payable to customers",
+            AccountType.LIABILITY),
+    Account(LOSS_ALLOWANCE, "Loss allowance for expected credit losses (contra-asset)",
+            AccountType.ASSET),
+    Account(IMPAIRMENT_EXPENSE, "Impairment losses on receivables", AccountType.EXPENSE),
+    Account(RECOVERY_INCOME, "Recoveries of amounts written off", AccountType.INCOME),
+    Account(DEBT_SALE_RECEIVABLE, "Price receivable from buyers of sold debt",
+            AccountType.ASSET),
+    Account(DEBT_BUYER_PAYABLE, "Collections on sold debt payable to its buyer",
             AccountType.LIABILITY),
 )}
 
