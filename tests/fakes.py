@@ -1194,7 +1194,7 @@ class FakeBehaviour:
         raise NotImplementedError("the in-memory unit of work has no end-of-day column I/O")
 
     history = save_scores = scores_on = score_sample = strategy_rows = apply = decisions = (
-        _columns)
+        save_snapshots) = snapshots = _columns
 
 
 class FakeUnitOfWork:

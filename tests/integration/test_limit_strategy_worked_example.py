@@ -24,9 +24,11 @@ shipped ``line_strategy`` tables:
 from __future__ import annotations
 
 import json
+import shutil
 import uuid
 from datetime import date, timedelta
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -45,7 +47,7 @@ from creditline.lines.strategy import STRATEGY
 from creditline.scoring import services as scoring
 from creditline.scoring.scorecard import Scorecard
 from creditline.servicing import services as sv
-from creditline.store.tables.behaviour import behaviour_scores
+from creditline.store.tables.behaviour import behaviour_scores, strategy_snapshots
 from creditline.store.tables.foundation import customers, outbox
 from tests.integration.servicing_support import eod_through, ledger_sound
 
@@ -115,7 +117,7 @@ def _notices(container: Container, line_id: str) -> list[dict[str, Any]]:
 
 
 def test_good_payers_grow_an_opt_out_does_not_and_a_falling_score_is_cut(
-        container: Container, clock: FixedClock, card_json: str) -> None:
+        container: Container, clock: FixedClock, card_json: str, tmp_path: Path) -> None:
     clock.set_date(OPENED)
     _install(container, card_json)
     wang, zhao, sun = (_line(container, n) for n in ("Wang Fang", "Zhao Lei", "Sun Li"))
@@ -198,3 +200,37 @@ def test_good_payers_grow_an_opt_out_does_not_and_a_falling_score_is_cut(
     assert row.months_on_book == 5 and row.model == f"{B_CARD} v1" and row.score is not None
     assert {d for (d,) in days} >= {date(2026, 2, 11) + timedelta(days=k) for k in range(30)}
     ledger_sound(container)
+
+    # each line's facts were kept on its statement days (the 1st) and on the days it
+    # moved: the shipped tables re-decide them exactly as they were decided
+    whole = strategy_svc.ReplayStrategy(OPENED, date(2026, 7, 1))
+    same = strategy_svc.replay_strategy(whole, container.uow(), SYSTEM)
+    with container.uow() as uow:
+        kept = set(uow.session.execute(select(strategy_snapshots.c.line_id,
+                                              strategy_snapshots.c.business_date)).all())
+    firsts = {date(2026, m, 1) for m in range(2, 8)}
+    assert {d for lid, d in kept if lid == wang} == firsts
+    assert {d for lid, d in kept if lid == sun} == firsts | {
+        date(2026, 2, 11), date(2026, 3, 12), date(2026, 4, 11), date(2026, 5, 11),
+        date(2026, 6, 10)}
+    assert (same.total, same.changed, same.limit_changed, same.errors) == (len(kept), 0, 0, [])
+    assert dict(same.rules_before) == {label: len(kept)}
+
+    # a folder asking five clean cycles instead of six would have raised Wang (only Wang:
+    # Zhao opted out) a month earlier, on 1 June, by 3,000.00; on 1 July his kept facts
+    # (six clean cycles) raise him under either folder
+    five = tmp_path / "five_cycles"
+    shutil.copytree(STRATEGY.rules_dir, five, ignore=shutil.ignore_patterns("cases"))
+    actions = five / "limit_actions.json"
+    assert actions.read_text().count('"clean_cycles": ">= 6"') == 1
+    actions.write_text(actions.read_text().replace('"clean_cycles": ">= 6"',
+                                                   '"clean_cycles": ">= 5"'))
+    trial = STRATEGY.load(five, verify=False)
+    changed = strategy_svc.replay_strategy(
+        strategy_svc.ReplayStrategy(OPENED, date(2026, 7, 1), trial), container.uow(), SYSTEM)
+    assert [(c.line_id, c.business_date, c.before, c.after, c.limit_before, c.limit_after)
+            for c in changed.changes] == [
+        (wang, date(2026, 6, 1), "none", "increase", Decimal("10000.00"), Decimal("13000.00"))]
+    assert (changed.changed, changed.limit_delta) == (1, Decimal("3000.00"))
+    assert dict(changed.transitions) == {("none", "increase"): 1}
+

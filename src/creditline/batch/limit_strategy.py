@@ -16,7 +16,9 @@ aside with its error; the other lines are decided (``(moves, errors)``).
 one ``strategy`` limit event per limit move (actor ``system``, the rules label, the reason
 codes), an audit entry and a customer notification (``line.limit_changed`` /
 ``line.status_changed``, texts in Chinese and English) per move, a ``strategy_decisions``
-row per decision other than "no change", and an audit entry ``line.strategy_failed`` per
+row per decision other than "no change", a ``strategy_snapshots`` row per line decided on
+its statement day or moved (its facts as an example case and the move: what ``creditline
+rules replay --family line_strategy`` re-decides), and an audit entry ``line.strategy_failed`` per
 line that errored.  Running it again for a day changes nothing: a line with a decision for
 the day is not decided again (``rerunnable``).
 """
@@ -35,7 +37,7 @@ import numpy as np
 from creditline.auth import SYSTEM
 from creditline.batch.pipeline import Partition, Stage, StageOutput
 from creditline.errors import CreditlineError
-from creditline.lines.behaviour_ports import DecisionRow, StrategyRow
+from creditline.lines.behaviour_ports import DecisionRow, StrategyRow, StrategySnapshot
 from creditline.lines.limits import LimitEvent, LimitKind, LimitSource
 from creditline.lines.status import TRANSITIONS, LineStatus
 from creditline.lines.strategy import (
@@ -50,6 +52,7 @@ from creditline.lines.strategy import (
 )
 from creditline.money import money_str
 from creditline.rulesets.tables import Ruleset
+from creditline.servicing.calendar import day_number
 from creditline.uow import UnitOfWork
 
 LIMIT_STRATEGY = "limit_strategy"
@@ -63,6 +66,7 @@ class StrategyRead:
     rows: list[StrategyRow]
     ruleset: Ruleset
     features: dict[str, np.ndarray]  # aligned with ``rows``
+    cut: np.ndarray  # aligned with ``rows``: a statement was cut today (its facts are kept)
 
 
 @dataclass
@@ -70,6 +74,9 @@ class StrategyOutput:
     moves: list[tuple[StrategyRow, Move]] = field(default_factory=list)  # not "none"
     errors: list[tuple[str, str]] = field(default_factory=list)  # (line id, what broke)
     decided: int = 0
+    # case-shaped facts and the move of every line decided on its statement day or moved
+    # (what a replay re-decides)
+    kept: list[tuple[str, dict[str, Any], Move]] = field(default_factory=list)
 
 
 def _read(uow: UnitOfWork, part: Partition) -> StrategyRead:
@@ -80,6 +87,8 @@ def _read(uow: UnitOfWork, part: Partition) -> StrategyRead:
         at = {lid: i for i, lid in enumerate(part.line_ids)}
         pick = np.array([at[i] for i in ids], dtype=np.int64)
         features = {k: np.asarray(part.columns[k])[pick] for k in _FEATURES}
+        cut = np.asarray(part.columns.get("last_stmt", np.full(len(part.line_ids), -1))
+                         )[pick] == day_number(part.day)
     else:  # running alone: the behaviour stage's rows of the day, as stored
         stored = uow.behaviour.scores_on(part.day, ids)
         at = {lid: i for i, lid in enumerate(stored.get("line_id", []))}
@@ -89,7 +98,8 @@ def _read(uow: UnitOfWork, part: Partition) -> StrategyRead:
             col = stored.get(src, [])
             features[k] = np.array([np.nan if lid not in at or col[at[lid]] is None
                                     else float(col[at[lid]]) for lid in ids], dtype=np.float64)
-    return StrategyRead(rows, STRATEGY.default(), features)
+        cut = np.zeros(len(ids), dtype=bool)  # no kernel columns: no statement was cut
+    return StrategyRead(rows, STRATEGY.default(), features, cut)
 
 
 def _days(day: date, then: date | None, default: int) -> int:
@@ -119,6 +129,16 @@ def facts_of(row: StrategyRow, f: Mapping[str, float], day: date) -> dict[str, A
     }
 
 
+def case_facts(row: StrategyRow, context: Mapping[str, Any]) -> dict[str, Any]:
+    """The tables' context plus the money the move needs, in the shape of an example case
+    (``lines.strategy.decide``): what a month-end snapshot keeps for replays."""
+    return {**context, "limit": money_str(row.limit), "used": money_str(row.used),
+            "monthly_income": None if row.monthly_income is None
+            else money_str(row.monthly_income),
+            "product_min": money_str(row.product_min),
+            "product_max": money_str(row.product_max)}
+
+
 def _answers(ruleset: Ruleset, contexts: list[dict[str, Any]]
              ) -> list[dict[str, Any] | CreditlineError]:
     """Each line's answer, or the error the tables raised on it (that line only).  One
@@ -134,13 +154,16 @@ def _answers(ruleset: Ruleset, contexts: list[dict[str, Any]]
 
 
 def decide_rows(rows: list[StrategyRow], features: Mapping[str, np.ndarray], day: date,
-                ruleset: Ruleset) -> StrategyOutput:
-    """Pure: every line's move, and the lines that errored (with what broke)."""
+                ruleset: Ruleset, keep: np.ndarray | None = None) -> StrategyOutput:
+    """Pure: every line's move, and the lines that errored (with what broke); the
+    case-shaped facts (``case_facts``) of every decided line that ``keep`` marks (its
+    statement was cut today) or that moved."""
     out = StrategyOutput()
     contexts = [facts_of(r, {k: float(v[i]) for k, v in features.items()}, day)
                 for i, r in enumerate(rows)]
     step = ruleset.parameters.get("limit_step", "100.00")
-    for row, answer in zip(rows, _answers(ruleset, contexts), strict=True):
+    for i, (row, context, answer) in enumerate(zip(rows, contexts, _answers(ruleset, contexts),
+                                                    strict=True)):
         try:
             if isinstance(answer, CreditlineError):
                 raise answer
@@ -159,13 +182,15 @@ def decide_rows(rows: list[StrategyRow], features: Mapping[str, np.ndarray], day
             out.errors.append((row.line_id, str(exc) or type(exc).__name__))
             continue
         out.decided += 1
+        if move.action != "none" or (keep is not None and keep[i]):
+            out.kept.append((row.line_id, case_facts(row, context), move))
         if move.action != "none":
             out.moves.append((row, move))
     return out
 
 
 def _compute(part: Partition, read: StrategyRead) -> StageOutput:
-    out = decide_rows(read.rows, read.features, part.day, read.ruleset)
+    out = decide_rows(read.rows, read.features, part.day, read.ruleset, keep=read.cut)
     counts: dict[str, int] = {"decided": out.decided, "errors": len(out.errors)}
     for _, m in out.moves:
         counts[m.action] = counts.get(m.action, 0) + 1
@@ -219,6 +244,10 @@ def _write(uow: UnitOfWork, part: Partition, result: StageOutput) -> dict[str, i
     for line_id, error in out.errors:
         uow.audit(SYSTEM, "line.strategy_failed", "credit_line", line_id,
                   {"error": error, "rules_version": label, "business_date": day.isoformat()})
+    if out.kept:
+        uow.behaviour.save_snapshots([
+            StrategySnapshot(line_id, day, facts, m.action, m.new_limit, label)
+            for line_id, facts, m in out.kept])
     if decisions:
         uow.behaviour.apply(day, decisions, status["freeze"], status["unfreeze"],
                             status["suspend"])

@@ -4,13 +4,14 @@ changed origination ruleset over past applications before it goes live."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.table import Table
 
+from creditline.auth import SYSTEM
 from creditline.bootstrap import rule_families
 from creditline.cli.common import DbOption, console, container_for, err_console
 from creditline.errors import ValidationError
@@ -105,8 +106,12 @@ def replay_cmd(
     show: Annotated[int, typer.Option("--show", min=0,
                                       help="List this many changed applications.")] = 10,
     db: DbOption = None,
+    family: Annotated[str, typer.Option(
+        "--family", help="origination (past applications) or line_strategy (the facts end "
+                         "of day keeps of each line on its statement days and moves)")] = "origination",
 ) -> None:
-    """Re-decide past applications with a (changed) ruleset.
+    """Re-decide past applications (or, with --family line_strategy, past statement days of
+    the limit strategy) with a (changed) ruleset.
 
     Uses the facts and scores they were decided on, and reports how many decisions and
     limits would change."""
@@ -114,6 +119,11 @@ def replay_cmd(
     end = None if until is None else _date(until, "--until")
     if end is not None and end <= start:
         raise ValidationError("--until", "must be after --since")
+    if family == "line_strategy":
+        _replay_strategy(start.date(), None if end is None else end.date(), rules, show, db)
+        return
+    if family != "origination":
+        raise ValidationError("--family", "replay exists for origination and line_strategy")
     rs = load_ruleset(rules)
     container = container_for(db)
     from creditline.origination.replay import replay  # scoring stack: load only when used
@@ -140,3 +150,31 @@ def replay_cmd(
         err_console.print(f"could not replay {app_id}: {problem}")
 
 
+
+
+def _replay_strategy(start: date, end: date | None, rules: Path | None, show: int,
+                     db: str | None) -> None:
+    from creditline.lines import strategy_services as svc
+    from creditline.lines.strategy import STRATEGY
+
+    container = container_for(db)
+    rs = STRATEGY.load(rules)
+    last = end - timedelta(days=1) if end is not None else date.max
+    report = svc.replay_strategy(svc.ReplayStrategy(start, last, rs), container.uow(),
+                                 SYSTEM)  # like origination's replay: an operator with the database
+    before = ", ".join(f"{k} ({v})" for k, v in report.rules_before.most_common()) or "none"
+    console.print(f"replayed {report.total} strategy decisions (statement days and moves) made by {before}")
+    console.print(f"with {report.rules_after}{'' if rules is None else f' from {rules}'}")
+    console.print(f"actions changed: {report.changed}")
+    console.print(f"limits changed (same action): {report.limit_changed}")
+    console.print(f"net change in limits granted: {money_str(report.limit_delta)}")
+    if report.transitions:
+        t = Table("from", "to", "decisions")
+        for (a, b), n in sorted(report.transitions.items()):
+            t.add_row(a, b, str(n))
+        console.print(t)
+    for c in report.changes[:show]:
+        typer.echo(f"  {c.line_id}  {c.business_date.isoformat()}  {c.before} -> {c.after}  "
+                   f"limit {money_str(c.limit_before)} -> {money_str(c.limit_after)}")
+    for line_id, day, problem in report.errors[:show]:
+        err_console.print(f"could not replay {line_id} on {day.isoformat()}: {problem}")

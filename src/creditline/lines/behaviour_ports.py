@@ -4,7 +4,7 @@ of lines are in bulk: one statement per kind of input, never one per line."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -75,6 +75,19 @@ class DecisionRow:
     score: float | None
 
 
+@dataclass(frozen=True)
+class StrategySnapshot:
+    """A line's facts on a statement day (or a day it moved) as the strategy's tables saw them (the shape of an
+    example case: ``lines.strategy.decide`` re-decides it) and what was decided."""
+
+    line_id: str
+    business_date: date
+    facts: dict[str, Any]
+    action: str
+    new_limit: Decimal
+    rules_version: str
+
+
 class BehaviourRepository(Protocol):
     def history(self, line_ids: Sequence[str], day: date) -> BehaviourHistory:
         """The inputs the features need beyond the kernel's columns, for these lines."""
@@ -100,6 +113,13 @@ class BehaviourRepository(Protocol):
     def decisions(self, start: date, end: date,
                   line_id: str | None = None) -> list[DecisionRow]:
         """The strategy's decisions in the date range, oldest first."""
+
+    def save_snapshots(self, snapshots: Sequence[StrategySnapshot]) -> None:
+        """Keep these facts and decisions (replacing a rerun's rows of the day)."""
+
+    def snapshots(self, start: date, end: date, batch: int = 5_000
+                  ) -> Iterator[list[StrategySnapshot]]:
+        """The kept snapshots from ``start`` to ``end``, oldest first, in batches."""
 
     def settings(self, line_id: str) -> StrategySettings:
         """The line's strategy settings (defaults when none were ever set)."""

@@ -15,6 +15,9 @@ from creditline.calendar.services import current_business_date
 from creditline.errors import Conflict, NotFound, ValidationError
 from creditline.lines.behaviour_ports import DecisionRow, StrategySettings
 from creditline.lines.status import LineStatus
+from creditline.lines.strategy import STRATEGY
+from creditline.lines.strategy_replay import StrategyReplay, replay
+from creditline.rulesets.tables import Ruleset
 from creditline.uow import UnitOfWork
 
 AUTO_INCREASE_TOPIC = "line.auto_increase_changed"
@@ -92,3 +95,22 @@ def list_decisions(cmd: ListDecisions, uow: UnitOfWork, actor: Principal
             raise ValidationError("start", f"the range may span at most {MAX_DECISION_DAYS} "
                                            "days")
         return uow.behaviour.decisions(start, end, cmd.line_id)
+
+
+@dataclass(frozen=True)
+class ReplayStrategy:
+    """Re-decide the kept snapshots (statement days and moves) from ``start`` to ``end`` (both included) with
+    ``ruleset`` (default: the tables shipped in the package)."""
+
+    start: date
+    end: date
+    ruleset: Ruleset | None = None
+
+
+def replay_strategy(cmd: ReplayStrategy, uow: UnitOfWork, actor: Principal) -> StrategyReplay:
+    actor.require("lines:strategy_read")
+    if cmd.start > cmd.end:
+        raise ValidationError("start", f"must be on or before end ({cmd.end.isoformat()})")
+    ruleset = cmd.ruleset or STRATEGY.default()
+    with uow:
+        return replay(uow.behaviour.snapshots(cmd.start, cmd.end), ruleset)

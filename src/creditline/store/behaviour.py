@@ -10,7 +10,7 @@ SQLite, within its bound-parameter limit) instead of an id range.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -24,10 +24,16 @@ from creditline.lines.behaviour_ports import (
     DecisionRow,
     StrategyRow,
     StrategySettings,
+    StrategySnapshot,
 )
 from creditline.products.catalog import terms_product
 from creditline.store.eod_columns import SqlEodColumns
-from creditline.store.tables.behaviour import behaviour_scores, line_strategy, strategy_decisions
+from creditline.store.tables.behaviour import (
+    behaviour_scores,
+    line_strategy,
+    strategy_decisions,
+    strategy_snapshots,
+)
 from creditline.store.tables.servicing import credit_lines
 from creditline.store.types import aware, from_cents
 
@@ -291,6 +297,36 @@ class SqlBehaviourRepository(SqlEodColumns):
         return [DecisionRow(r.line_id, r.business_date, r.action, r.old_limit, r.new_limit,
                             tuple(r.reason_codes), r.rules_version, r.band, r.score)
                 for r in self.s.execute(q.order_by(t.c.business_date, t.c.line_id))]
+
+    def save_snapshots(self, snapshots: Sequence[StrategySnapshot]) -> None:
+        if not snapshots:
+            return
+        t = strategy_snapshots
+        for day in {s.business_date for s in snapshots}:
+            ids = [s.line_id for s in snapshots if s.business_date == day]
+            for i in range(0, len(ids), _CHUNK):
+                self.s.execute(delete(t).where(t.c.business_date == day,
+                                               t.c.line_id.in_(ids[i:i + _CHUNK])))
+        self.s.execute(insert(t), [{
+            "line_id": s.line_id, "business_date": s.business_date, "facts": s.facts,
+            "action": s.action, "new_limit": s.new_limit, "rules_version": s.rules_version}
+            for s in snapshots])
+
+    def snapshots(self, start: date, end: date, batch: int = 5_000
+                  ) -> Iterator[list[StrategySnapshot]]:
+        t = strategy_snapshots
+        q = (select(t).where(t.c.business_date >= start, t.c.business_date <= end)
+             .order_by(t.c.business_date, t.c.line_id))
+        out: list[StrategySnapshot] = []
+        for r in self.s.execute(q).yield_per(batch):
+            facts = json.loads(r.facts) if isinstance(r.facts, str) else dict(r.facts)
+            out.append(StrategySnapshot(r.line_id, _day_of(r.business_date) or start, facts,
+                                        r.action, r.new_limit, r.rules_version))
+            if len(out) >= batch:
+                yield out
+                out = []
+        if out:
+            yield out
 
     def settings(self, line_id: str) -> StrategySettings:
         t = line_strategy

@@ -94,3 +94,53 @@ def decisions(container: ContainerDep,
     366 days at a time."""
     rows = svc.list_decisions(svc.ListDecisions(start, end, line_id), container.uow(), actor)
     return DecisionList(items=[DecisionPublic.of(d) for d in rows])
+
+
+class StrategyChangePublic(BaseModel):
+    line_id: str
+    business_date: str
+    before: str
+    after: str
+    limit_before: str
+    limit_after: str
+
+
+class StrategyReplayPublic(BaseModel):
+    rules_before: dict[str, int] = Field(description="the tables that decided at the time, "
+                                                     "with how many kept decisions each")
+    rules_after: str
+    total: int
+    changed: int = Field(description="kept decisions with another action")
+    limit_changed: int = Field(description="the same action with another limit")
+    limit_delta: str = Field(description="sum of the limit changes: the exposure the "
+                                            "tables would add (negative: take away)")
+    transitions: list[dict[str, str | int]]
+    changes: list[StrategyChangePublic]
+    errors: list[dict[str, str]]
+
+
+@router.get("/v1/limit-strategy/replay", response_model=StrategyReplayPublic,
+            summary="Replay the shipped strategy tables over past statement days")
+def replay(container: ContainerDep,
+           actor: Annotated[Principal, Allowed("lines:strategy_read")],
+           start: Annotated[Day, Query(description="first day to replay")],
+           end: Annotated[Day, Query(description="last day to replay")],
+           show: Annotated[int, Query(ge=0, le=1000)] = 100) -> StrategyReplayPublic:
+    """Re-decide the facts each line had on its statement days (and the days it moved)
+    from ``start`` to ``end`` with
+    the tables in this release and count what would change.  Read-only.  (To try a changed
+    folder of tables: ``creditline rules replay --family line_strategy --rules DIR``.)"""
+    r = svc.replay_strategy(svc.ReplayStrategy(start, end), container.uow(), actor)
+    return StrategyReplayPublic(
+        rules_before=dict(r.rules_before), rules_after=r.rules_after, total=r.total,
+        changed=r.changed, limit_changed=r.limit_changed, limit_delta=money_str(r.limit_delta),
+        transitions=[{"before": a, "after": b, "count": n}
+                     for (a, b), n in sorted(r.transitions.items())],
+        changes=[StrategyChangePublic(line_id=c.line_id,
+                                      business_date=c.business_date.isoformat(),
+                                      before=c.before, after=c.after,
+                                      limit_before=money_str(c.limit_before),
+                                      limit_after=money_str(c.limit_after))
+                 for c in r.changes[:show]],
+        errors=[{"line_id": lid, "business_date": d.isoformat(), "error": e}
+                for lid, d, e in r.errors[:show]])

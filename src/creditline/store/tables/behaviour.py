@@ -2,7 +2,9 @@
 line and business date (``behaviour_scores``: the history a model monitor reads), each
 line's strategy settings (``line_strategy``: the customer's opt-out of automatic increases,
 whether the strategy froze the line) and every decision the strategy took other than "no
-change" (``strategy_decisions``: what replays and the demo count)."""
+change" (``strategy_decisions``: what the demo counts), and, for each line decided on its
+statement day or moved, its facts as the tables saw them with the decision taken
+(``strategy_snapshots``: what a replay of changed tables runs on)."""
 
 from __future__ import annotations
 
@@ -63,4 +65,19 @@ strategy_decisions = Table(
     Column("score", Float, nullable=True),
     PrimaryKeyConstraint("line_id", "business_date", name="pk_strategy_decisions"),
     Index("ix_strategy_decisions_date", "business_date"),
+)
+
+# a row per line decided on its statement day or moved: the facts in the shape of an
+# example case (``lines.strategy.decide``), so a replay re-decides them with other tables
+# exactly as the stage would have; once a cycle, not daily, to keep end of day's writes small
+strategy_snapshots = Table(
+    "strategy_snapshots", metadata,
+    Column("line_id", String(36), nullable=False),
+    Column("business_date", Date, nullable=False),
+    Column("facts", JSON, nullable=False),
+    Column("action", String(12), nullable=False),
+    Column("new_limit", Money, nullable=False),
+    Column("rules_version", String(40), nullable=False),
+    PrimaryKeyConstraint("line_id", "business_date", name="pk_strategy_snapshots"),
+    Index("ix_strategy_snapshots_date", "business_date"),
 )
