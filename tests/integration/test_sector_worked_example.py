@@ -1,7 +1,7 @@
 """A sector cut and a quarterly review under a flagged industry, on SQLite and PostgreSQL: five manufacturers (GB/T 4754 section C) hold
-100,000.00 SME lines; two draw 50,000.00 in March and stop paying.  By 25 April both are
-more than 30 days past due: C's 30+ DPD rate is 40 %, above its 10 % threshold in the
-early-warning table (``lines/sectors``), so the watch flags C.  A lone wholesaler (F) is
+100,000.00 SME lines; two draw 50,000.00 in March and stop paying.  On 19 April both are 30
+days past due: C's 30+ DPD rate is 40 %, above its 10 % threshold in the early-warning table
+(``lines/sectors``), so end of day's watch flags C (and the watch on demand agrees).  A lone wholesaler (F) is
 below the five lines a rate needs.  A risk officer previews a 20 % cut of C (5 lines, 5
 customers, 100,000.00 of limit), applies it as one batch that tells every customer, and
 reverses it; a line whose limit was changed in between is left alone and named."""
@@ -64,8 +64,9 @@ def test_a_sector_cut_is_previewed_applied_to_every_line_and_reversed(
 
     flags = {f.industry: f for f in st.watch_sectors(container.uow(), OFFICER)}
     c, f = flags["C"], flags["F"]
+    # flagged since 19 April: the day end of day's own watch first saw both 30 days late
     assert (c.flagged, c.rate.lines, c.rate.dpd30, c.rate.dpd30_rate, c.rate.why,
-            c.flagged_on) == (True, 5, 2, D("0.4"), ("DPD30_RATE",), date(2026, 4, 25))
+            c.flagged_on) == (True, 5, 2, D("0.4"), ("DPD30_RATE",), date(2026, 4, 19))
     assert (f.flagged, f.rate.lines) == (False, 1)
 
     preview = st.preview_sector_cut(st.SectorCut("c", "20"), container.uow())
@@ -189,3 +190,27 @@ def test_schedule_freezes_a_long_overdue_line_end_of_day_has_not_visited(
     clock.set_date(date(2027, 5, 2))  # 61 days overdue, no end of day run since
     assert rv.schedule_reviews(sqlite_container.uow(), OFFICER).frozen == [line_id]
     assert sv.get_line(line_id, sqlite_container.uow()).status == "frozen"
+
+
+def test_end_of_day_watches_the_sectors_and_opens_the_reviews_by_itself(
+        container: Container, clock: FixedClock) -> None:
+    """Nobody asks: end of day flags C on the day two of its five manufacturers reach 30
+    days past due (19 April: a 40 % 30+ rate against 10 %), and opens the five quarterly
+    reviews on 2 June, as system."""
+    makers, trader = flagged_manufacturing(container, clock)
+    [c] = [f for f in st.list_flags(container.uow()) if f.industry == "C"]
+    assert (c.flagged, c.flagged_on, c.rate.dpd30) == (True, date(2026, 4, 19), 2)
+    with container.engine.connect() as conn:
+        who = conn.execute(select(audit_log.c.actor, audit_log.c.entity_id).where(
+            audit_log.c.action == "sector.flagged")).all()
+    assert [tuple(r) for r in who] == [("system", "C")]
+    assert rv.list_reviews(container.uow()).items == []
+
+    eod_through(container, clock, date(2026, 6, 2))
+    opened = rv.list_reviews(container.uow()).items
+    assert sorted(x.line_id for x in opened) == sorted(makers)
+    assert {(x.frequency, x.due_on, x.opened_on) for x in opened} == {
+        ("quarterly", date(2026, 6, 2), date(2026, 6, 2))}
+    assert trader not in {x.line_id for x in opened}
+    # asking again the same day finds nothing more to open
+    assert rv.schedule_reviews(container.uow(), OFFICER).opened == []

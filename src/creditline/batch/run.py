@@ -66,6 +66,7 @@ from creditline.auth import Principal
 from creditline.batch.behaviour import BEHAVIOUR_STAGE  # issue 13: behaviour scoring
 from creditline.batch.closure import CLOSURE_STAGE  # closure (issue 14)
 from creditline.batch.collections import COLLECTIONS_STAGE
+from creditline.batch.day_end import DAY_END  # issue 13: sector watch, review schedule
 from creditline.batch.eod import KERNEL, SERVICING
 from creditline.batch.limit_ramp import LIMIT_RAMP_STAGE
 from creditline.batch.limit_strategy import LIMIT_STRATEGY_STAGE  # issue 13: limit strategy
@@ -149,6 +150,7 @@ class DayReport:
     postings: int = 0
     partitions: int = 0
     stages: dict[str, StageStats] = field(default_factory=dict)  # pipeline order
+    day_end: dict[str, dict[str, int]] = field(default_factory=dict)  # batch.day_end counts
 
 
 @dataclass
@@ -307,6 +309,7 @@ def _close_day(uow: UnitOfWork, actor: Principal, pipe: Pipeline, day: date, cmd
             dr.lines += dr.skipped
             more = _more(uow, frame_day, None)
             if not more:  # every line was skipped: this transaction completes the day
+                _day_end(uow, actor, dr)
                 _audit_day(uow, actor, dr, alone)
                 complete(dr)
             uow.commit()
@@ -325,6 +328,8 @@ def _close_day(uow: UnitOfWork, actor: Principal, pipe: Pipeline, day: date, cmd
                                                                 part.last_line_id)
             if last:
                 _fill(dr, stats, pipe)
+                if alone is None:
+                    _day_end(uow, actor, dr)
                 _audit_day(uow, actor, dr, alone)
                 complete(dr)
             committing = time.perf_counter()
@@ -377,9 +382,18 @@ def _fill(dr: DayReport, stats: dict[str, StageStats], pipe: Pipeline) -> None:
         dr.postings = kernel.counts.get("postings", 0)
 
 
+def _day_end(uow: UnitOfWork, actor: Principal, dr: DayReport) -> None:
+    """The book-wide steps of a closed day (``batch.day_end``), in its last transaction."""
+    for name, step in DAY_END:
+        dr.day_end[name] = step(uow, dr.business_date, actor)
+
+
 def _audit_day(uow: UnitOfWork, actor: Principal, dr: DayReport, alone: str | None) -> None:
-    details = {"lines": dr.lines, "skipped": dr.skipped, "changed": dr.changed,
-               "statements": dr.statements, "postings": dr.postings}
+    details: dict[str, object] = {
+        "lines": dr.lines, "skipped": dr.skipped, "changed": dr.changed,
+        "statements": dr.statements, "postings": dr.postings}
+    if dr.day_end:
+        details["day_end"] = dr.day_end
     if alone is None:
         uow.audit(actor, "eod.closed", "business_date", dr.business_date.isoformat(), details)
     else:

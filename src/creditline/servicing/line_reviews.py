@@ -1,6 +1,6 @@
 """Use cases of periodic reviews of enterprise lines (``lines.reviews``): open the cases
-that come due and freeze the lines whose review is long overdue (run daily, on demand or by
-the scheduler); list open and overdue cases; upload a case's financial statements (the
+that come due and freeze the lines whose review is long overdue (at the end of every day end of
+day closes, and on demand); list open and overdue cases; upload a case's financial statements (the
 proposal is computed with the enterprise policy); decide it, maker-checker."""
 
 from __future__ import annotations
@@ -8,6 +8,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from creditline.auth import Principal
@@ -39,61 +40,67 @@ class ScheduleRun:
 
 
 def schedule_reviews(uow: UnitOfWork, actor: Principal) -> ScheduleRun:
-    """Open a case for every open enterprise line whose review is due (yearly; quarterly
-    while its industry is flagged), asking the customer for statements; freeze every active
-    line whose open case is long overdue."""
-    run = ScheduleRun()
+    """The schedule on demand, as of the book's business date (end of day runs it for each
+    day it closes: ``batch.day_end``)."""
     with uow:
-        today = current_business_date(uow)
-        cols = uow.sectors.enterprise_lines()
-        open_by_line = {c.line_id: c for c in uow.review_cases.open_cases()}
-        last = uow.review_cases.last_decided()
-        flagged = {i: is_flagged(uow, i) for i in set(cols["industry"])}
-        for line_id, customer_id, industry, opened_on in zip(
-                cols["line_id"], cols["customer_id"], cols["industry"], cols["opened_on"],
-                strict=True):
-            if line_id in open_by_line:
-                continue
-            due = next_due(last.get(line_id, opened_on), flagged[industry])
-            if due > today:
-                continue
-            case = ReviewCase(id=str(uuid.uuid4()), line_id=line_id, customer_id=customer_id,
-                              industry=industry,
-                              frequency="quarterly" if flagged[industry] else "yearly",
-                              due_on=due, opened_on=today, created_at=uow.now())
-            uow.review_cases.add(case)
-            line = uow.lines.get(line_id, lock=True)
-            assert line is not None
-            uow.lines.save(line)  # end of day visits it next (batch.reviews: freeze day)
-            run.opened.append(case)
-            uow.audit(actor, "review.opened", "credit_line", line_id,
-                      {"case_id": case.id, "due_on": due, "frequency": case.frequency})
-            uow.emit("line.review_requested", {
-                "line_id": line_id, "customer_id": customer_id, "case_id": case.id,
-                "due_on": due,
-                "reason_en": "Your credit line is due for its periodic review: please upload "
-                             "your latest financial statements.",
-                "reason_zh": "您的授信额度已到定期复审时间：请上传最新财务报表。"})
-        for case in open_by_line.values():
-            if not long_overdue(case, today):
-                continue
-            line = uow.lines.get(case.line_id, lock=True)
-            if line is None or LineStatus.FROZEN not in TRANSITIONS[line.status] \
-                    or line.status is not LineStatus.ACTIVE:
-                continue
-            line.status = LineStatus.FROZEN
-            uow.lines.save(line)
-            run.frozen.append(line.id)
-            details = {"from": "active", "to": "frozen", "reason": "REVIEW_LONG_OVERDUE",
-                       "case_id": case.id, "due_on": case.due_on}
-            uow.audit(actor, "line.status_changed", "credit_line", line.id, details)
-            uow.emit("line.status_changed", {
-                "line_id": line.id, "customer_id": line.customer_id, **details,
-                "reason_en": f"Your line's review was due on {case.due_on.isoformat()} and is "
-                             "long overdue: the line is frozen until it is decided.",
-                "reason_zh": f"您的额度复审已于{case.due_on.isoformat()}到期且严重逾期："
-                             "额度已冻结，待复审完成。"})
+        run = schedule_on(uow, current_business_date(uow), actor)
         uow.commit()
+    return run
+
+
+def schedule_on(uow: UnitOfWork, today: date, actor: Principal) -> ScheduleRun:
+    """Inside the caller's transaction: open a case for every open enterprise line whose
+    review is due by ``today`` (yearly; quarterly while its industry is flagged), asking the
+    customer for statements; freeze every active line whose open case is long overdue."""
+    run = ScheduleRun()
+    cols = uow.sectors.enterprise_lines()
+    open_by_line = {c.line_id: c for c in uow.review_cases.open_cases()}
+    last = uow.review_cases.last_decided()
+    flagged = {i: is_flagged(uow, i) for i in set(cols["industry"])}
+    for line_id, customer_id, industry, opened_on in zip(
+            cols["line_id"], cols["customer_id"], cols["industry"], cols["opened_on"],
+            strict=True):
+        if line_id in open_by_line:
+            continue
+        due = next_due(last.get(line_id, opened_on), flagged[industry])
+        if due > today:
+            continue
+        case = ReviewCase(id=str(uuid.uuid4()), line_id=line_id, customer_id=customer_id,
+                          industry=industry,
+                          frequency="quarterly" if flagged[industry] else "yearly",
+                          due_on=due, opened_on=today, created_at=uow.now())
+        uow.review_cases.add(case)
+        line = uow.lines.get(line_id, lock=True)
+        assert line is not None
+        uow.lines.save(line)  # end of day visits it next (batch.reviews: freeze day)
+        run.opened.append(case)
+        uow.audit(actor, "review.opened", "credit_line", line_id,
+                  {"case_id": case.id, "due_on": due, "frequency": case.frequency})
+        uow.emit("line.review_requested", {
+            "line_id": line_id, "customer_id": customer_id, "case_id": case.id,
+            "due_on": due,
+            "reason_en": "Your credit line is due for its periodic review: please upload "
+                         "your latest financial statements.",
+            "reason_zh": "您的授信额度已到定期复审时间：请上传最新财务报表。"})
+    for case in open_by_line.values():
+        if not long_overdue(case, today):
+            continue
+        line = uow.lines.get(case.line_id, lock=True)
+        if line is None or LineStatus.FROZEN not in TRANSITIONS[line.status] \
+                or line.status is not LineStatus.ACTIVE:
+            continue
+        line.status = LineStatus.FROZEN
+        uow.lines.save(line)
+        run.frozen.append(line.id)
+        details = {"from": "active", "to": "frozen", "reason": "REVIEW_LONG_OVERDUE",
+                   "case_id": case.id, "due_on": case.due_on}
+        uow.audit(actor, "line.status_changed", "credit_line", line.id, details)
+        uow.emit("line.status_changed", {
+            "line_id": line.id, "customer_id": line.customer_id, **details,
+            "reason_en": f"Your line's review was due on {case.due_on.isoformat()} and is "
+                         "long overdue: the line is frozen until it is decided.",
+            "reason_zh": f"您的额度复审已于{case.due_on.isoformat()}到期且严重逾期："
+                         "额度已冻结，待复审完成。"})
     return run
 
 

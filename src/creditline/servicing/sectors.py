@@ -1,11 +1,12 @@
-"""Use cases of sector actions (``lines.sectors``): watch the industries (on demand, over
-every open enterprise line as columns), list the flags, preview a cut of every line in an
+"""Use cases of sector actions (``lines.sectors``): watch the industries (at end of day and
+on demand, over every open enterprise line as columns), list the flags, preview a cut of every line in an
 industry, apply it as one audited batch that tells every customer, and reverse it."""
 
 from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, replace
+from datetime import date
 from decimal import Decimal
 
 import numpy as np
@@ -33,30 +34,36 @@ from creditline.uow import UnitOfWork
 
 
 def watch_sectors(uow: UnitOfWork, actor: Principal) -> list[SectorFlag]:
-    """Compute every industry's rates against the early-warning table and keep the answer;
-    an industry newly flagged (or no longer) is audited.  ``flagged_on`` stays the day it
-    was first flagged while it remains so."""
-    table = default_early_warning()
+    """Compute every industry's rates against the early-warning table and keep the answer
+    (on demand; end of day does it too, ``batch.day_end``)."""
     with uow:
-        today = current_business_date(uow)
-        cols = uow.sectors.enterprise_lines()
-        before = {f.industry: f for f in uow.sectors.flags()}
-        flags = []
-        for rate in industry_rates(table, cols["industry"],
-                                   np.asarray(cols["dpd"], dtype=np.int64)):
-            was = before.get(rate.industry)
-            since = (was.flagged_on if was is not None and was.flagged else today) \
-                if rate.flagged else None
-            flags.append(SectorFlag(rate.industry, rate.flagged, today, since, rate,
-                                    table.label))
-            if rate.flagged != (was is not None and was.flagged):
-                uow.audit(actor, "sector.flagged" if rate.flagged else "sector.cleared",
-                          "sector", rate.industry,
-                          {"dpd30_rate": rate.dpd30_rate, "default_rate": rate.default_rate,
-                           "lines": rate.lines, "why": list(rate.why),
-                           "rules_version": table.label})
-        uow.sectors.save_flags(flags)
+        flags = watch_on(uow, current_business_date(uow), actor)
         uow.commit()
+    return flags
+
+
+def watch_on(uow: UnitOfWork, today: date, actor: Principal) -> list[SectorFlag]:
+    """The watch inside the caller's transaction, as of ``today``: an industry newly
+    flagged (or no longer) is audited; ``flagged_on`` stays the day it was first flagged
+    while it remains so."""
+    table = default_early_warning()
+    cols = uow.sectors.enterprise_lines()
+    before = {f.industry: f for f in uow.sectors.flags()}
+    flags = []
+    for rate in industry_rates(table, cols["industry"],
+                               np.asarray(cols["dpd"], dtype=np.int64)):
+        was = before.get(rate.industry)
+        since = (was.flagged_on if was is not None and was.flagged else today) \
+            if rate.flagged else None
+        flags.append(SectorFlag(rate.industry, rate.flagged, today, since, rate,
+                                table.label))
+        if rate.flagged != (was is not None and was.flagged):
+            uow.audit(actor, "sector.flagged" if rate.flagged else "sector.cleared",
+                      "sector", rate.industry,
+                      {"dpd30_rate": rate.dpd30_rate, "default_rate": rate.default_rate,
+                       "lines": rate.lines, "why": list(rate.why),
+                       "rules_version": table.label})
+    uow.sectors.save_flags(flags)
     return flags
 
 
