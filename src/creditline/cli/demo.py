@@ -57,7 +57,9 @@ def demo(
         "--out", help="Folder for report.html, summary.json and the SQLite database.")
     ] = Path("demo-out"),
     enterprises: Annotated[int, typer.Option(
-        "--enterprises", help="Also simulate this many SME applicants (sme_line).")] = 0,
+        "--enterprises", help="Also simulate this many SME applicants (sme_line): the "
+                              "approved ones draw, repay and are reviewed yearly (use "
+                              "--months 13+ to see reviews).")] = 0,
     activity: Annotated[float, typer.Option(
         "--activity", help="Scale of the customers' purchase habits (1.0 = as simulated, "
                            "about 1.2 purchases a month; the default keeps the default "

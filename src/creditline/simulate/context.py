@@ -163,6 +163,40 @@ class Activity:
 
 
 @dataclass
+class SmeFirm:
+    """An enterprise holding a line (``steps.sme``), with its hidden default month."""
+
+    enterprise_id: str
+    line_id: str
+    industry: str
+    default_month: int | None  # hidden truth: month index of the default (None: never)
+    statements: dict[str, str]  # as filed with the application
+
+
+@dataclass
+class SmeFlow:
+    """What the firms and the desk did (money in cents)."""
+
+    draws: int = 0
+    drawn: int = 0
+    repayments: int = 0
+    repaid: int = 0
+    refused: Counter[str] = field(default_factory=Counter)
+    statements_sent: int = 0
+    reviews_decided: Counter[str] = field(default_factory=Counter)  # by proposal
+    flags: list[tuple[str, str]] = field(default_factory=list)  # (industry, day)
+    cuts: list[dict[str, Any]] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"draws": self.draws, "drawn": f"{self.drawn / 100:.2f}",
+                "repayments": self.repayments, "repaid": f"{self.repaid / 100:.2f}",
+                "refused": dict(self.refused), "statements_sent": self.statements_sent,
+                "reviews_decided": dict(self.reviews_decided),
+                "flags": [{"industry": i, "day": d} for i, d in self.flags],
+                "sector_cuts": self.cuts}
+
+
+@dataclass
 class MonthSnapshot:
     """The book at the close of a month end (after end of day)."""
 
@@ -198,6 +232,9 @@ class DemoContext:
     customers: Customers | None = None
     memory: PurchaseMemory = field(default_factory=PurchaseMemory)
     purchase_ids: dict[str, str] = field(default_factory=dict)  # simulator ref -> purchase id
+    # issue 13: the enterprises holding a line and what they and the risk desk did
+    sme_firms: list[SmeFirm] = field(default_factory=list)
+    sme: SmeFlow = field(default_factory=SmeFlow)
     activity: Activity = field(default_factory=Activity)
     snapshots: list[MonthSnapshot] = field(default_factory=list)
     ledger: dict[str, Any] = field(default_factory=dict)

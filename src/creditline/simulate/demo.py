@@ -71,6 +71,7 @@ from creditline.simulate.steps.month_end import MonthEnd
 from creditline.simulate.steps.notifications import Notifications  # notify
 from creditline.simulate.steps.onboarding import Onboarding
 from creditline.simulate.steps.reviewers import Reviewers
+from creditline.simulate.steps.sme import SmeActivity, SmeDesk
 
 __all__ = ["DEFAULT_ACTIVITY", "MAX_CUSTOMERS", "MAX_MONTHS", "MIN_CUSTOMERS",
            "ApplicationRecord", "DayStep", "DemoConfig", "DemoContext", "DemoResult",
@@ -84,7 +85,9 @@ def default_opening() -> list[Stage]:
 def default_daily() -> list[DayStep]:
     # fraudq: Arrivals (later applicants, e.g. a ring's members) apply and Reviewers work the
     # review queue before the day's trade
-    return [Arrivals(), Reviewers(), CustomerActivity(),
+    return [Arrivals(), Reviewers(),
+            SmeDesk(), SmeActivity(),  # issue 13: enterprises draw, repay, are reviewed
+            CustomerActivity(),
             Closures(),  # closure (issue 14)
             EndOfDay(), MonthEnd(),
             CollectionsMonthEnd(), CollectionsDesk(),  # collections

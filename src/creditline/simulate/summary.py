@@ -26,6 +26,7 @@ from creditline.paging import PageRequest
 from creditline.scoring.metrics import discrimination
 from creditline.simulate.book import DPD_BUCKETS
 from creditline.simulate.context import ApplicationRecord, DemoContext, Flow
+from creditline.simulate.steps.sme import summary as sme_summary
 
 SUMMARY_FILE = "summary.json"
 SCORE_BIN = 10
@@ -292,6 +293,7 @@ def build_summary(ctx: DemoContext) -> dict[str, Any]:
                 "loss_rate_of_balance": rate(losses, int(owed.sum())),
                 "loss_rate_of_purchases": rate(losses, act.purchases.cents)},
         "triggers": _triggers(ctx),  # issue 13: real-time triggers and category caps
+        "sme": sme_summary(ctx),  # issue 13: enterprises, reviews and sector actions
         "fraud": _fraud(apps, balance, dict(zip(book.line_id, map(str, book.status)))),
         "reviews": _reviews(apps),
         "truth": _truth(apps, observed_bad, balance),
