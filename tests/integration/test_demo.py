@@ -86,6 +86,13 @@ def test_the_summary_adds_up(short_demo: DemoResult) -> None:
     assert truth["declined"]["bad_rate"] > truth["approved"]["bad_rate"]
     fraud = s["fraud"]
     assert fraud["caught"] + fraud["missed"] == fraud["fraudsters"]
+    # the B-card's drift is read on each scored line's latest score, at the end of the run
+    psi = s["limits"]["b_card_psi"]
+    with _container(short_demo).uow() as uow:
+        scored = uow.session.execute(text(
+            "SELECT COUNT(DISTINCT line_id), MAX(business_date) FROM behaviour_scores "
+            "WHERE score IS NOT NULL")).one()
+    assert (psi["lines"], psi["day"]) == (scored[0], str(scored[1])) and psi["psi"] >= 0
 
 
 @pytest.mark.slow

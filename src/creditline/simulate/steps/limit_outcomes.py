@@ -103,28 +103,29 @@ class LimitOutcomes:
 
     @staticmethod
     def _psi(uow: Any) -> dict[str, Any] | None:
-        """The champion B-card's PSI on the last day every line was scored (the latest
-        consumer statement day) against its training sample."""
+        """The champion B-card's PSI against its training sample, on each line's latest
+        score at the end of the run (the book as a monitor sees it today).  Not the day
+        most lines were scored: that is the first statement day, a one-month-old book,
+        which no training sample of older lines resembles."""
         champion_id, _, _ = uow.models.serving_ids(B_CARD)
         if champion_id is None:
             return None
         record = uow.models.get(champion_id)
-        day = uow.session.execute(text(
-            "SELECT MAX(business_date) FROM behaviour_scores WHERE business_date IN "
-            "(SELECT business_date FROM behaviour_scores GROUP BY business_date "
-            "HAVING COUNT(*) = (SELECT MAX(n) FROM (SELECT COUNT(*) AS n FROM "
-            "behaviour_scores GROUP BY business_date) x))")).scalar()
-        scores = [r[0] for r in uow.session.execute(text(
-            "SELECT score FROM behaviour_scores WHERE business_date = :d AND score IS NOT "
-            "NULL"), {"d": day})]
-        if not scores:
+        rows = uow.session.execute(text(
+            "SELECT b.score, b.business_date FROM behaviour_scores b JOIN (SELECT line_id, "
+            "MAX(business_date) AS last FROM behaviour_scores GROUP BY line_id) x "
+            "ON x.line_id = b.line_id AND x.last = b.business_date "
+            "WHERE b.score IS NOT NULL")).all()
+        if not rows:
             return None
         try:
-            value = psi_against_training(record.model_json, np.asarray(scores, dtype=float))
+            value = psi_against_training(record.model_json,
+                                         np.asarray([r[0] for r in rows], dtype=float))
         except InputError:
             return None
-        return {"model": record.label, "day": str(day), "lines": len(scores),
-                "psi": round(value, 4)}
+        return {"model": record.label, "day": str(max(_day(r[1]) for r in rows)),
+                "lines": len(rows), "psi": round(value, 4),
+                "scores": "each line's latest score"}
 
     @staticmethod
     def _lead(ctx: DemoContext, first_cut: dict[str, date]) -> dict[str, Any]:
