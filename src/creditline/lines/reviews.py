@@ -8,7 +8,8 @@ recomputes capacity with the enterprise policy -- the statements and ratios of
 coverage -- and proposes keep, increase, reduce or close.  A risk officer other than the one
 who uploaded and proposed decides it (maker-checker: approving one's own proposal is 403).
 
-The rule, in numbers (``REVIEW_RULE``): capacity = min(product maximum, cash flow / 1.40 -
+The rule, in numbers (``REVIEW_RULE``, read from the versioned folder ``lines/review_rules``;
+its label goes into the audit of every case opened and proposed): capacity = min(product maximum, cash flow / 1.40 -
 existing debt service), rounded down to 1,000.00; below the product's minimum: close; below
 the limit: reduce to it; at least 30 % above the limit: increase by 30 % (at most to the
 capacity); otherwise keep.  An open case more than 60 days past its due date freezes its line
@@ -23,24 +24,70 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from decimal import ROUND_DOWN, Decimal
 from enum import StrEnum
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from creditline.errors import Conflict, Forbidden, ValidationError
+from creditline.versioned import read_versioned
+
+RULES_DIR = Path(__file__).parent / "review_rules"
 
 
 @dataclass(frozen=True)
 class ReviewRule:
+    """The review's parameters, as a versioned folder of data (``lines/review_rules``)."""
+
     target_dscr: Decimal = Decimal("1.40")  # origination's band-B target (enterprise_capacity)
     increase_share: Decimal = Decimal("0.30")
     step: Decimal = Decimal("1000.00")
     yearly_months: int = 12
     flagged_months: int = 3
     freeze_after_days: int = 60
+    version: str = ""
+    hash: str = ""
+
+    @property
+    def label(self) -> str:
+        return f"{self.version}+{self.hash[:12]}"
 
 
-REVIEW_RULE = ReviewRule()
+def _positive(doc: dict[str, Any], name: str, kind: type) -> Any:
+    raw = doc.get(name)
+    field = f"review_rule.{name}"
+    if kind is int:
+        if isinstance(raw, bool) or not isinstance(raw, int) or raw < 1:
+            raise ValidationError(field, "must be a positive whole number")
+        return raw
+    try:
+        value = Decimal(str(raw)) if isinstance(raw, str) else None
+    except ArithmeticError:
+        value = None
+    if value is None or not value.is_finite() or value <= 0:
+        raise ValidationError(field, "must be a positive decimal number written as a string")
+    return value
+
+
+def load_review_rule(folder: Path | str | None = None) -> ReviewRule:
+    """Read and check a review-rule folder (default: the shipped one); a bad figure is a
+    422 naming it."""
+    data = read_versioned(folder if folder is not None else RULES_DIR, files_key="tables",
+                          what="review_rule")
+    [(_, doc)] = data.files
+    if not isinstance(doc, dict):
+        raise ValidationError("review_rule", "review_rule.json must be an object")
+    return ReviewRule(
+        target_dscr=_positive(doc, "target_dscr", Decimal),
+        increase_share=_positive(doc, "increase_share", Decimal),
+        step=_positive(doc, "step", Decimal),
+        yearly_months=_positive(doc, "yearly_months", int),
+        flagged_months=_positive(doc, "flagged_months", int),
+        freeze_after_days=_positive(doc, "freeze_after_days", int),
+        version=data.version, hash=data.hash)
+
+
+REVIEW_RULE = load_review_rule()
 
 
 class ReviewStatus(StrEnum):

@@ -75,7 +75,8 @@ def schedule_on(uow: UnitOfWork, today: date, actor: Principal) -> ScheduleRun:
         uow.lines.save(line)  # end of day visits it next (batch.reviews: freeze day)
         run.opened.append(case)
         uow.audit(actor, "review.opened", "credit_line", line_id,
-                  {"case_id": case.id, "due_on": due, "frequency": case.frequency})
+                  {"case_id": case.id, "due_on": due, "frequency": case.frequency,
+                   "rules_version": REVIEW_RULE.label})
         uow.emit("line.review_requested", {
             "line_id": line_id, "customer_id": customer_id, "case_id": case.id,
             "due_on": due,
@@ -143,7 +144,7 @@ def upload_statements(cmd: UploadStatements, uow: UnitOfWork, actor: Principal) 
         uow.review_cases.save(proposed)
         uow.audit(actor, "review.proposed", "credit_line", line.id,
                   {"case_id": case.id, "proposal": proposal.value, "limit": limit,
-                   "capacity": capacity})
+                   "capacity": capacity, "rules_version": REVIEW_RULE.label})
         uow.commit()
     return proposed
 
