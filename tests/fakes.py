@@ -1560,6 +1560,11 @@ class FakeHeldPurchases:
             raise ConcurrencyError(f"held purchase {hold.id} was decided meanwhile")
         self.st.held_purchases[hold.id] = hold
 
+    def waiting_since(self, made_on_or_before: date) -> list[HeldPurchase]:
+        return sorted((h for h in self.st.held_purchases.values()
+                       if h.status.value == "held" and h.business_date <= made_on_or_before),
+                      key=lambda h: (h.created_at, h.id))
+
     def page(self, status: str | None, line_id: str | None, req: PageRequest
              ) -> Page[HeldPurchase]:
         rows = [h for h in self.st.held_purchases.values()

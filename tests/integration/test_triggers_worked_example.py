@@ -2,7 +2,7 @@
 SQLite and PostgreSQL.
 
 Han Mei's consumer_bnpl line has a 10,000.00 limit.  The shipped trigger tables
-(``lines/trigger_rules``, 2026.11.1) say: three returns within 7 days cut half of the
+(``lines/trigger_rules``, 2026.11.2) say: three returns within 7 days cut half of the
 available credit; risky-category spending (luxury, gaming, gift cards, jewellery) of half
 the limit or more within 7 days holds the purchase for a reviewer; a new line drawn from at
 most 30 % to at least 90 % within days, after two quick purchases, is frozen and the
@@ -27,7 +27,7 @@ from creditline.servicing import holds
 from creditline.servicing import services as sv
 from creditline.servicing.triggers import trigger_rules
 from creditline.store.tables.foundation import outbox
-from tests.integration.servicing_support import ledger_sound, open_line
+from tests.integration.servicing_support import eod_through, ledger_sound, open_line
 
 D = Decimal
 REVIEWER = Principal(user_id="rv-1", name="zhao-reviewer", role=Role.REVIEWER)
@@ -188,3 +188,31 @@ def test_a_hold_is_not_released_beyond_a_limit_cut_since(
     assert e.value.reason == "insufficient_available_credit"
     assert line_figures(sqlite_container, line.id) == (D("5000.00"), D("3000.00"),
                                                        D("2500.00"), D("0.00"))
+
+
+def test_a_hold_nobody_decides_lapses_three_days_later(container: Container,
+                                                       clock: FixedClock) -> None:
+    """The trigger rules give a reviewer three days (``hold_expiry_days``): a watch held on
+    4 March and never decided lapses when end of day closes 7 March -- the reservation
+    goes, the customer is told, and a reviewer coming late finds it decided (409)."""
+    clock.set_date(date(2026, 3, 2))
+    line = open_line(container, "10000.00")
+    buy(container, line.id, "3000.00", "luxury", "bag")
+    clock.set_date(date(2026, 3, 4))
+    watch = buy(container, line.id, "2500.00", "luxury", "watch", installments=6)
+    assert watch.status == "held" and trigger_rules().window.hold_expiry_days == 3
+    eod_through(container, clock, date(2026, 3, 6))
+    assert line_figures(container, line.id)[2] == D("2500.00")  # still waiting
+    eod_through(container, clock, date(2026, 3, 7))
+    assert line_figures(container, line.id) == (D("10000.00"), D("3000.00"), 0, D("7000.00"))
+    lapsed = holds.get_hold(watch.id, container.uow())
+    assert (lapsed.status.value, lapsed.decided_by, lapsed.decided_on, lapsed.decision_note) == (
+        "expired", "system", date(2026, 3, 7), "not decided within 3 days")
+    [note] = outbox_of(container, "purchase.hold_expired")
+    assert (note["purchase_id"], note["amount"], note["days"], note["made_on"]) == (
+        watch.id, "2500.00", 3, "2026-03-04")
+    with pytest.raises(Conflict):
+        holds.decide_hold(holds.DecideHold(watch.id, True, "late"), container.uow(), REVIEWER)
+    assert [h.id for h in holds.list_holds(container.uow(), status="expired").items] == [
+        watch.id]
+    ledger_sound(container)

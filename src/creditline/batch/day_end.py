@@ -1,5 +1,5 @@
 """Book-wide steps at the end of each day end of day closes: the sector watch, then the
-schedule of periodic reviews (issue 13).
+schedule of periodic reviews, then the lapse of held purchases nobody decided (issue 13).
 
 They look at the whole book (every open enterprise line's industry and days past due), not
 at one partition, so they are not pipeline stages: they run once a day, in the transaction
@@ -15,6 +15,7 @@ from collections.abc import Callable
 from datetime import date
 
 from creditline.auth import Principal
+from creditline.servicing.holds import expire_holds_on
 from creditline.servicing.line_reviews import schedule_on
 from creditline.servicing.sectors import watch_on
 from creditline.uow import UnitOfWork
@@ -27,10 +28,15 @@ def sector_watch(uow: UnitOfWork, day: date, actor: Principal) -> dict[str, int]
     return {"industries": len(flags), "flagged": sum(f.flagged for f in flags)}
 
 
+def hold_expiry(uow: UnitOfWork, day: date, actor: Principal) -> dict[str, int]:
+    return {"expired": len(expire_holds_on(uow, day, actor))}
+
+
 def review_schedule(uow: UnitOfWork, day: date, actor: Principal) -> dict[str, int]:
     run = schedule_on(uow, day, actor)
     return {"opened": len(run.opened), "frozen": len(run.frozen)}
 
 
 DAY_END: tuple[tuple[str, DayStep], ...] = (("sector_watch", sector_watch),
-                                            ("review_schedule", review_schedule))
+                                            ("review_schedule", review_schedule),
+                                            ("hold_expiry", hold_expiry))

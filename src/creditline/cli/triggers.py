@@ -33,7 +33,7 @@ triggers_app = typer.Typer(help="Real-time triggers fired on purchases and retur
 
 @holds_app.command("list")
 def list_holds(
-    status: Annotated[str, typer.Option(help="held, released or refused.")] = "held",
+    status: Annotated[str, typer.Option(help="held, released, refused or expired.")] = "held",
     line: Annotated[str | None, typer.Option("--line", help="Only this line's holds.",
                                              show_default=False)] = None,
     token: UserTokenOption = None,

@@ -5,13 +5,15 @@ A held purchase is not booked: no installments, no postings.  Its amount is rese
 the line (``Line.held``, counted against the available credit) until a reviewer releases
 it (it is then booked as an ordinary purchase under the same id, on the business date of
 the release) or refuses it (the reservation goes and the customer is told).  Either way
-once: a decided hold is 409.
+once: a decided hold is 409.  A hold nobody decides lapses at the end of the day
+``hold_expiry_days`` after it was made (the trigger rules' parameter): the reservation goes
+and the customer is told, as for a refusal.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any
@@ -23,13 +25,15 @@ class HoldStatus(StrEnum):
     HELD = "held"
     RELEASED = "released"
     REFUSED = "refused"
+    EXPIRED = "expired"  # nobody decided it in time (the trigger rules' hold_expiry_days)
 
 
 def parse_hold_status(value: object) -> HoldStatus:
     try:
         return HoldStatus(str(value))
     except ValueError:
-        raise ValidationError("status", "must be one of: held, released, refused") from None
+        raise ValidationError("status", "must be one of: held, released, refused, "
+                                        "expired") from None
 
 
 @dataclass(frozen=True)
@@ -61,6 +65,18 @@ class HeldPurchase:
             raise Conflict(f"the held purchase is already {self.status.value}")
         return replace(self, status=HoldStatus.RELEASED if release else HoldStatus.REFUSED,
                        decided_by=by, decided_at=at, decided_on=on, decision_note=note)
+
+    def expire(self, by: str, at: datetime, on: date, days: int) -> HeldPurchase:
+        """Nobody decided it within ``days``: it lapses like a refusal (the reservation
+        goes), recorded as such."""
+        if self.status is not HoldStatus.HELD:
+            raise Conflict(f"the held purchase is already {self.status.value}")
+        return replace(self, status=HoldStatus.EXPIRED, decided_by=by, decided_at=at,
+                       decided_on=on, decision_note=f"not decided within {days} days")
+
+    def lapses_on(self, days: int) -> date:
+        """The business date end of day lets it lapse, if nobody decided it before."""
+        return self.business_date + timedelta(days=days)
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,9 @@ class HeldPurchaseRepository(Protocol):
     def save(self, hold: HeldPurchase) -> None:
         """Write back the decision of a held purchase."""
 
+    def waiting_since(self, made_on_or_before: date) -> list[HeldPurchase]:
+        """Holds still waiting for a reviewer, made on or before the day, oldest first."""
+
     def page(self, status: str | None, line_id: str | None, req: PageRequest
              ) -> Page[HeldPurchase]:
         """Oldest first, keyed on ``(created_at, id)``, with the total."""

@@ -61,6 +61,7 @@ class Window:
     spike_window_days: int
     burst_window_days: int
     risky_categories: frozenset[str]
+    hold_expiry_days: int  # a hold nobody decided lapses this many days after it was made
 
     @classmethod
     def of(cls, parameters: Mapping[str, Any]) -> Window:
@@ -73,7 +74,8 @@ class Window:
         if not isinstance(risky, list) or not all(isinstance(c, str) for c in risky):
             raise ValidationError("parameters.risky_categories", "must be a list of category codes")
         return cls(days("return_window_days"), days("usual_lookback_days"),
-                   days("spike_window_days"), days("burst_window_days"), frozenset(risky))
+                   days("spike_window_days"), days("burst_window_days"), frozenset(risky),
+                   days("hold_expiry_days"))
 
     @property
     def lookback_days(self) -> int:

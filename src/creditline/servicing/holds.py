@@ -1,10 +1,12 @@
 """Use cases of purchases held by a real-time trigger: a reviewer releases one (it is then
 booked as an ordinary purchase, on the business date of the release) or refuses it (the
-reservation on the line goes); and the lists of holds and of triggers fired."""
+reservation on the line goes); end of day lets one nobody decided lapse; and the lists of
+holds and of triggers fired."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 from creditline.auth import Principal
 from creditline.errors import BusinessRuleViolation, Conflict, Forbidden, NotFound, ValidationError
@@ -14,6 +16,7 @@ from creditline.money import money_str
 from creditline.paging import Page, PageRequest, SeqPage, SeqPageRequest
 from creditline.products.catalog import terms_product
 from creditline.servicing.services import _locked_line, _purchase_view, book_purchase
+from creditline.servicing.triggers import trigger_rules
 from creditline.servicing.views import PurchaseView
 from creditline.uow import UnitOfWork
 
@@ -81,6 +84,30 @@ def decide_hold(cmd: DecideHold, uow: UnitOfWork, actor: Principal) -> PurchaseV
         if cmd.release:
             return _purchase_view(uow, hold.id)
     return PurchaseView.held(decided)
+
+
+def expire_holds_on(uow: UnitOfWork, day: date, actor: Principal) -> list[HeldPurchase]:
+    """Inside the caller's transaction (end of day, ``batch.day_end``): every hold still
+    waiting ``hold_expiry_days`` after it was made lapses -- the reservation on its line
+    goes and the customer is told, as for a refusal."""
+    days = trigger_rules().window.hold_expiry_days
+    lapsed = []
+    for hold in uow.held_purchases.waiting_since(day - timedelta(days=days)):
+        line = uow.lines.get(hold.line_id, lock=True)
+        assert line is not None
+        expired = hold.expire(actor.name, uow.now(), day, days)
+        line.held -= hold.amount
+        uow.held_purchases.save(expired)
+        uow.lines.save(line)
+        details = {"line_id": line.id, "amount": hold.amount, "days": days,
+                   "triggers": list(hold.triggers), "business_date": day,
+                   "made_on": hold.business_date}
+        uow.audit(actor, "purchase.hold_expired", "purchase", hold.id, details)
+        uow.emit("purchase.hold_expired", {
+            "purchase_id": hold.id, "customer_id": line.customer_id, "merchant": hold.merchant,
+            **details})
+        lapsed.append(expired)
+    return lapsed
 
 
 def list_holds(uow: UnitOfWork, *, status: object = HoldStatus.HELD.value,

@@ -81,6 +81,12 @@ class SqlHeldPurchaseRepository:
         if done.rowcount != 1:  # type: ignore[attr-defined]  # CursorResult of an UPDATE has rowcount
             raise ConcurrencyError(f"held purchase {hold.id} was decided meanwhile")
 
+    def waiting_since(self, made_on_or_before: date) -> list[HeldPurchase]:
+        q = (select(h).where(h.c.status == HoldStatus.HELD.value,
+                             h.c.business_date <= made_on_or_before)
+             .order_by(h.c.created_at, h.c.id))
+        return [_hold(r) for r in self.s.execute(q)]
+
     def page(self, status: str | None, line_id: str | None, req: PageRequest
              ) -> Page[HeldPurchase]:
         where: list[ColumnElement[bool]] = []

@@ -113,6 +113,9 @@ SAMPLES: dict[str, dict[str, object]] = {
                               "reason_en": "Your held purchase of 4999.00 at JD Mall was not "
                                            "approved.",
                               "reason_zh": "您在JD Mall的4999.00元暂缓消费未获批准。"},
+    "purchase.hold_expired": {"purchase_id": "p9", "customer_id": "c1", "line_id": "l1ab12",
+                              "amount": "4999.00", "merchant": "JD Mall", "days": 3,
+                              "made_on": "2026-03-02", "business_date": "2026-03-05"},
     "line.review_requested": {"line_id": "l1ab12", "customer_id": "c1", "case_id": "rc1",
                               "due_on": "2026-12-31",
                               "reason_en": "Your credit line is due for its periodic review: "
@@ -134,6 +137,7 @@ MUST = {
     "line.auto_increase_changed": ("****AB12",),
     "line.trigger_fired": ("6500.00", "****AB12"), "purchase.held": ("4999.00", "JD Mall"),
     "purchase.hold_released": ("4999.00",), "purchase.hold_refused": ("4999.00", "****AB12"),
+    "purchase.hold_expired": ("4999.00", "JD Mall", "2026-03-02", "****AB12"),
     "line.review_requested": ("2026-12-31",), "line.review_decided": ("260000.00",),
     "application_approved": ("8000.00",), "application_declined": ("{reason}",),
     "line.opened": ("****AB12", "8000.00"), "line.limit_changed": ("8000.00", "6000.00"),

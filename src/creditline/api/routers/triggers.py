@@ -40,7 +40,7 @@ class HeldPurchasePublic(BaseModel):
     merchant_category: str
     installments: int
     business_date: str
-    status: str = Field(description="held, released or refused")
+    status: str = Field(description="held, released, refused or expired (nobody decided it in time)")
     triggers: list[str]
     reason_en: str
     reason_zh: str
@@ -99,7 +99,7 @@ class HoldDecision(BaseModel):
 def list_holds(container: ContainerDep, _: Annotated[Principal, Allowed("holds:read")],
                page: PageParams,
                status: Annotated[str | None, Query(
-                   description="held (default), released or refused")] = "held",
+                   description="held (default), released, refused or expired")] = "held",
                line_id: Annotated[str | None, Query(min_length=1, max_length=36)] = None,
                ) -> ListPage[HeldPurchasePublic]:
     """Held purchases oldest first: by default those waiting for a reviewer."""

@@ -3,7 +3,8 @@ book (``plan_day``) and every intent goes to the servicing services in the order
 repayment, returns, then the purchase.  The services may refuse (a line frozen overnight,
 credit used up by an earlier purchase, a merchant-category cap); a refusal is counted by its
 reason and the customer simply does without.  A purchase a real-time trigger holds is
-counted as held: no reviewer works in the demo, so it stays reserved on the line and the
+counted as held: no reviewer works holds in the demo, so it stays reserved on the line until
+it lapses three days later (end of day, the trigger rules' ``hold_expiry_days``) and the
 customer does without.
 
 Purchases and repayments carry an Idempotency-Key, as the API requires of a checkout."""
