@@ -149,6 +149,24 @@ def test_a_bust_out_freezes_a_new_line_and_holds_the_purchase(
         holds.decide_hold(holds.DecideHold(big.id, True, "ok"), container.uow(), REVIEWER)
 
 
+def test_a_bust_out_into_risky_goods_suspends_the_line(
+        sqlite_container: Container, clock: FixedClock) -> None:
+    """The same bust-out, the last purchase a 3,700.00 watch: the risky spike, the bust-out
+    and their combination all fire; the line is suspended (suspend over freeze)."""
+    clock.set_date(date(2026, 3, 2))
+    line = open_line(sqlite_container, "5000.00")
+    buy(sqlite_container, line.id, "500.00", "electronics", "phone-case")
+    buy(sqlite_container, line.id, "500.00", "electronics", "earbuds")
+    clock.set_date(date(2026, 3, 3))
+    big = buy(sqlite_container, line.id, "3700.00", "luxury", "watch")
+    assert big.status == "held" and big.hold is not None
+    assert big.hold["triggers"] == ["RISKY_CATEGORY_SPIKE", "BUST_OUT_PATTERN",
+                                    "BUST_OUT_RISKY"]
+    assert "暂停使用" in big.hold["reason_zh"]
+    view = sv.get_line(line.id, sqlite_container.uow())
+    assert (view.status, view.held) == ("suspended", D("3700.00"))
+
+
 def test_category_caps_refuse_by_name_and_green_purchases_pay_a_lower_fee(
         container: Container, clock: FixedClock) -> None:
     clock.set_date(date(2026, 3, 2))
