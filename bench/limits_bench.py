@@ -29,10 +29,12 @@ from creditline.simulate.demo import DemoRun
 RESULTS = Path(__file__).parent / "RESULTS.md"
 
 
-def run(mode: str, customers: int, months: int, seed: int, out: Path) -> tuple[dict[str, Any], float]:
+def run(mode: str, customers: int, months: int, seed: int, out: Path,
+        enterprises: int = 300) -> tuple[dict[str, Any], float]:
     started = time.process_time()
     result = DemoRun(DemoConfig(customers=customers, months=months, seed=seed,
-                                out=out / mode, limits=mode)).run(report=True)
+                                enterprises=enterprises, out=out / mode,
+                                limits=mode)).run(report=True)
     return result.summary, time.process_time() - started
 
 
@@ -65,11 +67,14 @@ def main() -> None:
     ap.add_argument("--customers", type=int, default=2_000)
     ap.add_argument("--months", type=int, default=12)
     ap.add_argument("--seed", type=int, default=42)
+    ap.add_argument("--enterprises", type=int, default=300,
+                    help="as `creditline demo` (its default run: 300)")
     ap.add_argument("--out", type=Path, default=Path("/tmp/creditline-limits-bench"))
     ap.add_argument("--write", action="store_true", help="append the table to bench/RESULTS.md")
     args = ap.parse_args()
     with ProcessPoolExecutor(2) as pool:  # the two runs side by side, each in its process
-        futures = {m: pool.submit(run, m, args.customers, args.months, args.seed, args.out)
+        futures = {m: pool.submit(run, m, args.customers, args.months, args.seed, args.out,
+                                  args.enterprises)
                    for m in ("static", "dynamic")}
         got = {m: f.result() for m, f in futures.items()}
     table = {m: rows(*got[m]) for m in got}
@@ -93,7 +98,8 @@ def main() -> None:
                 f"{datetime.now(UTC).date().isoformat()}, {platform.machine()}, 2 cores shared "
                 f"with other jobs. Command (from the repository root):\n\n"
                 f"    python bench/limits_bench.py --customers {args.customers} --months "
-                f"{args.months} --seed {args.seed} --write\n\n"
+                f"{args.months} --seed {args.seed} --enterprises {args.enterprises} "
+                f"--write\n\n"
                 f"Both runs on the same seed (the same market and draws).\n\n")
         with RESULTS.open("a", encoding="utf-8") as f:
             f.write(head + text + f"\n\nResult: {verdict}.\n")

@@ -26,6 +26,12 @@ def test_a_year_and_a_month_of_firms_drawing_repaying_and_being_reviewed(tmp_pat
     # the desk enters the statements and decides each proposal the next morning
     assert sme["statements_sent"] == sum(sme["reviews_decided"].values()) == sme["lines"]
     assert result.summary["ledger"]["ok"]
+    # the headline is the consumer book's; the firms are in their own part
+    s = result.summary
+    consumer = s["lines"]["by_product"].get("consumer_bnpl", 0)
+    assert s["lines"]["by_product"]["sme_line"] == sme["lines"]
+    assert s["months"][-1]["lines"] <= consumer and s["end"]["lines"] == "consumer"
+    assert s["months"][-1]["balance"] == s["end"]["balance"]
     engine = create_engine(cfg.database_url)
     with engine.connect() as c:
         cases = c.execute(text("SELECT due_on, frequency, status, proposed_by, decided_by "

@@ -59,7 +59,7 @@ def demo(
     enterprises: Annotated[int, typer.Option(
         "--enterprises", help="Also simulate this many SME applicants (sme_line): the "
                               "approved ones draw, repay and are reviewed yearly (use "
-                              "--months 13+ to see reviews).")] = 0,
+                              "--months 13+ to see reviews); 0 for consumers only.")] = 300,
     activity: Annotated[float, typer.Option(
         "--activity", help="Scale of the customers' purchase habits (1.0 = as simulated, "
                            "about 1.2 purchases a month; the default keeps the default "

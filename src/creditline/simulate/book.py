@@ -29,6 +29,8 @@ _SQL = text(
     "min_remaining, past_due, min_due_date, dpd, block_when_past_due, held "
     "FROM credit_lines ORDER BY id")
 
+SME_PRODUCT = "sme_line"
+
 # Days-past-due buckets of the month-end report: (label, lowest dpd, highest dpd).
 DPD_BUCKETS: tuple[tuple[str, int, int], ...] = (
     ("current", 0, 0), ("1-30", 1, 30), ("31-60", 31, 60), ("61-90", 61, 90),
@@ -99,6 +101,19 @@ class Book:
     def can_purchase(self) -> np.ndarray:
         """Active and not blocked for being past due (what the purchase service checks)."""
         return (self.status == "active") & ~(self.block_when_past_due & (self.past_due > 0))
+
+    def consumer(self) -> Book:
+        """The consumer lines only: the headline figures of the demo (an SME line's limit is
+        ~100x a consumer line's, so a mixed book would show the firms alone; the
+        enterprises have their own part, ``steps.sme``)."""
+        keep = self.product != SME_PRODUCT
+        if keep.all():
+            return self
+        pick = np.flatnonzero(keep).tolist()
+        cols: dict[str, Any] = {f: getattr(self, f)[keep] for f in self.__dataclass_fields__
+                                if f not in ("line_id", "customer_id")}
+        return Book(line_id=[self.line_id[i] for i in pick],
+                    customer_id=[self.customer_id[i] for i in pick], **cols)
 
     def rows(self, line_ids: Sequence[str]) -> np.ndarray:
         position = {lid: i for i, lid in enumerate(self.line_id)}

@@ -267,7 +267,9 @@ def build_summary(ctx: DemoContext) -> dict[str, Any]:
     total_limit = sum(a.limit for a in booked)
     act = ctx.activity
     last = ctx.snapshots[-1] if ctx.snapshots else None
-    losses = int(owed[bucket == LOSS_BUCKET].sum())
+    consumer = book.consumer()  # the headline: consumer lines (enterprises: "sme")
+    c_owed, c_bucket = consumer.total_owed, consumer.bucket()
+    losses = int(c_owed[c_bucket == LOSS_BUCKET].sum())
     return {
         "run": {"customers": cfg.customers, "enterprises": cfg.enterprises,
                 "months": cfg.months, "seed": cfg.seed, "activity": cfg.activity,
@@ -285,12 +287,12 @@ def build_summary(ctx: DemoContext) -> dict[str, Any]:
                      "return_rate": rate(act.returns.cents, act.purchases.cents),
                      "refused": dict(sorted(act.refused.items()))},
         "months": _months(ctx),
-        "end": {"balance": money(int(owed.sum())),
+        "end": {"lines": "consumer", "balance": money(int(c_owed.sum())),
                 "utilisation": rate(last.used, last.limit) if last else 0.0,
-                "buckets": {name: money(int(owed[bucket == i].sum()))
+                "buckets": {name: money(int(c_owed[c_bucket == i].sum()))
                             for i, (name, _, _) in enumerate(DPD_BUCKETS)},
                 "losses_90_plus": money(losses),
-                "loss_rate_of_balance": rate(losses, int(owed.sum())),
+                "loss_rate_of_balance": rate(losses, int(c_owed.sum())),
                 "loss_rate_of_purchases": rate(losses, act.purchases.cents)},
         "triggers": _triggers(ctx),  # issue 13: real-time triggers and category caps
         "sme": sme_summary(ctx),  # issue 13: enterprises, reviews and sector actions

@@ -29,6 +29,7 @@ from creditline.batch.run import default_pipeline
 from creditline.ledger.accounts import FEE_INCOME, INTEREST_INCOME, PENALTY_INCOME
 from creditline.scoring.columns import InputError
 from creditline.scoring.monitor import psi_against_training
+from creditline.simulate.book import SME_PRODUCT
 from creditline.simulate.context import DemoContext
 
 LIMIT_MODES = ("static", "dynamic")
@@ -61,10 +62,13 @@ class LimitOutcomes:
     def run(self, ctx: DemoContext) -> None:
         with ctx.uow() as uow:
             s = uow.session
+            # the consumer lines' revenue, as the month-end figures it sits beside
             revenue = {_REVENUE[a]: -int(v or 0) for a, v in s.execute(text(
-                "SELECT account, SUM(amount) FROM postings WHERE account IN "
-                "(:f, :i, :p) GROUP BY account"),
-                {"f": FEE_INCOME, "i": INTEREST_INCOME, "p": PENALTY_INCOME})}
+                "SELECT p.account, SUM(p.amount) FROM postings p JOIN credit_lines l "
+                "ON l.id = p.line_id WHERE p.account IN (:f, :i, :p) AND l.product <> :sme "
+                "GROUP BY p.account"),
+                {"f": FEE_INCOME, "i": INTEREST_INCOME, "p": PENALTY_INCOME,
+                 "sme": SME_PRODUCT})}
             decisions = [(r[0], _day(r[1]), r[2], r[3] if isinstance(r[3], list)
                           else json.loads(r[3]), int(r[4]), int(r[5])) for r in s.execute(text(
                 "SELECT line_id, business_date, action, reason_codes, old_limit, new_limit "

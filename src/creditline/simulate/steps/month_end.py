@@ -1,5 +1,6 @@
-"""At each month end (and on the last day), after end of day: the book's limits, use and
-balances by days-past-due bucket, kept for the summary and the report."""
+"""At each month end (and on the last day), after end of day: the consumer book's limits,
+use and balances by days-past-due bucket, kept for the summary and the report (the SME lines
+are in the ``sme`` part: their limits would drown the consumer lines' figures)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ class MonthEnd:
     def run(self, ctx: DemoContext, day: date) -> None:
         if (day + timedelta(days=1)).day != 1 and day != ctx.config.last_day:
             return
-        book = ctx.book()
+        book = ctx.book().consumer()  # the enterprises have their own part (steps.sme)
         live = book.open
         bucket = book.bucket()
         owed = book.total_owed
