@@ -35,6 +35,12 @@ NAV: list[NavItem] = [
     NavItem("customers:read", "/console/search", N_("Search")),
     NavItem("audit:read", "/console/audit", N_("Audit trail")),
     NavItem("users:read", "/console/users", N_("Users")),
+    NavItem("collections:queue", "/console/collections", N_("Collection queue")),
+    NavItem("closure:list", "/console/closure", N_("Closure requests")),
+    NavItem("rules:read", "/console/rules", N_("Rules")),
+    NavItem("models:read", "/console/models", N_("Models")),
+    NavItem("sectors:read", "/console/sectors", N_("Sectors")),
+    # the portfolio dashboard's entry comes with its page (added by the integrator)
 ]
 
 
