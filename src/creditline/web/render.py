@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from fastapi import Request
@@ -56,6 +57,11 @@ WORDS = (N_("approved"), N_("declined"), N_("referred"), N_("approve"), N_("decl
          N_("expired"), N_("person"), N_("enterprise"))
 
 
+def plain(value: Decimal) -> str:
+    """A decimal as typed, without exponent or trailing zeros (20, 12.5): form values."""
+    return f"{Decimal(value).normalize():f}"
+
+
 def _env(locale: str) -> Environment:
     env = Environment(loader=PackageLoader("creditline.web", "templates"),
                       autoescape=select_autoescape(["j2", "html"], default=True),
@@ -64,7 +70,7 @@ def _env(locale: str) -> Environment:
     env.install_gettext_translations(TRANSLATIONS[locale], newstyle=True)  # type: ignore[attr-defined]
     f = Formats(locale)
     env.filters.update(money=f.money, number=f.number, percent=f.percent, day=f.day,
-                       moment=f.moment)
+                       moment=f.moment, plain=plain)
     env.globals.update(locale=locale, locale_names=NAMES, nav=NAV, role_labels=ROLE_LABELS,
                        status_labels=STATUS_LABELS)
     return env
