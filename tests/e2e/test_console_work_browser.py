@@ -151,7 +151,7 @@ def test_a_collector_is_stopped_in_quiet_hours_and_logs_a_promise(
     page.fill("#promise-date", "2026-04-28")
     page.fill("#note", "will pay on payday")
     page.click("#log-call")
-    assert page.locator("#done").inner_text() == "Call logged: promise_to_pay."
+    assert page.locator("#done").inner_text() == "Call logged: promise to pay."
     assert "CN¥50.00" in page.locator("#promises").inner_text()
     [p] = cs.promises_of(ids["case"], container.uow())
     assert (p.amount, p.due_on, p.made_by) == (D("50.00"), date(2026, 4, 28), "chen")

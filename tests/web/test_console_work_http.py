@@ -90,7 +90,7 @@ def test_a_collector_is_refused_in_quiet_hours_then_logs_a_promise(
     r = web.post(f"/console/collections/cases/{case.id}/call", data={
         "csrf": csrf, "outcome": "promise_to_pay", "promise_amount": "50.00",
         "promise_date": "2026-04-23", "note": "will pay on payday"}, follow_redirects=True)
-    assert r.status_code == 200 and "Call logged: promise_to_pay." in r.text
+    assert r.status_code == 200 and "Call logged: promise to pay." in r.text
     [p] = cs.promises_of(case.id, sqlite_container.uow())
     assert (p.amount, p.due_on, p.made_by) == (D("50.00"), date(2026, 4, 23), "chen")
     assert "will pay on payday" in r.text

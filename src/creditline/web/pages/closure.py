@@ -44,12 +44,18 @@ STATUS_WORDS = {"manual_review": N_("manual review"),
                 "counter_offered": N_("counter-offered"), "approved": N_("approved"),
                 "closing": N_("closing"), "closed": N_("closed"), "executed": N_("executed"),
                 "rejected": N_("rejected"), "withdrawn": N_("withdrawn")}
-WORDS = (N_("close"), N_("reduce"), N_("approve"), N_("reject"), N_("refer"), N_("note"),
-         N_("counter_offer"), N_("ask_documents"), N_("submitted"), N_("system_review"),
-         N_("proposed"), N_("confirmed"), N_("rejected"), N_("counter_offered"),
-         N_("documents_requested"), N_("documents_added"), N_("executed"),
-         N_("counter_offer_accepted"), N_("counter_offer_declined"), N_("withdrawn"),
-         N_("approved"), N_("line_closed"))
+WORDS = (N_("close"), N_("reduce"), N_("approve"), N_("reject"), N_("refer"), N_("note"))
+DECISION_LABELS = {"approve": N_("approve"), "reject": N_("reject"),
+                   "counter_offer": N_("counter-offer"), "ask_documents": N_("ask for documents")}
+EVENT_LABELS = {"submitted": N_("submitted"), "system_review": N_("system review"),
+                "proposed": N_("proposed"), "confirmed": N_("confirmed"),
+                "approved": N_("approved"), "rejected": N_("rejected"),
+                "counter_offered": N_("counter-offered"),
+                "documents_requested": N_("documents requested"),
+                "documents_added": N_("documents added"), "executed": N_("executed"),
+                "counter_offer_accepted": N_("counter-offer accepted"),
+                "counter_offer_declined": N_("counter-offer declined"),
+                "withdrawn": N_("withdrawn"), "line_closed": N_("line closed")}
 
 
 @router.get("/closure")
@@ -81,7 +87,8 @@ def case(request: Request, request_id: str,
                 findings=screen["findings"], line=screen["line"], proposal=proposal,
                 mine=proposal is not None and proposal["by"] == me.name,
                 four_eyes=Decimal(screen["line"]["limit"]) > above, above=above,
-                reasons=REASONS, status_words=STATUS_WORDS)
+                reasons=REASONS, status_words=STATUS_WORDS, events=EVENT_LABELS,
+                decisions=DECISION_LABELS)
 
 
 @router.post("/closure/{request_id}/decision")

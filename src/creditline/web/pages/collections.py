@@ -28,8 +28,10 @@ router = console_router()
 OUTCOMES = [o.value for o in cg.Outcome]
 CHANNELS = [c.value for c in cg.Channel]
 # stored words shown on these pages, translated in the templates
-WORDS = (N_("no_answer"), N_("wrong_number"), N_("reached"), N_("refused_to_pay"),
-         N_("dispute"), N_("promise_to_pay"), N_("call"), N_("sms"), N_("email"),
+OUTCOME_LABELS = {"no_answer": N_("no answer"), "wrong_number": N_("wrong number"),
+                  "reached": N_("reached"), "refused_to_pay": N_("refused to pay"),
+                  "dispute": N_("dispute"), "promise_to_pay": N_("promise to pay")}
+WORDS = (N_("call"), N_("sms"), N_("email"),
          N_("visit"), N_("open"), N_("kept"), N_("broken"), N_("cancelled"), N_("hardship"),
          N_("pause"), N_("resolved"), N_("written_off"), N_("sold"), N_("debtor"),
          N_("unrelated"))
@@ -67,7 +69,7 @@ def _case_page(request: Request, session: ConsoleSession, case_id: str, *,
                     for c in CHANNELS]
     shown = {"refused": None, "done": None, **shown}
     return page(request, session, "collections_case.j2", http_status=http_status, d=detail,
-                case=detail.case, verdicts=verdicts, works=works, outcomes=OUTCOMES,
+                case=detail.case, verdicts=verdicts, works=works, outcomes=OUTCOME_LABELS,
                 today=current_business_date(uow), **shown)
 
 
