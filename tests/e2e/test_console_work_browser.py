@@ -17,14 +17,13 @@ Screenshots of every new page at 1366x768, in English and Chinese, go to
 
 from __future__ import annotations
 
+import shutil
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
-
-import shutil
 
 import pytest
 

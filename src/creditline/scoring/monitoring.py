@@ -89,9 +89,9 @@ def behaviour_stability(name: str, today: date, uow: UnitOfWork,
                       if s is not None and m == record.label]
             if scores:
                 break
-    if not scores:
-        return Stability(record.label, "training", "training sample", "—", 0, 0, None,
-                         "too_few")
+    if len(scores) < MIN_ROWS:
+        return Stability(record.label, "training", "training sample",
+                         day.isoformat() if scores else "—", 0, len(scores), None, "too_few")
     try:
         value = psi_against_training(record.model_json, np.asarray(scores, dtype=np.float64))
     except InputError:

@@ -54,7 +54,7 @@ def models(request: Request,
                            for n in sorted(by_name)) if c is not None]
     return page(request, session, "models.j2", by_name=dict(sorted(by_name.items())),
                 total=got.total, stability=stability, shadows=shadows,
-                window=WINDOW_DAYS, shadow_days=SHADOW_DAYS)
+                window=WINDOW_DAYS, shadow_days=SHADOW_DAYS, min_rows=monitoring.MIN_ROWS)
 
 
 @router.post("/models/{model_id}/promote")

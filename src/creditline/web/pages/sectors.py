@@ -6,7 +6,7 @@ made so far, each reversible.  The same services as ``/v1/sectors``."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Query, Request
 from starlette.responses import RedirectResponse, Response
@@ -40,7 +40,7 @@ WORDS = (N_("applied"), N_("reversed"), N_("DPD30_RATE"), N_("DEFAULT_RATE"))
 
 
 def _overview(request: Request, session: ConsoleSession, *, cursor: str | None = None,
-              http_status: int = 200, **shown: object) -> Response:
+              http_status: int = 200, **shown: Any) -> Response:
     uow = container_of(request).uow()
     req = PageRequest(after=decode_cursor(cursor) if cursor else None, limit=50)
     actions = st.list_sector_actions(uow, None, req)
