@@ -110,6 +110,21 @@ def test_a_collector_is_refused_in_quiet_hours_then_logs_a_promise(
     assert text_of(r.text, "collectable") == "CN¥30.00"
     assert d.line_id in r.text
 
+    # hardship pauses collection: the case leaves the queue until it ends
+    r = web.post(f"/console/collections/cases/{case.id}/hardship", data={
+        "csrf": csrf, "until": "2026-05-20", "reason": "hospital stay"}, follow_redirects=True)
+    assert "Hardship recorded" in r.text and 'id="on-hold"' in r.text
+    assert "No case to work." in web.get("/console/collections").text
+    r = web.post(f"/console/collections/cases/{case.id}/hardship", data={
+        "csrf": csrf, "until": "", "reason": "x"})
+    assert r.status_code == 422 and "until" in r.text
+
+    # a supervisor looks at Chen's queue; a collector may not look at another's
+    assert web.get("/console/collections?collector=olga").status_code == 403
+    sign_in(web, "olga")
+    page = web.get("/console/collections?collector=chen").text
+    assert 'id="queue-of"' in page and "No case to work." in page
+
     # an auditor reads the case (no verdicts, no forms); a reviewer may not
     sign_in(web, "audrey")
     page = web.get(f"/console/collections/cases/{case.id}").text
