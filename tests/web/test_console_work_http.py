@@ -288,3 +288,39 @@ def test_the_model_registry_and_its_monitoring(web: TestClient,
     assert ADMIN  # the API's bearer tokens stay for machines; the page needs none
     sign_in(web, "chen")
     assert web.get("/console/models").status_code == 403
+
+
+def test_a_changed_folder_is_tried_before_it_goes_live(web: TestClient) -> None:
+    """An analyst lowers the closure review's large-balance threshold from 5,000 to 1,000:
+    the candidate gets its own label, and the shipped example "a clean consumer line owing
+    1,200.00: approved at once" now fails (and so does a 3,000.00 reduction), so the folder
+    would be refused at load.  The
+    origination folder sent unchanged is the live one, replayed over no applications."""
+    from creditline.closure.rules import RULES_DIR as CLOSURE_RULES
+    from creditline.policy.ruleset import RULES_DIR as POLICY_RULES
+    csrf = sign_in(web, "olga")
+    files = [("tables", (p.name, p.read_bytes(), "application/json"))
+             for p in sorted(CLOSURE_RULES.glob("*.json"))]
+    changed = [(k, (n, b.replace(b"balance > 5000", b"balance > 1000"), t))
+               for k, (n, b, t) in files]
+    assert changed != files
+    r = web.post("/console/rules/closure_review/candidate", data={"csrf": csrf}, files=changed)
+    assert r.status_code == 200, r.text
+    live = text_of(web.get("/console/rules/closure_review").text, "family-label")
+    said = text_of(r.text, "candidate-label")
+    assert said.endswith(f"(live: {live}).") and not said.startswith(f"Candidate {live}")
+    assert "6 passed, 2 failed" in r.text  # the 1,200.00 and the 3,000.00 examples
+    assert "a clean consumer line owing 1,200.00: approved at once" in r.text
+
+    r = web.post("/console/rules/closure_review/candidate", data={"csrf": csrf},
+                 files=[("tables", ("../manifest.json", b"{}", "application/json"))])
+    assert r.status_code == 422 and "tables" in r.text
+    r = web.post("/console/rules/closure_review/candidate",
+                 files=[("tables", f) for _, f in files[:1]])
+    assert r.status_code == 403  # no CSRF token: refused
+
+    r = web.post("/console/rules/origination/candidate", data={"csrf": csrf,
+                                                               "since": "2026-01-01"},
+                 files=[("tables", (p.name, p.read_bytes(), "application/json"))
+                        for p in sorted(POLICY_RULES.glob("*.json"))])
+    assert "the same tables as live" in r.text and "0 applications replayed" in r.text

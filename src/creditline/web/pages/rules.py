@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime, time
 from typing import Annotated
 
 from fastapi import Request
+from starlette.datastructures import UploadFile
 from starlette.responses import Response
 
 from creditline.access.sessions import ConsoleSession
@@ -18,7 +19,13 @@ from creditline.calendar.services import current_business_date
 from creditline.errors import NotFound, ValidationError
 from creditline.origination.replay import replay
 from creditline.policy.ruleset import default_ruleset
-from creditline.rulesets.catalogue import run_family_cases, summarize, tables_of
+from creditline.rulesets.catalogue import (
+    CandidateFile,
+    run_family_cases,
+    summarize,
+    tables_of,
+    try_candidate,
+)
 from creditline.rulesets.family import RuleFamily
 from creditline.web.render import page
 from creditline.web.routing import console_router
@@ -79,3 +86,31 @@ def replay_history(request: Request,
     report = replay(container_of(request).uow(), default_ruleset(), since, until,
                     keep=SHOWN_CHANGES)
     return page(request, session, "_rules_replay.j2", report=report)
+
+
+async def _files(request: Request, field: str) -> list[CandidateFile]:
+    """The files of one input of the posted multipart form (bounded by the body limit)."""
+    out = []
+    for item in (await request.form()).getlist(field):
+        if isinstance(item, UploadFile) and item.filename:
+            out.append(CandidateFile(item.filename, await item.read()))
+    return out
+
+
+@router.post("/rules/{name}/candidate")
+async def candidate(request: Request, name: str,
+                    session: Annotated[ConsoleSession, May("rules:read")],
+                    form: Form) -> Response:
+    """A changed folder tried before it goes live: its label, its example cases and, for
+    origination, its replay over past applications; nothing is stored."""
+    fam = _family(name)
+    me = session.principal
+    rs, results = try_candidate(fam, await _files(request, "tables"),
+                                await _files(request, "cases"), me)
+    report = None
+    if name == REPLAYED and form.get("since", "").strip():
+        me.require("rules:replay")
+        report = replay(container_of(request).uow(), rs, _start(form["since"], "since"),
+                        None, keep=SHOWN_CHANGES)
+    return page(request, session, "_rules_candidate.j2", candidate=rs,
+                live=fam.default().label, results=results, label=rs.label, report=report)
