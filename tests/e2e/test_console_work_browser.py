@@ -218,7 +218,7 @@ def test_a_risk_officer_previews_and_applies_a_sector_cut(
     shot(page, shots, "sectors-zh", full=True)
     page.click("#switch-en")
 
-    # the rule families, one family's tables and cases, and the model registry
+    # the rule families, one family's tables and cases, a changed folder, the model registry
     page.click("nav >> text=Rules")
     assert page.locator("#families tbody tr").count() >= 4
     shot(page, shots, "rules")
@@ -227,6 +227,19 @@ def test_a_risk_officer_previews_and_applies_a_sector_cut(
     page.wait_for_selector("#cases-summary")
     assert "0 failed" in page.locator("#cases-summary").inner_text()
     shot(page, shots, "rules-closure-review", full=True)
+    # a changed folder tried before it goes live: the large-balance threshold lowered to
+    # 1,000.00 fails two of the shipped examples
+    from creditline.closure.rules import RULES_DIR
+    changed = shots / "candidate"
+    changed.mkdir(exist_ok=True)
+    for f in RULES_DIR.glob("*.json"):
+        (changed / f.name).write_bytes(f.read_bytes().replace(b"balance > 5000",
+                                                              b"balance > 1000"))
+    page.set_input_files("#candidate-tables", sorted(str(f) for f in changed.glob("*.json")))
+    page.click("#try-candidate")
+    page.wait_for_selector("#candidate-report")
+    assert "6 passed, 2 failed" in page.locator("#candidate-report").inner_text()
+    shot(page, shots, "rules-candidate", full=True)
     page.goto(f"{server.url}/console/rules/origination")
     page.click("#replay")
     page.wait_for_selector("#replay-report")
