@@ -102,7 +102,7 @@ async def posted(request: Request, session: Viewer) -> dict[str, str]:
     ``multipart/form-data`` form (files) gives its text fields here; the route reads its
     files from ``await request.form()`` (parsed once, kept on the request)."""
     if request.headers.get("content-type", "").startswith("multipart/form-data"):
-        fields = {}
+        fields: dict[str, str] = {}
         for k, v in (await request.form()).multi_items():
             if isinstance(v, str):
                 fields.setdefault(k, v)
