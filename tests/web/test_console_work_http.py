@@ -324,3 +324,30 @@ def test_a_changed_folder_is_tried_before_it_goes_live(web: TestClient) -> None:
                  files=[("tables", (p.name, p.read_bytes(), "application/json"))
                         for p in sorted(POLICY_RULES.glob("*.json"))])
     assert "the same tables as live" in r.text and "0 applications replayed" in r.text
+
+
+def test_a_campaign_is_dry_run_then_granted(web: TestClient, sqlite_container: Container,
+                                             clock: FixedClock) -> None:
+    """Customer 5's 10,000.00 line, opened on 2 March, is 105 days on book on 15 June with
+    nothing past due: Singles' Day 2026 raises it by 30 % (3,000.00) from 1 to 11 November."""
+    clock.set_date(date(2026, 3, 2))
+    line = person_line(sqlite_container, 5, limit="10000.00")
+    clock.set_date(date(2026, 6, 15))
+    csrf = sign_in(web, "olga")
+    page = web.get("/console/campaigns").text
+    assert "Singles&#39; Day 2026" in page and "+30%" in page
+    page = web.post("/console/campaigns/double11_2026/preview", data={"csrf": csrf}).text
+    assert "nothing was granted" in page
+    assert (text_of(page, "run-granted"), text_of(page, "run-raised")) == ("1", "CN¥3,000.00")
+    assert sv.get_line(line.id, sqlite_container.uow()).temporary_limit is None
+    page = web.post("/console/campaigns/double11_2026/grant", data={"csrf": csrf}).text
+    assert text_of(page, "run-granted") == "1"
+    t = sv.get_line(line.id, sqlite_container.uow()).temporary_limit
+    assert t is not None
+    assert (t.amount, t.start, t.end) == (D("13000.00"), date(2026, 11, 1), date(2026, 11, 11))
+    assert web.post("/console/campaigns/nonsense/preview",
+                    data={"csrf": csrf}).status_code == 422
+    sign_in(web, "audrey")  # auditors see the campaigns, and grant nothing
+    assert "Singles&#39; Day 2026" in web.get("/console/campaigns").text
+    assert web.post("/console/campaigns/double11_2026/grant",
+                    data={"csrf": "x"}).status_code == 403
