@@ -114,6 +114,10 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     # behaviour scoring and limit strategy (issue 13)
     "lines:auto_increase": frozenset({A, RO, SV}),  # the customer's opt-out, via the app
     "lines:strategy_read": frozenset({A, RO, RV, AU}),  # strategy decisions, B-scores
+    # console (issue 19): the rule families' tables and example cases, and the replay of the
+    # live origination tables over past applications (reads every application's facts)
+    "rules:read": frozenset({A, RO, AU}),
+    "rules:replay": frozenset({A, RO}),
 }
 
 # What the environment token (``CREDITLINE_ADMIN_TOKEN``) may do: create named admin users

@@ -54,6 +54,9 @@ class BodyLimits:
 
 # A multipart body carries the file plus its form fields and boundaries: room for those.
 MULTIPART_OVERHEAD = 64 * 1024
+# console (issue 19): the files of a rules folder (the shipped origination folder and its
+# cases are ~70 KB; rulesets.catalogue takes at most 40 files of 512 KiB each, but not here)
+RULES_UPLOAD = BodyLimits(2 * 1024 * 1024 + MULTIPART_OVERHEAD, multipart=True)
 MAX_PROOFS = 5  # proof files on one closure request upload (closure)
 
 
@@ -77,7 +80,9 @@ class InputLimits:
         return cls(default, {("POST", "/v1/models"): model,
                              ("POST", "/v1/documents"): upload},
                    (("POST", re.compile(r"/v1/credit-lines/[^/]+/closure-requests"), proofs),
-                    ("POST", re.compile(r"/v1/closure-requests/[^/]+/documents"), proofs)))
+                    ("POST", re.compile(r"/v1/closure-requests/[^/]+/documents"), proofs),
+                    # console (issue 19): a changed rules folder tried before it goes live
+                    ("POST", re.compile(r"/console/rules/[^/]+/candidate"), RULES_UPLOAD)))
 
     def for_request(self, method: str, path: str) -> BodyLimits:
         path = path.rstrip("/") or "/"

@@ -24,6 +24,14 @@ PAGES: list[str] = [
     "creditline.web.pages.search",
     "creditline.web.pages.audit",
     "creditline.web.pages.users",
+    "creditline.web.pages.collections",  # issue 19, console lane: the collector's queue and case
+    "creditline.web.pages.closure",  # issue 19, console lane: the closure-request queue
+    "creditline.web.pages.rules",  # issue 19, console lane: rule families, cases, replay
+    "creditline.web.pages.models",  # issue 19, console lane: model registry and monitoring
+    "creditline.web.pages.sectors",  # issue 19, console lane: sector early warning and cuts
+    "creditline.web.pages.campaigns",  # issue 19, console lane: temporary limits by campaign
+    # the portfolio dashboard (creditline.portfolio, another lane) is added here by the
+    # integrator after merge, with its NavItem in render.NAV
 ]
 
 

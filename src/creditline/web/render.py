@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from fastapi import Request
@@ -35,6 +36,13 @@ NAV: list[NavItem] = [
     NavItem("customers:read", "/console/search", N_("Search")),
     NavItem("audit:read", "/console/audit", N_("Audit trail")),
     NavItem("users:read", "/console/users", N_("Users")),
+    NavItem("collections:queue", "/console/collections", N_("Collection queue")),
+    NavItem("closure:list", "/console/closure", N_("Closure requests")),
+    NavItem("rules:read", "/console/rules", N_("Rules")),
+    NavItem("models:read", "/console/models", N_("Models")),
+    NavItem("sectors:read", "/console/sectors", N_("Sectors")),
+    NavItem("lines:temporary_limit", "/console/campaigns", N_("Campaigns")),
+    # the portfolio dashboard's entry comes with its page (added by the integrator)
 ]
 
 
@@ -50,6 +58,11 @@ WORDS = (N_("approved"), N_("declined"), N_("referred"), N_("approve"), N_("decl
          N_("expired"), N_("person"), N_("enterprise"))
 
 
+def plain(value: Decimal) -> str:
+    """A decimal as typed, without exponent or trailing zeros (20, 12.5): form values."""
+    return f"{Decimal(value).normalize():f}"
+
+
 def _env(locale: str) -> Environment:
     env = Environment(loader=PackageLoader("creditline.web", "templates"),
                       autoescape=select_autoescape(["j2", "html"], default=True),
@@ -58,7 +71,7 @@ def _env(locale: str) -> Environment:
     env.install_gettext_translations(TRANSLATIONS[locale], newstyle=True)  # type: ignore[attr-defined]
     f = Formats(locale)
     env.filters.update(money=f.money, number=f.number, percent=f.percent, day=f.day,
-                       moment=f.moment)
+                       moment=f.moment, plain=plain)
     env.globals.update(locale=locale, locale_names=NAMES, nav=NAV, role_labels=ROLE_LABELS,
                        status_labels=STATUS_LABELS)
     return env

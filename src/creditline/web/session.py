@@ -98,8 +98,16 @@ def same(a: str | None, b: str | None) -> bool:
 
 
 async def posted(request: Request, session: Viewer) -> dict[str, str]:
-    """The form of a POST, after its CSRF token was checked against the session's."""
-    fields = await read_form(request)
+    """The form of a POST, after its CSRF token was checked against the session's.  A
+    ``multipart/form-data`` form (files) gives its text fields here; the route reads its
+    files from ``await request.form()`` (parsed once, kept on the request)."""
+    if request.headers.get("content-type", "").startswith("multipart/form-data"):
+        fields: dict[str, str] = {}
+        for k, v in (await request.form()).multi_items():
+            if isinstance(v, str):
+                fields.setdefault(k, v)
+    else:
+        fields = await read_form(request)
     sent = fields.get(CSRF_FIELD) or request.headers.get(CSRF_HEADER)
     if not same(sent, session.csrf_token):
         raise CsrfRefused("form refused: it did not carry this session's CSRF token "

@@ -6,6 +6,8 @@ from fastapi import Request
 from starlette.responses import Response
 
 from creditline.calendar.services import current_business_date
+from creditline.closure import services as closure
+from creditline.closure.ports import RequestQuery
 from creditline.origination import reviews
 from creditline.paging import PageRequest
 from creditline.web.render import page
@@ -23,5 +25,10 @@ def home(request: Request, session: Viewer) -> Response:
     if session.principal.can("reviews:read"):
         pending = reviews.list_reviews(uow, "pending", PageRequest(limit=1)).total
         second = reviews.list_reviews(uow, "second_review", PageRequest(limit=1)).total
+    closure_waiting = None
+    if session.principal.can("closure:list"):
+        closure_waiting = closure.list_requests(RequestQuery(statuses=closure.QUEUE),
+                                                PageRequest(limit=1), uow,
+                                                session.principal).total
     return page(request, session, "home.j2", business_date=current_business_date(uow),
-                pending=pending, second=second)
+                pending=pending, second=second, closure_waiting=closure_waiting)
