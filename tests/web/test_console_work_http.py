@@ -217,8 +217,8 @@ def test_a_risk_officer_previews_and_applies_a_sector_cut(
     eod_through(sqlite_container, clock, date(2026, 4, 25))
 
     csrf = sign_in(web, "olga")
-    page = web.get("/console/sectors").text
-    assert "The watch has not run yet." in page
+    page = web.get("/console/sectors").text  # end of day's own watch flagged C on 19 April
+    assert "The watch has not run yet." not in page and "40.0%" in page
     page = web.post("/console/sectors/watch", data={"csrf": csrf}, follow_redirects=True).text
     assert "flagged" in text_of(page, "flag-C").lower() or "flagged" in page
     assert "40.0%" in page  # two of five manufacturers 30+ days past due
