@@ -157,11 +157,11 @@ class CompiledVariable:
                 return lambda s, e, acc: b.add(x, s, e, acc)
             return lambda s, e, acc: kernel.add_numeric(x, s, e, acc, b.offset, b.scale, b.base,
                                                         b.padded, b.reach, pts)
-        chunks = kernel.text_chunks(values) if _is_arrow(values) else None
+        if self._text is None:  # False: a category too long for the Arrow loop
+            self._text = kernel.TextTable.build(self.category_points, self.other_points,
+                                                self.missing_points) or False
+        chunks = kernel.text_chunks(values) if _is_arrow(values) and self._text else None
         if chunks is not None:
-            if self._text is None:
-                self._text = kernel.TextTable.build(self.category_points, self.other_points,
-                                                    self.missing_points)
             table = self._text
             return lambda s, e, acc: kernel.add_text_rows(chunks, table, s, e, acc)
         if _is_arrow(values):  # dictionary-encoded or another type: through pandas, once

@@ -223,30 +223,38 @@ def add_codes(codes: Any, s: int, e: int, acc: Any, by_code: Any) -> None:
         acc[i - s] += by_code[c if c >= 0 else last]
 
 
-@numba.njit(nogil=True, cache=True)
-def text_hash(data: Any, start: int, end: int) -> int:
-    """A cheap hash of one UTF-8 string: its length and up to four of its bytes.  Only a
-    probe start: every hit is confirmed byte for byte, so collisions cost time, never truth."""
-    n = end - start
-    h = np.uint64(n) * np.uint64(0x9E3779B97F4A7C15)
-    if n > 0:
-        h ^= np.uint64(data[start]) << np.uint64(8)
-        h ^= np.uint64(data[end - 1]) << np.uint64(16)
-        h ^= np.uint64(data[start + n // 2]) << np.uint64(24)
-        h ^= np.uint64(data[end - 2 if n > 1 else start]) << np.uint64(32)
-    h ^= h >> np.uint64(29)
-    h *= np.uint64(0xBF58476D1CE4E5B9)
+TEXT_BYTES = 16  # longest category (UTF-8 bytes) the Arrow loop matches; longer: factorized
+
+
+@numba.njit(nogil=True, cache=True, boundscheck=False, inline="always")
+def _word(data: Any, start: int, n: int, first: int, width: int) -> Any:
+    """Bytes ``first:first + 8`` of a string, little-endian in a uint64 with zeros past its
+    end (and past ``width``): a fixed number of steps, nothing to mispredict."""
+    last = data.size - 1
+    w = np.uint64(0)
+    for j in range(first, min(first + 8, width)):
+        k = start + j
+        b = np.uint64(data[k if k < last else last])
+        w |= (b if j < n else np.uint64(0)) << np.uint64(8 * (j - first))
+    return w
+
+
+@numba.njit(nogil=True, cache=True, boundscheck=False, inline="always")
+def _slot(n: int, w0: Any, w1: Any, mask: int) -> int:
+    h = (w0 ^ np.uint64(n)) * np.uint64(0x9E3779B97F4A7C15)
+    h ^= w1 * np.uint64(0xBF58476D1CE4E5B9)
     h ^= h >> np.uint64(32)
-    return int(h & np.uint64(0x7FFFFFFF))
+    return int(h & np.uint64(0x7FFFFFFF)) & mask
 
 
 @numba.njit(nogil=True, cache=True, boundscheck=False)
 def add_text(offsets: Any, data: Any, valid: Any, bit0: int, s: int, e: int, acc: Any,
-             slots: Any, key_offsets: Any, key_data: Any, key_points: Any, other: float,
-             missing: float) -> None:
-    """``acc[: e - s] += points`` of Arrow strings ``s:e`` (offsets + UTF-8 data + validity
-    bitmap starting at bit ``bit0``; an empty bitmap means no nulls), looked up in an open
-    addressing table of the card's categories: ``slots`` holds key numbers or -1."""
+             slots: Any, key_len: Any, key_words: Any, key_points: Any, width: int,
+             other: float, missing: float) -> None:
+    """``acc[: e - s] +=`` the points of Arrow strings ``s:e`` (offsets + UTF-8 data + validity
+    bitmap from bit ``bit0``; an empty bitmap means no nulls).  Each string's length and
+    first 16 bytes, as two words, find its key in an open addressing table (``slots``: key
+    number or -1) and must equal it exactly; a string longer than every key is unseen."""
     mask = slots.size - 1
     has_valid = valid.size > 0
     for i in range(s, e):
@@ -255,55 +263,56 @@ def add_text(offsets: Any, data: Any, valid: Any, bit0: int, s: int, e: int, acc
             if not (valid[b >> 3] >> (b & 7)) & 1:
                 acc[i - s] += missing
                 continue
-        a, z = offsets[i], offsets[i + 1]
-        n = z - a
-        h = text_hash(data, a, z) & mask
+        a = offsets[i]
+        n = offsets[i + 1] - a
+        w0 = _word(data, a, n, 0, width)
+        w1 = _word(data, a, n, 8, width)
+        h = _slot(n, w0, w1, mask)
         p = other
-        while True:
-            k = slots[h]
-            if k < 0:
+        k = slots[h]
+        while k >= 0:
+            if key_len[k] == n and key_words[k, 0] == w0 and key_words[k, 1] == w1:
+                p = key_points[k]
                 break
-            ka = key_offsets[k]
-            if key_offsets[k + 1] - ka == n:
-                same = True
-                for j in range(n):
-                    if data[a + j] != key_data[ka + j]:
-                        same = False
-                        break
-                if same:
-                    p = key_points[k]
-                    break
             h = (h + 1) & mask
+            k = slots[h]
         acc[i - s] += p
 
 
 @dataclass(frozen=True)
 class TextTable:
-    """The card's categories of one variable as an open addressing table over UTF-8 bytes."""
+    """The card's categories of one variable as an open addressing table keyed by their
+    length and UTF-8 bytes (as two little-endian words)."""
 
     slots: np.ndarray  # int64 key number per slot, -1 empty
-    key_offsets: np.ndarray  # int64, len(keys) + 1
-    key_data: np.ndarray  # uint8
+    key_len: np.ndarray  # int64 bytes per key
+    key_words: np.ndarray  # uint64 (keys, 2)
     key_points: np.ndarray  # float64
+    width: int  # bytes of the longest key
     other: float
     missing: float
 
     @classmethod
-    def build(cls, points_by_text: dict[str, float], other: float, missing: float) -> TextTable:
-        keys = [k.encode("utf-8") for k in points_by_text]
-        size = 1 << max(3, (4 * max(len(keys), 1) - 1).bit_length())  # at most a quarter full
-        key_offsets = np.zeros(len(keys) + 1, dtype=np.int64)
-        key_offsets[1:] = np.cumsum([len(k) for k in keys])
-        key_data = np.frombuffer(b"".join(keys) or b"\0", dtype=np.uint8).copy()
+    def build(cls, points_by_text: dict[str, float], other: float,
+              missing: float) -> TextTable | None:
+        """None when a category is longer than ``TEXT_BYTES``: that variable is factorized."""
+        raw = [k.encode("utf-8") for k in points_by_text]
+        width = max([1, *(len(k) for k in raw)])
+        if width > TEXT_BYTES:
+            return None
+        words = np.zeros((len(raw), 2), dtype=np.uint64)
+        for i, k in enumerate(raw):
+            words[i] = np.frombuffer(k.ljust(16, b"\0"), dtype="<u8")
+        size = 1 << max(3, (4 * max(len(raw), 1) - 1).bit_length())  # at most a quarter full
         slots = np.full(size, -1, dtype=np.int64)
-        for i in range(len(keys)):
-            h = text_hash(key_data, int(key_offsets[i]), int(key_offsets[i + 1])) & (size - 1)
+        for i, k in enumerate(raw):
+            h = _slot(len(k), words[i, 0], words[i, 1], size - 1)
             while slots[h] >= 0:
                 h = (h + 1) & (size - 1)
             slots[h] = i
-        return cls(slots, key_offsets, key_data,
-                   np.array(list(points_by_text.values()), dtype=np.float64), float(other),
-                   float(missing))
+        return cls(slots, np.array([len(k) for k in raw], dtype=np.int64), words,
+                   np.array(list(points_by_text.values()), dtype=np.float64), width,
+                   float(other), float(missing))
 
 
 @dataclass(frozen=True)
@@ -358,5 +367,5 @@ def add_text_rows(chunks: list[TextChunk], table: TextTable, s: int, e: int,
         a, b = max(s, c.start), min(e, c.stop)
         if a < b:
             add_text(c.offsets, c.data, c.valid, c.bit0, a - c.start, b - c.start,
-                     acc[a - s:b - s], table.slots, table.key_offsets, table.key_data,
-                     table.key_points, table.other, table.missing)
+                     acc[a - s:b - s], table.slots, table.key_len, table.key_words,
+                     table.key_points, table.width, table.other, table.missing)

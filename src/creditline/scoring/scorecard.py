@@ -629,7 +629,7 @@ def _pandas_column(s: pd.Series[Any], kind: str) -> Any:
         return None
     if hasattr(s.array, "__arrow_array__") and pd.api.types.is_string_dtype(dtype):
         return s.array.__arrow_array__()  # Arrow-backed text (pandas' default str dtype)
-    if dtype == object:
+    if isinstance(dtype, np.dtype) and dtype.kind == "O":
         codes, uniques = pd.factorize(s.to_numpy(), use_na_sentinel=True)
         text = [category_text(u) for u in uniques]
         if len(set(text)) == len(text):

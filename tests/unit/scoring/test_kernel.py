@@ -151,3 +151,20 @@ def test_an_unknown_engine_is_refused_by_name(card: Scorecard) -> None:
 
     with pytest.raises(InputError, match="engine"):
         card.compile().score_columns({}, 0, engine="gpu")
+
+
+@pytest.mark.parametrize("categories", [
+    ["上海", "北京市", "a" * 16, "a" * 15, "", "b"],  # UTF-8, the longest the Arrow loop takes
+    ["retail_electronics_online", "retail", "x"],  # longer than 16 bytes: factorized instead
+])
+def test_arrow_text_matches_whole_categories_only(categories: list[str]) -> None:
+    points = np.arange(len(categories) + 2, dtype=float) * 3.5 + 0.5  # + other, + missing
+    var = CompiledVariable(name="city", kind="categorical", points=points,
+                           categories={c: i for i, c in enumerate(categories)},
+                           other_slot=len(categories))
+    rng = np.random.default_rng(2)
+    near = [c[:-1] for c in categories if c] + [c + "a" for c in categories] + ["上", "a" * 17]
+    values = list(rng.choice(np.array(categories + near + [None], dtype=object), 3000))
+    acc = np.zeros(len(values))
+    var.feed(pa.array(values, type=pa.string()))(0, len(values), acc)
+    np.testing.assert_array_equal(acc, [var.points_one(v) for v in values])
