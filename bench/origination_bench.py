@@ -273,6 +273,8 @@ def load(args: argparse.Namespace) -> None:
     """The load process: reads the customer ids from a file, reports JSON on stdout."""
     people = json.loads(Path(args.people).read_text())
     ports = [args.port + i for i in range(args.workers)]
+    # warm both server processes first (imports, the first connections): not measured
+    asyncio.run(_load(ports, "/bench/noop", [None] * 10**7, None, args.concurrency, 2.0))
     noop_lat, noop_s, _ = asyncio.run(_load(ports, "/bench/noop", [None] * 10**7, None,
                                             args.concurrency, args.seconds / 2))
     bodies = [{"customer_id": cid, "product": "consumer_bnpl", "channel": "app",

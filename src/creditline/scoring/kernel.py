@@ -1,22 +1,20 @@
-"""The fused scoring loop: one compiled pass per chunk of rows, every variable in card order.
+"""The compiled batch loops: a scorecard is a lookup and a sum, so its speed is set by how
+often each value is touched.  NumPy needs ~9 passes over a numeric column (scale, clip, NaN
+test, cast, take, the exact-edge check, add); each loop here reads a column once per span of
+rows and adds its points to the span's running totals, variable after variable in card order,
+so the sums are bit for bit those of ``CompiledScorecard.score_one``.
 
-Why compiled: a scorecard is a lookup and a sum, so its speed is set by how often each value
-is touched.  NumPy needs ~9 passes over a numeric column (scale, clip, NaN test, cast, take,
-the exact-edge check, add); this loop reads each value once, keeps the running total of a
-chunk in L1 and adds the variables in card order, so the sums are bit for bit those of
-``CompiledScorecard.score_one``.
+How a numeric value finds its bin without a search: up to 16 edges, a chain of selects
+(``p = points[k] if v >= edges[k] else p``) with the edges and points held in registers, 8 or
+16 of them (padding edges are +inf); no branch and no memory gather, so the compiler
+vectorises it.  Beyond 16 edges a uniform grid over the edges (``BinIndex``): ``base[c]``
+counts the edges certainly below any value landing in cell ``c`` and at most ``reach`` more
+lie within reach of it, so the bin is ``base[c]`` plus ``reach`` comparisons.  NaN takes the
+missing bin.  Categorical variables arrive as integer codes with a points-by-code table (code
+-1 = missing), or as Arrow strings matched inside the loop (``add_text``).
 
-How a numeric value finds its bin without a search: each variable carries a uniform grid
-over its edges (``Grid``).  For every cell, ``base[c]`` counts the edges certainly below any
-value that lands there, and at most ``reach`` further edges can lie within the cell (with a
-rounding slack on both sides), so the bin is ``base[c]`` plus ``reach`` comparisons against
-the edges padded with ``+inf``: no branch on the data, no table of exceptions.  A variable
-whose edges are too close for a grid keeps ``base = 0`` and compares every edge.  Missing
-(NaN) values take the missing bin; categorical variables arrive as integer codes with a
-points-by-code table (code ``-1`` = missing, the table's last entry).
-
-The loop is compiled by numba on first use and cached on disk; it releases the GIL, so
-``CompiledScorecard.score_columns`` runs it on one thread per core over slices of the batch.
+The loops are compiled by numba on first use and cached on disk (``cache=True``); they
+release the GIL, so ``CompiledScorecard.score_columns`` runs them on one thread per core.
 """
 
 from __future__ import annotations
@@ -28,7 +26,6 @@ from typing import Any
 import numba
 import numpy as np
 
-CHUNK_ROWS = 1 << 12  # rows per chunk inside the loop: the running totals stay in L1
 GRID_MIN_CELLS = 1 << 10
 GRID_MAX_CELLS = 1 << 16
 GRID_MARGIN = 2  # clean cells kept below the first and above the last edge
