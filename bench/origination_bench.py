@@ -149,18 +149,34 @@ def inproc(args: argparse.Namespace) -> None:
         people = applicants(container, args.n)
         print(f"registered {len(people)} applicants in {time.perf_counter() - t:.1f} s "
               f"({args.db})")
+        from sqlalchemy import event
+        from sqlalchemy.engine import Engine
+
+        statements = [0]
+
+        def count(*_: Any) -> None:
+            statements[0] += 1
+
+        event.listen(Engine, "before_cursor_execute", count)
         lat, decisions = [], {}
-        t0 = time.perf_counter()
+        per_kind: dict[str, list[int]] = {}
+        t0, cpu0 = time.perf_counter(), time.process_time()
         for i, (cid, b) in enumerate(people):
-            t = time.perf_counter()
+            t, before = time.perf_counter(), statements[0]
             out = services.apply(services.Apply(
                 customer_id=cid, product="consumer_bnpl", channel="app",
                 device_id=f"dev-{i}", ip=f"10.0.{i // 250 % 250}.{i % 250}", bureau=b),
                 container.uow(), SYSTEM)
             lat.append((time.perf_counter() - t) * 1000)
             decisions[out.application.status] = decisions.get(out.application.status, 0) + 1
+            per_kind.setdefault(out.application.status, []).append(statements[0] - before)
+        cpu = time.process_time() - cpu0
+        event.remove(Engine, "before_cursor_execute", count)
         print(summary(f"services.apply on {args.db}", lat, time.perf_counter() - t0))
         print(f"  decisions: {json.dumps(decisions)}")
+        print(f"  CPU of this process per decision: {cpu / len(people) * 1000:.2f} ms; SQL "
+              "statements per decision (median): " + ", ".join(
+                  f"{k} {statistics.median(v):g}" for k, v in sorted(per_kind.items())))
         container.dispose()
     finally:
         drop_database(url)
@@ -257,6 +273,8 @@ def load(args: argparse.Namespace) -> None:
     """The load process: reads the customer ids from a file, reports JSON on stdout."""
     people = json.loads(Path(args.people).read_text())
     ports = [args.port + i for i in range(args.workers)]
+    # warm both server processes first (imports, the first connections): not measured
+    asyncio.run(_load(ports, "/bench/noop", [None] * 10**7, None, args.concurrency, 2.0))
     noop_lat, noop_s, _ = asyncio.run(_load(ports, "/bench/noop", [None] * 10**7, None,
                                             args.concurrency, args.seconds / 2))
     bodies = [{"customer_id": cid, "product": "consumer_bnpl", "channel": "app",

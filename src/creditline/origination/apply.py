@@ -269,7 +269,7 @@ def apply(cmd: Apply, uow: UnitOfWork, actor: Principal) -> Outcome:
             decided_at=None if decision.decision == REFERRED else now)
         review_id = None
         if decision.decision == APPROVED:  # the line first, so the row is written once
-            app = replace(app, line_id=open_approved_line(uow, app))
+            app = replace(app, line_id=open_approved_line(uow, app, today))
         uow.applications.add(app)
         if decision.decision == REFERRED:
             review_id = str(uuid.uuid4())
@@ -349,14 +349,17 @@ def notify_decision(uow: UnitOfWork, app: Application) -> None:
         "reasons": [{"code": r["code"], "en": r["en"], "zh": r["zh"]} for r in app.reasons]})
 
 
-def open_approved_line(uow: UnitOfWork, app: Application) -> str:
+def open_approved_line(uow: UnitOfWork, app: Application, on: date | None = None) -> str:
     """Open the approved application's credit line through the servicing services, in the
     caller's transaction (with its limit ramp when it opens at a first limit below what the
-    policy granted); returns the line id."""
-    from creditline.servicing.services import OpenLine, open_line
+    policy granted); returns the line id.  ``on``: the business date, when the caller has
+    already read it with the customer and their lines (``apply``), so the opening does not
+    read them again."""
+    from creditline.servicing.services import OpenLine, open_checked_line, open_line
 
-    line_id = open_line(OpenLine(customer_id=app.customer_id, product=app.product,
-                                 limit=app.granted_limit), uow, SYSTEM).id
+    cmd = OpenLine(customer_id=app.customer_id, product=app.product, limit=app.granted_limit)
+    line_id = (open_line(cmd, uow, SYSTEM).id if on is None
+               else open_checked_line(cmd, on, uow, SYSTEM))
     target = (app.policy or {}).get("ramp_target")
     growth = default_catalog().get(app.product).ramp_growth
     if target is not None and growth is not None and Decimal(target) > app.granted_limit:

@@ -15,6 +15,12 @@ values landing there (plus missing values, sent to cell 0) are finished exactly 
 ``searchsorted``, so the grid is an accelerator, never an approximation.  In that exact path
 ``NaN`` is appended to each edge list; numpy sorts NaN last, so ``searchsorted(...,
 side="right")`` sends a missing value straight to the missing slot.
+
+The batch path has two engines.  ``"compiled"`` (the default) runs the fused loops of
+:mod:`creditline.scoring.kernel` (numba): one pass per variable over a cache-sized span,
+categories mapped once per batch (a ``pd.Categorical``'s codes, one factorize of an object
+column, or Arrow strings hashed in the loop itself).  ``"numpy"`` is the reference the
+compiled loops are pinned to in the tests and measured against in ``bench/scoring_bench.py``.
 """
 
 from __future__ import annotations
@@ -22,7 +28,7 @@ from __future__ import annotations
 import math
 import os
 from bisect import bisect_right
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, SupportsFloat, cast
@@ -30,10 +36,12 @@ from typing import Any, SupportsFloat, cast
 import numpy as np
 import pandas as pd
 
-from creditline.scoring.columns import InputError
+from creditline.scoring.columns import InputError, category_text
 from creditline.scoring.scaling import Scaling
 
 CHUNK_ROWS = 1 << 14  # rows per chunk: the temporaries of one column stay in L1/L2
+SPAN_ROWS = 1 << 15  # rows per call of a compiled loop: its running totals stay in L2
+ENGINES = ("compiled", "numpy")
 GRID_MIN_CELLS = 1 << 10
 GRID_MAX_CELLS = 1 << 16
 GRID_MARGIN = 2  # clean cells kept below the first and above the last edge
@@ -100,6 +108,8 @@ class CompiledVariable:
         self.missing_points = self.points_list[-1]
         self.category_points = {c: self.points_list[s] for c, s in self.categories.items()}
         self.other_points = self.points_list[self.other_slot] if self.kind == "categorical" else 0.0
+        self._bins: Any = None  # kernel.BinIndex, built the first time a batch needs it
+        self._text: Any = None  # kernel.TextTable, likewise
         if self.kind == "categorical":
             self._index = pd.Index(list(self.categories))
             # position -1 (unseen) picks the last entry: the "other" points
@@ -129,6 +139,36 @@ class CompiledVariable:
         pos = self._index.get_indexer(pd.Index(uniques))
         by_code = np.append(self._by_pos.take(pos), self.missing_points)
         return codes, by_code
+
+    def feed(self, values: Any) -> Callable[[int, int, np.ndarray], None]:
+        """The compiled loop for this variable's column: ``feed(s, e, acc)`` adds the points of
+        rows ``s:e`` to ``acc``.  Anything slow (factorizing text, building tables) runs here,
+        once per batch."""
+        from creditline.scoring import kernel
+
+        if self.kind == "numeric":
+            x = np.ascontiguousarray(values, dtype=np.float64)
+            edges = np.asarray(self.edges, dtype=np.float64)
+            if self._bins is None:  # a select chain up to 16 edges, else a grid
+                self._bins = kernel.Chain.build(edges, self.points) or kernel.BinIndex.build(
+                    edges)
+            b, pts = self._bins, self.points
+            if isinstance(b, kernel.Chain):
+                return lambda s, e, acc: b.add(x, s, e, acc)
+            return lambda s, e, acc: kernel.add_numeric(x, s, e, acc, b.offset, b.scale, b.base,
+                                                        b.padded, b.reach, pts)
+        if self._text is None:  # False: a category too long for the Arrow loop
+            self._text = kernel.TextTable.build(self.category_points, self.other_points,
+                                                self.missing_points) or False
+        chunks = kernel.text_chunks(values) if _is_arrow(values) and self._text else None
+        if chunks is not None:
+            table = self._text
+            return lambda s, e, acc: kernel.add_text_rows(chunks, table, s, e, acc)
+        if _is_arrow(values):  # dictionary-encoded or another type: through pandas, once
+            values = _arrow_as_text(values)
+        codes, by_code = self.category_codes(values)
+        codes = np.ascontiguousarray(codes)
+        return lambda s, e, acc: kernel.add_codes(codes, s, e, acc, by_code)
 
     def add_points(self, values: np.ndarray, out: np.ndarray) -> None:
         """``out += points of each row`` without building a slot array for categoricals."""
@@ -214,13 +254,29 @@ class CompiledScorecard:
         z = (self.scaling.offset - self.score_one(row)) / self.scaling.factor
         return 1.0 / (1.0 + math.exp(-z))
 
-    def score_columns(self, columns: Mapping[str, np.ndarray | pd.Categorical[Any]], n_rows: int,
-                      n_threads: int | None = None) -> np.ndarray:
-        """Scores of a batch given numpy columns (numeric float64; categorical as an object
-        array of text, or a ``pd.Categorical`` with text categories)."""
+    def score_columns(self, columns: Mapping[str, Any], n_rows: int,
+                      n_threads: int | None = None, engine: str = "compiled") -> np.ndarray:
+        """Scores of a batch given columns: numeric as float64 numpy; categorical as an object
+        array of text, a ``pd.Categorical`` with text categories or (compiled engine) an
+        Arrow string array, chunked or not."""
+        if engine not in ENGINES:
+            raise InputError("engine", f"must be one of {', '.join(ENGINES)}")
         out = np.full(n_rows, self.base_points)
         if n_rows == 0 or not self.variables:
             return out
+        threads = n_threads or min(os.cpu_count() or 1, 8)
+        if engine == "compiled":
+            feeds = [var.feed(columns[var.name]) for var in self.variables]
+
+            def fused(span: tuple[int, int]) -> None:
+                s, e = span
+                acc = out[s:e]
+                for feed in feeds:  # variable order kept: sums match score_one exactly
+                    feed(s, e, acc)
+
+            _spread(fused, n_rows, SPAN_ROWS, threads)
+            return out
+        columns = {k: _arrow_as_text(v) if _is_arrow(v) else v for k, v in columns.items()}
         numeric = [(var, columns[var.name]) for var in self.variables if var.kind == "numeric"]
         categorical = [var.category_codes(columns[var.name]) for var in self.variables
                        if var.kind != "numeric"]
@@ -235,8 +291,6 @@ class CompiledScorecard:
             else:
                 plan.append(("c", *categorical[ci]))
                 ci += 1
-        spans = [(s, min(s + CHUNK_ROWS, n_rows)) for s in range(0, n_rows, CHUNK_ROWS)]
-
         def run(span: tuple[int, int]) -> None:
             s, e = span
             acc = out[s:e]
@@ -246,13 +300,7 @@ class CompiledScorecard:
                 else:
                     acc += b.take(a[s:e])
 
-        threads = n_threads or min(os.cpu_count() or 1, 8)
-        if threads <= 1 or len(spans) <= 1:
-            for span in spans:
-                run(span)
-        else:
-            with ThreadPoolExecutor(threads) as pool:
-                list(pool.map(run, spans))
+        _spread(run, n_rows, CHUNK_ROWS, threads)
         return out
 
     def points_columns(self, columns: Mapping[str, np.ndarray], n_rows: int) -> np.ndarray:
@@ -261,6 +309,32 @@ class CompiledScorecard:
             return np.empty((n_rows, 0))
         return np.column_stack([var.points.take(var.slots(columns[var.name]))
                                 for var in self.variables])
+
+
+def _spread(run: Callable[[tuple[int, int]], None], n_rows: int, span: int,
+            threads: int) -> None:
+    """``run`` over consecutive spans of rows, on a pool of threads when there are several
+    (numpy and the compiled loops release the GIL)."""
+    spans = [(s, min(s + span, n_rows)) for s in range(0, n_rows, span)]
+    if threads <= 1 or len(spans) <= 1:
+        for sp in spans:
+            run(sp)
+    else:
+        with ThreadPoolExecutor(min(threads, len(spans))) as pool:
+            list(pool.map(run, spans))
+
+
+def _is_arrow(values: object) -> bool:
+    return type(values).__module__.startswith("pyarrow")
+
+
+def _arrow_as_text(values: Any) -> np.ndarray:
+    """An Arrow column that is not plain strings (dictionary-encoded, numbers) as an object
+    array of category text, None for missing: each distinct value converted once."""
+    codes, uniques = pd.factorize(values.to_pandas().to_numpy(dtype=object))
+    text = np.array([category_text(u) for u in uniques] + [None], dtype=object)
+    out: np.ndarray = text.take(codes)  # code -1 (missing) takes the trailing None
+    return out
 
 
 def _as_float(name: str, v: object) -> float:

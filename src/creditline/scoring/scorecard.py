@@ -366,12 +366,35 @@ class Scorecard(BaseEstimator):  # type: ignore[misc]  # scikit-learn has no typ
         if rows is not None:  # a checkout scores one row: skip the columnar conversion
             compiled = self._compiled
             return np.array([compiled.score_one(r) for r in rows], dtype=np.float64)
-        codes = _category_codes(X, self.variables_, self.input_kinds_)
-        rest = [v for v in self.variables_ if v not in codes]
+        data, n_rows = self._batch_columns(X)
+        return self.compile().score_columns(data, n_rows)
+
+    def _batch_columns(self, X: Any) -> tuple[dict[str, Any], int]:
+        """The card's columns for batch scoring, taken from a frame without copying it where
+        the column already has the form the compiled loops read: float64 numbers as they are,
+        Arrow-backed strings as Arrow, categoricals by their codes, object text factorized
+        once.  Any other column is converted by :meth:`_columns_for`, as before."""
+        needed, kinds = self.variables_, self.input_kinds_
+        data: dict[str, Any] = {}
+        if isinstance(X, pd.DataFrame):
+            label = {str(c): c for c in X.columns}
+            data.update(_category_codes(X, needed, kinds))
+            for v in needed:
+                if v not in data and v in label:
+                    col = _pandas_column(X[label[v]], kinds.get(v, "numeric"))
+                    if col is not None:
+                        data[v] = col
+        elif _is_polars_frame(X):
+            for v in needed:
+                if v in X.columns:
+                    col = _polars_column(X.get_column(v), kinds.get(v, "numeric"))
+                    if col is not None:
+                        data[v] = col
+        rest = [v for v in needed if v not in data]
         if not rest:
-            return self.compile().score_columns(codes, len(X))
+            return data, (X.height if _is_polars_frame(X) else len(X))
         cols = self._columns_for(X, rest)
-        return self.compile().score_columns({**cols.data, **codes}, cols.n_rows)
+        return {**cols.data, **data}, cols.n_rows
 
     def predict_proba(self, X: Any) -> np.ndarray:
         """``[:, 1]`` is the probability of bad (``classes_[1]``), read off the points."""
@@ -592,6 +615,39 @@ def _category_codes(X: Any, needed: Sequence[str],
         if len(set(text)) == len(text):
             out[v] = pd.Categorical.from_codes(cat.codes, categories=pd.Index(text))
     return out
+
+
+def _pandas_column(s: pd.Series[Any], kind: str) -> Any:
+    """A pandas column in a form the compiled loops read without converting it row by row
+    (None when only the general conversion will do)."""
+    dtype = s.dtype
+    if kind == "numeric":
+        if dtype == np.float64:
+            return s.to_numpy()
+        if isinstance(dtype, np.dtype) and dtype.kind in "biu":
+            return s.to_numpy(dtype=np.float64)
+        return None
+    if hasattr(s.array, "__arrow_array__") and pd.api.types.is_string_dtype(dtype):
+        return s.array.__arrow_array__()  # Arrow-backed text (pandas' default str dtype)
+    if isinstance(dtype, np.dtype) and dtype.kind == "O":
+        codes, uniques = pd.factorize(s.to_numpy(), use_na_sentinel=True)
+        text = [category_text(u) for u in uniques]
+        if len(set(text)) == len(text):
+            return pd.Categorical.from_codes(codes, categories=pd.Index(text, dtype=object))
+    return None
+
+
+def _polars_column(s: Any, kind: str) -> Any:
+    """:func:`_pandas_column` for a Polars column: numbers as float64, text as Arrow."""
+    import polars as pl
+
+    if kind == "numeric":
+        if s.dtype.is_numeric() or s.dtype == pl.Boolean:
+            return s.cast(pl.Float64).to_numpy().astype(np.float64, copy=False)
+        return None
+    if s.dtype == pl.String:
+        return s.to_arrow()
+    return None
 
 
 def _small_frame_rows(X: Any, needed: Sequence[str]) -> list[dict[str, Any]] | None:

@@ -39,7 +39,13 @@ from creditline.lines.status import LineStatus, check_transition, parse_status
 from creditline.money import money_str, to_money
 from creditline.paging import Page, PageRequest, SeqPage, SeqPageRequest
 from creditline.products import categories
-from creditline.products.catalog import Product, default_catalog, product_terms, terms_product
+from creditline.products.catalog import (
+    Catalog,
+    Product,
+    default_catalog,
+    product_terms,
+    terms_product,
+)
 from creditline.servicing import entries, guardrails, triggers
 from creditline.servicing.model import Installment, PurchaseRecord
 from creditline.servicing.returns import apply_return
@@ -243,6 +249,31 @@ def open_line(cmd: OpenLine, uow: UnitOfWork, actor: Principal) -> LineView:
     """Open a credit line on the terms of the product's current version (copied onto the
     line, so later edits to the products file leave it alone).  One open line per customer
     and product."""
+    terms = _opening_terms(cmd)
+    with uow:
+        if not uow.customers.exists(cmd.customer_id):
+            raise NotFound(f"customer {cmd.customer_id} not found")
+        code = terms[1].code
+        for other in uow.lines.of_customer(cmd.customer_id):
+            if other.product == code and other.status != LineStatus.CLOSED:
+                raise Conflict(f"customer {cmd.customer_id} already has an open {code} "
+                               f"line ({other.id})")
+        on = _today(uow, cmd.on)
+        line = _open(cmd, terms, on, uow, actor)
+        uow.commit()
+    return LineView.of(line, on)
+
+
+def open_checked_line(cmd: OpenLine, on: date, uow: UnitOfWork, actor: Principal) -> str:
+    """:func:`open_line` for a caller that has already, in its open transaction, read the
+    customer (so it exists), their lines (none of this product open) and the business date
+    ``on``: origination, which must not pay those reads twice on every approval.  The
+    database still holds one not-closed line per customer and product.  Returns the id."""
+    return _open(cmd, _opening_terms(cmd), on, uow, actor).id
+
+
+def _opening_terms(cmd: OpenLine) -> tuple[Catalog, Product, Decimal, int]:
+    """(catalogue, product, limit, statement day) of an opening; bad input names its field."""
     catalog = default_catalog()
     product = catalog.get(cmd.product)
     limit = parse_amount(cmd.limit, "limit")
@@ -252,33 +283,31 @@ def open_line(cmd: OpenLine, uow: UnitOfWork, actor: Principal) -> LineView:
     day_ = cmd.statement_day if cmd.statement_day is not None else product.statement_day
     if isinstance(day_, bool) or not isinstance(day_, int) or not 1 <= day_ <= 28:
         raise ValidationError("statement_day", "must be a day of the month from 1 to 28")
-    with uow:
-        if not uow.customers.exists(cmd.customer_id):
-            raise NotFound(f"customer {cmd.customer_id} not found")
-        for other in uow.lines.of_customer(cmd.customer_id):
-            if other.product == product.code and other.status != LineStatus.CLOSED:
-                raise Conflict(f"customer {cmd.customer_id} already has an open {product.code} "
-                               f"line ({other.id})")
-        on = _today(uow, cmd.on)
-        line = Line(
-            id=str(uuid.uuid4()), customer_id=cmd.customer_id, product=product.code,
-            product_version=catalog.label, kind=product.kind, currency=product.currency,
-            status=LineStatus.ACTIVE, limit=limit, statement_day=day_,
-            grace_days=product.grace_days, penalty_rate=product.penalty_daily_rate,
-            min_share=product.min_principal_share, min_floor=product.min_floor,
-            waterfall=product.waterfall, fee_refund=product.fee_refund,
-            block_when_past_due=product.block_when_past_due, opened_on=on,
-            last_eod=on - timedelta(days=1), terms=product_terms(product))
-        uow.lines.add(line)
-        _limit_event(uow, actor, line, on, Decimal("0.00"), limit, LimitKind.PERMANENT,
-                     LimitSource.ORIGINATION, "line opened")
-        uow.audit(actor, "line.opened", "credit_line", line.id,
-                  {"customer_id": line.customer_id, "product": line.product,
-                   "product_version": line.product_version, "limit": limit})
-        uow.emit("line.opened", {"line_id": line.id, "customer_id": line.customer_id,
-                                 "product": line.product, "limit": limit})
-        uow.commit()
-    return LineView.of(line, on)
+    return catalog, product, limit, day_
+
+
+def _open(cmd: OpenLine, terms: tuple[Catalog, Product, Decimal, int], on: date,
+          uow: UnitOfWork,
+          actor: Principal) -> Line:
+    catalog, product, limit, day_ = terms
+    line = Line(
+        id=str(uuid.uuid4()), customer_id=cmd.customer_id, product=product.code,
+        product_version=catalog.label, kind=product.kind, currency=product.currency,
+        status=LineStatus.ACTIVE, limit=limit, statement_day=day_,
+        grace_days=product.grace_days, penalty_rate=product.penalty_daily_rate,
+        min_share=product.min_principal_share, min_floor=product.min_floor,
+        waterfall=product.waterfall, fee_refund=product.fee_refund,
+        block_when_past_due=product.block_when_past_due, opened_on=on,
+        last_eod=on - timedelta(days=1), terms=product_terms(product))
+    uow.lines.add(line)
+    _limit_event(uow, actor, line, on, Decimal("0.00"), limit, LimitKind.PERMANENT,
+                 LimitSource.ORIGINATION, "line opened")
+    uow.audit(actor, "line.opened", "credit_line", line.id,
+              {"customer_id": line.customer_id, "product": line.product,
+               "product_version": line.product_version, "limit": limit})
+    uow.emit("line.opened", {"line_id": line.id, "customer_id": line.customer_id,
+                             "product": line.product, "limit": limit})
+    return line
 
 
 def get_line(line_id: str, uow: UnitOfWork) -> LineView:

@@ -99,6 +99,7 @@ class SqlUnitOfWork:
         # audit entries of this transaction, not yet chained: (at, actor, action, entity,
         # entity id, canonical details)
         self._audit: list[tuple[str, str, str, str, str, str]] = []
+        self._events: list[dict[str, Any]] = []  # outbox rows, written in one go at commit
 
     def __enter__(self) -> SqlUnitOfWork:
         if self._depth == 0:
@@ -106,6 +107,7 @@ class SqlUnitOfWork:
             self.session.begin()
             self._repos = {}
             self._audit = []
+            self._events = []
         self._depth += 1
         return self
 
@@ -121,17 +123,20 @@ class SqlUnitOfWork:
                 self.session = None
                 self._repos = {}
                 self._audit = []
+                self._events = []
 
     def commit(self) -> None:
         """Commit at the outermost level only, so services can nest ``with uow``."""
         if self._depth <= 1:
             assert self.session is not None
+            self._flush_events()
             self._flush_audit()
             self.session.commit()
 
     def rollback(self) -> None:
         assert self.session is not None
         self._audit = []
+        self._events = []
         self.session.rollback()
 
     @property
@@ -389,9 +394,17 @@ class SqlUnitOfWork:
         self._audit = []
 
     def emit(self, topic: str, payload: dict[str, Any]) -> None:
+        """Queue an outbox event; the transaction's events are inserted together just before
+        it commits (one statement, not one each), in the order they were emitted."""
         assert self.session is not None
-        self.session.execute(_OUTBOX_INSERT, {"topic": topic, "payload": _plain(payload),
-                                              "created_at": self.clock.now()})
+        self._events.append({"topic": topic, "payload": _plain(payload),
+                             "created_at": self.clock.now()})
+
+    def _flush_events(self) -> None:
+        if self._events:
+            assert self.session is not None
+            self.session.execute(_OUTBOX_INSERT, self._events)
+            self._events = []
 
     def head_seq(self) -> int:
         """Entries in the audit log according to the stream heads (all streams together)."""
