@@ -114,6 +114,9 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     # behaviour scoring and limit strategy (issue 13)
     "lines:auto_increase": frozenset({A, RO, SV}),  # the customer's opt-out, via the app
     "lines:strategy_read": frozenset({A, RO, RV, AU}),  # strategy decisions, B-scores
+    # portfolio (issue 17): vintages, rolls, concentration, alerts, the risk report
+    "portfolio:read": frozenset({A, RO, AU}),
+    "portfolio:warnings": frozenset({A, RO}),  # run the early warning (alerts kept)
 }
 
 # What the environment token (``CREDITLINE_ADMIN_TOKEN``) may do: create named admin users

@@ -8,6 +8,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from decimal import Decimal
 from typing import Any
 
@@ -23,6 +24,7 @@ from creditline.money import CENT
 from creditline.portfolio import warning as ew
 from creditline.portfolio.book import Book, States, build_book
 from creditline.portfolio.concentration import concentration, default_limits
+from creditline.portfolio.report import LANGS, ReportInput, write
 from creditline.portfolio.rolls import roll_table
 from creditline.portfolio.vintages import SEGMENTS, vintage_table
 from creditline.uow import UnitOfWork
@@ -206,3 +208,35 @@ def list_alerts(q: AlertQuery, uow: UnitOfWork) -> list[dict[str, Any]]:
     """Alerts kept, newest first (those of one business date when ``as_of`` is given)."""
     with uow:
         return uow.portfolio.alerts(q.as_of)
+
+
+# --------------------------------------------------------------------------- the report
+@dataclass(frozen=True)
+class RiskReport:
+    """``creditline report risk``: where, as of when, in which languages, with a PDF."""
+
+    out: Path
+    as_of: date | None = None
+    langs: tuple[str, ...] = ("en", "zh")
+    pdf: bool = True
+    ecl: dict[str, Any] | None = None
+
+
+def report_input(q: BookQuery, uow: UnitOfWork, ecl: dict[str, Any] | None = None
+                 ) -> ReportInput:
+    """The book and the early-warning readings (nothing is kept: a report changes nothing)."""
+    rules = ew.default_warning_rules()
+    book = load_book(q, uow)
+    return ReportInput(book, {"signals": signals_of(book, uow, rules, ecl),
+                              "warning_rules": rules.label, "ecl": ecl})
+
+
+def write_risk_report(cmd: RiskReport, uow: UnitOfWork) -> list[Path]:
+    """The risk disclosure report as HTML (and PDF) per language; the files written."""
+    for lang in cmd.langs:
+        if lang not in LANGS:
+            raise ValidationError("lang", f"must be one of {', '.join(LANGS)}")
+    if cmd.out.suffix.lower() not in (".html", ".htm", ".pdf", ""):
+        raise ValidationError("out", "must name an .html or .pdf file")
+    return write(report_input(BookQuery(cmd.as_of), uow, cmd.ecl), cmd.out, cmd.langs,
+                 pdf=cmd.pdf)
