@@ -92,8 +92,7 @@ class SqlPortfolioReader:
                     data = b"".join(bytes(chunk) for chunk in cp)
                 if not data.strip():
                     return pl.DataFrame(schema=schema)
-                return pl.read_csv(io.BytesIO(data), schema=schema, true_values=["t"],
-                                   false_values=["f"])
+                return pl.read_csv(io.BytesIO(data), schema=schema)
             cur.execute(query)
             rows = cur.fetchall()
         finally:
