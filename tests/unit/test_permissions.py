@@ -97,6 +97,8 @@ line_reviews:manage       Y        Y          .        .        .       .
 checkout:offers           Y        Y          .        .        .       Y
 lines:auto_increase       Y        Y          .        .        .       Y
 lines:strategy_read       Y        Y          Y        .        Y       .
+portfolio:read            Y        Y          .        .        Y       .
+portfolio:warnings        Y        Y          .        .        .       .
 """
 
 

@@ -17,9 +17,9 @@ from creditline.cli.common import DbOption, UserTokenOption, console, container_
 from creditline.cli.foundation import actor_from_token
 from creditline.errors import ValidationError
 
-sub = typer.Typer(help="Watching the book: vintages, roll rates, the transition matrix, "
-                       "concentration and early warning. Not here yet: IFRS 9 expected credit "
-                       "loss, stress tests and the cash-flow forecast.", no_args_is_help=True)
+sub = typer.Typer(help="Vintages, roll rates, concentration, early warning. Not here yet: "
+                       "IFRS 9 expected credit loss, stress tests and the cash-flow forecast.",
+                  no_args_is_help=True)
 
 AsOfOption = Annotated[str | None, typer.Option(
     "--as-of", help="The date the book is read as of (YYYY-MM-DD); default: the book's "
@@ -60,8 +60,9 @@ def vintages_cmd(
                                            show_default=False)] = None,
     as_json: JsonOption = False, token: UserTokenOption = None, db: DbOption = None,
 ) -> None:
-    """Vintages: shares of lines and balance 30+ and 90+ days past due and charged off, by
-    origination month and months on book."""
+    """Vintages by origination month and months on book.
+
+    Shares of lines and of balance 30+ and 90+ days past due and charged off."""
     container = container_for(db)
     ps = _services()
     actor_from_token(container, token).require("portfolio:read")
@@ -82,7 +83,9 @@ def vintages_cmd(
 @sub.command("rolls")
 def rolls_cmd(as_of: AsOfOption = None, as_json: JsonOption = False,
               token: UserTokenOption = None, db: DbOption = None) -> None:
-    """Roll, cure and flow rates month end to month end, and the transition matrix."""
+    """Roll, cure and flow rates; the transition matrix.
+
+    Month end to month end, over every month of the history."""
     container = container_for(db)
     ps = _services()
     actor_from_token(container, token).require("portfolio:read")
@@ -113,7 +116,7 @@ def _matrix(d: dict[str, Any]) -> None:
 @sub.command("transition")
 def transition_cmd(as_of: AsOfOption = None, as_json: JsonOption = False,
                    token: UserTokenOption = None, db: DbOption = None) -> None:
-    """The one-month transition matrix between buckets (cohort method)."""
+    """The one-month transition matrix (cohort method)."""
     container = container_for(db)
     ps = _services()
     actor_from_token(container, token).require("portfolio:read")
@@ -127,7 +130,9 @@ def transition_cmd(as_of: AsOfOption = None, as_json: JsonOption = False,
 @sub.command("concentration")
 def concentration_cmd(as_of: AsOfOption = None, as_json: JsonOption = False,
                       token: UserTokenOption = None, db: DbOption = None) -> None:
-    """Exposure by industry, region, merchant category and borrower; HHI; limit breaches."""
+    """Concentration: exposure, HHI, limit breaches.
+
+    By industry, region, merchant category and borrower."""
     container = container_for(db)
     ps = _services()
     actor_from_token(container, token).require("portfolio:read")
@@ -153,8 +158,10 @@ def concentration_cmd(as_of: AsOfOption = None, as_json: JsonOption = False,
 @sub.command("warnings")
 def warnings_cmd(as_of: AsOfOption = None, as_json: JsonOption = False,
                  token: UserTokenOption = None, db: DbOption = None) -> None:
-    """Run the early warning: every indicator against its threshold; warnings and alerts are
-    kept (with evidence and a proposed action) and the run is audited."""
+    """Run the early warning and keep its alerts.
+
+    Every indicator against its threshold; warnings and alerts are kept (with evidence and a
+    proposed action) and the run is audited."""
     container = container_for(db)
     ps = _services()
     actor = actor_from_token(container, token)
@@ -178,7 +185,9 @@ def warnings_cmd(as_of: AsOfOption = None, as_json: JsonOption = False,
 @sub.command("alerts")
 def alerts_cmd(as_of: AsOfOption = None, token: UserTokenOption = None,
                db: DbOption = None) -> None:
-    """Alerts kept by earlier runs, newest first (one business date with --as-of)."""
+    """List the alerts kept, newest first.
+
+    Those of one business date with --as-of."""
     container = container_for(db)
     ps = _services()
     actor_from_token(container, token).require("portfolio:read")
@@ -203,9 +212,11 @@ def report_risk(
     pdf: Annotated[bool, typer.Option("--pdf/--no-pdf", help="Also print each to PDF.")] = True,
     token: UserTokenOption = None, db: DbOption = None,
 ) -> None:
-    """The risk disclosure report: summary page, vintages, roll rates and transition matrix,
-    concentration, early warning, methods; HTML and PDF, Chinese and English.  Not in it
-    yet: IFRS 9 expected credit loss and stress tests (their sections are still to come)."""
+    """Write the risk disclosure report (HTML and PDF).
+
+    Summary page, vintages, roll rates and transition matrix, concentration, early warning,
+    methods; in Chinese and English.  Not in it yet: IFRS 9 expected credit loss and stress
+    tests (their sections are still to come)."""
     container = container_for(db)
     ps = _services()
     actor_from_token(container, token).require("portfolio:read")

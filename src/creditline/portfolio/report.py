@@ -11,7 +11,8 @@ The data of every section is also the JSON the API answers, so report and API ne
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -59,7 +60,7 @@ def _pct(x: float | None) -> str:
 
 # --------------------------------------------------------------------------- sections
 def _vintage_data(inp: ReportInput) -> dict[str, Any]:
-    from creditline.portfolio.services import vintages_of
+    from creditline.portfolio.views import vintages_of
 
     return vintages_of(inp.book)
 
@@ -95,7 +96,8 @@ def vintage_chart(d: dict[str, Any], lang: str) -> list[Chart]:
             if pts:
                 ax.plot([p[0] for p in pts], [100 * p[1] for p in pts], marker=".", label=v["vintage"])
         ax.set_xlabel(t["mob"])
-        ax.xaxis.get_major_locator().set_params(integer=True)
+        from matplotlib.ticker import MaxNLocator
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_ylabel(t["share_30_axis"])
         if d["pivots"]["share_30"]["rows"]:
             ax.legend(fontsize=7, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
@@ -108,7 +110,7 @@ def _vintage_headlines(d: dict[str, Any]) -> list[Headline]:
 
 
 def _roll_data(inp: ReportInput) -> dict[str, Any]:
-    from creditline.portfolio.services import rolls_of
+    from creditline.portfolio.views import rolls_of
 
     return rolls_of(inp.book)
 
@@ -143,7 +145,7 @@ def _roll_headlines(d: dict[str, Any]) -> list[Headline]:
 
 
 def _concentration_data(inp: ReportInput) -> dict[str, Any]:
-    from creditline.portfolio.services import concentration_of
+    from creditline.portfolio.views import concentration_of
 
     return concentration_of(inp.book)
 
@@ -294,19 +296,14 @@ def _register_cjk() -> None:
     _registered.append(True)
 
 
-class _fonts:
+@contextmanager
+def _fonts() -> Iterator[None]:
     """Chinese labels in charts: a CJK font first, for the ``with`` block only."""
+    import matplotlib
 
-    def __enter__(self) -> None:
-        import matplotlib
-
-        _register_cjk()
-        self._ctx = matplotlib.rc_context({"font.family": "sans-serif",
-                                           "font.sans-serif": CJK_FONTS})
-        self._ctx.__enter__()
-
-    def __exit__(self, *exc: object) -> None:
-        self._ctx.__exit__(*exc)
+    _register_cjk()
+    with matplotlib.rc_context({"font.family": "sans-serif", "font.sans-serif": CJK_FONTS}):
+        yield
 
 
 TEXT: dict[str, dict[str, str]] = {

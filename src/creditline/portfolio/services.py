@@ -9,7 +9,6 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from decimal import Decimal
 from typing import Any
 
 import numpy as np
@@ -17,22 +16,20 @@ import polars as pl
 
 from creditline.auth import Principal
 from creditline.calendar.services import current_business_date
-from creditline.collections.rules import default_rules
 from creditline.errors import ValidationError
 from creditline.lines.sectors import default_early_warning
-from creditline.money import CENT
 from creditline.portfolio import warning as ew
-from creditline.portfolio.book import Book, States, build_book
-from creditline.portfolio.concentration import concentration, default_limits
+from creditline.portfolio.book import Book, build_book
 from creditline.portfolio.report import LANGS, ReportInput, write
 from creditline.portfolio.rolls import roll_table
-from creditline.portfolio.vintages import SEGMENTS, vintage_table
+from creditline.portfolio.views import (
+    concentration_of,
+    rolls_of,
+    states,
+    vintages_of,
+)
+from creditline.portfolio.vintages import SEGMENTS
 from creditline.uow import UnitOfWork
-
-
-def states() -> States:
-    r = default_rules()
-    return States(r.buckets, int(r.tolerance / CENT))
 
 
 @dataclass(frozen=True)
@@ -60,39 +57,10 @@ def load_book(q: BookQuery, uow: UnitOfWork) -> Book:
     return build_book(inputs, as_of, states())
 
 
-def money(cents: Any) -> str:
-    return f"{Decimal(int(cents or 0)).scaleb(-2):.2f}"
-
-
-_MONEY_COLUMNS = ("balance", "balance_30", "balance_90", "written_off")
-
-
-def rows(frame: pl.DataFrame) -> list[dict[str, Any]]:
-    """A frame as JSON-able rows: money columns (integer cents) as money strings."""
-    out = []
-    for r in frame.iter_rows(named=True):
-        out.append({k: money(v) if k in _MONEY_COLUMNS else
-                    (v.isoformat() if isinstance(v, date) else v) for k, v in r.items()})
-    return out
-
-
-def vintages_of(book: Book, by: str | None = None) -> dict[str, Any]:
-    if by is not None and by not in SEGMENTS:
-        raise ValidationError("by", f"must be one of {', '.join(SEGMENTS)}")
-    return {"as_of": book.as_of.isoformat(), "by": by, "states": book.states.names,
-            "dpd30_from": book.states.names[book.states.dpd30],
-            "dpd90_from": book.states.names[book.states.dpd90],
-            "rows": rows(vintage_table(book, by))}
-
-
 def vintages(q: BookQuery, uow: UnitOfWork) -> dict[str, Any]:
     if q.by is not None and q.by not in SEGMENTS:
         raise ValidationError("by", f"must be one of {', '.join(SEGMENTS)}")
     return vintages_of(load_book(q, uow), q.by)
-
-
-def rolls_of(book: Book) -> dict[str, Any]:
-    return {"as_of": book.as_of.isoformat(), **roll_table(book)}
 
 
 def rolls(q: BookQuery, uow: UnitOfWork) -> dict[str, Any]:
@@ -105,12 +73,6 @@ def transition(q: BookQuery, uow: UnitOfWork) -> dict[str, Any]:
             "method": "cohort: month-end to month-end counts pooled over every period, each "
                       "row over its total", "states": t["states"], "counts": t["counts"],
             "matrix": t["matrix"]}
-
-
-def concentration_of(book: Book) -> dict[str, Any]:
-    open_lines = book.snapshot.filter(pl.col("status") != "closed")
-    return {"as_of": book.as_of.isoformat(),
-            **concentration(open_lines, book.categories, default_limits())}
 
 
 def concentration_report(q: BookQuery, uow: UnitOfWork) -> dict[str, Any]:
