@@ -206,7 +206,7 @@ def run(url: str, n: int, sql: bool) -> dict[str, float]:
     book = build_book(inputs, AS_OF, views.states())
     out["book_s"] = time.perf_counter() - t
     t = time.perf_counter()
-    v = vintage_table(book)
+    vintage_table(book)
     out["vintages_s"] = time.perf_counter() - t
     t = time.perf_counter()
     roll_table(book)
