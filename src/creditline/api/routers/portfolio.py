@@ -112,7 +112,7 @@ class WarningsRunPublic(BaseModel):
     alerts: list[AlertPublic]
 
 
-@router.get("/vintages", response_model=VintagesPublic, summary="Vintages")
+@router.get("/vintages", response_model=VintagesPublic, summary="Read the vintages")
 def vintages(container: ContainerDep, _: Annotated[Principal, Allowed("portfolio:read")],
              as_of: AsOf = None,
              by: Annotated[str | None, Query(description="product, channel, band or kind",
@@ -123,7 +123,7 @@ def vintages(container: ContainerDep, _: Annotated[Principal, Allowed("portfolio
     return VintagesPublic(**ps.vintages(ps.BookQuery(as_of, by), container.uow()))
 
 
-@router.get("/rolls", response_model=RollsPublic, summary="Roll, cure and flow rates")
+@router.get("/rolls", response_model=RollsPublic, summary="Read roll, cure and flow rates")
 def rolls(container: ContainerDep, _: Annotated[Principal, Allowed("portfolio:read")],
           as_of: AsOf = None) -> RollsPublic:
     """Per month: roll rate (to a worse state), cure rate and flow rate (balance) by bucket;
@@ -132,7 +132,7 @@ def rolls(container: ContainerDep, _: Annotated[Principal, Allowed("portfolio:re
     return RollsPublic(**ps.rolls(ps.BookQuery(as_of), container.uow()))
 
 
-@router.get("/transition", response_model=TransitionPublic, summary="Transition matrix")
+@router.get("/transition", response_model=TransitionPublic, summary="Read the transition matrix")
 def transition(container: ContainerDep, _: Annotated[Principal, Allowed("portfolio:read")],
                as_of: AsOf = None) -> TransitionPublic:
     """The one-month transition matrix between buckets and charged off (cohort method)."""
@@ -140,7 +140,7 @@ def transition(container: ContainerDep, _: Annotated[Principal, Allowed("portfol
     return TransitionPublic(**ps.transition(ps.BookQuery(as_of), container.uow()))
 
 
-@router.get("/concentration", response_model=ConcentrationPublic, summary="Concentration")
+@router.get("/concentration", response_model=ConcentrationPublic, summary="Read the concentration")
 def concentration(container: ContainerDep, _: Annotated[Principal, Allowed("portfolio:read")],
                   as_of: AsOf = None) -> ConcentrationPublic:
     """Exposure by industry, region, merchant category and borrower, HHI, breaches."""
@@ -148,7 +148,7 @@ def concentration(container: ContainerDep, _: Annotated[Principal, Allowed("port
     return ConcentrationPublic(**ps.concentration_report(ps.BookQuery(as_of), container.uow()))
 
 
-@router.get("/alerts", response_model=AlertList, summary="Early-warning alerts")
+@router.get("/alerts", response_model=AlertList, summary="List early-warning alerts")
 def alerts(container: ContainerDep, _: Annotated[Principal, Allowed("portfolio:read")],
            as_of: Annotated[Day | None, Query(description="only this business date's")] = None,
            ) -> AlertList:
