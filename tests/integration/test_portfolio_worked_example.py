@@ -70,7 +70,7 @@ def test_vintages_rolls_and_matrix_of_a_four_month_book(container: Container,
     assert region["Shanghai"][0] == f"{Decimal(sh).scaleb(-2):.2f}"
     assert region["Beijing"][1] == round(bal[ids["C"]] / total, 4)
     assert c["dimensions"]["region"]["hhi"] == round((sh / total) ** 2 + (bal[ids["C"]] / total) ** 2, 6)
-    # every borrower holds a third of the book or more: all three past the 2 % limit
+    # every borrower holds a fifth of the book or more: all three past the 5 % limit
     assert sorted(b["dimension"] for b in c["breaches"] if b["dimension"] == "borrower") == \
         ["borrower"] * 3
 

@@ -6,8 +6,10 @@ limits.
 The limits are data (``portfolio/limits/``, a versioned folder; its ``version+hash12`` label
 is on every answer): a maximum share per dimension with named exceptions, a maximum HHI per
 dimension, a single-borrower and a top-ten limit.  Exposure is the drawn balance (what is
-owed, billed or not) in integer cents; persons have no industry (``-``); merchant categories
-are measured on unpaid principal by the category of the purchase it came from."""
+owed, billed or not) in integer cents.  The industry dimension covers enterprise lines only
+(shares of the enterprise book: persons have no industry); a customer without a region is
+``-``; merchant categories are measured on unpaid principal by the category of the purchase
+it came from."""
 
 from __future__ import annotations
 
@@ -108,7 +110,8 @@ def concentration(snapshot: pl.DataFrame, categories: pl.DataFrame,
     """Every dimension's segments with share and limit, its HHI, the top borrowers, and the
     breaches (segment, borrower, top ten or HHI past its limit)."""
     dims: dict[str, pl.DataFrame] = {
-        "industry": exposure_by(snapshot, "industry"),
+        # industries are the enterprises' (GB/T 4754 sections); persons have none
+        "industry": exposure_by(snapshot.filter(pl.col("industry").is_not_null()), "industry"),
         "region": exposure_by(snapshot, "region"),
         "merchant_category": exposure_by(categories.rename({"category": "merchant_category"}),
                                          "merchant_category", "outstanding"),
