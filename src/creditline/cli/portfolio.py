@@ -146,7 +146,8 @@ def concentration_cmd(as_of: AsOfOption = None, as_json: JsonOption = False,
         t = Table("segment", "count", "exposure", "share", "limit", "breach",
                   title=f"{dim} (HHI {x['hhi']:.3f}, limit {x['max_hhi']})")
         for s in x["segments"]:
-            t.add_row(s["segment"], str(s["rows"]), s["exposure"], _pct(s["share"]),
+            t.add_row(s["segment"], "-" if s["rows"] is None else str(s["rows"]), s["exposure"],
+                      _pct(s["share"]),
                       s["limit"] or "-", "BREACH" if s["breach"] else "")
         console.print(t)
     console.print(f"ten largest borrowers: {_pct(d['top_ten_share'])}; breaches: "

@@ -124,7 +124,9 @@ def concentration(snapshot: pl.DataFrame, categories: pl.DataFrame,
         for seg, n, exp, share in t.select("segment", "rows", "exposure", "share").iter_rows():
             cap = lim.limit_for(seg) if lim is not None and seg != "-" else None
             over = cap is not None and Decimal(str(round(share, 6))) > cap
-            rows.append({"segment": seg, "rows": int(n), "exposure": _money(exp),
+            # lines per segment; the categories arrive summed (no count of their own)
+            count = None if name == "merchant_category" else int(n)
+            rows.append({"segment": seg, "rows": count, "exposure": _money(exp),
                          "share": round(float(share), 4),
                          "limit": None if cap is None else f"{cap:f}", "breach": over})
             if over:
