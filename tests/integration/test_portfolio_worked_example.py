@@ -2,7 +2,7 @@
 lines, January to April 2026) read back as vintages, roll rates, the transition matrix and
 concentration; then a write-off lights up the charged-off columns, whichever way the losses
 context records it (a collection case closed ``written_off``, or a ``write_off`` journal
-entry)."""
+entry, until it is reversed)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from creditline.bootstrap import Container
 from creditline.clock import FixedClock
 from creditline.errors import ValidationError
 from creditline.ledger import accounts as acc
-from creditline.ledger.journal import EntryBuilder
+from creditline.ledger.journal import EntryBuilder, reversal
 from creditline.portfolio import services as ps
 from creditline.store.tables.collections import collection_cases
 from tests.integration.portfolio_support import AS_OF, four_months
@@ -98,6 +98,14 @@ def test_write_offs_light_up_the_charged_off_columns(container: Container,
     t = ps.transition(ps.BookQuery(AS_OF), container.uow())
     assert t["counts"][2][8] == 1 and t["counts"][1][8] == 1  # B from M2, C from M1 to WO
 
+    # C's write-off reversed on 28 April: C is back on the book (21 + 30 = 51 days late, M2)
+    with container.uow() as uow:
+        [wo] = [x for x in uow.ledger.entries(line_id=ids["C"], limit=1000) if x.id == "wo-c-1"]
+        uow.ledger.post([reversal(wo, "wo-c-1-rev", date(2026, 4, 28))])
+        uow.commit()
+    v = _vintage(ps.vintages(ps.BookQuery(AS_OF), container.uow())["rows"])
+    assert v[("2026-02", 2)] == (1, 1.0, 0.0, 0.0)
+
 
 def test_a_date_after_the_business_date_is_refused(container: Container,
                                                    clock: FixedClock) -> None:
@@ -108,3 +116,28 @@ def test_a_date_after_the_business_date_is_refused(container: Container,
     with pytest.raises(ValidationError) as e:
         ps.vintages(ps.BookQuery(None, "colour"), container.uow())
     assert e.value.field == "by"
+
+
+def test_alerts_are_append_only(container: Container, clock: FixedClock) -> None:
+    """An alert once kept stays as it was: the database refuses to change or delete it."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy import delete
+    from sqlalchemy.exc import DatabaseError
+
+    from creditline.store.tables.portfolio import portfolio_alerts
+
+    with container.uow() as uow:
+        uow.portfolio.add_alerts([{
+            "id": "a1", "run_id": "r1", "business_date": date(2026, 4, 30),
+            "indicator": "roll_jump", "segment": "M0", "level": "alert", "value": 2.0,
+            "threshold": 1.5, "evidence": {"last": 0.04}, "proposal": None,
+            "rules_version": "t", "created_at": datetime(2026, 4, 30, tzinfo=UTC),
+            "created_by": "li.risk"}])
+        uow.commit()
+    for change in (update(portfolio_alerts).values(level="ok"), delete(portfolio_alerts)):
+        with pytest.raises(DatabaseError), container.uow() as uow:
+            uow.session.execute(change)
+            uow.commit()
+    [kept] = ps.list_alerts(ps.AlertQuery(date(2026, 4, 30)), container.uow())
+    assert (kept["level"], kept["evidence"]) == ("alert", {"last": 0.04})

@@ -54,12 +54,15 @@ _STATEMENTS = """
 SELECT line_id, statement_date, closing FROM statements WHERE statement_date <= {as_of}"""
 
 # the losses context's write-offs: journal entries of kind write_off (what they took off the
-# book: the sum of their debits) and collection cases closed as written_off
+# book: the sum of their debits) not reversed by the date, and collection cases closed as
+# written_off
 _WRITEOFFS = """
 SELECT e.line_id, e.business_date AS written_off_on, SUM(p.amount) AS amount
 FROM journal_entries e JOIN postings p ON p.entry_id = e.id
 WHERE e.kind = 'write_off' AND e.reverses IS NULL AND p.amount > 0
   AND e.line_id IS NOT NULL AND e.business_date <= {as_of}
+  AND NOT EXISTS (SELECT 1 FROM journal_entries r
+                  WHERE r.reverses = e.id AND r.business_date <= {as_of})
 GROUP BY e.line_id, e.business_date
 UNION ALL
 SELECT line_id, closed_on AS written_off_on, balance AS amount

@@ -1,4 +1,6 @@
-"""portfolio: early-warning alerts (issue 17)
+"""portfolio: early-warning alerts (issue 17), append-only: a later run raises its own
+alerts; the database refuses UPDATE and DELETE (and TRUNCATE on PostgreSQL), with a trigger
+function of its own so this branch does not depend on 0009_audit's ``append_only()``.
 
 Revision ID: 0022c_portfolio
 Revises: 0021_console
@@ -14,6 +16,26 @@ revision: str = '0022c_portfolio'
 down_revision: str | Sequence[str] | None = '0021_console'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
+
+
+PG_UP = [
+    """CREATE OR REPLACE FUNCTION portfolio_alerts_append_only() RETURNS trigger
+    LANGUAGE plpgsql AS $$
+    BEGIN RAISE EXCEPTION 'portfolio_alerts is append-only (% refused)', TG_OP; END $$""",
+    """CREATE TRIGGER portfolio_alerts_append_only BEFORE UPDATE OR DELETE ON portfolio_alerts
+    FOR EACH STATEMENT EXECUTE FUNCTION portfolio_alerts_append_only()""",
+    """CREATE TRIGGER portfolio_alerts_no_truncate BEFORE TRUNCATE ON portfolio_alerts
+    FOR EACH STATEMENT EXECUTE FUNCTION portfolio_alerts_append_only()""",
+]
+PG_DOWN = ["DROP TRIGGER IF EXISTS portfolio_alerts_no_truncate ON portfolio_alerts",
+           "DROP TRIGGER IF EXISTS portfolio_alerts_append_only ON portfolio_alerts",
+           "DROP FUNCTION IF EXISTS portfolio_alerts_append_only()"]
+SQLITE_UP = [
+    f"""CREATE TRIGGER portfolio_alerts_no_{o.lower()} BEFORE {o} ON portfolio_alerts
+    BEGIN SELECT RAISE(ABORT, 'portfolio_alerts is append-only ({o} refused)'); END"""
+    for o in ("UPDATE", "DELETE")]
+SQLITE_DOWN = [f"DROP TRIGGER IF EXISTS portfolio_alerts_no_{o.lower()}"
+               for o in ("UPDATE", "DELETE")]
 
 
 def upgrade() -> None:
@@ -35,8 +57,12 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint('id', name=op.f('pk_portfolio_alerts')),
     )
     op.create_index('ix_portfolio_alerts_date', 'portfolio_alerts', ['business_date'])
+    for statement in PG_UP if op.get_bind().dialect.name == "postgresql" else SQLITE_UP:
+        op.execute(statement)
 
 
 def downgrade() -> None:
+    for statement in PG_DOWN if op.get_bind().dialect.name == "postgresql" else SQLITE_DOWN:
+        op.execute(statement)
     op.drop_index('ix_portfolio_alerts_date', table_name='portfolio_alerts')
     op.drop_table('portfolio_alerts')
