@@ -118,6 +118,9 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     # live origination tables over past applications (reads every application's facts)
     "rules:read": frozenset({A, RO, AU}),
     "rules:replay": frozenset({A, RO}),
+    # portfolio (issue 17): vintages, rolls, concentration, alerts, the risk report
+    "portfolio:read": frozenset({A, RO, AU}),
+    "portfolio:warnings": frozenset({A, RO}),  # run the early warning (alerts kept)
 }
 
 # What the environment token (``CREDITLINE_ADMIN_TOKEN``) may do: create named admin users

@@ -99,6 +99,8 @@ lines:auto_increase       Y        Y          .        .        .       Y
 lines:strategy_read       Y        Y          Y        .        Y       .
 rules:read                Y        Y          .        .        Y       .
 rules:replay              Y        Y          .        .        .       .
+portfolio:read            Y        Y          .        .        Y       .
+portfolio:warnings        Y        Y          .        .        .       .
 """
 
 

@@ -18,6 +18,7 @@ from creditline.cli import foundation
 from creditline.cli import limit_strategy as limit_strategy_cli
 from creditline.cli import model as model_cli
 from creditline.cli import notify as notify_cli
+from creditline.cli import portfolio as portfolio_cli  # portfolio (issue 17)
 from creditline.cli import products as products_cli
 from creditline.cli import report as report_cli
 from creditline.cli import reviews as reviews_cli
@@ -64,3 +65,6 @@ def register(app: typer.Typer) -> None:
     # behaviour scoring and limit strategy (issue 13)
     servicing_cli.lines_app.command("auto-increase")(limit_strategy_cli.auto_increase)
     servicing_cli.lines_app.command("strategy")(limit_strategy_cli.strategy_decisions)
+    # portfolio (issue 17): vintages, rolls, concentration, early warning, the risk report
+    app.add_typer(portfolio_cli.sub, name="portfolio")
+    report_cli.sub.command("risk")(portfolio_cli.report_risk)

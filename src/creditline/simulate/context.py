@@ -246,6 +246,7 @@ class DemoContext:
     # notify: the relay's counters over the run (events, messages, sent, retried, failed...)
     notify: Counter[str] = field(default_factory=Counter)
     limits: dict[str, Any] = field(default_factory=dict)  # issue 13: what the limits did
+    portfolio: dict[str, Any] = field(default_factory=dict)  # issue 17: the risk report's figures
     _book: Book | None = None
 
     def uow(self) -> Any:

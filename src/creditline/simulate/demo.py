@@ -70,6 +70,7 @@ from creditline.simulate.steps.limit_outcomes import LimitOutcomes, static_pipel
 from creditline.simulate.steps.month_end import MonthEnd
 from creditline.simulate.steps.notifications import Notifications  # notify
 from creditline.simulate.steps.onboarding import Onboarding
+from creditline.simulate.steps.portfolio import PortfolioReport  # issue 17
 from creditline.simulate.steps.reviewers import Reviewers
 from creditline.simulate.steps.sme import SmeActivity, SmeDesk
 
@@ -99,6 +100,7 @@ def default_closing() -> list[Stage]:
     return [LedgerCheck(),
             CollectionsClose(),  # collections
             LimitOutcomes(),  # issue 13: limit moves and the static/dynamic figures
+            PortfolioReport(),  # issue 17: the risk report and its headline figures
             ]
 
 

@@ -305,6 +305,7 @@ def build_summary(ctx: DemoContext) -> dict[str, Any]:
         "notifications": _notifications(ctx),  # notify
         "closures": _closures(ctx),  # closure (issue 14)
         "limits": dict(ctx.limits),  # issue 13: limit moves, revenue, cuts before default
+        "portfolio": dict(ctx.portfolio),  # issue 17: vintages, rolls, the risk report
     }
 
 

@@ -50,6 +50,7 @@ if TYPE_CHECKING:
     from creditline.store.notify import SqlMessageRepository
     from creditline.store.outbox_read import SqlOutboxReader  # console (issue 19)
     from creditline.store.parties import SqlCustomerRepository
+    from creditline.store.portfolio import SqlPortfolioReader  # portfolio (issue 17)
     from creditline.store.purchases import SqlPurchaseRepository
     from creditline.store.reviews import SqlReviewRepository
     from creditline.store.reviews_cases import SqlReviewCaseRepository
@@ -347,6 +348,12 @@ class SqlUnitOfWork:
     def behaviour(self) -> SqlBehaviourRepository:
         from creditline.store.behaviour import SqlBehaviourRepository
         return self._repo("behaviour", SqlBehaviourRepository)
+
+    # ----- portfolio (issue 17): the book read in bulk, early-warning alerts
+    @property
+    def portfolio(self) -> SqlPortfolioReader:
+        from creditline.store.portfolio import SqlPortfolioReader
+        return self._repo("portfolio", SqlPortfolioReader)
 
     def audit(self, actor: Principal, action: str, entity: str, entity_id: str,
               details: dict[str, Any] | None = None) -> None:

@@ -16,6 +16,7 @@ from creditline.store.tables import (
     lines,  # noqa: F401
     notify,  # noqa: F401
     origination,  # noqa: F401
+    portfolio,  # noqa: F401  (issue 17: early-warning alerts)
     scoring,  # noqa: F401
     servicing,  # noqa: F401
     triggers,  # noqa: F401  (issue 13: triggers, holds, category caps, campaigns, sectors)
