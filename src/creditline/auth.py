@@ -114,6 +114,10 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     # behaviour scoring and limit strategy (issue 13)
     "lines:auto_increase": frozenset({A, RO, SV}),  # the customer's opt-out, via the app
     "lines:strategy_read": frozenset({A, RO, RV, AU}),  # strategy decisions, B-scores
+    # issue 17: expected credit loss, provisions, stress tests, cash-flow projection
+    "ecl:read": frozenset({A, RO, AU}),  # runs, ECL by stage/product/..., movement, cash flow
+    "ecl:run": frozenset({A, RO}),  # measure the book now and post the provision
+    "stress:run": frozenset({A, RO, AU}),  # rerun ECL and cash flow under scenarios (a read)
 }
 
 # What the environment token (``CREDITLINE_ADMIN_TOKEN``) may do: create named admin users

@@ -55,6 +55,7 @@ if TYPE_CHECKING:
         SpecialTermsRepository,
     )
     from creditline.parties.ports import CustomerRepository
+    from creditline.portfolio.ecl_ports import EclRepository  # issue 17: ECL
     from creditline.ports import AuditLogRepository, IdempotencyStore, OutboxReader
     from creditline.scoring.ports import ModelRepository
     from creditline.servicing.ports import EodColumns, PurchaseRepository, StatementRepository
@@ -226,3 +227,7 @@ class UnitOfWork(Protocol):
     # ----- behaviour scoring and limit strategy (issue 13)
     @property
     def behaviour(self) -> BehaviourRepository: ...
+
+    # ----- issue 17: expected credit loss, provisions, stress tests
+    @property
+    def ecl(self) -> EclRepository: ...
