@@ -97,6 +97,9 @@ line_reviews:manage       Y        Y          .        .        .       .
 checkout:offers           Y        Y          .        .        .       Y
 lines:auto_increase       Y        Y          .        .        .       Y
 lines:strategy_read       Y        Y          Y        .        Y       .
+ecl:read                  Y        Y          .        .        Y       .
+ecl:run                   Y        Y          .        .        .       .
+stress:run                Y        Y          .        .        Y       .
 """
 
 
