@@ -111,12 +111,13 @@ def _model() -> PdModel:
 
 def _book() -> pl.DataFrame:
     return pl.DataFrame({
-        "line_id": ["s1", "s2", "s3"], "product": ["consumer_bnpl"] * 3,
-        "kind": ["person"] * 3, "industry": [None] * 3, "region": ["Guangdong"] * 3,
-        "status": ["active", "active", "suspended"], "dpd": [0, 10, 100],
-        "drawn": [100_000, 200_000, 50_000], "limit_unused": [400_000, 300_000, 450_000],
-        "pd_bcard": [None, 0.05, 0.30], "stage": [1, 2, 3],
-        "triggers": ["", "RESTRUCTURED", "DPD_90"]},
+        "line_id": ["s1", "s2", "s3", "late"], "product": ["consumer_bnpl"] * 4,
+        "kind": ["person"] * 4, "industry": [None] * 4, "region": ["Guangdong"] * 4,
+        "status": ["active", "active", "suspended", "active"], "dpd": [0, 0, 100, 10],
+        "drawn": [100_000, 200_000, 50_000, 200_000],
+        "limit_unused": [400_000, 300_000, 450_000, 300_000],
+        "pd_bcard": [None, 0.05, 0.30, 0.01], "stage": [1, 2, 3, 2],
+        "triggers": ["", "RESTRUCTURED", "DPD_90", "RESTRUCTURED"]},
         schema_overrides={"industry": pl.Utf8, "pd_bcard": pl.Float64, "stage": pl.Int8})
 
 
@@ -126,7 +127,7 @@ def test_ecl_of_one_line_per_stage_by_hand() -> None:
                        ["consumer_bnpl"], PARAMS)
     assert lgd["consumer_bnpl"].lgd == 0.80  # no write-offs yet: the prior
     r = measure(_book(), _model(), lgd, PARAMS)
-    s1, s2, s3 = r.to_dicts()
+    s1, s2, s3, late = r.to_dicts()
 
     # Stage 1, current, unscored: 12-month PD from the matrix, 1 - 0.99^12 = 0.1136151;
     # EAD = 1,000.00 drawn + CCF 0.20 x 4,000.00 undrawn = 1,800.00;
@@ -134,13 +135,20 @@ def test_ecl_of_one_line_per_stage_by_hand() -> None:
     assert s1["pd_12m"] == pytest.approx(1 - 0.99 ** 12)
     assert (s1["ead"], s1["ecl"]) == (180_000, 18_547)
 
-    # Stage 2 (restructured), 10 days late (M1), B-card pd 0.05 over 6 months: the level
-    # scales M1's curve, 0.05 / (1 - 0.9^6) = 0.1067101; lifetime (24 months) PD =
-    # 0.1067101 x (1 - 0.9^24) = 0.0981983; EAD = 2,000.00 + 0.30 x 3,000.00 = 2,900.00;
-    # ECL = 0.0981983 x 0.80 x 2,900.00 x 1.133625 = 258.2624 -> 258.26
-    assert s2["pd_lifetime"] == pytest.approx(0.05 / (1 - 0.9 ** 6) * (1 - 0.9 ** 24))
-    assert s2["pd_12m"] == pytest.approx(0.05 / (1 - 0.9 ** 6) * (1 - 0.9 ** 12))
-    assert (s2["ead"], s2["ecl"]) == (290_000, 25_826)
+    # Stage 2 (restructured), current, B-card pd 0.05 over 6 months: the level scales M0's
+    # curve, 0.05 / (1 - 0.99^6) = 0.8544109; lifetime (24 months) PD = 0.8544109 x
+    # (1 - 0.99^24) = 0.1831189; EAD = 2,000.00 + 0.30 x 3,000.00 = 2,900.00;
+    # ECL = 0.1831189 x 0.80 x 2,900.00 x 1.133625 = 481.6046 -> 481.60
+    assert s2["pd_lifetime"] == pytest.approx(0.05 / (1 - 0.99 ** 6) * (1 - 0.99 ** 24))
+    assert s2["pd_12m"] == pytest.approx(0.05 / (1 - 0.99 ** 6) * (1 - 0.99 ** 12))
+    assert (s2["ead"], s2["ecl"]) == (290_000, 48_160)
+
+    # The same line 10 days late (M1) with a B-card pd of only 0.01: a late line keeps its
+    # state's roll-rate curve, lifetime PD 1 - 0.9^24 = 0.9202336 (the downside's x 1.5
+    # reaches 1); ECL = 2,900.00 x (0.60 x 0.9202336 x 0.80 + 0.15 x 0.7821985 x 0.76
+    # + 0.25 x 1 x 0.88) = 2,177.5599 -> 2,177.56
+    assert late["pd_lifetime"] == pytest.approx(1 - 0.9 ** 24)
+    assert (late["ead"], late["ecl"]) == (290_000, 217_756)
 
     # Stage 3: PD 1; a suspended line cannot draw, EAD = 500.00 drawn;
     # ECL = 500.00 x (0.60 x 0.80 + 0.15 x 0.76 + 0.25 x 0.88) = 500.00 x 0.814 = 407.00
@@ -148,8 +156,8 @@ def test_ecl_of_one_line_per_stage_by_hand() -> None:
 
     by_stage = summarise(r, "stage").to_dicts()
     assert [(x["stage"], x["lines"], x["ecl"]) for x in by_stage] == [
-        (1, 1, 18_547), (2, 1, 25_826), (3, 1, 40_700)]
-    assert summarise(r, "product")["ecl"].to_list() == [18_547 + 25_826 + 40_700]
+        (1, 1, 18_547), (2, 2, 48_160 + 217_756), (3, 1, 40_700)]
+    assert summarise(r, "product")["ecl"].to_list() == [18_547 + 48_160 + 217_756 + 40_700]
     assert summarise(r, "industry")["industry"].to_list() == ["-"]
 
 
