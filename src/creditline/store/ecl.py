@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 RESULT_COLUMNS: tuple[str, ...] = (
     "run_id", "line_id", "product", "kind", "industry", "region", "stage", "triggers", "dpd",
-    "score_drop", "pd_12m", "pd_lifetime", "lgd", "ccf", "drawn", "undrawn", "ead", "ecl")
+    "score_drop", "pd_12m", "pd_lifetime", "lgd", "ccf", "drawn", "undrawn", "ead", "ecl", "el_12m")
 _GROSS = ("(l.principal_unbilled + l.principal_billed + l.fee + l.interest_accrued "
           "+ l.interest_billed + l.penalty - l.credit_balance)")
 

@@ -62,5 +62,6 @@ ecl_results = Table(
     Column("undrawn", BigInteger, nullable=False),  # cents
     Column("ead", BigInteger, nullable=False),  # cents
     Column("ecl", BigInteger, nullable=False),  # cents
+    Column("el_12m", BigInteger, nullable=False),  # cents: 12-month expected loss, any stage
     PrimaryKeyConstraint("run_id", "line_id", name="pk_ecl_results"),
 )

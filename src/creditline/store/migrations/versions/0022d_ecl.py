@@ -54,6 +54,7 @@ def upgrade() -> None:
         sa.Column('undrawn', sa.BigInteger(), nullable=False),
         sa.Column('ead', sa.BigInteger(), nullable=False),
         sa.Column('ecl', sa.BigInteger(), nullable=False),
+        sa.Column('el_12m', sa.BigInteger(), nullable=False),
         sa.ForeignKeyConstraint(['run_id'], ['ecl_runs.id'],
                                 name=op.f('fk_ecl_results_run_id_ecl_runs')),
         sa.PrimaryKeyConstraint('run_id', 'line_id', name='pk_ecl_results'),
