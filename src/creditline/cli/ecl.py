@@ -18,13 +18,15 @@ from creditline.portfolio import ecl_services as svc
 from creditline.portfolio.cashflow import Projection
 from creditline.portfolio.movement import ROWS
 
-ecl_app = typer.Typer(help="IFRS 9 expected credit loss: staging, PD/LGD/EAD, ECL by stage, "
-                           "product, industry and region; the provision posted to the loss "
-                           "allowance (month ends, by end of day; or now); the allowance "
-                           "movement between two dates; the 12-month cash-flow projection.",
+ecl_app = typer.Typer(help="IFRS 9 expected credit loss and provisions.\n\n"
+                           "Staging, PD/LGD/EAD, ECL by stage, product, industry and region; "
+                           "the provision posted to the loss allowance (month ends, by end of "
+                           "day; or now); the allowance movement between two dates; the "
+                           "12-month cash-flow projection.",
                       no_args_is_help=True)
-stress_app = typer.Typer(help="Stress tests: rerun ECL, expected loss and the cash-flow "
-                              "projection under scenarios (portfolio/scenarios/stress.json).",
+stress_app = typer.Typer(help="Stress tests of the book.\n\n"
+                              "Rerun ECL, expected loss and the cash-flow projection under "
+                              "scenarios (portfolio/scenarios/stress.json).",
                          no_args_is_help=True)
 
 
@@ -73,7 +75,9 @@ def show(run_id: Annotated[str | None, typer.Option("--run", help="A run id.")] 
          as_of: Annotated[str | None, typer.Option(help="The latest run on or before this date "
                                                         "(YYYY-MM-DD).")] = None,
          token: UserTokenOption = None, db: DbOption = None) -> None:
-    """Show a run (default: the latest) by stage, product, industry and region."""
+    """Show an ECL run (default: the latest).
+
+    By stage, product, industry and region."""
     container = container_for(db)
     actor = actor_from_token(container, token)
     _print(svc.show_ecl(svc.ShowEcl(run_id, _day(as_of, "--as-of")), container.uow(), actor))
@@ -97,7 +101,10 @@ def movement(start: Annotated[str, typer.Option("--from", help="Opening date (YY
                                                                 "the run in force then.")],
              end: Annotated[str, typer.Option("--to", help="Closing date (YYYY-MM-DD).")],
              token: UserTokenOption = None, db: DbOption = None) -> None:
-    """The loss-allowance movement between two dates, by stage, reconciled to the cent."""
+    """The loss-allowance movement between two dates.
+
+    By stage: new, derecognised, transfers, write-offs, remeasurement; reconciled to the
+    cent."""
     container = container_for(db)
     actor = actor_from_token(container, token)
     a, b = _day(start, "--from"), _day(end, "--to")
@@ -126,7 +133,9 @@ def _cashflow_table(p: Projection, title: str) -> Table:
 
 @ecl_app.command("cashflow")
 def cashflow(token: UserTokenOption = None, db: DbOption = None) -> None:
-    """The 12-month cash-flow and liquidity projection of the book as measured now."""
+    """The 12-month cash-flow and liquidity projection.
+
+    Of the book as measured now: repayments in, new draws out, losses, funding need."""
     container = container_for(db)
     actor = actor_from_token(container, token)
     as_of, p = svc.cash_flow(container.uow(), actor)
@@ -142,8 +151,10 @@ def stress_run(scenario: Annotated[list[str] | None, typer.Option(
                    "--months/--no-months", help="Also print each scenario's month-by-month "
                                                 "cash flow.")] = False,
                token: UserTokenOption = None, db: DbOption = None) -> None:
-    """Rerun ECL, the 12-month expected loss and the cash flow under scenarios, side by side
-    with the base (the book as measured).  Nothing is stored or posted."""
+    """Run stress scenarios side by side with the base.
+
+    Reruns ECL, the 12-month expected loss and the cash flow under each scenario against
+    the book as measured.  Nothing is stored or posted."""
     container = container_for(db)
     actor = actor_from_token(container, token)
     v = svc.run_stress(svc.RunStress(tuple(scenario or ())), container.uow(), actor)

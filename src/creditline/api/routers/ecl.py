@@ -230,5 +230,7 @@ def get_stress(container: ContainerDep, actor: Annotated[Principal, Allowed("str
             summary="12-month cash-flow and liquidity projection of the book")
 def get_cashflow(container: ContainerDep,
                  actor: Annotated[Principal, Allowed("ecl:read")]) -> CashflowPublic:
+    """Month by month from the business date: scheduled repayments in (less expected
+    defaults), new draws out at the recent monthly pace, losses, net and cumulative."""
     as_of, p = svc.cash_flow(container.uow(), actor)
     return CashflowPublic.of(as_of.isoformat(), p)
