@@ -5,15 +5,18 @@
   has not defaulted by the start of the month, less a stressed ``repayment_drop``.
   Past-due amounts already owed and revolving repayments beyond the schedule are not counted.
 - **New draws out**: the book's recent monthly purchase volume (the last 90 days' purchases
-  / 3), held flat, times ``1 + draw_change``.
+  / 3), held flat, times ``1 + draw_change``.  What is drawn in a month is repaid from the
+  next at the book's own run-off rate (the next three months' scheduled installments / 3
+  over today's drawn balance), less the repayment drop, and defaults at the book's average
+  monthly rate (the EAD-weighted first-month PD of its performing lines) at its average LGD.
 - **Losses**: the month's marginal defaults times LGD times the line's exposure at default
   as measured today (stage-3 lines have already defaulted: their loss is in the allowance,
-  not in the projection).
+  not in the projection), plus the losses on the new draws.
 - **Net** = repayments in - draws out; **cumulative** is the running sum; the **funding
   need** is the deepest the cumulative goes below zero.
 
-Recoveries after default, interest on revolving balances and the book's growth are not
-projected (said in the README).  Pure: frames and arrays in, a frame out.
+Recoveries after default, interest on revolving balances, purchases beyond the recent pace
+and the lenders' own funding costs are not projected (said in the README).  Pure: frames and arrays in, a frame out.
 """
 
 from __future__ import annotations
@@ -55,7 +58,7 @@ def project(results: pl.DataFrame, schedule: pl.DataFrame, monthly_draws: int,
             model: PdModel, *, pd_multiplier: float = 1.0, repayment_drop: float = 0.0,
             draw_change: float = 0.0, months: int = MONTHS) -> Projection:
     """``results``: the lines measured (``line_id``, ``state``, ``stage``, ``pd_scale``,
-    ``lgd``, ``ead``); ``schedule``: ``line_id``, ``month`` (1 = the month after the
+    ``lgd``, ``drawn``, ``ead``); ``schedule``: ``line_id``, ``month`` (1 = the month after the
     measurement date), ``amount`` (cents) of installments due."""
     n = results.height
     cum = survival_curves(results, model, pd_multiplier, months)
@@ -72,6 +75,21 @@ def project(results: pl.DataFrame, schedule: pl.DataFrame, monthly_draws: int,
     loss_weight = results["lgd"].to_numpy() * results["ead"].to_numpy() if n else np.zeros(0)
     losses = (np.diff(cum, axis=1) * loss_weight[:, None]).sum(axis=0) if n else np.zeros(months)
     draws = np.full(months, float(monthly_draws) * (1.0 + draw_change))
+    # new draws run off like the book: repaid at its rate, defaulting at its average rate
+    drawn = results["drawn"].to_numpy().astype(np.float64) if n else np.zeros(0)
+    runoff = float(np.clip(sched[:, :3].sum() / 3 / drawn.sum(), 0.0, 1.0)) \
+        if n and drawn.sum() > 0 else 0.0
+    ead = results["ead"].to_numpy().astype(np.float64) if n else np.zeros(0)
+    performing = (results["stage"].to_numpy() < 3) if n else np.zeros(0, dtype=bool)
+    weight = ead * performing
+    p1 = float((cum[:, 1] * weight).sum() / weight.sum()) if weight.sum() > 0 else 0.0
+    lgd_avg = float((results["lgd"].to_numpy() * weight).sum() / weight.sum()) \
+        if weight.sum() > 0 else 0.0
+    outstanding = 0.0
+    for k in range(months):
+        repay[k] += outstanding * runoff * (1.0 - repayment_drop)
+        losses[k] += outstanding * p1 * lgd_avg
+        outstanding = outstanding * max(0.0, 1.0 - runoff - p1) + draws[k]
     r = np.floor(repay + 0.5).astype(np.int64)
     d = np.floor(draws + 0.5).astype(np.int64)
     loss = np.floor(losses + 0.5).astype(np.int64)

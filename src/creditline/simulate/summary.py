@@ -26,6 +26,7 @@ from creditline.paging import PageRequest
 from creditline.scoring.metrics import discrimination
 from creditline.simulate.book import DPD_BUCKETS
 from creditline.simulate.context import ApplicationRecord, DemoContext, Flow
+from creditline.simulate.ecl_summary import ecl_summary  # issue 17
 
 SUMMARY_FILE = "summary.json"
 SCORE_BIN = 10
@@ -301,6 +302,7 @@ def build_summary(ctx: DemoContext) -> dict[str, Any]:
         "notifications": _notifications(ctx),  # notify
         "closures": _closures(ctx),  # closure (issue 14)
         "limits": dict(ctx.limits),  # issue 13: limit moves, revenue, cuts before default
+        "ecl": ecl_summary(ctx),  # issue 17: provisions, ECL by stage, stress, outcome
     }
 
 

@@ -68,7 +68,7 @@ def test_the_export_shock_line_by_line() -> None:
 def test_a_scenario_naming_an_unknown_segment_is_refused() -> None:
     with pytest.raises(ValidationError, match="unknown keys city"):
         parse({"name": "x", "pd_multipliers": [{"city": "Shenzhen", "multiplier": "2"}]})
-    with pytest.raises(ValidationError, match="recovery_haircut must be between 0.0 and 1.0"):
+    with pytest.raises(ValidationError, match=r"recovery_haircut must be between 0\.0 and 1\.0"):
         parse({"name": "x", "recovery_haircut": "1.5"})
     with pytest.raises(ValidationError, match="unknown stress scenario 'nope'"):
         run(BOOK, _model(), _lgd(), PARAMS, EMPTY_SCHEDULE, 0, ["nope"])
@@ -77,21 +77,29 @@ def test_a_scenario_naming_an_unknown_segment_is_refused() -> None:
 def test_cash_flow_projection_by_hand() -> None:
     """One current line owing 300.00, 100.00 due in each of the next three months; the
     scenario-weighted PD multiplier 0.6 x 1 + 0.15 x 0.85 + 0.25 x 1.5 = 1.1025, so the
-    cumulative PD is (1 - 0.99^m) x 1.1025: 0, 0.011025, 0.0219398, 0.0327454."""
+    cumulative PD is (1 - 0.99^m) x 1.1025: 0, 0.011025, 0.0219398, 0.0327454.  New draws
+    of 300.00 a month run off like the book: 100.00 a month over 300.00 drawn = 1/3 a month,
+    defaulting at 0.011025 a month at LGD 0.80."""
     results = pl.DataFrame({"line_id": ["x"], "state": [0], "stage": [1], "pd_scale": [1.0],
-                            "lgd": [0.8], "ead": [30_000]})
+                            "lgd": [0.8], "drawn": [30_000], "ead": [30_000]})
     schedule = pl.DataFrame({"line_id": ["x"] * 3, "month": [1, 2, 3],
                              "amount": [10_000] * 3})
     p = project(results, schedule, 30_000, _model(), pd_multiplier=1.1025, months=3)
     rows = p.months.to_dicts()
-    # repaid if not defaulted by the start of the month: 100.00, 98.8975, 97.806025
-    assert [r["repayments_in"] for r in rows] == [10_000, 9_890, 9_781]
-    # the month's new defaults x LGD 0.80 x EAD 300.00: 2.646, 2.61954, 2.5933446
-    assert [r["losses"] for r in rows] == [265, 262, 259]
-    assert [r["net"] for r in rows] == [-20_000, -20_110, -20_219]
-    assert [r["cumulative"] for r in rows] == [-20_000, -40_110, -60_329]
-    assert p.funding_need == 60_329
+    # the line repays if not defaulted by the start of the month: 100.00, 98.8975, 97.806025;
+    # month 2 adds 1/3 of month 1's 300.00 of new draws (100.00); month 3 1/3 of what is
+    # left of them, 300.00 x (1 - 1/3 - 0.011025) + 300.00 = 496.6925 -> 165.5642
+    assert [r["repayments_in"] for r in rows] == [10_000, 19_890, 26_337]
+    # the line's new defaults x LGD 0.80 x EAD 300.00: 2.646, 2.61954, 2.5933446, plus the
+    # new draws' 300.00 x 0.011025 x 0.80 = 2.646 in month 2 and 496.6925 x 0.00882 = 4.3808
+    # in month 3
+    assert [r["losses"] for r in rows] == [265, 527, 697]
+    assert [r["net"] for r in rows] == [-20_000, -10_110, -3_663]
+    assert [r["cumulative"] for r in rows] == [-20_000, -30_110, -33_773]
+    assert p.funding_need == 33_773
+    # 10 % of repayments missed, half the draws: 90.00; 89.007750 + 45.00; 88.025423 +
+    # 0.9 x 1/3 x 248.34625
     dropped = project(results, schedule, 30_000, _model(), pd_multiplier=1.1025, months=3,
                       repayment_drop=0.10, draw_change=-0.5)
-    assert [r["repayments_in"] for r in dropped.months.to_dicts()] == [9_000, 8_901, 8_803]
+    assert [r["repayments_in"] for r in dropped.months.to_dicts()] == [9_000, 13_401, 16_253]
     assert dropped.months["draws_out"].to_list() == [15_000] * 3
