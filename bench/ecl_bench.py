@@ -28,13 +28,13 @@ import numpy as np
 from sqlalchemy import text
 
 sys.path.insert(0, str(Path(__file__).parent))
-from eod_bench import NOW, _bulk, drop, fresh, seed  # noqa: E402
+from eod_bench import NOW, _bulk, drop, fresh, seed
 
-from creditline.auth import SYSTEM  # noqa: E402
-from creditline.clock import FixedClock  # noqa: E402
-from creditline.lines.behaviour import FEATURES  # noqa: E402
-from creditline.portfolio import ecl_services as es  # noqa: E402
-from creditline.store.tables.behaviour import behaviour_scores  # noqa: E402
+from creditline.auth import SYSTEM
+from creditline.clock import FixedClock
+from creditline.lines.behaviour import FEATURES
+from creditline.portfolio import ecl_services as es
+from creditline.store.tables.behaviour import behaviour_scores
 
 AS_OF = date(2026, 2, 28)
 

@@ -5,12 +5,17 @@ JSON with money as decimal strings; bad input is a 4xx naming the field and chan
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 
+from click.testing import Result
 from fastapi.testclient import TestClient
+from typer.testing import CliRunner
 
 from creditline.bootstrap import Container
+from creditline.cli import _register, app
+from creditline.errors import ValidationError
 from tests.api.test_lines import buy, open_line
-from tests.conftest import ADMIN
+from tests.conftest import ADMIN, SECRET, create_user
 
 
 def test_measure_read_move_and_stress(sqlite_api: TestClient, sqlite_container: Container,
@@ -65,9 +70,13 @@ def test_measure_read_move_and_stress(sqlite_api: TestClient, sqlite_container: 
     base, _, severe = st.json()["scenarios"]
     assert base["ecl"] == run["ecl"] and base["ecl_change"] == "0.00"
     assert Decimal(severe["ecl_change"]) > 0 and len(severe["cashflow"]) == 12
-    # 12 installments of 100.00 + 6.00 due April to March: 1,272.00 scheduled, less defaults
-    assert Decimal("1200.00") < Decimal(base["cashflow_totals"]["repayments_in"]) < Decimal(
-        "1272.00")
+    # new draws at the last 90 days' pace: 1,200.00 / 3 = 400.00 a month; repayments: the
+    # 1,272.00 scheduled (less expected defaults) plus the new draws running off
+    assert base["cashflow_totals"]["draws_out"] == "4800.00"
+    assert [m["draws_out"] for m in base["cashflow"]] == ["400.00"] * 12
+    # month 1: April's installment in full (no default can come before it), nothing yet
+    # from new draws
+    assert base["cashflow"][0]["repayments_in"] == "106.00"
     unknown = api.get("/v1/portfolio/stress?scenarios=meteor", headers=ADMIN)
     assert unknown.status_code == 422 and "meteor" in unknown.text
 
@@ -77,3 +86,33 @@ def test_measure_read_move_and_stress(sqlite_api: TestClient, sqlite_container: 
     assert cf.json()["months"] == base["cashflow"]
     # nothing above changed the book: still one run
     assert len(api.get("/v1/portfolio/ecl/runs", headers=ADMIN).json()["items"]) == 1
+
+
+def test_the_cli_measures_shows_moves_and_stresses(
+        sqlite_api: TestClient, sqlite_container: Container, tmp_path: Path) -> None:
+    line = open_line(sqlite_api, sqlite_container, "3000.00")
+    assert buy(sqlite_api, line["id"], "600.00", key="c1", installments=6).status_code == 201
+    _register()
+    token = create_user(sqlite_container, "cli-risk", "risk_officer")["Authorization"].split()[1]
+    env = {"CREDITLINE_SECRET_KEY": SECRET, "CREDITLINE_DATA_DIR": str(tmp_path),
+           "COLUMNS": "200", "CREDITLINE_TOKEN": token,
+           "CREDITLINE_TOKEN_DAYS_RISK_OFFICER": "3650"}
+    url = sqlite_container.engine.url.render_as_string(hide_password=False)
+
+    def cli(*args: str) -> Result:
+        return CliRunner().invoke(app, [*args, "--db", url], env=env)
+
+    run = cli("ecl", "run")
+    assert run.exit_code == 0, run.output
+    assert "1 lines, EAD 1080.00" in run.output  # 600.00 + 0.20 x 2,400.00
+    shown = cli("ecl", "show")
+    assert shown.exit_code == 0 and "by stage" in shown.output and "consumer_bnpl" in shown.output
+    # a bad date is the validation error ``creditline.cli.main`` turns into exit 2
+    bad = cli("ecl", "movement", "--from", "31/03/2026", "--to", "2026-04-30")
+    assert isinstance(bad.exception, ValidationError)
+    assert str(bad.exception) == "--from: must be a date as YYYY-MM-DD"
+    stress = cli("stress", "run", "--scenario", "export_shock")
+    assert stress.exit_code == 0, stress.output
+    assert "base" in stress.output and "export_shock" in stress.output
+    flow = cli("ecl", "cashflow")
+    assert flow.exit_code == 0 and "funding need" in flow.output
