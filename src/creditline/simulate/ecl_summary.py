@@ -23,6 +23,7 @@ import polars as pl
 from creditline.portfolio import ecl_services as svc
 from creditline.portfolio.charts import ecl_by_stage, stress_cashflow, stress_ecl
 from creditline.portfolio.ecl import DEFAULT_STATE, bucket_state, summarise
+from creditline.portfolio.movement import ROWS, movement
 from creditline.reporting.charts import Chart
 from creditline.simulate.context import DemoContext
 
@@ -49,6 +50,9 @@ def ecl_summary(ctx: DemoContext) -> dict[str, Any]:
         end_day = ctx.config.last_day
         wo_end, wo_mid = uow.ecl.write_offs(end_day), uow.ecl.write_offs(mid.as_of)
         spells = uow.ecl.spells(end_day)
+        first = runs[0]
+        year = movement(uow.ecl.results(first.id), end,
+                        uow.ecl.written_off_between(first.as_of, last.as_of))
     performing = at_m.filter(pl.col("stage") < 3)
     ids = performing.select("line_id")
     later_wo = (wo_end.select("line_id", pl.col("written_off").alias("end"))
@@ -94,6 +98,10 @@ def ecl_summary(ctx: DemoContext) -> dict[str, Any]:
             "balance_reaching_90_plus_after": _money(reached_balance),
             "loss_at_applied_lgd": _money(reached_loss),
         },
+        "movement": {"from": first.as_of.isoformat(), "to": last.as_of.isoformat(),
+                     "reconciles": year.reconciles,
+                     "rows": {row: {str(k): _money(v) for k, v in year.cells[row].items()}
+                              for row in ROWS}},
         "stress": [{"name": r.scenario.name, "ecl": _money(r.ecl),
                     "change": _money(r.ecl - base.ecl), "el_12m": _money(r.el_12m),
                     "by_stage": {str(k): v for k, v in r.ecl_by_stage().items()},
