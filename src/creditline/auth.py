@@ -121,6 +121,10 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     # portfolio (issue 17): vintages, rolls, concentration, alerts, the risk report
     "portfolio:read": frozenset({A, RO, AU}),
     "portfolio:warnings": frozenset({A, RO}),  # run the early warning (alerts kept)
+    # issue 17: expected credit loss, provisions, stress tests, cash-flow projection
+    "ecl:read": frozenset({A, RO, AU}),  # runs, ECL by stage/product/..., movement, cash flow
+    "ecl:run": frozenset({A, RO}),  # measure the book now and post the provision
+    "stress:run": frozenset({A, RO, AU}),  # rerun ECL and cash flow under scenarios (a read)
 }
 
 # What the environment token (``CREDITLINE_ADMIN_TOKEN``) may do: create named admin users

@@ -90,11 +90,13 @@ def rule_families() -> dict[str, RuleFamily]:
     from creditline.lines.strategy import STRATEGY  # issue 13: limit strategy
     from creditline.lines.triggers import TRIGGERS  # issue 13, triggers lane
     from creditline.policy.cases import ORIGINATION
+    from creditline.portfolio.staging import STAGING  # issue 17: IFRS 9 staging
 
     families: list[RuleFamily] = [
         ORIGINATION,
         TRIGGERS,  # issue 13, triggers lane: real-time triggers on purchases and returns
         CLOSURE_REVIEW,  # closure (issue 14)
         STRATEGY,  # issue 13: limit strategy
+        STAGING,  # issue 17: IFRS 9 staging (ECL)
     ]
     return {f.name: f for f in families}

@@ -55,6 +55,7 @@ if TYPE_CHECKING:
         SpecialTermsRepository,
     )
     from creditline.parties.ports import CustomerRepository
+    from creditline.portfolio.ecl_ports import EclRepository  # issue 17: ECL
     from creditline.portfolio.ports import PortfolioReader  # portfolio (issue 17)
     from creditline.ports import AuditLogRepository, IdempotencyStore, OutboxReader
     from creditline.scoring.ports import ModelRepository
@@ -231,3 +232,6 @@ class UnitOfWork(Protocol):
     # ----- portfolio (issue 17): the book read in bulk, early-warning alerts
     @property
     def portfolio(self) -> PortfolioReader: ...
+    # ----- issue 17: expected credit loss, provisions, stress tests
+    @property
+    def ecl(self) -> EclRepository: ...

@@ -188,11 +188,12 @@ def test_the_morning_book_reads_what_the_line_service_answers(short_demo: DemoRe
 def test_the_report_shows_the_charts(short_demo: DemoResult) -> None:
     assert short_demo.report_path is not None
     html = short_demo.report_path.read_text(encoding="utf-8")
-    assert html.count("data:image/png;base64,") == 8
+    assert html.count("data:image/png;base64,") == 11  # 8 + issue 17's ECL and stress charts
     for title in ("Application funnel", "Score distribution by true outcome",
                   "Utilisation and delinquency over time", "Balances by days past due",
                   "Fraud caught vs missed", "Decisions against the hidden truth",
-                  "Limit moves (dynamic limits)"):
+                  "Limit moves (dynamic limits)", "ECL by stage", "ECL under stress, by stage",
+                  "Cumulative net cash flow, 12 months", "Expected credit loss (IFRS 9)"):
         assert title in html
     assert "http://" not in html and "https://" not in html  # self-contained
     on_disk = json.loads(short_demo.summary_path.read_text(encoding="utf-8"))

@@ -101,6 +101,9 @@ rules:read                Y        Y          .        .        Y       .
 rules:replay              Y        Y          .        .        .       .
 portfolio:read            Y        Y          .        .        Y       .
 portfolio:warnings        Y        Y          .        .        .       .
+ecl:read                  Y        Y          .        .        Y       .
+ecl:run                   Y        Y          .        .        .       .
+stress:run                Y        Y          .        .        Y       .
 """
 
 

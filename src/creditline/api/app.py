@@ -46,6 +46,7 @@ ROUTERS: list[str] = [
     "creditline.api.routers.checkout",
     "creditline.api.routers.limit_strategy",  # issue 13: opt-out, strategy decisions
     "creditline.api.routers.portfolio",  # issue 17: vintages, rolls, concentration, alerts
+    "creditline.api.routers.ecl",  # issue 17: ECL, movement, stress, cash flow
 ]
 
 

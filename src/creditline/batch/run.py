@@ -71,6 +71,7 @@ from creditline.batch.eod import KERNEL, SERVICING
 from creditline.batch.limit_ramp import LIMIT_RAMP_STAGE
 from creditline.batch.limit_strategy import LIMIT_STRATEGY_STAGE  # issue 13: limit strategy
 from creditline.batch.pipeline import Pipeline, StageStats
+from creditline.batch.provisions import PROVISIONS_STAGE  # issue 17: ECL provisions
 from creditline.batch.reminders import reminder_stage  # notify: due-date reminders
 from creditline.batch.reviews import REVIEW_STAGE  # issue 13, triggers lane
 from creditline.batch.temporary_limits import TEMPORARY_LIMIT_STAGE
@@ -102,6 +103,7 @@ def default_pipeline(reminders: ReminderPolicy | None = None) -> Pipeline:
                      LIMIT_STRATEGY_STAGE,  # issue 13: the limit strategy's moves
                      LIMIT_RAMP_STAGE,  # fraudq: the new-customer limit ramp
                      CLOSURE_STAGE,  # closure (issue 14)
+                     PROVISIONS_STAGE,  # issue 17: month-end ECL and the provision entry
                      reminder_stage(reminders),  # notify: due-date reminders
                      ])
 

@@ -14,6 +14,7 @@ from creditline.cli import closure as closure_cli
 from creditline.cli import collections as collections_cli  # collections
 from creditline.cli import demo as demo_cli
 from creditline.cli import documents as documents_cli
+from creditline.cli import ecl as ecl_cli  # issue 17: ECL and stress tests
 from creditline.cli import foundation
 from creditline.cli import limit_strategy as limit_strategy_cli
 from creditline.cli import model as model_cli
@@ -68,3 +69,6 @@ def register(app: typer.Typer) -> None:
     # portfolio (issue 17): vintages, rolls, concentration, early warning, the risk report
     app.add_typer(portfolio_cli.sub, name="portfolio")
     report_cli.sub.command("risk")(portfolio_cli.report_risk)
+    # issue 17: expected credit loss, provisions, stress tests, cash flow
+    app.add_typer(ecl_cli.ecl_app, name="ecl")
+    app.add_typer(ecl_cli.stress_app, name="stress")

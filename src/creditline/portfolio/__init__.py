@@ -4,5 +4,6 @@
 
 Domain code: pure column functions over Polars frames and an explicit business date.  The
 store reads the book in bulk (``creditline.store.portfolio``); ``services`` joins the two.
-The expected credit loss, stress tests and cash-flow forecast (``ecl``, ``stress``,
-``cashflow``) are the ``ecl`` lane's and plug into the report as sections of their own."""
+IFRS 9 expected credit loss (``staging``, ``ecl``, ``movement``, ``allowance``), stress tests
+(``stress``) and the cash-flow forecast (``cashflow``) plug into the report as sections of
+their own."""

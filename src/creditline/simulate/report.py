@@ -197,6 +197,9 @@ def charts(summary: dict[str, Any]) -> list[Chart]:
                 activity_chart(summary["months"])]
     if summary.get("limits"):  # issue 13
         out.append(limits_chart(summary["limits"]))
+    if summary.get("ecl"):  # issue 17: ECL by stage and the stress scenarios
+        from creditline.simulate.ecl_summary import ecl_charts
+        out += ecl_charts(summary["ecl"])
     return out
 
 

@@ -26,6 +26,7 @@ from creditline.paging import PageRequest
 from creditline.scoring.metrics import discrimination
 from creditline.simulate.book import DPD_BUCKETS
 from creditline.simulate.context import ApplicationRecord, DemoContext, Flow
+from creditline.simulate.ecl_summary import ecl_summary  # issue 17
 from creditline.simulate.steps.sme import summary as sme_summary
 
 SUMMARY_FILE = "summary.json"
@@ -306,6 +307,7 @@ def build_summary(ctx: DemoContext) -> dict[str, Any]:
         "closures": _closures(ctx),  # closure (issue 14)
         "limits": dict(ctx.limits),  # issue 13: limit moves, revenue, cuts before default
         "portfolio": dict(ctx.portfolio),  # issue 17: vintages, rolls, the risk report
+        "ecl": ecl_summary(ctx),  # issue 17: provisions, ECL by stage, stress, outcome
     }
 
 

@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     )
     from creditline.store.console import SqlConsoleAccountRepository  # console (issue 19)
     from creditline.store.documents import SqlDocumentRepository
+    from creditline.store.ecl import SqlEclRepository  # issue 17: ECL
     from creditline.store.eod_columns import SqlEodColumns
     from creditline.store.eod_runs import SqlEodRunRepository
     from creditline.store.idempotency import SqlIdempotencyStore
@@ -354,6 +355,11 @@ class SqlUnitOfWork:
     def portfolio(self) -> SqlPortfolioReader:
         from creditline.store.portfolio import SqlPortfolioReader
         return self._repo("portfolio", SqlPortfolioReader)
+    # ----- issue 17: expected credit loss, provisions, stress tests
+    @property
+    def ecl(self) -> SqlEclRepository:
+        from creditline.store.ecl import SqlEclRepository
+        return self._repo("ecl", SqlEclRepository)
 
     def audit(self, actor: Principal, action: str, entity: str, entity_id: str,
               details: dict[str, Any] | None = None) -> None:

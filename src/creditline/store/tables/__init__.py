@@ -11,6 +11,7 @@ from creditline.store.tables import (
     collections,  # noqa: F401  (collections)
     console,  # noqa: F401  (the console's sign-in)
     documents,  # noqa: F401
+    ecl,  # noqa: F401  (issue 17: expected credit loss)
     eod,  # noqa: F401
     foundation,  # noqa: F401  (registers tables)
     lines,  # noqa: F401
