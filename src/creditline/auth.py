@@ -114,6 +114,12 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     # behaviour scoring and limit strategy (issue 13)
     "lines:auto_increase": frozenset({A, RO, SV}),  # the customer's opt-out, via the app
     "lines:strategy_read": frozenset({A, RO, RV, AU}),  # strategy decisions, B-scores
+    # bureau reporting (issue 16): runs, files (identity numbers in clear), disputes
+    "bureau:run": frozenset({A, RO}),
+    "bureau:read": frozenset({A, RO, AU}),  # runs, a line's reported history, disputes
+    "bureau:file": frozenset({A, RO}),  # download the files sent to the bureau
+    "bureau:dispute": frozenset({A, RO, CO}),  # flag a record the customer disputes
+    "bureau:correct": frozenset({A, RO}),  # correct a month, reject a dispute
 }
 
 # What the environment token (``CREDITLINE_ADMIN_TOKEN``) may do: create named admin users

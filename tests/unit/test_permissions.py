@@ -97,6 +97,11 @@ line_reviews:manage       Y        Y          .        .        .       .
 checkout:offers           Y        Y          .        .        .       Y
 lines:auto_increase       Y        Y          .        .        .       Y
 lines:strategy_read       Y        Y          Y        .        Y       .
+bureau:run                Y        Y          .        .        .       .
+bureau:read               Y        Y          .        .        Y       .
+bureau:file               Y        Y          .        .        .       .
+bureau:dispute            Y        Y          .        Y        .       .
+bureau:correct            Y        Y          .        .        .       .
 """
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import typer
 
 from creditline.cli import browse as browse_cli
+from creditline.cli import bureau as bureau_cli  # bureau reporting (issue 16)
 from creditline.cli import calendar as calendar_cli
 from creditline.cli import checkout as checkout_cli
 from creditline.cli import closure as closure_cli
@@ -64,3 +65,4 @@ def register(app: typer.Typer) -> None:
     # behaviour scoring and limit strategy (issue 13)
     servicing_cli.lines_app.command("auto-increase")(limit_strategy_cli.auto_increase)
     servicing_cli.lines_app.command("strategy")(limit_strategy_cli.strategy_decisions)
+    app.add_typer(bureau_cli.sub, name="bureau")  # bureau reporting (issue 16)
