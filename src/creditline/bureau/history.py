@@ -53,8 +53,6 @@ class LineFacts:
     due_months: frozenset[str] = frozenset()  # YYYY-MM with a payment due
     terminal: str | None = None  # written_off | sold (from the collection case)
     terminal_on: date | None = None
-    terminal_balance: Decimal = Decimal("0.00")
-    terminal_past_due: Decimal = Decimal("0.00")
     corrections: Mapping[str, str] = field(default_factory=dict)  # YYYY-MM -> code
 
 

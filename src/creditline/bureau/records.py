@@ -53,14 +53,13 @@ def account_state(f: LineFacts, code: str, fmt: BureauFormat) -> str:
 def build_record(f: LineFacts, m: Month, fmt: BureauFormat, *, disputed: bool = False
                  ) -> AccountRecord:
     """The line's account record for ``m``: the amounts at month end (a written-off line:
-    what it owed when written off; a sold line: nothing, the buyer owns the debt)."""
+    what the customer still owes on it; a sold or closed line: nothing, the buyer owns the
+    debt or it was settled)."""
     code = month_status(f, m, fmt)
     hist = history(f, m, fmt)
     state = account_state(f, code, fmt)
     balance, past_due, dpd = f.balance, f.past_due, f.dpd
-    if state == "bad_debt":
-        balance, past_due = f.terminal_balance, f.terminal_past_due
-    elif state in ("transferred", "closed"):
+    if state in ("transferred", "closed"):
         balance, past_due, dpd = ZERO, ZERO, 0
     kind = fmt.account_types.get(f.kind) or fmt.account_types["bnpl"]
     return AccountRecord(

@@ -164,8 +164,7 @@ class SqlBureauRepository:
         terminal: dict[str, Any] = {}
         c = collection_cases.c
         changed = func.coalesce(c.closed_on, c.updated_on)
-        for r in self.s.execute(select(c.line_id, c.status, changed.label("on"), c.balance,
-                                       c.past_due)
+        for r in self.s.execute(select(c.line_id, c.status, changed.label("on"))
                                 .where(c.status.in_([WRITTEN_OFF, SOLD]), changed <= end)
                                 .order_by(changed, c.id)):
             terminal[r.line_id] = r  # the latest wins
@@ -188,8 +187,7 @@ class SqlBureauRepository:
                 spells=tuple(spells.get(lr.id, ())),
                 due_months=frozenset(due.get(lr.id, ())), corrections=fixes.get(lr.id, {}))
             if t is not None:
-                f = replace(f, terminal=t.status, terminal_on=_day(t.on),
-                            terminal_balance=t.balance, terminal_past_due=t.past_due)
+                f = replace(f, terminal=t.status, terminal_on=_day(t.on))
             out.append(f)
         return out
 
