@@ -209,6 +209,7 @@ class DemoContext:
     # notify: the relay's counters over the run (events, messages, sent, retried, failed...)
     notify: Counter[str] = field(default_factory=Counter)
     limits: dict[str, Any] = field(default_factory=dict)  # issue 13: what the limits did
+    bureau: dict[str, Any] = field(default_factory=dict)  # bureau (issue 16): runs, files
     _book: Book | None = None
 
     def uow(self) -> Any:

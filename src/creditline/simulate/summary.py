@@ -301,6 +301,7 @@ def build_summary(ctx: DemoContext) -> dict[str, Any]:
         "notifications": _notifications(ctx),  # notify
         "closures": _closures(ctx),  # closure (issue 14)
         "limits": dict(ctx.limits),  # issue 13: limit moves, revenue, cuts before default
+        "bureau": dict(ctx.bureau),  # bureau (issue 16): monthly runs, the last files
     }
 
 

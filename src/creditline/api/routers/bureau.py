@@ -68,12 +68,15 @@ def post_run(body: RunBody, response: Response, container: ContainerDep,
 @router.get("/runs", response_model=list[RunPublic], summary="List the bureau runs")
 def get_runs(container: ContainerDep, actor: Annotated[Principal, Allowed("bureau:read")],
              limit: Annotated[int, Query(ge=1, le=500)] = 100) -> list[RunPublic]:
+    """The months reported, newest first, with their counts and checksums."""
     return [RunPublic.of(r) for r in bs.list_runs(container.uow(), limit)]
 
 
 @router.get("/runs/{run_id}", response_model=RunPublic, summary="Read a bureau run")
 def get_run(run_id: str, container: ContainerDep,
             actor: Annotated[Principal, Allowed("bureau:read")]) -> RunPublic:
+    """One run: its counts, checksums, the lines it held back (rule and reason) and those
+    no longer reported after five years."""
     return RunPublic.of(bs.get_run(run_id, container.uow()))
 
 
@@ -170,6 +173,8 @@ class HistoryPublic(BaseModel):
             summary="What was reported for a line, and when")
 def get_history(line_id: str, container: ContainerDep,
                 actor: Annotated[Principal, Allowed("bureau:read")]) -> HistoryPublic:
+    """Every record reported for the line (append-only: which run, as of when), with its
+    disputes and corrections."""
     h = bs.line_history(line_id, container.uow())
     return HistoryPublic(line_id=h.line_id, records=[RecordPublic.of(r) for r in h.records],
                          disputes=[DisputePublic.of(d) for d in h.disputes],
@@ -199,6 +204,7 @@ def get_disputes(container: ContainerDep, actor: Annotated[Principal, Allowed("b
                  status: Annotated[Literal["open", "corrected", "rejected"] | None,
                                    Query()] = None,
                  limit: Annotated[int, Query(ge=1, le=500)] = 200) -> list[DisputePublic]:
+    """Disputes of reported records, newest first, optionally by status."""
     return [DisputePublic.of(d) for d in bs.list_disputes(container.uow(), status, limit)]
 
 
@@ -211,6 +217,7 @@ class RejectBody(BaseModel):
              summary="Close a dispute: the record was right")
 def post_reject(dispute_id: str, body: RejectBody, container: ContainerDep,
                 actor: Annotated[Principal, Allowed("bureau:correct")]) -> DisputePublic:
+    """The record stands: the dispute is closed and the flag goes from the next run."""
     return DisputePublic.of(bs.reject_dispute(bs.RejectDispute(dispute_id, body.resolution),
                                               container.uow(), actor))
 
