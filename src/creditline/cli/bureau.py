@@ -19,8 +19,8 @@ from creditline.errors import ValidationError
 from creditline.money import money_str
 from creditline.uow import UnitOfWork
 
-sub = typer.Typer(help="Credit-bureau reporting: monthly runs and files, a line's reported "
-                       "history, disputes and corrections.", no_args_is_help=True)
+sub = typer.Typer(help="Credit-bureau reports: monthly runs, disputes.",
+                  no_args_is_help=True)
 
 LineArg = Annotated[str, typer.Argument(metavar="LINE_ID", help="The credit line id.")]
 MonthOption = Annotated[str, typer.Option("--month", help="The month, as YYYY-MM.")]
@@ -55,8 +55,10 @@ def run_cmd(
                              "format's).")] = None,
     token: UserTokenOption = None, db: DbOption = None,
 ) -> None:
-    """Report a month (from the book at its month end) and write its files.  A month
-    already reported gives back its first run and the same files."""
+    """Report a month and write its files.
+
+    The book must stand at the month end. A month already reported gives back its first
+    run and the same files."""
     container = container_for(db)
     actor = actor_from_token(container, token)
     actor.require("bureau:run")
@@ -95,7 +97,9 @@ def runs_cmd(limit: Annotated[int, typer.Option(min=1, max=500)] = 24,
 
 @sub.command("history")
 def history_cmd(line_id: LineArg, token: UserTokenOption = None, db: DbOption = None) -> None:
-    """What was reported for a line, in which run, with its disputes and corrections."""
+    """What was reported for a line, and when.
+
+    Every record in the order reported, with the line's disputes and corrections."""
     container = container_for(db)
     actor = actor_from_token(container, token)
     actor.require("bureau:read")
@@ -135,7 +139,9 @@ def correct_cmd(line_id: LineArg, month: MonthOption,
                 dispute: Annotated[str | None, typer.Option(
                     help="The dispute this correction resolves.")] = None,
                 token: UserTokenOption = None, db: DbOption = None) -> None:
-    """Correct a reported month: the next run carries an update record for it."""
+    """Correct the code of a reported month.
+
+    The next run carries an update record for it; with --dispute, resolves that dispute."""
     container = container_for(db)
     actor = actor_from_token(container, token)
     actor.require("bureau:correct")
@@ -148,7 +154,9 @@ def correct_cmd(line_id: LineArg, month: MonthOption,
 def reject_cmd(dispute_id: Annotated[str, typer.Argument(metavar="DISPUTE_ID")],
                resolution: Annotated[str, typer.Option(help="Why the record stands.")],
                token: UserTokenOption = None, db: DbOption = None) -> None:
-    """Close a dispute: the record was right (the flag goes from the next run)."""
+    """Close a dispute: the record was right.
+
+    The objection flag goes from the next run."""
     container = container_for(db)
     actor = actor_from_token(container, token)
     actor.require("bureau:correct")
