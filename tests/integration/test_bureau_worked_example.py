@@ -179,7 +179,7 @@ def test_a_dispute_is_flagged_and_a_correction_reaches_the_bureau_as_an_update(
     report(container, clock, 2026, 5)
 
     # the customer says the April instalment was paid on time (a transfer we misapplied)
-    with pytest.raises(NotFound, match="no record of line .* was reported for 2026-04"):
+    with pytest.raises(NotFound, match=r"no record of line .* was reported for 2026-04"):
         bs.raise_dispute(bs.RaiseDispute(line, "2026-04", "paid on 9 April"), container.uow(),
                          SYSTEM)
     dispute = bs.raise_dispute(bs.RaiseDispute(line, "2026-05", "the April instalment was "

@@ -84,7 +84,14 @@ def month_status(f: LineFacts, m: Month, fmt: BureauFormat) -> str:
 
 def history(f: LineFacts, m: Month, fmt: BureauFormat) -> str:
     """The repayment status string ending with month ``m``: oldest month first."""
-    return "".join(month_status(f, x, fmt) for x in m.window(fmt.history_months))
+    window = m.window(fmt.history_months)
+    opened = Month.of(f.opened_on)
+    before = 0  # the leading months before the line opened (and not corrected): "/"
+    while (before < len(window) and window[before] < opened
+           and str(window[before]) not in f.corrections):
+        before += 1
+    return fmt.fact("not_opened") * before + "".join(
+        month_status(f, x, fmt) for x in window[before:])
 
 
 def negative_ended_on(f: LineFacts, m: Month, fmt: BureauFormat) -> date | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import date
 
 from creditline.errors import ValidationError
@@ -37,7 +38,7 @@ class Month:
 
     @property
     def end(self) -> date:
-        return date(self.year, self.month, calendar.monthrange(self.year, self.month)[1])
+        return _end(self.year, self.month)
 
     def shift(self, n: int) -> Month:
         k = self.year * 12 + self.month - 1 + n
@@ -46,6 +47,11 @@ class Month:
     def window(self, n: int) -> list[Month]:
         """The ``n`` months ending with this one, oldest first."""
         return [self.shift(i) for i in range(1 - n, 1)]
+
+
+@lru_cache(maxsize=1024)
+def _end(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
 
 
 def years_after(day: date, years: int) -> date:

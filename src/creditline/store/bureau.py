@@ -6,13 +6,14 @@ line; the files are stored encrypted with the field cipher, since they name peop
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import and_, func, insert, or_, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from creditline.bureau.export import Files, Subject
@@ -21,7 +22,7 @@ from creditline.bureau.holds import Notice
 from creditline.bureau.months import Month
 from creditline.bureau.ports import Correction, Dispute, Prior, Reported, Run
 from creditline.bureau.records import AccountRecord
-from creditline.errors import ConcurrencyError
+from creditline.errors import ConcurrencyError, Conflict
 from creditline.store.tables.bureau import (
     bureau_corrections,
     bureau_disputes,
@@ -105,6 +106,13 @@ class SqlBureauRepository:
 
     def add_run(self, run: Run, files: Files) -> None:
         enc = self.uow.cipher.encrypt
+        try:
+            self._insert_run(run, files, enc)
+        except IntegrityError:  # the same month reported by a concurrent run
+            raise Conflict(f"{run.month} was being reported by another run at the same "
+                           "time; ask again to get that run") from None
+
+    def _insert_run(self, run: Run, files: Files, enc: Callable[[str], str]) -> None:
         self.s.execute(insert(bureau_runs).values(
             id=run.id, month=run.month, format=run.format, as_of=run.as_of,
             created_at=run.created_at, created_by=run.created_by, text_sha256=run.text_sha256,
@@ -197,7 +205,9 @@ class SqlBureauRepository:
         q = (select(n.line_id, n.sent_on, customers.c.time_zone,
                     func.min(m.sent_at).label("delivered"))
              .join(customers, customers.c.id == n.customer_id)
-             .outerjoin(notify_messages, and_(m.event_key == n.event_key, m.status == "sent"))
+             # by the customer first: notify's index (customer_id, channel, created_at)
+             .outerjoin(notify_messages, and_(m.customer_id == n.customer_id,
+                                              m.event_key == n.event_key, m.status == "sent"))
              .group_by(n.line_id, n.sent_on, customers.c.time_zone))
         out = {}
         for r in self.s.execute(q):

@@ -171,5 +171,5 @@ def test_the_format_is_data_and_a_broken_folder_names_its_fault(tmp_path: Path) 
     (tmp_path / "alphabet.json").write_text(json.dumps(alphabet))
     with pytest.raises(ValidationError, match="code 'Q' is not in the alphabet"):
         load_format(tmp_path)
-    with pytest.raises(ValidationError, match="no bureau format '1999.1'"):
+    with pytest.raises(ValidationError, match=r"no bureau format '1999\.1'"):
         bureau_format("1999.1")
