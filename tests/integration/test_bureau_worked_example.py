@@ -117,6 +117,9 @@ def test_a_year_of_a_line_in_its_24_month_string(container: Container,
         "B", pad("*1MNNNN1234BB"), "4")
     owes = sv.get_line(line, container.uow())
     assert (rec.balance, rec.past_due) == (owes.total_owed, owes.past_due)
+    # what the customer still owes on the line, 172 days late (the limit was cut meanwhile)
+    assert (rec.balance, rec.past_due, rec.days_past_due, rec.credit_limit) == (
+        D("666.40"), D("117.34"), 172, D("600.00"))
     assert [m for m, _ in reported(container, line)] == [
         "2026-03", "2026-05", "2026-06", "2026-07", "2026-08", "2026-09", "2026-10",
         "2026-11", "2026-12", "2027-01", "2027-02", "2027-03"]
