@@ -125,6 +125,12 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "ecl:read": frozenset({A, RO, AU}),  # runs, ECL by stage/product/..., movement, cash flow
     "ecl:run": frozenset({A, RO}),  # measure the book now and post the provision
     "stress:run": frozenset({A, RO, AU}),  # rerun ECL and cash flow under scenarios (a read)
+    # bureau reporting (issue 16): runs, files (identity numbers in clear), disputes
+    "bureau:run": frozenset({A, RO}),
+    "bureau:read": frozenset({A, RO, AU}),  # runs, a line's reported history, disputes
+    "bureau:file": frozenset({A, RO}),  # download the files sent to the bureau
+    "bureau:dispute": frozenset({A, RO, CO}),  # flag a record the customer disputes
+    "bureau:correct": frozenset({A, RO}),  # correct a month, reject a dispute
 }
 
 # What the environment token (``CREDITLINE_ADMIN_TOKEN``) may do: create named admin users

@@ -18,6 +18,7 @@ from creditline.auth import Principal
 if TYPE_CHECKING:
     from creditline.access.ports import ConsoleAccountRepository, UserRepository
     from creditline.batch.ports import EodRunRepository
+    from creditline.bureau.ports import BureauRepository  # bureau (issue 16)
     from creditline.calendar.ports import CalendarRepository
     from creditline.clock import Clock
     from creditline.closure.ports import (  # closure
@@ -235,3 +236,6 @@ class UnitOfWork(Protocol):
     # ----- issue 17: expected credit loss, provisions, stress tests
     @property
     def ecl(self) -> EclRepository: ...
+    # ----- bureau reporting (issue 16)
+    @property
+    def bureau(self) -> BureauRepository: ...

@@ -358,3 +358,28 @@ def test_every_notice_goes_through_the_relay_to_the_sink_and_none_early(
             expected[channel] += k
     assert sent == expected and sum(sent.values()) > 0
     assert len({r["id"] for r in rows}) == len(rows)  # none twice
+
+
+def test_the_bureau_files_of_the_last_month(short_demo: DemoResult) -> None:
+    """bureau (issue 16): every month end was reported through the service; the last month's
+    files are in the output folder, match the checksums of their run, and hold its records."""
+    import hashlib
+
+    b = short_demo.summary["bureau"]
+    assert [m["month"] for m in b["months"]] == ["2026-01", "2026-02"]
+    assert b["last_month"] == "2026-02" and b["counts"]["reported"] > 0
+    out = short_demo.context.config.out
+    text, js = (out / f for f in b["files"])
+    assert hashlib.sha256(text.read_bytes()).hexdigest() == b["text_sha256"]
+    assert hashlib.sha256(js.read_bytes()).hexdigest() == b["json_sha256"]
+    records = json.loads(js.read_text(encoding="utf-8"))["records"]
+    assert len(records) == b["counts"]["reported"] + b["counts"]["updates"]
+    assert sum(b["month_status"].values()) == len(records)
+    assert len(text.read_text(encoding="utf-8").splitlines()) == len(records) + 1
+    container = _container(short_demo)
+    try:
+        assert _count(container, "SELECT COUNT(*) FROM bureau_runs") == 2
+        assert _count(container, "SELECT COUNT(*) FROM audit_log WHERE action = "
+                                 "'bureau.month_reported'") == 2
+    finally:
+        container.dispose()

@@ -104,6 +104,11 @@ portfolio:warnings        Y        Y          .        .        .       .
 ecl:read                  Y        Y          .        .        Y       .
 ecl:run                   Y        Y          .        .        .       .
 stress:run                Y        Y          .        .        Y       .
+bureau:run                Y        Y          .        .        .       .
+bureau:read               Y        Y          .        .        Y       .
+bureau:file               Y        Y          .        .        .       .
+bureau:dispute            Y        Y          .        Y        .       .
+bureau:correct            Y        Y          .        .        .       .
 """
 
 

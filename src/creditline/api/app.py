@@ -47,6 +47,7 @@ ROUTERS: list[str] = [
     "creditline.api.routers.limit_strategy",  # issue 13: opt-out, strategy decisions
     "creditline.api.routers.portfolio",  # issue 17: vintages, rolls, concentration, alerts
     "creditline.api.routers.ecl",  # issue 17: ECL, movement, stress, cash flow
+    "creditline.api.routers.bureau",  # bureau reporting (issue 16)
 ]
 
 

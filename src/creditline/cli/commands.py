@@ -8,6 +8,7 @@ from __future__ import annotations
 import typer
 
 from creditline.cli import browse as browse_cli
+from creditline.cli import bureau as bureau_cli  # bureau reporting (issue 16)
 from creditline.cli import calendar as calendar_cli
 from creditline.cli import checkout as checkout_cli
 from creditline.cli import closure as closure_cli
@@ -72,3 +73,4 @@ def register(app: typer.Typer) -> None:
     # issue 17: expected credit loss, provisions, stress tests, cash flow
     app.add_typer(ecl_cli.ecl_app, name="ecl")
     app.add_typer(ecl_cli.stress_app, name="stress")
+    app.add_typer(bureau_cli.sub, name="bureau")  # bureau reporting (issue 16)

@@ -247,6 +247,7 @@ class DemoContext:
     notify: Counter[str] = field(default_factory=Counter)
     limits: dict[str, Any] = field(default_factory=dict)  # issue 13: what the limits did
     portfolio: dict[str, Any] = field(default_factory=dict)  # issue 17: the risk report's figures
+    bureau: dict[str, Any] = field(default_factory=dict)  # bureau (issue 16): runs, files
     _book: Book | None = None
 
     def uow(self) -> Any:

@@ -58,6 +58,7 @@ from creditline.simulate.steps.access import Access
 from creditline.simulate.steps.activity import CustomerActivity
 from creditline.simulate.steps.applications import Applications
 from creditline.simulate.steps.arrivals import Arrivals
+from creditline.simulate.steps.bureau import BureauMonthEnd  # bureau (issue 16)
 from creditline.simulate.steps.closures import Closures  # closure (issue 14)
 from creditline.simulate.steps.collections import (  # collections
     CollectionsClose,
@@ -92,6 +93,7 @@ def default_daily() -> list[DayStep]:
             Closures(),  # closure (issue 14)
             EndOfDay(), MonthEnd(),
             CollectionsMonthEnd(), CollectionsDesk(),  # collections
+            BureauMonthEnd(),  # bureau (issue 16): the month's report, before the relay
             Notifications(),  # notify: the outbox relay, to a file sink
             ]
 

@@ -308,6 +308,7 @@ def build_summary(ctx: DemoContext) -> dict[str, Any]:
         "limits": dict(ctx.limits),  # issue 13: limit moves, revenue, cuts before default
         "portfolio": dict(ctx.portfolio),  # issue 17: vintages, rolls, the risk report
         "ecl": ecl_summary(ctx),  # issue 17: provisions, ECL by stage, stress, outcome
+        "bureau": dict(ctx.bureau),  # bureau (issue 16): monthly runs, the last files
     }
 
 

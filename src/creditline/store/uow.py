@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from creditline.store.audit_repo import SqlAuditRepository
     from creditline.store.behaviour import SqlBehaviourRepository
     from creditline.store.blacklist import SqlBlacklistRepository
+    from creditline.store.bureau import SqlBureauRepository  # bureau (issue 16)
     from creditline.store.calendar import SqlCalendarRepository
     from creditline.store.closure import (  # closure
         SqlClosureRequestRepository,
@@ -360,6 +361,11 @@ class SqlUnitOfWork:
     def ecl(self) -> SqlEclRepository:
         from creditline.store.ecl import SqlEclRepository
         return self._repo("ecl", SqlEclRepository)
+    # ----- bureau reporting (issue 16)
+    @property
+    def bureau(self) -> SqlBureauRepository:
+        from creditline.store.bureau import SqlBureauRepository
+        return self._repo("bureau", SqlBureauRepository)
 
     def audit(self, actor: Principal, action: str, entity: str, entity_id: str,
               details: dict[str, Any] | None = None) -> None:

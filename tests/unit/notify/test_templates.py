@@ -131,6 +131,10 @@ SAMPLES: dict[str, dict[str, object]] = {
                                    "message": {"en": "Automatic credit limit increases are "
                                                      "turned off for your line.",
                                                "zh": "您的信用额度已关闭自动提额。"}},
+    # bureau (issue 16): the notice before the first negative report (art. 15)
+    "bureau.negative_notice": {"line_id": "l1ab12", "customer_id": "c1", "month": "2026-04",
+                               "past_due": "50.00", "days_past_due": 20, "balance": "1206.05",
+                               "notice_days": 7, "dedupe_key": "bureau.negative_notice:l1ab12"},
 }
 # What each rendering must mention, per language (the amount, the merchant, the date...).
 MUST = {
@@ -146,6 +150,7 @@ MUST = {
     "purchase.created": ("300.00", "JD Mall", "2026-03-02"), "purchase.returned": ("100.00",),
     "repayment.received": ("50.00",), "refund.requested": ("20.00",),
     REMINDER: ("50.00", "2026-04-10"),
+    "bureau.negative_notice": ("50.00", "2026-04", "****AB12", "7"),  # bureau (issue 16)
 }
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 # notify: messages per channel (migration 0019_notify)
 from creditline.store.tables import (
     behaviour,  # noqa: F401  (issue 13)
+    bureau,  # noqa: F401  (bureau reporting, issue 16)
     calendar,  # noqa: F401
     closure,  # noqa: F401  (closure: issue 14)
     collections,  # noqa: F401  (collections)
