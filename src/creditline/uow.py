@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from creditline.documents.ports import DocumentRepository, DocumentStore
     from creditline.fraud.ports import BlacklistRepository
     from creditline.ledger.ports import LedgerRepository
+    from creditline.losses.ports import LossRepository  # losses (issue 16)
     from creditline.lines.behaviour_ports import BehaviourRepository
     from creditline.lines.ports import (
         LimitEventRepository,
@@ -226,3 +227,7 @@ class UnitOfWork(Protocol):
     # ----- behaviour scoring and limit strategy (issue 13)
     @property
     def behaviour(self) -> BehaviourRepository: ...
+
+    # ----- losses (issue 16): write-offs, recoveries, debt sales
+    @property
+    def losses(self) -> LossRepository: ...

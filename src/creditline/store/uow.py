@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from creditline.store.eod_runs import SqlEodRunRepository
     from creditline.store.idempotency import SqlIdempotencyStore
     from creditline.store.ledger import SqlLedgerRepository
+    from creditline.store.losses import SqlLossRepository  # losses (issue 16)
     from creditline.store.limit_proposals import SqlLimitProposalRepository
     from creditline.store.limit_ramps import SqlLimitRampRepository
     from creditline.store.lines import SqlLimitEventRepository, SqlLineRepository
@@ -342,6 +343,12 @@ class SqlUnitOfWork:
     def behaviour(self) -> SqlBehaviourRepository:
         from creditline.store.behaviour import SqlBehaviourRepository
         return self._repo("behaviour", SqlBehaviourRepository)
+
+    # ----- losses (issue 16): write-offs, recoveries, debt sales
+    @property
+    def losses(self) -> SqlLossRepository:
+        from creditline.store.losses import SqlLossRepository
+        return self._repo("losses", SqlLossRepository)
 
     def audit(self, actor: Principal, action: str, entity: str, entity_id: str,
               details: dict[str, Any] | None = None) -> None:
