@@ -114,6 +114,10 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     # behaviour scoring and limit strategy (issue 13)
     "lines:auto_increase": frozenset({A, RO, SV}),  # the customer's opt-out, via the app
     "lines:strategy_read": frozenset({A, RO, RV, AU}),  # strategy decisions, B-scores
+    # losses (issue 16): write-offs and debt sales with maker-checker, recoveries
+    "losses:read": frozenset({A, RO, AU}),  # write-offs, sales, recoveries, loss accounts
+    "losses:propose": frozenset({A, RO}),  # propose a write-off or a sale; preview a pool
+    "losses:approve": frozenset({A, RO}),  # a second person (never the proposer)
 }
 
 # What the environment token (``CREDITLINE_ADMIN_TOKEN``) may do: create named admin users

@@ -97,6 +97,9 @@ line_reviews:manage       Y        Y          .        .        .       .
 checkout:offers           Y        Y          .        .        .       Y
 lines:auto_increase       Y        Y          .        .        .       Y
 lines:strategy_read       Y        Y          Y        .        Y       .
+losses:read               Y        Y          .        .        Y       .
+losses:propose            Y        Y          .        .        .       .
+losses:approve            Y        Y          .        .        .       .
 """
 
 
