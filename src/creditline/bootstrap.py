@@ -90,11 +90,13 @@ def rule_families() -> dict[str, RuleFamily]:
     from creditline.lines.strategy import STRATEGY  # issue 13: limit strategy
     from creditline.lines.triggers import TRIGGERS  # issue 13, triggers lane
     from creditline.policy.cases import ORIGINATION
+    from creditline.losses.rules import WRITE_OFF_RULES  # losses (issue 16)
 
     families: list[RuleFamily] = [
         ORIGINATION,
         TRIGGERS,  # issue 13, triggers lane: real-time triggers on purchases and returns
         CLOSURE_REVIEW,  # closure (issue 14)
         STRATEGY,  # issue 13: limit strategy
+        WRITE_OFF_RULES,  # losses (issue 16): write-off by days past due
     ]
     return {f.name: f for f in families}

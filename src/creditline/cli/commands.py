@@ -16,6 +16,7 @@ from creditline.cli import demo as demo_cli
 from creditline.cli import documents as documents_cli
 from creditline.cli import foundation
 from creditline.cli import limit_strategy as limit_strategy_cli
+from creditline.cli import losses as losses_cli  # losses (issue 16)
 from creditline.cli import model as model_cli
 from creditline.cli import notify as notify_cli
 from creditline.cli import products as products_cli
@@ -64,3 +65,4 @@ def register(app: typer.Typer) -> None:
     # behaviour scoring and limit strategy (issue 13)
     servicing_cli.lines_app.command("auto-increase")(limit_strategy_cli.auto_increase)
     servicing_cli.lines_app.command("strategy")(limit_strategy_cli.strategy_decisions)
+    app.add_typer(losses_cli.sub, name="losses")  # losses (issue 16)
