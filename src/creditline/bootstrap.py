@@ -89,8 +89,8 @@ def rule_families() -> dict[str, RuleFamily]:
     from creditline.closure.rules import CLOSURE_REVIEW  # closure (issue 14)
     from creditline.lines.strategy import STRATEGY  # issue 13: limit strategy
     from creditline.lines.triggers import TRIGGERS  # issue 13, triggers lane
-    from creditline.policy.cases import ORIGINATION
     from creditline.losses.rules import WRITE_OFF_RULES  # losses (issue 16)
+    from creditline.policy.cases import ORIGINATION
 
     families: list[RuleFamily] = [
         ORIGINATION,

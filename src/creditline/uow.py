@@ -34,7 +34,6 @@ if TYPE_CHECKING:
     from creditline.documents.ports import DocumentRepository, DocumentStore
     from creditline.fraud.ports import BlacklistRepository
     from creditline.ledger.ports import LedgerRepository
-    from creditline.losses.ports import LossRepository  # losses (issue 16)
     from creditline.lines.behaviour_ports import BehaviourRepository
     from creditline.lines.ports import (
         LimitEventRepository,
@@ -49,6 +48,7 @@ if TYPE_CHECKING:
         SectorRepository,
         TriggerEventRepository,
     )
+    from creditline.losses.ports import LossRepository  # losses (issue 16)
     from creditline.notify.ports import MessageRepository
     from creditline.origination.ports import (
         ApplicationRepository,

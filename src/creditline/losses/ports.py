@@ -41,6 +41,9 @@ class LossRepository(Protocol):
     # loss accounts, one per written-off or sold line
     def account(self, line_id: str, *, lock: bool = False) -> LossAccount | None: ...
 
+    def accounts(self, *, limit: int = 100_000) -> list[LossAccount]:
+        """Every loss account, in line id order (the demo's figures)."""
+
     def add_account(self, a: LossAccount) -> None: ...
 
     def save_account(self, a: LossAccount) -> LossAccount: ...

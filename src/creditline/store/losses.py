@@ -149,6 +149,10 @@ class SqlLossRepository:
         row = self.s.execute(q).first()
         return None if row is None else _account(row)
 
+    def accounts(self, *, limit: int = 100_000) -> list[LossAccount]:
+        return [_account(r) for r in self.s.execute(
+            select(loss_accounts).order_by(A.line_id).limit(limit))]
+
     def add_account(self, a: LossAccount) -> None:
         self.s.execute(insert(loss_accounts).values(line_id=a.line_id, **_account_values(a),
                                                     version=a.version))
@@ -267,13 +271,13 @@ class SqlLossRepository:
                 q_live = q_live.where(L.id.in_(chunk))
                 q_off = q_off.where(A.line_id.in_(chunk))
             for r in self.s.execute(q_live):
-                owed = Outstanding(*(getattr(r, n) for n in RECEIVABLES),
+                owed = Outstanding(**{n: getattr(r, n) for n in RECEIVABLES},
                                    credit_balance=r.credit_balance)
                 out.append(Candidate(r.id, r.customer_id, r.product, int(r.dpd), int(r.bucket),
                                      False, owed.net, owed))
-            for r in self.s.execute(q_off):
-                out.append(Candidate(r.line_id, r.customer_id, r.product, 0, 0, True,
-                                     r.written_off - r.recovered))
+            for w in self.s.execute(q_off):
+                out.append(Candidate(w.line_id, w.customer_id, w.product, 0, 0, True,
+                                     w.written_off - w.recovered))
         return out
 
     def line_kinds(self, line_ids: Sequence[str]) -> dict[str, str]:

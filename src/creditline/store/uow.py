@@ -43,10 +43,10 @@ if TYPE_CHECKING:
     from creditline.store.eod_runs import SqlEodRunRepository
     from creditline.store.idempotency import SqlIdempotencyStore
     from creditline.store.ledger import SqlLedgerRepository
-    from creditline.store.losses import SqlLossRepository  # losses (issue 16)
     from creditline.store.limit_proposals import SqlLimitProposalRepository
     from creditline.store.limit_ramps import SqlLimitRampRepository
     from creditline.store.lines import SqlLimitEventRepository, SqlLineRepository
+    from creditline.store.losses import SqlLossRepository  # losses (issue 16)
     from creditline.store.models import SqlModelRepository
     from creditline.store.notify import SqlMessageRepository
     from creditline.store.outbox_read import SqlOutboxReader  # console (issue 19)

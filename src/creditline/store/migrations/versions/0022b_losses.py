@@ -23,7 +23,7 @@ Money = creditline.store.types.Money
 LOSS_ACCOUNTS = "account IN ('allowance:credit_loss', 'expense:impairment', 'income:recoveries')"
 
 
-def _money(name: str) -> sa.Column:  # type: ignore[type-arg]
+def _money(name: str) -> sa.Column:
     return sa.Column(name, Money(), nullable=False)
 
 
