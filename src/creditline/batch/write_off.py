@@ -3,7 +3,8 @@ rules say have been delinquent long enough.
 
 Registered right after collections ageing, so a line ages into its last bucket and is
 written off on the same day's run.  ``read`` takes the product kind of the partition's
-delinquent lines (one query; a delinquent line is visited every day, so no line reaches the
+lines at least as late as the smallest threshold the rules name (``rules.screen_dpd``; one
+query, and none on most days; a delinquent line is visited every day, so no line reaches the
 threshold on a day the stage does not see it); ``compute`` asks the rule family for all of
 them in one native call; ``write`` carries each write-off out through the same function a
 risk officer's approval uses (``losses.services.execute_write_off``) -- few lines a day,
@@ -44,8 +45,8 @@ class WriteOffPlan:
 
 def _read(uow: UnitOfWork, part: Partition) -> dict[str, str]:
     dpd = np.asarray(part.columns["dpd"], dtype=np.int64)
-    late = [part.line_ids[i] for i in np.flatnonzero(dpd > 0)]
-    return uow.losses.line_kinds(late) if late else {}
+    late = np.flatnonzero(dpd >= wr.screen_dpd())
+    return uow.losses.line_kinds([part.line_ids[i] for i in late]) if len(late) else {}
 
 
 def _compute(part: Partition, kinds: dict[str, str]) -> StageOutput:

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from creditline.errors import ValidationError
+from creditline.products.catalog import CUSTOMER_KINDS
 from creditline.rulesets import RuleFamily, Ruleset
 
 _HERE = Path(__file__).parent
@@ -54,6 +55,18 @@ def _verdict(answer: dict[str, Any], rules: Ruleset) -> WriteOffVerdict:
 def verdict(kind: str, dpd: int, rules: Ruleset | None = None) -> WriteOffVerdict:
     r = rules or write_off_rules()
     return _verdict(_run(r, {"kind": kind, "dpd": dpd}), r)
+
+
+_SCREEN: dict[str, int] = {}
+
+
+def screen_dpd(rules: Ruleset | None = None) -> int:
+    """The fewest days past due at which any line kind can be written off: the smallest
+    threshold the table names.  End of day asks the table only about lines this late."""
+    r = rules or write_off_rules()
+    if r.label not in _SCREEN:
+        _SCREEN[r.label] = min(verdict(kind, 0, r).threshold_dpd for kind in CUSTOMER_KINDS)
+    return _SCREEN[r.label]
 
 
 def verdicts(kinds: Sequence[str], dpds: Sequence[int], rules: Ruleset | None = None
