@@ -78,7 +78,9 @@ def propose_write_off(line_id: LineArg,
 def decide_write_off(write_off_id: Annotated[str, typer.Argument(metavar="WRITE_OFF")],
                      note: Note, approve: Approve = True, token: UserTokenOption = None,
                      db: DbOption = None) -> None:
-    """Approve (and carry out) or reject a pending write-off; never one's own."""
+    """Approve or reject a pending write-off.
+
+    An approval carries it out; nobody decides their own proposal."""
     container = container_for(db)
     actor = actor_from_token(container, token)
     actor.require("losses:approve")
@@ -90,7 +92,9 @@ def decide_write_off(write_off_id: Annotated[str, typer.Argument(metavar="WRITE_
 def list_write_offs(status: Annotated[str | None, typer.Option()] = None,
                     line_id: Annotated[str | None, typer.Option()] = None,
                     token: UserTokenOption = None, db: DbOption = None) -> None:
-    """List write-offs, newest first (at most 500)."""
+    """List write-offs.
+
+    Newest first, at most 500."""
     container = container_for(db)
     actor_from_token(container, token).require("losses:read")
     _show([_write_off(w) for w in ls.list_write_offs(container.uow(), status=status,
@@ -125,7 +129,9 @@ def preview_sale(method: Method = "per_face", rate: Rate = None, discount: Disco
                  max_face: MaxFace = None, product: Product = None, live: Live = True,
                  written_off: Off = True, line: Lines = None, token: UserTokenOption = None,
                  db: DbOption = None) -> None:
-    """Preview a pool: count, face value, price, loss on sale.  Changes nothing."""
+    """Preview a pool of debt for sale.
+
+    Count, face value, price and loss on sale; changes nothing."""
     container = container_for(db)
     actor_from_token(container, token).require("losses:propose")
     p = ls.preview_sale(_pool(method, rate, discount, min_bucket, min_dpd, min_face, max_face,
@@ -142,7 +148,9 @@ def propose_sale(buyer: Annotated[str, typer.Option(help="The buyer's name.")],
                  max_face: MaxFace = None, product: Product = None, live: Live = True,
                  written_off: Off = True, line: Lines = None, token: UserTokenOption = None,
                  db: DbOption = None) -> None:
-    """Propose selling a pool to a named buyer; a second person approves."""
+    """Propose selling a pool to a named buyer.
+
+    A second person approves it."""
     container = container_for(db)
     actor = actor_from_token(container, token)
     actor.require("losses:propose")
@@ -155,7 +163,9 @@ def propose_sale(buyer: Annotated[str, typer.Option(help="The buyer's name.")],
 def decide_sale(sale_id: Annotated[str, typer.Argument(metavar="SALE")], note: Note,
                 approve: Approve = True, token: UserTokenOption = None,
                 db: DbOption = None) -> None:
-    """Approve (and carry out) or reject a proposed sale; never one's own."""
+    """Approve or reject a proposed sale.
+
+    An approval carries it out; nobody decides their own proposal."""
     container = container_for(db)
     actor = actor_from_token(container, token)
     actor.require("losses:approve")
@@ -165,7 +175,9 @@ def decide_sale(sale_id: Annotated[str, typer.Argument(metavar="SALE")], note: N
 @sales_app.command("list")
 def list_sales(status: Annotated[str | None, typer.Option()] = None,
                token: UserTokenOption = None, db: DbOption = None) -> None:
-    """List debt sales, newest first (at most 200)."""
+    """List debt sales.
+
+    Newest first, at most 200."""
     container = container_for(db)
     actor_from_token(container, token).require("losses:read")
     _show([_sale(s) for s in ls.list_sales(container.uow(), status=status)])
@@ -176,8 +188,10 @@ def recoveries(line_id: Annotated[str | None, typer.Option()] = None,
                buyer: Annotated[str | None, typer.Option()] = None,
                kind: Annotated[str | None, typer.Option(help="recovery or to_buyer")] = None,
                token: UserTokenOption = None, db: DbOption = None) -> None:
-    """Payments received on written-off lines (recoveries) and sold lines (owed to the
-    buyer), newest first (at most 500)."""
+    """List payments on written-off and sold lines.
+
+    Recoveries (written-off lines) and money owed on to a buyer (sold lines), newest first,
+    at most 500."""
     container = container_for(db)
     actor_from_token(container, token).require("losses:read")
     _show([_payment(p) for p in ls.list_payments(container.uow(), line_id=line_id,
@@ -186,7 +200,9 @@ def recoveries(line_id: Annotated[str | None, typer.Option()] = None,
 
 @sub.command("summary")
 def summary(token: UserTokenOption = None, db: DbOption = None) -> None:
-    """The book's losses: written off, recovered, sold, passed on to buyers."""
+    """Show the book's loss figures.
+
+    Written off, recovered, sold, and passed on to buyers."""
     container = container_for(db)
     actor_from_token(container, token).require("losses:read")
     _show(asdict(ls.totals(container.uow())))
