@@ -18,13 +18,14 @@ import pytest
 from creditline.auth import SYSTEM
 from creditline.bootstrap import Container
 from creditline.clock import FixedClock
-from creditline.errors import ValidationError
+from creditline.collections import services as cs
+from creditline.errors import BusinessRuleViolation, ValidationError
 from creditline.ledger import accounts as acc
 from creditline.losses import services as ls
 from creditline.losses.records import Decision, LossStatus, Source
 from creditline.losses.rules import write_off_rules
 from creditline.servicing import services as sv
-from tests.integration.collections_support import debtor, events
+from tests.integration.collections_support import SUPERVISOR, debtor, events
 from tests.integration.losses_support import book, open_installments, provide
 from tests.integration.servicing_support import eod_through, journal, ledger_sound
 
@@ -77,6 +78,15 @@ def test_charged_off_at_180_days_past_due_then_recovered_to_the_cent(
     [told] = events(container, ls.WRITTEN_OFF)
     assert (told["amount"], told["line_id"]) == ("1275.00", d.line_id)
     ledger_sound(container)
+
+    # collection goes on: a call on the written-off case is logged (through the contact
+    # gate); a promise to pay is not tracked any more, a payment will be a recovery
+    call = cs.log_call(cs.LogCall(case.id, "reached", note="reminded of the debt"),
+                       container.uow(), SUPERVISOR)
+    assert (call.contact.allowed, call.case.status) == (True, "written_off")
+    with pytest.raises(BusinessRuleViolation, match="not tracked after a write-off"):
+        cs.log_call(cs.LogCall(case.id, "promise_to_pay", promise_amount="100.00",
+                               promise_date=date(2026, 10, 15)), container.uow(), SUPERVISOR)
 
     # end of day no longer visits the closed line: nothing accrues on it
     eod_through(container, clock, date(2026, 10, 19))

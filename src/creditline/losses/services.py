@@ -11,8 +11,8 @@ zero and **closes** the line -- closed rather than suspended: a written-off line
 used again, end of day stops visiting it (no accrual, statements or reminders), and nothing
 in the line's state machine leads out of ``closed``.  Its collection case becomes
 ``written_off``.  The debt is not cancelled: the customer is told so, and what they pay
-afterwards is a recovery (``losses.payments``) -- collection may continue through an agency
-placement, which the write-off leaves in force.
+afterwards is a recovery (``losses.payments``) -- collection continues: an agency placement
+stays in force and calls on the case are still logged through the contact gate.
 
 **Sale.**  A pool chosen by filters and priced (``losses.sale``) is previewed, proposed and
 approved by a second person.  The approval prices the pool again as it stands that day (a
