@@ -1711,3 +1711,13 @@ class FakeReviewCases:
 def typed(uow: FakeUnitOfWork) -> UnitOfWork:
     """The fake as the port (a type checker proves it implements every repository)."""
     return uow
+
+
+# ----- losses (issue 16): no line of the in-memory book is written off or sold; the losses
+# use cases themselves are tested on the real stores (tests/integration/test_losses_*.py)
+class FakeLosses:
+    def account(self, line_id: str, *, lock: bool = False) -> None:
+        return None
+
+
+FakeUnitOfWork.losses = property(lambda self: FakeLosses())  # type: ignore[attr-defined]

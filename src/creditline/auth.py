@@ -131,6 +131,10 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "bureau:file": frozenset({A, RO}),  # download the files sent to the bureau
     "bureau:dispute": frozenset({A, RO, CO}),  # flag a record the customer disputes
     "bureau:correct": frozenset({A, RO}),  # correct a month, reject a dispute
+    # losses (issue 16): write-offs and debt sales with maker-checker, recoveries
+    "losses:read": frozenset({A, RO, AU}),  # write-offs, sales, recoveries, loss accounts
+    "losses:propose": frozenset({A, RO}),  # propose a write-off or a sale; preview a pool
+    "losses:approve": frozenset({A, RO}),  # a second person (never the proposer)
 }
 
 # What the environment token (``CREDITLINE_ADMIN_TOKEN``) may do: create named admin users

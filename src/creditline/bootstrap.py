@@ -89,6 +89,7 @@ def rule_families() -> dict[str, RuleFamily]:
     from creditline.closure.rules import CLOSURE_REVIEW  # closure (issue 14)
     from creditline.lines.strategy import STRATEGY  # issue 13: limit strategy
     from creditline.lines.triggers import TRIGGERS  # issue 13, triggers lane
+    from creditline.losses.rules import WRITE_OFF_RULES  # losses (issue 16)
     from creditline.policy.cases import ORIGINATION
     from creditline.portfolio.staging import STAGING  # issue 17: IFRS 9 staging
 
@@ -98,5 +99,6 @@ def rule_families() -> dict[str, RuleFamily]:
         CLOSURE_REVIEW,  # closure (issue 14)
         STRATEGY,  # issue 13: limit strategy
         STAGING,  # issue 17: IFRS 9 staging (ECL)
+        WRITE_OFF_RULES,  # losses (issue 16): write-off by days past due
     ]
     return {f.name: f for f in families}

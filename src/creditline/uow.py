@@ -49,6 +49,7 @@ if TYPE_CHECKING:
         SectorRepository,
         TriggerEventRepository,
     )
+    from creditline.losses.ports import LossRepository  # losses (issue 16)
     from creditline.notify.ports import MessageRepository
     from creditline.origination.ports import (
         ApplicationRepository,
@@ -239,3 +240,6 @@ class UnitOfWork(Protocol):
     # ----- bureau reporting (issue 16)
     @property
     def bureau(self) -> BureauRepository: ...
+    # ----- losses (issue 16): write-offs, recoveries, debt sales
+    @property
+    def losses(self) -> LossRepository: ...

@@ -109,6 +109,9 @@ bureau:read               Y        Y          .        .        Y       .
 bureau:file               Y        Y          .        .        .       .
 bureau:dispute            Y        Y          .        Y        .       .
 bureau:correct            Y        Y          .        .        .       .
+losses:read               Y        Y          .        .        Y       .
+losses:propose            Y        Y          .        .        .       .
+losses:approve            Y        Y          .        .        .       .
 """
 
 

@@ -48,6 +48,7 @@ ROUTERS: list[str] = [
     "creditline.api.routers.portfolio",  # issue 17: vintages, rolls, concentration, alerts
     "creditline.api.routers.ecl",  # issue 17: ECL, movement, stress, cash flow
     "creditline.api.routers.bureau",  # bureau reporting (issue 16)
+    "creditline.api.routers.losses",  # losses (issue 16): write-offs, recoveries, debt sales
 ]
 
 

@@ -75,6 +75,7 @@ from creditline.batch.provisions import PROVISIONS_STAGE  # issue 17: ECL provis
 from creditline.batch.reminders import reminder_stage  # notify: due-date reminders
 from creditline.batch.reviews import REVIEW_STAGE  # issue 13, triggers lane
 from creditline.batch.temporary_limits import TEMPORARY_LIMIT_STAGE
+from creditline.batch.write_off import WRITE_OFF_STAGE  # losses (issue 16)
 from creditline.calendar.services import current_business_date
 from creditline.errors import BusinessRuleViolation, ValidationError
 from creditline.notify.reminders import ReminderPolicy  # notify
@@ -98,6 +99,7 @@ def default_pipeline(reminders: ReminderPolicy | None = None) -> Pipeline:
     then (notify) the due-date reminders under ``reminders``."""
     return Pipeline([SERVICING, TEMPORARY_LIMIT_STAGE,
                      COLLECTIONS_STAGE,  # collections: ageing, cases, promises
+                     WRITE_OFF_STAGE,  # losses (issue 16): charge-off at the rules' DPD
                      REVIEW_STAGE,  # issue 13, triggers lane: long-overdue reviews freeze
                      BEHAVIOUR_STAGE,  # issue 13: the B-card's features and score
                      LIMIT_STRATEGY_STAGE,  # issue 13: the limit strategy's moves

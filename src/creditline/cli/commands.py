@@ -18,6 +18,7 @@ from creditline.cli import documents as documents_cli
 from creditline.cli import ecl as ecl_cli  # issue 17: ECL and stress tests
 from creditline.cli import foundation
 from creditline.cli import limit_strategy as limit_strategy_cli
+from creditline.cli import losses as losses_cli  # losses (issue 16)
 from creditline.cli import model as model_cli
 from creditline.cli import notify as notify_cli
 from creditline.cli import portfolio as portfolio_cli  # portfolio (issue 17)
@@ -74,3 +75,4 @@ def register(app: typer.Typer) -> None:
     app.add_typer(ecl_cli.ecl_app, name="ecl")
     app.add_typer(ecl_cli.stress_app, name="stress")
     app.add_typer(bureau_cli.sub, name="bureau")  # bureau reporting (issue 16)
+    app.add_typer(losses_cli.sub, name="losses")  # losses (issue 16)

@@ -115,7 +115,9 @@ def print_summary(result: DemoResult) -> None:
         ("purchases", f"{act['purchases']['count']:,} for {act['purchases']['amount']}"),
         ("returns", f"{act['returns']['count']:,} for {act['returns']['amount']}"),
         ("repayments", f"{act['repayments']['count']:,} for {act['repayments']['amount']}"),
-        ("losses: balance 90+ days past due", end["losses_90_plus"]),
+        ("losses: charged off (CNY)", f"{end['charged_off']} on "
+         f"{s['losses']['written_off']['lines']:,} lines, {s['losses']['recovered']} recovered"),
+        ("balance 90+ days past due, still on the book", end["balance_90_plus"]),
         ("fraud caught / missed (hidden truth)", f"{fraud['caught']} / {fraud['missed']}"),
         ("  by kind: caught / applied", ", ".join(f"{k} {v['caught']}/{v['applied']}"
                                                   for k, v in fraud["by_kind"].items())),

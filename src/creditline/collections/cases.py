@@ -5,7 +5,8 @@ A case opens when ageing first finds its line in a delinquent bucket (``open`` i
 first delinquent bucket, M1 by default) and moves to ``stage_<n>`` as the line ages into
 bucket n -- or back down, when a partial payment brings the days past due down.  It is
 ``resolved`` when the line is current again (or owes under the small-balance tolerance);
-``written_off`` and ``sold`` close it as a loss (issued by the losses work, later).
+``written_off`` and ``sold`` close it as a loss (``creditline.losses``); a written-off case
+can still become ``sold`` when its claim is sold.
 Holds (hardship, a pause, a dispute) and an agency placement are attributes of an active
 case, not states: the case keeps ageing while collection waits.
 """
@@ -49,6 +50,8 @@ def transitions(n_buckets: int) -> dict[str, frozenset[str]]:
     active = [state_of_bucket(b) for b in range(1, n_buckets)]
     out = {s: frozenset(set(active) - {s}) | TERMINAL for s in active}
     out.update({t: frozenset() for t in TERMINAL})
+    # losses: a written-off claim can still be sold (the lender owned it until then)
+    out[Terminal.WRITTEN_OFF.value] = frozenset({Terminal.SOLD.value})
     return out
 
 

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from creditline.auth import Principal, Role
 from creditline.calendar.services import current_business_date
 from creditline.collections import compliance as cg
-from creditline.collections.cases import Case, HoldKind, Promise
+from creditline.collections.cases import Case, HoldKind, Promise, Terminal
 from creditline.collections.ports import ContactRecord
 from creditline.collections.queue import next_promise, priority, workable
 from creditline.collections.rules import CollectionsRules, Profile, default_rules
@@ -91,6 +91,13 @@ def _active(case: Case) -> None:
     if not case.active:
         raise BusinessRuleViolation(f"case {case.id} is {case.status}: nothing to collect",
                                     reason="case_closed")
+
+
+def _contactable(case: Case) -> None:
+    """Calls go on after a write-off (losses, issue 16): the debt is not cancelled, only
+    charged off the books.  A resolved or sold case takes no more contact."""
+    if case.status != Terminal.WRITTEN_OFF.value:
+        _active(case)
 
 
 # ----------------------------------------------------------------------------- the gate
@@ -202,7 +209,7 @@ def log_call(cmd: LogCall, uow: UnitOfWork, actor: Principal, *,
             _may_work(actor, case)
         elif case.agency_id != agency_id:
             raise Forbidden(f"case {case.id} is not placed with agency {agency_id}")
-        _active(case)
+        _contactable(case)
         today = current_business_date(uow)
         if case.on_hold(today):
             raise BusinessRuleViolation(
@@ -210,6 +217,10 @@ def log_call(cmd: LogCall, uow: UnitOfWork, actor: Principal, *,
                 "contact waits until then", reason="case_on_hold")
         promise = None
         if outcome is cg.Outcome.PROMISE_TO_PAY:
+            if not case.active:
+                raise BusinessRuleViolation(
+                    f"case {case.id} is {case.status}: a promise to pay is not tracked after "
+                    "a write-off (a payment is taken as a recovery)", reason="case_closed")
             promise = _promise(cmd, case, today, uow, actor)
         elif cmd.promise_amount is not None or cmd.promise_date is not None:
             raise ValidationError("promise_amount", "only with outcome promise_to_pay")

@@ -36,6 +36,8 @@ from creditline.lines.limits import LimitEvent, LimitKind, LimitSource, temporar
 from creditline.lines.line import Balances, Line
 from creditline.lines.proposals import LimitProposal, ProposalStatus, parse_proposal_status
 from creditline.lines.status import LineStatus, check_transition, parse_status
+from creditline.losses.records import LossAccount  # losses (issue 16)
+from creditline.losses.services import take_payment  # losses (issue 16)
 from creditline.money import money_str, to_money
 from creditline.paging import Page, PageRequest, SeqPage, SeqPageRequest
 from creditline.products import categories
@@ -770,6 +772,11 @@ def repay(cmd: Repay, uow: UnitOfWork, actor: Principal) -> RepaymentView:
             stored = uow.idempotency.lookup(scope, key, body)
             if stored is not None:
                 return _repayment_view(uow, stored["repayment_id"], replayed=True)
+        # losses (issue 16): a line written off or sold owes no live balance; what it
+        # receives is a recovery, or the debt buyer's money (``losses.payments``)
+        loss = uow.losses.account(line.id, lock=True)
+        if loss is not None:
+            return _payment_on_loss(uow, actor, line, loss, amount, day, scope, key, body)
         if line.status == LineStatus.CLOSED:
             raise Conflict("the line is closed")
         guardrails.check_repayment(amount, line.payoff_amount, tolerance)
@@ -798,6 +805,24 @@ def repay(cmd: Repay, uow: UnitOfWork, actor: Principal) -> RepaymentView:
         uow.commit()
     return RepaymentView(repayment_id, line.id, amount, day,
                          {k: Decimal(v) for k, v in summary.items()}, tuple(items))
+
+
+def _payment_on_loss(uow: UnitOfWork, actor: Principal, line: Line, loss: LossAccount,
+                     amount: Decimal, day: date, scope: str, key: str | None,
+                     body: dict[str, str]) -> RepaymentView:
+    """A repayment on a written-off or sold line: booked by ``losses.services.take_payment``
+    (a recovery, or owed on to the buyer), kept with the line's repayments under the same
+    id so a retried request answers it again."""
+    repayment_id = str(uuid.uuid4())
+    done = take_payment(uow, actor, line, loss, amount, day, repayment_id)
+    summary = {done.payment.kind.value: money_str(amount)}
+    uow.purchases.add_repayment(repayment_id, line.id, amount, day,
+                                {"summary": summary, "items": []}, actor.name)
+    if key is not None:
+        uow.idempotency.save(scope, key, body, {"repayment_id": repayment_id})
+    uow.commit()
+    return RepaymentView(repayment_id, line.id, amount, day, {k: Decimal(v) for k, v in
+                                                             summary.items()})
 
 
 def _repayment_view(uow: UnitOfWork, repayment_id: str, replayed: bool) -> RepaymentView:

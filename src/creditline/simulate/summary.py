@@ -263,14 +263,21 @@ def build_summary(ctx: DemoContext) -> dict[str, Any]:
     owed = book.total_owed
     balance = dict(zip(book.line_id, owed.tolist()))
     bucket = book.bucket()
-    observed_bad = dict(zip(book.line_id, (bucket == LOSS_BUCKET).tolist()))
+    # losses (issue 16): a line charged off is closed with nothing on its books; it went
+    # bad all the same, and the customer still owes the claim (written off less recovered)
+    losses, claims, written = _losses(ctx)
+    observed_bad = {line: bool(b) or line in claims
+                    for line, b in zip(book.line_id, (bucket == LOSS_BUCKET).tolist())}
+    balance = {line: cents + claims.get(line, 0) for line, cents in balance.items()}
     booked = [a for a in apps if a.line_id is not None]
     total_limit = sum(a.limit for a in booked)
     act = ctx.activity
     last = ctx.snapshots[-1] if ctx.snapshots else None
     consumer = book.consumer()  # the headline: consumer lines (enterprises: "sme")
     c_owed, c_bucket = consumer.total_owed, consumer.bucket()
-    losses = int(c_owed[c_bucket == LOSS_BUCKET].sum())
+    late_90 = int(c_owed[c_bucket == LOSS_BUCKET].sum())
+    consumer_ids = set(consumer.line_id)
+    charged_off = sum(c for line, c in written.items() if line in consumer_ids)
     return {
         "run": {"customers": cfg.customers, "enterprises": cfg.enterprises,
                 "months": cfg.months, "seed": cfg.seed, "activity": cfg.activity,
@@ -292,9 +299,13 @@ def build_summary(ctx: DemoContext) -> dict[str, Any]:
                 "utilisation": rate(last.used, last.limit) if last else 0.0,
                 "buckets": {name: money(int(c_owed[c_bucket == i].sum()))
                             for i, (name, _, _) in enumerate(DPD_BUCKETS)},
-                "losses_90_plus": money(losses),
-                "loss_rate_of_balance": rate(losses, int(c_owed.sum())),
-                "loss_rate_of_purchases": rate(losses, act.purchases.cents)},
+                # losses are what was charged off; the 90+ balance is still on the book
+                "charged_off": money(charged_off),
+                "charge_off_rate_of_purchases": rate(charged_off, act.purchases.cents),
+                "balance_90_plus": money(late_90),
+                "rate_90_plus_of_balance": rate(late_90, int(c_owed.sum())),
+                "rate_90_plus_of_purchases": rate(late_90, act.purchases.cents)},
+        "losses": losses,  # losses (issue 16): write-offs, recoveries, debt sales (all lines)
         "triggers": _triggers(ctx),  # issue 13: real-time triggers and category caps
         "sme": sme_summary(ctx),  # issue 13: enterprises, reviews and sector actions
         "fraud": _fraud(apps, balance, dict(zip(book.line_id, map(str, book.status)))),
@@ -384,3 +395,49 @@ def _closures(ctx: DemoContext) -> dict[str, Any]:
             "closed_with_balance": sum(o for o, r in zip(owed, items, strict=True)
                                        if r["status"] == "closed"),
             "days_to_outcome": {k: days(v) for k, v in sorted(took.items())}}
+
+
+# ----- losses (issue 16): write-offs and recoveries, from the store
+def _losses(ctx: DemoContext) -> tuple[dict[str, Any], dict[str, int], dict[str, int]]:
+    """Lines charged off (by end of day at the rules' days past due, or by an officer), how
+    the charge was carried (allowance, expense), what was recovered since, sales of debt;
+    by month.  Also each written-off line's claim in cents (what its customer still owes) and
+    the amount each line was written off with, in cents."""
+    with ctx.uow() as uow:
+        accounts = uow.losses.accounts()
+        wos = uow.losses.write_offs(status="executed", limit=100_000)
+        payments = uow.losses.payments(limit=100_000)
+    by_month: dict[str, dict[str, Any]] = {}
+
+    def month(d: date | None) -> dict[str, Any]:
+        key = "" if d is None else d.strftime("%Y-%m")
+        return by_month.setdefault(key, {"month": key, "lines": 0, "written_off": 0,
+                                         "recovered": 0})
+
+    for w in wos:
+        m = month(w.business_date)
+        m["lines"] += 1
+        m["written_off"] += int(w.amount * 100)
+    recovered = 0
+    for p in payments:
+        if p.kind.value == "recovery":
+            month(p.business_date)["recovered"] += int(p.amount * 100)
+            recovered += int(p.amount * 100)
+    written = sum(int(w.amount * 100) for w in wos)
+    sold = [a for a in accounts if a.status.value == "sold"]
+    claims = {a.line_id: int(a.claim * 100) for a in accounts if a.status.value == "written_off"}
+    return {
+        "written_off": {"lines": len(wos), "amount": money(written),
+                        "by_source": dict(sorted(Counter(w.source.value for w in wos).items())),
+                        "from_allowance": money(sum(int(w.from_allowance * 100) for w in wos)),
+                        "to_expense": money(sum(int(w.to_expense * 100) for w in wos)),
+                        "median_dpd": sorted(w.dpd for w in wos)[len(wos) // 2] if wos else 0},
+        "recovered": money(recovered), "recovery_rate": rate(recovered, written),
+        "claims_outstanding": money(sum(claims.values())),
+        "sold": {"lines": len(sold), "face": money(sum(int(a.sold_face * 100) for a in sold)),
+                 "price": money(sum(int(a.sale_price * 100) for a in sold))},
+        "by_month": [{**m, "written_off": money(m["written_off"]),
+                      "recovered": money(m["recovered"])}
+                     for _, m in sorted(by_month.items())],
+    }, claims, {w.line_id: int(w.amount * 100) for w in wos}
+

@@ -48,6 +48,7 @@ if TYPE_CHECKING:
     from creditline.store.limit_proposals import SqlLimitProposalRepository
     from creditline.store.limit_ramps import SqlLimitRampRepository
     from creditline.store.lines import SqlLimitEventRepository, SqlLineRepository
+    from creditline.store.losses import SqlLossRepository  # losses (issue 16)
     from creditline.store.models import SqlModelRepository
     from creditline.store.notify import SqlMessageRepository
     from creditline.store.outbox_read import SqlOutboxReader  # console (issue 19)
@@ -366,6 +367,11 @@ class SqlUnitOfWork:
     def bureau(self) -> SqlBureauRepository:
         from creditline.store.bureau import SqlBureauRepository
         return self._repo("bureau", SqlBureauRepository)
+    # ----- losses (issue 16): write-offs, recoveries, debt sales
+    @property
+    def losses(self) -> SqlLossRepository:
+        from creditline.store.losses import SqlLossRepository
+        return self._repo("losses", SqlLossRepository)
 
     def audit(self, actor: Principal, action: str, entity: str, entity_id: str,
               details: dict[str, Any] | None = None) -> None:

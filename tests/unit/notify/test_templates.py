@@ -135,6 +135,16 @@ SAMPLES: dict[str, dict[str, object]] = {
     "bureau.negative_notice": {"line_id": "l1ab12", "customer_id": "c1", "month": "2026-04",
                                "past_due": "50.00", "days_past_due": 20, "balance": "1206.05",
                                "notice_days": 7, "dedupe_key": "bureau.negative_notice:l1ab12"},
+    # losses (issue 16): write-off, sale, payments on written-off and sold lines
+    "losses.written_off": {"customer_id": "c1", "line_id": "l1ab12", "amount": "1275.00",
+                           "business_date": "2026-10-07"},
+    "losses.debt_sold": {"customer_id": "c1", "line_id": "l1ab12", "amount": "1206.53",
+                         "buyer": "Huarong Asset Management", "business_date": "2026-06-20"},
+    "losses.recovery_received": {"customer_id": "c1", "line_id": "l1ab12", "amount": "300.00",
+                                 "still_owed": "975.00", "business_date": "2026-10-20"},
+    "losses.payment_forwarded": {"customer_id": "c1", "line_id": "l1ab12", "amount": "100.00",
+                                 "buyer": "Huarong Asset Management",
+                                 "business_date": "2026-06-25"},
 }
 # What each rendering must mention, per language (the amount, the merchant, the date...).
 MUST = {
@@ -151,6 +161,10 @@ MUST = {
     "repayment.received": ("50.00",), "refund.requested": ("20.00",),
     REMINDER: ("50.00", "2026-04-10"),
     "bureau.negative_notice": ("50.00", "2026-04", "****AB12", "7"),  # bureau (issue 16)
+    "losses.written_off": ("1275.00", "****AB12", "2026-10-07"),
+    "losses.debt_sold": ("Huarong Asset Management", "1206.53"),
+    "losses.recovery_received": ("300.00", "975.00"),
+    "losses.payment_forwarded": ("Huarong Asset Management", "100.00"),
 }
 
 

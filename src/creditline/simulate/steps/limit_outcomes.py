@@ -5,9 +5,10 @@ customers' hidden default dates.  A closing step: it reads the book once after t
 
 ``--limits static`` runs the same seed without the strategy stage (``static_pipeline``), so
 the two runs differ only in what the strategy did and in how customers responded to it.
-Losses are the balance 90+ days past due at the end (the summary's ``losses_90_plus``):
-charge-offs do not exist yet in Creditline, so nothing is written off and a loss stays on
-the book as a 90+ balance.
+Losses are what end of day charged off (the summary's ``end.charged_off``, ``losses``) plus
+the balance still 90+ days past due at the end (``end.balance_90_plus``): a line is written
+off at the write-off rules' days past due (180 for both line kinds), so a year's run holds
+both.
 """
 
 from __future__ import annotations

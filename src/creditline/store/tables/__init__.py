@@ -16,6 +16,7 @@ from creditline.store.tables import (
     eod,  # noqa: F401
     foundation,  # noqa: F401  (registers tables)
     lines,  # noqa: F401
+    losses,  # noqa: F401  (losses: write-off, recoveries, debt sales)
     notify,  # noqa: F401
     origination,  # noqa: F401
     portfolio,  # noqa: F401  (issue 17: early-warning alerts)
