@@ -38,3 +38,18 @@ def open_installments(container: Container, line_id: str) -> int:
     with container.engine.connect() as c:
         return len(c.execute(select(installments.c.seq).where(
             installments.c.line_id == line_id, installments.c.settled.is_(False))).all())
+
+
+def without_provisions(container: Container) -> Container:
+    """The same store with end of day minus its month-end ``provisions`` stage, so the
+    allowance holds only what a worked example posts itself (``provide``) and the split of a
+    loss between allowance and expense shows; the provisions' own worked example is
+    ``test_ecl_provisions``."""
+    from dataclasses import replace
+
+    from creditline.batch.pipeline import Pipeline
+    from creditline.batch.provisions import PROVISIONS
+    from creditline.batch.run import default_pipeline
+
+    return replace(container, pipeline=Pipeline(
+        [s for s in default_pipeline().stages if s.name != PROVISIONS]))

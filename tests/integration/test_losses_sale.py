@@ -25,7 +25,13 @@ from creditline.losses import services as ls
 from creditline.losses.records import Decision, LossStatus, Source
 from creditline.servicing import services as sv
 from tests.integration.collections_support import debtor, events
-from tests.integration.losses_support import CHECKER, MAKER, book, open_installments
+from tests.integration.losses_support import (
+    CHECKER,
+    MAKER,
+    book,
+    open_installments,
+    without_provisions,
+)
 from tests.integration.servicing_support import eod_through, journal, ledger_sound
 
 D = Decimal
@@ -34,6 +40,7 @@ BUYER = "Huarong Asset Management"
 
 def test_early_write_off_waits_for_a_second_officer_then_a_pool_is_sold(
         container: Container, clock: FixedClock) -> None:
+    container = without_provisions(container)  # the allowance is what the example posts
     li = debtor(container, clock)
     han = debtor(container, clock, phone="13912345678", id_number="360426199101010071")
     eod_through(container, clock, date(2026, 6, 20))

@@ -26,7 +26,7 @@ from creditline.losses.records import Decision, LossStatus, Source
 from creditline.losses.rules import write_off_rules
 from creditline.servicing import services as sv
 from tests.integration.collections_support import SUPERVISOR, debtor, events
-from tests.integration.losses_support import book, open_installments, provide
+from tests.integration.losses_support import book, open_installments, provide, without_provisions
 from tests.integration.servicing_support import eod_through, journal, ledger_sound
 
 D = Decimal
@@ -34,6 +34,7 @@ D = Decimal
 
 def test_charged_off_at_180_days_past_due_then_recovered_to_the_cent(
         container: Container, clock: FixedClock) -> None:
+    container = without_provisions(container)  # the allowance is what the example posts
     d = debtor(container, clock)
     eod_through(container, clock, date(2026, 10, 6))
     eve = sv.get_line(d.line_id, container.uow())
@@ -75,7 +76,7 @@ def test_charged_off_at_180_days_past_due_then_recovered_to_the_cent(
         assert account.case_id is not None
         case = uow.collection_cases.get(account.case_id)
     assert case is not None and (case.status, case.closed_on) == ("written_off", date(2026, 10, 7))
-    [told] = events(container, ls.WRITTEN_OFF)
+    [told] = events(container, ls.WRITTEN_OFF_TOPIC)
     assert (told["amount"], told["line_id"]) == ("1275.00", d.line_id)
     ledger_sound(container)
 

@@ -110,10 +110,10 @@ def replay_cmd(
         "--family", help="origination (past applications) or line_strategy (the facts end "
                          "of day keeps of each line on its statement days and moves)")] = "origination",
 ) -> None:
-    """Re-decide past applications (or, with --family line_strategy, past statement days of
-    the limit strategy) with a (changed) ruleset.
+    """Re-decide past decisions with a (changed) ruleset.
 
-    Uses the facts and scores they were decided on, and reports how many decisions and
+    Past applications (origination) or, with --family line_strategy, the limit strategy's
+    decisions on past statement days.  Uses the facts and scores they were decided on, and reports how many decisions and
     limits would change."""
     start = _date(since, "--since")
     end = None if until is None else _date(until, "--until")

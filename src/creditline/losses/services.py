@@ -59,7 +59,7 @@ from creditline.money import ZERO, money_str, to_money, to_rate
 from creditline.uow import UnitOfWork
 
 # customer-facing topics (templates in notify/templates/{en,zh})
-WRITTEN_OFF = "losses.written_off"
+WRITTEN_OFF_TOPIC = "losses.written_off"
 DEBT_SOLD = "losses.debt_sold"
 RECOVERY_RECEIVED = "losses.recovery_received"
 PAYMENT_FORWARDED = "losses.payment_forwarded"
@@ -161,7 +161,7 @@ def execute_write_off(uow: UnitOfWork, actor: Principal, line: Line, wo: WriteOf
                "proposed_by": wo.proposed_by, "case_id": case_id, "line_status": "closed",
                "business_date": day}
     uow.audit(actor, "losses.written_off", "credit_line", line.id, details)
-    uow.emit(WRITTEN_OFF, {"customer_id": line.customer_id, "line_id": line.id,
+    uow.emit(WRITTEN_OFF_TOPIC, {"customer_id": line.customer_id, "line_id": line.id,
                            "amount": money_str(charge.amount), "business_date": day.isoformat()})
     return done
 
