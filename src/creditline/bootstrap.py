@@ -87,6 +87,7 @@ def rule_families() -> dict[str, RuleFamily]:
     ``creditline rules list`` shows and ``creditline rules test --family`` runs.  A context
     that adds a family (``creditline.rulesets.family``) adds its constant here, one line each."""
     from creditline.closure.rules import CLOSURE_REVIEW  # closure (issue 14)
+    from creditline.collections.strategy import STRATEGY as COLLECTION_STRATEGY  # ccard
     from creditline.lines.strategy import STRATEGY  # issue 13: limit strategy
     from creditline.lines.triggers import TRIGGERS  # issue 13, triggers lane
     from creditline.policy.cases import ORIGINATION
@@ -96,5 +97,6 @@ def rule_families() -> dict[str, RuleFamily]:
         TRIGGERS,  # issue 13, triggers lane: real-time triggers on purchases and returns
         CLOSURE_REVIEW,  # closure (issue 14)
         STRATEGY,  # issue 13: limit strategy
+        COLLECTION_STRATEGY,  # ccard: collection strategy (C-card band -> next action)
     ]
     return {f.name: f for f in families}
