@@ -29,6 +29,7 @@ if TYPE_CHECKING:
         AgencyRepository,
         CaseRepository,
         ContactLog,
+        StrategyRepository,  # ccard
     )
     from creditline.crypto import FieldCipher
     from creditline.documents.ports import DocumentRepository, DocumentStore
@@ -226,3 +227,7 @@ class UnitOfWork(Protocol):
     # ----- behaviour scoring and limit strategy (issue 13)
     @property
     def behaviour(self) -> BehaviourRepository: ...
+
+    # ccard: the collection strategy's decisions
+    @property
+    def collection_actions(self) -> StrategyRepository: ...

@@ -143,6 +143,13 @@ MUST = {
     "repayment.received": ("50.00",), "refund.requested": ("20.00",),
     REMINDER: ("50.00", "2026-04-10"),
 }
+# ccard: the collection strategy's reminder on one channel
+SAMPLES["collections.reminder"] = {"case_id": "k1", "line_id": "l1ab12", "customer_id": "c1",
+                                   "channels": ["sms"], "amount": "312.40", "days_past_due": 9,
+                                   "dedupe_key": "collections:k1:2026-05-01",
+                                   "deliver_after": "2026-05-02T01:30:00+00:00",
+                                   "reason": "REMIND"}
+MUST["collections.reminder"] = ("312.40", "****AB12", "9")
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)

@@ -8,6 +8,7 @@ from creditline.store.tables import (
     behaviour,  # noqa: F401  (issue 13)
     calendar,  # noqa: F401
     closure,  # noqa: F401  (closure: issue 14)
+    collection_strategy,  # noqa: F401  (ccard: the collection strategy's decisions)
     collections,  # noqa: F401  (collections)
     console,  # noqa: F401  (the console's sign-in)
     documents,  # noqa: F401
