@@ -95,29 +95,31 @@ def test_reminder_then_paid(ladder: Container, clock: FixedClock) -> None:
 
 def test_reminder_then_call_then_promise_kept(ladder: Container, clock: FixedClock) -> None:
     d = debtor(ladder, clock)
-    eod_through(ladder, clock, date(2026, 4, 15))
+    eod_through(ladder, clock, date(2026, 4, 16))
     case = case_of(ladder, d.line_id)
     assert case is not None
-    # a text decided on day 1 (it goes out on the 12th: two days since on the 14th), then
-    # the call task on day 5 comes before the next text
-    assert acts(ladder) == [("2026-04-11", "sms", "sent"), ("2026-04-15", "call", "queued")]
+    # texts decided on day 1 and day 5 (each goes out the next morning: every 3 days counts
+    # from then), and between them, from 5 days past due, a call task
+    assert acts(ladder) == [("2026-04-11", "sms", "sent"), ("2026-04-15", "sms", "sent"),
+                            ("2026-04-16", "call", "queued")]
     with ladder.uow() as uow:
-        assert uow.collection_actions.tasks(date(2026, 4, 15), "call") == [case.id]
+        assert uow.collection_actions.tasks(date(2026, 4, 16), "call") == [case.id]
     chen = collector(ladder)
     cs.assign(cs.Assign((case.id,), "chen"), ladder.uow(), SUPERVISOR)
     [item] = cs.queue(cs.GetQueue(), ladder.uow(), chen)
-    local(clock, 2026, 4, 15, 14)
+    local(clock, 2026, 4, 16, 14)
     r = cs.log_call(cs.LogCall(case.id, "promise_to_pay", promise_amount="50.00",
-                               promise_date=date(2026, 4, 18)), ladder.uow(), chen)
+                               promise_date=date(2026, 4, 19)), ladder.uow(), chen)
     assert r.promise is not None and item.collectable == D("50.00")
 
-    eod_through(ladder, clock, date(2026, 4, 16))  # called yesterday: a text, not a call
+    eod_through(ladder, clock, date(2026, 4, 17))  # texted and called yesterday: wait
     last = decisions(ladder)[-1]
-    assert (last["action"], last["days_since_call"], last["days_since_message"]) == ("sms", 1, 4)
+    assert (last["action"], last["days_since_call"], last["days_since_message"]) == (
+        "none", 1, 1)
 
-    clock.set_date(date(2026, 4, 17))
+    clock.set_date(date(2026, 4, 18))
     sv.repay(sv.Repay(d.line_id, "50.00", idempotency_key="promised"), ladder.uow(), SYSTEM)
-    eod_through(ladder, clock, date(2026, 4, 17))
+    eod_through(ladder, clock, date(2026, 4, 18))
     [p] = cs.promises_of(case.id, ladder.uow())
     assert (p.status, p.paid) == (PromiseStatus.KEPT, D("50.00"))
     assert case_of(ladder, d.line_id) is None
@@ -145,10 +147,10 @@ def test_promise_broken_then_agency_then_legal(ladder: Container, clock: FixedCl
     placed = case_of(ladder, d.line_id)
     assert placed is not None and (placed.bucket, placed.escalation) == (3, 1)
     assert placed.agency_id == agency.id
-    assert decisions(ladder)[-1] | {"owed": None} == {
-        "business_date": date(2026, 6, 10), "bucket": 3, "dpd": 61, "owed": None,
+    assert decisions(ladder)[-1] == {
+        "business_date": date(2026, 6, 10), "bucket": 3, "dpd": 61, "owed": D("50.00"),
         "action": "agency", "reason": "LADDER_AGENCY_M3", "outcome": "placed",
-        "rules_version": LADDER, "days_since_message": 28, "days_since_call": 51}
+        "rules_version": LADDER, "days_since_message": 3, "days_since_call": 51}
     assert events(ladder, ag.CASE_PLACED)[-1]["agency"] == "Eastern Recovery"
     assert cs.queue(cs.GetQueue(), ladder.uow(), chen) == []
 
