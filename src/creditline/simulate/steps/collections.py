@@ -115,6 +115,8 @@ class CollectionsDesk:
                                                         ctx.system).id
             if self.state.responses is None and ctx.customers is not None:
                 self.state.responses = Responses(ctx.config.seed, ctx.customers)
+            if self.state.responses is not None and ctx.customers is not None:
+                self.state.responses.customers = ctx.customers  # later holders arrive
             self._assign(ctx)
             rng = random.Random(f"{ctx.config.seed}-{day.isoformat()}")
             morning = ctx.clock.current
@@ -237,8 +239,9 @@ class CollectionResponses:
     def run(self, ctx: DemoContext, day: date) -> None:
         st = self.desk.state
         res = st.responses
-        if res is None:
+        if res is None or ctx.customers is None:
             return
+        res.customers = ctx.customers  # later holders arrive (simulate.steps.arrivals)
         start = datetime(day.year, day.month, day.day, tzinfo=SHANGHAI)
         with ctx.uow() as uow:
             sent = uow.session.execute(text(
