@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import and_, func, insert, select
 from sqlalchemy.orm import Session
 
 from creditline.collections.cases import Terminal
@@ -39,9 +39,9 @@ class SqlStrategyRepository:
 
     def inputs(self, first_id: str, last_id: str, line_ids: Sequence[str] | None,
                day: date) -> StrategyInputs:
-        cond = C.line_id.between(first_id, last_id)
+        cond: Any = C.line_id.between(first_id, last_id)
         if line_ids is not None:
-            cond = cond & C.line_id.in_(list(line_ids))
+            cond = and_(cond, C.line_id.in_(list(line_ids)))
         cases = self.s.execute(select(collection_cases).where(
             C.status.not_in(TERMINAL), cond).order_by(C.line_id)).all()
         out = StrategyInputs()
