@@ -25,8 +25,8 @@ from creditline.collections import agencies as ag
 from creditline.collections import legal
 from creditline.collections import services as cs
 from creditline.collections.actions import COLLECTION_REMINDER
-from creditline.collections.ccard import C_CARD, C_CARD_FILE, FEATURES
 from creditline.collections.cases import PromiseStatus
+from creditline.collections.ccard import C_CARD, C_CARD_FILE, FEATURES
 from creditline.collections.strategy import LADDER_DIR, STRATEGY
 from creditline.servicing import services as sv
 from creditline.store.tables.collection_strategy import collection_actions

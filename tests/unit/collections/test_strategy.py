@@ -58,7 +58,7 @@ def test_the_ccard_strategy_treats_bands_differently_in_m1() -> None:
 
 
 def test_an_unknown_action_in_the_answer_is_refused_naming_the_field() -> None:
-    with pytest.raises(ValidationError, match="next.action"):
+    with pytest.raises(ValidationError, match=r"next\.action"):
         action_of({"band": {"band": "A"}, "next": {"action": "visit", "reason": "X"}})
     with pytest.raises(ValidationError, match="no band"):
         action_of({"next": {"action": "sms"}})
