@@ -52,7 +52,7 @@ def test_the_ladder_gives_everybody_in_a_bucket_the_same_contacts() -> None:
 
 def test_the_ccard_strategy_treats_bands_differently_in_m1() -> None:
     rs = STRATEGY.default()
-    a, d = decide_many(rs, [facts(1, 8, 0.1, msg=5), facts(1, 8, 0.9, msg=5)])
+    a, d = decide_many(rs, [facts(1, 8, 0.1, msg=1), facts(1, 8, 0.9, msg=1)])
     assert (a.band, a.action, a.reason) == ("A", "none", "WAIT_SELF_CURE")
     assert (d.band, d.action, d.reason) == ("D", "call", "CALL_LOW_CURE")
 
