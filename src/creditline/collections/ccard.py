@@ -27,8 +27,7 @@ NO_B_SCORE = -1.0  # the line had no B-card score (the card reads it as its own 
 
 def contactable(recent_calls: Sequence[str | None]) -> bool:
     """Reachable by phone unless the last call found a wrong number or the last three calls
-    all went unanswered (``recent_calls``: outcomes, oldest first; the stage reads the calls
-    of the last 60 days)."""
+    all went unanswered (``recent_calls``: outcomes, oldest first)."""
     if recent_calls and recent_calls[-1] == "wrong_number":
         return False
     return not (len(recent_calls) >= 3 and all(o in UNREACHED for o in recent_calls[-3:]))

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import and_, func, insert, select
@@ -26,7 +26,6 @@ T = contact_log.c
 A = collection_actions.c
 TERMINAL = [t.value for t in Terminal]
 CHUNK = 900  # ids per IN list (SQLite's bound-parameter limit)
-CALL_DAYS = 60
 
 
 def _chunks(ids: Sequence[str]) -> list[list[str]]:
@@ -49,8 +48,6 @@ class SqlStrategyRepository:
         if not cases:
             return out
         ids = [r.id for r in cases]
-        # contactability reads the last three calls of the last 60 days (a bounded read)
-        since = datetime.combine(day - timedelta(days=CALL_DAYS), time(0), tzinfo=UTC)
         lines = sorted({r.line_id for r in cases})
         last: dict[tuple[str, str], Any] = {}
         contacts: dict[str, int] = defaultdict(int)
@@ -67,8 +64,7 @@ class SqlStrategyRepository:
                 contacts[case_id] += int(n)
             for case_id, at, outcome in self.s.execute(
                     select(T.case_id, T.at, T.outcome).where(
-                        T.case_id.in_(chunk), T.allowed.is_(True), T.channel == "call",
-                        T.at >= since)):
+                        T.case_id.in_(chunk), T.allowed.is_(True), T.channel == "call")):
                 calls[case_id].append((aware(at), outcome))
             referred.update(r[0] for r in self.s.execute(
                 select(legal_referrals.c.case_id).where(legal_referrals.c.case_id.in_(chunk))))
