@@ -205,10 +205,10 @@ class CollectionsDesk:
                 ag.agency_contact(ag.AgencyContact(st.agency_id, case.id, outcome), ctx.uow(),
                                   st.agent)
             except cs.ContactRefused as refused:
-                st.attempts[f"agency refused {refused.verdict.rule}"] += 1
+                st.attempts[f"refused (agency) {refused.verdict.rule}"] += 1
                 continue
             except CreditlineError as e:
-                st.attempts[f"agency not logged: {type(e).__name__}"] += 1
+                st.attempts[f"not logged (agency): {type(e).__name__}"] += 1
                 continue
             st.attempts[f"agency {outcome}"] += 1
 
@@ -272,10 +272,11 @@ class CollectionResponses:
                         idempotency_key=f"collect-{p.line_id}-{day.isoformat()}"),
                         ctx.uow(), ctx.system)
                 except CreditlineError as e:
-                    st.attempts[f"payment refused: {type(e).__name__}"] += 1
+                    st.paid[f"refused: {type(e).__name__}"] += 1
                     continue
                 st.paid["payments"] += 1
                 st.paid["cents"] += cents
+                ctx.activity.record("repayments", day, cents)  # a repayment like any other
         ctx.changed()
 
 
