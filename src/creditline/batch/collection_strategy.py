@@ -39,6 +39,7 @@ from creditline.collections.actions import carry_out
 from creditline.collections.ccard import C_CARD, C_CARD_FILE, contactable, feature_columns
 from creditline.collections.ports import StrategyInputs
 from creditline.collections.strategy import NEVER, STRATEGY, CaseFacts, NextAction, decide_many
+from creditline.errors import CreditlineError
 from creditline.rulesets.tables import Ruleset
 from creditline.scoring.services import install_shipped_card
 from creditline.scoring.serving import ServedModel, find_serving
@@ -148,6 +149,7 @@ def _write(uow: UnitOfWork, part: Partition, result: StageOutput) -> dict[str, i
         return {}
     send_at = str(d.ruleset.parameters.get("send_at", "09:30"))
     done = Counter[str]()
+    errors = 0
     for row, action in zip(d.rows, d.actions, strict=True):
         if action.action not in ACTS:
             row["outcome"] = "queued" if action.action == "call" else (
@@ -155,15 +157,23 @@ def _write(uow: UnitOfWork, part: Partition, result: StageOutput) -> dict[str, i
         else:
             case = uow.collection_cases.get(row["case_id"], lock=True)
             assert case is not None  # read in this transaction
-            r = carry_out(uow, case, action, day=part.day, amount=row["owed"], dpd=row["dpd"],
-                          send_at=send_at, actor=SYSTEM, rules_version=d.ruleset.label)
-            row.update(outcome=r.outcome, contact_id=r.contact_id, note=r.note)
+            try:
+                r = carry_out(uow, case, action, day=part.day, amount=row["owed"],
+                              dpd=row["dpd"], send_at=send_at, actor=SYSTEM,
+                              rules_version=d.ruleset.label)
+            except (CreditlineError, AttributeError, KeyError, TypeError, ValueError) as exc:
+                # one case that cannot be acted on is reported on its row; the day goes on
+                # (the services raise before they write)
+                row.update(outcome="error", note=f"{type(exc).__name__}: {exc}"[:500])
+                errors += 1
+            else:
+                row.update(outcome=r.outcome, contact_id=r.contact_id, note=r.note)
         done[f"{action.action}:{row['outcome']}"] += 1
     uow.collection_actions.add(d.rows)
     uow.audit(SYSTEM, "collections.strategy_decided", "business_date", part.day.isoformat(),
               {"cases": len(d.rows), "rules_version": d.ruleset.label,
                "model": d.rows[0]["model"], **dict(sorted(done.items()))})
-    return {}
+    return {"strategy_errors": errors} if errors else {}
 
 
 def collection_strategy_stage(folder: Path | str | None = None) -> Stage:
