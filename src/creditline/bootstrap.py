@@ -87,6 +87,7 @@ def rule_families() -> dict[str, RuleFamily]:
     ``creditline rules list`` shows and ``creditline rules test --family`` runs.  A context
     that adds a family (``creditline.rulesets.family``) adds its constant here, one line each."""
     from creditline.closure.rules import CLOSURE_REVIEW  # closure (issue 14)
+    from creditline.collections.strategy import STRATEGY as COLLECTION_STRATEGY  # ccard
     from creditline.lines.strategy import STRATEGY  # issue 13: limit strategy
     from creditline.lines.triggers import TRIGGERS  # issue 13, triggers lane
     from creditline.losses.rules import WRITE_OFF_RULES  # losses (issue 16)
@@ -100,5 +101,6 @@ def rule_families() -> dict[str, RuleFamily]:
         STRATEGY,  # issue 13: limit strategy
         STAGING,  # issue 17: IFRS 9 staging (ECL)
         WRITE_OFF_RULES,  # losses (issue 16): write-off by days past due
+        COLLECTION_STRATEGY,  # ccard: collection strategy (C-card band -> next action)
     ]
     return {f.name: f for f in families}

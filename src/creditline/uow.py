@@ -30,6 +30,7 @@ if TYPE_CHECKING:
         AgencyRepository,
         CaseRepository,
         ContactLog,
+        StrategyRepository,  # ccard
     )
     from creditline.crypto import FieldCipher
     from creditline.documents.ports import DocumentRepository, DocumentStore
@@ -243,3 +244,6 @@ class UnitOfWork(Protocol):
     # ----- losses (issue 16): write-offs, recoveries, debt sales
     @property
     def losses(self) -> LossRepository: ...
+    # ccard: the collection strategy's decisions
+    @property
+    def collection_actions(self) -> StrategyRepository: ...

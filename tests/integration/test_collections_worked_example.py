@@ -174,8 +174,10 @@ def test_a_broken_promise_escalates_and_the_case_goes_to_an_agency(
     assert (perf.placements, perf.active, perf.recovered, perf.commission, perf.contacts) == (
         1, 0, D("100.00"), D("20.00"), 1)
     detail = cs.get_case(case.id, container.uow(), SUPERVISOR)
-    assert [(c.agency_id, c.allowed, c.rule) for c in detail.contacts] == [
+    # the calls (the collection strategy's texts between them are in the log too: ccard)
+    assert [(c.agency_id, c.allowed, c.rule) for c in detail.contacts if c.channel == "call"] == [
         (None, True, None), (agency.id, False, "CN.hours"), (agency.id, True, None)]
+    assert {c.actor for c in detail.contacts if c.channel != "call"} <= {SYSTEM.name}
 
 
 def test_a_legal_referral_assembles_its_package(container: Container, clock: FixedClock) -> None:
@@ -193,8 +195,9 @@ def test_a_legal_referral_assembles_its_package(container: Container, clock: Fix
     assert pkg["contract"]["product"] == "consumer_bnpl"
     assert pkg["contract"]["limit"] == "10000.00" and pkg["contract"]["line_id"] == d.line_id
     assert [s["statement_date"] for s in pkg["statements"]] == ["2026-04-01", "2026-05-01"]
-    assert [(c["outcome"], c["allowed"], c["rule"]) for c in pkg["contacts"]] == [
-        (None, False, "CN.hours"), ("refused_to_pay", True, None)]
+    assert [(c["outcome"], c["allowed"], c["rule"]) for c in pkg["contacts"]
+            if c["channel"] == "call"] == [(None, False, "CN.hours"), ("refused_to_pay", True, None)]
+    assert {c["channel"] for c in pkg["contacts"]} == {"call", "sms"}  # ccard: strategy texts
     assert [b["bucket"] for b in pkg["bucket_history"]] == ["M1"]
     assert pkg["debtor"]["id_number"] == "11010519491231002X"
     html = legal.referral_html(ref)
@@ -206,13 +209,15 @@ def test_a_legal_referral_assembles_its_package(container: Container, clock: Fix
 def test_the_contact_log_refuses_update_and_delete(container: Container,
                                                   clock: FixedClock) -> None:
     _, case = delinquent(container, clock)
+    with container.uow() as uow:
+        before = len(uow.contact_log.for_case(case.id))  # the strategy's texts (ccard)
     local(clock, 2026, 4, 20, 10)
     cs.log_call(cs.LogCall(case.id, "no_answer"), container.uow(), SUPERVISOR)
     for sql in ("UPDATE contact_log SET outcome = 'reached'", "DELETE FROM contact_log"):
         with pytest.raises(Exception, match="append-only"), container.engine.begin() as c:
             c.execute(text(sql))
     with container.uow() as uow:
-        assert len(uow.contact_log.for_case(case.id)) == 1
+        assert len(uow.contact_log.for_case(case.id)) == before + 1
 
 
 def test_the_online_catch_up_ages_a_line_as_the_batch_does(container: Container,

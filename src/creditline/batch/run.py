@@ -65,6 +65,7 @@ from typing import Protocol
 from creditline.auth import Principal
 from creditline.batch.behaviour import BEHAVIOUR_STAGE  # issue 13: behaviour scoring
 from creditline.batch.closure import CLOSURE_STAGE  # closure (issue 14)
+from creditline.batch.collection_strategy import collection_strategy_stage  # ccard
 from creditline.batch.collections import COLLECTIONS_STAGE
 from creditline.batch.day_end import DAY_END  # issue 13: sector watch, review schedule
 from creditline.batch.eod import KERNEL, SERVICING
@@ -102,6 +103,7 @@ def default_pipeline(reminders: ReminderPolicy | None = None) -> Pipeline:
                      WRITE_OFF_STAGE,  # losses (issue 16): charge-off at the rules' DPD
                      REVIEW_STAGE,  # issue 13, triggers lane: long-overdue reviews freeze
                      BEHAVIOUR_STAGE,  # issue 13: the B-card's features and score
+                     collection_strategy_stage(),  # ccard: each open case's next action (C-card, tables)
                      LIMIT_STRATEGY_STAGE,  # issue 13: the limit strategy's moves
                      LIMIT_RAMP_STAGE,  # fraudq: the new-customer limit ramp
                      CLOSURE_STAGE,  # closure (issue 14)

@@ -23,7 +23,7 @@ from creditline.simulate.demo import (
 
 _OPTION = {"customers": "--customers", "months": "--months", "seed": "--seed",
            "enterprises": "--enterprises", "activity": "--activity", "db": "--db",
-           "out": "--out", "limits": "--limits"}
+           "out": "--out", "limits": "--limits", "collections": "--collections"}
 
 
 class RichProgress:
@@ -68,6 +68,11 @@ def demo(
         "--limits", help="dynamic: end of day runs the limit strategy (B-card bands, "
                          "increases, cuts, freezes); static: limits stay as origination set "
                          "them. The same seed gives the same market either way.")] = "dynamic",
+    collections: Annotated[str, typer.Option(  # ccard
+        "--collections", help="ccard: end of day decides collection with the C-card strategy "
+                              "tables; ladder: with the fixed ladder (everybody in a bucket "
+                              "gets the same contacts), for comparison on the same seed "
+                              "(bench/collections_strategy_bench.py).")] = "ccard",
 ) -> None:
     """Run the demo on a simulated book.
 
@@ -78,7 +83,8 @@ def demo(
         raise ValidationError("--out", "is a file; give a folder")
     try:
         config = DemoConfig(customers=customers, months=months, seed=seed, out=out, db_url=db,
-                            enterprises=enterprises, activity=activity, limits=limits)
+                            enterprises=enterprises, activity=activity, limits=limits,
+                            collections=collections)
     except ValidationError as exc:  # name the option, not the Python field
         raise ValidationError(_OPTION.get(exc.field, exc.field), exc.rule) from None
     columns = (TextColumn("[bold]{task.description:<24}"), BarColumn(), MofNCompleteColumn(),

@@ -36,6 +36,7 @@ class Channel(StrEnum):
     SMS = "sms"
     EMAIL = "email"
     VISIT = "visit"
+    INBOX = "inbox"  # ccard: a message in the app inbox (collection strategy)
 
 
 class Party(StrEnum):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Protocol
@@ -168,3 +168,43 @@ class AgencyRepository(Protocol):
     def add_referral(self, referral: Referral) -> None: ...
 
     def referral(self, case_id: str) -> Referral | None: ...
+
+
+# ----- ccard: the collection strategy's decisions (``collections.strategy``)
+@dataclass
+class StrategyInputs:
+    """The open cases of a partition as the strategy stage reads them, as columns."""
+
+    case_id: list[str] = field(default_factory=list)
+    line_id: list[str] = field(default_factory=list)
+    customer_id: list[str] = field(default_factory=list)
+    bucket: list[int] = field(default_factory=list)
+    escalation: list[int] = field(default_factory=list)
+    disputed_cents: list[int] = field(default_factory=list)
+    on_hold: list[bool] = field(default_factory=list)
+    placed: list[bool] = field(default_factory=list)
+    referred: list[bool] = field(default_factory=list)
+    decided: list[bool] = field(default_factory=list)  # already decided for the day
+    past_cures: list[int] = field(default_factory=list)  # earlier cases of the line resolved
+    contacts: list[int] = field(default_factory=list)  # contacts made on the case
+    last_message: list[datetime | None] = field(default_factory=list)
+    last_call: list[datetime | None] = field(default_factory=list)
+    recent_call_outcomes: list[list[str | None]] = field(default_factory=list)  # oldest first
+
+    def __len__(self) -> int:
+        return len(self.case_id)
+
+
+class StrategyRepository(Protocol):
+    def inputs(self, first_id: str, last_id: str, line_ids: Sequence[str] | None,
+               day: date) -> StrategyInputs:
+        """The open cases of lines in [first_id, last_id] (or of ``line_ids``), in bulk."""
+
+    def add(self, rows: list[dict[str, Any]]) -> None:
+        """Append decision rows (``collection_actions``)."""
+
+    def tasks(self, day: date, action: str) -> list[str]:
+        """Cases given ``action`` by the end of day ``day``."""
+
+    def counts(self) -> dict[str, dict[str, int]]:
+        """Decisions by action and outcome."""

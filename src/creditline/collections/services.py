@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from creditline.auth import Principal, Role
@@ -103,14 +103,16 @@ def _contactable(case: Case) -> None:
 # ----------------------------------------------------------------------------- the gate
 def _gate(uow: UnitOfWork, case: Case, channel: cg.Channel, actor: Principal, *,
           party: cg.Party = cg.Party.DEBTOR, outcome: cg.Outcome | None = None,
-          agency_id: str | None = None, note: str = "") -> ContactRecord:
+          agency_id: str | None = None, note: str = "",
+          at: datetime | None = None) -> ContactRecord:
     """Ask the gate, log the attempt either way; on a refusal commit the log entry and
-    raise ``ContactRefused``.  Runs inside the caller's ``with uow``."""
+    raise ``ContactRefused``.  Runs inside the caller's ``with uow``.  ``at``: the instant
+    the contact is made (default now; the collection strategy schedules its messages)."""
     rules = _rules()
     profile = rules.profile(case.profile)
     if case.zone != profile.zone:
         profile = replace(profile, zone=case.zone)
-    at = uow.now()
+    at = uow.now() if at is None else at
     local = at.astimezone(profile.tz)
     history = uow.contact_log.history(case.customer_id, at - _lookback(profile))
     attempt = cg.Attempt(case.id, case.customer_id, channel, at, party, case.hours_agreed)

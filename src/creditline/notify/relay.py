@@ -158,7 +158,9 @@ def messages_for(event: OutboxEvent, rec: Recipient | None, channels: Iterable[s
     except Exception as exc:  # a template needing a field this event lacks (StrictUndefined)
         return [build(INBOX, rec.language, Rendered("", ""), FAILED,
                       f"template {rec.language}/{name}: {type(exc).__name__}: {exc}")]
-    out = [build(ch, rec.language, text, PENDING, None) for ch in channels if reaches(rec, ch)]
+    only = payload.get("channels")  # ccard: an event meant for some channels only
+    out = [build(ch, rec.language, text, PENDING, None) for ch in channels if reaches(rec, ch)
+           and (not isinstance(only, list) or ch in only)]
     # the inbox's delivery is the stored message: one due now is delivered as it is written
     return [replace(m, status=SENT, attempts=1, sent_at=now)
             if m.channel == INBOX and m.due_at <= now else m for m in out]

@@ -52,6 +52,7 @@ class DemoConfig:
     activity: float = DEFAULT_ACTIVITY
     as_of: date = DEFAULT_AS_OF
     limits: str = "dynamic"  # issue 13: "static" runs end of day without the limit strategy
+    collections: str = "ccard"  # ccard: "ladder" decides collection with the fixed ladder
 
     def __post_init__(self) -> None:
         for name, value, low, high in (("customers", self.customers, MIN_CUSTOMERS, MAX_CUSTOMERS),
@@ -65,6 +66,8 @@ class DemoConfig:
             raise ValidationError("activity", "must be above 0 and at most 5")
         if self.limits not in ("static", "dynamic"):
             raise ValidationError("limits", "must be static or dynamic")
+        if self.collections not in ("ccard", "ladder"):  # ccard
+            raise ValidationError("collections", "must be ccard or ladder")
 
     @property
     def database_url(self) -> str:

@@ -33,9 +33,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from creditline.batch.collection_strategy import with_strategy  # ccard
 from creditline.bootstrap import Container, bootstrap
 from creditline.calendar.services import SetBusinessDate, set_business_date
 from creditline.clock import FixedClock
+from creditline.collections.strategy import LADDER_DIR  # ccard
 from creditline.errors import ValidationError
 from creditline.settings import Settings
 from creditline.simulate.context import (
@@ -61,6 +63,7 @@ from creditline.simulate.steps.arrivals import Arrivals
 from creditline.simulate.steps.bureau import BureauMonthEnd  # bureau (issue 16)
 from creditline.simulate.steps.closures import Closures  # closure (issue 14)
 from creditline.simulate.steps.collections import (  # collections
+    CollectionResponses,
     CollectionsClose,
     CollectionsDesk,
     CollectionsMonthEnd,
@@ -87,12 +90,14 @@ def default_opening() -> list[Stage]:
 def default_daily() -> list[DayStep]:
     # fraudq: Arrivals (later applicants, e.g. a ring's members) apply and Reviewers work the
     # review queue before the day's trade
+    desk = CollectionsDesk()  # ccard: the debtors' responses act on the desk's state
     return [Arrivals(), Reviewers(),
             SmeDesk(), SmeActivity(),  # issue 13: enterprises draw, repay, are reviewed
             CustomerActivity(),
+            CollectionResponses(desk),  # ccard: debtors pay as their response to contacts says
             Closures(),  # closure (issue 14)
             EndOfDay(), MonthEnd(),
-            CollectionsMonthEnd(), CollectionsDesk(),  # collections
+            CollectionsMonthEnd(), desk,  # collections
             BureauMonthEnd(),  # bureau (issue 16): the month's report, before the relay
             Notifications(),  # notify: the outbox relay, to a file sink
             ]
@@ -215,6 +220,8 @@ class DemoRun:
         container = bootstrap(settings, clock=clock)
         if cfg.limits == "static":  # issue 13: the same run without the limit strategy
             container = replace(container, pipeline=static_pipeline())
+        if cfg.collections == "ladder":  # ccard: collection decided by the fixed ladder
+            container = replace(container, pipeline=with_strategy(container.pipeline, LADDER_DIR))
         _check_empty(container)
         return DemoContext(config=cfg, container=container, clock=clock, population=population,
                            progress=progress)

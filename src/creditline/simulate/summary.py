@@ -366,6 +366,7 @@ def _collections(ctx: DemoContext) -> dict[str, Any]:
                  "promises": state.promises, "promise_status": dict(state.promise_status),
                  "promise_kept_rate": rate(kept, kept + broken)},
         "contact_replay": dict(state.replay),
+        "strategy": dict(state.strategy),  # ccard: contacts by channel, recoveries, cures, cost
     }
 # ----- closure (issue 14): closure requests by outcome and the days they took, from the store
 def _closures(ctx: DemoContext) -> dict[str, Any]:

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
         SqlNegotiationRepository,
         SqlPlanRepository,
     )
+    from creditline.store.collection_strategy import SqlStrategyRepository  # ccard
     from creditline.store.collections import (  # collections
         SqlAgencyRepository,
         SqlCaseRepository,
@@ -313,6 +314,12 @@ class SqlUnitOfWork:
     def agencies(self) -> SqlAgencyRepository:
         from creditline.store.collections import SqlAgencyRepository
         return self._repo("agencies", SqlAgencyRepository)
+
+    # ccard: the collection strategy's decisions
+    @property
+    def collection_actions(self) -> SqlStrategyRepository:
+        from creditline.store.collection_strategy import SqlStrategyRepository
+        return self._repo("collection_actions", SqlStrategyRepository)
 
     # ----- issue 13, triggers lane: real-time triggers and held purchases
     @property

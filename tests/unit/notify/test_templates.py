@@ -166,6 +166,13 @@ MUST = {
     "losses.recovery_received": ("300.00", "975.00"),
     "losses.payment_forwarded": ("Huarong Asset Management", "100.00"),
 }
+# ccard: the collection strategy's reminder on one channel
+SAMPLES["collections.reminder"] = {"case_id": "k1", "line_id": "l1ab12", "customer_id": "c1",
+                                   "channels": ["sms"], "amount": "312.40", "days_past_due": 9,
+                                   "dedupe_key": "collections:k1:2026-05-01",
+                                   "deliver_after": "2026-05-02T01:30:00+00:00",
+                                   "reason": "REMIND"}
+MUST["collections.reminder"] = ("312.40", "****AB12", "9")
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)

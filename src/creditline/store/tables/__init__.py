@@ -9,6 +9,7 @@ from creditline.store.tables import (
     bureau,  # noqa: F401  (bureau reporting, issue 16)
     calendar,  # noqa: F401
     closure,  # noqa: F401  (closure: issue 14)
+    collection_strategy,  # noqa: F401  (ccard: the collection strategy's decisions)
     collections,  # noqa: F401  (collections)
     console,  # noqa: F401  (the console's sign-in)
     documents,  # noqa: F401
