@@ -114,6 +114,12 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     # behaviour scoring and limit strategy (issue 13)
     "lines:auto_increase": frozenset({A, RO, SV}),  # the customer's opt-out, via the app
     "lines:strategy_read": frozenset({A, RO, RV, AU}),  # strategy decisions, B-scores
+    # contacts lane: emergency contacts verified (the contact answers through a service
+    # integration: the SMS gateway's inbound hook or a web page) and regional relief
+    "contacts:verify": frozenset({A, RO, SV}),  # send a contact a verification code
+    "contacts:respond": frozenset({A, SV}),  # the contact confirms the code or withdraws
+    "relief:read": frozenset({A, RO, CO, AU}),  # reliefs, and whether a report is held
+    "relief:declare": frozenset({A, RO}),  # preview, declare, cancel
 }
 
 # What the environment token (``CREDITLINE_ADMIN_TOKEN``) may do: create named admin users

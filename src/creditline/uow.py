@@ -25,10 +25,12 @@ if TYPE_CHECKING:
         NegotiationRepository,
         PlanRepository,
     )
-    from creditline.collections.ports import (  # collections
+    from creditline.collections.ports import (  # contacts lane  # collections
         AgencyRepository,
         CaseRepository,
+        ContactDesk,
         ContactLog,
+        ReliefRepository,
     )
     from creditline.crypto import FieldCipher
     from creditline.documents.ports import DocumentRepository, DocumentStore
@@ -226,3 +228,10 @@ class UnitOfWork(Protocol):
     # ----- behaviour scoring and limit strategy (issue 13)
     @property
     def behaviour(self) -> BehaviourRepository: ...
+
+    # ----- emergency contacts verified and approached; regional relief (contacts lane)
+    @property
+    def contact_desk(self) -> ContactDesk: ...
+
+    @property
+    def reliefs(self) -> ReliefRepository: ...

@@ -45,6 +45,7 @@ ROUTERS: list[str] = [
     # fraudq: checkout offers (the plans for an amount, before the purchase)
     "creditline.api.routers.checkout",
     "creditline.api.routers.limit_strategy",  # issue 13: opt-out, strategy decisions
+    "creditline.api.routers.contacts",  # contacts lane: emergency contacts, regional relief
 ]
 
 

@@ -38,6 +38,7 @@ if TYPE_CHECKING:
         SqlContactLog,
     )
     from creditline.store.console import SqlConsoleAccountRepository  # console (issue 19)
+    from creditline.store.contacts import SqlContactDesk, SqlReliefRepository  # contacts lane
     from creditline.store.documents import SqlDocumentRepository
     from creditline.store.eod_columns import SqlEodColumns
     from creditline.store.eod_runs import SqlEodRunRepository
@@ -342,6 +343,17 @@ class SqlUnitOfWork:
     def behaviour(self) -> SqlBehaviourRepository:
         from creditline.store.behaviour import SqlBehaviourRepository
         return self._repo("behaviour", SqlBehaviourRepository)
+
+    # ----- emergency contacts verified and approached; regional relief (contacts lane)
+    @property
+    def contact_desk(self) -> SqlContactDesk:
+        from creditline.store.contacts import SqlContactDesk
+        return self._repo("contact_desk", SqlContactDesk)
+
+    @property
+    def reliefs(self) -> SqlReliefRepository:
+        from creditline.store.contacts import SqlReliefRepository
+        return self._repo("reliefs", SqlReliefRepository)
 
     def audit(self, actor: Principal, action: str, entity: str, entity_id: str,
               details: dict[str, Any] | None = None) -> None:

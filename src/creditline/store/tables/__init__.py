@@ -10,6 +10,7 @@ from creditline.store.tables import (
     closure,  # noqa: F401  (closure: issue 14)
     collections,  # noqa: F401  (collections)
     console,  # noqa: F401  (the console's sign-in)
+    contacts,  # noqa: F401  (emergency-contact verification, regional relief: 0022f)
     documents,  # noqa: F401
     eod,  # noqa: F401
     foundation,  # noqa: F401  (registers tables)
