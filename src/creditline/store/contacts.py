@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import and_, delete, func, insert, or_, select, update
+from sqlalchemy import BigInteger, and_, delete, func, insert, or_, select, type_coerce, update
 from sqlalchemy.orm import Session
 
 from creditline.collections.contacts import ContactEvent, Verification
@@ -236,19 +236,22 @@ class SqlReliefRepository:
     def preview_rows(self, keys: Sequence[str]
                      ) -> list[tuple[str, str, str | None, int, int, bool]]:
         lc, cu, cc = credit_lines.c, customers.c, collection_cases.c
-        owed = (lc.principal_unbilled + lc.principal_billed + lc.fee + lc.interest_accrued
-                + lc.interest_billed + lc.penalty - lc.credit_balance)
+        # in cents, as stored (the Money columns' integer cents, summed in SQL)
+        owed = type_coerce(lc.principal_unbilled + lc.principal_billed + lc.fee
+                           + lc.interest_accrued + lc.interest_billed + lc.penalty
+                           - lc.credit_balance, BigInteger)
         has_case = select(cc.id).where(cc.line_id == lc.id, _ACTIVE_CASE).exists()
         q = (select(cu.id, cu.region, lc.id.label("line_id"), owed.label("owed"),
-                    lc.past_due, has_case.label("case"))
+                    type_coerce(lc.past_due, BigInteger).label("past_due"),
+                    has_case.label("case"))
              .select_from(customers.outerjoin(credit_lines, and_(
                  lc.customer_id == cu.id, lc.status != "closed")))
              .where(func.lower(func.trim(cu.region)).in_([region_key(k) for k in keys])))
         out = []
         for r in self.s.execute(q):
             out.append((r.id, r.region, r.line_id,
-                        int((r.owed or 0) * 100) if r.line_id else 0,
-                        int((r.past_due or 0) * 100) if r.line_id else 0,
+                        int(r.owed or 0) if r.line_id else 0,
+                        int(r.past_due or 0) if r.line_id else 0,
                         bool(r.case) if r.line_id else False))
         return out
 
