@@ -123,6 +123,11 @@ SAMPLES: dict[str, dict[str, object]] = {
                             "reason_en": "Your line's periodic review is complete: increase, "
                                          "limit 260000.00.",
                             "reason_zh": "您的额度定期复审已完成：提额，额度260000.00元。"},
+    # contacts lane: messages to an emergency contact (never the debt: test_contact_templates)
+    "contact.verification_code": {"customer_id": "c1", "contact_id": "k1",
+                                  "contact_name": "Wang Fang", "code": "123456",
+                                  "reference": "3F9A1C2B7D", "minutes": 15},
+    "contact.approach": {"customer_id": "c1", "contact_id": "k1", "contact_name": "Wang Fang"},
     # issue 13 (behaviour lane): the customer's opt-out of automatic increases
     "line.auto_increase_changed": {"line_id": "l1ab12", "auto_increase_opt_out": True,
                                    "message": {"en": "Automatic credit limit increases are "
@@ -142,6 +147,8 @@ MUST = {
     "purchase.created": ("300.00", "JD Mall", "2026-03-02"), "purchase.returned": ("100.00",),
     "repayment.received": ("50.00",), "refund.requested": ("20.00",),
     REMINDER: ("50.00", "2026-04-10"),
+    "contact.verification_code": ("Wang Fang", "123456", "3F9A1C2B7D"),
+    "contact.approach": ("Wang Fang",),
 }
 
 
