@@ -97,6 +97,10 @@ line_reviews:manage       Y        Y          .        .        .       .
 checkout:offers           Y        Y          .        .        .       Y
 lines:auto_increase       Y        Y          .        .        .       Y
 lines:strategy_read       Y        Y          Y        .        Y       .
+contacts:verify           Y        Y          .        .        .       Y
+contacts:respond          Y        .          .        .        .       Y
+relief:read               Y        Y          .        Y        Y       .
+relief:declare            Y        Y          .        .        .       .
 """
 
 

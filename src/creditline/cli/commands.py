@@ -52,7 +52,7 @@ def register(app: typer.Typer) -> None:
     app.add_typer(notify_cli.sub, name="notify")
     app.add_typer(documents_cli.sub, name="documents")  # documents context
     app.add_typer(collections_cli.sub, name="collections")  # collections
-    app.add_typer(contacts_cli.contacts_app, name="emergency-contacts")  # contacts lane
+    app.add_typer(contacts_cli.contacts_app, name="contacts")  # contacts lane
     app.add_typer(contacts_cli.relief_app, name="relief")  # contacts lane: regional relief
     # issue 13, triggers lane: held purchases and triggers fired
     app.add_typer(triggers_cli.holds_app, name="holds")

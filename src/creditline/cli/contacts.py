@@ -1,4 +1,4 @@
-"""``creditline emergency-contacts`` (verify, confirm, withdraw, replace, approach) and
+"""``creditline contacts`` (verify, confirm, withdraw, replace, approach) and
 ``creditline relief`` (regional relief: preview, declare, list, show, cancel, holds)."""
 
 from __future__ import annotations
@@ -16,13 +16,14 @@ from creditline.collections import relief_services as rs
 from creditline.collections.relief import ReliefPreview
 from creditline.money import money_str
 
-contacts_app = typer.Typer(help="Emergency contacts: verify by a one-time code, the contact's "
-                                "answers, replace, approach as the rules allow.",
-                           no_args_is_help=True)
-relief_app = typer.Typer(help="Regional relief: no collection contact, no penalties, "
-                              "deferrable due dates, bureau reports held, for customers "
-                              "living in a region, from a start to an end date.",
-                         no_args_is_help=True)
+contacts_app = typer.Typer(help="Emergency contacts: verify, answer, replace, approach.\n\n"
+                                "A one-time code by SMS, the contact's answers (confirm, "
+                                "withdraw), the debtor's replacement, and approaches as the "
+                                "rules allow.", no_args_is_help=True)
+relief_app = typer.Typer(help="Regional relief: preview, declare, list, cancel.\n\n"
+                              "For customers living in a region, from a start to an end date: "
+                              "no collection contact, no penalties, due dates deferrable, "
+                              "bureau reports held.", no_args_is_help=True)
 
 ContactArg = Annotated[str, typer.Argument(metavar="CONTACT", help="The emergency contact id.")]
 
@@ -30,7 +31,9 @@ ContactArg = Annotated[str, typer.Argument(metavar="CONTACT", help="The emergenc
 @contacts_app.command("send-code")
 def send_code_cmd(contact_id: ContactArg, token: UserTokenOption = None,
                   db: DbOption = None) -> None:
-    """Send the contact a one-time code by SMS (through the notify relay)."""
+    """Send the contact a one-time code by SMS.
+
+    Through the notify relay; only its keyed hash is kept."""
     container = container_for(db)
     actor = actor_from_token(container, token)
     actor.require("contacts:verify")
@@ -47,7 +50,9 @@ def confirm_cmd(
                                                "once.")] = False,
     token: UserTokenOption = None, db: DbOption = None,
 ) -> None:
-    """The contact's answer: confirm the code (wrong codes count; five lock it)."""
+    """The contact confirms the code.
+
+    Wrong codes count; five lock it."""
     container = container_for(db)
     actor = actor_from_token(container, token)
     actor.require("contacts:respond")
@@ -61,7 +66,9 @@ def withdraw_cmd(
     reason: Annotated[str, typer.Option(help="Why, if the contact said.")] = "",
     token: UserTokenOption = None, db: DbOption = None,
 ) -> None:
-    """The contact withdraws: their name and phone are erased, the event kept."""
+    """The contact withdraws.
+
+    Their name and phone are erased; the event is kept."""
     container = container_for(db)
     actor = actor_from_token(container, token)
     actor.require("contacts:respond")
@@ -79,7 +86,9 @@ def replace_cmd(
     phone: Annotated[str, typer.Option(help="The new contact's mobile number.")],
     token: UserTokenOption = None, db: DbOption = None,
 ) -> None:
-    """The debtor names someone else in a contact's place (unverified until they confirm)."""
+    """The debtor replaces a contact.
+
+    The new one is unverified until they confirm a code."""
     container = container_for(db)
     actor = actor_from_token(container, token)
     actor.require("contacts:create")
@@ -91,7 +100,7 @@ def replace_cmd(
 @contacts_app.command("events")
 def events_cmd(customer_id: Annotated[str, typer.Argument(metavar="CUSTOMER")],
                token: UserTokenOption = None, db: DbOption = None) -> None:
-    """The customer's emergency contacts' history (append-only)."""
+    """The contacts' history (append-only)."""
     container = container_for(db)
     actor = actor_from_token(container, token)
     actor.require("contacts:read")
@@ -103,7 +112,9 @@ def events_cmd(customer_id: Annotated[str, typer.Argument(metavar="CUSTOMER")],
 @contacts_app.command("for-case")
 def for_case_cmd(case_id: Annotated[str, typer.Argument(metavar="CASE")],
                  token: UserTokenOption = None, db: DbOption = None) -> None:
-    """A case's emergency contacts (phones masked) and whether each may be approached."""
+    """A case's emergency contacts.
+
+    Phones masked; whether each may be approached now."""
     container = container_for(db)
     actor = actor_from_token(container, token)
     actor.require("collections:read")
@@ -120,8 +131,10 @@ def for_case_cmd(case_id: Annotated[str, typer.Argument(metavar="CASE")],
 def approach_cmd(case_id: Annotated[str, typer.Argument(metavar="CASE")],
                  contact_id: ContactArg, token: UserTokenOption = None,
                  db: DbOption = None) -> None:
-    """Approach a verified emergency contact of an unreachable debtor (an SMS asking the
-    debtor to get in touch; nothing else).  Refused by a rule: exit 2, logged."""
+    """Approach an emergency contact.
+
+    A verified contact of an unreachable debtor gets an SMS asking the debtor to get in
+    touch, nothing else.  Refused by a rule: exit 2, logged."""
     container = container_for(db)
     actor = actor_from_token(container, token)
     actor.require("collections:work")
@@ -159,7 +172,9 @@ Defer = Annotated[bool, typer.Option(help="A minimum falling due during the reli
 def preview_cmd(region: Regions, start: Start, end: End, reason: Reason = "preview",
                 defer_due_dates: Defer = False, token: UserTokenOption = None,
                 db: DbOption = None) -> None:
-    """What a relief would cover; changes nothing."""
+    """What a relief would cover.
+
+    Changes nothing."""
     container = container_for(db)
     actor_from_token(container, token).require("relief:declare")
     _print_preview(rs.preview_relief(_relief_cmd(region, start, end, reason, defer_due_dates),
@@ -170,7 +185,9 @@ def preview_cmd(region: Regions, start: Start, end: End, reason: Reason = "previ
 def declare_cmd(region: Regions, start: Start, end: End, reason: Reason,
                 defer_due_dates: Defer = False, token: UserTokenOption = None,
                 db: DbOption = None) -> None:
-    """Declare a regional relief (audited, with what it covers)."""
+    """Declare a regional relief.
+
+    Audited, with what it covers."""
     container = container_for(db)
     actor = actor_from_token(container, token)
     actor.require("relief:declare")
@@ -182,7 +199,7 @@ def declare_cmd(region: Regions, start: Start, end: End, reason: Reason,
 
 @relief_app.command("list")
 def list_cmd(token: UserTokenOption = None, db: DbOption = None) -> None:
-    """Every relief and its state on the business date."""
+    """Every relief and its state."""
     container = container_for(db)
     actor_from_token(container, token).require("relief:read")
     table = Table("relief", "regions", "start", "last day", "state", "defer", "reason")
@@ -207,7 +224,9 @@ def show_cmd(relief_id: Annotated[str, typer.Argument(metavar="RELIEF")],
 @relief_app.command("cancel")
 def cancel_cmd(relief_id: Annotated[str, typer.Argument(metavar="RELIEF")], reason: Reason,
                token: UserTokenOption = None, db: DbOption = None) -> None:
-    """End a relief early (today stays covered)."""
+    """End a relief early.
+
+    Today stays covered."""
     container = container_for(db)
     actor = actor_from_token(container, token)
     actor.require("relief:declare")
@@ -222,7 +241,9 @@ def holds_cmd(
     line: Annotated[str | None, typer.Option(help="A line id.")] = None,
     token: UserTokenOption = None, db: DbOption = None,
 ) -> None:
-    """Whether a negative bureau report about a customer or line is held by a relief."""
+    """Whether a relief holds a bureau report.
+
+    About a customer or a line, on a day."""
     container = container_for(db)
     actor_from_token(container, token).require("relief:read")
     day = _day(on, "on")
