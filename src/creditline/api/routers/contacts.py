@@ -16,7 +16,7 @@ from creditline.api.deps import Allowed, ContainerDep
 from creditline.api.routers.collections import ContactPublic as ContactLogPublic
 from creditline.api.routers.collections import VerdictPublic
 from creditline.api.routers.customers import ContactPublic, contact_public
-from creditline.api.schemas_common import Day, iso_utc
+from creditline.api.schemas_common import Day, ErrorBody, iso_utc
 from creditline.auth import Principal
 from creditline.collections import contact_services as ct
 from creditline.collections import relief_services as rs
@@ -64,11 +64,13 @@ class ConfirmedPublic(BaseModel):
 
 @router.post("/v1/contact-verification/confirm", response_model=ConfirmedPublic,
              summary="The contact confirms the code",
-             responses={404: {"description": "unknown reference"},
+             responses={404: {"description": "unknown reference", "model": ErrorBody},
                         422: {"description": "wrong, expired or locked code (tries left "
                                                "in the message)"}})
 def confirm(body: ConfirmBody, container: ContainerDep,
             actor: Annotated[Principal, Allowed("contacts:respond")]) -> ConfirmedPublic:
+    """The reference and the code from the contact's SMS: right, the contact is verified;
+    wrong, the try is counted (five lock the code); expired after 15 minutes."""
     r = ct.confirm_code(ct.ConfirmCode(body.reference, body.code, body.repeat_agreed),
                         container.uow(), actor)
     return ConfirmedPublic(verification=r.verification)
@@ -85,7 +87,7 @@ class WithdrawnPublic(BaseModel):
 
 @router.post("/v1/contact-verification/withdraw", response_model=WithdrawnPublic,
              summary="The contact withdraws",
-             responses={404: {"description": "unknown reference"},
+             responses={404: {"description": "unknown reference", "model": ErrorBody},
                         409: {"description": "withdrawn or replaced already"}})
 def withdraw(body: WithdrawBody, container: ContainerDep,
              actor: Annotated[Principal, Allowed("contacts:respond")]) -> WithdrawnPublic:
@@ -133,6 +135,8 @@ class ContactEventPublic(BaseModel):
             summary="The customer's emergency contacts' history")
 def contact_events(customer_id: str, container: ContainerDep,
                    _: Annotated[Principal, Allowed("contacts:read")]) -> list[ContactEventPublic]:
+    """Added, code sent, wrong code, verified, approached, withdrawn, replaced: oldest
+    first, append-only."""
     return [ContactEventPublic.of(e) for e in ct.contact_events(customer_id, container.uow())]
 
 
@@ -155,6 +159,8 @@ class CaseContactPublic(BaseModel):
 def case_contacts(case_id: str, container: ContainerDep,
                   actor: Annotated[Principal, Allowed("collections:read")]
                   ) -> list[CaseContactPublic]:
+    """For the collector working the case (and supervisors): name, relation, phone masked,
+    verification, approaches made, and whether the approach rules allow one now."""
     return [CaseContactPublic(id=c.id, position=c.position, name=c.name, relation=c.relation,
                               phone=c.phone, verification=c.verification,
                               approaches=c.approaches,
@@ -244,6 +250,8 @@ def preview(body: ReliefBody, container: ContainerDep,
              summary="Declare a regional relief")
 def declare(body: ReliefBody, container: ContainerDep,
             actor: Annotated[Principal, Allowed("relief:declare")]) -> ReliefPublic:
+    """Regions as on customers' addresses, a start (not before the business date), an end
+    and a reason; audited with what it covers.  It starts and ends by itself."""
     d = rs.declare_relief(body.command(), container.uow(), actor)
     return ReliefPublic.of(d.relief, "declared", d.preview)
 
@@ -251,6 +259,7 @@ def declare(body: ReliefBody, container: ContainerDep,
 @router.get("/v1/reliefs", response_model=list[ReliefPublic], summary="List regional reliefs")
 def list_reliefs(container: ContainerDep,
                  _: Annotated[Principal, Allowed("relief:read")]) -> list[ReliefPublic]:
+    """Every relief, newest start first, with its state on the business date."""
     return [ReliefPublic.of(r, s) for r, s in rs.list_reliefs(container.uow())]
 
 
@@ -265,6 +274,8 @@ def relief_holds(container: ContainerDep, _: Annotated[Principal, Allowed("relie
                  on: Annotated[date, Query(description="the day of the report")],
                  customer_id: Annotated[str | None, Query(max_length=36)] = None,
                  line_id: Annotated[str | None, Query(max_length=36)] = None) -> HoldPublic:
+    """What a bureau run asks before a negative report about a customer or a line (one of
+    them): held, and why, while a relief covers the customer's region."""
     why = rs.relief_holds(container.uow(), on=on, customer_id=customer_id, line_id=line_id)
     return HoldPublic(held=why is not None, reason=why)
 
@@ -272,6 +283,7 @@ def relief_holds(container: ContainerDep, _: Annotated[Principal, Allowed("relie
 @router.get("/v1/reliefs/{relief_id}", response_model=ReliefPublic, summary="One relief")
 def get_relief(relief_id: str, container: ContainerDep,
                _: Annotated[Principal, Allowed("relief:read")]) -> ReliefPublic:
+    """The relief, its state on the business date and what it covers now."""
     r, state, p = rs.get_relief(relief_id, container.uow())
     return ReliefPublic.of(r, state, p)
 
@@ -284,5 +296,6 @@ class CancelBody(_Strict):
              summary="End a relief early (it ends on the business date)")
 def cancel(relief_id: str, body: CancelBody, container: ContainerDep,
            actor: Annotated[Principal, Allowed("relief:declare")]) -> ReliefPublic:
+    """Audited; the business date stays covered, the relief ends after it."""
     r = rs.cancel_relief(rs.CancelRelief(relief_id, body.reason), container.uow(), actor)
     return ReliefPublic.of(r, r.state_on(r.cancelled_on or r.start))
