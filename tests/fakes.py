@@ -1721,3 +1721,140 @@ class FakeLosses:
 
 
 FakeUnitOfWork.losses = property(lambda self: FakeLosses())  # type: ignore[attr-defined]
+# ----- contacts lane: emergency contacts verified and approached, regional relief --------------
+# (kept on the fake's State under extra attributes, so the State class stays as it is)
+from creditline.collections.contacts import ContactEvent, Verification  # noqa: E402
+from creditline.collections.ports import GateSubject  # noqa: E402
+from creditline.collections.relief import Relief  # noqa: E402
+
+
+def _lane(st: State, name: str, make: Any) -> Any:
+    return st.__dict__.setdefault(f"_contacts_lane_{name}", make())
+
+
+class FakeReliefs:
+    def __init__(self, st: State) -> None:
+        self.st = st
+        self.rows: dict[str, Relief] = _lane(st, "reliefs", dict)
+
+    def add(self, relief: Relief) -> None:
+        self.rows[relief.id] = relief
+
+    def get(self, relief_id: str, *, lock: bool = False) -> Relief | None:
+        return self.rows.get(relief_id)
+
+    def save(self, relief: Relief) -> None:
+        self.rows[relief.id] = relief
+
+    def all(self) -> list[Relief]:
+        return sorted(self.rows.values(), key=lambda r: (r.start, r.id), reverse=True)
+
+    def in_force(self, day: date) -> list[Relief]:
+        return [r for r in self.rows.values() if r.start <= day
+                and (r.active_on(day) or (r.defer_due_dates and r.end >= day - timedelta(400)))]
+
+    def line_regions(self, first_id: str, last_id: str, line_ids: Sequence[str] | None,
+                     keys: Sequence[str]) -> dict[str, str]:
+        out = {}
+        for line in self.st.lines.values():
+            inside = line.id in line_ids if line_ids is not None else first_id <= line.id <= last_id
+            region = self.region_of(line.customer_id)
+            if inside and region is not None and region.strip().casefold() in keys:
+                out[line.id] = region
+        return out
+
+    def region_of(self, customer_id: str) -> str | None:
+        c = self.st.customers.get(customer_id)
+        return getattr(c, "region", None)
+
+    def preview_rows(self, keys: Sequence[str]) -> list[tuple[str, str, str | None, int, int, bool]]:
+        wanted = {k.strip().casefold() for k in keys}
+        return [(c.id, str(getattr(c, "region", "")), None, 0, 0, False)
+                for c in self.st.customers.values()
+                if str(getattr(c, "region", "") or "").strip().casefold() in wanted]
+
+
+class FakeContactDesk:
+    def __init__(self, st: State) -> None:
+        self.st = st
+        self.verifications: dict[str, Verification] = _lane(st, "verifications", dict)
+        self.log: list[ContactEvent] = _lane(st, "events", list)
+
+    def digest(self, secret: str) -> str:
+        return hashlib.sha256(f"contact-code:{secret}".encode()).hexdigest()
+
+    def contact(self, contact_id: str) -> EmergencyContact | None:
+        return next((c for c in self.st.contacts if c.id == contact_id), None)
+
+    def set_verification(self, contact_id: str, status: str) -> None:
+        self.st.contacts = [replace(c, verification=status) if c.id == contact_id else c
+                            for c in self.st.contacts]
+
+    def remove_contact(self, contact_id: str) -> None:
+        self.st.contacts = [c for c in self.st.contacts if c.id != contact_id]
+
+    def add_verification(self, v: Verification) -> None:
+        self.verifications[v.id] = v
+
+    def save_verification(self, v: Verification) -> None:
+        self.verifications[v.id] = v
+
+    def pending_verifications(self, contact_id: str) -> list[Verification]:
+        return [v for v in self.verifications.values()
+                if v.contact_id == contact_id and v.status == "pending"]
+
+    def verification_by_reference(self, reference_hash: str, *,
+                                  lock: bool = False) -> Verification | None:
+        return next((v for v in self.verifications.values()
+                     if v.reference_hash == reference_hash), None)
+
+    def add_event(self, event: ContactEvent) -> None:
+        self.log.append(event)
+
+    def events(self, *, customer_id: str | None = None,
+               contact_id: str | None = None) -> list[ContactEvent]:
+        return [e for e in self.log if (customer_id is None or e.customer_id == customer_id)
+                and (contact_id is None or e.contact_id == contact_id)]
+
+    def verified_at(self) -> dict[str, datetime]:
+        return {e.contact_id: e.at for e in self.log if e.kind == "verified"}
+
+    def repeat_agreed(self) -> frozenset[str]:
+        return frozenset(e.contact_id for e in self.log if e.kind == "repeat_agreed")
+
+    def approaches(self, contact_id: str) -> int:
+        return sum(1 for r in self.st.collections.contacts
+                   if r.contact_id == contact_id and r.allowed)
+
+    def phones(self, contact_ids: Sequence[str]) -> dict[str, str]:
+        return {c.id: c.phone for c in self.st.contacts if c.id in set(contact_ids)}
+
+    def subjects(self, customer_ids: Sequence[str]) -> dict[str, GateSubject]:
+        out = {}
+        for cid in customer_ids:
+            c = self.st.customers.get(cid)
+            if c is not None:
+                out[cid] = GateSubject(cid, c.time_zone, getattr(c, "region", None))
+        return out
+
+    def contact_texts(self) -> list[str]:
+        return [f"{m.subject}\n{m.body}" for m in self.st.messages.values() if m.contact_id]
+
+
+def _add_many(self: FakeContactLog, records: Sequence[ContactRecord]) -> None:
+    for r in records:
+        self.add(r)
+
+
+def _hold(self: FakeNotifications, held: Sequence[tuple[str, datetime, str]]) -> None:
+    for message_id, due_at, why in held:
+        m = self.st.messages[message_id]
+        self.st.messages[message_id] = replace(m, status="pending", due_at=due_at,
+                                               last_error=why)
+
+
+FakeContactLog.add_many = _add_many  # type: ignore[attr-defined]
+FakeNotifications.hold = _hold  # type: ignore[attr-defined]
+FakeUnitOfWork.reliefs = property(lambda self: FakeReliefs(self._state))  # type: ignore[attr-defined]
+FakeUnitOfWork.contact_desk = property(  # type: ignore[attr-defined]
+    lambda self: FakeContactDesk(self._state))

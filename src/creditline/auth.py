@@ -135,6 +135,12 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "losses:read": frozenset({A, RO, AU}),  # write-offs, sales, recoveries, loss accounts
     "losses:propose": frozenset({A, RO}),  # propose a write-off or a sale; preview a pool
     "losses:approve": frozenset({A, RO}),  # a second person (never the proposer)
+    # contacts lane: emergency contacts verified (the contact answers through a service
+    # integration: the SMS gateway's inbound hook or a web page) and regional relief
+    "contacts:verify": frozenset({A, RO, SV}),  # send a contact a verification code
+    "contacts:respond": frozenset({A, SV}),  # the contact confirms the code or withdraws
+    "relief:read": frozenset({A, RO, CO, AU}),  # reliefs, and whether a report is held
+    "relief:declare": frozenset({A, RO}),  # preview, declare, cancel
 }
 
 # What the environment token (``CREDITLINE_ADMIN_TOKEN``) may do: create named admin users

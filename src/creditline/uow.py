@@ -26,10 +26,12 @@ if TYPE_CHECKING:
         NegotiationRepository,
         PlanRepository,
     )
-    from creditline.collections.ports import (  # collections
+    from creditline.collections.ports import (  # contacts lane  # collections
         AgencyRepository,
         CaseRepository,
+        ContactDesk,
         ContactLog,
+        ReliefRepository,
         StrategyRepository,  # ccard
     )
     from creditline.crypto import FieldCipher
@@ -247,3 +249,9 @@ class UnitOfWork(Protocol):
     # ccard: the collection strategy's decisions
     @property
     def collection_actions(self) -> StrategyRepository: ...
+    # ----- emergency contacts verified and approached; regional relief (contacts lane)
+    @property
+    def contact_desk(self) -> ContactDesk: ...
+
+    @property
+    def reliefs(self) -> ReliefRepository: ...

@@ -112,6 +112,10 @@ bureau:correct            Y        Y          .        .        .       .
 losses:read               Y        Y          .        .        Y       .
 losses:propose            Y        Y          .        .        .       .
 losses:approve            Y        Y          .        .        .       .
+contacts:verify           Y        Y          .        .        .       Y
+contacts:respond          Y        .          .        .        .       Y
+relief:read               Y        Y          .        Y        Y       .
+relief:declare            Y        Y          .        .        .       .
 """
 
 

@@ -49,6 +49,7 @@ ROUTERS: list[str] = [
     "creditline.api.routers.ecl",  # issue 17: ECL, movement, stress, cash flow
     "creditline.api.routers.bureau",  # bureau reporting (issue 16)
     "creditline.api.routers.losses",  # losses (issue 16): write-offs, recoveries, debt sales
+    "creditline.api.routers.contacts",  # contacts lane: emergency contacts, regional relief
 ]
 
 

@@ -25,11 +25,13 @@ import numpy as np
 import pyarrow as pa
 
 from creditline.batch.pipeline import Partition, Stage, StageOutput
+from creditline.collections.relief import relief_columns
 from creditline.ledger.accounts import ACCOUNT_CODES
 from creditline.ledger.ids import new_entry_ids
 from creditline.lines.status import CODE_STATUS, STATUS_CODE
 from creditline.products.catalog import RATE_SCALE
 from creditline.servicing import kernel as k
+from creditline.servicing.calendar import day_number
 from creditline.uow import UnitOfWork
 
 STATUS_TO_CODE = {s.value: c for s, c in STATUS_CODE.items()}
@@ -191,11 +193,30 @@ def _read(uow: UnitOfWork, part: Partition) -> dict[str, Any]:
     ids = part.line_ids
     inst: dict[str, Any] = uow.eod_columns.installments(ids[0], ids[-1], line_ids=part.only,
                                                           day=part.day)
+    # regional relief (collections.relief): the reliefs in force and the regions of the lines
+    # they may cover -- one small read, and a second only when a relief is in force
+    reliefs = uow.reliefs.in_force(part.day)
+    if reliefs:
+        inst[RELIEF] = (reliefs, uow.reliefs.line_regions(
+            ids[0], ids[-1], part.only, sorted({k for r in reliefs for k in r.keys})))
     return inst
+
+
+RELIEF = "_relief"  # the key the read hands the reliefs and line regions on under
+
+
+def _relief_columns(part: Partition, kin: KernelInput, found: Any) -> None:
+    reliefs, regions = found
+    cols = relief_columns([regions.get(x) for x in kin.line_ids], reliefs, part.day,
+                          day_number(part.day))
+    kin.lines.update(relief_until=cols.relief_until, defer_from=cols.defer_from,
+                     defer_to=cols.defer_to)
 
 
 def _compute(part: Partition, inst: dict[str, Any]) -> StageOutput:
     kin = prepare(part.frame, inst)
+    if RELIEF in inst:
+        _relief_columns(part, kin, inst[RELIEF])
     res = k.close_day(kin.lines, kin.inst, part.day, kin.table)
     out = outputs(res, kin)
     return StageOutput(columns=res.lines, data=out, counts={

@@ -222,10 +222,13 @@ def replay_cmd(token: UserTokenOption = None, db: DbOption = None) -> None:
     r = cs.replay_contacts(container.uow())
     console.print(f"contacts {r.contacts}, refused by the gate {r.refused}; outside allowed "
                   f"hours {r.outside_hours}, over frequency limits {r.over_limits}, unrelated "
-                  f"parties {r.unrelated_parties}", soft_wrap=True)
+                  f"parties {r.unrelated_parties}, under a regional relief {r.under_relief}; "
+                  f"emergency contacts approached {r.emergency_approaches}, against their "
+                  f"rules {r.emergency_violations}, disclosures {r.disclosures}",
+                  soft_wrap=True)
     for c, rule in r.violations[:50]:
         console.print(f"  {c.at.isoformat()} case {c.case_id}: {rule}", soft_wrap=True)
-    if r.violations:
+    if r.violations or r.disclosures:
         raise typer.Exit(1)
 
 

@@ -13,6 +13,7 @@ from creditline.cli import calendar as calendar_cli
 from creditline.cli import checkout as checkout_cli
 from creditline.cli import closure as closure_cli
 from creditline.cli import collections as collections_cli  # collections
+from creditline.cli import contacts as contacts_cli  # contacts lane
 from creditline.cli import demo as demo_cli
 from creditline.cli import documents as documents_cli
 from creditline.cli import ecl as ecl_cli  # issue 17: ECL and stress tests
@@ -55,6 +56,8 @@ def register(app: typer.Typer) -> None:
     app.add_typer(notify_cli.sub, name="notify")
     app.add_typer(documents_cli.sub, name="documents")  # documents context
     app.add_typer(collections_cli.sub, name="collections")  # collections
+    app.add_typer(contacts_cli.contacts_app, name="contacts")  # contacts lane
+    app.add_typer(contacts_cli.relief_app, name="relief")  # contacts lane: regional relief
     # issue 13, triggers lane: held purchases and triggers fired
     app.add_typer(triggers_cli.holds_app, name="holds")
     app.add_typer(triggers_cli.triggers_app, name="triggers")

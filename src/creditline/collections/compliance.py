@@ -9,8 +9,10 @@ contact would be allowed again.  ``replay`` runs the whole contact log back thro
 
 Rules, in the order they are checked:
 
-- ``<P>.unrelated_party``: only the debtor is contacted (emergency contacts are approached
-  under their own rules, which this gate does not grant yet);
+- ``<P>.unrelated_party``: only the debtor is contacted -- or one of the debtor's emergency
+  contacts, under their own rules (``collections.emergency``, checked before the gate);
+- ``<P>.regional_relief``: no collection contact with a customer living in a region under
+  relief (``collections.relief``), nor with their emergency contacts, until it ends;
 - ``<P>.hours``: only between ``allowed_from`` and ``allowed_until`` local time (CN: not
   22:00-08:00, unless the debtor agreed to other hours; US: 08:00-21:00);
 - ``<P>.conversation_cooldown``: no call within N days after a conversation about the debt
@@ -23,12 +25,13 @@ Rules, in the order they are checked:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 
-from creditline.collections.rules import Profile
+from creditline.collections.rules import EmergencyRules, Profile
 
 
 class Channel(StrEnum):
@@ -41,6 +44,7 @@ class Channel(StrEnum):
 
 class Party(StrEnum):
     DEBTOR = "debtor"
+    EMERGENCY_CONTACT = "emergency_contact"  # approached under collections.emergency
     UNRELATED = "unrelated"
 
 
@@ -68,6 +72,8 @@ class Attempt:
     at: datetime  # UTC
     party: Party = Party.DEBTOR
     hours_agreed: bool = False  # the debtor agreed to be contacted outside the usual hours
+    relief: str | None = None  # a regional relief covering the debtor now: its reason
+    relief_until: date | None = None  # its last day
 
 
 @dataclass(frozen=True)
@@ -97,7 +103,10 @@ class Verdict:
         if self.rule is None:
             return None
         tail = self.rule.split(".", 1)[1]
-        return {"hours": "hours", "unrelated_party": "party"}.get(tail, "frequency")
+        if tail.startswith("emergency_contact."):
+            return "emergency"
+        return {"hours": "hours", "unrelated_party": "party",
+                "regional_relief": "relief"}.get(tail, "frequency")
 
 
 ALLOWED = Verdict(True)
@@ -112,6 +121,12 @@ def _in_hours(t: time, profile: Profile) -> bool:
     if lo <= hi:
         return lo <= t < hi
     return t >= lo or t < hi  # a window across midnight
+
+
+def opening_on(day: date, profile: Profile) -> datetime:
+    """When the hours window opens on local ``day``, as a UTC instant."""
+    at = datetime.combine(day, profile.allowed_from, tzinfo=profile.tz)
+    return at.astimezone(UTC)
 
 
 def _next_opening(local: datetime, profile: Profile) -> datetime:
@@ -132,9 +147,16 @@ def verdict(profile: Profile, attempt: Attempt, history: Sequence[PastContact],
     ``history``: the debtor's earlier contacts (any case, any agency); ``local_time``: the
     attempt's instant in the debtor's zone."""
     p = profile.id
-    if attempt.party is not Party.DEBTOR and not profile.unrelated_parties:
+    if attempt.party is Party.UNRELATED and not profile.unrelated_parties:
         return Verdict(False, f"{p}.unrelated_party",
                        "collection contact only with the debtor: not with unrelated people")
+    if attempt.relief is not None:
+        again = (opening_on(attempt.relief_until + timedelta(days=1), profile)
+                 if attempt.relief_until is not None else None)
+        return Verdict(False, f"{p}.regional_relief",
+                       f"regional relief: {attempt.relief} (no collection contact until "
+                       f"{attempt.relief_until.isoformat() if attempt.relief_until else 'it ends'})",
+                       again)
     waived = attempt.hours_agreed and profile.hours_waivable
     if not waived and not _in_hours(local_time.time(), profile):
         return Verdict(False, f"{p}.hours",
@@ -194,6 +216,7 @@ class LoggedContact:
     allowed: bool
     profile: str
     zone: str
+    contact_id: str | None = None  # the emergency contact approached (party emergency_contact)
 
 
 @dataclass
@@ -203,16 +226,91 @@ class ReplayReport:
     outside_hours: int = 0
     over_limits: int = 0
     unrelated_parties: int = 0
+    emergency_approaches: int = 0  # emergency contacts approached
+    emergency_violations: int = 0  # approached against collections.emergency's rules
+    disclosures: int = 0  # messages to emergency contacts with a forbidden word
+    under_relief: int = 0  # contacts made while a regional relief covered the customer
     violations: list[tuple[LoggedContact, str]] = field(default_factory=list)
 
 
-def replay(log: Iterable[LoggedContact], profiles: dict[str, Profile]) -> ReplayReport:
+# ----------------------------------------------------------------------------- emergency contacts
+UNREACHABLE = frozenset({Outcome.NO_ANSWER, Outcome.WRONG_NUMBER})
+
+
+@dataclass(frozen=True)
+class ContactStanding:
+    """What the approach rules need to know of one emergency contact at the instant of the
+    approach."""
+
+    contact_id: str
+    verified: bool
+    withdrawn: bool = False
+    repeat_agreed: bool = False  # the contact said they may be asked again
+    approaches: int = 0  # approaches made to this contact before
+
+
+def unreachable_spell(history: Sequence[PastContact], at: datetime) -> tuple[int, datetime | None]:
+    """Call attempts that reached nobody since the debtor's last conversation (before
+    ``at``), and when the first of them was."""
+    calls = sorted((h for h in history if h.channel is Channel.CALL and h.at <= at),
+                   key=lambda h: h.at)
+    last_talk = max((h.at for h in calls if h.connected), default=None)
+    spell = [h.at for h in calls if h.outcome in UNREACHABLE
+             and (last_talk is None or h.at > last_talk)]
+    return len(spell), (spell[0] if spell else None)
+
+
+def approach_verdict(profile_id: str, rules: EmergencyRules, contact: ContactStanding,
+                     history: Sequence[PastContact], at: datetime) -> Verdict:
+    """May this emergency contact be approached at ``at``?  Only a verified contact that has
+    not withdrawn, only when the debtor has been unreachable long enough (counted from the
+    contact log: ``history``, the debtor's contacts made), and at most
+    ``approaches_per_contact`` times unless the contact agreed to more.  The hours and the
+    relief are the gate's (``verdict``), asked next."""
+    p = f"{profile_id}.emergency_contact"
+    if contact.withdrawn:
+        return Verdict(False, f"{p}.withdrawn", "the contact has withdrawn")
+    if not contact.verified:
+        return Verdict(False, f"{p}.unverified",
+                       "only a contact who confirmed the verification code may be approached")
+    if contact.approaches >= rules.approaches_per_contact and not contact.repeat_agreed:
+        return Verdict(False, f"{p}.once",
+                       f"a contact is approached at most {rules.approaches_per_contact} "
+                       "time(s) unless they say they may be asked again")
+    n, first = unreachable_spell(history, at)
+    since = timedelta(days=rules.unreachable_days)
+    if n < rules.unreachable_attempts or first is None or at - first < since:
+        again = first + since if first is not None and n >= rules.unreachable_attempts else None
+        return Verdict(False, f"{p}.debtor_reachable",
+                       f"the debtor must have been unreachable for {rules.unreachable_days} "
+                       f"days and {rules.unreachable_attempts} call attempts since the last "
+                       f"conversation (now: {n} attempt(s)"
+                       + (f", the first on {first.date().isoformat()})" if first else ")"),
+                       again)
+    return ALLOWED
+
+
+ReliefOf = Callable[[str, date], "tuple[str, date] | None"]
+
+
+def replay(log: Iterable[LoggedContact], profiles: dict[str, Profile],
+           emergency: EmergencyRules | None = None, *,
+           verified_at: Mapping[str, datetime] | None = None,
+           repeat_agreed: frozenset[str] = frozenset(),
+           contact_texts: Iterable[str] = (),
+           relief_of: ReliefOf | None = None) -> ReplayReport:
     """Run every contact made back through the gate, each against the debtor's contacts
     before it, in time order; a contact the rules would refuse is a violation (outside
-    hours, over a frequency limit, or with an unrelated party)."""
+    hours, over a frequency limit, with an unrelated party, under a regional relief, or an
+    emergency contact approached against its rules).  ``verified_at``: when each
+    emergency contact confirmed its code; ``contact_texts``: every message written to an
+    emergency contact, each checked for forbidden words (a hit is a disclosure);
+    ``relief_of(customer, local day)``: the relief covering a customer that day, if any."""
     rows = sorted(log, key=lambda r: r.at)
     report = ReplayReport()
     seen: dict[str, list[PastContact]] = {}
+    approached: Counter[str] = Counter()
+    verified = verified_at or {}
     for r in rows:
         if not r.allowed:
             report.refused += 1
@@ -222,8 +320,18 @@ def replay(log: Iterable[LoggedContact], profiles: dict[str, Profile]) -> Replay
         profile = profiles[r.profile]
         if profile.zone != r.zone:
             profile = replace(profile, zone=r.zone)
-        v = check(profile, Attempt(r.case_id, r.customer_id, r.channel, r.at,
-                                               r.party, r.hours_agreed), history)
+        relief = relief_of(r.customer_id, _local(r.at, profile).date()) if relief_of else None
+        v = check(profile, Attempt(r.case_id, r.customer_id, r.channel, r.at, r.party,
+                                   r.hours_agreed, relief[0] if relief else None,
+                                   relief[1] if relief else None), history)
+        if v.allowed and r.party is Party.EMERGENCY_CONTACT and emergency is not None:
+            report.emergency_approaches += 1
+            cid = r.contact_id or ""
+            done = verified.get(cid)
+            v = approach_verdict(profile.id, emergency, ContactStanding(
+                cid, verified=done is not None and done <= r.at,
+                repeat_agreed=cid in repeat_agreed, approaches=approached[cid]), history, r.at)
+            approached[cid] += 1
         if not v.allowed and v.rule is not None:
             report.violations.append((r, v.rule))
             kind = v.kind
@@ -231,7 +339,13 @@ def replay(log: Iterable[LoggedContact], profiles: dict[str, Profile]) -> Replay
                 report.outside_hours += 1
             elif kind == "party":
                 report.unrelated_parties += 1
+            elif kind == "relief":
+                report.under_relief += 1
+            elif kind == "emergency":
+                report.emergency_violations += 1
             else:
                 report.over_limits += 1
         history.append(PastContact(r.case_id, r.channel, r.at, r.outcome))
+    if emergency is not None:
+        report.disclosures = sum(1 for t in contact_texts if emergency.forbidden_any(t))
     return report

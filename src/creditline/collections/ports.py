@@ -10,6 +10,9 @@ from typing import Any, Protocol
 
 from creditline.collections.cases import BucketSpell, Case, Promise
 from creditline.collections.compliance import Channel, Outcome, Party, PastContact
+from creditline.collections.contacts import ContactEvent, Verification
+from creditline.collections.relief import Relief
+from creditline.parties.contacts import EmergencyContact
 
 
 @dataclass(frozen=True)
@@ -36,6 +39,7 @@ class ContactRecord:
     rule: str | None = None  # the rule that refused
     allowed_again_at: datetime | None = None
     note: str = ""
+    contact_id: str | None = None  # the emergency contact approached
 
 
 @dataclass(frozen=True)
@@ -139,6 +143,8 @@ class CaseRepository(Protocol):
 class ContactLog(Protocol):
     def add(self, record: ContactRecord) -> None: ...
 
+    def add_many(self, records: Sequence[ContactRecord]) -> None: ...
+
     def history(self, customer_id: str, since: datetime) -> list[PastContact]:
         """The debtor's contacts made (allowed attempts) since ``since``, any case."""
 
@@ -208,3 +214,89 @@ class StrategyRepository(Protocol):
 
     def counts(self) -> dict[str, dict[str, int]]:
         """Decisions by action and outcome."""
+# ----------------------------------------------------------------------------- emergency contacts
+@dataclass(frozen=True)
+class GateSubject:
+    """What the relay's gate needs of a customer a message goes to: the zone the hours are
+    judged in (the active case's, else the customer's own), the region (for a relief), the
+    active case if any (its profile and whether the debtor agreed to other hours)."""
+
+    customer_id: str
+    zone: str
+    region: str | None
+    case_id: str | None = None
+    line_id: str | None = None
+    profile: str | None = None
+    hours_agreed: bool = False
+
+
+class ContactDesk(Protocol):
+    """Emergency contacts as collections uses them: verification codes (hashed), the
+    contacts' append-only events, approaches counted from the contact log."""
+
+    def digest(self, secret: str) -> str:
+        """A keyed hash of a code or reference (the field cipher's blind index)."""
+
+    def contact(self, contact_id: str) -> EmergencyContact | None: ...
+
+    def set_verification(self, contact_id: str, status: str) -> None: ...
+
+    def remove_contact(self, contact_id: str) -> None:
+        """Erase a withdrawn or replaced contact's name and phone (the events remain)."""
+
+    def add_verification(self, v: Verification) -> None: ...
+
+    def save_verification(self, v: Verification) -> None: ...
+
+    def pending_verifications(self, contact_id: str) -> list[Verification]: ...
+
+    def verification_by_reference(self, reference_hash: str, *,
+                                  lock: bool = False) -> Verification | None: ...
+
+    def add_event(self, event: ContactEvent) -> None: ...
+
+    def events(self, *, customer_id: str | None = None,
+               contact_id: str | None = None) -> list[ContactEvent]: ...
+
+    def verified_at(self) -> dict[str, datetime]:
+        """When each contact last confirmed its code (from the events)."""
+
+    def repeat_agreed(self) -> frozenset[str]:
+        """Contacts who said they may be approached again."""
+
+    def approaches(self, contact_id: str) -> int:
+        """Approaches made to this contact (allowed contact-log rows)."""
+
+    def phones(self, contact_ids: Sequence[str]) -> dict[str, str]:
+        """Decrypted phones of the contacts still listed (for the messages being sent)."""
+
+    def subjects(self, customer_ids: Sequence[str]) -> dict[str, GateSubject]: ...
+
+    def contact_texts(self) -> list[str]:
+        """Subject and body of every message written to an emergency contact."""
+
+
+class ReliefRepository(Protocol):
+    def add(self, relief: Relief) -> None: ...
+
+    def get(self, relief_id: str, *, lock: bool = False) -> Relief | None: ...
+
+    def save(self, relief: Relief) -> None: ...
+
+    def all(self) -> list[Relief]: ...
+
+    def in_force(self, day: date) -> list[Relief]:
+        """Reliefs active on ``day``, and deferring ones started by then (their deferral
+        still moves due dates that fell inside them)."""
+
+    def line_regions(self, first_id: str, last_id: str, line_ids: Sequence[str] | None,
+                     keys: Sequence[str]) -> dict[str, str]:
+        """Lines in the range (or ``line_ids``) whose customer's region is one of ``keys``:
+        line id -> region."""
+
+    def region_of(self, customer_id: str) -> str | None: ...
+
+    def preview_rows(self, keys: Sequence[str]
+                     ) -> list[tuple[str, str, str | None, int, int, bool]]:
+        """Customers in these regions with their open lines: (customer, region, line or
+        None, balance cents, past due cents, active case)."""

@@ -4,6 +4,7 @@ contact verdict records the ``version+hash12`` label of the rules that decided i
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import time
 from decimal import Decimal
@@ -49,6 +50,35 @@ class Profile:
 
 
 @dataclass(frozen=True)
+class EmergencyRules:
+    """When a verified emergency contact may be approached, and the words no message to a
+    contact may contain (``rules/emergency_contacts.json``)."""
+
+    unreachable_attempts: int
+    unreachable_days: int
+    approaches_per_contact: int
+    forbidden_words: dict[str, tuple[str, ...]]
+
+    def forbidden_in(self, text: str, language: str) -> list[str]:
+        """The forbidden words ``text`` contains (case-insensitive; an English word or phrase
+        matches on word boundaries, a Chinese one anywhere)."""
+        low = text.lower()
+        hits = []
+        for word in self.forbidden_words.get(language, ()):
+            w = word.lower()
+            if language == "en":
+                if re.search(rf"(?<![a-z]){re.escape(w)}(?![a-z])", low):
+                    hits.append(word)
+            elif w in low:
+                hits.append(word)
+        return hits
+
+    def forbidden_any(self, text: str) -> list[str]:
+        """Forbidden words of any language in ``text`` (a message is checked in both)."""
+        return [w for lang in sorted(self.forbidden_words) for w in self.forbidden_in(text, lang)]
+
+
+@dataclass(frozen=True)
 class CollectionsRules:
     version: str
     hash: str
@@ -57,6 +87,7 @@ class CollectionsRules:
     profiles: dict[str, Profile]
     default_profile: str
     retention_years: int
+    emergency: EmergencyRules
 
     @property
     def label(self) -> str:
@@ -141,6 +172,23 @@ def _profiles(doc: dict[str, Any]) -> dict[str, Profile]:
     return out
 
 
+def _emergency(doc: dict[str, Any]) -> EmergencyRules:
+    where = "emergency_contacts"
+    counts = {}
+    for key in ("unreachable_attempts", "unreachable_days", "approaches_per_contact"):
+        v = _opt_int(doc, key, where)
+        if v is None:
+            raise ValidationError(WHAT, f"{where}.{key} must be a positive integer")
+        counts[key] = v
+    words = doc.get("forbidden_words")
+    if not isinstance(words, dict) or set(words) != {"en", "zh"} or not all(
+            isinstance(v, list) and v and all(isinstance(w, str) and w.strip() for w in v)
+            for v in words.values()):
+        raise ValidationError(WHAT, f"{where}.forbidden_words needs non-empty word lists for "
+                                    "en and zh")
+    return EmergencyRules(forbidden_words={k: tuple(v) for k, v in words.items()}, **counts)
+
+
 def load_rules(folder: Path | str = RULES_DIR) -> CollectionsRules:
     vf = read_versioned(folder, files_key="files", what=WHAT)
     docs = dict(vf.files)
@@ -153,7 +201,8 @@ def load_rules(folder: Path | str = RULES_DIR) -> CollectionsRules:
     years = int(params.get("contact_log_retention_years", 5))
     if years < 5:
         raise ValidationError(WHAT, "contact_log_retention_years must be at least 5")
-    return CollectionsRules(vf.version, vf.hash, buckets, tolerance, profiles, default, years)
+    return CollectionsRules(vf.version, vf.hash, buckets, tolerance, profiles, default, years,
+                            _emergency(docs["emergency_contacts.json"]))
 
 
 @lru_cache(maxsize=1)

@@ -21,6 +21,7 @@ from creditline.collections import compliance as cg
 from creditline.collections.cases import Case, HoldKind, Promise, Terminal
 from creditline.collections.ports import ContactRecord
 from creditline.collections.queue import next_promise, priority, workable
+from creditline.collections.relief import Relief, covering, holds
 from creditline.collections.rules import CollectionsRules, Profile, default_rules
 from creditline.collections.views import CaseDetail, QueueItem, debtor_view
 from creditline.errors import BusinessRuleViolation, Forbidden, NotFound, ValidationError
@@ -101,13 +102,22 @@ def _contactable(case: Case) -> None:
 
 
 # ----------------------------------------------------------------------------- the gate
+def relief_on(uow: UnitOfWork, customer_id: str, day: date) -> Relief | None:
+    """The regional relief covering the customer on ``day`` (inside the caller's ``with``)."""
+    active = [r for r in uow.reliefs.in_force(day) if r.active_on(day)]
+    if not active:
+        return None
+    return covering(active, uow.reliefs.region_of(customer_id), day)
+
+
 def _gate(uow: UnitOfWork, case: Case, channel: cg.Channel, actor: Principal, *,
           party: cg.Party = cg.Party.DEBTOR, outcome: cg.Outcome | None = None,
-          agency_id: str | None = None, note: str = "",
-          at: datetime | None = None) -> ContactRecord:
+          agency_id: str | None = None, note: str = "", contact_id: str | None = None,
+          first: cg.Verdict | None = None, at: datetime | None = None) -> ContactRecord:
     """Ask the gate, log the attempt either way; on a refusal commit the log entry and
-    raise ``ContactRefused``.  Runs inside the caller's ``with uow``.  ``at``: the instant
-    the contact is made (default now; the collection strategy schedules its messages)."""
+    raise ``ContactRefused``.  Runs inside the caller's ``with uow``.  ``first``: a refusal
+    already decided by rules asked before the gate (an emergency contact's); ``at``: the
+    instant the contact is made (default now)."""
     rules = _rules()
     profile = rules.profile(case.profile)
     if case.zone != profile.zone:
@@ -115,23 +125,45 @@ def _gate(uow: UnitOfWork, case: Case, channel: cg.Channel, actor: Principal, *,
     at = uow.now() if at is None else at
     local = at.astimezone(profile.tz)
     history = uow.contact_log.history(case.customer_id, at - _lookback(profile))
-    attempt = cg.Attempt(case.id, case.customer_id, channel, at, party, case.hours_agreed)
-    v = cg.verdict(profile, attempt, history, local)
+    relief = relief_on(uow, case.customer_id, local.date())
+    attempt = cg.Attempt(case.id, case.customer_id, channel, at, party, case.hours_agreed,
+                         relief.reason if relief else None, relief.last_day if relief else None)
+    v = first if first is not None and not first.allowed else cg.verdict(
+        profile, attempt, history, local)
     record = ContactRecord(
         id=str(uuid.uuid4()), at=at, case_id=case.id, line_id=case.line_id,
         customer_id=case.customer_id, channel=channel, party=party, actor=actor.name,
         allowed=v.allowed, profile=profile.id, rules_version=rules.label,
         local_time=local.isoformat(), zone=profile.zone, hours_agreed=case.hours_agreed, agency_id=agency_id,
         outcome=outcome if v.allowed else None, rule=v.rule,
-        allowed_again_at=v.allowed_again_at, note=note)
+        allowed_again_at=v.allowed_again_at, note=note, contact_id=contact_id)
     uow.contact_log.add(record)
     if not v.allowed:
         uow.audit(actor, "collections.contact_refused", "collection_case", case.id,
                   {"channel": channel.value, "rule": v.rule, "agency_id": agency_id,
-                   "allowed_again_at": record.allowed_again_at})
+                   "allowed_again_at": record.allowed_again_at, "party": party.value,
+                   "contact_id": contact_id})
         uow.commit()
         raise ContactRefused(v)
     return record
+
+
+def would_allow(uow: UnitOfWork, case: Case, channel: cg.Channel, at: datetime
+                ) -> cg.Verdict:
+    """The gate's answer for a contact with the debtor at ``at``, logging nothing and
+    committing nothing: what the collection strategy asks inside end of day's transaction
+    before it schedules a message (the relay asks again, and logs, when it delivers it)."""
+    rules = _rules()
+    profile = rules.profile(case.profile)
+    if case.zone != profile.zone:
+        profile = replace(profile, zone=case.zone)
+    local = at.astimezone(profile.tz)
+    history = uow.contact_log.history(case.customer_id, at - _lookback(profile))
+    relief = relief_on(uow, case.customer_id, local.date())
+    attempt = cg.Attempt(case.id, case.customer_id, channel, at, cg.Party.DEBTOR,
+                         case.hours_agreed, relief.reason if relief else None,
+                         relief.last_day if relief else None)
+    return cg.verdict(profile, attempt, history, local)
 
 
 @dataclass(frozen=True)
@@ -151,8 +183,10 @@ def check_contact(cmd: CheckContact, uow: UnitOfWork, actor: Principal) -> cg.Ve
         profile = replace(rules.profile(case.profile), zone=case.zone)
         at = uow.now()
         history = uow.contact_log.history(case.customer_id, at - _lookback(profile))
-        return cg.check(profile, cg.Attempt(case.id, case.customer_id, channel, at,
-                                            cg.Party.DEBTOR, case.hours_agreed), history)
+        relief = relief_on(uow, case.customer_id, at.astimezone(profile.tz).date())
+        return cg.check(profile, cg.Attempt(
+            case.id, case.customer_id, channel, at, cg.Party.DEBTOR, case.hours_agreed,
+            relief.reason if relief else None, relief.last_day if relief else None), history)
 
 
 def _channel(value: str) -> cg.Channel:
@@ -472,6 +506,13 @@ def queue(cmd: GetQueue, uow: UnitOfWork, actor: Principal) -> list[QueueItem]:
         today = current_business_date(uow)
         cases = [c for c in uow.collection_cases.active(assigned_to=who, limit=5000)
                  if workable(c, today, rules.tolerance)]
+        # a regional relief covering the debtor: no collection contact, so not in the queue
+        active = [r for r in uow.reliefs.in_force(today) if r.active_on(today)]
+        if active and cases:
+            subjects = uow.contact_desk.subjects(sorted({c.customer_id for c in cases}))
+            cases = [c for c in cases if covering(active, subjects[c.customer_id].region
+                                                  if c.customer_id in subjects else None,
+                                                  today) is None]
         promised = uow.collection_cases.open_promises([c.id for c in cases])
         ranked = sorted(((priority(c, next_promise(promised.get(c.id, [])), today), c.id, c)
                          for c in cases), key=lambda t: (t[0], t[1]))[:cmd.limit]
@@ -509,22 +550,42 @@ def get_case(case_id: str, uow: UnitOfWork, actor: Principal) -> CaseDetail:
         debtor = debtor_view(uow.customers.get(case.customer_id), case.customer_id,
                              call=mine, pii=actor.can("collections:read_pii"))
         placed = uow.agencies.active_placement(case.id)
+        relief = relief_on(uow, case.customer_id, today)
         return CaseDetail(case, _bucket_name(case), debtor, case.on_hold(today),
                           uow.collection_cases.spells(case.id),
                           uow.collection_cases.promises(case.id),
                           uow.contact_log.for_case(case.id),
-                          placed.agency_id if placed else None)
+                          placed.agency_id if placed else None,
+                          holds([relief], uow.reliefs.region_of(case.customer_id), today)
+                          if relief else None)
 
 
 def replay_contacts(uow: UnitOfWork) -> cg.ReplayReport:
     """The whole contact log back through the compliance rules (each contact under the
-    profile recorded on it)."""
+    profile recorded on it): hours, frequency, parties, regional reliefs, and the emergency
+    contacts' own rules, with every message written to an emergency contact checked for
+    the forbidden words (a hit is a disclosure)."""
     rules = _rules()
     with uow:
         rows = [cg.LoggedContact(r.customer_id, r.case_id, r.channel, r.at, r.party,
-                                 r.hours_agreed, r.outcome, r.allowed, r.profile, r.zone)
+                                 r.hours_agreed, r.outcome, r.allowed, r.profile, r.zone,
+                                 r.contact_id)
                 for r in uow.contact_log.iterate()]
-    return cg.replay(rows, rules.profiles)
+        desk = uow.contact_desk
+        verified, repeat, texts = desk.verified_at(), desk.repeat_agreed(), desk.contact_texts()
+        all_reliefs = uow.reliefs.all()
+        regions: dict[str, str | None] = {}
+        if all_reliefs:
+            customers = sorted({r.customer_id for r in rows if r.allowed})
+            regions = {cid: s.region for cid, s in desk.subjects(customers).items()}
+
+    def relief_of(customer_id: str, day: date) -> tuple[str, date] | None:
+        r = covering(all_reliefs, regions.get(customer_id), day)
+        return (r.reason, r.last_day) if r else None
+
+    return cg.replay(rows, rules.profiles, rules.emergency, verified_at=verified,
+                     repeat_agreed=repeat, contact_texts=texts,
+                     relief_of=relief_of if all_reliefs else None)
 
 
 def promises_of(case_id: str, uow: UnitOfWork) -> list[Promise]:

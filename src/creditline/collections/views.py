@@ -64,6 +64,7 @@ class CaseDetail:
     promises: list[Promise] = field(default_factory=list)
     contacts: list[ContactRecord] = field(default_factory=list)
     placed_with: str | None = None
+    relief: str | None = None  # the regional relief covering the debtor today, and why
 
 
 @dataclass(frozen=True)

@@ -58,6 +58,7 @@ class Message:
     deliver_after: datetime | None = None
     last_error: str | None = None
     sent_at: datetime | None = None
+    contact_id: str | None = None  # to the customer's emergency contact, not the customer
 
 
 @dataclass(frozen=True)

@@ -99,6 +99,11 @@ class MessageRepository(Protocol):
                             due_at: datetime, error: str) -> None:
         """After a failed attempt: back to ``pending`` at ``due_at``, or ``failed``."""
 
+    def hold(self, held: Sequence[tuple[str, datetime, str]]) -> None:
+        """Claimed messages the compliance gate refused now: back to ``pending``, due when
+        the gate allows them again (message id, due at, the rule that refused); their
+        attempts are not counted."""
+
     def requeue(self, message_id: str, due_at: datetime) -> bool:
         """A ``failed`` message back to ``pending`` with its attempts reset."""
 

@@ -33,6 +33,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from creditline.auth import SYSTEM
+from creditline.collections.ports import ContactRecord
+from creditline.collections.rules import default_rules
+from creditline.notify.gate import APPROACH, gated, judge
 from creditline.notify.messages import (
     EMAIL,
     FAILED,
@@ -51,6 +54,9 @@ from creditline.notify.topics import is_internal, template_name
 from creditline.ports import OutboxEvent
 from creditline.products.catalog import default_catalog
 from creditline.uow import UnitOfWork
+
+# Topics written to a customer's emergency contact (payload ``contact_id``), by SMS only.
+CONTACT_TOPICS = ("contact.",)
 
 # The product as the customer knows it, by product kind (products name themselves in
 # English for staff only).
@@ -86,16 +92,17 @@ class RelayReport:
     sent: int = 0
     retried: int = 0  # failed attempts that will be tried again
     failed: int = 0  # gave up after the last attempt
+    held: int = 0  # collection contacts the compliance gate made wait (not attempts)
     by_channel: dict[str, int] = field(default_factory=dict)  # sent, per channel
 
     @property
     def changed(self) -> bool:
-        return bool(self.events or self.sent or self.retried or self.failed)
+        return bool(self.events or self.sent or self.retried or self.failed or self.held)
 
     def as_dict(self) -> dict[str, Any]:
         return {"events": self.events, "internal": self.internal, "messages": self.messages,
                 "undeliverable": self.undeliverable, "sent": self.sent,
-                "retried": self.retried, "failed": self.failed,
+                "retried": self.retried, "failed": self.failed, "held": self.held,
                 "sent_by_channel": dict(sorted(self.by_channel.items()))}
 
 
@@ -158,6 +165,13 @@ def messages_for(event: OutboxEvent, rec: Recipient | None, channels: Iterable[s
     except Exception as exc:  # a template needing a field this event lacks (StrictUndefined)
         return [build(INBOX, rec.language, Rendered("", ""), FAILED,
                       f"template {rec.language}/{name}: {type(exc).__name__}: {exc}")]
+    contact = payload.get("contact_id")
+    if isinstance(contact, str) and event.topic.startswith(CONTACT_TOPICS):
+        # to the customer's emergency contact, by SMS only: never the customer's own channels
+        if SMS not in channels:
+            return [build(INBOX, rec.language, Rendered("", ""), FAILED,
+                          "no SMS channel to reach an emergency contact")]
+        return [replace(build(SMS, rec.language, text, PENDING, None), contact_id=contact)]
     only = payload.get("channels")  # ccard: an event meant for some channels only
     out = [build(ch, rec.language, text, PENDING, None) for ch in channels if reaches(rec, ch)
            and (not isinstance(only, list) or ch in only)]
@@ -204,9 +218,35 @@ def fan_out(uow: UnitOfWork, channels: Iterable[str], config: RelayConfig,
     return len(events)
 
 
+def _gate(uow: UnitOfWork, claimed: list[Message], now: datetime, report: RelayReport,
+          ) -> tuple[list[Message], dict[str, ContactRecord]]:
+    """Ask the compliance gate about the claimed collection contacts: the refused wait
+    (back to pending until the gate allows them again) and their refusals are logged; the
+    rest go on, with the record to log once each is sent."""
+    judged = [m for m in claimed if gated(m)]
+    if not judged:
+        return claimed, {}
+    desk = uow.contact_desk
+    verdicts = judge(judged, desk.subjects(sorted({m.customer_id for m in judged
+                                                    if m.customer_id})),
+                     default_rules(), uow.reliefs.all(), now, SYSTEM.name)
+    refused = [j for j in verdicts if not j.verdict.allowed]
+    if refused:
+        uow.notifications.hold([(j.message.id, j.retry_at, f"held by {j.verdict.rule}: "
+                                 f"{j.verdict.reason}") for j in refused])
+        uow.contact_log.add_many([j.record for j in refused])
+        report.held += len(refused)
+    out = {j.message.id for j in refused}
+    # an approach was logged when it was decided (collections.contact_services): not twice
+    allowed = {j.message.id: j.record for j in verdicts
+               if j.verdict.allowed and j.message.topic != APPROACH}
+    return [m for m in claimed if m.id not in out], allowed
+
+
 def dispatch(new_uow: Callable[[], UnitOfWork], channels: Mapping[str, Channel],
              config: RelayConfig, report: RelayReport) -> int:
-    """Claim one batch of due messages, hand each to its channel, record the outcomes.
+    """Claim one batch of due messages, let the compliance gate hold the collection
+    contacts it refuses now, hand the rest to their channels, record the outcomes.
     Returns how many it claimed (0: nothing is due)."""
     uow = new_uow()
     with uow:
@@ -215,12 +255,22 @@ def dispatch(new_uow: Callable[[], UnitOfWork], channels: Mapping[str, Channel],
             now, now + timedelta(seconds=config.lease_seconds), config.batch, list(channels))
         if not claimed:
             return 0
+        n_claimed = len(claimed)
+        claimed, to_log = _gate(uow, claimed, now, report)
         addresses = uow.notifications.addresses(sorted(
             {m.customer_id for m in claimed if m.channel != INBOX and m.customer_id}))
+        phones = uow.contact_desk.phones(sorted({m.contact_id for m in claimed
+                                                 if m.contact_id}))
         uow.commit()
     outcomes: list[tuple[Message, str | None]] = []
     for m in claimed:
         email, phone = addresses.get(m.customer_id or "", (None, None))
+        if m.contact_id is not None:  # to an emergency contact: their phone, never the debtor's
+            email, phone = None, phones.get(m.contact_id)
+            if phone is None:
+                outcomes.append((m, "the emergency contact is no longer listed (withdrawn "
+                                    "or replaced)"))
+                continue
         try:
             channels[m.channel].send(Outgoing(m, {EMAIL: email, SMS: phone}.get(m.channel)))
         except DeliveryError as exc:
@@ -235,6 +285,7 @@ def dispatch(new_uow: Callable[[], UnitOfWork], channels: Mapping[str, Channel],
         sent = [m for m, error in outcomes if error is None]
         failed = 0
         repo.mark_sent([m.id for m in sent], now)
+        uow.contact_log.add_many([to_log[m.id] for m in sent if m.id in to_log])
         report.sent += len(sent)
         for m in sent:
             report.by_channel[m.channel] = report.by_channel.get(m.channel, 0) + 1
@@ -251,7 +302,7 @@ def dispatch(new_uow: Callable[[], UnitOfWork], channels: Mapping[str, Channel],
         uow.commit()
     report.failed += failed
     report.retried += len(outcomes) - len(sent) - failed
-    return len(claimed)
+    return n_claimed
 
 
 def relay_once(new_uow: Callable[[], UnitOfWork], channels: Mapping[str, Channel],

@@ -26,6 +26,12 @@ For each line whose last closed day is ``d - 1``, in this order:
    (SME) it is the whole installment due.  Paying it by the due date keeps the line
    current; what billed amount is unpaid after the due date accrues the penalty either way;
 7. a closing line that owes nothing and holds no credit closes.
+
+Regional relief (``collections.relief``) reaches the kernel as three optional line columns
+in day numbers, -1 for none: ``relief_until`` -- no penalty accrues while ``d`` is at or
+before it; ``defer_from``/``defer_to`` -- a due date inside that window counts as
+``defer_to + 1`` (for the minimum turning past due and for an installment's penalty).
+Lines without relief take the ordinary path through the same vector expressions.
 """
 
 from __future__ import annotations
@@ -185,6 +191,12 @@ def apply_credit(budget: np.ndarray, inst: Columns, line_wf: np.ndarray,
     return paid, seg_sum(pay, item_line, n_lines)
 
 
+def _deferred(due: np.ndarray, defer_from: np.ndarray, defer_to: np.ndarray) -> np.ndarray:
+    """Due dates inside a relief's deferral window move to the day after it."""
+    inside = (defer_to >= 0) & (due >= defer_from) & (due <= defer_to)
+    return np.where(inside, defer_to + 1, due)
+
+
 def close_day(lines: Columns, inst: Columns, day: date, table: WaterfallTable) -> DayResult:
     """Close business day ``day`` for every line given (all must have ``last_eod = day-1``)
     with their unsettled installments (``line_idx`` points into the lines)."""
@@ -219,8 +231,14 @@ def close_day(lines: Columns, inst: Columns, day: date, table: WaterfallTable) -
     I["i_amt"] += add_interest
     I["i_carry"] = np.where(target, units % RATE_SCALE, I["i_carry"])
 
-    # 2. penalty on what is unpaid after the due date
-    late = I["billed"] & (d > I["due"])
+    # 2. penalty on what is unpaid after the due date (none under a regional relief; a due
+    # date the relief deferred counts from the day after it)
+    none = np.full(n_lines, -1, dtype=I64)
+    relief_until = np.asarray(lines.get("relief_until", none), dtype=I64)
+    defer_from = np.asarray(lines.get("defer_from", none), dtype=I64)
+    defer_to = np.asarray(lines.get("defer_to", none), dtype=I64)
+    inst_due = _deferred(I["due"], defer_from[li], defer_to[li])
+    late = I["billed"] & (d > inst_due) & (relief_until[li] < d)
     late_base = (I["p_sched"] - I["p_paid"]) + (I["f_sched"] - I["f_paid"]) + (I["i_amt"] - I["i_paid"])
     units = np.where(late, late_base * L["pen_rate"][li] + I["pen_carry"], 0)
     add_penalty = np.where(late, units // RATE_SCALE, 0)
@@ -264,10 +282,11 @@ def close_day(lines: Columns, inst: Columns, day: date, table: WaterfallTable) -
     total_owed = billed_due + bal["principal_unbilled"] + bal["interest_accrued"]
 
     # 5. due dates passing; past due capped by what is due
-    missed = (L["min_due"] >= 0) & (d > L["min_due"]) & (L["min_remaining"] > 0)
+    min_due = _deferred(L["min_due"], defer_from, defer_to)
+    missed = (L["min_due"] >= 0) & (d > min_due) & (L["min_remaining"] > 0)
     L["past_due"] += np.where(missed, L["min_remaining"], 0)
     L["min_remaining"] = np.where(missed, 0, L["min_remaining"])
-    L["past_due_since"] = np.where(missed & (L["past_due_since"] < 0), L["min_due"],
+    L["past_due_since"] = np.where(missed & (L["past_due_since"] < 0), min_due,
                                    L["past_due_since"])
     L["past_due"] = np.minimum(L["past_due"], amount_due)
     L["past_due_since"] = np.where(L["past_due"] == 0, -1, L["past_due_since"])

@@ -323,7 +323,7 @@ def _contact(r: Any) -> ContactRecord:
         allowed=bool(r.allowed), profile=r.profile, rules_version=r.rules_version,
         local_time=r.local_time, zone=r.zone, hours_agreed=bool(r.hours_agreed), agency_id=r.agency_id,
         outcome=None if r.outcome is None else Outcome(r.outcome), rule=r.rule,
-        allowed_again_at=aware(r.allowed_again_at), note=r.note)
+        allowed_again_at=aware(r.allowed_again_at), note=r.note, contact_id=r.contact_id)
 
 
 class SqlContactLog:
@@ -335,14 +335,21 @@ class SqlContactLog:
         self.uow = uow
 
     def add(self, record: ContactRecord) -> None:
-        self.s.execute(insert(contact_log).values(
+        self.add_many([record])
+
+    def add_many(self, records: Sequence[ContactRecord]) -> None:
+        """Append records in one statement (the relay logs a batch of messages at once)."""
+        if not records:
+            return
+        self.s.execute(insert(contact_log), [dict(
             id=record.id, at=record.at, case_id=record.case_id, line_id=record.line_id,
             customer_id=record.customer_id, channel=record.channel.value,
             party=record.party.value, actor=record.actor, agency_id=record.agency_id,
             outcome=None if record.outcome is None else record.outcome.value,
             allowed=record.allowed, rule=record.rule, allowed_again_at=record.allowed_again_at,
             profile=record.profile, rules_version=record.rules_version,
-            local_time=record.local_time, zone=record.zone, hours_agreed=record.hours_agreed, note=record.note))
+            local_time=record.local_time, zone=record.zone, hours_agreed=record.hours_agreed,
+            note=record.note, contact_id=record.contact_id) for record in records])
 
     def history(self, customer_id: str, since: datetime) -> list[PastContact]:
         t = contact_log.c

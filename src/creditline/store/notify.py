@@ -117,7 +117,7 @@ class SqlMessageRepository:
                 "body": m.body, "status": m.status,
                 "attempts": m.attempts, "due_at": m.due_at, "deliver_after": m.deliver_after,
                 "lease_until": None, "last_error": m.last_error, "created_at": m.created_at,
-                "sent_at": m.sent_at})
+                "sent_at": m.sent_at, "contact_id": m.contact_id})
         if rows:
             ins = pg_insert(t) if self.postgres else sqlite_insert(t)
             self.s.execute(ins.on_conflict_do_nothing(index_elements=["id"]), rows)
@@ -156,6 +156,12 @@ class SqlMessageRepository:
         self.s.execute(update(t).where(t.c.id == message_id, t.c.status == SENDING)
                        .values(status=status, attempts=attempts, due_at=due_at,
                                lease_until=None, last_error=error))
+
+    def hold(self, held: Sequence[tuple[str, datetime, str]]) -> None:
+        for message_id, due_at, why in held:
+            self.s.execute(update(t).where(t.c.id == message_id, t.c.status == SENDING)
+                           .values(status=PENDING, due_at=due_at, lease_until=None,
+                                   last_error=why[:500]))
 
     def requeue(self, message_id: str, due_at: datetime) -> bool:
         res = self.s.execute(update(t).where(t.c.id == message_id, t.c.status == FAILED,
@@ -209,4 +215,4 @@ class SqlMessageRepository:
                        language=r.language, subject=r.subject, body=r.body, status=r.status,
                        attempts=r.attempts, due_at=due, created_at=created,
                        deliver_after=aware(r.deliver_after), last_error=r.last_error,
-                       sent_at=aware(r.sent_at))
+                       sent_at=aware(r.sent_at), contact_id=r.contact_id)

@@ -40,6 +40,7 @@ if TYPE_CHECKING:
         SqlContactLog,
     )
     from creditline.store.console import SqlConsoleAccountRepository  # console (issue 19)
+    from creditline.store.contacts import SqlContactDesk, SqlReliefRepository  # contacts lane
     from creditline.store.documents import SqlDocumentRepository
     from creditline.store.ecl import SqlEclRepository  # issue 17: ECL
     from creditline.store.eod_columns import SqlEodColumns
@@ -379,6 +380,16 @@ class SqlUnitOfWork:
     def losses(self) -> SqlLossRepository:
         from creditline.store.losses import SqlLossRepository
         return self._repo("losses", SqlLossRepository)
+    # ----- emergency contacts verified and approached; regional relief (contacts lane)
+    @property
+    def contact_desk(self) -> SqlContactDesk:
+        from creditline.store.contacts import SqlContactDesk
+        return self._repo("contact_desk", SqlContactDesk)
+
+    @property
+    def reliefs(self) -> SqlReliefRepository:
+        from creditline.store.contacts import SqlReliefRepository
+        return self._repo("reliefs", SqlReliefRepository)
 
     def audit(self, actor: Principal, action: str, entity: str, entity_id: str,
               details: dict[str, Any] | None = None) -> None:

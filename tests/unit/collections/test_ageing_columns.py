@@ -59,7 +59,7 @@ def test_the_case_state_machine_is_data() -> None:
 
 
 def test_rules_are_checked_when_read(tmp_path: Path) -> None:
-    for f in ("manifest.json", "buckets.json", "profiles.json"):
+    for f in ("manifest.json", "buckets.json", "profiles.json", "emergency_contacts.json"):
         (tmp_path / f).write_text((RULES_DIR / f).read_text())
     assert load_rules(tmp_path).hash == RULES.hash
     doc = json.loads((RULES_DIR / "buckets.json").read_text())

@@ -126,6 +126,11 @@ SAMPLES: dict[str, dict[str, object]] = {
                             "reason_en": "Your line's periodic review is complete: increase, "
                                          "limit 260000.00.",
                             "reason_zh": "您的额度定期复审已完成：提额，额度260000.00元。"},
+    # contacts lane: messages to an emergency contact (never the debt: test_contact_templates)
+    "contact.verification_code": {"customer_id": "c1", "contact_id": "k1",
+                                  "contact_name": "Wang Fang", "code": "123456",
+                                  "reference": "3F9A1C2B7D", "minutes": 15},
+    "contact.approach": {"customer_id": "c1", "contact_id": "k1", "contact_name": "Wang Fang"},
     # issue 13 (behaviour lane): the customer's opt-out of automatic increases
     "line.auto_increase_changed": {"line_id": "l1ab12", "auto_increase_opt_out": True,
                                    "message": {"en": "Automatic credit limit increases are "
@@ -165,6 +170,8 @@ MUST = {
     "losses.debt_sold": ("Huarong Asset Management", "1206.53"),
     "losses.recovery_received": ("300.00", "975.00"),
     "losses.payment_forwarded": ("Huarong Asset Management", "100.00"),
+    "contact.verification_code": ("Wang Fang", "123456", "3F9A1C2B7D"),
+    "contact.approach": ("Wang Fang",),
 }
 # ccard: the collection strategy's reminder on one channel
 SAMPLES["collections.reminder"] = {"case_id": "k1", "line_id": "l1ab12", "customer_id": "c1",

@@ -149,6 +149,7 @@ class ContactPublic(BaseModel):
     allowed_again_at: str | None
     profile: str
     rules_version: str
+    contact_id: str | None = Field(None, description="the emergency contact approached")
 
     @classmethod
     def of(cls, r: ContactRecord) -> ContactPublic:
@@ -157,7 +158,7 @@ class ContactPublic(BaseModel):
                    agency_id=r.agency_id, outcome=r.outcome.value if r.outcome else None,
                    allowed=r.allowed, rule=r.rule,
                    allowed_again_at=iso_utc(r.allowed_again_at) if r.allowed_again_at else None,
-                   profile=r.profile, rules_version=r.rules_version)
+                   profile=r.profile, rules_version=r.rules_version, contact_id=r.contact_id)
 
 
 class CaseDetailPublic(BaseModel):
@@ -169,6 +170,8 @@ class CaseDetailPublic(BaseModel):
     bucket_history: list[SpellPublic]
     promises: list[PromisePublic]
     contacts: list[ContactPublic]
+    relief: str | None = Field(None, description="the regional relief covering the debtor "
+                                                 "today: no collection contact, no penalty")
 
     @classmethod
     def of(cls, d: CaseDetail) -> CaseDetailPublic:
@@ -176,7 +179,7 @@ class CaseDetailPublic(BaseModel):
                    debtor=DebtorPublic.of(d.debtor), on_hold=d.on_hold,
                    placed_with=d.placed_with, bucket_history=[SpellPublic.of(s) for s in d.spells],
                    promises=[PromisePublic.of(p) for p in d.promises],
-                   contacts=[ContactPublic.of(c) for c in d.contacts])
+                   contacts=[ContactPublic.of(c) for c in d.contacts], relief=d.relief)
 
 
 class VerdictPublic(BaseModel):
@@ -543,12 +546,19 @@ class ReplayPublic(BaseModel):
     outside_hours: int
     over_limits: int
     unrelated_parties: int
+    under_relief: int = 0
+    emergency_approaches: int = 0
+    emergency_violations: int = 0
+    disclosures: int = Field(0, description="messages to emergency contacts with a "
+                                            "forbidden word")
     violations: list[dict[str, str]]
 
     @classmethod
     def of(cls, r: ReplayReport) -> ReplayPublic:
         return cls(contacts=r.contacts, refused=r.refused, outside_hours=r.outside_hours,
                    over_limits=r.over_limits, unrelated_parties=r.unrelated_parties,
+                   under_relief=r.under_relief, emergency_approaches=r.emergency_approaches,
+                   emergency_violations=r.emergency_violations, disclosures=r.disclosures,
                    violations=[{"case_id": c.case_id, "at": iso_utc(c.at), "rule": rule}
                                for c, rule in r.violations[:1000]])
 

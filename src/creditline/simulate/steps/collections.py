@@ -338,7 +338,11 @@ class CollectionsClose:
         r = cs.replay_contacts(ctx.uow())
         state.replay = {"contacts": r.contacts, "refused_by_gate": r.refused,
                         "outside_hours": r.outside_hours, "over_limits": r.over_limits,
-                        "unrelated_parties": r.unrelated_parties}
+                        "unrelated_parties": r.unrelated_parties,
+                        # contacts lane: emergency contacts and regional relief
+                        "emergency_approaches": r.emergency_approaches,
+                        "emergency_violations": r.emergency_violations,
+                        "disclosures": r.disclosures, "under_relief": r.under_relief}
         state.strategy = strategy_figures(ctx, state)  # ccard
 
 

@@ -12,6 +12,7 @@ from creditline.store.tables import (
     collection_strategy,  # noqa: F401  (ccard: the collection strategy's decisions)
     collections,  # noqa: F401  (collections)
     console,  # noqa: F401  (the console's sign-in)
+    contacts,  # noqa: F401  (emergency-contact verification, regional relief: 0022f)
     documents,  # noqa: F401
     ecl,  # noqa: F401  (issue 17: expected credit loss)
     eod,  # noqa: F401

@@ -109,6 +109,8 @@ contact_log = Table(
     Column("zone", String(60), nullable=False),
     Column("hours_agreed", Boolean, nullable=False),
     Column("note", Text, nullable=False),
+    # the emergency contact approached (party emergency_contact; migration 0022f_contacts)
+    Column("contact_id", String(36), nullable=True),
     Index("ix_contact_log_customer_at", "customer_id", "at"),
     Index("ix_contact_log_case", "case_id", "at"),
     Index("ix_contact_log_agency", "agency_id"),

@@ -33,6 +33,8 @@ notify_messages = Table(
     Column("last_error", Text, nullable=True),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("sent_at", DateTime(timezone=True), nullable=True),
+    # a message to one of the customer's emergency contacts (0022f_contacts), not to them
+    Column("contact_id", String(36), nullable=True),
     Index("ix_notify_messages_status_due", "status", "due_at"),
     Index("ix_notify_messages_customer", "customer_id", "channel", "created_at"),
 )
