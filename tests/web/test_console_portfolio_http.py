@@ -53,9 +53,8 @@ def _maker(container: Container, n: int) -> str:
     return sv.open_line(sv.OpenLine(c.id, "sme_line", "100000.00"), container.uow(), SYSTEM).id
 
 
-@pytest.fixture
-def book(sqlite_container: Container, clock: FixedClock) -> Container:
-    c = sqlite_container
+def build_book(c: Container, clock: FixedClock) -> Container:
+    """The book of the module docstring, through end of day on 30 April."""
     clock.set_date(date(2026, 3, 2))
     li, han, _wang = open_line(c, "10000.00"), open_line(c, "5000.00"), open_line(c, "2000.00")
     sv.purchase(sv.Purchase(li.id, "1200.00", "JD Mall", "electronics", 12,
@@ -70,6 +69,11 @@ def book(sqlite_container: Container, clock: FixedClock) -> Container:
     sv.repay(sv.Repay(li.id, "106.00", idempotency_key="li-p1"), c.uow(), SYSTEM)
     eod_through(c, clock, date(2026, 4, 30))
     return c
+
+
+@pytest.fixture
+def book(sqlite_container: Container, clock: FixedClock) -> Container:
+    return build_book(sqlite_container, clock)
 
 
 @pytest.fixture

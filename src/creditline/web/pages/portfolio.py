@@ -19,8 +19,9 @@ from creditline.portfolio import ecl_services as es
 from creditline.portfolio import services as ps
 from creditline.portfolio.charts import ecl_by_stage, stress_ecl
 from creditline.portfolio.report import ReportInput, compute, default_sections
+from creditline.portfolio.report import _fonts as cjk_fonts  # the report's CJK chart fonts
 from creditline.reporting.charts import Chart
-from creditline.web.render import N_, locale_of, page
+from creditline.web.render import N_, locale_of, page, translator
 from creditline.web.routing import console_router
 from creditline.web.session import Form, May, container_of
 
@@ -34,8 +35,15 @@ INDICATORS = {"industry_rates": N_("Industry delinquency"),
               "a_card_psi": N_("Application score shift (PSI)"),
               "b_card_psi": N_("Behaviour score shift (PSI)"),
               "roll_jump": N_("Roll-rate jump"), "ecl_coverage": N_("ECL coverage")}
+CHART_WORDS = {"stage": N_("stage {n}"), "cover": N_("{cover} of EAD\n{lines} lines"),
+               "axis": N_("ECL (CNY)")}
 WORDS = (N_("alert"), N_("warn"), N_("industry"), N_("region"), N_("merchant_category"),
          N_("borrower"), N_("top_ten"), N_("book"))
+
+
+def _words(request: Request, session: ConsoleSession) -> dict[str, str]:
+    gettext = translator(locale_of(request, session))
+    return {k: gettext(v) for k, v in CHART_WORDS.items()}
 
 
 def _ecl(request: Request, session: ConsoleSession) -> dict[str, Any] | None:
@@ -46,20 +54,26 @@ def _ecl(request: Request, session: ConsoleSession) -> dict[str, Any] | None:
         return None
     stages = view.summaries["stage"]
     run = view.run
+    chart = None
+    if stages:
+        with cjk_fonts():
+            chart = ecl_by_stage(stages, words=_words(request, session))
     return {"run": run, "stages": stages,
-            "coverage": (run.ecl / run.ead) if run.ead else Decimal(0),
-            "chart": ecl_by_stage(stages) if stages else None}
+            "coverage": (run.ecl / run.ead) if run.ead else Decimal(0), "chart": chart}
 
 
-def _stress(view: es.StressView) -> dict[str, Any]:
+def _stress(view: es.StressView, words: dict[str, str]) -> dict[str, Any]:
     base = view.results[0].ecl if view.results else 0
     rows = [{"name": r.scenario.name, "ecl": es.cents_to_money(r.ecl),
              "el_12m": es.cents_to_money(r.el_12m),
              "by_stage": {s: es.cents_to_money(v) for s, v in r.ecl_by_stage().items()},
              "change": (r.ecl - base) / base if base else None,
              "lines": r.results.height} for r in view.results]
-    chart = stress_ecl([r.scenario.name for r in view.results],
-                       [r.ecl_by_stage() for r in view.results]) if view.results else None
+    chart = None
+    if view.results:
+        with cjk_fonts():
+            chart = stress_ecl([r.scenario.name for r in view.results],
+                               [r.ecl_by_stage() for r in view.results], words=words)
     return {"as_of": view.as_of, "parameters": view.parameters, "rows": rows, "chart": chart}
 
 
@@ -95,7 +109,14 @@ def stress(request: Request, session: Annotated[ConsoleSession, May("stress:run"
            _: Form) -> Response:
     session.principal.require("portfolio:read")
     view = es.run_stress(es.RunStress(), container_of(request).uow(), session.principal)
-    return _dashboard(request, session, stress=_stress(view))
+    return _dashboard(request, session, stress=_stress(view, _words(request, session)))
+
+
+@router.get("/portfolio/stress")
+def stress_again(_session: Annotated[ConsoleSession, May("portfolio:read")]) -> Response:
+    """The stress results are a POST's answer (nothing is kept): a reload, or the language
+    switch on that page, comes back to the dashboard."""
+    return RedirectResponse("/console/portfolio", status_code=303)
 
 
 @router.post("/portfolio/warnings")
