@@ -82,6 +82,6 @@ def test_a_risk_officer_reads_the_portfolio_dashboard_in_both_languages(
     shot(page, shots, "portfolio-zh", full=True)
     page.click("#run-stress")
     page.wait_for_selector("#stress-table")
-    shot(page, shots, "portfolio-zh-stress")
+    shot(page, shots, "portfolio-zh-stress", full=True)
     page.click("#switch-en")
     page.context.close()

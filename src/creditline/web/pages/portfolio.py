@@ -37,7 +37,7 @@ INDICATORS = {"industry_rates": N_("Industry delinquency"),
               "roll_jump": N_("Roll-rate jump"), "ecl_coverage": N_("ECL coverage")}
 CHART_WORDS = {"stage": N_("stage {n}"), "cover": N_("{cover} of EAD\n{lines} lines"),
                "axis": N_("ECL (CNY)")}
-WORDS = (N_("alert"), N_("warn"), N_("industry"), N_("region"), N_("merchant_category"),
+WORDS = (N_("alert"), N_("provisions"), N_("manual"), N_("warn"), N_("industry"), N_("region"), N_("merchant_category"),
          N_("borrower"), N_("top_ten"), N_("book"))
 
 
