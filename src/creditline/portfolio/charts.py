@@ -12,22 +12,25 @@ import numpy as np
 from creditline.reporting.charts import Chart, figure, legend_right, png, thousands
 
 STAGE_COLOURS = {1: "#4c78a8", 2: "#f58518", 3: "#e45756"}
+# the words drawn in the charts; a caller in another language passes its own (the console)
+WORDS = {"stage": "stage {n}", "cover": "{cover} of EAD\n{lines} lines", "axis": "ECL (CNY)"}
 
 
-def ecl_by_stage(rows: Sequence[Mapping[str, Any]], title: str = "ECL by stage") -> Chart:
+def ecl_by_stage(rows: Sequence[Mapping[str, Any]], title: str = "ECL by stage",
+                 words: Mapping[str, str] = WORDS) -> Chart:
     """Bars of ECL per stage, each labelled with its coverage (ECL / EAD).  ``rows``: the
     stage summary of a run (``stage``, ``lines``, ``ead``, ``ecl`` in cents)."""
     fig, ax = figure(5.2, 3.2)
     stages = [int(r["stage"]) for r in rows]
     ecl = [int(r["ecl"]) / 100 for r in rows]
-    bars = ax.bar([f"stage {s}" for s in stages], ecl,
+    bars = ax.bar([words["stage"].format(n=s) for s in stages], ecl,
                   color=[STAGE_COLOURS.get(s, "#888888") for s in stages])
     for bar, r in zip(bars, rows, strict=True):
         cover = int(r["ecl"]) / int(r["ead"]) if int(r["ead"]) else 0.0
-        ax.annotate(f"{cover:.1%} of EAD\n{int(r['lines']):,} lines",
+        ax.annotate(words["cover"].format(cover=f"{cover:.1%}", lines=f"{int(r['lines']):,}"),
                     (bar.get_x() + bar.get_width() / 2, bar.get_height()),
                     ha="center", va="bottom", fontsize=8)
-    ax.set_ylabel("ECL (CNY)")
+    ax.set_ylabel(words["axis"])
     ax.yaxis.set_major_formatter(thousands)
     ax.margins(y=0.25)
     total = sum(ecl)
@@ -35,18 +38,19 @@ def ecl_by_stage(rows: Sequence[Mapping[str, Any]], title: str = "ECL by stage")
 
 
 def stress_ecl(names: Sequence[str], by_stage: Sequence[Mapping[int, int]],
-               title: str = "ECL under stress, by stage") -> Chart:
+               title: str = "ECL under stress, by stage", words: Mapping[str, str] = WORDS
+               ) -> Chart:
     """Stacked bars of ECL by stage, one bar per scenario (cents in, CNY shown)."""
     fig, ax = figure(6.0, 3.4)
     bottom = np.zeros(len(names))
     for stage in (1, 2, 3):
         vals = np.array([s.get(stage, 0) / 100 for s in by_stage])
-        ax.bar(list(names), vals, bottom=bottom, label=f"stage {stage}",
+        ax.bar(list(names), vals, bottom=bottom, label=words["stage"].format(n=stage),
                color=STAGE_COLOURS[stage])
         bottom += vals
     for x, tot in enumerate(bottom):
         ax.annotate(f"{tot:,.0f}", (x, tot), ha="center", va="bottom", fontsize=8)
-    ax.set_ylabel("ECL (CNY)")
+    ax.set_ylabel(words["axis"])
     ax.yaxis.set_major_formatter(thousands)
     ax.tick_params(axis="x", labelrotation=15)
     ax.margins(y=0.15)

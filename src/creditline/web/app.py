@@ -30,8 +30,7 @@ PAGES: list[str] = [
     "creditline.web.pages.models",  # issue 19, console lane: model registry and monitoring
     "creditline.web.pages.sectors",  # issue 19, console lane: sector early warning and cuts
     "creditline.web.pages.campaigns",  # issue 19, console lane: temporary limits by campaign
-    # the portfolio dashboard (creditline.portfolio, another lane) is added here by the
-    # integrator after merge, with its NavItem in render.NAV
+    "creditline.web.pages.portfolio",  # issue 19 + 17, dashboard lane: the portfolio dashboard
 ]
 
 

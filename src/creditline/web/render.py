@@ -42,7 +42,7 @@ NAV: list[NavItem] = [
     NavItem("models:read", "/console/models", N_("Models")),
     NavItem("sectors:read", "/console/sectors", N_("Sectors")),
     NavItem("lines:temporary_limit", "/console/campaigns", N_("Campaigns")),
-    # the portfolio dashboard's entry comes with its page (added by the integrator)
+    NavItem("portfolio:read", "/console/portfolio", N_("Portfolio")),  # dashboard lane
 ]
 
 
