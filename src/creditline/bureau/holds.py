@@ -1,11 +1,12 @@
 """What keeps a line's record out of this month's file, and why: the one hook
 (``held_back(line, month)``) where such rules slot in.
 
-Today there is one rule, the notice before negative information (征信业管理条例 art. 15):
-a line's first record carrying negative information waits until a notice was delivered to
-the customer through the notify relay and the notice period has passed since.  A later
-rule (regional relief pausing negative reports, say) is one more function in
-``HOLD_RULES``: it gets the same candidate and month and returns a ``Hold`` or None."""
+Two rules, in order: a regional relief covering the customer at the month end pauses
+negative reports (collections' ``relief_holds``); and the notice before negative
+information (征信业管理条例 art. 15): a line's first record carrying negative information
+waits until a notice was delivered to the customer through the notify relay and the notice
+period has passed since.  Another rule is one more function in ``HOLD_RULES``: it gets the
+same candidate and month and returns a ``Hold`` or None."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from creditline.bureau.records import AccountRecord
 NOTICE_REQUIRED = "notice_required"
 NOTICE_UNDELIVERED = "notice_not_delivered"
 NOTICE_PERIOD = "notice_period_running"
+REGIONAL_RELIEF = "regional_relief"
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,7 @@ class Candidate:
     notice: Notice | None
     notice_days: int
     today: date  # the run's business date
+    relief: str | None = None  # a regional relief covering the customer at the month end
 
 
 @dataclass(frozen=True)
@@ -70,7 +73,16 @@ def notice_rule(line: Candidate, month: Month) -> Hold | None:
     return None
 
 
-HOLD_RULES: tuple[HoldRule, ...] = (notice_rule,)
+def relief_rule(line: Candidate, month: Month) -> Hold | None:
+    """A regional relief (collections, issue 15) pauses negative reports about the customers
+    living there; the record is reported again by the first run after it ends."""
+    if not line.record.negative or line.relief is None:
+        return None
+    return Hold(REGIONAL_RELIEF, f"regional relief ({line.relief}): negative reports pause "
+                                 "while it lasts")
+
+
+HOLD_RULES: tuple[HoldRule, ...] = (relief_rule, notice_rule)
 
 
 def held_back(line: Candidate, month: Month,

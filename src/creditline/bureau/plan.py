@@ -39,7 +39,9 @@ def expired(f: LineFacts, m: Month, fmt: BureauFormat) -> bool:
 def plan_month(facts: Sequence[LineFacts], m: Month, fmt: BureauFormat, *,
                prior_negative: frozenset[str], ended: frozenset[str],
                notices: Mapping[str, Notice], disputed: frozenset[str], notice_days: int,
-               today: date) -> MonthPlan:
+               today: date, relieved: Mapping[str, str] | None = None) -> MonthPlan:
+    """``relieved``: customer id -> the regional relief covering them at the month end."""
+    relieved = relieved or {}
     plan = MonthPlan()
     for f in facts:
         if f.opened_on > m.end:
@@ -52,7 +54,7 @@ def plan_month(facts: Sequence[LineFacts], m: Month, fmt: BureauFormat, *,
             plan.expired.append(f.line_id)
             continue
         hold = held_back(Candidate(record, f.line_id in prior_negative, notices.get(f.line_id),
-                                   notice_days, today), m)
+                                   notice_days, today, relieved.get(f.customer_id)), m)
         if hold is None:
             plan.reported.append(record)
         else:

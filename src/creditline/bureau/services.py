@@ -22,6 +22,7 @@ from creditline.bureau.plan import MonthPlan, plan_month, update_record
 from creditline.bureau.ports import Correction, Dispute, DisputeStatus, Reported, Run
 from creditline.bureau.records import AccountRecord
 from creditline.calendar.services import current_business_date
+from creditline.collections.relief import covering
 from creditline.errors import BusinessRuleViolation, Conflict, NotFound, ValidationError
 from creditline.money import money_str
 from creditline.uow import UnitOfWork
@@ -78,7 +79,8 @@ def run_month(cmd: RunMonth, uow: UnitOfWork, actor: Principal) -> RunResult:
         prior = repo.prior([c for c in fmt.codes if fmt.report_once(c)])
         plan = plan_month(facts, month, fmt, prior_negative=prior.negative, ended=prior.ended,
                           notices=repo.notices(), disputed=repo.disputed_lines(),
-                          notice_days=notice_days, today=today)
+                          notice_days=notice_days, today=today,
+                          relieved=_relieved(uow, {f.customer_id for f in facts}, end))
         updates, carried = _updates(uow, fmt, {f.line_id: f for f in facts})
         records = plan.reported + updates
         subjects = repo.subjects(sorted({r.customer_id for r in records}))
@@ -309,3 +311,17 @@ def list_disputes(uow: UnitOfWork, status: str | None = None, limit: int = 200
         raise ValidationError("status", "must be open, corrected or rejected")
     with uow:
         return uow.bureau.disputes(status, limit=limit)
+
+
+def _relieved(uow: UnitOfWork, customers: set[str], day: date) -> dict[str, str]:
+    """Customer id -> the regional relief covering them on ``day`` (collections, issue 15);
+    no read per customer unless a relief is in force."""
+    active = [r for r in uow.reliefs.all() if r.active_on(day)]
+    if not active:
+        return {}
+    out = {}
+    for customer_id in sorted(customers):
+        relief = covering(active, uow.reliefs.region_of(customer_id), day)
+        if relief is not None:
+            out[customer_id] = relief.reason
+    return out

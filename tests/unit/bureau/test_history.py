@@ -17,10 +17,10 @@ from creditline.bureau.export import Subject, write_files
 from creditline.bureau.format import FORMATS_DIR, bureau_format, load_format
 from creditline.bureau.history import LineFacts, Spell, history, month_status
 from creditline.bureau.holds import (
-    HOLD_RULES,
     NOTICE_PERIOD,
     NOTICE_REQUIRED,
     NOTICE_UNDELIVERED,
+    REGIONAL_RELIEF,
     Candidate,
     Hold,
     Notice,
@@ -115,15 +115,22 @@ def test_the_notice_rule_holds_the_first_negative_record_until_delivered_and_wai
     assert held_back(candidate(notice=Notice(date(2026, 5, 1), date(2026, 5, 24))), may) is None
 
 
-def test_another_rule_slots_into_the_hook() -> None:
-    """Regional relief, say: a rule pausing negative reports for some lines."""
-    def relief(line: Candidate, month: Month) -> Hold | None:
-        return Hold("regional_relief", "paused") if line.record.negative else None
-
-    c = candidate(prior=True)
-    assert held_back(c, Month.parse("2026-05")) is None
-    hold = held_back(c, Month.parse("2026-05"), (*HOLD_RULES, relief))
-    assert hold is not None and hold.rule == "regional_relief"
+def test_a_regional_relief_pauses_negative_reports_before_any_notice() -> None:
+    """Collections' regional relief (issue 15): while it covers the customer, a negative
+    record is held (no notice asked for yet), a clean one goes through."""
+    may = Month.parse("2026-05")
+    reported_before = replace(candidate(prior=True), relief="typhoon relief, Fujian")
+    hold = held_back(reported_before, may)
+    assert hold is not None and hold.rule == REGIONAL_RELIEF and "typhoon" in hold.reason
+    first = replace(candidate(), relief="typhoon relief, Fujian")
+    assert (held_back(first, may) or Hold("", "")).rule == REGIONAL_RELIEF
+    assert held_back(replace(candidate(negative=False), relief="typhoon"), may) is None
+    plan = plan_month([facts(spells=(Spell("M1", date(2026, 4, 11)),))], may, FMT,
+                      prior_negative=frozenset({"L1"}), ended=frozenset(), notices={},
+                      disputed=frozenset(), notice_days=7, today=date(2026, 5, 31),
+                      relieved={"C1": "typhoon"})
+    assert plan.reported == [] and [h.rule for _, h in plan.held] == [REGIONAL_RELIEF]
+    assert plan.to_notify == []
 
 
 def test_negative_information_stops_five_years_after_the_account_ended() -> None:
