@@ -95,12 +95,25 @@ def read_inputs(uow: UnitOfWork, as_of: date) -> EclInputs:
                      uow.ecl.write_offs(as_of))
 
 
+def consumer_card_only(book: pl.DataFrame) -> pl.DataFrame:
+    """An enterprise line's B-card figures are dropped: the shipped B-card learned from
+    consumer lines only, so its score says nothing about an SME (as the limit strategy holds,
+    ``batch.limit_strategy.facts_of``).  Such a line is staged without a score drop and its PD
+    follows the roll rates of its days-past-due state alone."""
+    if "kind" not in book.columns:
+        return book
+    sme = pl.col("kind") == "enterprise"
+    return book.with_columns(
+        *(pl.when(sme).then(None).otherwise(pl.col(c)).alias(c)
+          for c in ("score_first", "score_last", "pd_bcard") if c in book.columns))
+
+
 def measure_inputs(inputs: EclInputs, params: EclParameters | None = None) -> Measured:
     """Pure: stage every line, estimate the PD model and LGD, measure each line's ECL.
     Lines with no exposure (EAD 0: nothing drawn, nothing left to draw) are not kept."""
     params = params or load_parameters()
     rules = staging_rules()
-    facts = inputs.book.with_columns(
+    facts = consumer_card_only(inputs.book).with_columns(
         (pl.col("score_first") - pl.col("score_last")).round(0).fill_null(0).cast(pl.Int64)
         .alias("score_drop"))
     staged = allocate(facts, rules)

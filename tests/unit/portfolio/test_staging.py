@@ -44,3 +44,23 @@ def test_the_table_is_a_rule_family_with_passing_cases() -> None:
     results = STAGING.run_cases(ruleset)
     assert len(results) == 13 and all(r.ok for r in results), [r.problems for r in results]
     assert ruleset.label.startswith("2026.11.1+")
+
+
+def test_an_enterprise_line_is_staged_without_the_consumer_b_card() -> None:
+    """The shipped B-card learned from consumer lines: an SME line whose consumer score fell
+    60 points stays in stage 1 and takes no B-card PD; a consumer line with the same fall
+    moves to stage 2 (BSCORE_DROP)."""
+    from creditline.portfolio.ecl_services import consumer_card_only
+
+    book = pl.DataFrame({"line": ["person", "firm"], "kind": ["person", "enterprise"],
+                         "score_first": [620.0, 620.0], "score_last": [560.0, 560.0],
+                         "pd_bcard": [0.2, 0.2]})
+    kept = consumer_card_only(book)
+    assert kept["pd_bcard"].to_list() == [0.2, None]
+    facts = kept.with_columns(
+        (pl.col("score_first") - pl.col("score_last")).round(0).fill_null(0).cast(pl.Int64)
+        .alias("score_drop")).with_columns(
+        **{k: pl.lit(v) for k, v in CLEAN.items() if k != "score_drop"})
+    staged = allocate(facts)
+    assert list(zip(staged["line"], staged["stage"], staged["triggers"], strict=True)) == [
+        ("person", 2, "BSCORE_DROP"), ("firm", 1, "")]
