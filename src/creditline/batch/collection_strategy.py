@@ -90,6 +90,14 @@ def _compute(part: Partition, read: StrategyRead, ruleset: Ruleset) -> StageOutp
         return StageOutput(data=Decisions([], [], [], ruleset))
     cols = part.columns
     pos = {line_id: i for i, line_id in enumerate(part.line_ids)}
+    # the read names the partition's id range; a case whose line end of day skipped today
+    # (nothing due before its next visit) is not in the partition's columns: decided when
+    # its line is next visited
+    keep = [i for i, line in enumerate(inp.line_id) if line in pos]
+    if len(keep) != len(inp):
+        inp = inp.subset(keep)
+        if not len(inp):
+            return StageOutput(data=Decisions([], [], [], ruleset))
     idx = np.array([pos[line] for line in inp.line_id], dtype=np.int64)
     dpd = np.asarray(cols["dpd"], dtype=np.int64)[idx]
     past_due = np.asarray(cols["past_due"], dtype=np.int64)[idx]

@@ -2,11 +2,12 @@
 day's transaction (``batch.collection_strategy`` calls it for the cases that act).
 
 - a message (``sms``, ``email``, ``inbox``) is asked of the compliance gate for the instant it
-  is scheduled (the next morning at the manifest's ``send_at`` in the debtor's zone), without
-  logging or committing anything inside end of day's transaction; if allowed it becomes a
+  is scheduled (the next morning at the manifest's ``send_at`` in the debtor's zone); a
+  refusal is the decision row's outcome (nothing logged or committed inside end of day's
+  transaction); an allowed one is logged in the contact log then and becomes a
   ``collections.reminder`` event on that one channel, delivered by the notify relay not
-  before that instant -- and the relay asks the gate again when it sends it and writes the
-  contact log then, once (``notify.gate``); a refusal is the decision row's outcome;
+  before that instant -- the relay asks the gate again when it sends it and logs only a
+  refusal (``notify.gate``), so each contact is in the log once;
 - a call becomes a task: the case is in the day's call list (``collection_actions``) and its
   collector calls it through ``log_call`` (the gate again, at the time of the call);
 - an agency placement and a legal referral go through their services (``place_case``,
@@ -26,7 +27,7 @@ from creditline.collections.agencies import PlaceCase, place_case
 from creditline.collections.cases import Case
 from creditline.collections.compliance import Channel
 from creditline.collections.legal import ReferToLegal, refer_to_legal
-from creditline.collections.services import would_allow
+from creditline.collections.services import _gate, would_allow
 from creditline.collections.strategy import NextAction
 from creditline.money import money_str
 from creditline.uow import UnitOfWork
@@ -57,15 +58,20 @@ def carry_out(uow: UnitOfWork, case: Case, decision: NextAction, *, day: date,
     action = decision.action
     if decision.is_message:
         at = send_time(day, case.zone, send_at)
+        # asked first without logging: a refusal inside end of day's transaction must not
+        # commit it (``_gate`` commits its refusal); the allowed contact is logged now, when
+        # it is scheduled, so the strategy paces its messages by the log
         verdict = would_allow(uow, case, Channel(action), at)
         if not verdict.allowed:
             return Done("refused", None, verdict.rule or "")
+        record = _gate(uow, case, Channel(action), actor, at=at,
+                       note=f"collection strategy {rules_version}: {decision.reason}")
         uow.emit(COLLECTION_REMINDER, {
             "case_id": case.id, "line_id": case.line_id, "customer_id": case.customer_id,
             "channels": [action], "amount": money_str(amount), "days_past_due": dpd,
             "dedupe_key": f"collections:{case.id}:{day.isoformat()}",
             "deliver_after": at.isoformat(), "reason": decision.reason})
-        return Done("sent")
+        return Done("sent", record.id)
     if action == "call":
         return Done("queued")
     if action == "agency":

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Protocol
@@ -199,6 +199,11 @@ class StrategyInputs:
 
     def __len__(self) -> int:
         return len(self.case_id)
+
+    def subset(self, keep: Sequence[int]) -> StrategyInputs:
+        """The rows at ``keep``, in that order."""
+        return StrategyInputs(**{f.name: [getattr(self, f.name)[i] for i in keep]
+                                 for f in fields(self)})
 
 
 class StrategyRepository(Protocol):

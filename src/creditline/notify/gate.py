@@ -25,6 +25,9 @@ from creditline.notify.messages import EMAIL, SMS, Message
 from creditline.notify.topics import REMINDER
 
 APPROACH = "contact.approach"  # the topic of a message to an emergency contact, approached
+# the collection strategy's message (collections.actions.COLLECTION_REMINDER): logged when end
+# of day schedules it, so the relay judges it again but logs only a refusal
+STRATEGY_MESSAGE = "collections.reminder"
 _NS = uuid.UUID("0c6f9b7e-2d7a-4a8e-9f00-5b1c0ad0c0de")
 RETRY_WITHOUT_TIME = timedelta(hours=1)  # a refusal that names no time (never, today)
 

@@ -35,7 +35,7 @@ from typing import Any
 from creditline.auth import SYSTEM
 from creditline.collections.ports import ContactRecord
 from creditline.collections.rules import default_rules
-from creditline.notify.gate import APPROACH, gated, judge
+from creditline.notify.gate import APPROACH, STRATEGY_MESSAGE, gated, judge
 from creditline.notify.messages import (
     EMAIL,
     FAILED,
@@ -237,9 +237,11 @@ def _gate(uow: UnitOfWork, claimed: list[Message], now: datetime, report: RelayR
         uow.contact_log.add_many([j.record for j in refused])
         report.held += len(refused)
     out = {j.message.id for j in refused}
-    # an approach was logged when it was decided (collections.contact_services): not twice
+    # an approach was logged when it was decided (collections.contact_services), and a
+    # collection strategy's message when end of day scheduled it (collections.actions):
+    # not twice
     allowed = {j.message.id: j.record for j in verdicts
-               if j.verdict.allowed and j.message.topic != APPROACH}
+               if j.verdict.allowed and j.message.topic not in (APPROACH, STRATEGY_MESSAGE)}
     return [m for m in claimed if m.id not in out], allowed
 
 
