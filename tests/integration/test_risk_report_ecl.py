@@ -53,7 +53,7 @@ def test_the_risk_report_discloses_ecl_movement_stress_and_cash_flow(
     early = compute(ps.report_input(ps.BookQuery(), container.uow()))["sections"]
     assert early["ecl"]["source"] == "computed" and early["ecl"]["run"] is None
     with container.uow() as uow:
-        now = es.measure_book(uow, date.fromisoformat(early["stress"]["as_of"]))
+        now = es.measure_book(uow, date.fromisoformat(early["stress"]["measured_on"]))
     assert early["ecl"]["ecl"] == int(now.results["ecl"].sum()) > 0
     assert early["ecl"]["lines"] == now.results.height == 3
     assert early["movement"]["movement"] is None
@@ -93,9 +93,20 @@ def test_the_risk_report_discloses_ecl_movement_stress_and_cash_flow(
         {r: [mv.movement.cells[r][s] for s in (1, 2, 3)] for r in mv.movement.cells}
     assert m["rows"][-1]["total"] == e["ecl"]
 
+    # looking back to 30 April: April's run, nothing to move from yet; stress and cash flow
+    # are still measured on the book as it stands (the store keeps no past balances)
+    back_inp = ps.report_input(ps.BookQuery(as_of=date(2026, 4, 30)), container.uow())
+    back = compute(back_inp)["sections"]
+    assert back["ecl"]["run"]["id"] == mv.opening.id
+    assert back["ecl"]["ecl"] == m["rows"][0]["total"]
+    assert back["movement"]["movement"] is None
+    assert back["stress"]["measured_on"] == inp.as_of.isoformat() != back["stress"]["as_of"]
+    assert "no movement to show yet" in render(back_inp, "en")
+
     # stress and cash flow, as run_stress and cash_flow answer them on the same date
     view = es.run_stress(es.RunStress(), container.uow(), SYSTEM)
     assert view.as_of == inp.as_of
+    assert sec["stress"]["measured_on"] == view.as_of.isoformat()
     st = sec["stress"]["scenarios"]
     assert [(s["name"], s["ecl"], s["el_12m"], s["funding_need"]) for s in st] == \
         [(r.scenario.name, r.ecl, r.el_12m, r.cashflow.funding_need) for r in view.results]

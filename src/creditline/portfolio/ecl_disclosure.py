@@ -3,10 +3,12 @@ risk disclosure report shows them: one JSON-able dict read from the store in bul
 
 The ECL tables come from the latest ``ecl_runs`` run on or before the report date (the
 provision the ledger holds), so the report discloses what was booked; with no run yet the book
-is measured now and the section says so.  The movement is from the run in force at the end of
+is measured now (on the business date) and the section says so.  The movement is from the run in force at the end of
 the month before that run to the run itself.  Stress tests and the cash flow are not stored:
-they are rerun on the book measured as of the report date (``ecl_services.stress_measured``,
-the same code ``creditline stress run`` uses).  Money in integer cents.
+they are rerun on the book as it stands (the store reads today's balances), measured on the
+business date with ``ecl_services.stress_measured`` -- the code ``creditline stress run``
+uses -- which is later than the report date when the report looks back; the sections say
+which date.  Money in integer cents.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from typing import Any
 
 import polars as pl
 
+from creditline.calendar.services import current_business_date
 from creditline.portfolio.ecl_ports import EclRunRecord
 from creditline.portfolio.ecl_services import (
     Measured,
@@ -106,14 +109,15 @@ def ecl_disclosure(uow: UnitOfWork, as_of: date) -> dict[str, Any]:
     nothing is stored or posted)."""
     with uow:
         run = uow.ecl.latest_run(as_of)
-        m = measure_book(uow, as_of)
+        # the store reads the book as it stands: it is measured on the business date
+        m = measure_book(uow, current_business_date(uow))
         if run is not None:
             results = uow.ecl.results(run.id)
             mv = _movement(uow, run, results)
         else:
             results, mv = m.results, None
         stress = _stress_part(uow, m)
-    return {"as_of": as_of.isoformat(), "source": "run" if run is not None else "computed",
+    return {"as_of": as_of.isoformat(), "measured_on": m.as_of.isoformat(), "source": "run" if run is not None else "computed",
             "run": None if run is None else _run_json(run), "ecl": _ecl_part(results),
             "movement": mv, "stress": {k: v for k, v in stress.items() if k != "cashflow"},
             "cashflow": stress["cashflow"]}

@@ -196,7 +196,8 @@ def _ecl_data(inp: ReportInput) -> dict[str, Any]:
     d = _disclosure(inp)
     if d is None:
         return {"available": False}
-    return {"available": True, "source": d["source"], "run": d["run"], **d["ecl"]}
+    return {"available": True, "source": d["source"], "run": d["run"],
+            "measured_on": d["measured_on"], **d["ecl"]}
 
 
 def ecl_chart(d: dict[str, Any], lang: str) -> list[Chart]:
@@ -233,7 +234,8 @@ def _stress_data(inp: ReportInput) -> dict[str, Any]:
     d = _disclosure(inp)
     if d is None:
         return {"available": False}
-    return {"available": True, "as_of": d["as_of"], **d["stress"]}
+    return {"available": True, "as_of": d["as_of"], "measured_on": d["measured_on"],
+            **d["stress"]}
 
 
 def stress_charts(d: dict[str, Any], lang: str) -> list[Chart]:
@@ -266,7 +268,8 @@ def _cashflow_data(inp: ReportInput) -> dict[str, Any]:
     d = _disclosure(inp)
     if d is None or d["cashflow"] is None:
         return {"available": False}
-    return {"available": True, "as_of": d["as_of"], **d["cashflow"]}
+    return {"available": True, "as_of": d["as_of"], "measured_on": d["measured_on"],
+            **d["cashflow"]}
 
 
 def cashflow_chart(d: dict[str, Any], lang: str) -> list[Chart]:
@@ -291,10 +294,17 @@ def cashflow_chart(d: dict[str, Any], lang: str) -> list[Chart]:
         ax.set_xticks(x, [str(m) for m in months])
         ax.set_xlabel(t["month"])
         ax.set_ylabel(t["cny"])
-        ax.yaxis.set_major_formatter(thousands)
+        span = max([abs(m[k]) for m in d["months"] for k in ("repayments_in", "draws_out",
+                                                              "losses", "cumulative")] or [0])
+        # below 10k CNY the 12k / 1.5M ticks would repeat: whole yuan instead
+        ax.yaxis.set_major_formatter(thousands if span >= 1_000_000 else _yuan)
         legend_right(ax)
         img = png(fig)
     return [Chart(t["chart_cash"], img, t["chart_cash_caption"])]
+
+
+def _yuan(x: float, _pos: float = 0) -> str:
+    return f"{x:,.0f}"
 
 
 def _cashflow_headlines(d: dict[str, Any]) -> list[Headline]:
@@ -508,8 +518,8 @@ TEXT["en"].update({
     "stress_worst": "Worst stress: ECL change", "funding_need": "Funding need, 12 months",
     "ecl_from_run": "From the ECL run of {as_of} ({source}; staging {staging}, parameters "
                     "{params}): the loss allowance booked in the ledger.",
-    "ecl_computed": "No ECL run on or before {as_of}: the book was measured now, for this "
-                    "report (nothing was booked).",
+    "ecl_computed": "No ECL run on or before {as_of}: the book as it stands on {on} was "
+                    "measured for this report (nothing was booked).",
     "stage": "Stage", "product": "Product", "ead": "EAD (CNY)", "ecl": "ECL (CNY)",
     "el_12m": "12-month EL (CNY)", "coverage": "Coverage", "total": "Total",
     "ecl_by_stage": "By stage", "ecl_by_product": "By product", "ecl_by_industry":
@@ -527,14 +537,15 @@ TEXT["en"].update({
                 "transfer to stage 2|transfer to stage 3|written off|remeasurement|closing",
     "reconciles": "Opening plus every movement equals closing in each stage, to the cent.",
     "not_reconciled": "Does not reconcile: opening plus movements differ from closing.",
-    "stress_note": "Measured on the book as of {as_of} (parameters {params}); nothing is "
-                   "stored. Change: against the base scenario.",
+    "stress_note": "Measured on the book as it stands on {on} (parameters {params}); "
+                   "nothing is stored. Change: against the base scenario.",
     "scenario": "Scenario", "change": "Change (CNY)", "change_share": "Change",
     "chart_stress": "ECL under stress, by stage",
     "chart_stress_caption": "Each scenario reruns staging, PD and LGD on the same book.",
     "chart_stress_cash": "Cumulative net cash flow, 12 months",
     "chart_stress_cash_caption": "Below zero: the book needs funding beyond its repayments.",
-    "cash_note": "The base scenario, from {as_of}: month 1 is the month after.",
+    "cash_note": "The base scenario, from the book as it stands on {on}: month 1 is the "
+                 "month after.",
     "month": "month", "repayments_in": "Repayments in", "draws_out": "New draws out",
     "losses": "Losses", "net": "Net", "cumulative": "Cumulative", "cny": "CNY",
     "chart_cash": "Cash-flow forecast, 12 months",
@@ -547,7 +558,7 @@ TEXT["zh"].update({
     "stress_worst": "最不利压力情景：ECL增加", "funding_need": "未来12个月资金需求",
     "ecl_from_run": "取自{as_of}的ECL计提（{source}；分阶段规则 {staging}，参数 {params}）：即账上"
                     "已计提的损失准备。",
-    "ecl_computed": "{as_of}及之前没有ECL计提记录：本报告即时计量（未入账）。",
+    "ecl_computed": "{as_of}及之前没有ECL计提记录：本报告按{on}的资产现状即时计量（未入账）。",
     "stage": "阶段", "product": "产品", "ead": "违约风险敞口（元）", "ecl": "预期信用损失（元）",
     "el_12m": "12个月预期损失（元）", "coverage": "覆盖率", "total": "合计",
     "ecl_by_stage": "按阶段", "ecl_by_product": "按产品",
@@ -564,13 +575,13 @@ TEXT["zh"].update({
                 "核销|重新计量|期末",
     "reconciles": "各阶段期初加各项变动等于期末，精确到分。",
     "not_reconciled": "未能勾稽：期初加变动不等于期末。",
-    "stress_note": "基于截至{as_of}的资产计量（参数 {params}）；结果不保存。变动：相对基准情景。",
+    "stress_note": "基于{on}的资产现状计量（参数 {params}）；结果不保存。变动：相对基准情景。",
     "scenario": "情景", "change": "变动（元）", "change_share": "变动比例",
     "chart_stress": "压力情景下各阶段ECL",
     "chart_stress_caption": "每个情景在同一资产上重新分阶段并重估PD与LGD。",
     "chart_stress_cash": "未来12个月累计净现金流",
     "chart_stress_cash_caption": "低于零：还款之外需要额外资金。",
-    "cash_note": "基准情景，自{as_of}起：第1月为其后一个月。",
+    "cash_note": "基准情景，基于{on}的资产现状：第1月为其后一个月。",
     "month": "月份", "repayments_in": "还款流入", "draws_out": "新增支用流出",
     "losses": "损失", "net": "净额", "cumulative": "累计", "cny": "元",
     "chart_cash": "未来12个月现金流预测",
