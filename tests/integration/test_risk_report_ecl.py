@@ -75,7 +75,7 @@ def test_the_risk_report_discloses_ecl_movement_stress_and_cash_flow(
                                                                  "provisions")
     assert (e["ecl"], e["ead"], e["lines"]) == (cents(shown.run.ecl), cents(shown.run.ead),
                                                 shown.run.lines)
-    for dim in ("stage", "product", "industry"):
+    for dim in ("stage", "product", "industry", "region"):
         assert [(r["key"], r["lines"], r["ead"], r["ecl"]) for r in e["by"][dim]] == \
             [(str(r[dim]), r["lines"], r["ead"], r["ecl"]) for r in shown.summaries[dim]]
     assert e["coverage"] == round(e["ecl"] / e["ead"], 6)

@@ -28,7 +28,7 @@ from creditline.portfolio.ecl_services import (
 from creditline.portfolio.movement import ROWS, STAGES, movement
 from creditline.uow import UnitOfWork
 
-BY = ("stage", "product", "industry")
+BY = ("stage", "product", "industry", "region")
 
 
 def _rows(results: pl.DataFrame, by: str) -> list[dict[str, Any]]:

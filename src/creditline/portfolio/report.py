@@ -523,7 +523,8 @@ TEXT["en"].update({
     "stage": "Stage", "product": "Product", "ead": "EAD (CNY)", "ecl": "ECL (CNY)",
     "el_12m": "12-month EL (CNY)", "coverage": "Coverage", "total": "Total",
     "ecl_by_stage": "By stage", "ecl_by_product": "By product", "ecl_by_industry":
-    "By industry (enterprises; persons under '-')", "triggers": "Staging triggers",
+    "By industry (enterprises; persons under '-')", "ecl_by_region": "By region",
+    "triggers": "Staging triggers",
     "trigger": "Trigger", "triggers_none": "No line is in stage 2 or 3.",
     "chart_ecl": "ECL by stage",
     "chart_ecl_caption": "Bars: ECL per stage, labelled with its coverage of EAD. Loss "
@@ -562,7 +563,8 @@ TEXT["zh"].update({
     "stage": "阶段", "product": "产品", "ead": "违约风险敞口（元）", "ecl": "预期信用损失（元）",
     "el_12m": "12个月预期损失（元）", "coverage": "覆盖率", "total": "合计",
     "ecl_by_stage": "按阶段", "ecl_by_product": "按产品",
-    "ecl_by_industry": "按行业（企业；个人记为“-”）", "triggers": "分阶段触发条件",
+    "ecl_by_industry": "按行业（企业；个人记为“-”）", "ecl_by_region": "按地区",
+    "triggers": "分阶段触发条件",
     "trigger": "触发条件", "triggers_none": "没有处于第二或第三阶段的额度。",
     "chart_ecl": "各阶段预期信用损失",
     "chart_ecl_caption": "柱：各阶段ECL，标注其占EAD的覆盖率。损失准备合计{ecl}元，"
