@@ -216,8 +216,9 @@ def report_risk(
     """Write the risk disclosure report (HTML and PDF).
 
     Summary page, vintages, roll rates and transition matrix, concentration, early warning,
-    methods; in Chinese and English.  Not in it yet: IFRS 9 expected credit loss and stress
-    tests (their sections are still to come)."""
+    IFRS 9 expected credit loss (the latest ECL run on or before the date), the allowance
+    movement, stress tests and the 12-month cash-flow forecast (both measured on the book as it
+    stands today), methods; in Chinese and English."""
     container = container_for(db)
     ps = _services()
     actor_from_token(container, token).require("portfolio:read")

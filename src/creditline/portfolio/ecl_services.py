@@ -277,12 +277,19 @@ def _stress(uow: UnitOfWork, names: list[str] | None) -> StressView:
     with uow:
         as_of = current_business_date(uow)
         m = measure_book(uow, as_of)
-        schedule = uow.ecl.schedule(as_of, 12)
-        draws = uow.ecl.recent_draws(as_of, DRAW_WINDOW_DAYS) * 30 // DRAW_WINDOW_DAYS
+        results = stress_measured(uow, m, names)
+    return StressView(as_of, m.params.label, results)
+
+
+def stress_measured(uow: UnitOfWork, m: Measured, names: list[str] | None
+                    ) -> list[StressResult]:
+    """The scenarios on a measured book, with its schedule and recent draws (inside the
+    caller's transaction): what ``run_stress`` and the risk report both run."""
+    schedule = uow.ecl.schedule(m.as_of, 12)
+    draws = uow.ecl.recent_draws(m.as_of, DRAW_WINDOW_DAYS) * 30 // DRAW_WINDOW_DAYS
     book = m.book.join(m.results.select("line_id"), on="line_id", how="semi",
                        maintain_order="left")
-    return StressView(as_of, m.params.label,
-                      run_scenarios(book, m.model, m.lgd, m.params, schedule, draws, names))
+    return run_scenarios(book, m.model, m.lgd, m.params, schedule, draws, names)
 
 
 def run_stress(cmd: RunStress, uow: UnitOfWork, actor: Principal) -> StressView:

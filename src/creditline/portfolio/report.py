@@ -185,6 +185,134 @@ def _warning_headlines(d: dict[str, Any]) -> list[Headline]:
     return [("alerts", str(alerts), "bad" if alerts else "good")]
 
 
+# --------------------------------------------------------------------------- ECL and stress
+def _disclosure(inp: ReportInput) -> dict[str, Any] | None:
+    """The ECL extras (``portfolio.ecl_disclosure``), when the report was built from a store."""
+    d = inp.extras.get("ecl_disclosure")
+    return d if isinstance(d, dict) else None
+
+
+def _ecl_data(inp: ReportInput) -> dict[str, Any]:
+    d = _disclosure(inp)
+    if d is None:
+        return {"available": False}
+    return {"available": True, "source": d["source"], "run": d["run"],
+            "measured_on": d["measured_on"], **d["ecl"]}
+
+
+def ecl_chart(d: dict[str, Any], lang: str) -> list[Chart]:
+    from dataclasses import replace
+
+    from creditline.portfolio.charts import ecl_by_stage
+
+    if not d.get("available") or not d["by"]["stage"]:
+        return []
+    t = TEXT[lang]
+    rows = [{"stage": r["key"], "lines": r["lines"], "ead": r["ead"], "ecl": r["ecl"]}
+            for r in d["by"]["stage"]]
+    with _fonts():
+        c = ecl_by_stage(rows, t["chart_ecl"])
+    return [replace(c, caption=t["chart_ecl_caption"].format(
+        ecl=_money(d["ecl"]), lines=f"{d['lines']:,}"))]
+
+
+def _ecl_headlines(d: dict[str, Any]) -> list[Headline]:
+    if not d.get("available"):
+        return []
+    return [("ecl_total", _money(d["ecl"]), ""), ("ecl_coverage", _pct(d["coverage"]), "")]
+
+
+def _movement_data(inp: ReportInput) -> dict[str, Any]:
+    d = _disclosure(inp)
+    if d is None:
+        return {"available": False}
+    return {"available": True, "source": d["source"], "run": d["run"],
+            "movement": d["movement"]}
+
+
+def _stress_data(inp: ReportInput) -> dict[str, Any]:
+    d = _disclosure(inp)
+    if d is None:
+        return {"available": False}
+    return {"available": True, "as_of": d["as_of"], "measured_on": d["measured_on"],
+            **d["stress"]}
+
+
+def stress_charts(d: dict[str, Any], lang: str) -> list[Chart]:
+    from dataclasses import replace
+
+    from creditline.portfolio.charts import stress_cashflow, stress_ecl
+
+    if not d.get("available") or not d["scenarios"]:
+        return []
+    t = TEXT[lang]
+    names = [s["name"] for s in d["scenarios"]]
+    with _fonts():
+        a = stress_ecl(names, [dict(zip((1, 2, 3), s["by_stage"], strict=True))
+                               for s in d["scenarios"]], t["chart_stress"])
+        b = stress_cashflow(names, [s["cumulative"] for s in d["scenarios"]],
+                            t["chart_stress_cash"])
+    return [replace(a, caption=t["chart_stress_caption"]),
+            replace(b, caption=t["chart_stress_cash_caption"])]
+
+
+def _stress_headlines(d: dict[str, Any]) -> list[Headline]:
+    if not d.get("available") or len(d["scenarios"]) < 2:
+        return []
+    worst = max(d["scenarios"][1:], key=lambda s: s["change"])
+    return [("stress_worst", f"+{_money(worst['change'])} ({worst['name']}, "
+                             f"{_pct(worst['change_share'])})", "bad")]
+
+
+def _cashflow_data(inp: ReportInput) -> dict[str, Any]:
+    d = _disclosure(inp)
+    if d is None or d["cashflow"] is None:
+        return {"available": False}
+    return {"available": True, "as_of": d["as_of"], "measured_on": d["measured_on"],
+            **d["cashflow"]}
+
+
+def cashflow_chart(d: dict[str, Any], lang: str) -> list[Chart]:
+    from creditline.reporting.charts import legend_right, thousands
+
+    if not d.get("available"):
+        return []
+    t = TEXT[lang]
+    months = [m["month"] for m in d["months"]]
+    x = np.arange(len(months))
+    fig, ax = figure(6.4, 3.4)
+    with _fonts():
+        ax.bar(x - 0.2, [m["repayments_in"] / 100 for m in d["months"]], 0.4,
+               label=t["repayments_in"], color="#4c78a8")
+        ax.bar(x + 0.2, [-m["draws_out"] / 100 for m in d["months"]], 0.4,
+               label=t["draws_out"], color="#f58518")
+        ax.plot(x, [m["cumulative"] / 100 for m in d["months"]], color="#1d2733", marker="o",
+                markersize=3, label=t["cumulative"])
+        ax.plot(x, [-m["losses"] / 100 for m in d["months"]], color="#e45756", marker=".",
+                label=t["losses"])
+        ax.axhline(0, color="#999999", linewidth=0.8)
+        ax.set_xticks(x, [str(m) for m in months])
+        ax.set_xlabel(t["month"])
+        ax.set_ylabel(t["cny"])
+        span = max([abs(m[k]) for m in d["months"] for k in ("repayments_in", "draws_out",
+                                                              "losses", "cumulative")] or [0])
+        # below 10k CNY the 12k / 1.5M ticks would repeat: whole yuan instead
+        ax.yaxis.set_major_formatter(thousands if span >= 1_000_000 else _yuan)
+        legend_right(ax)
+        img = png(fig)
+    return [Chart(t["chart_cash"], img, t["chart_cash_caption"])]
+
+
+def _yuan(x: float, _pos: float = 0) -> str:
+    return f"{x:,.0f}"
+
+
+def _cashflow_headlines(d: dict[str, Any]) -> list[Headline]:
+    if not d.get("available"):
+        return []
+    return [("funding_need", _money(d["funding_need"]), "bad" if d["funding_need"] else "")]
+
+
 def default_sections() -> list[Section]:
     """The report's sections, in order.  Other lanes append theirs here, one line each."""
     return [
@@ -197,6 +325,15 @@ def default_sections() -> list[Section]:
                 "_concentration.html.j2", concentration_chart, _concentration_headlines),
         Section("warnings", {"en": "Early warning", "zh": "风险预警"}, _warning_data,
                 "_warnings.html.j2", headlines=_warning_headlines),
+        # issue 17 (reportecl): IFRS 9 ECL, the allowance movement, stress tests, cash flow
+        Section("ecl", {"en": "Expected credit loss (IFRS 9)", "zh": "预期信用损失（IFRS 9）"},
+                _ecl_data, "_ecl.html.j2", ecl_chart, _ecl_headlines),
+        Section("movement", {"en": "Allowance movement", "zh": "损失准备变动"}, _movement_data,
+                "_movement.html.j2"),
+        Section("stress", {"en": "Stress tests", "zh": "压力测试"}, _stress_data,
+                "_stress.html.j2", stress_charts, _stress_headlines),
+        Section("cashflow", {"en": "Cash-flow forecast", "zh": "现金流预测"}, _cashflow_data,
+                "_cashflow.html.j2", cashflow_chart, _cashflow_headlines),
     ]
 
 
@@ -246,7 +383,8 @@ def render(inp: ReportInput, lang: str, sections: Sequence[Section] | None = Non
                       "template": s.template, "data": d, "charts": s.charts(d, lang)})
     return render_html(TEMPLATES, "risk_report.html.j2", filters={"money": _money, "pct": _pct},
                        lang=lang, t=TEXT[lang], book=data["book"], sections=parts,
-                       headlines=headlines, as_of=data["as_of"])
+                       headlines=headlines, as_of=data["as_of"],
+                       scenario_zh=SCENARIO_ZH)
 
 
 def write(inp: ReportInput, out: Path, langs: Sequence[str] = LANGS, *, pdf: bool = True,
@@ -372,3 +510,87 @@ TEXT: dict[str, dict[str, str]] = {
         "merchant_category": "商户类别", "page_note": "金额单位：人民币元。",
     },
 }
+
+
+# the ECL, movement, stress and cash-flow sections' texts
+TEXT["en"].update({
+    "ecl_total": "Expected credit loss (CNY)", "ecl_coverage": "ECL coverage of EAD",
+    "stress_worst": "Worst stress: ECL change", "funding_need": "Funding need, 12 months",
+    "ecl_from_run": "From the ECL run of {as_of} ({source}; staging {staging}, parameters "
+                    "{params}): the loss allowance booked in the ledger.",
+    "ecl_computed": "No ECL run on or before {as_of}: the book as it stands on {on} was "
+                    "measured for this report (nothing was booked).",
+    "stage": "Stage", "product": "Product", "ead": "EAD (CNY)", "ecl": "ECL (CNY)",
+    "el_12m": "12-month EL (CNY)", "coverage": "Coverage", "total": "Total",
+    "ecl_by_stage": "By stage", "ecl_by_product": "By product", "ecl_by_industry":
+    "By industry (enterprises; persons under '-')", "ecl_by_region": "By region",
+    "triggers": "Staging triggers",
+    "trigger": "Trigger", "triggers_none": "No line is in stage 2 or 3.",
+    "chart_ecl": "ECL by stage",
+    "chart_ecl_caption": "Bars: ECL per stage, labelled with its coverage of EAD. Loss "
+                         "allowance {ecl} CNY over {lines} lines.",
+    "movement_between": "From the run of {a} to the run of {b}.",
+    "movement_none": "Only one ECL run so far (none at the end of the month before {b}): "
+                     "no movement to show yet.",
+    "movement_computed": "No ECL run yet: no movement to show.",
+    "mv_row": "Movement", "mv_lines": "Lines", "stage_n": "Stage {n}",
+    "mv_names": "opening|new lines|derecognised (repaid, closed)|transfer to stage 1|"
+                "transfer to stage 2|transfer to stage 3|written off|remeasurement|closing",
+    "reconciles": "Opening plus every movement equals closing in each stage, to the cent.",
+    "not_reconciled": "Does not reconcile: opening plus movements differ from closing.",
+    "stress_note": "Measured on the book as it stands on {on} (parameters {params}); "
+                   "nothing is stored. Change: against the base scenario.",
+    "scenario": "Scenario", "change": "Change (CNY)", "change_share": "Change",
+    "chart_stress": "ECL under stress, by stage",
+    "chart_stress_caption": "Each scenario reruns staging, PD and LGD on the same book.",
+    "chart_stress_cash": "Cumulative net cash flow, 12 months",
+    "chart_stress_cash_caption": "Below zero: the book needs funding beyond its repayments.",
+    "cash_note": "The base scenario, from the book as it stands on {on}: month 1 is the "
+                 "month after.",
+    "month": "month", "repayments_in": "Repayments in", "draws_out": "New draws out",
+    "losses": "Losses", "net": "Net", "cumulative": "Cumulative", "cny": "CNY",
+    "chart_cash": "Cash-flow forecast, 12 months",
+    "chart_cash_caption": "Bars: repayments in (up) and new draws out (down); lines: the "
+                          "running net and the month's expected losses.",
+    "ecl_unavailable": "Not computed: the report was built without the store's ECL data.",
+})
+TEXT["zh"].update({
+    "ecl_total": "预期信用损失（元）", "ecl_coverage": "ECL拨备覆盖率（占EAD）",
+    "stress_worst": "最不利压力情景：ECL增加", "funding_need": "未来12个月资金需求",
+    "ecl_from_run": "取自{as_of}的ECL计提（{source}；分阶段规则 {staging}，参数 {params}）：即账上"
+                    "已计提的损失准备。",
+    "ecl_computed": "{as_of}及之前没有ECL计提记录：本报告按{on}的资产现状即时计量（未入账）。",
+    "stage": "阶段", "product": "产品", "ead": "违约风险敞口（元）", "ecl": "预期信用损失（元）",
+    "el_12m": "12个月预期损失（元）", "coverage": "覆盖率", "total": "合计",
+    "ecl_by_stage": "按阶段", "ecl_by_product": "按产品",
+    "ecl_by_industry": "按行业（企业；个人记为“-”）", "ecl_by_region": "按地区",
+    "triggers": "分阶段触发条件",
+    "trigger": "触发条件", "triggers_none": "没有处于第二或第三阶段的额度。",
+    "chart_ecl": "各阶段预期信用损失",
+    "chart_ecl_caption": "柱：各阶段ECL，标注其占EAD的覆盖率。损失准备合计{ecl}元，"
+                         "共{lines}笔额度。",
+    "movement_between": "自{a}的计提至{b}的计提。",
+    "movement_none": "目前只有一次ECL计提（{b}上月末之前没有）：暂无变动可列示。",
+    "movement_computed": "尚无ECL计提记录：暂无变动可列示。",
+    "mv_row": "变动项目", "mv_lines": "额度数", "stage_n": "第{n}阶段",
+    "mv_names": "期初|新增额度|终止确认（结清、关闭）|转入第一阶段|转入第二阶段|转入第三阶段|"
+                "核销|重新计量|期末",
+    "reconciles": "各阶段期初加各项变动等于期末，精确到分。",
+    "not_reconciled": "未能勾稽：期初加变动不等于期末。",
+    "stress_note": "基于{on}的资产现状计量（参数 {params}）；结果不保存。变动：相对基准情景。",
+    "scenario": "情景", "change": "变动（元）", "change_share": "变动比例",
+    "chart_stress": "压力情景下各阶段ECL",
+    "chart_stress_caption": "每个情景在同一资产上重新分阶段并重估PD与LGD。",
+    "chart_stress_cash": "未来12个月累计净现金流",
+    "chart_stress_cash_caption": "低于零：还款之外需要额外资金。",
+    "cash_note": "基准情景，基于{on}的资产现状：第1月为其后一个月。",
+    "month": "月份", "repayments_in": "还款流入", "draws_out": "新增支用流出",
+    "losses": "损失", "net": "净额", "cumulative": "累计", "cny": "元",
+    "chart_cash": "未来12个月现金流预测",
+    "chart_cash_caption": "柱：还款流入（向上）与新增支用流出（向下）；线：累计净额与当月预期损失。",
+    "ecl_unavailable": "未计算：本报告生成时未取得存储中的ECL数据。",
+})
+# the shipped stress scenarios' names in Chinese (others show their own title)
+SCENARIO_ZH = {"base": "基准：按计量的资产", "export_shock": "出口行业冲击：关税与订单流失打击制造业与"
+               "批发零售业，以及出口省份的从业者", "consumer_recession": "消费衰退：收入下降10%，"
+               "失业率上升2个百分点，还款减少", "severe": "严重组合：全部PD翻倍，回收减半，还款下降15%"}

@@ -8,6 +8,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -186,11 +187,20 @@ class RiskReport:
 
 def report_input(q: BookQuery, uow: UnitOfWork, ecl: dict[str, Any] | None = None
                  ) -> ReportInput:
-    """The book and the early-warning readings (nothing is kept: a report changes nothing)."""
+    """The book, the early-warning readings and the ECL, movement, stress and cash-flow
+    figures (nothing is kept: a report changes nothing).  Without an ``ecl`` given, the
+    coverage indicator reads the ECL the report discloses."""
+    from creditline.portfolio.ecl_disclosure import ecl_disclosure
+
     rules = ew.default_warning_rules()
     book = load_book(q, uow)
+    disclosure = ecl_disclosure(uow, book.as_of)
+    if ecl is None and disclosure["ecl"]["ead"] > 0:
+        ecl = {"allowance": f"{Decimal(disclosure['ecl']['ecl']).scaleb(-2):f}",
+               "exposure": f"{Decimal(disclosure['ecl']['ead']).scaleb(-2):f}"}
     return ReportInput(book, {"signals": signals_of(book, uow, rules, ecl),
-                              "warning_rules": rules.label, "ecl": ecl})
+                              "warning_rules": rules.label, "ecl": ecl,
+                              "ecl_disclosure": disclosure})
 
 
 def write_risk_report(cmd: RiskReport, uow: UnitOfWork) -> list[Path]:

@@ -116,7 +116,11 @@ def test_the_width_check_catches_a_table_that_is_too_wide() -> None:
 
 def test_sections_are_data_the_api_can_answer(report: ReportInput) -> None:
     data = compute(report)
-    assert list(data["sections"]) == ["vintages", "rolls", "concentration", "warnings"]
+    assert list(data["sections"]) == ["vintages", "rolls", "concentration", "warnings", "ecl",
+                                      "movement", "stress", "cashflow"]
+    # built from a book alone (no store), the ECL sections say they were not computed
+    assert all(data["sections"][k] == {"available": False}
+               for k in ("ecl", "movement", "stress", "cashflow"))
     assert data["book"]["lines"] == 600
     import json
     json.dumps(data)  # JSON-able as it stands
@@ -125,7 +129,7 @@ def test_sections_are_data_the_api_can_answer(report: ReportInput) -> None:
     extra = Section("ecl", {"en": "Expected credit loss", "zh": "预期信用损失"},
                     lambda inp: {"lines": inp.book.snapshot.height}, "_vintages.html.j2")
     secs = default_sections()
-    assert [s.key for s in secs][-1] == "warnings"
+    assert [s.key for s in secs][-1] == "cashflow"
     html = render(report, "en", [*secs[:1], Section(extra.key, extra.title,
                                                     _vintage_like, "_vintages.html.j2")])
     assert "Expected credit loss" in html
