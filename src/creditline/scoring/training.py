@@ -131,3 +131,21 @@ def write_model(path: Path, doc: Mapping[str, Any], *, canonical: bool = False) 
         text = json.dumps(doc, indent=2, ensure_ascii=False)
     path.write_text(text, encoding="utf-8")
     return text
+
+
+def write_shipped_card(out: Path, trained: TrainedCard, record: Mapping[str, Any],
+                       frame: pl.DataFrame, seed: int, report: Path | None,
+                       title: str) -> None:
+    """Write a shipped card (canonical JSON, with its training ``record``) and, if asked, its
+    model report on a seeded 30 % sample of the training ``frame`` (``bad`` the label): what
+    the default B- and C-card scripts both do."""
+    from creditline.scoring.report import build_report  # matplotlib: only when asked
+
+    out.parent.mkdir(parents=True, exist_ok=True)
+    write_model(out, trained.document(record), canonical=True)
+    if report is not None:
+        hold = np.random.default_rng(seed).random(frame.height) >= 0.7
+        sample = frame.filter(pl.Series(hold))
+        report.write_text(build_report(trained.model, sample.drop("bad"),
+                                       sample["bad"].to_numpy(), title=title),
+                          encoding="utf-8")

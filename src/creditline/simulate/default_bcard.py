@@ -32,8 +32,7 @@ from sqlalchemy import create_engine, text
 from creditline.batch.behaviour import B_CARD, B_CARD_FILE
 from creditline.lines.behaviour import FEATURES
 from creditline.scoring.metrics import quantile_edges
-from creditline.scoring.report import build_report
-from creditline.scoring.training import TrainCard, train_card, write_model
+from creditline.scoring.training import TrainCard, train_card, write_shipped_card
 from creditline.simulate.context import DemoConfig
 from creditline.simulate.demo import DemoRun
 from creditline.simulate.events import month_index
@@ -96,15 +95,8 @@ def train(customers: int = CUSTOMERS, seed: int = SEED, out: Path = B_CARD_FILE,
               "data_fingerprint": trained.fingerprint_train, "holdout": trained.holdout_metrics,
               "score_edges": [round(float(e), 6) for e in edges],
               "score_counts": counts.tolist()}
-    out.parent.mkdir(parents=True, exist_ok=True)
-    write_model(out, trained.document(record), canonical=True)
-    if report is not None:
-        rng = np.random.default_rng(seed)
-        hold = rng.random(frame.height) >= 0.7
-        sample = frame.filter(pl.Series(hold))
-        report.write_text(build_report(trained.model, sample.drop("bad"), sample["bad"].to_numpy(),
-                                       title=f"Default B-card ({B_CARD}), 30 % sample"),
-                          encoding="utf-8")
+    write_shipped_card(out, trained, record, frame, seed, report,
+                       f"Default B-card ({B_CARD}), 30 % sample")
     return record
 
 

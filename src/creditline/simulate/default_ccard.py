@@ -26,13 +26,11 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import polars as pl
 from sqlalchemy import create_engine, select
 
 from creditline.collections.ccard import C_CARD, C_CARD_FILE, FEATURES, NO_B_SCORE
-from creditline.scoring.report import build_report
-from creditline.scoring.training import TrainCard, train_card, write_model
+from creditline.scoring.training import TrainCard, train_card, write_shipped_card
 from creditline.simulate.context import DemoConfig
 from creditline.simulate.demo import DemoRun
 from creditline.store.tables.collection_strategy import collection_actions
@@ -99,15 +97,8 @@ def train(customers: int = CUSTOMERS, seed: int = SEED, out: Path = C_CARD_FILE,
               "label": f"case not resolved (line not back to current) within {HORIZON_DAYS} "
                        "days of the escalation point",
               "data_fingerprint": trained.fingerprint_train, "holdout": trained.holdout_metrics}
-    out.parent.mkdir(parents=True, exist_ok=True)
-    write_model(out, trained.document(record), canonical=True)
-    if report is not None:
-        rng = np.random.default_rng(seed)
-        hold = rng.random(frame.height) >= 0.7
-        sample = frame.filter(pl.Series(hold))
-        report.write_text(build_report(trained.model, sample.drop("bad"), sample["bad"].to_numpy(),
-                                       title=f"Default C-card ({C_CARD}), 30 % sample"),
-                          encoding="utf-8")
+    write_shipped_card(out, trained, record, frame, seed, report,
+                       f"Default C-card ({C_CARD}), 30 % sample")
     return record
 
 
