@@ -119,16 +119,17 @@ def _statuses(op: dict[str, Any], method: str, components: dict[str, Any]) -> li
     """The error statuses a route can answer, read from what it takes: every route can meet
     the input guard (400) and validation (422); a bearer route can fail authentication
     (401), authorisation (403) and throttling (429); a body can be too large (413) or not
-    JSON (415); a path parameter, or an ``*_id`` field or query parameter, names something
-    that may not exist (404); a write can clash (409)."""
+    JSON (415); a path parameter, or an ``*_id`` field or query parameter (a filter too:
+    ``/v1/triggers?line_id=`` names a line that may not exist), names something that may not
+    exist (404); a write can clash (409)."""
     codes = [400, 422]
     if op.get("security"):
         codes += [401, 403, 429]
     if "requestBody" in op:
         codes += [413, 415]
     params = op.get("parameters", [])
-    if any(p.get("in") == "path" or (p.get("in") == "query" and p["name"].endswith("_id")
-                                     and p.get("required")) for p in params) \
+    if any(p.get("in") == "path" or (p.get("in") == "query" and p["name"].endswith("_id"))
+           for p in params) \
             or any(n.endswith("_id") for n in _body_fields(op, components)):
         codes.append(404)
     if method in ("post", "put", "patch", "delete"):
