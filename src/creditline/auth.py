@@ -59,6 +59,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "models:register": frozenset({A, RO}),
     "models:promote": frozenset({A, RO}),
     "models:score": frozenset({A, RO, SV}),  # champion score of one application
+    "models:score_all": frozenset({A, RO}),  # issue 18: score every line with a card
     "applications:create": frozenset({A, RO, SV}),
     "applications:read": frozenset({A, RO, RV, AU}),
     "reviews:read": frozenset({A, RO, RV}),

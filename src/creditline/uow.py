@@ -17,7 +17,7 @@ from creditline.auth import Principal
 
 if TYPE_CHECKING:
     from creditline.access.ports import ConsoleAccountRepository, UserRepository
-    from creditline.batch.ports import EodRunRepository
+    from creditline.batch.ports import BatchScoreRepository, EodRunRepository
     from creditline.bureau.ports import BureauRepository  # bureau (issue 16)
     from creditline.calendar.ports import CalendarRepository
     from creditline.clock import Clock
@@ -166,6 +166,9 @@ class UnitOfWork(Protocol):
 
     @property
     def eod_runs(self) -> EodRunRepository: ...
+
+    @property
+    def batch_scores(self) -> BatchScoreRepository: ...  # issue 18: batch scoring
 
     @property
     def ledger(self) -> LedgerRepository: ...

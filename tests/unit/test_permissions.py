@@ -52,6 +52,7 @@ models:read               Y        Y          .        .        Y       .
 models:register           Y        Y          .        .        .       .
 models:promote            Y        Y          .        .        .       .
 models:score              Y        Y          .        .        .       Y
+models:score_all          Y        Y          .        .        .       .
 applications:create       Y        Y          .        .        .       Y
 applications:read         Y        Y          Y        .        Y       .
 reviews:read              Y        Y          Y        .        .       .

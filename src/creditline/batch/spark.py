@@ -15,6 +15,10 @@ is to run many such partitions at once on many machines, and to retry a failed t
 partition that committed is no longer pending, so a retried task whose partition is already
 closed finds nothing to do and says so).
 
+Batch scoring (``creditline model score-all --engine spark``, ``score_partitions``) runs the
+same way: each task scores its partitions of line ids with ``batch.score_all.score_partition``
+and replaces the run's rows of those ids, so a retried task leaves the same rows.
+
 What travels to the executors: the container's settings (database URL, keys) inside the task
 closure.  On a shared cluster, enable Spark's RPC authentication and encryption
 (``spark.authenticate``, ``spark.network.crypto.enabled``) -- see docs/SPARK.md.
@@ -31,6 +35,7 @@ from datetime import date
 from typing import Any
 
 from creditline.batch.pipeline import StageStats
+from creditline.batch.score_all import PartitionCounts, ScoreJob, score_partition
 from creditline.errors import ValidationError
 
 Factory = Callable[[dict[str, Any]], Any]  # settings -> a container (``.uow()``)
@@ -62,6 +67,32 @@ def close_bounds(factory: Factory, settings: dict[str, Any], day: date, size: in
             uow.commit()
         yield {"lines": rep.lines, "stats": json.dumps(
             {n: [st.seconds, st.lines, st.counts] for n, st in stats.items()})}
+
+
+def score_bounds(factory: Factory, settings: dict[str, Any], job: ScoreJob,
+                 bounds: Sequence[tuple[str | None, str]]) -> Iterator[dict[str, Any]]:
+    """Score each partition ``(after, last]`` of a batch scoring run (what one Spark task
+    does for ``creditline model score-all --engine spark``): the in-process function, one
+    transaction a partition, replacing the run's rows of the range."""
+    container = _container(factory, settings)
+    for after, last in bounds:
+        counts = score_partition(container.uow(), job, after, last)
+        yield {"scored": counts.scored, "skipped": json.dumps(counts.skipped)}
+
+
+def _score_task(factory: Factory, settings: dict[str, Any], run_id: str, model_id: str,
+                as_of_iso: str) -> Callable[[Iterator[Any]], Iterator[Any]]:
+    def run(batches: Iterator[Any]) -> Iterator[Any]:
+        import pyarrow as pa
+
+        job = ScoreJob(run_id, model_id, date.fromisoformat(as_of_iso))
+        for batch in batches:
+            rows = batch.to_pydict()
+            bounds = list(zip(rows["after"], rows["last"], strict=True))
+            out = list(score_bounds(factory, settings, job, bounds))
+            fields: dict[str, pa.DataType] = {"scored": pa.int64(), "skipped": pa.string()}
+            yield pa.RecordBatch.from_pylist(out, schema=pa.schema(fields))
+    return run
 
 
 def _task(factory: Factory, settings: dict[str, Any], day_iso: str, size: int
@@ -135,6 +166,26 @@ class SparkEngine:
                 stats.setdefault(name, StageStats()).add(
                     StageStats(float(seconds), int(n_lines), dict(counts)))
         return lines, stats
+
+    def score_partitions(self, job: ScoreJob, bounds: Sequence[tuple[str | None, str]]
+                         ) -> PartitionCounts:
+        """A ``batch.score_all.ScoreEngine``: the run's partitions scored by Spark tasks
+        (mapInArrow over the bounds), each against the same PostgreSQL store."""
+        total = PartitionCounts()
+        if not bounds:
+            return total
+        spark = self.session()
+        n = max(1, self.tasks or min(len(bounds), 64))
+        rdd = spark.sparkContext.parallelize([(a, b) for a, b in bounds], n)
+        rows = (spark.createDataFrame(rdd, "after string, last string")
+                .mapInArrow(_score_task(self.factory, self.settings, job.run_id, job.model_id,
+                                        job.as_of.isoformat()),
+                            "scored long, skipped string")
+                .collect())
+        for row in rows:
+            total.add(PartitionCounts(int(row["scored"]), {
+                k: int(v) for k, v in json.loads(row["skipped"]).items()}))
+        return total
 
     def stop(self) -> None:
         if self._spark is not None:

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from creditline.documents.ports import DocumentStore
     from creditline.store.applications import SqlApplicationRepository
     from creditline.store.audit_repo import SqlAuditRepository
+    from creditline.store.batch_scores import SqlBatchScoreRepository  # issue 18
     from creditline.store.behaviour import SqlBehaviourRepository
     from creditline.store.blacklist import SqlBlacklistRepository
     from creditline.store.bureau import SqlBureauRepository  # bureau (issue 16)
@@ -235,6 +236,11 @@ class SqlUnitOfWork:
     def eod_columns(self) -> SqlEodColumns:
         from creditline.store.eod_columns import SqlEodColumns
         return self._repo("eod_columns", SqlEodColumns)
+
+    @property
+    def batch_scores(self) -> SqlBatchScoreRepository:  # issue 18: batch scoring
+        from creditline.store.batch_scores import SqlBatchScoreRepository
+        return self._repo("batch_scores", SqlBatchScoreRepository)
 
     @property
     def eod_runs(self) -> SqlEodRunRepository:

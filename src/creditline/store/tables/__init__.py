@@ -5,6 +5,7 @@ from __future__ import annotations
 
 # notify: messages per channel (migration 0019_notify)
 from creditline.store.tables import (
+    batch_scores,  # noqa: F401  (issue 18: batch scoring of every line)
     behaviour,  # noqa: F401  (issue 13)
     bureau,  # noqa: F401  (bureau reporting, issue 16)
     calendar,  # noqa: F401
