@@ -309,3 +309,69 @@ def list_models(
         records.extend(got.items)
         req = None if got.next is None else PageRequest(after=got.next, limit=LIMIT_MAX)
     console.print(_record_table(sorted(records, key=lambda r: (r.name, r.version))))
+
+
+@sub.command("score-all")
+def score_all(
+    model_id: Annotated[str | None, typer.Option("--model-id", "--id", help="Model id.", show_default=False)] = None,
+    name: NameOption = None,
+    version: VersionOption = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Score on each line's newest behaviour features on or before this date (YYYY-MM-DD); default: the book's business date.", show_default=False)] = None,
+    engine: Annotated[str, typer.Option("--engine", help="Where partitions run: 'local' (this process) or 'spark' (Spark executors against the same PostgreSQL store).")] = "local",
+    master: Annotated[str, typer.Option("--master", help="With --engine spark: the Spark master URL (local[2], spark://host:7077, yarn...).")] = "local[2]",
+    partition: Annotated[int, typer.Option("--partition", help="Lines per partition (one transaction each).")] = 10_000,
+    token: UserTokenOption = None,
+    db: DbOption = None,
+) -> None:
+    """Score every line with a registered card and keep the scores (batch_scores).
+
+    B-cards only: the card's variables must all be line behaviour features (a card needing
+    application or collection fields is refused, naming them).  Risk officer or admin."""
+    from datetime import datetime
+
+    from creditline.batch.score_all import PARTITION_MAX, ScoreAll
+    from creditline.batch.score_all import score_all as run_score_all
+
+    if model_id is None and not (name and version is not None):
+        raise ValidationError("--model-id", "give --model-id, or --name with --version")
+    day = None
+    if as_of is not None:
+        try:
+            day = datetime.strptime(as_of, "%Y-%m-%d").date()
+        except ValueError:
+            raise ValidationError("--as-of", "must be a date as YYYY-MM-DD") from None
+    if engine not in ("local", "spark"):
+        raise ValidationError("--engine", "must be local or spark")
+    if not 1 <= partition <= PARTITION_MAX:
+        raise ValidationError("--partition", f"must be between 1 and {PARTITION_MAX:,}")
+    container = container_for(db)
+    actor = actor_from_token(container, token)
+    spark = None
+    if engine == "spark":
+        from creditline.batch.spark import SparkEngine
+        from creditline.bootstrap import executor_container
+
+        try:
+            spark = SparkEngine(container.settings.model_dump(mode="json"), executor_container,
+                                master=master, app_name="creditline-score-all")
+        except ValidationError as exc:
+            raise ValidationError("--engine", exc.rule) from None
+    from creditline.scoring.services import ModelRef
+
+    cmd = ScoreAll(ModelRef(model_id=model_id, name=name, version=version), day, engine,
+                   partition)
+    try:
+        with console.status(f"scoring every line ({engine})"):
+            run = run_score_all(cmd, container.uow(), actor, engine=spark)
+    except ValidationError as exc:
+        if exc.field in ("as_of", "model"):
+            raise ValidationError({"as_of": "--as-of", "model": "--model-id"}[exc.field],
+                                  exc.rule) from None
+        raise
+    finally:
+        if spark is not None:
+            spark.stop()
+    skipped = ", ".join(f"{k} {v:,}" for k, v in run.skipped.items())
+    console.print(f"run {run.run_id}: {run.model} scored {run.lines_scored:,} line(s) as of "
+                  f"{run.as_of.isoformat()} on {run.engine} in {run.partitions} partition(s), "
+                  f"{run.seconds or 0:.2f} s; skipped: {skipped}")

@@ -4,6 +4,7 @@ or admin), run a challenger in shadow, and score an application with the champio
 from __future__ import annotations
 
 import json
+from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
@@ -13,6 +14,7 @@ from creditline.api.deps import Allowed, ContainerDep
 from creditline.api.pagination import ListPage, PageParams, list_page
 from creditline.api.schemas_common import Count, Timestamp
 from creditline.auth import Principal
+from creditline.batch import score_all as batch_scoring
 from creditline.errors import ValidationError
 from creditline.scoring import services
 from creditline.scoring.registry import ModelRecord, ModelStatus
@@ -59,6 +61,43 @@ class ScoreRequest(BaseModel):
     reasons: Count = Field(default=4, ge=0, le=20)
 
 
+class ScoreAllRequest(BaseModel):
+    as_of: date | None = Field(
+        default=None, description="Score on each line's newest behaviour features on or "
+                                 "before this date; default: the book's business date.")
+    partition_size: int = Field(default=10_000, ge=1, le=batch_scoring.PARTITION_MAX,
+                                description="Lines per partition (one transaction each).")
+
+
+class ScoreRunPublic(BaseModel):
+    id: str
+    model_id: str
+    model: str
+    card_type: str
+    as_of: date
+    engine: str
+    partition_size: int
+    actor: str
+    started_at: Timestamp
+    finished_at: Timestamp | None
+    status: str = Field(description="running, finished or failed.")
+    partitions: int
+    lines_scored: int
+    skipped: dict[str, int] = Field(description="Lines not scored, by reason: closed, "
+                                                "no_features (no behaviour row on or "
+                                                "before as_of).")
+    seconds: float | None
+
+
+def _run_public(r: batch_scoring.ScoreRun) -> ScoreRunPublic:
+    return ScoreRunPublic(
+        id=r.run_id, model_id=r.model_id, model=r.model, card_type=r.card_type, as_of=r.as_of,
+        engine=r.engine, partition_size=r.partition_size, actor=r.actor,
+        started_at=r.started_at, finished_at=r.finished_at, status=r.status,
+        partitions=r.partitions, lines_scored=r.lines_scored, skipped=r.skipped,
+        seconds=r.seconds)
+
+
 def _public(r: ModelRecord, include_model: bool = False) -> ModelPublic:
     return ModelPublic(
         id=r.id, name=r.name, version=r.version, card_type=r.card_type, kind=r.kind,
@@ -94,6 +133,15 @@ def register(body: ModelCreate, container: ContainerDep,
     return _public(services.register_model(cmd, container.uow(), actor))
 
 
+@router.get("/score-runs/{run_id}", response_model=ScoreRunPublic,
+            summary="Read a batch scoring run")
+def get_score_run(run_id: str, container: ContainerDep,
+                  actor: Annotated[Principal, Allowed("models:read")]) -> ScoreRunPublic:
+    """A batch scoring run's summary: card, date, engine, lines scored and skipped; 404 if
+    there is no such run."""
+    return _run_public(batch_scoring.score_run(container.uow(), actor, run_id))
+
+
 @router.get("/{model_id}", response_model=ModelPublic, summary="Read a registered model")
 def get_model(model_id: str, container: ContainerDep,
               _: Annotated[Principal, Allowed("models:read")],
@@ -122,6 +170,19 @@ def challenger(model_id: str, body: ChallengerSet, container: ContainerDep,
     decide); share 0 stops it."""
     cmd = services.SetChallenger(services.ModelRef(model_id=model_id), body.share)
     return _public(services.set_challenger(cmd, container.uow(), actor))
+
+
+@router.post("/{model_id}/score-all", status_code=201, response_model=ScoreRunPublic,
+             summary="Score every line with a card")
+def score_all(model_id: str, body: ScoreAllRequest, container: ContainerDep,
+              actor: Annotated[Principal, Allowed("models:score_all")]) -> ScoreRunPublic:
+    """Score every line with this card on its behaviour features, in this process, and keep
+    the scores; the run's summary.  Only cards whose variables are all line behaviour
+    features (B-cards): another card is refused (422) naming the variables it lacks.  Large
+    books run from the CLI (`creditline model score-all --engine spark`)."""
+    cmd = batch_scoring.ScoreAll(services.ModelRef(model_id=model_id), body.as_of,
+                                 "local", body.partition_size)
+    return _run_public(batch_scoring.score_all(cmd, container.uow(), actor))
 
 
 @router.post("/by-name/{name}/score", summary="Score one application with a champion")
