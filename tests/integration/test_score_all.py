@@ -12,7 +12,7 @@ variables are not line features (the shipped A- and C-cards) is refused, naming 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -170,7 +170,9 @@ def test_the_cli_scores_every_line_and_names_what_it_refuses(
     for args, field in ((["--as-of", "4 April"], "--as-of"),
                         (["--engine", "hadoop"], "--engine"),
                         (["--partition", "0"], "--partition"),
-                        (["--as-of", "2026-04-05"], "--as-of")):
+                        # the CLI's business date is the wall clock's (no calendar set)
+                        (["--as-of", (date.today() + timedelta(days=1)).isoformat()],
+                         "--as-of")):
         bad = runner.invoke(app, ["model", "score-all", "--model-id", _b_card_id(c), *args,
                                   "--db", url], env=env)
         assert isinstance(bad.exception, ValidationError), bad.output
