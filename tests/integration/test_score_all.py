@@ -222,3 +222,40 @@ def test_spark_scoring_needs_the_postgresql_store(
                                    "--engine", "spark", "--db", url], env=env)
     assert isinstance(out.exception, ValidationError)
     assert out.exception.field == "--engine" and "PostgreSQL" in out.exception.rule
+
+
+def test_the_api_scores_every_line_and_reads_the_run_back(
+        book: tuple[Container, dict[str, str]]) -> None:
+    from fastapi.testclient import TestClient
+
+    from creditline.api.app import create_app
+
+    c, _ = book
+    card = _b_card_id(c)
+    ro = create_user(c, "api-risk", Role.RISK_OFFICER)
+    reviewer = create_user(c, "api-reviewer", Role.REVIEWER)
+    auditor = create_user(c, "api-auditor", Role.AUDITOR)
+    a_card = _register_shipped(c, "bnpl_a_card", SRC / "origination" / "models" /
+                               "bnpl_a_card.json")
+    with TestClient(create_app(c)) as api:
+        assert api.post(f"/v1/models/{card}/score-all", json={},
+                        headers=reviewer).status_code == 403
+        made = api.post(f"/v1/models/{card}/score-all", json={"partition_size": 5}, headers=ro)
+        assert made.status_code == 201, made.text
+        run = made.json()
+        assert (run["as_of"], run["engine"], run["status"], run["lines_scored"],
+                run["skipped"], run["partitions"]) == (
+            "2026-04-04", "local", "finished", 11, {"closed": 0, "no_features": 1}, 3)
+        read = api.get(f"/v1/models/score-runs/{run['id']}", headers=auditor)
+        assert read.status_code == 200 and read.json() == run
+        assert api.get("/v1/models/score-runs/nope", headers=auditor).status_code == 404
+        assert api.post("/v1/models/nope/score-all", json={}, headers=ro).status_code == 404
+        bad_day = api.post(f"/v1/models/{card}/score-all", json={"as_of": "4 April"},
+                           headers=ro)
+        assert bad_day.status_code == 422 and "as_of" in bad_day.text
+        later = api.post(f"/v1/models/{card}/score-all", json={"as_of": "2026-04-05"},
+                         headers=ro)
+        assert later.status_code == 422 and "2026-04-04" in later.text
+        refused = api.post(f"/v1/models/{a_card}/score-all", json={}, headers=ro)
+        assert refused.status_code == 422
+        assert "needs variables no line keeps" in refused.text and "model" in refused.text
