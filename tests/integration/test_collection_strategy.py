@@ -3,12 +3,15 @@
 due 10 April) is past due from 11 April.  End of day decides, every day, what collection
 does next on his case with the fixed ladder's tables (M1: a text every 3 days, a call a
 week from 5 days past due; M3: an agency; M5: legal), so each path is pinned; the C-card
-strategy's scoring path is the last example."""
+strategy's scoring path is the last example.  As in production the relay runs every morning
+and sends the texts through a real SMS gateway: a text is in the contact log once it is
+sent, not when end of day queues it."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -19,7 +22,9 @@ from sqlalchemy import select
 
 from creditline.auth import SYSTEM
 from creditline.batch.collection_strategy import serving_c_card, with_strategy
+from creditline.batch.run import RunEod, run_eod
 from creditline.bootstrap import Container
+from creditline.channels.sms import HttpSmsGateway
 from creditline.clock import FixedClock
 from creditline.collections import agencies as ag
 from creditline.collections import legal
@@ -28,6 +33,7 @@ from creditline.collections.actions import COLLECTION_REMINDER
 from creditline.collections.cases import PromiseStatus
 from creditline.collections.ccard import C_CARD, C_CARD_FILE, FEATURES
 from creditline.collections.strategy import LADDER_DIR, STRATEGY
+from creditline.notify.relay import relay_once
 from creditline.servicing import services as sv
 from creditline.store.tables.collection_strategy import collection_actions
 from tests.integration.collections_support import (
@@ -38,6 +44,7 @@ from tests.integration.collections_support import (
     events,
     local,
 )
+from tests.integration.notify_support import SmsGateway
 from tests.integration.servicing_support import eod_through
 
 D = Decimal
@@ -48,6 +55,39 @@ LADDER = STRATEGY.load(LADDER_DIR).label
 def ladder(container: Container) -> Container:
     """The same store and clock, end of day deciding with the fixed ladder."""
     return replace(container, pipeline=with_strategy(container.pipeline, LADDER_DIR))
+
+
+@pytest.fixture
+def gateway() -> Iterator[SmsGateway]:
+    g = SmsGateway().start()
+    yield g
+    g.stop()
+
+
+class Days:
+    """The days as they pass: each morning at 09:30 Shanghai the relay sends what is due
+    (the texts end of day queued last night), each evening end of day closes the day."""
+
+    def __init__(self, container: Container, clock: FixedClock, gateway: SmsGateway,
+                 closed: date = date(2026, 4, 10)) -> None:
+        self.c, self.clock, self.gateway = container, clock, gateway
+        eod_through(container, clock, closed)  # nothing past due yet: no text queued
+        self.closed = closed
+
+    def relay(self) -> None:
+        relay_once(self.c.uow, {"sms": HttpSmsGateway(self.gateway.url, timeout=5)})
+
+    def through(self, last: date) -> None:
+        day = self.closed + timedelta(days=1)
+        while day <= last:
+            morning = datetime(day.year, day.month, day.day, 1, 30, tzinfo=UTC)  # 09:30 +8
+            self.clock.current = max(self.clock.current, morning)
+            self.relay()
+            run_eod(RunEod(day), self.c.uow(), SYSTEM)
+            self.closed, day = day, day + timedelta(days=1)
+
+    def texts(self) -> list[str]:
+        return [b["text"] for _, b in self.gateway.received if "agree a date or a plan" in b["text"]]
 
 
 def decisions(container: Container) -> list[dict[str, Any]]:
@@ -64,44 +104,63 @@ def acts(container: Container) -> list[tuple[str, str, str]]:
             for r in decisions(container) if r["action"] != "none"]
 
 
-def test_reminder_then_paid(ladder: Container, clock: FixedClock) -> None:
+def test_reminder_then_paid(ladder: Container, clock: FixedClock,
+                            gateway: SmsGateway) -> None:
     d = debtor(ladder, clock)
-    eod_through(ladder, clock, date(2026, 4, 11))  # 1 day past due: M1, a case, a text
+    days = Days(ladder, clock, gateway)
+    days.through(date(2026, 4, 11))  # 1 day past due: M1, a case, a text
     case = case_of(ladder, d.line_id)
     assert case is not None
     [row] = decisions(ladder)
     assert row == {"business_date": date(2026, 4, 11), "bucket": 1, "dpd": 1,
                    "owed": D("50.00"), "action": "sms", "reason": "LADDER_SMS_M1",
-                   "outcome": "sent", "rules_version": LADDER, "days_since_message": 9999,
-                   "days_since_call": 9999}
-    # the gate judged the text at the instant it goes out: 09:30 the next morning, Shanghai
-    [contact] = cs.get_case(case.id, ladder.uow(), SUPERVISOR).contacts
-    assert (contact.channel, contact.actor, contact.allowed) == ("sms", SYSTEM.name, True)
-    assert contact.at == datetime(2026, 4, 12, 1, 30, tzinfo=UTC)
-    assert contact.local_time.startswith("2026-04-12T09:30:00+08:00")
+                   "outcome": "scheduled", "rules_version": LADDER,
+                   "days_since_message": 9999, "days_since_call": 9999}
     assert events(ladder, COLLECTION_REMINDER) == [{
         "case_id": case.id, "line_id": d.line_id, "customer_id": d.customer_id,
         "channels": ["sms"], "amount": "50.00", "days_past_due": 1,
         "dedupe_key": f"collections:{case.id}:2026-04-11",
         "deliver_after": "2026-04-12T01:30:00+00:00", "reason": "LADDER_SMS_M1"}]
+    # queued for 09:30 the next morning, Shanghai: not a contact yet
+    assert cs.get_case(case.id, ladder.uow(), SUPERVISOR).contacts == []
+    local(clock, 2026, 4, 12, 9)
+    days.relay()  # at 09:00 it is not due
+    assert days.texts() == [] and cs.replay_contacts(ladder.uow()).contacts == 0
 
-    clock.set_date(date(2026, 4, 12))  # he reads it and pays what is past due
+    # 09:30: the relay asks the gate and sends it; the contact log has it from then
+    local(clock, 2026, 4, 12, 9, 30)
+    days.relay()
+    [text] = days.texts()
+    assert "50.00" in text
+    [contact] = cs.get_case(case.id, ladder.uow(), SUPERVISOR).contacts
+    assert (contact.channel, contact.actor, contact.allowed) == ("sms", SYSTEM.name, True)
+    assert contact.at == datetime(2026, 4, 12, 1, 30, tzinfo=UTC)
+    assert contact.local_time.startswith("2026-04-12T09:30:00+08:00")
+    assert (contact.note or "").startswith("collections.reminder message")
+
+    local(clock, 2026, 4, 12, 10)  # he reads it and pays what is past due
     sv.repay(sv.Repay(d.line_id, "50.00", idempotency_key="after-text"), ladder.uow(), SYSTEM)
-    eod_through(ladder, clock, date(2026, 4, 12))
+    days.through(date(2026, 4, 12))
     assert case_of(ladder, d.line_id) is None  # cured: nothing more to decide
     assert len(decisions(ladder)) == 1
     assert cs.replay_contacts(ladder.uow()).contacts == 1
 
 
-def test_reminder_then_call_then_promise_kept(ladder: Container, clock: FixedClock) -> None:
+def test_reminder_then_call_then_promise_kept(ladder: Container, clock: FixedClock,
+                                             gateway: SmsGateway) -> None:
     d = debtor(ladder, clock)
-    eod_through(ladder, clock, date(2026, 4, 16))
+    days = Days(ladder, clock, gateway)
+    days.through(date(2026, 4, 16))
     case = case_of(ladder, d.line_id)
     assert case is not None
     # texts decided on day 1 and day 5 (each goes out the next morning: every 3 days counts
     # from then), and between them, from 5 days past due, a call task
-    assert acts(ladder) == [("2026-04-11", "sms", "sent"), ("2026-04-15", "sms", "sent"),
+    assert acts(ladder) == [("2026-04-11", "sms", "scheduled"),
+                            ("2026-04-15", "sms", "scheduled"),
                             ("2026-04-16", "call", "queued")]
+    assert len(days.texts()) == 2  # sent on the 12th and the 16th, 09:30
+    assert [x.at for x in cs.get_case(case.id, ladder.uow(), SUPERVISOR).contacts] == [
+        datetime(2026, 4, 12, 1, 30, tzinfo=UTC), datetime(2026, 4, 16, 1, 30, tzinfo=UTC)]
     with ladder.uow() as uow:
         assert uow.collection_actions.tasks(date(2026, 4, 16), "call") == [case.id]
     chen = collector(ladder)
@@ -112,24 +171,26 @@ def test_reminder_then_call_then_promise_kept(ladder: Container, clock: FixedClo
                                promise_date=date(2026, 4, 19)), ladder.uow(), chen)
     assert r.promise is not None and item.collectable == D("50.00")
 
-    eod_through(ladder, clock, date(2026, 4, 17))  # texted and called yesterday: wait
+    days.through(date(2026, 4, 17))  # texted and called yesterday: wait
     last = decisions(ladder)[-1]
     assert (last["action"], last["days_since_call"], last["days_since_message"]) == (
         "none", 1, 1)
 
     clock.set_date(date(2026, 4, 18))
     sv.repay(sv.Repay(d.line_id, "50.00", idempotency_key="promised"), ladder.uow(), SYSTEM)
-    eod_through(ladder, clock, date(2026, 4, 18))
+    days.through(date(2026, 4, 18))
     [p] = cs.promises_of(case.id, ladder.uow())
     assert (p.status, p.paid) == (PromiseStatus.KEPT, D("50.00"))
     assert case_of(ladder, d.line_id) is None
 
 
-def test_promise_broken_then_agency_then_legal(ladder: Container, clock: FixedClock) -> None:
+def test_promise_broken_then_agency_then_legal(ladder: Container, clock: FixedClock,
+                                              gateway: SmsGateway) -> None:
     d = debtor(ladder, clock)
     agency = ag.create_agency(ag.CreateAgency("Eastern Recovery", "0.20"), ladder.uow(),
                               SUPERVISOR)
-    eod_through(ladder, clock, date(2026, 4, 20))
+    days = Days(ladder, clock, gateway)
+    days.through(date(2026, 4, 20))
     case = case_of(ladder, d.line_id)
     assert case is not None
     chen = collector(ladder)
@@ -137,13 +198,13 @@ def test_promise_broken_then_agency_then_legal(ladder: Container, clock: FixedCl
     local(clock, 2026, 4, 20, 15)
     cs.log_call(cs.LogCall(case.id, "promise_to_pay", promise_amount="30.00",
                            promise_date=date(2026, 4, 23)), ladder.uow(), chen)
-    eod_through(ladder, clock, date(2026, 4, 23))  # nothing paid: broken, escalated
+    days.through(date(2026, 4, 23))  # nothing paid: broken, escalated
     [p] = cs.promises_of(case.id, ladder.uow())
     assert p.status is PromiseStatus.BROKEN
 
-    eod_through(ladder, clock, date(2026, 6, 9))  # 60 days past due: M2, still the desk's
+    days.through(date(2026, 6, 9))  # 60 days past due: M2, still the desk's
     assert case_of(ladder, d.line_id).agency_id is None  # type: ignore[union-attr]
-    eod_through(ladder, clock, date(2026, 6, 10))  # 61 days: M3, the ladder places it
+    days.through(date(2026, 6, 10))  # 61 days: M3, the ladder places it
     placed = case_of(ladder, d.line_id)
     assert placed is not None and (placed.bucket, placed.escalation) == (3, 1)
     assert placed.agency_id == agency.id
@@ -154,16 +215,16 @@ def test_promise_broken_then_agency_then_legal(ladder: Container, clock: FixedCl
     assert events(ladder, ag.CASE_PLACED)[-1]["agency"] == "Eastern Recovery"
     assert cs.queue(cs.GetQueue(), ladder.uow(), chen) == []
 
-    eod_through(ladder, clock, date(2026, 8, 8))  # placed: the agency works it, no contacts
+    days.through(date(2026, 8, 8))  # placed: the agency works it, no contacts
     assert {r["action"] for r in decisions(ladder)
             if date(2026, 6, 10) < r["business_date"] <= date(2026, 8, 8)} == {"none"}
-    eod_through(ladder, clock, date(2026, 8, 9))  # 121 days: M5, legal
+    days.through(date(2026, 8, 9))  # 121 days: M5, legal
     assert acts(ladder)[-1] == ("2026-08-09", "legal", "referred")
     ref = legal.get_referral(case.id, ladder.uow())
     assert ref.referred_by == SYSTEM.name and ref.referred_on == date(2026, 8, 9)
     assert ref.package["case"]["days_past_due"] == 121
     assert {c["channel"] for c in ref.package["contacts"]} == {"sms", "call"}
-    eod_through(ladder, clock, date(2026, 8, 12))  # referred: nothing more
+    days.through(date(2026, 8, 12))  # referred: nothing more
     assert acts(ladder)[-1] == ("2026-08-09", "legal", "referred")
     assert cs.replay_contacts(ladder.uow()).over_limits == 0
 

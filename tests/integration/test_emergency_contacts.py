@@ -157,9 +157,10 @@ def test_unreachable_debtor_verified_contact_approached_once_then_debtor_reached
     assert r.contact.outcome is not None and r.contact.outcome.value == "promise_to_pay"
 
     # the contact log has every attempt (the collection strategy's own texts, logged when
-    # end of day scheduled them, are counted apart); the replay finds nothing wrong
+    # the relay sent them, are counted apart); the replay finds nothing wrong
     contacts = cs.get_case(case.id, c.uow(), chen).contacts
-    by_strategy = [x for x in contacts if (x.note or "").startswith("collection strategy")]
+    by_strategy = [x for x in contacts
+                   if (x.note or "").startswith("collections.reminder message")]
     log = [(x.channel.value, x.party.value, x.allowed, x.rule,
             x.outcome.value if x.outcome else None)
            for x in contacts if x not in by_strategy]

@@ -4,25 +4,38 @@ for Hubei from 21 to 30 April: no penalty accrues on Li Lei's line, the gate ref
 to him ("regional relief", allowed again on 1 May at 08:00 his time), his case shows it and
 leaves the collector's queue, a bureau run is told to hold negative reports -- and on
 1 May everything resumes by itself.  A second relief defers due dates by its rule: a
-minimum falling due inside it is due the day after it ends."""
+minimum falling due inside it is due the day after it ends.  A third is declared overnight,
+after end of day queued a text for the morning: the relay holds it, and the contact log
+records a contact only when a message is sent."""
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from typing import Any
 
 import pytest
+from sqlalchemy import select
 
 from creditline.auth import SYSTEM, Principal, Role
+from creditline.batch.collection_strategy import with_strategy
 from creditline.bootstrap import Container
+from creditline.channels.sms import HttpSmsGateway
 from creditline.clock import FixedClock
 from creditline.collections import relief_services as rs
 from creditline.collections import services as cs
+from creditline.collections.ports import ContactRecord
+from creditline.collections.strategy import LADDER_DIR
 from creditline.errors import ValidationError
+from creditline.notify.relay import relay_once
 from creditline.parties import services as parties
 from creditline.servicing import services as sv
+from creditline.store.tables.collection_strategy import collection_actions
 from tests.integration.collections_support import SUPERVISOR, case_of, collector, local
+from tests.integration.notify_support import SmsGateway
 from tests.integration.servicing_support import eod_through
 
 OFFICER = Principal("id-ro", "risk-officer", Role.RISK_OFFICER)
@@ -40,6 +53,30 @@ def borrower(container: Container, name: str, id_number: str, phone: str, region
     return line.id
 
 
+@pytest.fixture
+def gateway() -> Iterator[SmsGateway]:
+    g = SmsGateway().start()
+    yield g
+    g.stop()
+
+
+def strategy_texts(gateway: SmsGateway) -> list[str]:
+    return [b["text"] for _, b in gateway.received if "agree a date or a plan" in b["text"]]
+
+
+def strategy_log(container: Container, case_id: str) -> list[ContactRecord]:
+    """The contact log's rows of the strategy's texts on the case (the relay's verdicts)."""
+    return [x for x in cs.get_case(case_id, container.uow(), SUPERVISOR).contacts
+            if (x.note or "").startswith("collections.reminder message")]
+
+
+def decided(container: Container) -> list[Any]:
+    a = collection_actions.c
+    with container.engine.connect() as conn:
+        return list(conn.execute(select(a.business_date, a.action, a.outcome,
+                                        a.days_since_message).order_by(a.business_date)))
+
+
 def state(container: Container, line_id: str) -> tuple[Decimal, Decimal, int]:
     """(penalty, past due, days past due) of a line."""
     with container.uow() as uow:
@@ -48,11 +85,6 @@ def state(container: Container, line_id: str) -> tuple[Decimal, Decimal, int]:
         return line.penalty, line.past_due, line.dpd
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "known defect after merging the collection strategy with the relay's gate: a strategy "
-    "text scheduled (and logged as allowed) for the next morning before a relief was "
-    "declared is held by the relay, but its log row stays, so the replay counts a contact "
-    "under relief (README: collections, what is still missing)"))
 def test_relief_for_a_region_pauses_contacts_and_penalties_and_resumes_by_itself(
         container: Container, clock: FixedClock) -> None:
     c = container
@@ -114,8 +146,69 @@ def test_relief_for_a_region_pauses_contacts_and_penalties_and_resumes_by_itself
     assert cs.log_call(cs.LogCall(case.id, "no_answer"), c.uow(), chen).contact.allowed
     assert [q.case.id for q in cs.queue(cs.GetQueue(), c.uow(), chen)] == [case.id]
     assert cs.get_case(case.id, c.uow(), chen).relief is None
+    # the strategy's texts were queued for the relay (not run here): none is a contact
     rep = cs.replay_contacts(c.uow())
     assert (rep.contacts, rep.refused, rep.under_relief, rep.violations) == (1, 1, 0, [])
+
+
+def test_a_text_queued_in_the_evening_is_held_by_a_relief_declared_overnight(
+        container: Container, clock: FixedClock, gateway: SmsGateway) -> None:
+    """End of day on 11 April queues the fixed ladder's first text to Li Lei for 09:30 the
+    next morning.  That night a flood: relief for Hubei from 12 to 14 April.  At 09:30 the
+    relay asks the gate, which refuses: the text is held (not sent, not dropped), the log
+    has the refusal and no contact, and the replay counts none under relief.  The relief
+    ends by itself; on 15 April at 08:00 -- the gate's ``allowed_again_at`` -- the text goes
+    out as it was written and is logged then, a contact after the relief."""
+    c = replace(container, pipeline=with_strategy(container.pipeline, LADDER_DIR))
+    clock.set_date(date(2026, 3, 2))
+    li = borrower(c, "Li Lei", "11010519491231002X", "13812341234", "Hubei")
+    send = {"sms": HttpSmsGateway(gateway.url, timeout=5)}
+    eod_through(c, clock, date(2026, 4, 11))
+    case = case_of(c, li)
+    assert case is not None
+    [(action, outcome)] = [(r.action, r.outcome) for r in decided(c) if r.action != "none"]
+    assert (action, outcome) == ("sms", "scheduled")
+    local(clock, 2026, 4, 11, 21)
+    relay_once(c.uow, send)  # the evening's notices go out; the text is due tomorrow
+    assert strategy_texts(gateway) == [] and strategy_log(c, case.id) == []
+    before = cs.replay_contacts(c.uow())
+
+    local(clock, 2026, 4, 11, 23)  # overnight, a relief is declared
+    rs.declare_relief(rs.DeclareRelief(("Hubei",), date(2026, 4, 12), date(2026, 4, 14),
+                                       "Flood in Hubei"), c.uow(), OFFICER)
+
+    local(clock, 2026, 4, 12, 9, 30)  # the relay's morning: held, nothing sent
+    report = relay_once(c.uow, send)
+    assert report.held == 1 and strategy_texts(gateway) == []
+    [held] = strategy_log(c, case.id)
+    assert (held.allowed, held.rule, held.allowed_again_at) == (
+        False, "CN.regional_relief", datetime(2026, 4, 15, 0, 0, tzinfo=UTC))
+    rep = cs.replay_contacts(c.uow())
+    assert (rep.contacts, rep.refused, rep.under_relief, rep.violations) == (
+        before.contacts, before.refused + 1, 0, [])
+
+    # during the relief the strategy queues nothing more: the held text paces it, and the
+    # gate would refuse a new one; the relay, run each morning, leaves it held
+    eod_through(c, clock, date(2026, 4, 14))
+    for day in (13, 14):
+        local(clock, 2026, 4, day, 9, 30)
+        assert relay_once(c.uow, send).held == 0
+    assert [r.action for r in decided(c)][1:] == ["none", "none", "none"]
+    assert strategy_texts(gateway) == [] and len(strategy_log(c, case.id)) == 1
+
+    # 15 April, 08:00 in Shanghai: the relief is over and the text goes out as written
+    local(clock, 2026, 4, 15, 8)
+    relay_once(c.uow, send)
+    [text] = strategy_texts(gateway)
+    assert "50.00" in text
+    sent = strategy_log(c, case.id)[-1]
+    assert (sent.allowed, sent.at) == (True, datetime(2026, 4, 15, 0, 0, tzinfo=UTC))
+    rep = cs.replay_contacts(c.uow())
+    assert (rep.contacts, rep.refused, rep.under_relief, rep.violations) == (
+        before.contacts + 1, before.refused + 1, 0, [])
+    # that evening the strategy paces from the text sent this morning
+    eod_through(c, clock, date(2026, 4, 15))
+    assert decided(c)[-1].days_since_message == 0
 
 
 def test_a_relief_that_defers_due_dates_moves_a_minimum_due_inside_it_to_the_day_after(

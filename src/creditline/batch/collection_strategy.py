@@ -3,13 +3,14 @@
 Registered after the behaviour stage (it reads the B-card's ``b_pd`` and ``months_on_book``
 the behaviour stage publishes) and so after the collections stage, whose ageing it sees:
 the cases are as today's ageing left them.  Per partition ``read`` takes, in bulk, the open
-cases of the partition's lines with their contact history (last message, last call, the
-last three call outcomes, contacts made, earlier cures of the line, a legal referral, whether
+cases of the partition's lines with their contact history (last message sent or still
+queued, last call, the last three call outcomes, contacts made, earlier cures of the line, a legal referral, whether
 the case was decided today already) and the serving C-card (the shipped default installed
 first when there is none, as the B-card is).  ``compute`` is pure: the C-card's features
 (``collections.ccard``) and probability of not curing, then the ``collection_strategy``
 tables for every case not yet decided today, in one native call.  ``write`` carries out the
-decisions that act (``collections.actions``: messages through the compliance gate, agency
+decisions that act (``collections.actions``: messages asked of the compliance gate and
+queued for the relay, which logs them as contacts when it sends them, agency
 placements, legal referrals; calls become the day's call tasks) and appends one decision row
 per case to ``collection_actions`` with the facts, the C-card's answer, the rules version and
 reason, and what was done.
@@ -167,8 +168,7 @@ def _write(uow: UnitOfWork, part: Partition, result: StageOutput) -> dict[str, i
             assert case is not None  # read in this transaction
             try:
                 r = carry_out(uow, case, action, day=part.day, amount=row["owed"],
-                              dpd=row["dpd"], send_at=send_at, actor=SYSTEM,
-                              rules_version=d.ruleset.label)
+                              dpd=row["dpd"], send_at=send_at, actor=SYSTEM)
             except (CreditlineError, AttributeError, KeyError, TypeError, ValueError) as exc:
                 # one case that cannot be acted on is reported on its row; the day goes on
                 # (the services raise before they write)

@@ -2,13 +2,16 @@
 
 Which messages are collection contacts: due-date reminders, every ``collections.*`` notice,
 and an approach to an emergency contact -- by SMS or e-mail (the in-app inbox reaches
-nobody: the customer reads it when they open the app).  Each is judged at the instant the
+nobody: the customer reads it when they open the app) -- and the collection strategy's
+message on any channel, the inbox included (the strategy counts it as a contact).  Each is judged at the instant the
 relay would send it, in the debtor's local time (the active case's zone and profile, else
 the customer's own zone under the default profile), against the hours and any regional
 relief covering the customer (``collections.compliance.verdict``; message channels have no
 frequency limits).  A refused message is not dropped and not sent early: it waits until
 the gate's ``allowed_again_at`` and is judged again then.  Every verdict is written to the
-contact log, allowed or refused with its rule.  No I/O here."""
+contact log, allowed or refused with its rule: a refusal when it is judged, an allowed
+message once it is actually sent (the relay), so the log never records a contact that was
+planned but held.  No I/O here."""
 
 from __future__ import annotations
 
@@ -25,8 +28,8 @@ from creditline.notify.messages import EMAIL, SMS, Message
 from creditline.notify.topics import REMINDER
 
 APPROACH = "contact.approach"  # the topic of a message to an emergency contact, approached
-# the collection strategy's message (collections.actions.COLLECTION_REMINDER): logged when end
-# of day schedules it, so the relay judges it again but logs only a refusal
+# the collection strategy's message (collections.actions.COLLECTION_REMINDER): end of day only
+# queues it (asking the gate, logging nothing); the relay judges it and logs it when it sends it
 STRATEGY_MESSAGE = "collections.reminder"
 _NS = uuid.UUID("0c6f9b7e-2d7a-4a8e-9f00-5b1c0ad0c0de")
 RETRY_WITHOUT_TIME = timedelta(hours=1)  # a refusal that names no time (never, today)
@@ -34,6 +37,8 @@ RETRY_WITHOUT_TIME = timedelta(hours=1)  # a refusal that names no time (never, 
 
 def gated(m: Message) -> bool:
     """Whether ``m`` is a collection contact the gate must allow first."""
+    if m.topic == STRATEGY_MESSAGE:
+        return True
     return m.channel in (SMS, EMAIL) and (
         m.topic == REMINDER or m.topic.startswith("collections.") or m.topic == APPROACH)
 

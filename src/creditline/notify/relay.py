@@ -35,7 +35,7 @@ from typing import Any
 from creditline.auth import SYSTEM
 from creditline.collections.ports import ContactRecord
 from creditline.collections.rules import default_rules
-from creditline.notify.gate import APPROACH, STRATEGY_MESSAGE, gated, judge
+from creditline.notify.gate import APPROACH, gated, judge
 from creditline.notify.messages import (
     EMAIL,
     FAILED,
@@ -175,9 +175,10 @@ def messages_for(event: OutboxEvent, rec: Recipient | None, channels: Iterable[s
     only = payload.get("channels")  # ccard: an event meant for some channels only
     out = [build(ch, rec.language, text, PENDING, None) for ch in channels if reaches(rec, ch)
            and (not isinstance(only, list) or ch in only)]
-    # the inbox's delivery is the stored message: one due now is delivered as it is written
+    # the inbox's delivery is the stored message: one due now is delivered as it is written,
+    # unless it is a collection contact the gate must judge first (dispatch does that)
     return [replace(m, status=SENT, attempts=1, sent_at=now)
-            if m.channel == INBOX and m.due_at <= now else m for m in out]
+            if m.channel == INBOX and m.due_at <= now and not gated(m) else m for m in out]
 
 
 def fan_out(uow: UnitOfWork, channels: Iterable[str], config: RelayConfig,
@@ -237,11 +238,11 @@ def _gate(uow: UnitOfWork, claimed: list[Message], now: datetime, report: RelayR
         uow.contact_log.add_many([j.record for j in refused])
         report.held += len(refused)
     out = {j.message.id for j in refused}
-    # an approach was logged when it was decided (collections.contact_services), and a
-    # collection strategy's message when end of day scheduled it (collections.actions):
-    # not twice
+    # an approach was logged when it was decided (collections.contact_services): not twice.
+    # Every other allowed contact -- the collection strategy's messages included (end of
+    # day only queued them) -- is logged once it is sent, not before
     allowed = {j.message.id: j.record for j in verdicts
-               if j.verdict.allowed and j.message.topic not in (APPROACH, STRATEGY_MESSAGE)}
+               if j.verdict.allowed and j.message.topic != APPROACH}
     return [m for m in claimed if m.id not in out], allowed
 
 

@@ -72,7 +72,7 @@ from creditline.simulate.steps.end_of_day import EndOfDay
 from creditline.simulate.steps.ledger_check import LedgerCheck
 from creditline.simulate.steps.limit_outcomes import LimitOutcomes, static_pipeline
 from creditline.simulate.steps.month_end import MonthEnd
-from creditline.simulate.steps.notifications import Notifications  # notify
+from creditline.simulate.steps.notifications import MorningRelay, Notifications  # notify
 from creditline.simulate.steps.onboarding import Onboarding
 from creditline.simulate.steps.portfolio import PortfolioReport  # issue 17
 from creditline.simulate.steps.reviewers import Reviewers
@@ -91,15 +91,17 @@ def default_daily() -> list[DayStep]:
     # fraudq: Arrivals (later applicants, e.g. a ring's members) apply and Reviewers work the
     # review queue before the day's trade
     desk = CollectionsDesk()  # ccard: the debtors' responses act on the desk's state
+    relay = Notifications()  # notify: the outbox relay, to a file sink
     return [Arrivals(), Reviewers(),
             SmeDesk(), SmeActivity(),  # issue 13: enterprises draw, repay, are reviewed
             CustomerActivity(),
+            MorningRelay(relay),  # relief: the strategy's 09:30 messages, logged as sent
             CollectionResponses(desk),  # ccard: debtors pay as their response to contacts says
             Closures(),  # closure (issue 14)
             EndOfDay(), MonthEnd(),
             CollectionsMonthEnd(), desk,  # collections
             BureauMonthEnd(),  # bureau (issue 16): the month's report, before the relay
-            Notifications(),  # notify: the outbox relay, to a file sink
+            relay,  # the evening pass
             ]
 
 
