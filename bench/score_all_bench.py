@@ -39,18 +39,18 @@ from sqlalchemy import text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from eod_bench import PG_URL, SECRET, seed  # noqa: E402
+from eod_bench import PG_URL, SECRET, seed
 
-from creditline.auth import SYSTEM  # noqa: E402
-from creditline.batch.behaviour import score_columns, serving_b_card  # noqa: E402
-from creditline.batch.score_all import ScoreAll, score_all  # noqa: E402
-from creditline.batch.spark import SparkEngine  # noqa: E402
-from creditline.bootstrap import Container, bootstrap, executor_container  # noqa: E402
-from creditline.clock import FixedClock  # noqa: E402
-from creditline.lines.behaviour import FEATURES, WHOLE  # noqa: E402
-from creditline.scoring.services import ModelRef  # noqa: E402
-from creditline.settings import Settings  # noqa: E402
-from creditline.store.scratch import create_database, drop_database  # noqa: E402
+from creditline.auth import SYSTEM
+from creditline.batch.behaviour import score_columns, serving_b_card
+from creditline.batch.score_all import ScoreAll, score_all
+from creditline.batch.spark import SparkEngine
+from creditline.bootstrap import Container, bootstrap, executor_container
+from creditline.clock import FixedClock
+from creditline.lines.behaviour import FEATURES, WHOLE
+from creditline.scoring.services import ModelRef
+from creditline.settings import Settings
+from creditline.store.scratch import create_database, drop_database
 
 AS_OF = date(2026, 2, 10)
 
