@@ -323,7 +323,7 @@ def score_all(
     token: UserTokenOption = None,
     db: DbOption = None,
 ) -> None:
-    """Score every line with a registered card and keep the scores (batch_scores).
+    """Score every line with a card; keep the scores.
 
     B-cards only: the card's variables must all be line behaviour features (a card needing
     application or collection fields is refused, naming them).  Risk officer or admin."""

@@ -1,7 +1,7 @@
 """batch scoring of every line with a registered card: runs and scores (issue 18)
 
 Revision ID: 0023_batch_scores
-Revises: 0022h_strategy_snapshots (behaviour_scores); depends on 0003_scoring (models)
+Revises: 0022h_strategy_snapshots (behaviour_scores), 0003_scoring (models)
 """
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = '0023_batch_scores'
-down_revision: str | Sequence[str] | None = '0022h_strategy_snapshots'
+down_revision: str | Sequence[str] | None = ('0022h_strategy_snapshots', '0003_scoring')
 branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = '0003_scoring'  # the models table
+depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
