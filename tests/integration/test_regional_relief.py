@@ -61,7 +61,8 @@ def gateway() -> Iterator[SmsGateway]:
 
 
 def strategy_texts(gateway: SmsGateway) -> list[str]:
-    return [b["text"] for _, b in gateway.received if "agree a date or a plan" in b["text"]]
+    """The strategy's texts the gateway took (Li Lei reads Chinese: "...agree a date...")."""
+    return [b["text"] for _, b in gateway.received if "商定还款日期" in b["text"]]
 
 
 def strategy_log(container: Container, case_id: str) -> list[ContactRecord]:
