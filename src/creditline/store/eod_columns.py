@@ -256,8 +256,15 @@ class SqlEodColumns:
                 return "t" if v else "f"
             return str(v)
 
-        buf = "".join("\t".join(map(text_of, row)) + "\n"
-                      for row in zip(*(data[c] for c in cols)))
+        def column_text(values: list[Any]) -> Any:
+            # most columns hold neither NULLs nor booleans: str in C, not a call per value
+            if any(v is None or isinstance(v, bool) for v in values):
+                return map(text_of, values)
+            return map(str, values)
+
+        n = len(data[cols[0]]) if cols else 0
+        buf = "\n".join(map("\t".join, zip(*(column_text(data[c]) for c in cols)))) + \
+            ("\n" if n else "")
         cur = self._cursor()
         try:
             with cur.copy(f"COPY {table} ({', '.join(cols)}) FROM STDIN") as cp:
