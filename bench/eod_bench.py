@@ -2,7 +2,10 @@
 
     python bench/eod_bench.py [--lines 100000] [--store sqlite|postgres|both]
                               [--partition 20000] [--kernel-lines 1000000]
-                              [--mode pipeline|kernel]
+                              [--mode pipeline|kernel|alternate|busy]
+    python bench/eod_bench.py --mode busy --kernel-lines 100000 --busy-rounds 1 \
+        --sides before,pipeline,workers,copy --workers 2 --before-src /tmp/old/src \
+        [--template-db NAME]
 
 1. ``kernel``: the pure kernel (``servicing.kernel.close_day``) on synthetic columns of
    ``--kernel-lines`` lines with 3 open installments each, in memory -- the ceiling.
@@ -24,7 +27,16 @@ and gets a statement) on fresh copies of it (``CREATE DATABASE ... TEMPLATE``: i
 books), the modes taking turns in the order pipeline, kernel, kernel, pipeline, ...
 (``--busy-rounds`` pairs), all in one process.  It reports each run, the ratio of the
 averages, and the pipeline's lines/s per stage (every registered stage, the
-temporary-limit lapse included).  ``--mode kernel`` runs the servicing stage alone, without the pipeline around it (no
+temporary-limit lapse included).  ``--sides`` chooses what takes turns on the busy day's copies (default ``pipeline,kernel``;
+each round runs every side once, in order, then reversed): ``pipeline`` (``run_eod``, every
+registered stage, in this process), ``kernel`` (the servicing stage alone), ``workers`` (the
+pipeline on ``--workers`` local processes, ``batch.workers.ProcessEngine``), ``before`` (the
+pipeline of an older tree: a child process with ``PYTHONPATH=--before-src`` closes the copy
+and prints its figures), ``copy`` (the ledger write alone: as many journal entries and
+postings as the pipeline posted, through the ledger's own COPY path, committed -- the floor
+of the day's posting).  ``--template-db`` reuses a database already seeded and closed
+through 28 February (e.g. one a previous run kept) instead of seeding one.
+``--mode kernel`` runs the servicing stage alone, without the pipeline around it (no
 ``Partition`` bookkeeping, no run records, no per-day audit entry or look-ahead): the
 baseline for the pipeline's overhead.  The bench also runs against a tree from before the
 pipeline (``PYTHONPATH=<old tree>/src``, where end of day lived in ``servicing.eod``), in
