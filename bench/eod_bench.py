@@ -2,7 +2,10 @@
 
     python bench/eod_bench.py [--lines 100000] [--store sqlite|postgres|both]
                               [--partition 20000] [--kernel-lines 1000000]
-                              [--mode pipeline|kernel]
+                              [--mode pipeline|kernel|alternate|busy]
+    python bench/eod_bench.py --mode busy --kernel-lines 100000 --busy-rounds 1 \
+        --sides before,pipeline,workers,copy --workers 2 --before-src /tmp/old/src \
+        [--template-db NAME]
 
 1. ``kernel``: the pure kernel (``servicing.kernel.close_day``) on synthetic columns of
    ``--kernel-lines`` lines with 3 open installments each, in memory -- the ceiling.
@@ -24,7 +27,16 @@ and gets a statement) on fresh copies of it (``CREATE DATABASE ... TEMPLATE``: i
 books), the modes taking turns in the order pipeline, kernel, kernel, pipeline, ...
 (``--busy-rounds`` pairs), all in one process.  It reports each run, the ratio of the
 averages, and the pipeline's lines/s per stage (every registered stage, the
-temporary-limit lapse included).  ``--mode kernel`` runs the servicing stage alone, without the pipeline around it (no
+temporary-limit lapse included).  ``--sides`` chooses what takes turns on the busy day's copies (default ``pipeline,kernel``;
+each round runs every side once, in order, then reversed): ``pipeline`` (``run_eod``, every
+registered stage, in this process), ``kernel`` (the servicing stage alone), ``workers`` (the
+pipeline on ``--workers`` local processes, ``batch.workers.ProcessEngine``), ``before`` (the
+pipeline of an older tree: a child process with ``PYTHONPATH=--before-src`` closes the copy
+and prints its figures), ``copy`` (the ledger write alone: as many journal entries and
+postings as the pipeline posted, through the ledger's own COPY path, committed -- the floor
+of the day's posting).  ``--template-db`` reuses a database already seeded and closed
+through 28 February (e.g. one a previous run kept) instead of seeding one.
+``--mode kernel`` runs the servicing stage alone, without the pipeline around it (no
 ``Partition`` bookkeeping, no run records, no per-day audit entry or look-ahead): the
 baseline for the pipeline's overhead.  The bench also runs against a tree from before the
 pipeline (``PYTHONPATH=<old tree>/src``, where end of day lived in ``servicing.eod``), in
@@ -43,6 +55,8 @@ import io
 import json
 import os
 import random
+import subprocess
+import sys
 import tempfile
 import time
 import uuid
@@ -299,78 +313,177 @@ def copy_database(template_url: str) -> str:
     return make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
 
 
-def busy(n: int, partition: int, rounds: int) -> None:
-    """The statement day, pipeline against kernel alone, on identical copies of one book
-    (PostgreSQL), the modes taking turns: P K K P P K ..."""
+SIDES = ("pipeline", "kernel", "workers", "before", "copy")
+
+
+def close_busy_day(url: str, folder: Path, partition: int, workers: int) -> dict[str, Any]:
+    """Close 1 March on the book at ``url`` with the whole pipeline (``workers`` > 1: on a
+    ``ProcessEngine``); seconds, lines, postings and per-stage seconds."""
+    clock = FixedClock()
+    day = date(2026, 3, 1)
+    clock.set_date(day)
+    book = bootstrap(Settings(database_url=url, secret_key=SECRET, data_dir=folder), clock=clock)
+    engine: Any = None
+    try:
+        if workers > 1:
+            from creditline.batch.workers import ProcessEngine
+            from creditline.bootstrap import executor_container
+
+            engine = ProcessEngine(book.settings.model_dump(mode="json"), executor_container,
+                                   workers=workers)
+        timings: dict[str, float] = {}
+        t = time.perf_counter()
+        if engine is None:
+            report = run_eod(RunEod(day, partition, timings), book.uow(), SYSTEM)
+        else:
+            report = run_eod(RunEod(day, partition, timings), book.uow(), SYSTEM, engine=engine)
+        s = time.perf_counter() - t
+    finally:
+        if engine is not None:
+            engine.stop()
+        book.dispose()
+    d = report.days[-1]
+    return {"seconds": s, "lines": d.lines, "statements": d.statements, "postings": d.postings,
+            "commit": timings.get("commit", 0.0),
+            "stages": {name: [st.seconds, st.lines] for name, st in d.stages.items()}}
+
+
+def plain_copy(url: str, folder: Path, n_lines: int, n_postings: int) -> float:
+    """The ledger write alone: ``n_lines`` journal entries and ``n_postings`` balanced
+    postings through the ledger's own COPY path (``post_columns``), one transaction,
+    committed (the deferred balance check included) -- the floor of the day's posting."""
+    from creditline.ledger.ids import new_entry_ids
+
+    clock = FixedClock()
+    clock.set_date(date(2026, 3, 1))
+    book = bootstrap(Settings(database_url=url, secret_key=SECRET, data_dir=folder), clock=clock)
+    try:
+        with book.engine.connect() as conn:
+            ids = [r[0] for r in conn.execute(text(
+                "SELECT id FROM credit_lines ORDER BY id LIMIT :n"), {"n": n_lines})]
+        pairs = max(len(ids), n_postings // 2)  # balanced pairs, spread over the entries
+        total = 2 * pairs
+        entry_of = np.repeat(np.sort(np.arange(pairs) % len(ids)), 2)
+        rng = np.random.default_rng(3)
+        a = rng.integers(1, 100_000, pairs)
+        amounts = np.stack([a, -a], axis=1).reshape(-1)
+        t = time.perf_counter()
+        with book.uow() as uow:
+            uow.ledger.post_columns(
+                entry_ids=new_entry_ids(len(ids)), business_date=date(2026, 3, 1), kind="eod",
+                entry_line_ids=ids, memo="copy", entry_index=entry_of,
+                line_ids=[ids[k] for k in entry_of.tolist()],
+                accounts=[acc.PRINCIPAL_BILLED, acc.PRINCIPAL_UNBILLED] * (total // 2),
+                amount_cents=amounts, memos=["copy"] * total)
+            uow.commit()
+        s = time.perf_counter() - t
+        print(f"          copy: {len(ids):,} entries, {total:,} postings", flush=True)
+        return s
+    finally:
+        book.dispose()
+
+
+def busy(n: int, partition: int, rounds: int, sides: list[str], workers: int,
+         before_src: str | None, template_db: str | None) -> None:
+    """The statement day on identical copies of one book (PostgreSQL), the sides taking
+    turns (in order, then reversed: P K K P ...); see the module docstring."""
     clock = FixedClock()
     clock.set_date(BOUGHT)
     busy_day = date(2026, 3, 1)
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        c, template = fresh("postgres", folder, clock)
-        assert template is not None
+        template: str | None
+        if template_db is None:
+            c, template = fresh("postgres", folder, clock)
+            assert template is not None
+        else:
+            c, template = None, make_url(PG_URL).set(database=template_db).render_as_string(
+                hide_password=False)
         try:
-            t = time.perf_counter()
-            seed(c, n)
-            print(f"postgres  seeding took {time.perf_counter() - t:.1f} s", flush=True)
-            one_day(c, clock, date(2026, 2, 28), partition, "quiet", "pipeline")
-            c.dispose()
-            rates: dict[str, list[float]] = {"pipeline": [], "kernel": []}
-            stage_secs: dict[str, list[float]] = {}
+            if c is not None:
+                t = time.perf_counter()
+                seed(c, n)
+                print(f"postgres  seeding took {time.perf_counter() - t:.1f} s", flush=True)
+                one_day(c, clock, date(2026, 2, 28), partition, "quiet", "pipeline")
+                c.dispose()
+            rates: dict[str, list[float]] = {m: [] for m in sides}
+            secs: dict[str, list[float]] = {m: [] for m in sides}
+            stage_secs: dict[str, dict[str, list[float]]] = {}
             stage_lines: dict[str, int] = {}
-            order = [m for r in range(rounds)
-                     for m in (("pipeline", "kernel") if r % 2 == 0 else ("kernel", "pipeline"))]
+            postings = 0
+            order = [m for r in range(rounds) for m in (sides if r % 2 == 0 else sides[::-1])]
             for i, mode in enumerate(order):
                 t = time.perf_counter()
                 url = copy_database(template)
                 copied = time.perf_counter() - t
                 clock.set_date(busy_day)
-                book = bootstrap(Settings(database_url=url, secret_key=SECRET, data_dir=folder),
-                                 clock=clock)
                 try:
                     if mode == "kernel":
-                        rates[mode].append(one_day(book, clock, busy_day, partition,
-                                                   f"busy #{i + 1} kernel", "kernel"))
+                        book = bootstrap(Settings(database_url=url, secret_key=SECRET,
+                                                  data_dir=folder), clock=clock)
+                        try:
+                            r = one_day(book, clock, busy_day, partition,
+                                        f"busy #{i + 1} kernel", "kernel")
+                        finally:
+                            book.dispose()
+                        rates[mode].append(r)
+                        secs[mode].append(n / r)
+                        continue
+                    if mode == "copy":
+                        s = plain_copy(url, folder, n, postings or 347_832)
+                        secs[mode].append(s)
+                        rates[mode].append(n / s)
+                        print(f"          busy #{i + 1} copy: {n:,} entries and "
+                              f"{postings or 347_832:,} postings written and committed in "
+                              f"{s:.2f} s", flush=True)
+                        continue
+                    if mode == "before":
+                        assert before_src is not None
+                        out = subprocess.run(
+                            [sys.executable, __file__, "--close-copy", url,
+                             "--partition", str(partition), "--kernel-lines", "0"],
+                            env={**os.environ, "PYTHONPATH": before_src}, check=True,
+                            capture_output=True, text=True)
+                        res = json.loads(out.stdout.strip().splitlines()[-1])
                     else:
-                        timings: dict[str, float] = {}
-                        t = time.perf_counter()
-                        report = run_eod(RunEod(busy_day, partition, timings), book.uow(), SYSTEM)
-                        s = time.perf_counter() - t
-                        d = report.days[-1]
-                        rates[mode].append(d.lines / s)
-                        per = "  ".join(f"{name} {st.seconds:.2f} s = {st.lines / st.seconds:,.0f} "
-                                        f"lines/s {st.counts}" for name, st in d.stages.items())
-                        for name, st in d.stages.items():
-                            stage_secs.setdefault(name, []).append(st.seconds)
-                            stage_lines[name] = st.lines
-                        print(f"          {busy_day} busy #{i + 1} pipeline {d.lines:,} lines in "
-                              f"{s:.2f} s = {d.lines / s:>9,.0f} lines/s ({d.statements:,} "
-                              f"statements, {d.postings:,} postings) [{per}] "
-                              f"[commit {timings.get('commit', 0.0):.2f}]", flush=True)
+                        res = close_busy_day(url, folder, partition,
+                                             workers if mode == "workers" else 1)
+                    s = res["seconds"]
+                    postings = res["postings"]
+                    secs[mode].append(s)
+                    rates[mode].append(res["lines"] / s)
+                    per = "  ".join(f"{name} {v[0]:.2f}" for name, v in res["stages"].items())
+                    for name, (st_s, st_n) in res["stages"].items():
+                        stage_secs.setdefault(mode, {}).setdefault(name, []).append(st_s)
+                        stage_lines[name] = st_n
+                    print(f"          {busy_day} busy #{i + 1} {mode} {res['lines']:,} lines in "
+                          f"{s:.2f} s = {res['lines'] / s:>9,.0f} lines/s "
+                          f"({res['statements']:,} statements, {res['postings']:,} postings) "
+                          f"[{per}] [commit {res['commit']:.2f}]", flush=True)
                 finally:
-                    book.dispose()
                     drop(url)
-                print(f"          (copy of the book: {copied:.1f} s)", flush=True)
-            avg = {m: sum(v) / len(v) for m, v in rates.items()}
-            med = {m: float(np.median(v)) for m, v in rates.items()}
-            for m in ("pipeline", "kernel"):
-                print(f"RESULT busy {m}: {' '.join(f'{r:.0f}' for r in rates[m])} "
-                      f"avg {avg[m]:.0f} median {med[m]:.0f} lines/s", flush=True)
-            # each adjacent pair (P K, then K P, ...) ran back to back: its ratio is the
-            # least disturbed by the machine's load drifting over the run
-            pairs = [p / k for p, k in zip(rates["pipeline"], rates["kernel"])]
-            print(f"RESULT busy paired pipeline/kernel: {' '.join(f'{r:.3f}' for r in pairs)} "
-                  f"median {float(np.median(pairs)):.3f}", flush=True)
-            for name, secs in stage_secs.items():
-                mean = sum(secs) / len(secs)
-                print(f"RESULT busy stage {name}: {stage_lines[name]:,} lines, mean {mean:.3f} s "
-                      f"= {stage_lines[name] / mean:,.0f} lines/s", flush=True)
-            print(f"RESULT busy lines={n} rounds={rounds} pipeline/kernel="
-                  f"{avg['pipeline'] / avg['kernel']:.3f} (time ratio "
-                  f"{avg['kernel'] / avg['pipeline']:.3f})", flush=True)
+                    print(f"          (copy of the book: {copied:.1f} s)", flush=True)
+            avg = {m: sum(v) / len(v) for m, v in secs.items() if v}
+            for m in sides:
+                print(f"RESULT busy {m}: {' '.join(f'{x:.1f}' for x in secs[m])} s; mean "
+                      f"{avg[m]:.1f} s = {n / avg[m]:,.0f} lines/s; median "
+                      f"{float(np.median(secs[m])):.1f} s", flush=True)
+            for m in sides:
+                for o in sides:
+                    if o != m:
+                        print(f"RESULT busy time {m}/{o} = {avg[m] / avg[o]:.3f}", flush=True)
+            for mode, by_stage in stage_secs.items():
+                for name, ss in by_stage.items():
+                    mean = sum(ss) / len(ss)
+                    print(f"RESULT busy {mode} stage {name}: {stage_lines[name]:,} lines, mean "
+                          f"{mean:.2f} s = {stage_lines[name] / max(mean, 1e-9):,.0f} lines/s",
+                          flush=True)
+            print(f"RESULT busy lines={n} rounds={rounds} sides={','.join(sides)} "
+                  f"workers={workers}", flush=True)
         finally:
-            c.dispose()
-            drop(template)
+            if c is not None:
+                c.dispose()
+                drop(template)
 
 
 def run(store: str, n: int, partition: int, mode: str) -> None:
@@ -423,12 +536,35 @@ def main() -> None:
                          "busy: the statement day on copies of one book, taking turns "
                          "(PostgreSQL)")
     ap.add_argument("--busy-rounds", type=int, default=2,
-                    help="--mode busy: pairs of runs (pipeline and kernel alone)")
+                    help="--mode busy: rounds (each runs every side once)")
+    ap.add_argument("--sides", default="pipeline,kernel",
+                    help=f"--mode busy: what takes turns, from {', '.join(SIDES)}")
+    ap.add_argument("--workers", type=int, default=2,
+                    help="--mode busy, side 'workers': local worker processes (ProcessEngine)")
+    ap.add_argument("--before-src",
+                    help="--mode busy, side 'before': the src folder of an older tree")
+    ap.add_argument("--template-db",
+                    help="--mode busy: reuse this database (seeded, 28 February closed) as "
+                         "the template instead of seeding one (it is not dropped)")
+    ap.add_argument("--close-copy", help=argparse.SUPPRESS)  # the 'before' side's child
     a = ap.parse_args()
+    if a.close_copy:
+        with tempfile.TemporaryDirectory() as tmp:
+            print(json.dumps(close_busy_day(a.close_copy, Path(tmp), a.partition, 1)))
+        return
+    sides = [x.strip() for x in a.sides.split(",") if x.strip()]
+    bad = [x for x in sides if x not in SIDES]
+    if bad or not sides:
+        ap.error(f"--sides: each must be one of {', '.join(SIDES)} (got {a.sides!r})")
+    if "before" in sides and not a.before_src:
+        ap.error("--sides before needs --before-src")
+    if a.workers < 1:
+        ap.error("--workers: must be at least 1")
     if a.kernel_lines:
         kernel_only(a.kernel_lines)
     if a.mode == "busy":
-        busy(a.lines, a.partition, a.busy_rounds)
+        busy(a.lines, a.partition, a.busy_rounds, sides, a.workers, a.before_src,
+             a.template_db)
         return
     for store in (["sqlite", "postgres"] if a.store == "both" else [a.store]):
         run(store, a.lines, a.partition, a.mode)

@@ -12,6 +12,9 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from creditline.batch.run import DEFAULT_PARTITION, RunEod, run_eod
+from creditline.batch.spark import SparkEngine
+from creditline.batch.workers import ProcessEngine
+from creditline.bootstrap import executor_container
 from creditline.calendar.services import current_business_date
 from creditline.cli.common import (
     DbOption,
@@ -67,6 +70,9 @@ def eod(
     master: Annotated[str, typer.Option(
         "--master", help="With --engine spark: the Spark master URL (local[2], "
                          "spark://host:7077, yarn...).")] = "local[2]",
+    workers: Annotated[int, typer.Option(
+        "--workers", help="With --engine local: close partitions on this many local "
+                          "processes (PostgreSQL only; 1 = this process alone).")] = 1,
     token: UserTokenOption = None,
     db: DbOption = None,
 ) -> None:
@@ -88,11 +94,17 @@ def eod(
         raise ValidationError("--stage", f"must be one of {', '.join(container.pipeline.names)}")
     if engine not in ("local", "spark"):
         raise ValidationError("--engine", "must be local or spark")
-    spark = None
+    spark: SparkEngine | ProcessEngine | None = None
+    if workers != 1:
+        if engine != "local":
+            raise ValidationError("--workers", "more than one worker runs with --engine local "
+                                               "only (Spark has its own executors)")
+        try:
+            spark = ProcessEngine(container.settings.model_dump(mode="json"),
+                                  executor_container, workers=workers)
+        except ValidationError as exc:
+            raise ValidationError("--workers", exc.rule) from None
     if engine == "spark":
-        from creditline.batch.spark import SparkEngine
-        from creditline.bootstrap import executor_container
-
         try:
             spark = SparkEngine(container.settings.model_dump(mode="json"), executor_container,
                                 master=master)

@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 import numpy as np
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import ARRAY, JSON, String, Table, any_, bindparam, delete, insert, select, update
 
 from creditline.lines.behaviour import FEATURES, STATEMENTS_KEPT, PurchaseRows, StatementRows
 from creditline.lines.behaviour_ports import (
@@ -161,10 +161,7 @@ class SqlBehaviourRepository(SqlEodColumns):
     def save_scores(self, day: date, line_ids: Sequence[str], columns: dict[str, Any]) -> None:
         if not line_ids:
             return
-        t = behaviour_scores
-        for k in range(0, len(line_ids), _CHUNK):
-            self.s.execute(delete(t).where(t.c.business_date == day,
-                                           t.c.line_id.in_(list(line_ids[k:k + _CHUNK]))))
+        self._delete_day(behaviour_scores, day, line_ids)
         data: dict[str, list[Any]] = {"line_id": list(line_ids),
                                       "business_date": [self._date(day)] * len(line_ids)}
         for name in SCORE_COLUMNS[2:]:
@@ -303,14 +300,54 @@ class SqlBehaviourRepository(SqlEodColumns):
             return
         t = strategy_snapshots
         for day in {s.business_date for s in snapshots}:
-            ids = [s.line_id for s in snapshots if s.business_date == day]
-            for i in range(0, len(ids), _CHUNK):
-                self.s.execute(delete(t).where(t.c.business_date == day,
-                                               t.c.line_id.in_(ids[i:i + _CHUNK])))
+            self._delete_day(t, day, [s.line_id for s in snapshots if s.business_date == day])
+        if self.dialect == "postgresql":  # a statement day keeps every line's facts: COPY
+            self._copy_table(t, [(s.line_id, s.business_date, s.facts, s.action, s.new_limit,
+                                  s.rules_version) for s in snapshots])
+            return
         self.s.execute(insert(t), [{
             "line_id": s.line_id, "business_date": s.business_date, "facts": s.facts,
             "action": s.action, "new_limit": s.new_limit, "rules_version": s.rules_version}
             for s in snapshots])
+
+    def _delete_day(self, t: Table, day: date, line_ids: Sequence[str]) -> None:
+        """Delete the rows of these lines on ``day`` (what a rerun replaces).  PostgreSQL: one
+        array parameter (an IN list of 10,000 parameters costs seconds to render and bind);
+        SQLite: chunks within its bound-parameter limit."""
+        if self.dialect == "postgresql":
+            self.s.execute(delete(t).where(t.c.business_date == day, t.c.line_id == any_(
+                bindparam("ids", list(line_ids), type_=ARRAY(String)))))
+            return
+        for k in range(0, len(line_ids), _CHUNK):
+            self.s.execute(delete(t).where(t.c.business_date == day,
+                                           t.c.line_id.in_(list(line_ids[k:k + _CHUNK]))))
+
+    def _copy_table(self, t: Table, rows: Sequence[tuple[Any, ...]]) -> None:
+        """PostgreSQL COPY of whole rows through the columns' own types (JSON text, money in
+        cents), escaped for COPY's text format."""
+        dialect = self.s.get_bind().dialect
+        procs = [json.dumps if isinstance(c.type, JSON) else c.type.bind_processor(dialect)
+                 for c in t.columns]
+
+        def text_of(v: Any, proc: Any) -> str:
+            if proc is not None and v is not None:
+                v = proc(v)
+            if v is None:
+                return "\\N"
+            if isinstance(v, bool):
+                return "t" if v else "f"
+            return (str(v).replace("\\", "\\\\").replace("\t", "\\t")
+                    .replace("\n", "\\n").replace("\r", "\\r"))
+
+        buf = "".join("\t".join(text_of(v, p) for v, p in zip(row, procs, strict=True)) + "\n"
+                      for row in rows)
+        cur = self._cursor()
+        try:
+            with cur.copy(f"COPY {t.name} ({', '.join(c.name for c in t.columns)}) "
+                          "FROM STDIN") as cp:
+                cp.write(buf)
+        finally:
+            cur.close()
 
     def snapshots(self, start: date, end: date, batch: int = 5_000
                   ) -> Iterator[list[StrategySnapshot]]:

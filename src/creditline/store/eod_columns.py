@@ -256,8 +256,15 @@ class SqlEodColumns:
                 return "t" if v else "f"
             return str(v)
 
-        buf = "".join("\t".join(map(text_of, row)) + "\n"
-                      for row in zip(*(data[c] for c in cols)))
+        def column_text(values: list[Any]) -> Any:
+            # most columns hold neither NULLs nor booleans: str in C, not a call per value
+            if any(v is None or isinstance(v, bool) for v in values):
+                return map(text_of, values)
+            return map(str, values)
+
+        n = len(data[cols[0]]) if cols else 0
+        buf = "\n".join(map("\t".join, zip(*(column_text(data[c]) for c in cols)))) + \
+            ("\n" if n else "")
         cur = self._cursor()
         try:
             with cur.copy(f"COPY {table} ({', '.join(cols)}) FROM STDIN") as cp:
@@ -287,8 +294,18 @@ class SqlEodColumns:
     def hold_next_visit(self, line_ids: Sequence[str], days: Sequence[date]) -> None:
         """Bring these lines' next visit (``next_eod``) forward to the given days: end of
         day must not skip a line on the day its temporary limit lapses."""
-        if line_ids:
-            self.s.execute(_HOLD_NEXT, [{"k_id": i, "next": d} for i, d in zip(line_ids, days)])
+        if not line_ids:
+            return
+        if self.dialect == "postgresql":  # one statement: a busy day holds most of a partition
+            cur = self._cursor()
+            try:
+                cur.execute("UPDATE credit_lines SET next_eod = u.d FROM unnest(%s::text[], "
+                            "%s::date[]) AS u(id, d) WHERE credit_lines.id = u.id",
+                            (list(line_ids), list(days)))
+            finally:
+                cur.close()
+            return
+        self.s.execute(_HOLD_NEXT, [{"k_id": i, "next": d} for i, d in zip(line_ids, days)])
 
     # ----- reconciliation (ledger check)
     def cached_balances(self) -> dict[str, dict[str, Decimal]]:
