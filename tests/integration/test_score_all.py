@@ -209,19 +209,19 @@ def test_spark_local2_scores_every_line_as_the_local_run_does(
         c.dispose()
 
 
-def test_spark_scoring_needs_the_postgresql_store(
-        book: tuple[Container, dict[str, str]], tmp_path: Path) -> None:
-    c, _ = book
-    if c.engine.dialect.name != "sqlite":
-        pytest.skip("the SQLite store is the one refused")
+def test_spark_scoring_needs_the_postgresql_store(sqlite_container: Container,
+                                                  tmp_path: Path) -> None:
+    c = sqlite_container
     url = c.engine.url.render_as_string(hide_password=False)
     token = create_user(c, "score-admin", Role.ADMIN)["Authorization"].split()[1]
     env = {"CREDITLINE_SECRET_KEY": SECRET, "CREDITLINE_DATA_DIR": str(tmp_path),
            "CREDITLINE_TOKEN": token, "CREDITLINE_TOKEN_DAYS_ADMIN": "3650"}
-    out = CliRunner().invoke(app, ["model", "score-all", "--model-id", _b_card_id(c),
-                                   "--engine", "spark", "--db", url], env=env)
+    out = CliRunner().invoke(app, ["model", "score-all", "--model-id", "any", "--engine",
+                                   "spark", "--db", url], env=env)
     assert isinstance(out.exception, ValidationError)
     assert out.exception.field == "--engine" and "PostgreSQL" in out.exception.rule
+    with c.engine.connect() as conn:  # refused before anything started
+        assert conn.execute(text("SELECT COUNT(*) FROM batch_score_runs")).scalar_one() == 0
 
 
 def test_the_api_scores_every_line_and_reads_the_run_back(
