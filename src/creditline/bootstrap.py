@@ -47,9 +47,11 @@ class Container:
         self.document_files = FolderDocumentStore(  # documents context
             self.settings.resolved_documents_dir(), self.settings.documents_max_bytes)
 
-    def uow(self) -> SqlUnitOfWork:
+    def uow(self, *, read_only: bool = False) -> SqlUnitOfWork:
+        """A unit of work; ``read_only``: statements outside a transaction (see the store's
+        unit of work), for the one-row look-ups every request makes (its bearer token)."""
         uow = SqlUnitOfWork(self._sessions, self.clock, self.cipher, self.engine.dialect.name,
-                            self.audit_key)
+                            self.audit_key, read_only=read_only)
         uow.catch_up = self._catch_up
         uow.document_files = self.document_files
         return uow

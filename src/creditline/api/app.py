@@ -68,6 +68,9 @@ def create_app(container: Container | None = None, settings: Settings | None = N
         dependencies=[Depends(refuse_unknown_query)],
     )
     app.state.container = container
+    # the decision path's package data, loaded here rather than by the first applications
+    from creditline.origination.apply import warm
+    warm()
     errors.install(app)
     # Outermost last: security headers on every answer, then the throttle (a throttled
     # client is refused before its body is read), then the input guard (body limits and

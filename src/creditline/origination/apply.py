@@ -50,6 +50,18 @@ _CHANNEL = re.compile(r"^[a-z][a-z0-9_-]{0,39}$")
 BureauValue = str | int | float | None
 
 
+def warm() -> None:
+    """Load what every decision reads from the package (the policy tables compiled into
+    zen-engine, the product catalogue, the GB/T 2260 region codes) before the first request:
+    a server's first applications otherwise arrive together and pay for it in their
+    latency.  Idempotent and cheap once done (each is cached per process)."""
+    from creditline.parties.regions import divisions
+
+    default_ruleset()
+    default_catalog()
+    divisions()
+
+
 def business_date(uow: UnitOfWork) -> date:
     """The book's business date (``creditline.calendar``), not the wall clock's."""
     return current_business_date(uow)

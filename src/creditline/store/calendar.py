@@ -25,16 +25,17 @@ def _aware(v: datetime) -> datetime:
 def _day(v: Any) -> date:
     return v if isinstance(v, date) else date.fromisoformat(str(v))
 
+# built once: every decision reads the business date
+_GET = select(business_calendar).where(business_calendar.c.id == ROW_ID)
+_GET_LOCKED = _GET.with_for_update()
+
 
 class SqlCalendarRepository:
     def __init__(self, session: Session, uow: SqlUnitOfWork) -> None:
         self.s = session
 
     def get(self, *, lock: bool = False) -> CalendarState | None:
-        q = select(business_calendar).where(business_calendar.c.id == ROW_ID)
-        if lock:
-            q = q.with_for_update()
-        row = self.s.execute(q).first()
+        row = self.s.execute(_GET_LOCKED if lock else _GET).first()
         if row is None:
             return None
         return CalendarState(_day(row.business_date), _aware(row.updated_at), row.updated_by)

@@ -1,6 +1,7 @@
 """Engines for SQLite (embedded default) and PostgreSQL (production).
 
 SQLite: WAL, a busy timeout, foreign keys, and ``BEGIN IMMEDIATE`` for every transaction
+(not for a read-only unit of work's single-statement reads)
 so writers queue instead of failing on lock upgrade — the embedded store serialises
 writes, which is what makes "check available credit then post" safe there.
 PostgreSQL: READ COMMITTED with row locks (``SELECT ... FOR UPDATE``) taken by the
@@ -55,7 +56,10 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _sqlite_begin(conn: Any) -> None:
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            # a read-only unit of work reads without a transaction (its statements are
+            # each atomic in WAL mode) and must not queue behind the writers
+            if not conn.get_execution_options().get("creditline_read_only"):
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
     if backend == "postgresql":

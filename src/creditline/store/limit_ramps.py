@@ -23,6 +23,8 @@ _SET_LIMIT = (update(credit_lines).where(credit_lines.c.id == bindparam("k_id"))
 _STEPPED = (update(limit_ramps).where(limit_ramps.c.line_id == bindparam("k_id"))
             .values(last_step_on=bindparam("on")))
 
+_ADD = insert(limit_ramps)
+
 
 class SqlLimitRampRepository:
     def __init__(self, session: Session, uow: SqlUnitOfWork) -> None:
@@ -30,9 +32,9 @@ class SqlLimitRampRepository:
         self.uow = uow
 
     def add(self, ramp: LimitRamp) -> None:
-        self.s.execute(insert(limit_ramps).values(
-            line_id=ramp.line_id, target=ramp.target, growth=str(ramp.growth),
-            last_step_on=ramp.last_step_on, created_at=self.uow.now()))
+        self.s.execute(_ADD, {  # built once: no statement to build and key per opening
+            "line_id": ramp.line_id, "target": ramp.target, "growth": str(ramp.growth),
+            "last_step_on": ramp.last_step_on, "created_at": self.uow.now()})
 
     def of_lines(self, line_ids: list[str]) -> list[tuple[LimitRamp, Decimal]]:
         r, c = limit_ramps.c, credit_lines.c

@@ -35,6 +35,8 @@ def _review(r: Any) -> Review:
                   decisions=tuple(ReviewDecision.from_json(d) for d in r.decisions or ()),
                   created_at=created, version=r.version, due_at=aware(r.due_at))
 
+_ADD = insert(reviews)
+
 
 class SqlReviewRepository:
     def __init__(self, session: Session, uow: SqlUnitOfWork) -> None:
@@ -42,12 +44,13 @@ class SqlReviewRepository:
         self.uow = uow
 
     def add(self, review: Review) -> None:
-        self.s.execute(insert(reviews).values(
-            id=review.id, application_id=review.application_id, status=review.status,
-            proposed_limit=review.proposed_limit, min_limit=review.min_limit,
-            max_limit=review.max_limit, second_review_above=review.second_review_above,
-            decisions=[d.as_json() for d in review.decisions], created_at=review.created_at,
-            version=review.version, due_at=review.due_at))
+        self.s.execute(_ADD, {  # built once: no statement to build and key per referral
+            "id": review.id, "application_id": review.application_id, "status": review.status,
+            "proposed_limit": review.proposed_limit, "min_limit": review.min_limit,
+            "max_limit": review.max_limit, "second_review_above": review.second_review_above,
+            "decisions": [d.as_json() for d in review.decisions],
+            "created_at": review.created_at, "version": review.version,
+            "due_at": review.due_at})
 
     def get(self, review_id: str, *, for_update: bool = False) -> Review | None:
         q = select(reviews).where(reviews.c.id == review_id)

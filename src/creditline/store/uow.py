@@ -86,6 +86,7 @@ _AUDIT_INSERT = insert(audit_log)
 _AUDIT_SET_HEAD = (update(audit_head).where(audit_head.c.id == bindparam("s"))
                    .values(hash=bindparam("h"), mac=bindparam("m")))
 _OUTBOX_INSERT = insert(outbox)
+READ_ONLY = "creditline_read_only"  # the execution option of a read-only unit of work
 
 
 class SqlUnitOfWork:
@@ -94,8 +95,11 @@ class SqlUnitOfWork:
     catch_up: CatchUp | None = None  # set by the composition root (creditline.uow.CatchUp)
 
     def __init__(self, sessions: sessionmaker[Session], clock: Clock, cipher: FieldCipher,
-                 dialect: str, audit_key: AuditKey) -> None:
+                 dialect: str, audit_key: AuditKey, *, read_only: bool = False) -> None:
         self._sessions = sessions
+        # read_only: each statement is its own atomic read (no BEGIN, no COMMIT; on SQLite
+        # no write lock), for a look-up of one row such as a bearer token's; commit refuses
+        self.read_only = read_only
         self.clock = clock
         self.cipher = cipher
         self.audit_key = audit_key
@@ -112,6 +116,10 @@ class SqlUnitOfWork:
         if self._depth == 0:
             self.session = self._sessions()
             self.session.begin()
+            if self.read_only:  # PostgreSQL: autocommit; SQLite: store.db skips its BEGIN
+                self.session.connection(execution_options=(
+                    {"isolation_level": "AUTOCOMMIT"} if self.dialect == "postgresql"
+                    else {READ_ONLY: True}))
             self._repos = {}
             self._audit = []
             self._events = []
@@ -134,6 +142,8 @@ class SqlUnitOfWork:
 
     def commit(self) -> None:
         """Commit at the outermost level only, so services can nest ``with uow``."""
+        if self.read_only:
+            raise RuntimeError("a read-only unit of work cannot commit: it writes nothing")
         if self._depth <= 1:
             assert self.session is not None
             self._flush_events()

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Row, insert, select, update
+from sqlalchemy import Row, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from creditline.access.ports import UserRecord
@@ -18,6 +18,12 @@ from creditline.store.tables.foundation import user_merchants, users
 
 if TYPE_CHECKING:
     from creditline.store.uow import SqlUnitOfWork
+
+
+# a user by token hash with their merchants (none unless a service user): one round trip
+_BY_TOKEN = (select(users, user_merchants.c.merchant)
+             .outerjoin(user_merchants, user_merchants.c.user_id == users.c.id)
+             .where(users.c.token_hash == bindparam("h")))
 
 
 class SqlUserRepository:
@@ -49,12 +55,12 @@ class SqlUserRepository:
                           row.token_issued_at, row.revoked_at, row.revoked_by, tuple(merchants))
 
     def by_token_hash(self, token_hash: str) -> UserRecord | None:
-        """One look-up per request (two for a service user): revocation and rotation are
-        seen at once, with no cache to go stale."""
-        row = self.s.execute(select(users).where(users.c.token_hash == token_hash)).first()
-        if row is None:
+        """One statement per request, a service user's merchants joined in (one row per
+        merchant): revocation and rotation are seen at once, with no cache to go stale."""
+        rows = self.s.execute(_BY_TOKEN, {"h": token_hash}).all()
+        if not rows:
             return None
-        return self._record(row, None if row.role == Role.SERVICE.value else ())
+        return self._record(rows[0], sorted(r.merchant for r in rows if r.merchant is not None))
 
     def by_name(self, name: str) -> UserRecord | None:
         row = self.s.execute(select(users).where(users.c.name == name)).first()
