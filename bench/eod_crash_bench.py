@@ -1,0 +1,370 @@
+"""Crash safety of end of day at scale: ``kill -9`` at random points of a run, rerun the same
+date, and the book must come out identical to a clean run's.
+
+    python bench/eod_crash_bench.py [--lines 100000] [--kills 8] [--through 2026-03-03]
+                                    [--partition 20000] [--seed 18] [--control]
+
+1. **Template.**  One book of ``--lines`` lines is seeded in bulk by ``eod_bench.seed``
+   (COPY; 90 % consumer BNPL, 10 % SME, one purchase each on 10 February 2026, statement
+   day 1), closed through 28 February in this process, given an admin user, and kept as a
+   template database.
+2. **Clean run.**  A file-level copy of the template (``CREATE DATABASE ... TEMPLATE``:
+   an identical book); ``creditline eod --date THROUGH`` in a subprocess (PostgreSQL, the
+   default pipeline, every stage) runs to completion: 1 March is the busy day (every line
+   bills and gets a statement), the days after it are quiet.  The book is fingerprinted.
+3. **Crash run.**  Another copy; the same command is started and killed with SIGKILL at a
+   random time (``random.Random(--seed)``), ``--kills`` times, each time restarted on the
+   same database; then it runs to completion.  Fingerprinted; ``ledger check`` and
+   ``audit verify`` must pass.  Where each kill landed is read from the book (lines closed
+   per day, so the partition) and the run records.
+4. ``--control`` adds a second clean run, to show which columns differ between two clean
+   runs (none should, beyond those left out below).
+
+**The fingerprint** is an md5 per table of every row (sorted, as text) of every table in
+the database, over every column except what is legitimately different between two runs of
+the same work:
+
+- timestamps (``timestamp`` columns and ``audit_log.at``): the wall clock;
+- identifiers the run draws at random (``uuid4``/time-ordered): every ``id`` and ``*_id``
+  column except the seeded ones (``line_id``, ``customer_id``, ``purchase_id``, and ``id``
+  of ``credit_lines``, ``customers``, ``purchases``), and ``journal_entries.reverses``;
+- sequence numbers (``seq``, ``stream_seq``, bigint ``id``, ``txid``, ``outbox_id``): a
+  killed transaction consumes sequence values;
+- the audit chain's hashes (``hash``, ``prev_hash``, ``audit_head``): they chain the
+  timestamps; the chain itself is checked by ``audit verify`` instead;
+- what depends on how the work was cut between runs, by design (docs/EOD.md): the counts in
+  a day's ``eod.closed`` audit entry (the run that resumes a day records what *it* did), the
+  ``eod_runs`` rows (a crash run has one per start) and the ``lines``/``seconds`` of
+  ``eod_stage_runs`` (the day's stage rows are kept: business date, stage, position).
+  Instead: the last run must be finished, and each day closed must have one set of stage
+  rows.
+
+Prints per run: seconds, kills done and where they landed, per-table equality; the last line
+is a ``RESULT`` line.  Exits 1 if any fingerprint differs or a check fails.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import create_engine, text
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from eod_bench import PG_URL, SECRET, seed  # noqa: E402  (the sibling bench's seeder)
+
+from creditline.auth import SYSTEM, Role, hash_token  # noqa: E402
+from creditline.batch.run import RunEod, run_eod  # noqa: E402
+from creditline.bootstrap import bootstrap  # noqa: E402
+from creditline.clock import FixedClock  # noqa: E402
+from creditline.settings import Settings  # noqa: E402
+from creditline.store.scratch import create_database, drop_database  # noqa: E402
+
+PREFIX = "crashscale_"
+AUDIT_KEY = "bench-audit-key-kept-apart-from-the-data-key"
+TOKEN = "cl_bench-crash-admin-Qm4vT8zR2kW6nP1sX9cJ3"
+BOUGHT, CLOSED = date(2026, 2, 10), date(2026, 2, 28)
+
+SEEDED_IDS = {"credit_lines", "customers", "purchases"}
+KEPT_IDS = {"line_id", "customer_id", "purchase_id"}
+SEQUENCES = {"seq", "stream_seq", "txid", "outbox_id"}
+LEFT_OUT_TABLES = {"audit_head", "eod_runs", "alembic_version"}
+LEFT_OUT_COLUMNS = {("audit_log", "at"), ("audit_log", "hash"), ("audit_log", "prev_hash"),
+                    ("journal_entries", "reverses"), ("eod_stage_runs", "lines"),
+                    ("eod_stage_runs", "seconds")}
+
+
+# ----------------------------------------------------------------- the book
+def template_book(n: int, partition: int, folder: Path) -> str:
+    """A book of ``n`` lines closed through 28 February, with an admin whose token the CLI
+    runs end of day as; the database's URL."""
+    clock = FixedClock()
+    clock.set_date(BOUGHT)
+    url = create_database(PG_URL, PREFIX + "tpl_")
+    c = bootstrap(settings(url, folder), clock=clock)
+    try:
+        t = time.perf_counter()
+        seed(c, n)
+        print(f"seeding   {n:,} lines: {time.perf_counter() - t:.1f} s", flush=True)
+        t = time.perf_counter()
+        clock.set_date(CLOSED)
+        run_eod(RunEod(CLOSED, partition), c.uow(), SYSTEM)
+        print(f"closing   {CLOSED} in process: {time.perf_counter() - t:.1f} s", flush=True)
+        with c.uow() as uow:
+            uow.users.add("crash-admin", Role.ADMIN, hash_token(TOKEN))
+            uow.commit()
+    finally:
+        c.dispose()
+    return url
+
+
+def settings(url: str, folder: Path) -> Settings:
+    return Settings(database_url=url, secret_key=SECRET, audit_key=AUDIT_KEY, data_dir=folder,
+                    token_days_admin=3650)
+
+
+def env(folder: Path) -> dict[str, str]:
+    return {**os.environ, "CREDITLINE_SECRET_KEY": SECRET, "CREDITLINE_AUDIT_KEY": AUDIT_KEY,
+            "CREDITLINE_DATA_DIR": str(folder), "CREDITLINE_TOKEN": TOKEN,
+            "CREDITLINE_TOKEN_DAYS_ADMIN": "3650", "COLUMNS": "200"}
+
+
+def eod_command(url: str, through: date, partition: int) -> list[str]:
+    return [sys.executable, "-m", "creditline", "eod", "--date", through.isoformat(),
+            "--partition-size", str(partition), "--db", url]
+
+
+# ----------------------------------------------------------------- fingerprint
+def fingerprint(url: str) -> dict[str, tuple[int, str]]:
+    """(rows, md5) per table over the columns two runs of the same work must agree on."""
+    engine = create_engine(url)
+    try:
+        with engine.connect() as c:
+            cols = c.execute(text(
+                "SELECT table_name, column_name, data_type FROM information_schema.columns "
+                "WHERE table_schema = 'public' ORDER BY table_name, ordinal_position")).all()
+            by_table: dict[str, list[str]] = {}
+            for table, col, kind in cols:
+                if table in LEFT_OUT_TABLES or not kept(table, col, kind):
+                    continue
+                expr = f'"{col}"::jsonb::text' if kind == "json" else f'"{col}"::text'
+                by_table.setdefault(table, []).append(f"coalesce({expr}, '~')")
+            out = {}
+            for table, exprs in by_table.items():
+                row = " || '|' || ".join(exprs)
+                if table == "audit_log":  # a day's counts: what the run that completed it did
+                    row = row.replace("coalesce(\"details\"::text, '~')",
+                                      "CASE WHEN action = 'eod.closed' THEN '' ELSE "
+                                      "coalesce(\"details\"::text, '~') END")
+                got = c.execute(text(
+                    f"SELECT count(*), md5(coalesce(string_agg(r, E'\\n' ORDER BY r), '')) "
+                    f"FROM (SELECT {row} AS r FROM \"{table}\") t")).one()
+                out[table] = (int(got[0]), str(got[1]))
+            return out
+    finally:
+        engine.dispose()
+
+
+def kept(table: str, col: str, kind: str) -> bool:
+    if kind.startswith("timestamp") or (table, col) in LEFT_OUT_COLUMNS or col in SEQUENCES:
+        return False
+    if col == "id":
+        return table in SEEDED_IDS
+    if col.endswith("_id"):
+        return col in KEPT_IDS
+    return True
+
+
+def column_diff(a_url: str, b_url: str, table: str) -> list[str]:
+    """The columns of ``table`` whose sorted values differ between two books (diagnosis)."""
+    sums = []
+    for url in (a_url, b_url):
+        engine = create_engine(url)
+        try:
+            with engine.connect() as c:
+                cols = [r[0] for r in c.execute(text(
+                    "SELECT column_name FROM information_schema.columns WHERE table_schema = "
+                    "'public' AND table_name = :t ORDER BY ordinal_position"), {"t": table})]
+                sums.append({col: c.execute(text(
+                    f"SELECT md5(coalesce(string_agg(v, ',' ORDER BY v), '')) FROM "
+                    f"(SELECT \"{col}\"::text AS v FROM \"{table}\") t")).scalar_one()
+                    for col in cols})
+        finally:
+            engine.dispose()
+    return [col for col in sums[0] if sums[0][col] != sums[1].get(col)]
+
+
+def progress(url: str, through: date) -> str:
+    """Where the book stands: lines per last closed day, and the runs recorded."""
+    engine = create_engine(url)
+    try:
+        with engine.connect() as c:
+            days = c.execute(text("SELECT last_eod, count(*) FROM credit_lines "
+                                  "GROUP BY last_eod ORDER BY last_eod")).all()
+            runs = c.execute(text("SELECT count(*), count(finished_at) FROM eod_runs "
+                                  "WHERE through = :d"), {"d": through}).one()
+    finally:
+        engine.dispose()
+    spread = ", ".join(f"{d:%d %b}: {k:,}" for d, k in days)
+    return f"lines by last closed day [{spread}]; runs started {runs[0]}, finished {runs[1]}"
+
+
+def run_records_sound(url: str, through: date) -> str | None:
+    """None if the last run through ``through`` finished and each day it covered has one
+    set of stage rows; else what is wrong."""
+    engine = create_engine(url)
+    try:
+        with engine.connect() as c:
+            last = c.execute(text("SELECT finished_at FROM eod_runs WHERE through = :d "
+                                  "ORDER BY id DESC LIMIT 1"), {"d": through}).first()
+            dup = c.execute(text("SELECT business_date, stage, count(*) FROM eod_stage_runs "
+                                 "GROUP BY business_date, stage HAVING count(*) > 1")).all()
+            days = c.execute(text("SELECT count(DISTINCT business_date) FROM eod_stage_runs "
+                                  "WHERE business_date > :c"), {"c": CLOSED}).scalar_one()
+    finally:
+        engine.dispose()
+    if last is None or last[0] is None:
+        return "the last run is not finished"
+    if dup:
+        return f"stage rows twice for a day: {dup[:3]}"
+    if days != (through - CLOSED).days:
+        return f"stage rows for {days} days, expected {(through - CLOSED).days}"
+    return None
+
+
+# ----------------------------------------------------------------- runs
+def copy_of(template: str) -> str:
+    return create_database(PG_URL, PREFIX + "run_", template=template)
+
+
+def clean_run(template: str, through: date, partition: int, folder: Path
+              ) -> tuple[str, float, float]:
+    """A copy run to completion: its URL, wall seconds, and the run's own seconds."""
+    url = copy_of(template)
+    t = time.perf_counter()
+    out = subprocess.run(eod_command(url, through, partition), env=env(folder),
+                         capture_output=True, text=True, check=False)
+    wall = time.perf_counter() - t
+    if out.returncode != 0:
+        raise SystemExit(f"clean run failed ({out.returncode}):\n{out.stdout}\n{out.stderr}")
+    last = [ln for ln in out.stdout.splitlines() if ln.startswith("closed ")]
+    inner = float(last[-1].rsplit(" in ", 1)[1].split()[0]) if last else wall
+    return url, wall, inner
+
+
+def crash_run(template: str, through: date, partition: int, folder: Path, kills: int,
+              rng: random.Random, wall: float, inner: float) -> tuple[str, float, int]:
+    """A copy killed ``kills`` times at random points, then run to completion: its URL,
+    the wall seconds of all its attempts, and the kills that landed on a running process."""
+    url = copy_of(template)
+    startup = max(0.5, wall - inner)
+    cuts = sorted(rng.random() for _ in range(kills))
+    done, total, prev = 0, 0.0, 0.0
+    for i, cut in enumerate(cuts, start=1):
+        # a kill during the start-up (imports, connecting) now and then, else the share of
+        # the run's work between this cut and the last one (each restart redoes at most one
+        # partition: the one its predecessor was killed in)
+        delay = rng.uniform(0.3, 1.0) * startup + (cut - prev) * inner
+        prev = cut
+        t = time.perf_counter()
+        proc = subprocess.Popen(eod_command(url, through, partition), env=env(folder),
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            proc.wait(timeout=delay)
+            landed = f"finished before the kill (exit {proc.returncode})"
+        except subprocess.TimeoutExpired:
+            proc.kill()  # SIGKILL
+            proc.wait()
+            done += 1
+            landed = "killed"
+        total += time.perf_counter() - t
+        print(f"          kill {i}/{kills} after {delay:6.1f} s: {landed}; "
+              f"{progress(url, through)}", flush=True)
+    t = time.perf_counter()
+    out = subprocess.run(eod_command(url, through, partition), env=env(folder),
+                         capture_output=True, text=True, check=False)
+    total += time.perf_counter() - t
+    if out.returncode != 0:
+        raise SystemExit(f"the run after the kills failed ({out.returncode}):\n"
+                         f"{out.stdout}\n{out.stderr}")
+    print(f"          final run {time.perf_counter() - t:.1f} s; {progress(url, through)}",
+          flush=True)
+    return url, total, done
+
+
+def cli_ok(args: list[str], url: str, folder: Path) -> tuple[bool, str]:
+    out = subprocess.run([sys.executable, "-m", "creditline", *args, "--db", url],
+                         env=env(folder), capture_output=True, text=True, check=False)
+    return out.returncode == 0, (out.stdout + out.stderr).strip().splitlines()[-1:][0] \
+        if (out.stdout + out.stderr).strip() else ""
+
+
+def compare(label: str, clean: dict[str, tuple[int, str]], other: dict[str, tuple[int, str]],
+            clean_url: str, other_url: str) -> bool:
+    differ = sorted(t for t in clean.keys() | other.keys() if clean.get(t) != other.get(t))
+    for t in differ:
+        print(f"          {label}: table {t} DIFFERS: rows {clean.get(t, (0, ''))[0]:,} / "
+              f"{other.get(t, (0, ''))[0]:,}; columns {column_diff(clean_url, other_url, t)}",
+              flush=True)
+    return not differ
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--lines", type=int, default=100_000)
+    ap.add_argument("--kills", type=int, default=8)
+    ap.add_argument("--through", type=date.fromisoformat, default=date(2026, 3, 3))
+    ap.add_argument("--partition", type=int, default=20_000)
+    ap.add_argument("--seed", type=int, default=18)
+    ap.add_argument("--control", action="store_true",
+                    help="also a second clean run, compared with the first")
+    ap.add_argument("--keep", action="store_true", help="keep the databases (diagnosis)")
+    a = ap.parse_args()
+    if a.through <= CLOSED:
+        ap.error(f"--through: must be after {CLOSED.isoformat()} (the template's last day)")
+    rng = random.Random(a.seed)
+    made: list[str] = []
+    ok = True
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        try:
+            template = template_book(a.lines, a.partition, folder)
+            made.append(template)
+            clean_url, wall, inner = clean_run(template, a.through, a.partition, folder)
+            made.append(clean_url)
+            print(f"clean     {a.lines:,} lines through {a.through}: {wall:.1f} s wall "
+                  f"({inner:.1f} s in the run); {progress(clean_url, a.through)}", flush=True)
+            t = time.perf_counter()
+            clean = fingerprint(clean_url)
+            print(f"          fingerprint: {len(clean)} tables, "
+                  f"{sum(r for r, _ in clean.values()):,} rows, {time.perf_counter() - t:.1f} s",
+                  flush=True)
+            if a.control:
+                again_url, wall2, _ = clean_run(template, a.through, a.partition, folder)
+                made.append(again_url)
+                same = compare("control", clean, fingerprint(again_url), clean_url, again_url)
+                print(f"control   second clean run {wall2:.1f} s: equal "
+                      f"{'yes' if same else 'NO'}", flush=True)
+                ok &= same
+            print(f"crash     {a.kills} kills (seed {a.seed})", flush=True)
+            crash_url, secs, done = crash_run(template, a.through, a.partition, folder,
+                                              a.kills, rng, wall, inner)
+            made.append(crash_url)
+            same = compare("crash", clean, fingerprint(crash_url), clean_url, crash_url)
+            ledger, ledger_says = cli_ok(["ledger", "check"], crash_url, folder)
+            audit, audit_says = cli_ok(["audit", "verify"], crash_url, folder)
+            records = run_records_sound(crash_url, a.through)
+            print(f"          ledger check: {ledger_says}", flush=True)
+            print(f"          audit verify: {audit_says}", flush=True)
+            print(f"          run records: {records or 'last run finished, one set a day'}",
+                  flush=True)
+            digest = hashlib.md5("".join(f"{k}{v}" for k, v in sorted(clean.items()))
+                                 .encode()).hexdigest()[:12]
+            ok &= same and ledger and audit and records is None
+            print(f"RESULT lines={a.lines} through={a.through} clean_s={wall:.1f} "
+                  f"crash_s={secs:.1f} kills={done}/{a.kills} tables={len(clean)} "
+                  f"book={digest} equal={'yes' if same else 'NO'} "
+                  f"ledger={'sound' if ledger else 'NOT SOUND'} "
+                  f"audit={'ok' if audit else 'BROKEN'} "
+                  f"records={'ok' if records is None else 'WRONG'}", flush=True)
+        finally:
+            if not a.keep:
+                for url in made:
+                    drop_database(url, PG_URL)
+            else:
+                print("kept: " + " ".join(made), flush=True)
+    raise SystemExit(0 if ok else 1)
+
+
+if __name__ == "__main__":
+    main()
