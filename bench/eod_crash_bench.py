@@ -3,6 +3,7 @@ date, and the book must come out identical to a clean run's.
 
     python bench/eod_crash_bench.py [--lines 100000] [--kills 8] [--through 2026-03-03]
                                     [--partition 20000] [--seed 18] [--control]
+                                    [--template URL [--clean URL --clean-seconds W:I]]
 
 1. **Template.**  One book of ``--lines`` lines is seeded in bulk by ``eod_bench.seed``
    (COPY; 90 % consumer BNPL, 10 % SME, one purchase each on 10 February 2026, statement
@@ -17,27 +18,20 @@ date, and the book must come out identical to a clean run's.
    same database; then it runs to completion.  Fingerprinted; ``ledger check`` and
    ``audit verify`` must pass.  Where each kill landed is read from the book (lines closed
    per day, so the partition) and the run records.
+   Each kill comes after part of the start-up plus a random share of the work still to do
+   (from the lines' last closed days), so the kills spread over the run.
 4. ``--control`` adds a second clean run, to show which columns differ between two clean
-   runs (none should, beyond those left out below).
+   runs (none should, beyond those left out below).  ``--template``/``--clean`` reuse a kept
+   template and its clean run (copies made with ``CREATE DATABASE ... TEMPLATE`` while an
+   earlier run of this bench was going), to repeat the crash run alone.
 
-**The fingerprint** is an md5 per table of every row (sorted, as text) of every table in
-the database, over every column except what is legitimately different between two runs of
-the same work:
-
-- timestamps (``timestamp`` columns and ``audit_log.at``): the wall clock;
-- identifiers the run draws at random (``uuid4``/time-ordered): every ``id`` and ``*_id``
-  column except the seeded ones (``line_id``, ``customer_id``, ``purchase_id``, and ``id``
-  of ``credit_lines``, ``customers``, ``purchases``), and ``journal_entries.reverses``;
-- sequence numbers (``seq``, ``stream_seq``, bigint ``id``, ``txid``, ``outbox_id``): a
-  killed transaction consumes sequence values;
-- the audit chain's hashes (``hash``, ``prev_hash``, ``audit_head``): they chain the
-  timestamps; the chain itself is checked by ``audit verify`` instead;
-- what depends on how the work was cut between runs, by design (docs/EOD.md): the counts in
-  a day's ``eod.closed`` audit entry (the run that resumes a day records what *it* did), the
-  ``eod_runs`` rows (a crash run has one per start) and the ``lines``/``seconds`` of
-  ``eod_stage_runs`` (the day's stage rows are kept: business date, stage, position).
-  Instead: the last run must be finished, and each day closed must have one set of stage
-  rows.
+**The fingerprint** (``creditline.store.fingerprint``) is an md5 per table of every row
+(sorted, as text) of every table, over every column except what legitimately differs between
+two runs of the same work (timestamps, ids drawn at random, sequence numbers, the audit
+chain's hashes, and what by design depends on how the work was cut into runs: a day's
+``eod.closed`` counts, ``eod_runs``, the lines/seconds of ``eod_stage_runs``); see that
+module for the exact list.  Instead of the run records: the last run must be finished, and
+each day closed must have one set of stage rows; ``audit verify`` checks the chain.
 
 Prints per run: seconds, kills done and where they landed, per-table equality; the last line
 is a ``RESULT`` line.  Exits 1 if any fingerprint differs or a check fails.
@@ -60,27 +54,20 @@ from sqlalchemy import create_engine, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from eod_bench import PG_URL, SECRET, seed  # noqa: E402  (the sibling bench's seeder)
+from eod_bench import PG_URL, SECRET, seed
 
-from creditline.auth import SYSTEM, Role, hash_token  # noqa: E402
-from creditline.batch.run import RunEod, run_eod  # noqa: E402
-from creditline.bootstrap import bootstrap  # noqa: E402
-from creditline.clock import FixedClock  # noqa: E402
-from creditline.settings import Settings  # noqa: E402
-from creditline.store.scratch import create_database, drop_database  # noqa: E402
+from creditline.auth import SYSTEM, Role, hash_token
+from creditline.batch.run import RunEod, run_eod
+from creditline.bootstrap import bootstrap
+from creditline.clock import FixedClock
+from creditline.settings import Settings
+from creditline.store.fingerprint import Fingerprint, column_sums, differing, fingerprint
+from creditline.store.scratch import create_database, drop_database
 
 PREFIX = "crashscale_"
 AUDIT_KEY = "bench-audit-key-kept-apart-from-the-data-key"
 TOKEN = "cl_bench-crash-admin-Qm4vT8zR2kW6nP1sX9cJ3"
 BOUGHT, CLOSED = date(2026, 2, 10), date(2026, 2, 28)
-
-SEEDED_IDS = {"credit_lines", "customers", "purchases"}
-KEPT_IDS = {"line_id", "customer_id", "purchase_id"}
-SEQUENCES = {"seq", "stream_seq", "txid", "outbox_id"}
-LEFT_OUT_TABLES = {"audit_head", "eod_runs", "alembic_version"}
-LEFT_OUT_COLUMNS = {("audit_log", "at"), ("audit_log", "hash"), ("audit_log", "prev_hash"),
-                    ("journal_entries", "reverses"), ("eod_stage_runs", "lines"),
-                    ("eod_stage_runs", "seconds")}
 
 
 # ----------------------------------------------------------------- the book
@@ -124,44 +111,13 @@ def eod_command(url: str, through: date, partition: int) -> list[str]:
 
 
 # ----------------------------------------------------------------- fingerprint
-def fingerprint(url: str) -> dict[str, tuple[int, str]]:
-    """(rows, md5) per table over the columns two runs of the same work must agree on."""
+def book(url: str) -> Fingerprint:
     engine = create_engine(url)
     try:
         with engine.connect() as c:
-            cols = c.execute(text(
-                "SELECT table_name, column_name, data_type FROM information_schema.columns "
-                "WHERE table_schema = 'public' ORDER BY table_name, ordinal_position")).all()
-            by_table: dict[str, list[str]] = {}
-            for table, col, kind in cols:
-                if table in LEFT_OUT_TABLES or not kept(table, col, kind):
-                    continue
-                expr = f'"{col}"::jsonb::text' if kind == "json" else f'"{col}"::text'
-                by_table.setdefault(table, []).append(f"coalesce({expr}, '~')")
-            out = {}
-            for table, exprs in by_table.items():
-                row = " || '|' || ".join(exprs)
-                if table == "audit_log":  # a day's counts: what the run that completed it did
-                    row = row.replace("coalesce(\"details\"::text, '~')",
-                                      "CASE WHEN action = 'eod.closed' THEN '' ELSE "
-                                      "coalesce(\"details\"::text, '~') END")
-                got = c.execute(text(
-                    f"SELECT count(*), md5(coalesce(string_agg(r, E'\\n' ORDER BY r), '')) "
-                    f"FROM (SELECT {row} AS r FROM \"{table}\") t")).one()
-                out[table] = (int(got[0]), str(got[1]))
-            return out
+            return fingerprint(c)
     finally:
         engine.dispose()
-
-
-def kept(table: str, col: str, kind: str) -> bool:
-    if kind.startswith("timestamp") or (table, col) in LEFT_OUT_COLUMNS or col in SEQUENCES:
-        return False
-    if col == "id":
-        return table in SEEDED_IDS
-    if col.endswith("_id"):
-        return col in KEPT_IDS
-    return True
 
 
 def column_diff(a_url: str, b_url: str, table: str) -> list[str]:
@@ -171,13 +127,7 @@ def column_diff(a_url: str, b_url: str, table: str) -> list[str]:
         engine = create_engine(url)
         try:
             with engine.connect() as c:
-                cols = [r[0] for r in c.execute(text(
-                    "SELECT column_name FROM information_schema.columns WHERE table_schema = "
-                    "'public' AND table_name = :t ORDER BY ordinal_position"), {"t": table})]
-                sums.append({col: c.execute(text(
-                    f"SELECT md5(coalesce(string_agg(v, ',' ORDER BY v), '')) FROM "
-                    f"(SELECT \"{col}\"::text AS v FROM \"{table}\") t")).scalar_one()
-                    for col in cols})
+                sums.append(column_sums(c, table))
         finally:
             engine.dispose()
     return [col for col in sums[0] if sums[0][col] != sums[1].get(col)]
@@ -196,6 +146,19 @@ def progress(url: str, through: date) -> str:
         engine.dispose()
     spread = ", ".join(f"{d:%d %b}: {k:,}" for d, k in days)
     return f"lines by last closed day [{spread}]; runs started {runs[0]}, finished {runs[1]}"
+
+
+def remaining(url: str, through: date) -> float:
+    """The share of the run's line-days (lines times days after 28 February) still to close."""
+    engine = create_engine(url)
+    try:
+        with engine.connect() as c:
+            left, lines = c.execute(text(
+                "SELECT coalesce(sum(:d - last_eod), 0), count(*) FROM credit_lines "
+                "WHERE status <> 'closed'"), {"d": through}).one()
+    finally:
+        engine.dispose()
+    return float(left) / max(1, int(lines) * (through - CLOSED).days)
 
 
 def run_records_sound(url: str, through: date) -> str | None:
@@ -247,14 +210,12 @@ def crash_run(template: str, through: date, partition: int, folder: Path, kills:
     the wall seconds of all its attempts, and the kills that landed on a running process."""
     url = copy_of(template)
     startup = max(0.5, wall - inner)
-    cuts = sorted(rng.random() for _ in range(kills))
-    done, total, prev = 0, 0.0, 0.0
-    for i, cut in enumerate(cuts, start=1):
-        # a kill during the start-up (imports, connecting) now and then, else the share of
-        # the run's work between this cut and the last one (each restart redoes at most one
-        # partition: the one its predecessor was killed in)
-        delay = rng.uniform(0.3, 1.0) * startup + (cut - prev) * inner
-        prev = cut
+    done, total = 0, 0.0
+    for i in range(1, kills + 1):
+        # part of the start-up (imports, connecting), then a random share of the work still
+        # to do (from the lines' last closed days): the kills spread over the whole run, and
+        # one lands in the start-up now and then
+        delay = rng.uniform(0.3, 1.0) * startup + rng.random() * remaining(url, through) * inner
         t = time.perf_counter()
         proc = subprocess.Popen(eod_command(url, through, partition), env=env(folder),
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -281,6 +242,15 @@ def crash_run(template: str, through: date, partition: int, folder: Path, kills:
     return url, total, done
 
 
+def lines_of(url: str) -> int:
+    engine = create_engine(url)
+    try:
+        with engine.connect() as c:
+            return int(c.execute(text("SELECT count(*) FROM credit_lines")).scalar_one())
+    finally:
+        engine.dispose()
+
+
 def cli_ok(args: list[str], url: str, folder: Path) -> tuple[bool, str]:
     out = subprocess.run([sys.executable, "-m", "creditline", *args, "--db", url],
                          env=env(folder), capture_output=True, text=True, check=False)
@@ -288,9 +258,9 @@ def cli_ok(args: list[str], url: str, folder: Path) -> tuple[bool, str]:
         if (out.stdout + out.stderr).strip() else ""
 
 
-def compare(label: str, clean: dict[str, tuple[int, str]], other: dict[str, tuple[int, str]],
-            clean_url: str, other_url: str) -> bool:
-    differ = sorted(t for t in clean.keys() | other.keys() if clean.get(t) != other.get(t))
+def compare(label: str, clean: Fingerprint, other: Fingerprint, clean_url: str,
+            other_url: str) -> bool:
+    differ = differing(clean, other)
     for t in differ:
         print(f"          {label}: table {t} DIFFERS: rows {clean.get(t, (0, ''))[0]:,} / "
               f"{other.get(t, (0, ''))[0]:,}; columns {column_diff(clean_url, other_url, t)}",
@@ -309,6 +279,11 @@ def main() -> None:
     ap.add_argument("--control", action="store_true",
                     help="also a second clean run, compared with the first")
     ap.add_argument("--keep", action="store_true", help="keep the databases (diagnosis)")
+    ap.add_argument("--template", help="reuse this database as the template (a book this bench "
+                                       "made, closed through 28 February); not dropped")
+    ap.add_argument("--clean", help="with --template: a finished clean run of it (not dropped)")
+    ap.add_argument("--clean-seconds", default="0:0",
+                    help="with --clean: its wall and in-run seconds, WALL:INNER")
     a = ap.parse_args()
     if a.through <= CLOSED:
         ap.error(f"--through: must be after {CLOSED.isoformat()} (the template's last day)")
@@ -318,21 +293,29 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         try:
-            template = template_book(a.lines, a.partition, folder)
-            made.append(template)
-            clean_url, wall, inner = clean_run(template, a.through, a.partition, folder)
-            made.append(clean_url)
+            if a.template:
+                template = a.template
+                a.lines = lines_of(template)
+            else:
+                template = template_book(a.lines, a.partition, folder)
+                made.append(template)
+            if a.clean:
+                clean_url = a.clean
+                wall, inner = (float(x) for x in a.clean_seconds.split(":"))
+            else:
+                clean_url, wall, inner = clean_run(template, a.through, a.partition, folder)
+                made.append(clean_url)
             print(f"clean     {a.lines:,} lines through {a.through}: {wall:.1f} s wall "
                   f"({inner:.1f} s in the run); {progress(clean_url, a.through)}", flush=True)
             t = time.perf_counter()
-            clean = fingerprint(clean_url)
+            clean = book(clean_url)
             print(f"          fingerprint: {len(clean)} tables, "
                   f"{sum(r for r, _ in clean.values()):,} rows, {time.perf_counter() - t:.1f} s",
                   flush=True)
             if a.control:
                 again_url, wall2, _ = clean_run(template, a.through, a.partition, folder)
                 made.append(again_url)
-                same = compare("control", clean, fingerprint(again_url), clean_url, again_url)
+                same = compare("control", clean, book(again_url), clean_url, again_url)
                 print(f"control   second clean run {wall2:.1f} s: equal "
                       f"{'yes' if same else 'NO'}", flush=True)
                 ok &= same
@@ -340,7 +323,7 @@ def main() -> None:
             crash_url, secs, done = crash_run(template, a.through, a.partition, folder,
                                               a.kills, rng, wall, inner)
             made.append(crash_url)
-            same = compare("crash", clean, fingerprint(crash_url), clean_url, crash_url)
+            same = compare("crash", clean, book(crash_url), clean_url, crash_url)
             ledger, ledger_says = cli_ok(["ledger", "check"], crash_url, folder)
             audit, audit_says = cli_ok(["audit", "verify"], crash_url, folder)
             records = run_records_sound(crash_url, a.through)
