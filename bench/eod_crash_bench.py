@@ -19,7 +19,8 @@ date, and the book must come out identical to a clean run's.
    ``audit verify`` must pass.  Where each kill landed is read from the book (lines closed
    per day, so the partition) and the run records.
    Each kill comes after part of the start-up plus a random share of the work still to do
-   (from the lines' last closed days), so the kills spread over the run.
+   (the clean run's seconds per day, by the lines' last closed days), so the kills spread
+   over the run.
 4. ``--control`` adds a second clean run, to show which columns differ between two clean
    runs (none should, beyond those left out below).  ``--template``/``--clean`` reuse a kept
    template and its clean run (copies made with ``CREATE DATABASE ... TEMPLATE`` while an
@@ -148,17 +149,33 @@ def progress(url: str, through: date) -> str:
     return f"lines by last closed day [{spread}]; runs started {runs[0]}, finished {runs[1]}"
 
 
-def remaining(url: str, through: date) -> float:
-    """The share of the run's line-days (lines times days after 28 February) still to close."""
+def day_seconds(url: str) -> dict[date, float]:
+    """Seconds per business day after 28 February in a finished run's stage rows."""
     engine = create_engine(url)
     try:
         with engine.connect() as c:
-            left, lines = c.execute(text(
-                "SELECT coalesce(sum(:d - last_eod), 0), count(*) FROM credit_lines "
-                "WHERE status <> 'closed'"), {"d": through}).one()
+            rows = c.execute(text("SELECT business_date, sum(seconds) FROM eod_stage_runs "
+                                  "WHERE business_date > :c GROUP BY business_date"),
+                             {"c": CLOSED}).all()
     finally:
         engine.dispose()
-    return float(left) / max(1, int(lines) * (through - CLOSED).days)
+    return {d: float(s) for d, s in rows}
+
+
+def remaining(url: str, per_day: dict[date, float]) -> float:
+    """The seconds of work still to do: each day's seconds in the clean run times the share
+    of lines not yet closed through it (the busy day weighs what it costs)."""
+    engine = create_engine(url)
+    try:
+        with engine.connect() as c:
+            left = {d: int(c.execute(text(
+                "SELECT count(*) FROM credit_lines WHERE status <> 'closed' AND last_eod < :d"),
+                {"d": d}).scalar_one()) for d in per_day}
+            lines = int(c.execute(text("SELECT count(*) FROM credit_lines "
+                                       "WHERE status <> 'closed'")).scalar_one())
+    finally:
+        engine.dispose()
+    return sum(s * left[d] / max(1, lines) for d, s in per_day.items())
 
 
 def run_records_sound(url: str, through: date) -> str | None:
@@ -205,7 +222,8 @@ def clean_run(template: str, through: date, partition: int, folder: Path
 
 
 def crash_run(template: str, through: date, partition: int, folder: Path, kills: int,
-              rng: random.Random, wall: float, inner: float) -> tuple[str, float, int]:
+              rng: random.Random, wall: float, inner: float, per_day: dict[date, float]
+              ) -> tuple[str, float, int]:
     """A copy killed ``kills`` times at random points, then run to completion: its URL,
     the wall seconds of all its attempts, and the kills that landed on a running process."""
     url = copy_of(template)
@@ -213,9 +231,9 @@ def crash_run(template: str, through: date, partition: int, folder: Path, kills:
     done, total = 0, 0.0
     for i in range(1, kills + 1):
         # part of the start-up (imports, connecting), then a random share of the work still
-        # to do (from the lines' last closed days): the kills spread over the whole run, and
-        # one lands in the start-up now and then
-        delay = rng.uniform(0.3, 1.0) * startup + rng.random() * remaining(url, through) * inner
+        # to do (the clean run's seconds per day, by the lines' last closed days): the kills
+        # spread over the whole run, and one lands in the start-up now and then
+        delay = rng.uniform(0.3, 1.0) * startup + rng.random() * remaining(url, per_day)
         t = time.perf_counter()
         proc = subprocess.Popen(eod_command(url, through, partition), env=env(folder),
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -321,7 +339,7 @@ def main() -> None:
                 ok &= same
             print(f"crash     {a.kills} kills (seed {a.seed})", flush=True)
             crash_url, secs, done = crash_run(template, a.through, a.partition, folder,
-                                              a.kills, rng, wall, inner)
+                                              a.kills, rng, wall, inner, day_seconds(clean_url))
             made.append(crash_url)
             same = compare("crash", clean, book(crash_url), clean_url, crash_url)
             ledger, ledger_says = cli_ok(["ledger", "check"], crash_url, folder)
