@@ -15,6 +15,7 @@ from creditline.parties.identity import mask_email, mask_phone
 class FileSink:
     def __init__(self, name: str, path: Path) -> None:
         self.name, self.path = name, path
+        self._folder_made = False  # made on the first send, not looked at for every message
 
     def send(self, out: Outgoing) -> None:
         m = out.message
@@ -28,7 +29,9 @@ class FileSink:
             "deliver_after": m.deliver_after.isoformat() if m.deliver_after else None,
             "attempt": m.attempts + 1}, ensure_ascii=False)
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            if not self._folder_made:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                self._folder_made = True
             with self.path.open("a", encoding="utf-8") as f:
                 f.write(line + "\n")
         except OSError as exc:

@@ -62,8 +62,8 @@ def demo(
                               "--months 13+ to see reviews); 0 for consumers only.")] = 300,
     activity: Annotated[float, typer.Option(
         "--activity", help="Scale of the customers' purchase habits (1.0 = as simulated, "
-                           "about 1.2 purchases a month; the default keeps the default "
-                           "run under two minutes).")] = DEFAULT_ACTIVITY,
+                           "about 1.2 purchases a month; the default 0.3 keeps the "
+                           "default run to a few minutes: bench/RESULTS.md).")] = DEFAULT_ACTIVITY,
     limits: Annotated[str, typer.Option(
         "--limits", help="dynamic: end of day runs the limit strategy (B-card bands, "
                          "increases, cuts, freezes); static: limits stay as origination set "

@@ -59,9 +59,14 @@ def render(name: str, language: str, context: Mapping[str, object]) -> Rendered:
     """The subject and body of template ``name`` in ``language``."""
     if language not in LANGUAGES:
         raise ValidationError("language", f"must be one of: {', '.join(LANGUAGES)}")
-    if not has_template(name, language):
-        raise MissingTemplate(f"no template notify/templates/{language}/{name}{SUFFIX}")
-    text = _env().get_template(f"{language}/{name}{SUFFIX}").render(**context)
+    # the loader answers "no such file" itself (and checks a cached template's file is
+    # still there): no second look at the disk per message (the relay renders thousands)
+    try:
+        template = _env().get_template(f"{language}/{name}{SUFFIX}")
+    except jinja2.TemplateNotFound:
+        raise MissingTemplate(f"no template notify/templates/{language}/{name}{SUFFIX}") \
+            from None
+    text = template.render(**context)
     first, _, rest = text.partition("\n")
     if not first.startswith("Subject: ") or not rest.startswith("\n"):
         raise ValueError(f"{language}/{name}{SUFFIX}: the first line must be 'Subject: ...' "

@@ -49,6 +49,14 @@ _KEY_COLUMNS = {"id": applications.c.id_hash, "phone": applications.c.phone_hash
 # Hot-path statements are built once: SQLAlchemy then reuses their cache key and compiled
 # form, which saves most of its per-statement overhead on the checkout path.
 _INSERT_APPLICATION = insert(applications)
+# Built once (a decision rewrites the whole row: ~35 values coerced and cache-keyed per call
+# otherwise); the row's own ``id``/``version`` are bound apart as the optimistic lock.
+_UPDATE_APPLICATION = (
+    update(applications)
+    .where(applications.c.id == bindparam("k_id"), applications.c.version == bindparam("k_version"))
+    .values({c.name: bindparam(c.name, type_=c.type) for c in applications.c if c.name != "id"}))
+_GET_APPLICATION = select(applications).where(applications.c.id == bindparam("id"))
+_GET_APPLICATION_LOCKED = _GET_APPLICATION.with_for_update()
 _LAST_OPEN_OR_DECLINED = (
     select(applications.c.id, applications.c.status, applications.c.created_at,
            applications.c.decided_at)
@@ -145,18 +153,16 @@ class SqlApplicationRepository:
         self.s.execute(_INSERT_APPLICATION, _app_values(app))
 
     def get(self, app_id: str, *, for_update: bool = False) -> Application | None:
-        q = select(applications).where(applications.c.id == app_id)
-        if for_update:
-            q = q.with_for_update()
-        row = self.s.execute(q).first()
+        q = _GET_APPLICATION_LOCKED if for_update else _GET_APPLICATION
+        row = self.s.execute(q, {"id": app_id}).first()
         return None if row is None else _app(row)
 
     def update(self, app: Application) -> Application:
         values = _app_values(app)
         values["version"] = app.version + 1
-        result = self.s.execute(update(applications).where(
-            applications.c.id == app.id, applications.c.version == app.version).values(
-            **{k: v for k, v in values.items() if k != "id"}))
+        del values["id"]
+        result = self.s.execute(_UPDATE_APPLICATION,
+                                {**values, "k_id": app.id, "k_version": app.version})
         if result.rowcount != 1:  # type: ignore[attr-defined]  # SQLAlchemy types Session.execute() as Result; rowcount is on the CursorResult it returns
             raise ConcurrencyError(f"application {app.id} changed since it was read; retry")
         return _app_row_version(app, app.version + 1)
