@@ -122,3 +122,18 @@ def register(container: Container, *, id_number: str = "11010519491231002X",
 def open_line(container: Container, customer_id: str, limit: str = "10000.00") -> str:
     return sv.open_line(sv.OpenLine(customer_id, "consumer_bnpl", limit), container.uow(),
                         SYSTEM).id
+
+
+def relay_texts(container: Container) -> SmsGateway:
+    """Run the relay once, now, to a real SMS gateway started for it: what is due goes out,
+    and the collection contacts it sends are logged then (the collection strategy's texts
+    among them).  Returns the stopped gateway with what it received."""
+    from creditline.channels.sms import HttpSmsGateway
+    from creditline.notify.relay import relay_once
+
+    gateway = SmsGateway().start()
+    try:
+        relay_once(container.uow, {"sms": HttpSmsGateway(gateway.url, timeout=5)})
+    finally:
+        gateway.stop()
+    return gateway

@@ -16,6 +16,7 @@ from creditline.clock import FixedClock
 from creditline.collections import services as cs
 from creditline.errors import BusinessRuleViolation, Forbidden, ValidationError
 from tests.integration.collections_support import SUPERVISOR, collector, delinquent, events, local
+from tests.integration.notify_support import relay_texts
 
 LA = ZoneInfo("America/Los_Angeles")
 
@@ -82,6 +83,7 @@ def test_quiet_hours_cn_and_us_and_the_frequency_limits(sqlite_container: Contai
     assert refused(c, cs.LogCall(case.id, "reached", party="unrelated"),
                    chen).verdict.rule == "US.unrelated_party"
 
+    relay_texts(c)  # the strategy's texts, queued at end of day, go out and are logged
     # every attempt is in the log; the replay finds nothing made outside the rules
     detail = cs.get_case(case.id, c.uow(), SUPERVISOR)
     assert sum(1 for x in detail.contacts if x.allowed and x.channel == "call") == 10

@@ -31,6 +31,7 @@ from tests.integration.collections_support import (
     events,
     local,
 )
+from tests.integration.notify_support import relay_texts
 from tests.integration.servicing_support import eod_through, ledger_sound
 
 D = Decimal
@@ -182,6 +183,8 @@ def test_a_broken_promise_escalates_and_the_case_goes_to_an_agency(
 
 def test_a_legal_referral_assembles_its_package(container: Container, clock: FixedClock) -> None:
     d, case = delinquent(container, clock, through=date(2026, 5, 2))
+    local(clock, 2026, 5, 2, 10)
+    relay_texts(container)  # the texts queued for the relay go out: contacts from now
     chen = collector(container)
     cs.assign(cs.Assign((case.id,), "chen"), container.uow(), SUPERVISOR)
     local(clock, 2026, 5, 2, 23)
