@@ -29,40 +29,17 @@ from creditline.auth import SYSTEM
 from creditline.batch.run import RunEod, run_eod
 from creditline.bootstrap import Container
 from creditline.clock import FixedClock
-from creditline.servicing import services as sv
 from creditline.store.fingerprint import Fingerprint, differing, fingerprint
 from creditline.store.scratch import create_database, drop_database
 from tests.conftest import PG_URL, make_container
-from tests.integration.servicing_support import ledger_sound, open_line
+from tests.integration import eod_books
+from tests.integration.servicing_support import ledger_sound
 
 pytestmark = pytest.mark.postgres
 
 THROUGH = date(2026, 4, 12)
 PARTITION = 10
 KILLS = 12
-
-
-def _book(c: Container, clock: FixedClock) -> None:
-    """Forty lines, a third of the buyers repaying once on 20 March, March closed."""
-    clock.set_date(date(2026, 3, 2))
-    buyers = []
-    for i in range(40):
-        if i % 5 == 0:
-            line = open_line(c, "200000.00", product="sme_line")
-            sv.purchase(sv.Purchase(line.id, f"{20000 + 731 * i}.00", "Steel Co", "supplies",
-                                    6), c.uow(), SYSTEM)
-        else:
-            line = open_line(c, "8000.00", statement_day=(5, 20)[i % 2])
-            if not i % 7:
-                continue  # an idle line
-            sv.purchase(sv.Purchase(line.id, f"{300 + 97 * i}.{i % 100:02d}", "JD",
-                                    "phones", (1, 3, 6, 12)[i % 4]), c.uow(), SYSTEM)
-        buyers.append(line.id)
-    clock.set_date(date(2026, 3, 20))
-    for i, lid in enumerate(buyers[::3]):
-        sv.repay(sv.Repay(lid, f"{50 + i}.00"), c.uow(), SYSTEM)
-    clock.set_date(date(2026, 3, 31))
-    run_eod(RunEod(date(2026, 3, 31)), c.uow(), SYSTEM)
 
 
 def _counting(c: Container, kill_at: int | None) -> list[int]:
@@ -108,7 +85,7 @@ def _book_of(url: str, folder: Path) -> tuple[Fingerprint, Container]:
 @pytest.fixture
 def template(pg_database: str, tmp_path: Path, clock: FixedClock) -> Iterator[str]:
     c = make_container(pg_database, tmp_path, clock)
-    _book(c, clock)
+    eod_books.busy_book(c, clock)
     c.dispose()
     yield pg_database
 

@@ -21,57 +21,18 @@ from creditline.batch.spark import SparkEngine
 from creditline.bootstrap import Container, executor_container
 from creditline.clock import FixedClock
 from creditline.errors import ValidationError
-from creditline.servicing import services as sv
-from creditline.store.scratch import create_database, drop_database
-from tests.conftest import AUDIT_KEY, PG_URL, SECRET, make_container
-from tests.integration.servicing_support import assert_same_book, book_dump, ledger_sound, open_line
+from tests.conftest import AUDIT_KEY, SECRET
+from tests.integration import eod_books
+from tests.integration.servicing_support import assert_same_book, book_dump, ledger_sound
 
 pytestmark = pytest.mark.postgres
-
-
-def _busy_book(c: Container, clock: FixedClock) -> list[str]:
-    """Forty lines: consumer plans of 1, 3, 6 and 12 installments billed on the 5th or the
-    20th (busy days: more than one partition), SME draws that accrue daily (fewer than a
-    partition: those days stay in-process), idle lines; the ids of those that bought."""
-    clock.set_date(date(2026, 3, 2))
-    ids = []
-    for i in range(40):
-        if i % 5 == 0:
-            line = open_line(c, "200000.00", product="sme_line")
-            sv.purchase(sv.Purchase(line.id, f"{20000 + 731 * i}.00", "Steel Co", "supplies",
-                                    6), c.uow(), SYSTEM)
-        else:
-            line = open_line(c, "8000.00", statement_day=(5, 20)[i % 2])
-            if not i % 7:
-                continue  # an idle line: nothing to repay
-            sv.purchase(sv.Purchase(line.id, f"{300 + 97 * i}.{i % 100:02d}", "JD",
-                                    "phones", (1, 3, 6, 12)[i % 4]), c.uow(), SYSTEM)
-        ids.append(line.id)
-    return ids
 
 
 @pytest.fixture
 def twin_books(pg_database: str, tmp_path: Path, clock: FixedClock
                ) -> Iterator[tuple[Container, Container]]:
-    """The same book twice: built once, then copied file for file by PostgreSQL."""
-    a = make_container(pg_database, tmp_path, clock)
-    ids = _busy_book(a, clock)
-    clock.set_date(date(2026, 3, 20))
-    for i, lid in enumerate(ids[::3]):  # a first repayment on a third of the buyers;
-        # the rest pay nothing and go past due
-        sv.repay(sv.Repay(lid, f"{50 + i}.00"), a.uow(), SYSTEM)
-    clock.set_date(date(2026, 3, 31))  # March closed in-process before the copy: both books
-    run_eod(RunEod(date(2026, 3, 31)), a.uow(), SYSTEM)  # start April with lines past due
-    a.dispose()
-    copy = create_database(PG_URL, "cl_spark_", template=pg_database)
-    b = make_container(copy, tmp_path / "b", clock)
-    a = make_container(pg_database, tmp_path, clock)
-    try:
-        yield a, b
-    finally:
-        a.dispose()
-        b.dispose()
-        drop_database(copy, PG_URL)
+    with eod_books.twin_books(pg_database, tmp_path, clock, "cl_spark_") as books:
+        yield books
 
 
 def test_a_busy_month_closed_by_spark_executors_is_the_book_closed_in_process(

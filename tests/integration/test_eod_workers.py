@@ -21,11 +21,9 @@ from creditline.batch.workers import ProcessEngine
 from creditline.bootstrap import Container, executor_container
 from creditline.clock import FixedClock
 from creditline.errors import ValidationError
-from creditline.servicing import services as sv
-from creditline.store.scratch import create_database, drop_database
-from tests.conftest import AUDIT_KEY, PG_URL, SECRET, make_container
+from tests.conftest import AUDIT_KEY, PG_URL, SECRET
+from tests.integration import eod_books
 from tests.integration.servicing_support import assert_same_book, book_dump, ledger_sound
-from tests.integration.test_eod_spark import _busy_book
 
 pytestmark = pytest.mark.postgres
 
@@ -33,24 +31,8 @@ pytestmark = pytest.mark.postgres
 @pytest.fixture
 def twin_books(pg_database: str, tmp_path: Path, clock: FixedClock
                ) -> Iterator[tuple[Container, Container]]:
-    """The same book twice (March closed, lines past due): built once, copied by PostgreSQL."""
-    a = make_container(pg_database, tmp_path, clock)
-    ids = _busy_book(a, clock)
-    clock.set_date(date(2026, 3, 20))
-    for i, lid in enumerate(ids[::3]):  # a third of the buyers repay once; the rest go late
-        sv.repay(sv.Repay(lid, f"{50 + i}.00"), a.uow(), SYSTEM)
-    clock.set_date(date(2026, 3, 31))
-    run_eod(RunEod(date(2026, 3, 31)), a.uow(), SYSTEM)
-    a.dispose()
-    copy = create_database(PG_URL, "cl_workers_", template=pg_database)
-    b = make_container(copy, tmp_path / "b", clock)
-    a = make_container(pg_database, tmp_path, clock)
-    try:
-        yield a, b
-    finally:
-        a.dispose()
-        b.dispose()
-        drop_database(copy, PG_URL)
+    with eod_books.twin_books(pg_database, tmp_path, clock, "cl_workers_") as books:
+        yield books
 
 
 def test_a_busy_week_closed_by_two_worker_processes_is_the_book_closed_in_process(
