@@ -95,6 +95,14 @@ def _score_task(factory: Factory, settings: dict[str, Any], run_id: str, model_i
     return run
 
 
+def add_stats(stats: dict[str, StageStats], raw: str) -> None:
+    """Add a partition's stage stats, as ``close_bounds`` sends them back (JSON), to
+    ``stats`` (what both the Spark and the process engine do with their tasks' rows)."""
+    for name, (seconds, n_lines, counts) in json.loads(raw).items():
+        stats.setdefault(name, StageStats()).add(
+            StageStats(float(seconds), int(n_lines), dict(counts)))
+
+
 def _task(factory: Factory, settings: dict[str, Any], day_iso: str, size: int
           ) -> Callable[[Iterator[Any]], Iterator[Any]]:
     def run(batches: Iterator[Any]) -> Iterator[Any]:
@@ -158,14 +166,10 @@ class SparkEngine:
                 .mapInArrow(_task(self.factory, self.settings, day.isoformat(), partition_size),
                             "lines long, stats string")
                 .collect())
-        lines = 0
         stats: dict[str, StageStats] = {}
         for row in rows:
-            lines += int(row["lines"])
-            for name, (seconds, n_lines, counts) in json.loads(row["stats"]).items():
-                stats.setdefault(name, StageStats()).add(
-                    StageStats(float(seconds), int(n_lines), dict(counts)))
-        return lines, stats
+            add_stats(stats, row["stats"])
+        return sum(int(row["lines"]) for row in rows), stats
 
     def score_partitions(self, job: ScoreJob, bounds: Sequence[tuple[str | None, str]]
                          ) -> PartitionCounts:

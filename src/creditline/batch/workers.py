@@ -21,7 +21,6 @@ ends them.  PostgreSQL only: SQLite serialises writers, so a second process woul
 
 from __future__ import annotations
 
-import json
 import multiprocessing
 from collections.abc import Sequence
 from concurrent.futures import FIRST_EXCEPTION, Future, ProcessPoolExecutor, wait
@@ -30,7 +29,7 @@ from datetime import date
 from typing import Any
 
 from creditline.batch.pipeline import StageStats
-from creditline.batch.spark import Factory, close_bounds
+from creditline.batch.spark import Factory, add_stats, close_bounds
 from creditline.errors import ValidationError
 
 MAX_WORKERS = 64
@@ -83,9 +82,7 @@ class ProcessEngine:
         for f in futures:
             n, raw = f.result()
             lines += n
-            for name, (seconds, n_lines, counts) in json.loads(raw).items():
-                stats.setdefault(name, StageStats()).add(
-                    StageStats(float(seconds), int(n_lines), dict(counts)))
+            add_stats(stats, raw)
         return lines, stats
 
     def stop(self) -> None:
