@@ -324,30 +324,23 @@ class SqlBehaviourRepository(SqlEodColumns):
 
     def _copy_table(self, t: Table, rows: Sequence[tuple[Any, ...]]) -> None:
         """PostgreSQL COPY of whole rows through the columns' own types (JSON text, money in
-        cents), escaped for COPY's text format."""
+        cents): end of day's ``_copy``, with text escaped for COPY's text format (a JSON
+        fact may hold a backslash, a tab or a newline)."""
         dialect = self.s.get_bind().dialect
         procs = [json.dumps if isinstance(c.type, JSON) else c.type.bind_processor(dialect)
                  for c in t.columns]
 
-        def text_of(v: Any, proc: Any) -> str:
+        def value(v: Any, proc: Any) -> Any:
             if proc is not None and v is not None:
                 v = proc(v)
-            if v is None:
-                return "\\N"
-            if isinstance(v, bool):
-                return "t" if v else "f"
-            return (str(v).replace("\\", "\\\\").replace("\t", "\\t")
-                    .replace("\n", "\\n").replace("\r", "\\r"))
+            if isinstance(v, str):
+                return (v.replace("\\", "\\\\").replace("\t", "\\t")
+                        .replace("\n", "\\n").replace("\r", "\\r"))
+            return v
 
-        buf = "".join("\t".join(text_of(v, p) for v, p in zip(row, procs, strict=True)) + "\n"
-                      for row in rows)
-        cur = self._cursor()
-        try:
-            with cur.copy(f"COPY {t.name} ({', '.join(c.name for c in t.columns)}) "
-                          "FROM STDIN") as cp:
-                cp.write(buf)
-        finally:
-            cur.close()
+        cols = [c.name for c in t.columns]
+        self._copy(t.name, cols, {c: [value(row[k], procs[k]) for row in rows]
+                                  for k, c in enumerate(cols)})
 
     def snapshots(self, start: date, end: date, batch: int = 5_000
                   ) -> Iterator[list[StrategySnapshot]]:
