@@ -115,11 +115,14 @@ def _body_fields(op: dict[str, Any], components: dict[str, Any]) -> set[str]:
     return names
 
 
+NAMES_ONE = ("_id", "_ids")  # a field that names objects by id: they may not exist
+
+
 def _statuses(op: dict[str, Any], method: str, components: dict[str, Any]) -> list[int]:
     """The error statuses a route can answer, read from what it takes: every route can meet
     the input guard (400) and validation (422); a bearer route can fail authentication
     (401), authorisation (403) and throttling (429); a body can be too large (413) or not
-    JSON (415); a path parameter, or an ``*_id`` field or query parameter (a filter too:
+    JSON (415); a path parameter, or an ``*_id`` / ``*_ids`` field or query parameter (a filter too:
     ``/v1/triggers?line_id=`` names a line that may not exist), names something that may not
     exist (404); a write can clash (409)."""
     codes = [400, 422]
@@ -128,9 +131,9 @@ def _statuses(op: dict[str, Any], method: str, components: dict[str, Any]) -> li
     if "requestBody" in op:
         codes += [413, 415]
     params = op.get("parameters", [])
-    if any(p.get("in") == "path" or (p.get("in") == "query" and p["name"].endswith("_id"))
+    if any(p.get("in") == "path" or (p.get("in") == "query" and p["name"].endswith(NAMES_ONE))
            for p in params) \
-            or any(n.endswith("_id") for n in _body_fields(op, components)):
+            or any(n.endswith(NAMES_ONE) for n in _body_fields(op, components)):
         codes.append(404)
     if method in ("post", "put", "patch", "delete"):
         codes.append(409)

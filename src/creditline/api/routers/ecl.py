@@ -200,7 +200,8 @@ def run_now(container: ContainerDep, actor: Annotated[Principal, Allowed("ecl:ru
 
 
 @router.get("/v1/portfolio/ecl/movement", response_model=MovementPublic,
-            summary="Loss-allowance movement between two dates, by stage")
+            summary="Loss-allowance movement between two dates, by stage",
+            responses={404: {"description": "no ECL run on or before one of the dates"}})
 def get_movement(container: ContainerDep, actor: Annotated[Principal, Allowed("ecl:read")],
                  start: Annotated[Day, Query(alias="from", description="the run in force on "
                                                                        "this date opens")],
