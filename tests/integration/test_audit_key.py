@@ -61,7 +61,7 @@ def test_a_log_written_with_one_audit_key_does_not_verify_with_another(tmp_path:
 
 
 def test_entries_written_before_the_key_existed_are_kept_and_sealed(
-        store_url: str, tmp_path: Path) -> None:
+        empty_store_url: str, tmp_path: Path) -> None:
     """A store at the revisions before 0009 with an unkeyed chain of two entries: after the
     upgrade they are stream 0, verify with the old rule, and the first keyed entry seals them."""
     from alembic import command
@@ -71,7 +71,7 @@ def test_entries_written_before_the_key_existed_are_kept_and_sealed(
     from creditline.store.db import make_engine
     from creditline.store.migrate import alembic_config
 
-    engine = make_engine(store_url)
+    engine = make_engine(empty_store_url)
     cfg = alembic_config(engine)
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
@@ -91,7 +91,7 @@ def test_entries_written_before_the_key_existed_are_kept_and_sealed(
         conn.execute(text("UPDATE audit_head SET seq = 2, hash = :h WHERE id = 1"), {"h": prev})
     engine.dispose()
 
-    settings = Settings(database_url=store_url, secret_key="data-key-0123456789abcdef",
+    settings = Settings(database_url=empty_store_url, secret_key="data-key-0123456789abcdef",
                         audit_key="audit-key-0123456789abcdef", data_dir=tmp_path)
     assert audit_something(settings)  # upgraded, a keyed entry added, all verified
     container = bootstrap(settings, clock=FixedClock())

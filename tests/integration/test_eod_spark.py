@@ -5,9 +5,6 @@ day's last partition; SQLite is refused with the rule named."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -21,7 +18,7 @@ from creditline.batch.spark import SparkEngine
 from creditline.bootstrap import Container, executor_container
 from creditline.clock import FixedClock
 from creditline.errors import ValidationError
-from tests.conftest import AUDIT_KEY, SECRET
+from tests.api.test_cli_foundation import run_cli
 from tests.integration import eod_books
 from tests.integration.servicing_support import assert_same_book, book_dump, ledger_sound
 
@@ -74,13 +71,12 @@ def test_spark_needs_the_postgresql_store(sqlite_url: str) -> None:
     assert err.value.field == "engine" and "PostgreSQL" in err.value.rule
 
 
-def test_the_cli_names_the_engine_it_refuses(sqlite_url: str, tmp_path: Path) -> None:
-    env = {**os.environ, "CREDITLINE_DATA_DIR": str(tmp_path), "CREDITLINE_SECRET_KEY": SECRET,
-           "CREDITLINE_AUDIT_KEY": AUDIT_KEY}
+def test_the_cli_names_the_engine_it_refuses(
+        sqlite_url: str, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
     for engine, rule in (("spark", "--engine: spark needs the PostgreSQL store"),
                          ("hadoop", "--engine: must be local or spark")):
-        out = subprocess.run([sys.executable, "-m", "creditline", "eod", "--engine", engine,
-                              "--db", sqlite_url], capture_output=True, text=True, env=env,
-                             check=False)
-        assert out.returncode == 2, out.stderr
-        assert rule in out.stderr
+        code, _, err = run_cli(["eod", "--engine", engine, "--db", sqlite_url], monkeypatch,
+                               capsys)
+        assert code == 2, err
+        assert rule in " ".join(err.split()), err

@@ -5,9 +5,6 @@ record still come with its last partition; bad worker counts are refused naming 
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -21,7 +18,8 @@ from creditline.batch.workers import ProcessEngine
 from creditline.bootstrap import Container, executor_container
 from creditline.clock import FixedClock
 from creditline.errors import ValidationError
-from tests.conftest import AUDIT_KEY, PG_URL, SECRET
+from tests.api.test_cli_foundation import run_cli
+from tests.conftest import PG_URL
 from tests.integration import eod_books
 from tests.integration.servicing_support import assert_same_book, book_dump, ledger_sound
 
@@ -75,16 +73,14 @@ def test_workers_need_the_postgresql_store_and_a_count_from_1_to_64(sqlite_url: 
         assert err.value.field == "workers" and "from 1 to 64" in err.value.rule
 
 
-def test_the_cli_names_the_worker_count_it_refuses(sqlite_url: str, tmp_path: Path) -> None:
-    env = {**os.environ, "CREDITLINE_DATA_DIR": str(tmp_path), "CREDITLINE_SECRET_KEY": SECRET,
-           "CREDITLINE_AUDIT_KEY": AUDIT_KEY}
+def test_the_cli_names_the_worker_count_it_refuses(
+        sqlite_url: str, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
     for args, rule in ((["--workers", "0"], "--workers: must be a whole number from 1 to 64"),
                        (["--workers", "2"], "--workers: more than one worker needs the "
                                             "PostgreSQL store"),
                        (["--workers", "2", "--engine", "spark"],
                         "--workers: more than one worker runs with --engine local only")):
-        out = subprocess.run([sys.executable, "-m", "creditline", "eod", *args,
-                              "--db", sqlite_url], capture_output=True, text=True, env=env,
-                             check=False)
-        assert out.returncode == 2, out.stderr
-        assert rule in " ".join(out.stderr.split()), out.stderr
+        code, _, err = run_cli(["eod", *args, "--db", sqlite_url], monkeypatch, capsys)
+        assert code == 2, err
+        assert rule in " ".join(err.split()), err

@@ -15,8 +15,8 @@ from creditline.store.migrate import alembic_config, upgrade
 from creditline.store.tables.foundation import users
 
 
-def test_existing_users_get_an_issue_time_and_revocation(store_url: str) -> None:
-    engine = make_engine(store_url)
+def test_existing_users_get_an_issue_time_and_revocation(empty_store_url: str) -> None:
+    engine = make_engine(empty_store_url)
     try:
         cfg = alembic_config(engine)
         with engine.begin() as conn:

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
 from creditline.api.deps import Allowed, ContainerDep
-from creditline.api.schemas_common import Day, iso_utc
+from creditline.api.schemas_common import Day, ErrorBody, iso_utc
 from creditline.auth import Principal
 from creditline.money import money_str
 from creditline.portfolio import ecl_services as svc
@@ -201,7 +201,8 @@ def run_now(container: ContainerDep, actor: Annotated[Principal, Allowed("ecl:ru
 
 @router.get("/v1/portfolio/ecl/movement", response_model=MovementPublic,
             summary="Loss-allowance movement between two dates, by stage",
-            responses={404: {"description": "no ECL run on or before one of the dates"}})
+            responses={404: {"description": "no ECL run on or before one of the dates",
+                       "model": ErrorBody}})
 def get_movement(container: ContainerDep, actor: Annotated[Principal, Allowed("ecl:read")],
                  start: Annotated[Day, Query(alias="from", description="the run in force on "
                                                                        "this date opens")],
