@@ -3,7 +3,7 @@ temporary limit from the command line and reads the history back."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 from creditline.bootstrap import Container
 from creditline.cli import _register, app
 from creditline.cli.common import console
+from creditline.clock import SystemClock
 from creditline.errors import Forbidden, ValidationError
 from tests.conftest import AUDIT_KEY, SECRET, create_user
 from tests.integration.servicing_support import open_line
@@ -36,7 +37,7 @@ def test_a_risk_officer_grants_a_temporary_limit_and_reads_the_history(
     url = sqlite_container.engine.url.render_as_string(hide_password=False)
     officer = create_user(sqlite_container, "li.officer", "risk_officer")["Authorization"][7:]
     reviewer = create_user(sqlite_container, "wang.reviewer", "reviewer")["Authorization"][7:]
-    end = (date.today() + timedelta(days=6)).isoformat()  # the command runs on the system clock
+    end = (SystemClock().today() + timedelta(days=6)).isoformat()  # the command runs on the system clock
     runner = CliRunner()
     args = ["lines", "temp-limit", line.id, "--amount", "5000.00", "--end", end,
             "--reason", "Singles' Day", "--db", url]
@@ -48,7 +49,7 @@ def test_a_risk_officer_grants_a_temporary_limit_and_reads_the_history(
 
     ok = runner.invoke(app, [*args, "--token", officer], env=env)
     assert ok.exit_code == 0, ok.output
-    assert f"temporary limit 5000.00 from {date.today().isoformat()} to {end}" in ok.output
+    assert f"temporary limit 5000.00 from {SystemClock().today().isoformat()} to {end}" in ok.output
     show = runner.invoke(app, ["lines", "show", line.id, "--db", url], env=env)
     assert "temporary_limit" in show.output and "effective_limit" in show.output
 

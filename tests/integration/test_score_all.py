@@ -25,7 +25,7 @@ from creditline.batch.score_all import ScoreAll, ScoreJob, score_all, score_part
 from creditline.batch.spark import SparkEngine
 from creditline.bootstrap import Container, executor_container
 from creditline.cli import _register, app
-from creditline.clock import FixedClock
+from creditline.clock import FixedClock, SystemClock
 from creditline.errors import NotFound, ValidationError
 from creditline.scoring.services import ModelRef, RegisterModel, register_model
 from creditline.servicing import services as sv
@@ -172,7 +172,7 @@ def test_the_cli_scores_every_line_and_names_what_it_refuses(
                         (["--engine", "hadoop"], "--engine"),
                         (["--partition", "0"], "--partition"),
                         # the CLI's business date is the wall clock's (no calendar set)
-                        (["--as-of", (date.today() + timedelta(days=1)).isoformat()],
+                        (["--as-of", (SystemClock().today() + timedelta(days=1)).isoformat()],
                          "--as-of")):
         bad = runner.invoke(app, ["model", "score-all", "--model-id", _b_card_id(c), *args,
                                   "--db", url], env=env)

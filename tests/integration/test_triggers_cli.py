@@ -3,7 +3,6 @@ held purchase from the command line, releases it, and reads the trigger back."""
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 import pytest
@@ -13,6 +12,7 @@ from creditline.auth import SYSTEM
 from creditline.bootstrap import Container
 from creditline.cli import _register, app
 from creditline.cli.common import console
+from creditline.clock import SystemClock
 from creditline.errors import Forbidden
 from creditline.servicing import services as sv
 from tests.conftest import AUDIT_KEY, SECRET, create_user
@@ -35,7 +35,7 @@ def test_a_reviewer_lists_and_releases_a_held_purchase(
     line = open_line(sqlite_container, "10000.00")
     for key, amount in (("a", "3000.00"), ("b", "2500.00")):  # the CLI runs on the system clock
         last = sv.purchase(sv.Purchase(line.id, amount, "Gilded Swan", "luxury",
-                                       idempotency_key=key, on=date.today()),
+                                       idempotency_key=key, on=SystemClock().today()),
                            sqlite_container.uow(), SYSTEM)
     assert last.status == "held"
     url = sqlite_container.engine.url.render_as_string(hide_password=False)
