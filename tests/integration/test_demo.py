@@ -295,14 +295,16 @@ def test_the_command_prints_the_summary_and_how_to_browse(
         capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.setenv("CREDITLINE_SECRET_KEY", SECRET)
     out = tmp_path / "demo-out"
-    assert _cli(monkeypatch, "--customers", "10", "--months", "1", "--out", str(out)) == 0
+    assert _cli(monkeypatch, "--customers", "10", "--enterprises", "6", "--months", "1",
+                "--out", str(out)) == 0
     printed = capsys.readouterr().out
     assert "approval rate" in printed and "Balances by days past due" in printed
     assert f"creditline serve --db sqlite:///{(out / 'creditline.db').resolve()}" in printed
     assert any(line.strip().startswith("cl_") for line in printed.splitlines())  # the token
     assert (out / "report.html").exists() and (out / "summary.json").exists()
     # A rerun into the same folder replaces the demo's own database.
-    assert _cli(monkeypatch, "--customers", "10", "--months", "1", "--out", str(out)) == 0
+    assert _cli(monkeypatch, "--customers", "10", "--enterprises", "6", "--months", "1",
+                "--out", str(out)) == 0
 
 
 @pytest.mark.slow

@@ -14,7 +14,7 @@ from tests.conftest import SECRET
 
 
 def test_a_year_and_a_month_of_firms_drawing_repaying_and_being_reviewed(tmp_path: Path) -> None:
-    cfg = DemoConfig(customers=10, enterprises=40, months=13, seed=11, activity=1.0,
+    cfg = DemoConfig(customers=10, enterprises=20, months=13, seed=11, activity=1.0,
                      out=tmp_path)
     result = DemoRun(cfg, secret_key=SECRET).run(report=False)
     sme = result.summary["sme"]
