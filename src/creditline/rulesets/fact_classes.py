@@ -28,8 +28,10 @@ threshold is classed by its exact value, never by its position.  A number farthe
 that from every threshold is on the same side of each in ZEN as in Python, so two such
 numbers at the same position pass exactly the same cells.
 
-A context that cannot be classed (a value that is not a string, bool, None, int or float;
-an int past 2**53; a key the tables write, such as ``band``) gets no key: evaluate it alone.
+Classed by exact value too: an int past 2**53, infinities, NaN (every NaN one class: ZEN
+refuses them all alike); a missing field is a class of its own, apart from None.  A context
+that cannot be classed (a value that is not a string, bool, None, int or float, or a key the
+tables write, such as ``band``) gets no key: evaluate it alone.
 """
 
 from __future__ import annotations
@@ -42,7 +44,6 @@ from dataclasses import dataclass
 from typing import Any
 
 _TABLE = "decisionTableNode"
-_ENDS = ("inputNode", "outputNode")
 _HIT_POLICIES = ("first", "collect")
 _NUM = r"-?\d+(?:\.\d+)?"
 _STR = r"(?:\"[^\"\\]*\"|'[^'\\]*')"
@@ -55,9 +56,24 @@ _NULL_TEST = re.compile(r"(\S+)\s*(?:==|!=)\s*null")
 _LITERAL = re.compile(rf"{_STR}|{_NUM}|true|false")
 _TOLERANCE = 1e-9
 _EXACT_INT = 2**53
-_MISSING: tuple[str] = ("missing",)
+_MISSING = object()
+_VALUES = (str, bool, int, float, type(None))  # classed by their exact value
 
 Key = tuple[Any, ...]
+
+
+def guard_bounds(thresholds: tuple[float, ...]) -> tuple[float, ...]:
+    """The sorted bounds of the guard intervals ``[t - tol, t + tol)`` around the
+    thresholds (overlapping ones merged): a value at an even position among them is outside
+    every guard, and that position is its class; at an odd position it is inside one."""
+    merged: list[list[float]] = []
+    for t in thresholds:
+        tol = _TOLERANCE * max(1.0, abs(t))
+        if merged and t - tol <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], t + tol)
+        else:
+            merged.append([t - tol, t + tol])
+    return tuple(x for pair in merged for x in pair)
 
 
 @dataclass(frozen=True)
@@ -70,20 +86,35 @@ class FactClasses:
     thresholds: tuple[tuple[float, ...] | None, ...]
     written: tuple[str, ...]
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_plan", tuple(
+            (name, None if t is None else guard_bounds(t))
+            for name, t in zip(self.fields, self.thresholds, strict=True)))
+
     def key(self, context: Mapping[str, Any]) -> Key | None:
-        """The class of a context's facts, or None if it cannot be classed."""
+        """The class of a context's facts, or None if it cannot be classed.  Three entries
+        a field: the value's type, whether the next entry is a position, the position among
+        the guard bounds or the exact value."""
         for head in self.written:
             if head in context:
                 return None
         parts: list[Any] = []
-        for name, edges in zip(self.fields, self.thresholds, strict=True):
-            if name not in context:
-                parts.append(_MISSING)
-                continue
-            part = _class_of(context[name], edges)
-            if part is None:
+        add = parts.extend
+        for name, bounds in self._plan:  # type: ignore[attr-defined]
+            value = context.get(name, _MISSING)
+            kind = type(value)
+            if bounds is not None and (kind is float or kind is int) \
+                    and -_EXACT_INT <= value <= _EXACT_INT:  # False for NaN and infinities
+                at = bisect_right(bounds, value)
+                add((kind, True, at) if at % 2 == 0 else (kind, False, value))
+            elif value is _MISSING:
+                add((None, False, _MISSING))
+            elif kind is float and math.isnan(value):
+                add((kind, False, "nan"))  # NaN != NaN: one class for every NaN
+            elif kind in _VALUES:
+                add((kind, False, value))
+            else:
                 return None
-            parts.append(part)
         return tuple(parts)
 
     def outputs(self, answer: Mapping[str, Any]) -> dict[str, Any]:
@@ -91,31 +122,11 @@ class FactClasses:
         return {h: _copy(answer[h]) for h in self.written if h in answer}
 
 
-def _class_of(value: Any, edges: tuple[float, ...] | None) -> Any:
-    kind = type(value)
-    if edges is not None and (kind is float or kind is int):
-        if kind is int and abs(value) > _EXACT_INT:
-            return (kind, value)
-        v = float(value)
-        if not math.isfinite(v):
-            return (kind, repr(value))
-        at = bisect_right(edges, v)
-        for t in edges[max(at - 1, 0):at + 1]:
-            if abs(v - t) <= _TOLERANCE * max(1.0, abs(t)):
-                return (kind, value)
-        return (kind, "at", at)
-    if kind is float and math.isnan(value):
-        return (kind, "nan")  # NaN != NaN: the same class for every NaN, by its text
-    if value is None or kind is str or kind is bool or kind is int or kind is float:
-        return (kind, value)
-    return None
-
-
 def _copy(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _copy(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_copy(v) for v in value]
+    if type(value) is dict:
+        return {k: v if type(v) in _VALUES else _copy(v) for k, v in value.items()}
+    if type(value) is list:
+        return [v if type(v) in _VALUES else _copy(v) for v in value]
     return value
 
 

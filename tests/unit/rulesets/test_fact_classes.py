@@ -145,6 +145,26 @@ def test_the_shipped_tables_are_understood_and_band_band_is_not_in_the_key() -> 
     assert classes.written == ("band", "strategy")
 
 
+def test_what_cannot_be_classed_gets_no_key_and_is_evaluated_alone() -> None:
+    classes = fact_classes(STRATEGY.default().graph)
+    assert classes is not None
+    base = {"status": "active", "frozen_by_strategy": False, "dpd": 0, "pd": 0.001,
+            "utilisation": 0.1, "clean_cycles": 6, "max_dpd_6m": 0,
+            "days_since_increase": 400, "days_since_decrease": NEVER, "opted_out": False}
+    assert classes.key({**base, "band": {"band": "E"}}) is None  # a key the tables write
+    assert classes.key({**base, "status": ["active"]}) is None  # not a plain value
+    assert classes.key({**base, "dpd": 2**60}) != classes.key({**base, "dpd": 2**60 + 1})
+    assert classes.key({**base, "pd": None}) != classes.key(
+        {k: v for k, v in base.items() if k != "pd"})  # null and missing: two classes
+    assert classes.key({**base, "pd": math.nan}) == classes.key({**base, "pd": math.nan})
+    assert classes.key({**base, "pd": 0.001}) == classes.key({**base, "pd": 0.002})
+    assert classes.key({**base, "dpd": 0}) != classes.key({**base, "dpd": 0.0})  # by type
+    ruleset = STRATEGY.default()
+    contexts = [base, {**base, "band": {"band": "E"}}, {**base, "pd": 0.002}]
+    assert [_read(a) for a in _answers(ruleset, contexts)] == [
+        _read(ruleset.evaluate(c)) for c in contexts]
+
+
 # --- tables the analysis refuses -----------------------------------------------------
 
 def _graph(cell: str, output: str = '"yes"') -> dict[str, Any]:
