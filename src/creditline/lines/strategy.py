@@ -18,9 +18,10 @@ rule.  A move that changes nothing is "none" with the reason why (``AT_CAPACITY`
 ``AT_USED_FLOOR``).
 
 The end-of-day stage (``batch.limit_strategy``) builds the facts as columns, evaluates the
-tables for the partition in one native call, and applies the moves; a line whose facts or
-answer break a rule is reported in the stage's errors and the batch goes on (``(result,
-errors)``).
+tables once per class of facts (lines whose facts pass exactly the same cells share one
+native call, ``rulesets.fact_classes``; line by line if the tables hold a cell it does not
+understand), and applies the moves; a line whose facts or answer break a rule is reported
+in the stage's errors and the batch goes on (``(result, errors)``).
 """
 
 from __future__ import annotations
