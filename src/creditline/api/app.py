@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import importlib
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
+import anyio.to_thread
 from fastapi import Depends, FastAPI
 
 from creditline import __version__
@@ -56,7 +59,15 @@ ROUTERS: list[str] = [
 def create_app(container: Container | None = None, settings: Settings | None = None) -> FastAPI:
     container = container or bootstrap(settings)
     cfg = container.settings
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        # the routes' threads (``Settings.api_threads``): the limiter is the event loop's
+        anyio.to_thread.current_default_thread_limiter().total_tokens = cfg.api_threads
+        yield
+
     app = FastAPI(
+        lifespan=lifespan,
         title="Creditline",
         version=__version__,
         description="Consumer BNPL and SME credit lines with their risk management. "
