@@ -19,9 +19,16 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+from creditline.errors import ValidationError
+
 log = logging.getLogger(__name__)
 KEY_FILE = "creditline.key"
 _PREFIX = "v1:"
+
+
+class KeySettingError(ValidationError, ValueError):
+    """A key setting breaks a rule: named like any bad input (the CLI exits 2 naming the
+    variable), and still a ``ValueError`` for code that expects one."""
 
 
 def _derive(secret: bytes, purpose: bytes) -> bytes:
@@ -33,7 +40,7 @@ class FieldCipher:
 
     def __init__(self, secret: str) -> None:
         if len(secret) < 16:
-            raise ValueError("CREDITLINE_SECRET_KEY must be at least 16 characters")
+            raise KeySettingError("CREDITLINE_SECRET_KEY", "must be at least 16 characters")
         raw = secret.encode()
         self._aead = AESGCM(_derive(raw, b"field-encryption"))
         self._mac_key = _derive(raw, b"blind-index")
@@ -94,7 +101,7 @@ def load_audit_key(configured: str | None, data_dir: Path, data_secret: str) -> 
                         "and keep it apart from the data key: without it the audit log "
                         "cannot be verified", path)
     if len(secret) < 16:
-        raise ValueError("CREDITLINE_AUDIT_KEY must be at least 16 characters")
+        raise KeySettingError("CREDITLINE_AUDIT_KEY", "must be at least 16 characters")
     if hmac.compare_digest(secret.encode(), data_secret.encode()):
-        raise ValueError("CREDITLINE_AUDIT_KEY must differ from CREDITLINE_SECRET_KEY")
+        raise KeySettingError("CREDITLINE_AUDIT_KEY", "must differ from CREDITLINE_SECRET_KEY")
     return secret

@@ -48,10 +48,10 @@ class Settings(BaseSettings):
     # Threads per server process that run the routes' blocking work (the store's queries).
     # Why not anyio's 40: a process runs Python on one core at a time, so threads beyond
     # what keeps that core busy while others wait on PostgreSQL only fight for the GIL;
-    # measured on 2 cores, 2 workers, 32 clients: 8 threads 18 % more decisions a second
-    # than 40, 2-4 threads 27-33 % more (bench/RESULTS.md).  A long request (a report, a
-    # score-all run) holds one thread, so leave room for them.
-    api_threads: int = Field(default=8, ge=1, le=256)
+    # measured on 2 cores, 2 workers, 32 clients, decisions a second against 40 threads:
+    # 8 threads +15 %, 4 threads +19 %, 2 threads +33 % (bench/RESULTS.md).  A long request
+    # (a report, a score-all run) holds one thread, so 4 leaves room for them.
+    api_threads: int = Field(default=4, ge=1, le=256)
     # /docs, /redoc and /openapi.json; turn off in production (``CREDITLINE_API_DOCS=false``).
     api_docs: bool = True
     # Send Strict-Transport-Security on every answer, for a server behind a TLS-terminating

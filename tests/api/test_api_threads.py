@@ -20,7 +20,7 @@ async def _threads() -> int:
     return int(anyio.to_thread.current_default_thread_limiter().total_tokens)
 
 
-@pytest.mark.parametrize("threads", [3, 8])
+@pytest.mark.parametrize("threads", [3, 12])
 def test_the_server_runs_routes_on_the_threads_it_is_given(
         sqlite_url: str, tmp_path: Path, clock: FixedClock, threads: int) -> None:
     container = make_container(sqlite_url, tmp_path, clock, api_threads=threads)
@@ -33,7 +33,7 @@ def test_the_server_runs_routes_on_the_threads_it_is_given(
         container.dispose()
 
 
-def test_the_default_is_eight_and_zero_is_refused() -> None:
-    assert Settings().api_threads == 8
+def test_the_default_is_four_and_zero_is_refused() -> None:
+    assert Settings().api_threads == 4
     with pytest.raises(ValidationError, match="api_threads"):
         Settings(api_threads=0)

@@ -61,3 +61,22 @@ def test_usage_errors_exit_2(monkeypatch: pytest.MonkeyPatch,
                              capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run_cli(["users", "create", "bob"], monkeypatch, capsys)
     assert code == 2 and "--role" in err
+
+
+@pytest.mark.parametrize(("variable", "value", "rule"), [
+    ("CREDITLINE_SECRET_KEY", "too-short", "CREDITLINE_SECRET_KEY: must be at least 16"),
+    ("CREDITLINE_AUDIT_KEY", "too-short", "CREDITLINE_AUDIT_KEY: must be at least 16"),
+    ("CREDITLINE_AUDIT_KEY", SECRET, "CREDITLINE_AUDIT_KEY: must differ from "
+                                     "CREDITLINE_SECRET_KEY")])
+def test_a_bad_key_setting_exits_2_naming_the_variable(
+        variable: str, value: str, rule: str, sqlite_url: str,
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setattr(sys, "argv", ["creditline", "users", "list", "--db", sqlite_url])
+    monkeypatch.setenv("CREDITLINE_SECRET_KEY", SECRET)
+    monkeypatch.setenv("CREDITLINE_AUDIT_KEY", AUDIT_KEY)
+    monkeypatch.setenv(variable, value)
+    with pytest.raises(SystemExit) as exit_:
+        main()
+    assert exit_.value.code == 2
+    err = " ".join(capsys.readouterr().err.split())
+    assert rule in err and "Traceback" not in err
