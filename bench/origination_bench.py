@@ -109,6 +109,32 @@ def applicants(container: Any, n: int, start: int = 0) -> list[tuple[str, dict[s
     return out
 
 
+def backend_pids(container: Any) -> list[int]:
+    """The PostgreSQL backends serving this bench's database (none on SQLite), when the
+    server runs on this machine (their CPU is read from /proc)."""
+    if container.engine.dialect.name != "postgresql":
+        return []
+    from sqlalchemy import text
+
+    with container.engine.connect() as conn:
+        pids = [int(r[0]) for r in conn.execute(text(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"))]
+    return [p for p in pids if Path(f"/proc/{p}/stat").exists()]
+
+
+def backend_cpu(pids: list[int]) -> float:
+    """CPU-seconds (user + system) the processes ``pids`` have used so far."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except FileNotFoundError:  # ended: its CPU is lost to the figure
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / tick
+
+
 # ------------------------------------------------------------------------------ in-process
 def inproc(args: argparse.Namespace) -> None:
     from creditline.auth import SYSTEM
@@ -160,6 +186,8 @@ def inproc(args: argparse.Namespace) -> None:
         event.listen(Engine, "before_cursor_execute", count)
         lat, decisions = [], {}
         per_kind: dict[str, list[int]] = {}
+        backends = backend_pids(container)
+        pg0 = backend_cpu(backends)
         t0, cpu0 = time.perf_counter(), time.process_time()
         for i, (cid, b) in enumerate(people):
             t, before = time.perf_counter(), statements[0]
@@ -171,12 +199,16 @@ def inproc(args: argparse.Namespace) -> None:
             decisions[out.application.status] = decisions.get(out.application.status, 0) + 1
             per_kind.setdefault(out.application.status, []).append(statements[0] - before)
         cpu = time.process_time() - cpu0
+        pg_cpu = backend_cpu(backends) - pg0
         event.remove(Engine, "before_cursor_execute", count)
         print(summary(f"services.apply on {args.db}", lat, time.perf_counter() - t0))
         print(f"  decisions: {json.dumps(decisions)}")
         print(f"  CPU of this process per decision: {cpu / len(people) * 1000:.2f} ms; SQL "
               "statements per decision (median): " + ", ".join(
                   f"{k} {statistics.median(v):g}" for k, v in sorted(per_kind.items())))
+        if backends:
+            print(f"  CPU of its PostgreSQL backend per decision: "
+                  f"{pg_cpu / len(people) * 1000:.2f} ms (backend pids {backends})")
         container.dispose()
     finally:
         drop_database(url)
