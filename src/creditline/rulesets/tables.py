@@ -56,7 +56,13 @@ class Ruleset:
         """Run every table over ``context``; returns the context with each table's answer."""
         try:
             return dict(self._decision.evaluate(dict(context))["result"])
-        except RuntimeError as exc:
+        except Exception as exc:
+            # ZEN raises RuntimeError when a table fails, a plain ``Exception`` for a value
+            # it cannot take in (NaN, an infinity, an integer past 64 bits) and its binding
+            # OverflowError past 128 bits: all are this context's fault, so they fail this
+            # context, not the caller's whole batch.
+            if type(exc) not in (RuntimeError, Exception, OverflowError):
+                raise
             raise ValidationError("rules", f"ruleset {self.label} failed: {_first_line(exc)}") \
                 from None
 

@@ -4,6 +4,7 @@ byte of any table, and broken folders are refused with the file named."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -68,3 +69,13 @@ def test_batch_evaluation_agrees_with_one_at_a_time() -> None:
                  "screening": {}, "applicant": {"age": 30, "monthly_income": 9000.0},
                  "enterprise": None, "collateral": [], "assets": []} for s in (500, 580, 600, 650)]
     assert rs.evaluate_many(contexts) == [rs.evaluate(c) for c in contexts]
+
+
+@pytest.mark.parametrize("bad", [float("nan"), float("inf"), 2**64, 2**130])
+def test_a_value_the_engine_cannot_take_fails_that_context_with_the_ruleset_named(
+        bad: float) -> None:
+    """NaN, an infinity or a huge integer in one line's facts is that line's error (the
+    stage sets the line aside), not an exception that stops the stage."""
+    rs = default_ruleset()
+    with pytest.raises(ValidationError, match=rf"ruleset {re.escape(rs.label)} failed: "):
+        rs.evaluate({"product": "consumer_bnpl", "kind": "person", "score": bad})
