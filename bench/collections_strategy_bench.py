@@ -26,7 +26,7 @@ from typing import Any
 from creditline.simulate.context import DemoConfig
 from creditline.simulate.demo import DemoRun
 
-ROWS = (("recovered", "recovered (CNY)"), ("contacts", "contacts made"),
+ROWS = (("recovered", "recovered (CNY)"), ("contacts", "contacts made on cases"),
         ("recovered_per_contact", "recovered per contact (CNY)"), ("cost", "cost (CNY)"),
         ("agency_commission", "of which agency commission"), ("net_recovered", "recovered - cost"),
         ("cures", "cases cured (resolved)"), ("legal_referrals", "legal referrals"),
@@ -53,6 +53,8 @@ def table(a: dict[str, Any], b: dict[str, Any]) -> str:
     chans = sorted(set(a["contacts_by_channel"]) | set(b["contacts_by_channel"]))
     rows += "".join(f"| contacts: {c} | {a['contacts_by_channel'].get(c, 0)} | "
                     f"{b['contacts_by_channel'].get(c, 0)} |\n" for c in chans)
+    rows += (f"| due-date reminders to customers with no case (not counted above) | "
+             f"{a.get('contacts_without_case', '-')} | {b.get('contacts_without_case', '-')} |\n")
     rows += (f"| replay: outside hours / over limits | {a['replay']['outside_hours']} / "
              f"{a['replay']['over_limits']} | {b['replay']['outside_hours']} / "
              f"{b['replay']['over_limits']} |\n")
