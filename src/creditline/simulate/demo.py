@@ -55,6 +55,7 @@ from creditline.simulate.context import (
     Progress,
     Stage,
 )
+from creditline.simulate.ids import seeded_uuid4
 from creditline.simulate.population import generate_population
 from creditline.simulate.steps.access import Access
 from creditline.simulate.steps.activity import CustomerActivity
@@ -129,14 +130,11 @@ def seeded_uuids(seed: int) -> Iterator[None]:
 
     The services name new records with ``uuid4``, and some orderings follow those ids (a
     repayment spread over purchases due on the same day goes in purchase-id order), so
-    seeded ids are what makes a rerun give the same balances to the cent."""
-    rng = random.Random(f"creditline-demo-{seed}")
+    seeded ids are what makes a rerun give the same balances to the cent.  Only this
+    package's own calls draw from the seed (``simulate.ids``): a library's ``uuid4`` (numba
+    caching a kernel) must not move the stream."""
     original = uuid.uuid4
-
-    def uuid4() -> uuid.UUID:
-        return uuid.UUID(int=rng.getrandbits(128), version=4)
-
-    uuid.uuid4 = uuid4
+    uuid.uuid4 = seeded_uuid4(random.Random(f"creditline-demo-{seed}"))
     try:
         yield
     finally:

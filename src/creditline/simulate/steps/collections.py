@@ -41,6 +41,7 @@ from creditline.collections.strategy import LADDER_DIR, STRATEGY, contact_costs
 from creditline.errors import CreditlineError
 from creditline.servicing import services as servicing
 from creditline.simulate.context import DemoContext
+from creditline.simulate.ids import seeded_uuid4
 from creditline.simulate.response import Responses
 from creditline.simulate.steps.access import create_user
 
@@ -58,14 +59,11 @@ class _OwnIds:
     """``uuid.uuid4`` from this step's own generator while the step runs."""
 
     def __init__(self, seed: int) -> None:
-        self.rng = random.Random(f"creditline-demo-collections-{seed}")
+        self.draw = seeded_uuid4(random.Random(f"creditline-demo-collections-{seed}"))
         self.saved: Any = None
 
-    def _draw(self) -> uuid.UUID:
-        return uuid.UUID(int=self.rng.getrandbits(128), version=4)
-
     def __enter__(self) -> None:
-        self.saved, uuid.uuid4 = uuid.uuid4, self._draw
+        self.saved, uuid.uuid4 = uuid.uuid4, self.draw
 
     def __exit__(self, *exc: object) -> None:
         uuid.uuid4 = self.saved
