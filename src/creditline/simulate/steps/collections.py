@@ -354,7 +354,7 @@ def strategy_figures(ctx: DemoContext, state: DeskState) -> dict[str, Any]:
     A due-date reminder to a customer with no open case is gated and logged too
     (``notify.gate``), with no case: it is counted apart (``contacts_without_case``), not
     as the strategy's contact or cost -- both strategies send the same reminders, and
-    counting them diluted recovered-per-contact ~10x on the 2,000-customer year."""
+    counting them diluted recovered-per-contact ~7x on the 2,000-customer year."""
     ruleset = STRATEGY.load(LADDER_DIR if ctx.config.collections == "ladder" else None)
     costs = contact_costs(ruleset)
     with ctx.uow() as uow:
