@@ -24,11 +24,7 @@ run, so the same seed gives the same database and the same summary.
 
 from __future__ import annotations
 
-import random
 import time
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -55,7 +51,7 @@ from creditline.simulate.context import (
     Progress,
     Stage,
 )
-from creditline.simulate.ids import seeded_uuid4
+from creditline.simulate.ids import SeededIds
 from creditline.simulate.population import generate_population
 from creditline.simulate.steps.access import Access
 from creditline.simulate.steps.activity import CustomerActivity
@@ -124,8 +120,7 @@ class DemoResult:
     report_path: Path | None
 
 
-@contextmanager
-def seeded_uuids(seed: int) -> Iterator[None]:
+def seeded_uuids(seed: int) -> SeededIds:
     """Draw ``uuid.uuid4()`` from a generator seeded with ``seed`` while the run lasts.
 
     The services name new records with ``uuid4``, and some orderings follow those ids (a
@@ -133,12 +128,7 @@ def seeded_uuids(seed: int) -> Iterator[None]:
     seeded ids are what makes a rerun give the same balances to the cent.  Only this
     package's own calls draw from the seed (``simulate.ids``): a library's ``uuid4`` (numba
     caching a kernel) must not move the stream."""
-    original = uuid.uuid4
-    uuid.uuid4 = seeded_uuid4(random.Random(f"creditline-demo-{seed}"))
-    try:
-        yield
-    finally:
-        uuid.uuid4 = original
+    return SeededIds(f"creditline-demo-{seed}")
 
 
 def prepare_store(config: DemoConfig) -> None:

@@ -39,3 +39,19 @@ def seeded_uuid4(rng: random.Random) -> Callable[[], uuid.UUID]:
         return uuid.UUID(int=rng.getrandbits(128), version=4)
 
     return uuid4
+
+
+class SeededIds:
+    """``uuid.uuid4`` drawn from a generator seeded with ``key`` inside each ``with`` block
+    (the stream goes on from block to block; the previous ``uuid4`` is put back after each)."""
+
+    def __init__(self, key: str) -> None:
+        self.draw = seeded_uuid4(random.Random(key))
+        self.saved: Callable[[], uuid.UUID] | None = None
+
+    def __enter__(self) -> None:
+        self.saved, uuid.uuid4 = uuid.uuid4, self.draw
+
+    def __exit__(self, *exc: object) -> None:
+        assert self.saved is not None
+        uuid.uuid4 = self.saved

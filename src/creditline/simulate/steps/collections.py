@@ -23,7 +23,6 @@ seeded generator, so the rest of the demo draws exactly the ids it drew without 
 from __future__ import annotations
 
 import random
-import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -41,7 +40,7 @@ from creditline.collections.strategy import LADDER_DIR, STRATEGY, contact_costs
 from creditline.errors import CreditlineError
 from creditline.servicing import services as servicing
 from creditline.simulate.context import DemoContext
-from creditline.simulate.ids import seeded_uuid4
+from creditline.simulate.ids import SeededIds
 from creditline.simulate.response import Responses
 from creditline.simulate.steps.access import create_user
 
@@ -53,20 +52,6 @@ AGENCY = ("Simulated Recovery Agency", "0.20")  # ccard: the demo's one agency (
 AGENCY_AGENT = "agency-agent-1"
 AGENCY_EVERY_DAYS = 7
 MESSAGES = ("sms", "email", "inbox")
-
-
-class _OwnIds:
-    """``uuid.uuid4`` from this step's own generator while the step runs."""
-
-    def __init__(self, seed: int) -> None:
-        self.draw = seeded_uuid4(random.Random(f"creditline-demo-collections-{seed}"))
-        self.saved: Any = None
-
-    def __enter__(self) -> None:
-        self.saved, uuid.uuid4 = uuid.uuid4, self.draw
-
-    def __exit__(self, *exc: object) -> None:
-        uuid.uuid4 = self.saved
 
 
 @dataclass
@@ -98,11 +83,11 @@ class CollectionsDesk:
 
     def __init__(self) -> None:
         self.state = DeskState()
-        self.ids: _OwnIds | None = None
+        self.ids: SeededIds | None = None
 
     def run(self, ctx: DemoContext, day: date) -> None:
         if self.ids is None:
-            self.ids = _OwnIds(ctx.config.seed)
+            self.ids = SeededIds(f"creditline-demo-collections-{ctx.config.seed}")
             ctx.collections = self.state
         with self.ids:
             if not self.state.collectors:
